@@ -1,0 +1,35 @@
+/* cli.h — what every subcommand gets.  One file per subcommand (cmd_NAME.c) with
+ *   int cmd_NAME(struct gf_cli *cli, int argc, char **argv);   argv[0] is the command name
+ * registered in commands.h.  A command returns 0 on success, or a GF_E* code after filling
+ * cli->err; main() prints the message and exits 1 (GF_EUSER, GF_ESYS) or 2 (GF_EUSAGE).
+ * Global options (before or after the command name): --db PATH, --format table|csv|json,
+ * --lang zh|en, --user NAME. */
+#ifndef GF_CLI_H
+#define GF_CLI_H
+
+#include "util/err.h"
+#include "util/table.h"
+
+struct gf_cli {
+    const char *db_path; /* --db, default ./gongfu.db (or $GONGFU_DB) */
+    enum gf_format format;
+    const char *lang; /* "zh" (default) or "en" */
+    const char *user; /* who is acting: --user, $GONGFU_USER, $USER, "cli" */
+    int format_given; /* 1 if --format was on the command line */
+    struct gf_err err;
+};
+
+/* Label by language: L(cli, "中文", "English"). */
+#define L(cli, zh, en) ((cli)->lang && (cli)->lang[0] == 'e' ? (en) : (zh))
+
+/* Print usage text for a command and return 0 when argv has -h/--help. */
+int gf_cli_wants_help(int argc, char **argv);
+
+/* Usage error helper: fills cli->err and returns GF_EUSAGE. */
+int gf_cli_usage(struct gf_cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#define GF_COMMAND(name, zh, en) int cmd_##name(struct gf_cli *cli, int argc, char **argv);
+#include "cli/commands.h"
+#undef GF_COMMAND
+
+#endif

@@ -1,0 +1,66 @@
+/* db.h — the store: one small interface over SQL databases, so domain code never names a backend.
+ *
+ * Domain code writes portable SQL with `?` parameters (the subset SQLite and PostgreSQL share)
+ * and calls only these functions.  The SQLite backend (db_sqlite.c) is the embedded default; a
+ * PostgreSQL backend implements the same struct gf_db_ops (db_url "postgresql://…").
+ * Ownership: gf_db_open returns a handle the caller closes with gf_db_close; statements belong
+ * to the caller until gf_stmt_finalize.  Text returned by gf_stmt_text stays valid until the
+ * next step/reset/finalize of that statement.
+ * Transactions: gf_db_begin/commit/rollback nest (only the outermost pair reaches the database);
+ * gf_db_rollback at any depth makes the outermost commit fail and roll back everything.
+ */
+#ifndef GF_DB_H
+#define GF_DB_H
+
+#include <stdint.h>
+
+#include "util/err.h"
+
+struct gf_db;
+struct gf_stmt;
+
+/* Open (creating if needed) and migrate the schema to the newest version.
+ * path: a file path for SQLite.  Returns GF_OK or an error. */
+int gf_db_open(struct gf_db **out, const char *path, struct gf_err *e);
+/* Open without creating: fails with a clear message when the file does not exist. */
+int gf_db_open_existing(struct gf_db **out, const char *path, struct gf_err *e);
+void gf_db_close(struct gf_db *db);
+
+int gf_db_exec(struct gf_db *db, const char *sql, struct gf_err *e);
+int gf_db_begin(struct gf_db *db, struct gf_err *e);
+int gf_db_commit(struct gf_db *db, struct gf_err *e);
+void gf_db_rollback(struct gf_db *db);
+int64_t gf_db_last_id(struct gf_db *db);
+/* Bulk mode for large imports inside one transaction (SQLite: larger cache). */
+void gf_db_bulk(struct gf_db *db, int on);
+
+int gf_db_prepare(struct gf_db *db, const char *sql, struct gf_stmt **out, struct gf_err *e);
+/* Parameters are 1-based. */
+int gf_stmt_bind_int(struct gf_stmt *st, int i, int64_t v);
+int gf_stmt_bind_double(struct gf_stmt *st, int i, double v); /* NaN binds NULL */
+int gf_stmt_bind_text(struct gf_stmt *st, int i, const char *s); /* NULL binds NULL; copied */
+int gf_stmt_bind_null(struct gf_stmt *st, int i);
+/* 1 = a row is ready, 0 = done, < 0 = error. */
+int gf_stmt_step(struct gf_stmt *st, struct gf_err *e);
+/* Columns are 0-based. */
+int gf_stmt_is_null(struct gf_stmt *st, int col);
+int64_t gf_stmt_int(struct gf_stmt *st, int col);
+double gf_stmt_double(struct gf_stmt *st, int col); /* NULL → NaN */
+const char *gf_stmt_text(struct gf_stmt *st, int col); /* NULL → NULL */
+void gf_stmt_reset(struct gf_stmt *st);
+void gf_stmt_finalize(struct gf_stmt *st);
+
+/* Run one statement with no result; pass exactly one text argument (or NULL) per `?`. */
+int gf_db_run(struct gf_db *db, struct gf_err *e, const char *sql, ...);
+/* Single integer result of a query (first column of first row), def if no row. */
+int64_t gf_db_int(struct gf_db *db, const char *sql, int64_t def);
+
+/* Schema migrations are grouped by module; each module lists its steps in order and the store
+ * applies the ones not yet applied, each in its own transaction, when a database is opened.
+ * Register a module by adding it to the table in schema.c. */
+struct gf_migration_module {
+    const char *module;
+    const char *const *steps; /* NULL-terminated; never edit a step once released, append */
+};
+
+#endif

@@ -1,0 +1,140 @@
+/* schema.c — versioned schema migrations, applied when a database is opened.
+ *
+ * Each module owns an append-only list of steps; the table schema_migration records
+ * (module, step) for every applied step.  A step runs in its own transaction with its record,
+ * so a crash leaves the schema at a step boundary.  Never edit a released step: append one. */
+#include <stdio.h>
+#include <string.h>
+
+#include "store/db.h"
+
+/* The core data model: units, periods, organisation, frameworks, values, audit. */
+static const char *const core_steps[] = {
+    /* 1 */
+    "CREATE TABLE unit_level ("
+    "  level INTEGER PRIMARY KEY CHECK (level BETWEEN 1 AND 9),"
+    "  code TEXT NOT NULL UNIQUE, name_zh TEXT NOT NULL, name_en TEXT NOT NULL);"
+    "INSERT INTO unit_level VALUES (1,'city','市','city'),(2,'county','县(区)','county'),"
+    "  (3,'township','乡镇(街道)','township'),(4,'village','村(社区)','village');"
+    "CREATE TABLE unit ("
+    "  code TEXT PRIMARY KEY,"
+    "  name TEXT NOT NULL, name_en TEXT,"
+    "  parent TEXT REFERENCES unit(code),"
+    "  level INTEGER NOT NULL REFERENCES unit_level(level),"
+    "  area TEXT NOT NULL CHECK (area IN ('urban','rural')),"
+    "  population INTEGER CHECK (population IS NULL OR population >= 0),"
+    "  note TEXT);"
+    "CREATE INDEX unit_parent ON unit(parent);"
+    "CREATE TABLE period ("
+    "  code TEXT PRIMARY KEY,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('year','quarter','month')),"
+    "  year INTEGER NOT NULL, sub INTEGER NOT NULL DEFAULT 0,"
+    "  start_date TEXT NOT NULL, end_date TEXT NOT NULL);"
+    "CREATE TABLE team ("
+    "  code TEXT PRIMARY KEY, name TEXT NOT NULL, name_en TEXT,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('leading','work','support')),"
+    "  note TEXT);"
+    "CREATE TABLE department ("
+    "  code TEXT PRIMARY KEY, name TEXT NOT NULL, name_en TEXT,"
+    "  team TEXT REFERENCES team(code), unit TEXT REFERENCES unit(code));"
+    "CREATE TABLE person ("
+    "  code TEXT PRIMARY KEY, name TEXT NOT NULL,"
+    "  department TEXT REFERENCES department(code), team TEXT REFERENCES team(code),"
+    "  unit TEXT REFERENCES unit(code), title TEXT, phone TEXT);"
+    "CREATE TABLE indicator ("
+    "  code TEXT PRIMARY KEY, name TEXT NOT NULL, name_en TEXT,"
+    "  unit_of_measure TEXT,"
+    "  direction TEXT NOT NULL CHECK (direction IN ('+','-','band')),"
+    "  band_lo REAL, band_hi REAL,"
+    "  agg_time TEXT NOT NULL DEFAULT 'last' CHECK (agg_time IN ('sum','mean','last')),"
+    "  agg_units TEXT NOT NULL DEFAULT 'none'"
+    "    CHECK (agg_units IN ('sum','mean','popmean','max','min','none')),"
+    "  formula TEXT, source TEXT, team TEXT REFERENCES team(code), description TEXT);"
+    "CREATE TABLE framework ("
+    "  code TEXT PRIMARY KEY, name TEXT NOT NULL, name_en TEXT, note TEXT);"
+    "CREATE TABLE framework_node ("
+    "  framework TEXT NOT NULL REFERENCES framework(code),"
+    "  code TEXT NOT NULL, parent TEXT,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('index','dimension','indicator')),"
+    "  name TEXT, name_en TEXT,"
+    "  weight REAL NOT NULL DEFAULT 1 CHECK (weight >= 0),"
+    "  baseline REAL, baseline_year INTEGER, position INTEGER NOT NULL DEFAULT 0,"
+    "  PRIMARY KEY (framework, code));"
+    "CREATE TABLE target ("
+    "  framework TEXT NOT NULL, indicator TEXT NOT NULL REFERENCES indicator(code),"
+    "  year INTEGER NOT NULL, value REAL NOT NULL,"
+    "  PRIMARY KEY (framework, indicator, year));"
+    "CREATE TABLE value ("
+    "  unit TEXT NOT NULL REFERENCES unit(code),"
+    "  indicator TEXT NOT NULL REFERENCES indicator(code),"
+    "  period TEXT NOT NULL REFERENCES period(code),"
+    "  value REAL NOT NULL,"
+    "  origin TEXT NOT NULL DEFAULT 'reported' CHECK (origin IN ('reported','derived','rollup','computed')),"
+    "  source TEXT,"
+    "  state TEXT NOT NULL DEFAULT 'draft' CHECK (state IN ('draft','submitted','approved')),"
+    "  updated_by TEXT NOT NULL, updated_at TEXT NOT NULL,"
+    "  PRIMARY KEY (unit, indicator, period));"
+    "CREATE INDEX value_indicator ON value(indicator, period);"
+    "CREATE TABLE audit ("
+    "  id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,"
+    "  action TEXT NOT NULL, entity TEXT NOT NULL, key TEXT NOT NULL,"
+    "  before TEXT, after TEXT);",
+    NULL,
+};
+
+/* Each other module keeps its steps in src/store/schema_MODULE.c. */
+extern const char *const gf_schema_eval_steps[];
+extern const char *const gf_schema_households_steps[];
+extern const char *const gf_schema_lists_steps[];
+
+static int apply(struct gf_db *db, const char *module, const char *const *steps,
+                 struct gf_err *e)
+{
+    for (int i = 0; steps && steps[i]; i++) {
+        char sql[256];
+        snprintf(sql, sizeof sql,
+                 "SELECT count(*) FROM schema_migration WHERE module='%s' AND step=%d", module,
+                 i + 1);
+        if (gf_db_int(db, sql, 0) > 0)
+            continue;
+        int rc = gf_db_begin(db, e);
+        if (rc)
+            return rc;
+        rc = gf_db_exec(db, steps[i], e);
+        if (rc == GF_OK) {
+            snprintf(sql, sizeof sql,
+                     "INSERT INTO schema_migration VALUES ('%s', %d, datetime('now'))", module,
+                     i + 1);
+            rc = gf_db_exec(db, sql, e);
+        }
+        if (rc) {
+            gf_db_rollback(db);
+            gf_err_prefix(e, "schema migration %s/%d", module, i + 1);
+            return rc;
+        }
+        if ((rc = gf_db_commit(db, e)))
+            return rc;
+    }
+    return GF_OK;
+}
+
+int gf_schema_migrate(struct gf_db *db, struct gf_err *e)
+{
+    int rc = gf_db_exec(db,
+                        "CREATE TABLE IF NOT EXISTS schema_migration ("
+                        " module TEXT NOT NULL, step INTEGER NOT NULL, applied_at TEXT NOT NULL,"
+                        " PRIMARY KEY (module, step))",
+                        e);
+    if (rc)
+        return rc;
+    const struct gf_migration_module modules[] = {
+        {"core", core_steps},
+        {"eval", gf_schema_eval_steps},
+        {"households", gf_schema_households_steps},
+        {"lists", gf_schema_lists_steps},
+    };
+    for (size_t i = 0; i < sizeof modules / sizeof modules[0]; i++)
+        if ((rc = apply(db, modules[i].module, modules[i].steps, e)))
+            return rc;
+    return GF_OK;
+}

@@ -1,0 +1,43 @@
+/* err.h — one way to report an error: a code and a message that names its context.
+ *
+ * Every fallible function returns GF_OK (0) or a negative GF_E* code and, when given a
+ * struct gf_err, fills it with a message for a person: for bad input the message names the
+ * file, the line, the field, the value and what was expected (gf_err_at).  User input never
+ * reaches assert().  The CLI maps GF_EUSER to exit 1, GF_EUSAGE to exit 2.
+ */
+#ifndef GF_ERR_H
+#define GF_ERR_H
+
+#include <stdarg.h>
+
+enum {
+    GF_OK = 0,
+    GF_EUSER = -1,  /* bad input or data: the user can fix it */
+    GF_EUSAGE = -2, /* bad command line */
+    GF_ESYS = -3,   /* I/O or database failure */
+    GF_ENOMEM = -4, /* out of memory */
+};
+
+struct gf_err {
+    int code;
+    char msg[2048];
+};
+
+/* Record a formatted message; returns code so callers can `return gf_err_set(...)`.
+ * e may be NULL (the message is dropped). */
+int gf_err_set(struct gf_err *e, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+int gf_err_vset(struct gf_err *e, int code, const char *fmt, va_list ap);
+
+/* Bad input at a place: "FILE:LINE: field \"F\": value \"V\": expected X".  file may be NULL,
+ * line <= 0 omits the line, field/value may be NULL.  The value is shortened and made printable
+ * (invalid UTF-8 shown as \xNN).  Returns GF_EUSER. */
+int gf_err_at(struct gf_err *e, const char *file, long line, const char *field, const char *value,
+              const char *expected_fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/* Prefix the existing message with "prefix: ". */
+void gf_err_prefix(struct gf_err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+void gf_err_clear(struct gf_err *e);
+
+#endif

@@ -1,0 +1,357 @@
+/* table.c — print listings as aligned tables (CJK-aware), CSV (RFC 4180) or JSON. */
+#include "util/table.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct cell {
+    char *text; /* NULL = missing */
+    int numeric;
+};
+
+struct gf_table {
+    struct gf_column *cols;
+    int ncols;
+    struct cell *cells; /* rows × ncols */
+    int nrows, cap;
+};
+
+static void *xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (!p) {
+        fputs("gongfu: out of memory\n", stderr);
+        exit(3);
+    }
+    return p;
+}
+
+static char *xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = xmalloc(n);
+    memcpy(p, s, n);
+    return p;
+}
+
+struct gf_table *gf_table_new(const struct gf_column *cols, int ncols)
+{
+    struct gf_table *t = xmalloc(sizeof *t);
+    memset(t, 0, sizeof *t);
+    t->cols = xmalloc(sizeof *cols * (size_t)ncols);
+    for (int i = 0; i < ncols; i++) {
+        t->cols[i].code = xstrdup(cols[i].code);
+        t->cols[i].label_zh = xstrdup(cols[i].label_zh ? cols[i].label_zh : cols[i].code);
+        t->cols[i].label_en = xstrdup(cols[i].label_en ? cols[i].label_en : cols[i].code);
+    }
+    t->ncols = ncols;
+    return t;
+}
+
+void gf_table_free(struct gf_table *t)
+{
+    if (!t)
+        return;
+    for (int i = 0; i < t->ncols; i++) {
+        free((char *)t->cols[i].code);
+        free((char *)t->cols[i].label_zh);
+        free((char *)t->cols[i].label_en);
+    }
+    for (long i = 0; i < (long)t->nrows * t->ncols; i++)
+        free(t->cells[i].text);
+    free(t->cols);
+    free(t->cells);
+    free(t);
+}
+
+void gf_table_row(struct gf_table *t)
+{
+    if (t->nrows == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 16;
+        struct cell *c = realloc(t->cells, sizeof *c * (size_t)t->cap * (size_t)t->ncols);
+        if (!c) {
+            fputs("gongfu: out of memory\n", stderr);
+            exit(3);
+        }
+        t->cells = c;
+    }
+    memset(t->cells + (size_t)t->nrows * (size_t)t->ncols, 0, sizeof *t->cells * (size_t)t->ncols);
+    t->nrows++;
+}
+
+static struct cell *cur(struct gf_table *t, int col)
+{
+    if (t->nrows == 0 || col < 0 || col >= t->ncols)
+        return NULL;
+    return &t->cells[(size_t)(t->nrows - 1) * (size_t)t->ncols + (size_t)col];
+}
+
+void gf_table_text(struct gf_table *t, int col, const char *s)
+{
+    struct cell *c = cur(t, col);
+    if (!c)
+        return;
+    free(c->text);
+    c->text = s ? xstrdup(s) : NULL;
+    c->numeric = 0;
+}
+
+int gf_fmt_double(char *buf, int cap, double x)
+{
+    if (isnan(x))
+        return snprintf(buf, (size_t)cap, "NaN");
+    if (isinf(x))
+        return snprintf(buf, (size_t)cap, x > 0 ? "Infinity" : "-Infinity");
+    if (x == 0)
+        return snprintf(buf, (size_t)cap, "0");
+    for (int prec = 1; prec <= 17; prec++) {
+        int n = snprintf(buf, (size_t)cap, "%.*g", prec, x);
+        if (strtod(buf, NULL) == x)
+            return n;
+    }
+    return snprintf(buf, (size_t)cap, "%.17g", x);
+}
+
+void gf_table_num(struct gf_table *t, int col, double x, int decimals)
+{
+    struct cell *c = cur(t, col);
+    if (!c)
+        return;
+    free(c->text);
+    c->text = NULL;
+    c->numeric = 1;
+    if (isnan(x))
+        return;
+    char buf[64], full[64];
+    gf_fmt_double(full, sizeof full, x);
+    if (decimals >= 0) {
+        /* keep both: the exact value for csv/json, the rounded one for people */
+        snprintf(buf, sizeof buf, "%.*f", decimals, x);
+        size_t a = strlen(full), b = strlen(buf);
+        c->text = xmalloc(a + b + 2);
+        memcpy(c->text, full, a + 1);
+        memcpy(c->text + a + 1, buf, b + 1);
+    } else {
+        c->text = xmalloc(strlen(full) + 2);
+        memcpy(c->text, full, strlen(full) + 1);
+        c->text[strlen(full) + 1] = 0;
+    }
+}
+
+void gf_table_int(struct gf_table *t, int col, long long v)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%lld", v);
+    gf_table_num(t, col, (double)v, -1);
+    struct cell *c = cur(t, col);
+    if (c) {
+        free(c->text);
+        c->text = xmalloc(strlen(buf) + 2);
+        memcpy(c->text, buf, strlen(buf) + 1);
+        c->text[strlen(buf) + 1] = 0;
+    }
+}
+
+int gf_table_rows(const struct gf_table *t)
+{
+    return t->nrows;
+}
+
+/* Exact text of a cell (for csv/json) and the text shown to people. */
+static const char *exact(const struct cell *c)
+{
+    return c->text ? c->text : "";
+}
+
+static const char *shown(const struct cell *c)
+{
+    if (!c->text)
+        return "";
+    if (c->numeric) {
+        const char *r = c->text + strlen(c->text) + 1;
+        return *r ? r : c->text;
+    }
+    return c->text;
+}
+
+/* Display width of UTF-8 text: East Asian wide characters count 2. */
+static int display_width(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    int w = 0;
+    while (*p) {
+        unsigned cp;
+        int len;
+        if (*p < 0x80) {
+            cp = *p;
+            len = 1;
+        } else if ((*p & 0xE0) == 0xC0) {
+            cp = *p & 0x1F;
+            len = 2;
+        } else if ((*p & 0xF0) == 0xE0) {
+            cp = *p & 0x0F;
+            len = 3;
+        } else {
+            cp = *p & 0x07;
+            len = 4;
+        }
+        for (int i = 1; i < len; i++) {
+            if ((p[i] & 0xC0) != 0x80) {
+                len = i;
+                break;
+            }
+            cp = (cp << 6) | (p[i] & 0x3F);
+        }
+        p += len;
+        int wide = (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0xA4CF) ||
+                   (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+                   (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+                   (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD);
+        w += wide ? 2 : 1;
+    }
+    return w;
+}
+
+static void csv_field(FILE *out, const char *s)
+{
+    if (strpbrk(s, ",\"\r\n") == NULL) {
+        fputs(s, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
+static void json_string(FILE *out, const char *s)
+{
+    fputc('"', out);
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        switch (*p) {
+        case '"':
+            fputs("\\\"", out);
+            break;
+        case '\\':
+            fputs("\\\\", out);
+            break;
+        case '\n':
+            fputs("\\n", out);
+            break;
+        case '\r':
+            fputs("\\r", out);
+            break;
+        case '\t':
+            fputs("\\t", out);
+            break;
+        default:
+            if (*p < 0x20)
+                fprintf(out, "\\u%04x", *p);
+            else
+                fputc(*p, out);
+        }
+    }
+    fputc('"', out);
+}
+
+void gf_table_print(const struct gf_table *t, FILE *out, enum gf_format fmt, const char *lang)
+{
+    int en = lang && lang[0] == 'e';
+    if (fmt == GF_FMT_CSV) {
+        for (int j = 0; j < t->ncols; j++) {
+            if (j)
+                fputc(',', out);
+            csv_field(out, t->cols[j].code);
+        }
+        fputc('\n', out);
+        for (int i = 0; i < t->nrows; i++) {
+            for (int j = 0; j < t->ncols; j++) {
+                if (j)
+                    fputc(',', out);
+                csv_field(out, exact(&t->cells[(size_t)i * (size_t)t->ncols + (size_t)j]));
+            }
+            fputc('\n', out);
+        }
+        return;
+    }
+    if (fmt == GF_FMT_JSON) {
+        fputs("[", out);
+        for (int i = 0; i < t->nrows; i++) {
+            fputs(i ? ",\n {" : "\n {", out);
+            for (int j = 0; j < t->ncols; j++) {
+                const struct cell *c = &t->cells[(size_t)i * (size_t)t->ncols + (size_t)j];
+                if (j)
+                    fputs(", ", out);
+                json_string(out, t->cols[j].code);
+                fputs(": ", out);
+                if (!c->text)
+                    fputs("null", out);
+                else if (c->numeric && strcmp(c->text, "NaN") && strncmp(c->text, "Inf", 3) &&
+                         strncmp(c->text, "-Inf", 4))
+                    fputs(c->text, out);
+                else if (c->numeric)
+                    fputs("null", out);
+                else
+                    json_string(out, c->text);
+            }
+            fputs("}", out);
+        }
+        fputs(t->nrows ? "\n]\n" : "]\n", out);
+        return;
+    }
+    int *w = calloc((size_t)t->ncols, sizeof *w);
+    if (!w)
+        return;
+    for (int j = 0; j < t->ncols; j++) {
+        w[j] = display_width(en ? t->cols[j].label_en : t->cols[j].label_zh);
+        for (int i = 0; i < t->nrows; i++) {
+            int k = display_width(shown(&t->cells[(size_t)i * (size_t)t->ncols + (size_t)j]));
+            if (k > w[j])
+                w[j] = k;
+        }
+    }
+    for (int j = 0; j < t->ncols; j++) {
+        const char *h = en ? t->cols[j].label_en : t->cols[j].label_zh;
+        fprintf(out, "%s%s%*s", j ? "  " : "", h, j + 1 < t->ncols ? w[j] - display_width(h) : 0, "");
+    }
+    fputc('\n', out);
+    for (int j = 0; j < t->ncols; j++) {
+        fputs(j ? "  " : "", out);
+        for (int k = 0; k < w[j]; k++)
+            fputc('-', out);
+    }
+    fputc('\n', out);
+    for (int i = 0; i < t->nrows; i++) {
+        for (int j = 0; j < t->ncols; j++) {
+            const struct cell *c = &t->cells[(size_t)i * (size_t)t->ncols + (size_t)j];
+            const char *s = shown(c);
+            int pad = w[j] - display_width(s);
+            if (j)
+                fputs("  ", out);
+            if (c->numeric)
+                fprintf(out, "%*s%s", pad, "", s);
+            else
+                fprintf(out, "%s%*s", s, j + 1 < t->ncols ? pad : 0, "");
+        }
+        fputc('\n', out);
+    }
+    free(w);
+}
+
+int gf_format_parse(const char *s)
+{
+    if (!s)
+        return -1;
+    if (!strcmp(s, "table"))
+        return GF_FMT_TABLE;
+    if (!strcmp(s, "csv"))
+        return GF_FMT_CSV;
+    if (!strcmp(s, "json"))
+        return GF_FMT_JSON;
+    return -1;
+}
