@@ -79,6 +79,8 @@ static const char *const core_steps[] = {
     "  id INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL,"
     "  action TEXT NOT NULL, entity TEXT NOT NULL, key TEXT NOT NULL,"
     "  before TEXT, after TEXT);",
+    /* 2: facts about the database itself (e.g. demo = 1 for a demo database) */
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);",
     NULL,
 };
 

@@ -1,0 +1,38 @@
+/* query.c — print query results as table, CSV or JSON. */
+#include "cli/query.h"
+
+#include <string.h>
+
+int gf_cli_print_query(struct gf_cli *cli, struct gf_db *db, const char *sql,
+                       const char *const *params, int nparams, const struct gf_column *cols,
+                       int ncols, const char *const *numeric, FILE *out, enum gf_format fmt)
+{
+    struct gf_stmt *st;
+    int rc = gf_db_prepare(db, sql, &st, &cli->err);
+    if (rc)
+        return rc;
+    for (int i = 0; i < nparams; i++)
+        gf_stmt_bind_text(st, i + 1, params[i]);
+    int isnum[64] = {0};
+    for (int j = 0; j < ncols && j < 64; j++)
+        for (int k = 0; numeric && numeric[k]; k++)
+            if (!strcmp(numeric[k], cols[j].code))
+                isnum[j] = 1;
+    struct gf_table *t = gf_table_new(cols, ncols);
+    while ((rc = gf_stmt_step(st, &cli->err)) == 1) {
+        gf_table_row(t);
+        for (int j = 0; j < ncols; j++) {
+            if (gf_stmt_is_null(st, j))
+                gf_table_text(t, j, NULL);
+            else if (isnum[j])
+                gf_table_num(t, j, gf_stmt_double(st, j), -1);
+            else
+                gf_table_text(t, j, gf_stmt_text(st, j));
+        }
+    }
+    gf_stmt_finalize(st);
+    if (rc == 0)
+        gf_table_print(t, out, fmt, cli->lang);
+    gf_table_free(t);
+    return rc < 0 ? rc : GF_OK;
+}

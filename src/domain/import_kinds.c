@@ -1,0 +1,21 @@
+/* import_kinds.c — the table of importable kinds (gongfu import KIND FILE). One line per kind. */
+#include <string.h>
+
+#include "domain/import.h"
+
+extern const struct gf_import_kind gf_import_units, gf_import_teams, gf_import_departments,
+    gf_import_people, gf_import_framework, gf_import_values;
+
+const struct gf_import_kind *const gf_import_kinds[] = {
+    &gf_import_units,      &gf_import_teams,     &gf_import_departments, &gf_import_people,
+    &gf_import_framework,  &gf_import_values,
+    NULL,
+};
+
+const struct gf_import_kind *gf_import_kind_find(const char *name)
+{
+    for (int i = 0; gf_import_kinds[i]; i++)
+        if (!strcmp(gf_import_kinds[i]->name, name))
+            return gf_import_kinds[i];
+    return NULL;
+}
