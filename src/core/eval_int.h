@@ -1,0 +1,58 @@
+/* eval_int.h — private helpers shared by the eval_*.c files (not part of the API).
+ * The core library does not link util/: messages are formatted here into struct gf_err. */
+#ifndef GF_EVAL_INT_H
+#define GF_EVAL_INT_H
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "core/eval.h"
+
+static inline int __attribute__((format(printf, 3, 4)))
+gf_eval__err(struct gf_err *e, int code, const char *fmt, ...)
+{
+    if (e) {
+        va_list ap;
+        va_start(ap, fmt);
+        e->code = code;
+        vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+        va_end(ap);
+    }
+    return code;
+}
+
+#define EVAL_ERR(e, ...) gf_eval__err((e), GF_EUSER, __VA_ARGS__)
+#define EVAL_NOMEM(e) gf_eval__err((e), GF_ENOMEM, "out of memory")
+
+static inline const char *gf_eval__code(const struct gf_eval_ind *ind, size_t j, char *buf,
+                                        size_t cap)
+{
+    if (ind && ind[j].code)
+        return ind[j].code;
+    snprintf(buf, cap, "column %zu", j + 1);
+    return buf;
+}
+
+/* Sort doubles ascending (NaN not allowed). */
+void gf_eval__sort(double *a, size_t n);
+/* Order idx[0..n) by key ascending (stable for equal keys: by index). */
+void gf_eval__order(const double *key, size_t *idx, size_t n);
+/* Quantile type 7 of sorted a[0..n). */
+double gf_eval__quantile7(const double *a, size_t n, double q);
+/* Check aggregation input is valid for the method (positivity). */
+int gf_eval__agg_check(const double *x, size_t n, size_t m, enum gf_eval_agg how, double p,
+                       struct gf_err *e);
+
+/* A framework tree prepared for scoring: aggregate nodes deepest first, children in CSR form. */
+struct gf_eval__ctree {
+    size_t nagg;
+    size_t *order;  /* nagg aggregate node indices, deepest first (root last) */
+    size_t *cstart; /* nnode + 1 */
+    size_t *child;  /* nnode − 1 */
+};
+int gf_eval__ctree_build(const struct gf_eval_tree *t, struct gf_eval__ctree *c, struct gf_err *e);
+void gf_eval__ctree_free(struct gf_eval__ctree *c);
+/* Root node index of a checked tree. */
+size_t gf_eval__root(const struct gf_eval_tree *t);
+
+#endif

@@ -1,0 +1,404 @@
+/* eval_mc.c — own PRNG (splitmix64 seeding xoshiro256**) and the Monte Carlo sensitivity of
+ * ranks, parallel over draws with pthreads.  Draw d depends only on (seed, d), and results are
+ * stored by draw, so any thread count gives the same answer.  No I/O. */
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/eval_int.h"
+#include "core/ksum.h"
+
+uint64_t gf_splitmix64(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+void gf_rng_seed(struct gf_rng *r, uint64_t seed, uint64_t stream)
+{
+    uint64_t st = seed ^ (stream * 0xD1B54A32D192ED03ull);
+    st = gf_splitmix64(&st) ^ stream; /* decorrelate neighbouring streams */
+    for (int i = 0; i < 4; i++)
+        r->s[i] = gf_splitmix64(&st);
+    if (!(r->s[0] | r->s[1] | r->s[2] | r->s[3]))
+        r->s[0] = 1;
+}
+
+static inline uint64_t rotl(uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
+
+uint64_t gf_rng_next(struct gf_rng *r)
+{
+    uint64_t *s = r->s;
+    uint64_t out = rotl(s[1] * 5, 7) * 9;
+    uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 45);
+    return out;
+}
+
+double gf_rng_uniform(struct gf_rng *r)
+{
+    return (double)(gf_rng_next(r) >> 11) * 0x1.0p-53;
+}
+
+static int pick(struct gf_rng *r, int count)
+{
+    double u = gf_rng_uniform(r); /* always consumed, so the stream layout is fixed */
+    int k = (int)(u * (count > 0 ? count : 1));
+    return k;
+}
+
+void gf_eval_mc_draw(const struct gf_eval_mc *mc, const double *w, size_t nnode, uint64_t d,
+                     double *wd, int *inorm, int *iagg, int *iwin)
+{
+    struct gf_rng r;
+    gf_rng_seed(&r, mc->seed, d);
+    for (size_t k = 0; k < nnode; k++) {
+        double u = gf_rng_uniform(&r);
+        wd[k] = w[k] * (1 + mc->weight_spread * (2 * u - 1));
+    }
+    *iwin = pick(&r, mc->nwinsor);
+    *inorm = pick(&r, mc->nnorm);
+    *iagg = pick(&r, mc->nagg);
+}
+
+/* ---- sensitivity ---- */
+
+struct mc_shared {
+    size_t n, m, nnode, root;
+    const struct gf_eval_tree *t;
+    const struct gf_eval__ctree *c;
+    const double *w;
+    const struct gf_eval_mc *mc;
+    int nwin, nnorm, nagg;
+    const struct gf_eval_aggspec *aggs; /* nagg */
+    double **Y;   /* [iw*nnorm + in]: normalised matrices */
+    double **Phi; /* [(iw*nnorm + in)*nagg + ia]: transformed for means (NULL otherwise) */
+    int *rank;    /* draws × n */
+};
+
+struct mc_thread {
+    struct mc_shared *sh;
+    int tid, nthreads;
+    int rc;
+    uint64_t err_draw;
+    struct gf_err err;
+};
+
+/* Means become an arithmetic tree on transformed values: φ = y, ln y, 1/y, y^p. */
+static int is_mean(enum gf_eval_agg a)
+{
+    return a == GF_AGG_ARITH || a == GF_AGG_GEOM || a == GF_AGG_HARM || a == GF_AGG_POWER;
+}
+
+/* Sign so that a higher transformed root means a better unit. */
+static double phi_sign(const struct gf_eval_aggspec *a)
+{
+    if (a->method == GF_AGG_HARM || (a->method == GF_AGG_POWER && a->p < 0))
+        return -1;
+    return 1;
+}
+
+static double phi(const struct gf_eval_aggspec *a, double y)
+{
+    switch (a->method) {
+    case GF_AGG_GEOM: return log(y);
+    case GF_AGG_HARM: return 1 / y;
+    case GF_AGG_POWER: return a->p == 0 ? log(y) : pow(y, a->p);
+    default: return y;
+    }
+}
+
+static void *mc_worker(void *arg)
+{
+    struct mc_thread *th = arg;
+    struct mc_shared *sh = th->sh;
+    size_t n = sh->n, m = sh->m, nn = sh->nnode;
+    double *wd = malloc(nn * sizeof *wd), *wsum = malloc(nn * sizeof *wsum),
+           *s = malloc(nn * sizeof *s), *root = malloc(n * sizeof *root);
+    double *score = NULL;
+    if (!wd || !wsum || !s || !root) {
+        th->rc = gf_eval__err(&th->err, GF_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (uint64_t d = (uint64_t)th->tid; d < (uint64_t)sh->mc->draws; d += (uint64_t)th->nthreads) {
+        int inorm, iagg, iwin;
+        gf_eval_mc_draw(sh->mc, sh->w, nn, d, wd, &inorm, &iagg, &iwin);
+        if (sh->nwin <= 1)
+            iwin = 0;
+        if (sh->nnorm <= 1)
+            inorm = 0;
+        if (sh->nagg <= 1)
+            iagg = 0;
+        const struct gf_eval_aggspec *ag = sh->aggs + iagg;
+        size_t combo = (size_t)iwin * (size_t)sh->nnorm + (size_t)inorm;
+        int *rk = sh->rank + d * n;
+        if (is_mean(ag->method)) {
+            const double *P = sh->Phi[combo * (size_t)sh->nagg + (size_t)iagg];
+            double sg = phi_sign(ag);
+            for (size_t i = 0; i < n; i++) {
+                memcpy(s, P + i * m, m * sizeof *s);
+                for (size_t q = 0; q < sh->c->nagg; q++) {
+                    size_t k = sh->c->order[q], c0 = sh->c->cstart[k], c1 = sh->c->cstart[k + 1];
+                    struct gf_ksum acc = {0, 0}, ws = {0, 0};
+                    for (size_t a = c0; a < c1; a++) {
+                        size_t ch = sh->c->child[a];
+                        if (isnan(s[ch]))
+                            continue;
+                        gf_ksum_add(&acc, wd[ch] * s[ch]);
+                        gf_ksum_add(&ws, wd[ch]);
+                    }
+                    double W = gf_ksum_value(&ws);
+                    s[k] = W > 0 ? gf_ksum_value(&acc) / W : NAN;
+                }
+                root[i] = sg * s[sh->root];
+            }
+        } else {
+            if (!score && !(score = malloc(n * nn * sizeof *score))) {
+                th->rc = gf_eval__err(&th->err, GF_ENOMEM, "out of memory");
+                goto out;
+            }
+            int rc = gf_eval_score_tree(sh->Y[combo], n, sh->t, wd, ag, score, NULL, &th->err);
+            if (rc) {
+                th->rc = rc;
+                th->err_draw = d;
+                goto out;
+            }
+            for (size_t i = 0; i < n; i++)
+                root[i] = score[i * nn + sh->root];
+        }
+        gf_eval_rank(root, n, 1, 1, rk);
+    }
+out:
+    free(wd);
+    free(wsum);
+    free(s);
+    free(root);
+    free(score);
+    return NULL;
+}
+
+int gf_eval_sensitivity(const double *x, size_t n, const struct gf_eval_ind *ind,
+                        const struct gf_eval_tree *t, const double *w,
+                        const struct gf_eval_treat *treat, const struct gf_eval_norm *norm,
+                        const struct gf_eval_aggspec *agg, const struct gf_eval_mc *mc,
+                        struct gf_eval_sens *out, struct gf_err *e)
+{
+    if (!mc || mc->draws < 1)
+        return EVAL_ERR(e, "sensitivity: the number of draws must be at least 1");
+    if (!(mc->weight_spread >= 0 && mc->weight_spread < 1))
+        return EVAL_ERR(e, "sensitivity: weight spread %g: expected a share in [0,1)",
+                        mc->weight_spread);
+    if (n < 2)
+        return EVAL_ERR(e, "sensitivity: need at least two units, got %zu", n);
+    if ((double)n * (double)mc->draws > 2.5e8)
+        return EVAL_ERR(e,
+                        "sensitivity: %zu units × %d draws is too many rank records (limit 2.5e8)",
+                        n, mc->draws);
+    if (mc->nnorm < 0 || mc->nnorm > GF_EVAL_MAX_ALT || mc->nagg < 0 ||
+        mc->nagg > GF_EVAL_MAX_ALT || mc->nwinsor < 0 || mc->nwinsor > GF_EVAL_MAX_ALT)
+        return EVAL_ERR(e, "sensitivity: at most %d alternatives per choice", GF_EVAL_MAX_ALT);
+    struct gf_eval__ctree c;
+    int rc = gf_eval__ctree_build(t, &c, e);
+    if (rc)
+        return rc;
+    size_t m = t->nleaf, nn = t->nnode;
+    struct mc_shared sh;
+    memset(&sh, 0, sizeof sh);
+    sh.n = n;
+    sh.m = m;
+    sh.nnode = nn;
+    sh.root = gf_eval__root(t);
+    sh.t = t;
+    sh.c = &c;
+    sh.w = w;
+    sh.mc = mc;
+    sh.nwin = mc->nwinsor > 0 ? mc->nwinsor : 1;
+    sh.nnorm = mc->nnorm > 0 ? mc->nnorm : 1;
+    sh.nagg = mc->nagg > 0 ? mc->nagg : 1;
+    sh.aggs = mc->nagg > 0 ? mc->agg : agg;
+    size_t ncombo = (size_t)sh.nwin * (size_t)sh.nnorm;
+    sh.Y = calloc(ncombo + 1, sizeof *sh.Y);
+    sh.Phi = calloc(ncombo * (size_t)sh.nagg, sizeof *sh.Phi);
+    sh.rank = malloc((size_t)mc->draws * n * sizeof *sh.rank);
+    int *nominal = malloc(n * sizeof *nominal);
+    unsigned *hist = malloc((n + 1) * sizeof *hist);
+    double *score = malloc(n * nn * sizeof *score);
+    struct mc_thread *th = NULL;
+    pthread_t *tids = NULL;
+    int nthreads = mc->threads > 0 ? mc->threads : 2;
+    if (nthreads > 64)
+        nthreads = 64;
+    if (!sh.Y || !sh.Phi || !sh.rank || !nominal || !hist || !score) {
+        rc = EVAL_NOMEM(e);
+        goto out;
+    }
+    /* nominal ranks */
+    {
+        double *y = malloc(n * m * sizeof *y);
+        if (!y) {
+            rc = EVAL_NOMEM(e);
+            goto out;
+        }
+        memcpy(y, x, n * m * sizeof *y);
+        rc = treat ? gf_eval_treat_matrix(y, n, m, treat, NULL, e) : GF_OK;
+        if (!rc)
+            rc = gf_eval_normalise(y, n, m, ind, norm, e);
+        if (!rc)
+            rc = gf_eval_score_tree(y, n, t, w, agg, score, NULL, e);
+        free(y);
+        if (rc)
+            goto out;
+        gf_eval_rank(score + sh.root, n, nn, 1, nominal);
+    }
+    /* the data under every combination of alternatives */
+    for (int iw = 0; iw < sh.nwin; iw++)
+        for (int in = 0; in < sh.nnorm; in++) {
+            size_t cb = (size_t)iw * (size_t)sh.nnorm + (size_t)in;
+            double *y = sh.Y[cb] = malloc(n * m * sizeof *y);
+            if (!y) {
+                rc = EVAL_NOMEM(e);
+                goto out;
+            }
+            memcpy(y, x, n * m * sizeof *y);
+            struct gf_eval_treat tr;
+            if (treat)
+                tr = *treat;
+            else
+                gf_eval_treat_default(&tr);
+            if (mc->nwinsor > 0)
+                tr.winmax = mc->winsor[iw];
+            if (treat || mc->nwinsor > 0)
+                rc = gf_eval_treat_matrix(y, n, m, &tr, NULL, e);
+            if (!rc)
+                rc = gf_eval_normalise(y, n, m, ind, mc->nnorm > 0 ? &mc->norm[in] : norm, e);
+            for (int ia = 0; ia < sh.nagg && !rc; ia++) {
+                const struct gf_eval_aggspec *ag = sh.aggs + ia;
+                rc = gf_eval__agg_check(y, n, m, ag->method, ag->p, e);
+                if (rc) {
+                    char tmp[sizeof e->msg];
+                    if (e) {
+                        memcpy(tmp, e->msg, sizeof tmp);
+                        snprintf(e->msg, sizeof e->msg,
+                                 "sensitivity: alternative normalisation %s with %s aggregation: %s",
+                                 gf_eval_norm_name(mc->nnorm > 0 ? mc->norm[in].method
+                                                                 : norm->method),
+                                 gf_eval_agg_name(ag->method), tmp);
+                    }
+                    break;
+                }
+                if (!is_mean(ag->method))
+                    continue;
+                double *P = sh.Phi[cb * (size_t)sh.nagg + (size_t)ia] = malloc(n * m * sizeof *P);
+                if (!P) {
+                    rc = EVAL_NOMEM(e);
+                    break;
+                }
+                for (size_t q = 0; q < n * m; q++)
+                    P[q] = isnan(y[q]) ? NAN : phi(ag, y[q]);
+            }
+            if (rc)
+                goto out;
+        }
+    th = calloc((size_t)nthreads, sizeof *th);
+    tids = calloc((size_t)nthreads, sizeof *tids);
+    if (!th || !tids) {
+        rc = EVAL_NOMEM(e);
+        goto out;
+    }
+    int started = 0;
+    for (int k = 0; k < nthreads; k++) {
+        th[k].sh = &sh;
+        th[k].tid = k;
+        th[k].nthreads = nthreads;
+        if (nthreads == 1) {
+            mc_worker(&th[k]);
+            started = 1;
+            break;
+        }
+        if (pthread_create(&tids[k], NULL, mc_worker, &th[k]) != 0) {
+            th[k].rc = gf_eval__err(&th[k].err, GF_ESYS, "sensitivity: cannot start a thread");
+            break;
+        }
+        started++;
+    }
+    if (nthreads > 1)
+        for (int k = 0; k < started; k++)
+            pthread_join(tids[k], NULL);
+    /* the error of the earliest failing draw, whatever the thread count */
+    int bad = -1;
+    for (int k = 0; k < nthreads; k++)
+        if (th[k].rc && (bad < 0 || th[k].err_draw < th[bad].err_draw))
+            bad = k;
+    if (bad >= 0) {
+        rc = th[bad].rc;
+        if (e)
+            *e = th[bad].err;
+        goto out;
+    }
+    /* summaries from per-unit rank histograms (ranks are integers 1..n) */
+    size_t N = (size_t)mc->draws;
+    for (size_t i = 0; i < n; i++) {
+        memset(hist, 0, (n + 1) * sizeof *hist);
+        double shift = 0;
+        for (size_t d = 0; d < N; d++) {
+            int r = sh.rank[d * n + i];
+            hist[r]++;
+            shift += fabs((double)(r - nominal[i]));
+        }
+        /* value at sorted position q (0-based) */
+        double qs[3] = {0.05, 0.5, 0.95}, res[3];
+        for (int a = 0; a < 3; a++) {
+            double h = (double)(N - 1) * qs[a];
+            size_t lo = (size_t)floor(h);
+            size_t hi = lo + 1 < N ? lo + 1 : lo;
+            double vlo = 0, vhi = 0;
+            size_t cum = 0;
+            int got = 0;
+            for (size_t r = 0; r <= n && got < 2; r++) {
+                cum += hist[r];
+                if (got == 0 && cum > lo) {
+                    vlo = (double)r;
+                    got = 1;
+                }
+                if (got == 1 && cum > hi) {
+                    vhi = (double)r;
+                    got = 2;
+                }
+            }
+            res[a] = vlo + (h - (double)lo) * (vhi - vlo);
+        }
+        out[i].nominal = nominal[i];
+        out[i].p05 = res[0];
+        out[i].median = res[1];
+        out[i].p95 = res[2];
+        out[i].mean_shift = shift / (double)N;
+    }
+out:
+    if (sh.Y)
+        for (size_t k = 0; k < ncombo; k++)
+            free(sh.Y[k]);
+    if (sh.Phi)
+        for (size_t k = 0; k < ncombo * (size_t)sh.nagg; k++)
+            free(sh.Phi[k]);
+    free(sh.Y);
+    free(sh.Phi);
+    free(sh.rank);
+    free(nominal);
+    free(hist);
+    free(score);
+    free(th);
+    free(tids);
+    gf_eval__ctree_free(&c);
+    return rc;
+}
