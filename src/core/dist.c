@@ -1,0 +1,999 @@
+/* dist.c — every distribution measure for every unit of a tree (see dist.h for the contract).
+ *
+ * Plan: (1) check the tree and lay units out so that each unit's rows (own rows, then each
+ * child's subtree) are contiguous; (2) one pass over the rows, split by thread, scatters the
+ * (x, w) pairs into that layout and adds every additive quantity (sums for mean, Theil, MLD,
+ * Atkinson, FGT, Watts, low-income counts, bands, Engel, urban/rural) into per-unit compensated
+ * accumulators, which are then added up the tree; (3) own rows are sorted in chunks, and the
+ * sorted runs of each unit are merged bottom-up, height by height, so a unit's rows are sorted
+ * by merging its children's already sorted rows; (4) one pass over each unit's sorted rows gives
+ * the order-based measures (quantiles, Gini, ARPT/ARPR, S80/S20, rmpg, Palma, decile shares).
+ *
+ * Log-based sums are taken relative to a global reference K (the overall mean), Σ w·x·ln(x/K)
+ * and Σ w·ln(x/K), so they add across units without losing digits to cancellation.
+ */
+#include "core/dist.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/dist_int.h"
+#include "core/ksum.h"
+
+enum {
+    A_W,
+    A_WX,
+    A_HW,
+    A_WXL, /* Σ w x ln(x/K), x > 0 */
+    A_WL,  /* Σ w ln(x/K), x > 0 */
+    A_WS,  /* Σ w sqrt(x/K), x ≥ 0 */
+    A_WINV, /* Σ w K/x, x > 0 */
+    A_FOOD,
+    A_CONS,
+    A_URB, /* 2 groups × (W, WX, WXL, WL): rural then urban */
+    A_LINE = A_URB + 8, /* per line: W<z, HW<z, Σw(1-x/z), Σw(1-x/z)², Σ_{0<x<z} w ln(z/x) */
+};
+#define NLINEACC 5
+
+#define SORT_CHUNK ((size_t)1 << 16)
+#define MERGE_PIECE ((size_t)1 << 18)
+
+struct ucount {
+    long long n;
+    long long nneg, nzero; /* rows with w > 0 and x < 0, x == 0 */
+    long long nother;      /* rows with w > 0 and urban neither 0 nor 1 */
+    double min, max;       /* all rows */
+    double wmin, wmax;     /* rows with w > 0 */
+};
+
+struct work {
+    const struct gf_dist_input *in;
+    const struct gf_dist_params *p;
+    int nunits, nacc, nthreads;
+    double K, lnK;
+    double scale;
+    const double *lnz;
+    /* tree */
+    int32_t *parent, *child_off, *child, *topo, *height;
+    size_t *own, *size, *start;
+    /* rows */
+    struct gf_dist_xw *a, *buf;
+    /* accumulators: per slice, nunits × nacc ksums; counts per slice */
+    struct gf_ksum *acc;
+    struct ucount *cnt;
+    size_t *cursor; /* per slice × unit */
+    size_t nslice;
+    /* runs for merging */
+    size_t *run_off; /* per unit offset into runs */
+    size_t *runs;    /* boundaries */
+    int *nruns;      /* current number of runs per unit */
+    unsigned char *in_buf;
+    struct gf_dist_result *out;
+};
+
+/* The core links below util, so it fills struct gf_err itself (same contract as gf_err_set). */
+static int dist_err(struct gf_err *e, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int dist_err(struct gf_err *e, int code, const char *fmt, ...)
+{
+    if (e) {
+        va_list ap;
+        va_start(ap, fmt);
+        e->code = code;
+        vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+        va_end(ap);
+    }
+    return code;
+}
+
+static double nan_(void)
+{
+    return (double)NAN;
+}
+
+/* ---------- pass over the rows: counts per slice ---------- */
+
+static void slice_range(const struct work *wk, size_t s, size_t *r0, size_t *r1)
+{
+    size_t n = wk->in->n;
+    *r0 = n / wk->nslice * s;
+    *r1 = s + 1 == wk->nslice ? n : n / wk->nslice * (s + 1);
+}
+
+static void count_task(void *ctx, size_t s, int thread)
+{
+    (void)thread;
+    struct work *wk = ctx;
+    size_t r0, r1, *c = wk->cursor + s * (size_t)wk->nunits;
+    slice_range(wk, s, &r0, &r1);
+    const int32_t *unit = wk->in->unit;
+    if (!unit) {
+        c[0] += r1 - r0;
+        return;
+    }
+    for (size_t i = r0; i < r1; i++)
+        c[unit[i]]++;
+}
+
+static void scatter_task(void *ctx, size_t s, int thread)
+{
+    (void)thread;
+    struct work *wk = ctx;
+    const struct gf_dist_input *in = wk->in;
+    const struct gf_dist_params *p = wk->p;
+    size_t r0, r1, *cur = wk->cursor + s * (size_t)wk->nunits;
+    slice_range(wk, s, &r0, &r1);
+    struct gf_ksum *acc = wk->acc + s * (size_t)wk->nunits * (size_t)wk->nacc;
+    struct ucount *cnt = wk->cnt + s * (size_t)wk->nunits;
+    const double K = wk->K, invK = 1.0 / wk->K, lnK = wk->lnK;
+    for (size_t i = r0; i < r1; i++) {
+        int u = in->unit ? in->unit[i] : 0;
+        double x = in->x[i], w = in->w ? in->w[i] : 1.0, hw = in->hw ? in->hw[i] : w;
+        wk->a[cur[u]++] = (struct gf_dist_xw){x, w};
+        struct ucount *c = &cnt[u];
+        struct gf_ksum *k = acc + (size_t)u * (size_t)wk->nacc;
+        c->n++;
+        if (x < c->min)
+            c->min = x;
+        if (x > c->max)
+            c->max = x;
+        gf_ksum_add(&k[A_HW], hw);
+        for (int b = 0; b < p->nbands; b++) {
+            double v = wk->scale * x;
+            if (v >= p->band_lo[b] && v <= p->band_hi[b])
+                gf_ksum_add(&k[A_LINE + NLINEACC * p->nlines + b], hw);
+        }
+        if (in->food) {
+            gf_ksum_add(&k[A_FOOD], hw * in->food[i]);
+            gf_ksum_add(&k[A_CONS], hw * in->cons[i]);
+        }
+        if (w == 0)
+            continue;
+        if (x < c->wmin)
+            c->wmin = x;
+        if (x > c->wmax)
+            c->wmax = x;
+        double wx = w * x, lx = 0, wxl = 0, wl = 0;
+        gf_ksum_add(&k[A_W], w);
+        gf_ksum_add(&k[A_WX], wx);
+        if (x > 0) {
+            lx = log(x);
+            wl = w * (lx - lnK);
+            wxl = wx * (lx - lnK);
+            gf_ksum_add(&k[A_WXL], wxl);
+            gf_ksum_add(&k[A_WL], wl);
+            gf_ksum_add(&k[A_WS], w * sqrt(x * invK));
+            gf_ksum_add(&k[A_WINV], w * (K / x));
+        } else if (x == 0) {
+            c->nzero++;
+        } else {
+            c->nneg++;
+        }
+        if (in->urban) {
+            int g = in->urban[i];
+            if (g == 0 || g == 1) {
+                struct gf_ksum *ug = &k[A_URB + 4 * g];
+                gf_ksum_add(&ug[0], w);
+                gf_ksum_add(&ug[1], wx);
+                gf_ksum_add(&ug[2], wxl);
+                gf_ksum_add(&ug[3], wl);
+            } else {
+                c->nother++;
+            }
+        }
+        for (int l = 0; l < p->nlines; l++) {
+            double z = p->lines[l];
+            if (x < z) {
+                struct gf_ksum *lk = &k[A_LINE + NLINEACC * l];
+                double d = 1.0 - x / z;
+                gf_ksum_add(&lk[0], w);
+                gf_ksum_add(&lk[1], hw);
+                gf_ksum_add(&lk[2], w * d);
+                gf_ksum_add(&lk[3], w * d * d);
+                if (x > 0)
+                    gf_ksum_add(&lk[4], w * (wk->lnz[l] - lx));
+            }
+        }
+    }
+}
+
+static void ucount_init(struct ucount *c)
+{
+    memset(c, 0, sizeof *c);
+    c->min = c->wmin = INFINITY;
+    c->max = c->wmax = -INFINITY;
+}
+
+static void ucount_merge(struct ucount *c, const struct ucount *o)
+{
+    c->n += o->n;
+    c->nneg += o->nneg;
+    c->nzero += o->nzero;
+    c->nother += o->nother;
+    c->min = fmin(c->min, o->min);
+    c->max = fmax(c->max, o->max);
+    c->wmin = fmin(c->wmin, o->wmin);
+    c->wmax = fmax(c->wmax, o->wmax);
+}
+
+/* ---------- sorting and merging ---------- */
+
+struct sort_task {
+    size_t begin, len;
+};
+
+struct sort_ctx {
+    struct work *wk;
+    struct sort_task *t;
+};
+
+static void sort_task_fn(void *ctx, size_t i, int thread)
+{
+    (void)thread;
+    struct sort_ctx *sc = ctx;
+    gf_dist_sort(sc->wk->a + sc->t[i].begin, sc->t[i].len);
+}
+
+struct mtask {
+    const struct gf_dist_xw *a, *b;
+    size_t m, n;
+    struct gf_dist_xw *dst;
+};
+
+static void mtask_fn(void *ctx, size_t i, int thread)
+{
+    (void)thread;
+    struct mtask *t = (struct mtask *)ctx + i;
+    gf_dist__merge(t->a, t->m, t->b, t->n, t->dst);
+}
+
+/* Add the merge of a[0..m) and b[0..n) into dst as tasks of at most MERGE_PIECE outputs. */
+static void add_merge(struct mtask *tasks, size_t *nt, const struct gf_dist_xw *a, size_t m,
+                      const struct gf_dist_xw *b, size_t n, struct gf_dist_xw *dst)
+{
+    size_t total = m + n, k0 = 0, i0 = 0;
+    while (k0 < total) {
+        size_t k1 = total - k0 > MERGE_PIECE ? k0 + MERGE_PIECE : total;
+        size_t i1 = k1 == total ? m : gf_dist__corank(a, m, b, n, k1);
+        size_t j0 = k0 - i0, j1 = k1 - i1;
+        tasks[(*nt)++] = (struct mtask){a + i0, b + j0, i1 - i0, j1 - j0, dst + k0};
+        k0 = k1;
+        i0 = i1;
+    }
+}
+
+/* ---------- measures from sorted pairs ---------- */
+
+double gf_dist_quantile_sorted(const struct gf_dist_xw *a, size_t n, double p)
+{
+    if (n == 0)
+        return nan_();
+    struct gf_ksum W = {0, 0};
+    for (size_t i = 0; i < n; i++)
+        gf_ksum_add(&W, a[i].w);
+    double sw = gf_ksum_value(&W);
+    if (!(sw > 0))
+        return nan_();
+    if (p <= 0)
+        return a[0].x;
+    if (p >= 1)
+        return a[n - 1].x;
+    struct gf_ksum c = {0, 0};
+    for (size_t i = 0; i < n; i++) {
+        gf_ksum_add(&c, a[i].w);
+        if (gf_ksum_value(&c) / sw > p)
+            return a[i].x;
+    }
+    return a[n - 1].x;
+}
+
+/* Weighted median of a[0..n) with weight sum sw (laeken's rule). */
+static double median_prefix(const struct gf_dist_xw *a, size_t n, double sw)
+{
+    struct gf_ksum c = {0, 0};
+    for (size_t i = 0; i < n; i++) {
+        gf_ksum_add(&c, a[i].w);
+        double cv = gf_ksum_value(&c);
+        if (cv > 0.49 * sw && cv / sw > 0.5)
+            return a[i].x;
+    }
+    return n ? a[n - 1].x : nan_();
+}
+
+static void order_stats(const struct gf_dist_xw *a, size_t n, double W, struct gf_dist_stats *s)
+{
+    s->median = s->arpt = s->arpr = s->qsr = s->rmpg = s->palma = s->gini = nan_();
+    for (int j = 0; j < GF_DIST_NDECILE; j++)
+        s->decile[j] = nan_();
+    for (int j = 0; j < 10; j++)
+        s->decile_share[j] = nan_();
+    if (n == 0 || !(W > 0))
+        return;
+    double P[GF_DIST_NDECILE], thr[GF_DIST_NDECILE], S[GF_DIST_NDECILE];
+    for (int j = 0; j < GF_DIST_NDECILE; j++) {
+        P[j] = (j + 1) / 10.0;
+        thr[j] = P[j] * W * (1 - 1e-9);
+    }
+    struct gf_ksum cw = {0, 0}, wx = {0, 0}, g1 = {0, 0}, g2 = {0, 0};
+    int j = 0, pend = 0; /* quantiles [pend, j) crossed, waiting for their tie group's end */
+    double prev = a[0].x;
+    for (size_t i = 0; i < n; i++) {
+        double x = a[i].x, w = a[i].w;
+        if (x != prev) {
+            double v = gf_ksum_value(&wx);
+            for (; pend < j; pend++)
+                S[pend] = v;
+            prev = x;
+        }
+        gf_ksum_add(&cw, w);
+        double c = gf_ksum_value(&cw);
+        gf_ksum_add(&wx, w * x);
+        gf_ksum_add(&g1, w * x * c);
+        gf_ksum_add(&g2, w * w * x);
+        while (j < GF_DIST_NDECILE && c > thr[j] && c / W > P[j])
+            s->decile[j++] = x;
+    }
+    double T = gf_ksum_value(&wx);
+    for (; pend < j; pend++)
+        S[pend] = T;
+    for (; j < GF_DIST_NDECILE; j++) { /* only by rounding: c/W never exceeded p */
+        s->decile[j] = a[n - 1].x;
+        S[j] = T;
+    }
+    s->median = s->decile[4];
+    if (T > 0) {
+        s->gini = (2 * gf_ksum_value(&g1) - gf_ksum_value(&g2)) / (W * T) - 1;
+        s->decile_share[0] = S[0] / T;
+        for (int d = 1; d < GF_DIST_NDECILE; d++)
+            s->decile_share[d] = (S[d] - S[d - 1]) / T;
+        s->decile_share[9] = (T - S[8]) / T;
+    }
+    s->qsr = S[1] != 0 ? (T - S[7]) / S[1] : nan_();
+    s->palma = S[3] != 0 ? (T - S[8]) / S[3] : nan_();
+    s->arpt = 0.6 * s->median;
+    /* poor: the prefix with x < ARPT */
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (a[mid].x < s->arpt)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    struct gf_ksum wp = {0, 0};
+    for (size_t i = 0; i < lo; i++)
+        gf_ksum_add(&wp, a[i].w);
+    double swp = gf_ksum_value(&wp);
+    s->arpr = swp / W;
+    if (lo > 0 && swp > 0 && s->arpt != 0)
+        s->rmpg = (s->arpt - median_prefix(a, lo, swp)) / s->arpt;
+}
+
+/* ---------- additive measures ---------- */
+
+static double theil_of(double W, double WX, double WXL, double lnK)
+{
+    double mu = WX / W;
+    return WXL / WX - (log(mu) - lnK);
+}
+
+static double mld_of(double W, double WX, double WL, double lnK)
+{
+    double mu = WX / W;
+    return (log(mu) - lnK) - WL / W;
+}
+
+void gf_dist_decompose(int ng, const double *W, const double *WX, const double *T,
+                       const double *MLD, double out[4])
+{
+    struct gf_ksum sw = {0, 0}, swx = {0, 0};
+    for (int g = 0; g < ng; g++) {
+        if (W[g] > 0) {
+            gf_ksum_add(&sw, W[g]);
+            gf_ksum_add(&swx, WX[g]);
+        }
+    }
+    double Wt = gf_ksum_value(&sw), WXt = gf_ksum_value(&swx);
+    for (int k = 0; k < 4; k++)
+        out[k] = nan_();
+    if (!(Wt > 0) || !(WXt > 0))
+        return;
+    double mu = WXt / Wt;
+    struct gf_ksum tw = {0, 0}, tb = {0, 0}, mw = {0, 0}, mb = {0, 0};
+    int tok = 1, mok = 1;
+    for (int g = 0; g < ng; g++) {
+        if (!(W[g] > 0))
+            continue;
+        double mug = WX[g] / W[g], sg = WX[g] / WXt, pg = W[g] / Wt;
+        if (!(mug > 0) || isnan(T[g]))
+            tok = 0;
+        else {
+            gf_ksum_add(&tw, sg * T[g]);
+            gf_ksum_add(&tb, sg * log(mug / mu));
+        }
+        if (!(mug > 0) || isnan(MLD[g]))
+            mok = 0;
+        else {
+            gf_ksum_add(&mw, pg * MLD[g]);
+            gf_ksum_add(&mb, pg * log(mu / mug));
+        }
+    }
+    if (tok) {
+        out[0] = gf_ksum_value(&tw);
+        out[1] = gf_ksum_value(&tb);
+    }
+    if (mok) {
+        out[2] = gf_ksum_value(&mw);
+        out[3] = gf_ksum_value(&mb);
+    }
+}
+
+double gf_dist_wmean(const double *x, const double *w, size_t n)
+{
+    struct gf_ksum sw = {0, 0}, swx = {0, 0};
+    for (size_t i = 0; i < n; i++) {
+        double wi = w ? w[i] : 1.0;
+        gf_ksum_add(&sw, wi);
+        gf_ksum_add(&swx, wi * x[i]);
+    }
+    double W = gf_ksum_value(&sw);
+    return W != 0 ? gf_ksum_value(&swx) / W : nan_();
+}
+
+static void additive_stats(struct work *wk, int u)
+{
+    const struct gf_dist_params *p = wk->p;
+    struct gf_dist_stats *s = &wk->out->unit[u];
+    const struct gf_ksum *k = wk->acc + (size_t)u * (size_t)wk->nacc;
+    const struct ucount *c = &wk->cnt[u];
+    double lnK = wk->lnK;
+    s->n = c->n;
+    s->own_rows = wk->own[u] > 0;
+    s->min = c->n ? c->min : nan_();
+    s->max = c->n ? c->max : nan_();
+    double W = gf_ksum_value(&k[A_W]), WX = gf_ksum_value(&k[A_WX]);
+    double HW = gf_ksum_value(&k[A_HW]);
+    s->weight_sum = W;
+    s->hh_weight_sum = HW;
+    s->mean = s->theil = s->mld = s->engel = nan_();
+    s->atkinson[0] = s->atkinson[1] = s->atkinson[2] = nan_();
+    s->urban_mean = s->rural_mean = s->urban_rural_ratio = nan_();
+    s->theil_within_urban = s->theil_between_urban = nan_();
+    s->mld_within_urban = s->mld_between_urban = nan_();
+    s->child_min_mean = s->child_max_mean = s->range_ratio = nan_();
+    s->theil_within_sub = s->theil_between_sub = s->mld_within_sub = s->mld_between_sub = nan_();
+    for (int l = 0; l < p->nlines; l++) {
+        const struct gf_ksum *lk = &k[A_LINE + NLINEACC * l];
+        s->low_persons[l] = gf_ksum_value(&lk[0]);
+        s->low_hh[l] = gf_ksum_value(&lk[1]);
+        s->fgt0[l] = W > 0 ? gf_ksum_value(&lk[0]) / W : nan_();
+        s->fgt1[l] = W > 0 ? gf_ksum_value(&lk[2]) / W : nan_();
+        s->fgt2[l] = W > 0 ? gf_ksum_value(&lk[3]) / W : nan_();
+        s->watts[l] = W > 0 ? gf_ksum_value(&lk[4]) / W : nan_();
+    }
+    for (int b = 0; b < p->nbands; b++)
+        s->band_share[b] =
+            HW > 0 ? gf_ksum_value(&k[A_LINE + NLINEACC * p->nlines + b]) / HW : nan_();
+    if (wk->in->food) {
+        double cons = gf_ksum_value(&k[A_CONS]);
+        s->engel = cons != 0 ? gf_ksum_value(&k[A_FOOD]) / cons : nan_();
+    }
+    if (!(W > 0))
+        return;
+    double mu = WX / W;
+    s->mean = mu;
+    int equal = c->wmin == c->wmax;
+    if (WX > 0) {
+        if (c->nneg == 0) {
+            s->theil = equal ? 0 : theil_of(W, WX, gf_ksum_value(&k[A_WXL]), lnK);
+            double ms = gf_ksum_value(&k[A_WS]) / W;
+            s->atkinson[0] = equal ? 0 : 1 - wk->K * ms * ms / mu;
+        }
+        if (c->nneg == 0 && c->nzero == 0) {
+            s->mld = equal ? 0 : mld_of(W, WX, gf_ksum_value(&k[A_WL]), lnK);
+            s->atkinson[1] = equal ? 0 : 1 - exp(gf_ksum_value(&k[A_WL]) / W + lnK) / mu;
+            s->atkinson[2] = equal ? 0 : 1 - W * wk->K / (gf_ksum_value(&k[A_WINV]) * mu);
+        }
+    }
+    if (wk->in->urban) {
+        double gW[2], gWX[2], gT[2], gM[2];
+        for (int g = 0; g < 2; g++) {
+            const struct gf_ksum *ug = &k[A_URB + 4 * g];
+            gW[g] = gf_ksum_value(&ug[0]);
+            gWX[g] = gf_ksum_value(&ug[1]);
+            gT[g] = gM[g] = nan_();
+            if (gW[g] > 0 && gWX[g] > 0) {
+                if (c->nneg == 0)
+                    gT[g] = theil_of(gW[g], gWX[g], gf_ksum_value(&ug[2]), lnK);
+                if (c->nneg == 0 && c->nzero == 0)
+                    gM[g] = mld_of(gW[g], gWX[g], gf_ksum_value(&ug[3]), lnK);
+            }
+        }
+        s->rural_mean = gW[0] > 0 ? gWX[0] / gW[0] : nan_();
+        s->urban_mean = gW[1] > 0 ? gWX[1] / gW[1] : nan_();
+        s->urban_rural_ratio = s->rural_mean > 0 ? s->urban_mean / s->rural_mean : nan_();
+        if (c->nother == 0) {
+            double d[4];
+            for (int g = 0; equal && g < 2; g++) { /* one value: no inequality anywhere */
+                gT[g] = isnan(gT[g]) ? gT[g] : 0;
+                gM[g] = isnan(gM[g]) ? gM[g] : 0;
+            }
+            gf_dist_decompose(2, gW, gWX, gT, gM, d);
+            s->theil_within_urban = d[0];
+            s->theil_between_urban = d[1];
+            s->mld_within_urban = d[2];
+            s->mld_between_urban = d[3];
+        }
+    }
+}
+
+static int children_stats(struct work *wk, int u)
+{
+    int nc = wk->child_off[u + 1] - wk->child_off[u];
+    struct gf_dist_stats *s = &wk->out->unit[u];
+    if (nc == 0)
+        return GF_OK;
+    double *buf = malloc(sizeof(double) * 4 * (size_t)nc);
+    if (!buf)
+        return GF_ENOMEM;
+    double *W = buf, *WX = buf + nc, *T = buf + 2 * nc, *M = buf + 3 * nc;
+    double mn = INFINITY, mx = -INFINITY;
+    for (int i = 0; i < nc; i++) {
+        int c = wk->child[wk->child_off[u] + i];
+        const struct gf_dist_stats *cs = &wk->out->unit[c];
+        W[i] = cs->weight_sum;
+        WX[i] = W[i] > 0 ? gf_ksum_value(&wk->acc[(size_t)c * (size_t)wk->nacc + A_WX]) : 0;
+        T[i] = cs->theil;
+        M[i] = cs->mld;
+        if (W[i] > 0) {
+            mn = fmin(mn, cs->mean);
+            mx = fmax(mx, cs->mean);
+        }
+    }
+    if (mn <= mx) {
+        s->child_min_mean = mn;
+        s->child_max_mean = mx;
+        s->range_ratio = mn > 0 ? mx / mn : nan_();
+    }
+    if (!s->own_rows) {
+        double d[4];
+        gf_dist_decompose(nc, W, WX, T, M, d);
+        if (wk->cnt[u].wmin == wk->cnt[u].wmax) /* all equal: exactly 0 */
+            for (int k = 0; k < 4; k++)
+                d[k] = isnan(d[k]) ? d[k] : 0;
+        s->theil_within_sub = d[0];
+        s->theil_between_sub = d[1];
+        s->mld_within_sub = d[2];
+        s->mld_between_sub = d[3];
+    }
+    free(buf);
+    return GF_OK;
+}
+
+/* ---------- the driver ---------- */
+
+struct ostat_ctx {
+    struct work *wk;
+    const int *units;
+};
+
+static void ostat_fn(void *ctx, size_t i, int thread)
+{
+    (void)thread;
+    struct ostat_ctx *oc = ctx;
+    struct work *wk = oc->wk;
+    int u = oc->units[i];
+    struct gf_dist_stats *s = &wk->out->unit[u];
+    order_stats(wk->a + wk->start[u], wk->size[u], s->weight_sum, s);
+    if (s->gini != s->gini)
+        return;
+    if (wk->cnt[u].wmin == wk->cnt[u].wmax) /* one value: exactly 0 */
+        s->gini = 0;
+}
+
+static void free_input(const struct gf_dist_input *in)
+{
+    if (!(in->flags & GF_DIST_FREE_INPUT))
+        return;
+    free(in->x);
+    free(in->w);
+    free(in->hw);
+    free(in->urban);
+    free(in->food);
+    free(in->cons);
+    free(in->unit);
+}
+
+void gf_dist_result_free(struct gf_dist_result *r)
+{
+    if (!r)
+        return;
+    free(r->unit);
+    free(r->block);
+    memset(r, 0, sizeof *r);
+}
+
+static int check_input(const struct gf_dist_input *in, int nunits, struct gf_err *e)
+{
+    for (size_t i = 0; i < in->n; i++) {
+        double x = in->x[i], w = in->w ? in->w[i] : 1.0, hw = in->hw ? in->hw[i] : w;
+        if (!isfinite(x))
+            return dist_err(e, GF_EUSER, "row %zu: value is not a finite number", i + 1);
+        if (!isfinite(w) || w < 0)
+            return dist_err(e, GF_EUSER, "row %zu: weight %g: expected a number >= 0", i + 1,
+                              w);
+        if (!isfinite(hw) || hw < 0)
+            return dist_err(e, GF_EUSER,
+                              "row %zu: household weight %g: expected a number >= 0", i + 1, hw);
+        if (in->unit && (in->unit[i] < 0 || in->unit[i] >= nunits))
+            return dist_err(e, GF_EUSER, "row %zu: unit %d: expected 0..%d", i + 1,
+                              (int)in->unit[i], nunits - 1);
+        if (in->food && (!isfinite(in->food[i]) || !isfinite(in->cons[i])))
+            return dist_err(e, GF_EUSER, "row %zu: food or consumption is not finite", i + 1);
+    }
+    return GF_OK;
+}
+
+/* Check the tree, build child lists, a topological order (children first), heights and the
+ * contiguous layout. */
+static int build_tree(struct work *wk, const struct gf_dist_tree *tree, struct gf_err *e)
+{
+    int nu = wk->nunits;
+    for (int u = 0; u < nu; u++) {
+        int pu = tree->parent ? tree->parent[u] : -1;
+        if (pu < -1 || pu >= nu || pu == u)
+            return dist_err(e, GF_EUSER, "unit %d: parent %d: expected -1 or 0..%d", u, pu,
+                              nu - 1);
+        wk->parent[u] = pu;
+    }
+    memset(wk->child_off, 0, sizeof(int32_t) * (size_t)(nu + 1));
+    for (int u = 0; u < nu; u++)
+        if (wk->parent[u] >= 0)
+            wk->child_off[wk->parent[u] + 1]++;
+    for (int u = 0; u < nu; u++)
+        wk->child_off[u + 1] += wk->child_off[u];
+    int32_t *fill = wk->height; /* scratch */
+    for (int u = 0; u < nu; u++)
+        fill[u] = wk->child_off[u];
+    for (int u = 0; u < nu; u++)
+        if (wk->parent[u] >= 0)
+            wk->child[fill[wk->parent[u]]++] = u;
+    /* Kahn: pending children count; leaves first */
+    int32_t *pending = fill;
+    int nt = 0;
+    for (int u = 0; u < nu; u++) {
+        pending[u] = wk->child_off[u + 1] - wk->child_off[u];
+        if (pending[u] == 0)
+            wk->topo[nt++] = u;
+    }
+    for (int i = 0; i < nt; i++) {
+        int pu = wk->parent[wk->topo[i]];
+        if (pu >= 0 && --pending[pu] == 0)
+            wk->topo[nt++] = pu;
+    }
+    if (nt < nu)
+        return dist_err(e, GF_EUSER, "the unit tree has a cycle");
+    for (int i = 0; i < nu; i++) {
+        int u = wk->topo[i], h = 0;
+        size_t sz = wk->own[u];
+        for (int k = wk->child_off[u]; k < wk->child_off[u + 1]; k++) {
+            int c = wk->child[k];
+            if (wk->height[c] + 1 > h)
+                h = wk->height[c] + 1;
+            sz += wk->size[c];
+        }
+        wk->height[u] = h;
+        wk->size[u] = sz;
+    }
+    size_t next = 0;
+    for (int i = nu - 1; i >= 0; i--) { /* parents before children */
+        int u = wk->topo[i];
+        if (wk->parent[u] < 0) {
+            wk->start[u] = next;
+            next += wk->size[u];
+        }
+        size_t pos = wk->start[u] + wk->own[u];
+        for (int k = wk->child_off[u]; k < wk->child_off[u + 1]; k++) {
+            int c = wk->child[k];
+            wk->start[c] = pos;
+            pos += wk->size[c];
+        }
+    }
+    return GF_OK;
+}
+
+static int merge_height(struct work *wk, const int *units, int nh, struct mtask *tasks)
+{
+    int rc = GF_OK;
+    for (;;) {
+        size_t nt = 0;
+        for (int i = 0; i < nh; i++) {
+            int u = units[i];
+            int r = wk->nruns[u];
+            if (r <= 1)
+                continue;
+            size_t *b = wk->runs + wk->run_off[u];
+            struct gf_dist_xw *src = wk->in_buf[u] ? wk->buf : wk->a;
+            struct gf_dist_xw *dst = wk->in_buf[u] ? wk->a : wk->buf;
+            int k = 0, out = 0;
+            for (; k + 1 < r; k += 2) {
+                add_merge(tasks, &nt, src + b[k], b[k + 1] - b[k], src + b[k + 1],
+                          b[k + 2] - b[k + 1], dst + b[k]);
+                b[++out] = b[k + 2];
+            }
+            if (k < r) {
+                add_merge(tasks, &nt, src + b[k], b[k + 1] - b[k], NULL, 0, dst + b[k]);
+                b[++out] = b[k + 1];
+            }
+            wk->nruns[u] = out;
+            wk->in_buf[u] ^= 1;
+        }
+        if (nt == 0)
+            break;
+        if (gf_dist__par_for(wk->nthreads, nt, mtask_fn, tasks) != GF_OK)
+            rc = GF_ESYS;
+    }
+    size_t nt = 0;
+    for (int i = 0; i < nh; i++) {
+        int u = units[i];
+        if (wk->in_buf[u]) {
+            add_merge(tasks, &nt, wk->buf + wk->start[u], wk->size[u], NULL, 0,
+                      wk->a + wk->start[u]);
+            wk->in_buf[u] = 0;
+        }
+    }
+    if (nt && gf_dist__par_for(wk->nthreads, nt, mtask_fn, tasks) != GF_OK)
+        rc = GF_ESYS;
+    return rc;
+}
+
+int gf_dist_compute(const struct gf_dist_input *in, const struct gf_dist_tree *tree,
+                    const struct gf_dist_params *p, struct gf_dist_result *out, struct gf_err *e)
+{
+    struct work wk = {.in = in, .p = p};
+    int rc = GF_OK, nu = tree ? tree->nunits : 1;
+    size_t n = in->n;
+    struct sort_task *stasks = NULL;
+    struct mtask *mtasks = NULL;
+    int *hunits = NULL;
+    double *lnz = NULL;
+    memset(out, 0, sizeof *out);
+    if (nu < 1 || p->nlines < 0 || p->nbands < 0) {
+        rc = dist_err(e, GF_EUSER, "need at least one unit");
+        goto done;
+    }
+    for (int l = 0; l < p->nlines; l++)
+        if (!(p->lines[l] > 0) || !isfinite(p->lines[l])) {
+            rc = dist_err(e, GF_EUSER, "line %g: expected a number > 0", p->lines[l]);
+            goto done;
+        }
+    for (int b = 0; b < p->nbands; b++)
+        if (!(p->band_lo[b] <= p->band_hi[b])) {
+            rc = dist_err(e, GF_EUSER, "band %g-%g: expected low <= high", p->band_lo[b],
+                            p->band_hi[b]);
+            goto done;
+        }
+    if ((in->food == NULL) != (in->cons == NULL)) {
+        rc = dist_err(e, GF_EUSER, "food and consumption go together");
+        goto done;
+    }
+    if ((rc = check_input(in, nu, e)) != GF_OK)
+        goto done;
+    wk.nunits = nu;
+    wk.nthreads = p->nthreads > 0 ? p->nthreads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    if (wk.nthreads < 1)
+        wk.nthreads = 1;
+    if (wk.nthreads > 16)
+        wk.nthreads = 16;
+    wk.scale = p->band_scale > 0 ? p->band_scale : 3.0;
+    wk.nacc = A_LINE + NLINEACC * p->nlines + p->nbands;
+    wk.nslice = n >= 65536 ? (size_t)wk.nthreads : 1;
+    lnz = malloc(sizeof(double) * (size_t)(p->nlines + 1));
+    if (!lnz)
+        goto nomem;
+    for (int l = 0; l < p->nlines; l++)
+        lnz[l] = log(p->lines[l]);
+    wk.lnz = lnz;
+    {
+        double K = gf_dist_wmean(in->x, in->w, n);
+        wk.K = K > 0 && isfinite(K) ? K : 1.0;
+        wk.lnK = log(wk.K);
+    }
+    size_t nu_ = (size_t)nu;
+    wk.parent = malloc(sizeof(int32_t) * nu_);
+    wk.child_off = malloc(sizeof(int32_t) * (nu_ + 1));
+    wk.child = malloc(sizeof(int32_t) * nu_);
+    wk.topo = malloc(sizeof(int32_t) * nu_);
+    wk.height = malloc(sizeof(int32_t) * nu_);
+    wk.own = calloc(nu_, sizeof(size_t));
+    wk.size = calloc(nu_, sizeof(size_t));
+    wk.start = calloc(nu_, sizeof(size_t));
+    wk.cursor = calloc(nu_ * wk.nslice, sizeof(size_t));
+    wk.cnt = malloc(sizeof(struct ucount) * nu_ * wk.nslice);
+    wk.acc = calloc(nu_ * wk.nslice * (size_t)wk.nacc, sizeof(struct gf_ksum));
+    wk.nruns = calloc(nu_, sizeof(int));
+    wk.in_buf = calloc(nu_, 1);
+    wk.run_off = calloc(nu_ + 1, sizeof(size_t));
+    out->unit = calloc(nu_, sizeof(struct gf_dist_stats));
+    out->block = malloc(sizeof(double) * nu_ * (size_t)(6 * p->nlines + p->nbands + 1));
+    if (!wk.parent || !wk.child_off || !wk.child || !wk.topo || !wk.height || !wk.own ||
+        !wk.size || !wk.start || !wk.cursor || !wk.cnt || !wk.acc || !wk.nruns || !wk.in_buf ||
+        !wk.run_off || !out->unit || !out->block)
+        goto nomem;
+    out->nunits = nu;
+    out->nlines = p->nlines;
+    out->nbands = p->nbands;
+    wk.out = out;
+    for (int u = 0; u < nu; u++) {
+        double *blk = out->block + (size_t)u * (size_t)(6 * p->nlines + p->nbands);
+        struct gf_dist_stats *s = &out->unit[u];
+        s->fgt0 = blk;
+        s->fgt1 = blk + p->nlines;
+        s->fgt2 = blk + 2 * p->nlines;
+        s->watts = blk + 3 * p->nlines;
+        s->low_hh = blk + 4 * p->nlines;
+        s->low_persons = blk + 5 * p->nlines;
+        s->band_share = blk + 6 * p->nlines;
+    }
+    for (size_t i = 0; i < nu_ * wk.nslice; i++)
+        ucount_init(&wk.cnt[i]);
+
+    /* (1) counts and layout */
+    gf_dist__par_for(wk.nthreads, wk.nslice, count_task, &wk);
+    for (size_t s = 0; s < wk.nslice; s++)
+        for (int u = 0; u < nu; u++)
+            wk.own[u] += wk.cursor[s * nu_ + (size_t)u];
+    if ((rc = build_tree(&wk, tree ? tree : &(struct gf_dist_tree){1, NULL}, e)) != GF_OK)
+        goto done;
+    for (int u = 0; u < nu; u++) {
+        size_t pos = wk.start[u];
+        for (size_t s = 0; s < wk.nslice; s++) {
+            size_t c = wk.cursor[s * nu_ + (size_t)u];
+            wk.cursor[s * nu_ + (size_t)u] = pos;
+            pos += c;
+        }
+    }
+    /* (2) scatter and accumulate */
+    wk.a = malloc(sizeof(struct gf_dist_xw) * (n ? n : 1));
+    if (!wk.a)
+        goto nomem;
+    if (gf_dist__par_for(wk.nthreads, wk.nslice, scatter_task, &wk) != GF_OK) {
+        rc = dist_err(e, GF_ESYS, "cannot start threads");
+        goto done;
+    }
+    free_input(in);
+    in = NULL;
+    for (size_t s = 1; s < wk.nslice; s++)
+        for (size_t u = 0; u < nu_; u++) {
+            ucount_merge(&wk.cnt[u], &wk.cnt[s * nu_ + u]);
+            for (int k = 0; k < wk.nacc; k++)
+                gf_ksum_merge(&wk.acc[u * (size_t)wk.nacc + (size_t)k],
+                              &wk.acc[(s * nu_ + u) * (size_t)wk.nacc + (size_t)k]);
+        }
+    for (int i = 0; i < nu; i++) { /* children before parents */
+        int u = wk.topo[i], pu = wk.parent[u];
+        if (pu < 0)
+            continue;
+        ucount_merge(&wk.cnt[pu], &wk.cnt[u]);
+        for (int k = 0; k < wk.nacc; k++)
+            gf_ksum_merge(&wk.acc[(size_t)pu * (size_t)wk.nacc + (size_t)k],
+                          &wk.acc[(size_t)u * (size_t)wk.nacc + (size_t)k]);
+    }
+    for (int u = 0; u < nu; u++)
+        additive_stats(&wk, u);
+    for (int i = 0; i < nu; i++)
+        if ((rc = children_stats(&wk, wk.topo[i])) != GF_OK)
+            goto nomem;
+
+    /* (3) sort own rows in chunks; runs = own chunks + children */
+    size_t nst = 0, nrb = 0;
+    for (int u = 0; u < nu; u++) {
+        size_t ch = (wk.own[u] + SORT_CHUNK - 1) / SORT_CHUNK;
+        nst += ch;
+        wk.run_off[u] = nrb;
+        nrb += ch + (size_t)(wk.child_off[u + 1] - wk.child_off[u]) + 1;
+    }
+    wk.runs = malloc(sizeof(size_t) * (nrb ? nrb : 1));
+    stasks = malloc(sizeof(struct sort_task) * (nst ? nst : 1));
+    hunits = malloc(sizeof(int) * nu_);
+    if (!wk.runs || !stasks || !hunits)
+        goto nomem;
+    nst = 0;
+    size_t maxtasks = 1;
+    for (int u = 0; u < nu; u++) {
+        size_t *b = wk.runs + wk.run_off[u];
+        int r = 0;
+        b[0] = wk.start[u];
+        for (size_t off = 0; off < wk.own[u]; off += SORT_CHUNK) {
+            size_t len = wk.own[u] - off < SORT_CHUNK ? wk.own[u] - off : SORT_CHUNK;
+            stasks[nst++] = (struct sort_task){wk.start[u] + off, len};
+            r++;
+            b[r] = b[r - 1] + len;
+        }
+        for (int k = wk.child_off[u]; k < wk.child_off[u + 1]; k++) {
+            int c = wk.child[k];
+            if (wk.size[c] == 0)
+                continue;
+            r++;
+            b[r] = b[r - 1] + wk.size[c];
+        }
+        wk.nruns[u] = r;
+        maxtasks += (size_t)r;
+    }
+    maxtasks += n / MERGE_PIECE * 2 + 2 * nu_;
+    mtasks = malloc(sizeof(struct mtask) * maxtasks);
+    if (!mtasks)
+        goto nomem;
+    {
+        struct sort_ctx sc = {&wk, stasks};
+        if (gf_dist__par_for(wk.nthreads, nst, sort_task_fn, &sc) != GF_OK) {
+            rc = dist_err(e, GF_ESYS, "cannot start threads");
+            goto done;
+        }
+    }
+    wk.buf = malloc(sizeof(struct gf_dist_xw) * (n ? n : 1));
+    if (!wk.buf)
+        goto nomem;
+    int maxh = 0;
+    for (int u = 0; u < nu; u++)
+        if (wk.height[u] > maxh)
+            maxh = wk.height[u];
+    for (int h = 0; h <= maxh; h++) {
+        int nh = 0;
+        for (int i = 0; i < nu; i++)
+            if (wk.height[wk.topo[i]] == h)
+                hunits[nh++] = wk.topo[i];
+        if (merge_height(&wk, hunits, nh, mtasks) != GF_OK) {
+            rc = dist_err(e, GF_ESYS, "cannot start threads");
+            goto done;
+        }
+        /* (4) order-based measures, largest units first */
+        for (int i = 1; i < nh; i++) {
+            int v = hunits[i], j = i;
+            while (j > 0 && wk.size[hunits[j - 1]] < wk.size[v]) {
+                hunits[j] = hunits[j - 1];
+                j--;
+            }
+            hunits[j] = v;
+        }
+        struct ostat_ctx oc = {&wk, hunits};
+        if (gf_dist__par_for(wk.nthreads, (size_t)nh, ostat_fn, &oc) != GF_OK) {
+            rc = dist_err(e, GF_ESYS, "cannot start threads");
+            goto done;
+        }
+    }
+    goto done;
+nomem:
+    rc = dist_err(e, GF_ENOMEM, "out of memory");
+done:
+    if (in)
+        free_input(in);
+    free(lnz);
+    free(wk.parent);
+    free(wk.child_off);
+    free(wk.child);
+    free(wk.topo);
+    free(wk.height);
+    free(wk.own);
+    free(wk.size);
+    free(wk.start);
+    free(wk.cursor);
+    free(wk.cnt);
+    free(wk.acc);
+    free(wk.nruns);
+    free(wk.in_buf);
+    free(wk.run_off);
+    free(wk.runs);
+    free(wk.a);
+    free(wk.buf);
+    free(stasks);
+    free(mtasks);
+    free(hunits);
+    if (rc != GF_OK)
+        gf_dist_result_free(out);
+    return rc;
+}

@@ -1,0 +1,147 @@
+/* dist.h — household income distribution measures (收入分配测算), no I/O.
+ *
+ * Definitions are those of DESIGN.md §3 (R's laeken and the World Bank conventions).  One call
+ * computes every measure for every unit of a hierarchy (village → township → county → city):
+ * each unit's own rows are sorted once, then sorted runs are merged up the tree (never
+ * re-sorted), and all sums are compensated (core/ksum.h).  Work is spread over threads by unit.
+ *
+ * Inputs (struct gf_dist_input, arrays of n rows, borrowed unless GF_DIST_FREE_INPUT):
+ *   x      the value: per-capita household income (or equivalised income)
+ *   w      the person weight (NULL = 1 for every row); for per-capita income with a household
+ *          weight h and a household size m, w = h × m
+ *   hw     the household weight (NULL = w), used for household counts and middle-income shares
+ *   urban  1 urban, 0 rural, anything else = neither (NULL = no urban/rural columns)
+ *   food, cons  household food and consumption spending, weighted by hw (NULL = no Engel)
+ *   unit   the unit of each row, 0 ≤ unit < tree.nunits (NULL = every row in unit 0)
+ *
+ * Edge-case behaviour (documented in docs/distribution.md, tested in tests/unit/test_dist.c):
+ *   - x must be finite, w and hw finite and ≥ 0; otherwise GF_EUSER (the caller checks input
+ *     first and names file and line; this check is the last line of defence).
+ *   - zero weights: the row counts in n, contributes nothing to any sum; a zero-weight row can
+ *     never be a quantile except q(0)/q(1) (laeken: the minimum and maximum of all rows).
+ *   - a unit with no rows or a zero total weight: n (and weight sums) are reported, every
+ *     other measure is NaN (the CLI prints an empty cell).
+ *   - a single row, or all values equal: Gini, Theil, MLD and Atkinson are exactly 0.
+ *   - zero and negative incomes: Gini, quantiles, ARPR, S80/S20, rmpg, Palma, FGT take them as
+ *     they are (laeken's formulas).  Theil T needs x ≥ 0 (x = 0 contributes 0·ln 0 = 0) and
+ *     Atkinson(0.5) needs x ≥ 0; MLD, Atkinson(1) and Atkinson(2) need x > 0.  A unit holding
+ *     a value outside the domain gets NaN for that measure (refused, not skipped).  Watts
+ *     follows DESIGN: Σ over 0 < x < z, rows with x ≤ 0 are skipped.  Gini, Theil, MLD and
+ *     Atkinson are NaN when the weighted total Σ w·x ≤ 0.  A ratio whose denominator is 0
+ *     (S80/S20, Palma, Engel, urban/rural, range) is NaN.  rmpg is NaN when nobody is under
+ *     ARPT (laeken gives NA).
+ *   - "below a line" is strictly below (x < z); middle-income bands are closed: lo ≤ s·x ≤ hi
+ *     where s is band_scale (3: per-capita income scaled to a 3-person household).
+ *
+ * Ownership: gf_dist_compute() allocates the result; gf_dist_result_free() releases it.  The
+ * per-line and per-band arrays of each gf_dist_stats point into the result's one block.
+ */
+#ifndef GF_DIST_H
+#define GF_DIST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/err.h"
+
+/* One (value, weight) pair, the element that is sorted and merged. */
+struct gf_dist_xw {
+    double x, w;
+};
+
+struct gf_dist_input {
+    size_t n;
+    double *x, *w, *hw;
+    signed char *urban;
+    double *food, *cons;
+    int32_t *unit;
+    unsigned flags;
+};
+
+/* The library free()s x, w, hw, urban, food, cons and unit as soon as it has read them (to
+ * keep peak memory low for very large inputs); the pointers must come from malloc. */
+#define GF_DIST_FREE_INPUT 1u
+
+/* The unit tree: parent[u] is the parent of unit u, or -1 for a root.  NULL parent = every
+ * unit is a root (a flat grouping).  Rows may sit on any unit; a unit's data are its own rows
+ * and those of all its descendants. */
+struct gf_dist_tree {
+    int nunits;
+    const int32_t *parent;
+};
+
+struct gf_dist_params {
+    const double *lines; /* poverty / low-income lines on x (strictly below) */
+    int nlines;
+    const double *band_lo, *band_hi; /* middle-income bands on band_scale·x, closed */
+    int nbands;
+    double band_scale; /* 0 → 3 */
+    int nthreads;      /* 0 → number of online CPUs, at most 16 */
+};
+
+#define GF_DIST_NDECILE 9
+
+struct gf_dist_stats {
+    long long n;        /* rows (including zero-weight rows) */
+    int own_rows;       /* 1 if the unit has rows of its own (not only through children) */
+    double weight_sum;  /* W = Σ w */
+    double hh_weight_sum; /* Σ hw */
+    double mean, median, min, max;
+    double decile[GF_DIST_NDECILE];   /* q(0.1) … q(0.9) */
+    double decile_share[10];          /* income share of each tenth, see docs */
+    double gini, theil, mld;
+    double atkinson[3]; /* ε = 0.5, 1, 2 */
+    double arpt, arpr, qsr, rmpg, palma;
+    double engel;
+    /* urban / rural (NaN without urban input or when a side is empty) */
+    double urban_mean, rural_mean, urban_rural_ratio;
+    double theil_within_urban, theil_between_urban, mld_within_urban, mld_between_urban;
+    /* across the children of this unit (NaN for leaves or when the unit has own rows) */
+    double child_min_mean, child_max_mean, range_ratio;
+    double theil_within_sub, theil_between_sub, mld_within_sub, mld_between_sub;
+    /* per line: FGT(0,1,2), Watts, weighted households and persons strictly under the line */
+    double *fgt0, *fgt1, *fgt2, *watts, *low_hh, *low_persons;
+    double *band_share; /* per band: household share with lo ≤ s·x ≤ hi */
+};
+
+struct gf_dist_result {
+    int nunits;
+    int nlines, nbands;
+    struct gf_dist_stats *unit; /* [nunits] */
+    double *block;              /* private: the per-line / per-band storage */
+};
+
+/* Compute every measure for every unit of the tree.
+ * in: rows (see above); tree: the units (nunits ≥ 1); p: lines, bands, threads.
+ * Returns GF_OK and fills *out, or GF_EUSER (bad value, bad unit index, cycle in the tree),
+ * GF_ENOMEM, GF_ESYS (threads), with a message in e.  With GF_DIST_FREE_INPUT the input arrays
+ * are freed in every case. */
+int gf_dist_compute(const struct gf_dist_input *in, const struct gf_dist_tree *tree,
+                    const struct gf_dist_params *p, struct gf_dist_result *out, struct gf_err *e);
+
+void gf_dist_result_free(struct gf_dist_result *r);
+
+/* ---- building blocks, also used by the tests and by callers with their own data ---- */
+
+/* Sort pairs by x ascending (in place; ties in any order — every measure here is invariant to
+ * the order within ties). */
+void gf_dist_sort(struct gf_dist_xw *a, size_t n);
+
+/* Merge the sorted runs a[0..m) and a[m..n) into dst[0..n) (dst must not overlap a). */
+void gf_dist_merge2(const struct gf_dist_xw *a, size_t m, size_t n, struct gf_dist_xw *dst);
+
+/* Weighted quantile of sorted pairs, laeken's weightedQuantile: x_k for the smallest k with
+ * (Σ_{j≤k} w_j) / W > p; q(0) = a[0].x, q(1) = a[n-1].x.  NaN when n = 0 or W = 0. */
+double gf_dist_quantile_sorted(const struct gf_dist_xw *a, size_t n, double p);
+
+/* Weighted mean Σ w x / Σ w (w NULL = 1); NaN when the weight sum is 0. */
+double gf_dist_wmean(const double *x, const double *w, size_t n);
+
+/* Theil / MLD decomposition over ng groups given each group's weight sum W, weighted total
+ * WX = Σ w x, Theil T and MLD.  Groups with W = 0 are skipped.  out[0] = Theil within,
+ * out[1] = Theil between, out[2] = MLD within, out[3] = MLD between; NaN parts when a needed
+ * group value is NaN or a mean is ≤ 0. */
+void gf_dist_decompose(int ng, const double *W, const double *WX, const double *T,
+                       const double *MLD, double out[4]);
+
+#endif

@@ -1,0 +1,24 @@
+/* dist_int.h — private pieces shared by the dist*.c files (not for other modules). */
+#ifndef GF_DIST_INT_H
+#define GF_DIST_INT_H
+
+#include <stddef.h>
+
+#include "core/dist.h"
+
+/* Number of elements of a[0..m) among the first k outputs of merging a and b[0..n) (ties: a
+ * first).  0 ≤ k ≤ m + n. */
+size_t gf_dist__corank(const struct gf_dist_xw *a, size_t m, const struct gf_dist_xw *b, size_t n,
+                       size_t k);
+
+/* Merge sorted a[0..m) and b[0..n) into dst (ties: a first). */
+void gf_dist__merge(const struct gf_dist_xw *a, size_t m, const struct gf_dist_xw *b, size_t n,
+                    struct gf_dist_xw *dst);
+
+/* Run fn(ctx, task, thread) for task = 0..ntasks-1 on up to nthreads threads (the caller's
+ * thread is one of them).  Returns GF_OK or GF_ESYS if a thread could not be started (the
+ * remaining tasks then run on the threads that did start). */
+int gf_dist__par_for(int nthreads, size_t ntasks, void (*fn)(void *ctx, size_t task, int thread),
+                     void *ctx);
+
+#endif

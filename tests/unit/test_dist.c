@@ -1,0 +1,664 @@
+/* test_dist.c — distribution measures: published values (DESIGN.md §3), hand-computed cases for
+ * every measure and edge case, decompositions adding up, and the hierarchy (merged runs) against
+ * a naive per-unit reference computed from scratch. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/dist.h"
+
+#define N_(a) (sizeof(a) / sizeof((a)[0]))
+
+static void near(double got, double want, double tol, const char *what)
+{
+    if (isnan(want) ? !isnan(got) : !(fabs(got - want) <= tol * fmax(1.0, fabs(want)))) {
+        print_error("%s: got %.17g, want %.17g\n", what, got, want);
+        fail();
+    }
+}
+#define NEAR(g, w, t) near((g), (w), (t), #g)
+
+/* Compute one unit over x (w NULL = 1) with lines/bands; returns the stats copy. */
+struct one {
+    struct gf_dist_result r;
+    struct gf_dist_stats *s;
+};
+
+static void one_full(struct one *o, size_t n, const double *x, const double *w, const double *hw,
+                     const signed char *urban, const double *lines, int nlines,
+                     const double *blo, const double *bhi, int nbands, double scale)
+{
+    struct gf_dist_input in = {.n = n,
+                               .x = (double *)x,
+                               .w = (double *)w,
+                               .hw = (double *)hw,
+                               .urban = (signed char *)urban};
+    struct gf_dist_params p = {.lines = lines,
+                               .nlines = nlines,
+                               .band_lo = blo,
+                               .band_hi = bhi,
+                               .nbands = nbands,
+                               .band_scale = scale,
+                               .nthreads = 2};
+    struct gf_dist_tree t = {1, NULL};
+    struct gf_err e = {0};
+    int rc = gf_dist_compute(&in, &t, &p, &o->r, &e);
+    if (rc != GF_OK)
+        print_error("%s\n", e.msg);
+    assert_int_equal(rc, GF_OK);
+    o->s = &o->r.unit[0];
+}
+
+static void one(struct one *o, size_t n, const double *x, const double *w)
+{
+    one_full(o, n, x, w, NULL, NULL, NULL, 0, NULL, NULL, 0, 0);
+}
+
+/* ---- published values ---- */
+
+static void test_ineq_example(void **st)
+{
+    (void)st;
+    double x[] = {541, 1463, 2445, 3438, 4437, 5401, 6392, 8304, 11904, 22261};
+    double z = 2000;
+    struct one o;
+    one_full(&o, N_(x), x, NULL, NULL, NULL, &z, 1, NULL, NULL, 0, 0);
+    NEAR(o.s->gini, 0.4620911, 5e-8);
+    NEAR(o.s->atkinson[0], 0.1796591, 5e-8);
+    NEAR(o.s->watts[0], 0.1620141, 5e-8);
+    gf_dist_result_free(&o.r);
+}
+
+static void test_wbpip_1_2000(void **st)
+{
+    (void)st;
+    double *x = malloc(2000 * sizeof *x);
+    for (int i = 0; i < 2000; i++)
+        x[1999 - i] = i + 1; /* given in descending order on purpose */
+    struct one o;
+    one(&o, 2000, x, NULL);
+    NEAR(o.s->gini, 0.3331667, 5e-8);
+    NEAR(o.s->mean, 1000.5, 1e-15);
+    NEAR(o.s->median, 1001, 0); /* 1000/2000 = 0.5 is not > 0.5 */
+    gf_dist_result_free(&o.r);
+    free(x);
+}
+
+static void test_wbpip_zeros(void **st)
+{
+    (void)st;
+    double x[100] = {0};
+    x[57] = 100;
+    struct one o;
+    one(&o, 100, x, NULL);
+    NEAR(o.s->gini, 0.99, 1e-14);
+    NEAR(o.s->median, 0, 0);
+    assert_true(isnan(o.s->mld)); /* zero incomes: outside MLD's domain */
+    NEAR(o.s->theil, log(100.0), 1e-14); /* one has everything: T = ln n */
+    gf_dist_result_free(&o.r);
+}
+
+static void test_median_1_4(void **st)
+{
+    (void)st;
+    double x[] = {4, 3, 2, 1};
+    struct one o;
+    one(&o, 4, x, NULL);
+    NEAR(o.s->median, 3, 0);
+    gf_dist_result_free(&o.r);
+    struct gf_dist_xw a[] = {{1, 1}, {2, 1}, {3, 1}, {4, 1}};
+    NEAR(gf_dist_quantile_sorted(a, 4, 0.5), 3, 0);
+    NEAR(gf_dist_quantile_sorted(a, 4, 0.0), 1, 0);
+    NEAR(gf_dist_quantile_sorted(a, 4, 1.0), 4, 0);
+    NEAR(gf_dist_quantile_sorted(a, 4, 0.25), 2, 0);
+    NEAR(gf_dist_quantile_sorted(a, 4, 0.2499), 1, 0);
+}
+
+/* ---- hand-computed, every order-based measure on 1, 2, 3, 4 ---- */
+
+static void test_hand_1_4(void **st)
+{
+    (void)st;
+    double x[] = {3, 1, 4, 2};
+    struct one o;
+    one(&o, 4, x, NULL);
+    struct gf_dist_stats *s = o.s;
+    assert_int_equal(s->n, 4);
+    NEAR(s->weight_sum, 4, 0);
+    NEAR(s->mean, 2.5, 0);
+    NEAR(s->gini, 0.25, 1e-15); /* (2·30 − 10)/(4·10) − 1 */
+    double dec[9] = {1, 1, 2, 2, 3, 3, 3, 4, 4};
+    for (int j = 0; j < 9; j++)
+        NEAR(s->decile[j], dec[j], 0);
+    double share[10] = {.1, 0, .2, 0, .3, 0, 0, .4, 0, 0};
+    for (int j = 0; j < 10; j++)
+        NEAR(s->decile_share[j], share[j], 1e-15);
+    NEAR(s->arpt, 1.8, 1e-15);
+    NEAR(s->arpr, 0.25, 0);
+    NEAR(s->rmpg, (1.8 - 1) / 1.8, 1e-15);
+    NEAR(s->qsr, 0, 0);   /* nobody above q(0.8) = 4 */
+    NEAR(s->palma, 0, 0); /* nobody above q(0.9) = 4 */
+    NEAR(s->min, 1, 0);
+    NEAR(s->max, 4, 0);
+    double mu = 2.5;
+    double T = (1 / mu * log(1 / mu) + 2 / mu * log(2 / mu) + 3 / mu * log(3 / mu) +
+                4 / mu * log(4 / mu)) / 4;
+    double M = log(mu) - log(24.0) / 4;
+    NEAR(s->theil, T, 1e-13);
+    NEAR(s->mld, M, 1e-13);
+    double ms = (1 + sqrt(2.0) + sqrt(3.0) + 2) / 4;
+    NEAR(s->atkinson[0], 1 - ms * ms / mu, 1e-13);
+    NEAR(s->atkinson[1], 1 - pow(24.0, 0.25) / mu, 1e-13);
+    NEAR(s->atkinson[2], 1 - 4 / (1 + 0.5 + 1.0 / 3 + 0.25) / mu, 1e-13);
+    gf_dist_result_free(&o.r);
+}
+
+/* Spread-out quintile share and Palma: 1..10. */
+static void test_hand_1_10(void **st)
+{
+    (void)st;
+    double x[10];
+    for (int i = 0; i < 10; i++)
+        x[i] = i + 1;
+    struct one o;
+    one(&o, 10, x, NULL);
+    /* rw = .1,.2,…: q(0.2) = 3 (0.2 is not > 0.2), q(0.8) = 9, q(0.4) = 5, q(0.9) = 10 */
+    NEAR(o.s->decile[1], 3, 0);
+    NEAR(o.s->decile[7], 9, 0);
+    NEAR(o.s->qsr, 10.0 / 6.0, 1e-15);  /* x > 9: 10; x ≤ 3: 1+2+3 */
+    NEAR(o.s->palma, 0.0 / 15.0, 0);    /* x > 10: nobody */
+    NEAR(o.s->median, 6, 0);
+    NEAR(o.s->arpt, 3.6, 1e-15);
+    NEAR(o.s->arpr, 0.3, 1e-15); /* 1, 2, 3 */
+    NEAR(o.s->rmpg, (3.6 - 2) / 3.6, 1e-15);
+    /* Gini of 1..n unweighted, laeken formula: (n−1)/(3n)·... check against the direct sum */
+    double num = 0, sx = 0;
+    for (int i = 1; i <= 10; i++) {
+        num += 2.0 * i * i - i;
+        sx += i;
+    }
+    NEAR(o.s->gini, num / (10 * sx) - 1, 1e-15);
+    gf_dist_result_free(&o.r);
+}
+
+/* ---- ties and weights ---- */
+
+static void test_weights_ties(void **st)
+{
+    (void)st;
+    /* weighted {1(1), 2(1), 3(2)} equals the unweighted {1, 2, 3, 3} */
+    double x[] = {3, 1, 2}, w[] = {2, 1, 1};
+    double xe[] = {1, 2, 3, 3};
+    struct one a, b;
+    one(&a, 3, x, w);
+    one(&b, 4, xe, NULL);
+    NEAR(a.s->gini, 7.0 / 36.0, 1e-15);
+    NEAR(b.s->gini, 7.0 / 36.0, 1e-15);
+    NEAR(a.s->median, 3, 0); /* rw = .25, .5, 1 */
+    NEAR(a.s->mean, 9.0 / 4.0, 1e-15);
+    NEAR(a.s->theil, b.s->theil, 1e-14);
+    NEAR(a.s->mld, b.s->mld, 1e-14);
+    NEAR(a.s->qsr, b.s->qsr, 1e-15);
+    NEAR(a.s->arpr, b.s->arpr, 0);
+    for (int j = 0; j < 10; j++)
+        NEAR(a.s->decile_share[j], b.s->decile_share[j], 1e-15);
+    assert_int_equal(a.s->n, 3);
+    NEAR(a.s->weight_sum, 4, 0);
+    gf_dist_result_free(&a.r);
+    gf_dist_result_free(&b.r);
+
+    /* order within ties does not matter */
+    double x1[] = {2, 5, 2, 2, 7, 5}, w1[] = {1, 2, 3, 4, 5, 6};
+    double x2[] = {5, 2, 7, 2, 5, 2}, w2[] = {6, 4, 5, 1, 2, 3};
+    one(&a, 6, x1, w1);
+    one(&b, 6, x2, w2);
+    NEAR(a.s->gini, b.s->gini, 1e-15);
+    NEAR(a.s->median, b.s->median, 0);
+    NEAR(a.s->qsr, b.s->qsr, 1e-15);
+    /* by hand: sorted 2(1,3,4) 5(2,6) 7(5): W = 21, Σwx = 16+40+35 = 91;
+       Σ w x cw over a tie group = x(W_g C_before + (W_g² + Σw²)/2) */
+    double s1 = 2 * (8 * 0 + (64 + 26) / 2.0) + 5 * (8 * 8 + (64 + 40) / 2.0) +
+                7 * (5 * 16 + (25 + 25) / 2.0);
+    double s2 = 2 * 26 + 5 * 40 + 7 * 25;
+    NEAR(a.s->gini, (2 * s1 - s2) / (21 * 91) - 1, 1e-14);
+    NEAR(a.s->median, 5, 0); /* 8/21 < .5 < 16/21 */
+    gf_dist_result_free(&a.r);
+    gf_dist_result_free(&b.r);
+}
+
+static void test_zero_weights(void **st)
+{
+    (void)st;
+    double x[] = {0.5, 1, 2, 3, 4, 100}, w[] = {0, 1, 1, 1, 1, 0};
+    struct one o;
+    one(&o, 6, x, w);
+    assert_int_equal(o.s->n, 6);
+    NEAR(o.s->weight_sum, 4, 0);
+    NEAR(o.s->mean, 2.5, 0);
+    NEAR(o.s->median, 3, 0);
+    NEAR(o.s->gini, 0.25, 1e-15);
+    NEAR(o.s->min, 0.5, 0); /* q(0): laeken takes the first sorted row */
+    NEAR(o.s->max, 100, 0);
+    double x4[] = {1, 2, 3, 4};
+    struct one b;
+    one(&b, 4, x4, NULL);
+    NEAR(o.s->theil, b.s->theil, 1e-14);
+    NEAR(o.s->mld, b.s->mld, 1e-14);
+    NEAR(o.s->atkinson[2], b.s->atkinson[2], 1e-14);
+    gf_dist_result_free(&o.r);
+    gf_dist_result_free(&b.r);
+
+    double w0[] = {0, 0, 0};
+    one(&o, 3, x, w0);
+    assert_int_equal(o.s->n, 3);
+    NEAR(o.s->weight_sum, 0, 0);
+    assert_true(isnan(o.s->mean));
+    assert_true(isnan(o.s->median));
+    assert_true(isnan(o.s->gini));
+    assert_true(isnan(o.s->theil));
+    gf_dist_result_free(&o.r);
+}
+
+static void test_single_row(void **st)
+{
+    (void)st;
+    double x[] = {5}, w[] = {2};
+    struct one o;
+    one(&o, 1, x, w);
+    NEAR(o.s->mean, 5, 0);
+    NEAR(o.s->median, 5, 0);
+    NEAR(o.s->gini, 0, 0);
+    NEAR(o.s->theil, 0, 0);
+    NEAR(o.s->mld, 0, 0);
+    for (int k = 0; k < 3; k++)
+        NEAR(o.s->atkinson[k], 0, 0);
+    NEAR(o.s->arpt, 3, 0);
+    NEAR(o.s->arpr, 0, 0);
+    assert_true(isnan(o.s->rmpg)); /* nobody poor */
+    NEAR(o.s->qsr, 0, 0);
+    NEAR(o.s->decile_share[0], 1, 0);
+    gf_dist_result_free(&o.r);
+}
+
+static void test_all_equal(void **st)
+{
+    (void)st;
+    double x[] = {0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1}, w[] = {1, 3, 0.7, 2, 9, 1, 0.1};
+    struct one o;
+    one(&o, 7, x, w);
+    NEAR(o.s->gini, 0, 0);
+    NEAR(o.s->theil, 0, 0);
+    NEAR(o.s->mld, 0, 0);
+    for (int k = 0; k < 3; k++)
+        NEAR(o.s->atkinson[k], 0, 0);
+    NEAR(o.s->median, 0.1, 0);
+    NEAR(o.s->arpr, 0, 0);
+    gf_dist_result_free(&o.r);
+}
+
+static void test_zero_and_negative(void **st)
+{
+    (void)st;
+    double z = 2;
+    double x0[] = {0, 1, 2, 3};
+    struct one o;
+    one_full(&o, 4, x0, NULL, NULL, NULL, &z, 1, NULL, NULL, 0, 0);
+    double mu = 1.5;
+    NEAR(o.s->theil, (1 / mu * log(1 / mu) + 2 / mu * log(2 / mu) + 3 / mu * log(3 / mu)) / 4,
+         1e-13);
+    assert_true(isnan(o.s->mld));
+    assert_true(isnan(o.s->atkinson[1]));
+    assert_true(isnan(o.s->atkinson[2]));
+    double ms = (0 + 1 + sqrt(2.0) + sqrt(3.0)) / 4;
+    NEAR(o.s->atkinson[0], 1 - ms * ms / mu, 1e-13);
+    NEAR(o.s->fgt0[0], 0.5, 0);                /* 0 and 1 are strictly below 2 */
+    NEAR(o.s->fgt1[0], (1 + 0.5) / 4, 1e-15);  /* 2 is not */
+    NEAR(o.s->fgt2[0], (1 + 0.25) / 4, 1e-15);
+    NEAR(o.s->watts[0], log(2.0) / 4, 1e-15);  /* x = 0 skipped */
+    gf_dist_result_free(&o.r);
+
+    double xn[] = {-1, 1, 2, 4};
+    one_full(&o, 4, xn, NULL, NULL, NULL, &z, 1, NULL, NULL, 0, 0);
+    NEAR(o.s->mean, 1.5, 0);
+    NEAR(o.s->gini, 40.0 / 24.0 - 1, 1e-15); /* laeken's formula as is */
+    assert_true(isnan(o.s->theil));
+    assert_true(isnan(o.s->mld));
+    assert_true(isnan(o.s->atkinson[0]));
+    NEAR(o.s->fgt0[0], 0.5, 0);
+    NEAR(o.s->fgt1[0], (1.5 + 0.5) / 4, 1e-15);
+    NEAR(o.s->watts[0], log(2.0) / 4, 1e-15);
+    NEAR(o.s->median, 2, 0);
+    gf_dist_result_free(&o.r);
+
+    double xz[] = {0, 0, 0};
+    one(&o, 3, xz, NULL);
+    NEAR(o.s->mean, 0, 0);
+    NEAR(o.s->median, 0, 0);
+    assert_true(isnan(o.s->gini));
+    assert_true(isnan(o.s->theil));
+    assert_true(isnan(o.s->qsr));
+    gf_dist_result_free(&o.r);
+}
+
+/* ---- lines, bands, household and person counts, Engel ---- */
+
+static void test_lines_bands(void **st)
+{
+    (void)st;
+    double x[] = {5000, 9000, 10000, 40000}, hw[] = {1, 2, 1, 1}, size[] = {3, 2, 4, 1};
+    double w[4];
+    for (int i = 0; i < 4; i++)
+        w[i] = hw[i] * size[i]; /* persons: 3, 4, 4, 1 */
+    double lines[] = {10000, 9000.5};
+    double lo[] = {100000, 10000}, hi[] = {500000, 40000};
+    struct one o;
+    one_full(&o, 4, x, w, hw, NULL, lines, 2, lo, hi, 1, 3);
+    NEAR(o.s->low_hh[0], 3, 0);       /* 5000 (1) + 9000 (2); 10000 is not below */
+    NEAR(o.s->low_persons[0], 7, 0);  /* 3 + 4 */
+    NEAR(o.s->fgt0[0], 7.0 / 12, 1e-15);
+    NEAR(o.s->fgt1[0], (3 * 0.5 + 4 * 0.1) / 12, 1e-15);
+    NEAR(o.s->fgt2[0], (3 * 0.25 + 4 * 0.01) / 12, 1e-15);
+    NEAR(o.s->watts[0], (3 * log(2.0) + 4 * log(10000.0 / 9000)) / 12, 1e-15);
+    NEAR(o.s->low_hh[1], 3, 0);
+    NEAR(o.s->band_share[0], 1.0 / 5, 1e-15); /* 3·x: only 120 000 is in [100 000, 500 000] */
+    NEAR(o.s->hh_weight_sum, 5, 0);
+    NEAR(o.s->weight_sum, 12, 0);
+    gf_dist_result_free(&o.r);
+    /* closed band ends, scale 1 */
+    one_full(&o, 4, x, w, hw, NULL, lines, 0, lo + 1, hi + 1, 1, 1);
+    NEAR(o.s->band_share[0], 2.0 / 5, 1e-15);
+    gf_dist_result_free(&o.r);
+}
+
+static void test_engel(void **st)
+{
+    (void)st;
+    double x[] = {1, 2, 3}, hw[] = {1, 2, 1}, food[] = {30, 20, 50}, cons[] = {100, 80, 120};
+    struct gf_dist_input in = {.n = 3, .x = x, .w = hw, .food = food, .cons = cons};
+    struct gf_dist_params p = {.nthreads = 1};
+    struct gf_dist_result r;
+    struct gf_err e = {0};
+    assert_int_equal(gf_dist_compute(&in, NULL, &p, &r, &e), GF_OK);
+    NEAR(r.unit[0].engel, (30 + 40 + 50.0) / (100 + 160 + 120), 1e-15);
+    gf_dist_result_free(&r);
+}
+
+/* ---- urban / rural: ratio and decomposition adding up ---- */
+
+static void test_urban_decomposition(void **st)
+{
+    (void)st;
+    double x[] = {1, 2, 3, 4, 5, 6};
+    signed char urb[] = {0, 0, 0, 1, 1, 1};
+    struct one o;
+    one_full(&o, 6, x, NULL, NULL, urb, NULL, 0, NULL, NULL, 0, 0);
+    struct gf_dist_stats *s = o.s;
+    NEAR(s->rural_mean, 2, 1e-15);
+    NEAR(s->urban_mean, 5, 1e-15);
+    NEAR(s->urban_rural_ratio, 2.5, 1e-15);
+    double mu = 3.5;
+    NEAR(s->theil_between_urban, 6.0 / 21 * log(2 / mu) + 15.0 / 21 * log(5 / mu), 1e-14);
+    NEAR(s->mld_between_urban, 0.5 * log(mu / 2) + 0.5 * log(mu / 5), 1e-14);
+    double T0 = (0.5 * log(0.5) + 1 * log(1.0) + 1.5 * log(1.5)) / 3;
+    double T1 = (0.8 * log(0.8) + 1 * log(1.0) + 1.2 * log(1.2)) / 3;
+    NEAR(s->theil_within_urban, 6.0 / 21 * T0 + 15.0 / 21 * T1, 1e-13);
+    NEAR(s->theil_within_urban + s->theil_between_urban, s->theil, 1e-13);
+    NEAR(s->mld_within_urban + s->mld_between_urban, s->mld, 1e-13);
+    gf_dist_result_free(&o.r);
+
+    /* a row that is neither urban nor rural: no decomposition */
+    signed char urb2[] = {0, 0, 0, 1, 1, 9};
+    one_full(&o, 6, x, NULL, NULL, urb2, NULL, 0, NULL, NULL, 0, 0);
+    assert_true(isnan(o.s->theil_within_urban));
+    NEAR(o.s->urban_mean, 4.5, 1e-15);
+    gf_dist_result_free(&o.r);
+}
+
+/* ---- errors ---- */
+
+static void test_bad_input(void **st)
+{
+    (void)st;
+    double x[] = {1, NAN}, w[] = {1, -1}, x2[] = {1, 2};
+    struct gf_dist_result r;
+    struct gf_err e = {0};
+    struct gf_dist_params p = {0};
+    struct gf_dist_input in = {.n = 2, .x = x};
+    assert_int_equal(gf_dist_compute(&in, NULL, &p, &r, &e), GF_EUSER);
+    assert_non_null(strstr(e.msg, "row 2"));
+    in = (struct gf_dist_input){.n = 2, .x = x2, .w = w};
+    assert_int_equal(gf_dist_compute(&in, NULL, &p, &r, &e), GF_EUSER);
+    assert_non_null(strstr(e.msg, "weight"));
+    int32_t parent[] = {1, 0}; /* a cycle */
+    struct gf_dist_tree t = {2, parent};
+    in = (struct gf_dist_input){.n = 2, .x = x2};
+    assert_int_equal(gf_dist_compute(&in, &t, &p, &r, &e), GF_EUSER);
+    assert_non_null(strstr(e.msg, "cycle"));
+    int32_t unit[] = {0, 5};
+    int32_t parent2[] = {-1, 0};
+    t.parent = parent2;
+    in.unit = unit;
+    assert_int_equal(gf_dist_compute(&in, &t, &p, &r, &e), GF_EUSER);
+    assert_non_null(strstr(e.msg, "unit 5"));
+}
+
+/* ---- the hierarchy against a naive reference per unit ---- */
+
+static int cmp_xw(const void *a, const void *b)
+{
+    double x = ((const struct gf_dist_xw *)a)->x, y = ((const struct gf_dist_xw *)b)->x;
+    return (x > y) - (x < y);
+}
+
+/* Naive laeken: sort, then the formulas literally (plain loops, long double sums). */
+struct ref {
+    double W, mean, median, gini, q20, q80, qsr, arpt, arpr, rmpg, theil, mld;
+};
+
+static double ref_q(const struct gf_dist_xw *a, size_t n, double p)
+{
+    long double W = 0, c = 0;
+    for (size_t i = 0; i < n; i++)
+        W += a[i].w;
+    for (size_t i = 0; i < n; i++) {
+        c += a[i].w;
+        if ((double)(c / W) > p)
+            return a[i].x;
+    }
+    return a[n - 1].x;
+}
+
+static void ref_stats(struct gf_dist_xw *a, size_t n, struct ref *r)
+{
+    qsort(a, n, sizeof *a, cmp_xw);
+    long double W = 0, wx = 0, cw = 0, s1 = 0, s2 = 0;
+    for (size_t i = 0; i < n; i++) {
+        W += a[i].w;
+        wx += a[i].w * a[i].x;
+        cw += a[i].w;
+        s1 += (long double)a[i].w * a[i].x * cw;
+        s2 += (long double)a[i].w * a[i].w * a[i].x;
+    }
+    r->W = (double)W;
+    r->mean = (double)(wx / W);
+    r->gini = (double)((2 * s1 - s2) / (W * wx) - 1);
+    r->median = ref_q(a, n, 0.5);
+    r->q20 = ref_q(a, n, 0.2);
+    r->q80 = ref_q(a, n, 0.8);
+    long double top = 0, bot = 0, poorw = 0, T = 0, M = 0;
+    size_t np = 0;
+    r->arpt = 0.6 * r->median;
+    for (size_t i = 0; i < n; i++) {
+        if (a[i].x > r->q80)
+            top += a[i].w * a[i].x;
+        if (a[i].x <= r->q20)
+            bot += a[i].w * a[i].x;
+        if (a[i].x < r->arpt) {
+            poorw += a[i].w;
+            np++;
+        }
+        double rel = a[i].x / r->mean;
+        T += a[i].w * rel * log(rel);
+        M += a[i].w * log(1 / rel);
+    }
+    r->qsr = (double)(top / bot);
+    r->arpr = (double)(poorw / W);
+    r->rmpg = np ? (r->arpt - ref_q(a, np, 0.5)) / r->arpt : NAN;
+    r->theil = (double)(T / W);
+    r->mld = (double)(M / W);
+}
+
+static uint64_t rng = 88172645463325252ull;
+static double urand(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (double)(rng >> 11) / 9007199254740992.0;
+}
+
+static void test_hierarchy(void **st)
+{
+    (void)st;
+    /* 0 root; 1, 2 counties; 3, 4, 5 townships (3, 4 in 1; 5 in 2); 6..17 villages */
+    enum { NU = 18 };
+    int32_t parent[NU] = {-1, 0, 0, 1, 1, 2};
+    for (int v = 6; v < NU; v++)
+        parent[v] = 3 + (v - 6) % 3;
+    size_t n = 400000; /* > one sort chunk per village and > one merge piece */
+    double *x = malloc(n * sizeof *x), *w = malloc(n * sizeof *w);
+    int32_t *unit = malloc(n * sizeof *unit);
+    signed char *urb = malloc(n);
+    for (size_t i = 0; i < n; i++) {
+        int v = 6 + (int)(urand() * 12);
+        unit[i] = v;
+        /* log-normal-ish with ties (rounded to 10 yuan) */
+        double u = urand() + urand() + urand() - 1.5;
+        x[i] = round(exp(10 + 0.6 * u + 0.1 * v) / 10) * 10;
+        w[i] = urand() < 0.01 ? 0 : 50 + round(urand() * 200);
+        urb[i] = urand() < 0.4;
+    }
+    struct gf_dist_input in = {.n = n, .x = x, .w = w, .unit = unit, .urban = urb};
+    struct gf_dist_tree t = {NU, parent};
+    struct gf_dist_params p = {.nthreads = 2};
+    struct gf_dist_result r;
+    struct gf_err e = {0};
+    assert_int_equal(gf_dist_compute(&in, &t, &p, &r, &e), GF_OK);
+    struct gf_dist_xw *a = malloc(n * sizeof *a);
+    for (int u = 0; u < NU; u++) {
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++) {
+            int v = unit[i];
+            while (v != u && v >= 0)
+                v = parent[v];
+            if (v == u)
+                a[m++] = (struct gf_dist_xw){x[i], w[i]};
+        }
+        struct ref rf;
+        ref_stats(a, m, &rf);
+        const struct gf_dist_stats *s = &r.unit[u];
+        assert_int_equal(s->n, (long long)m);
+        NEAR(s->weight_sum, rf.W, 1e-15);
+        NEAR(s->mean, rf.mean, 1e-14);
+        NEAR(s->median, rf.median, 0);
+        NEAR(s->decile[1], rf.q20, 0);
+        NEAR(s->decile[7], rf.q80, 0);
+        NEAR(s->gini, rf.gini, 1e-12);
+        NEAR(s->qsr, rf.qsr, 1e-12);
+        NEAR(s->arpt, rf.arpt, 0);
+        NEAR(s->arpr, rf.arpr, 1e-14);
+        NEAR(s->rmpg, rf.rmpg, 1e-14);
+        NEAR(s->theil, rf.theil, 1e-11);
+        NEAR(s->mld, rf.mld, 1e-11);
+        NEAR(s->theil_within_urban + s->theil_between_urban, s->theil, 1e-12);
+        NEAR(s->mld_within_urban + s->mld_between_urban, s->mld, 1e-12);
+        if (u < 6) { /* has children: decomposition adds up, range ratio by hand */
+            NEAR(s->theil_within_sub + s->theil_between_sub, s->theil, 1e-12);
+            NEAR(s->mld_within_sub + s->mld_between_sub, s->mld, 1e-12);
+            double mn = INFINITY, mx = -INFINITY;
+            int nc = 0;
+            for (int c = 0; c < NU; c++)
+                if (parent[c] == u) {
+                    nc++;
+                    mn = fmin(mn, r.unit[c].mean);
+                    mx = fmax(mx, r.unit[c].mean);
+                }
+            NEAR(s->range_ratio, mx / mn, 1e-15);
+            if (nc > 1)
+                assert_true(s->theil_between_sub > 0);
+            else /* one child: everything is within */
+                NEAR(s->theil_between_sub, 0, 1e-15);
+        } else {
+            assert_true(isnan(s->theil_within_sub));
+            assert_true(isnan(s->range_ratio));
+        }
+    }
+    gf_dist_result_free(&r);
+    free(a);
+    free(x);
+    free(w);
+    free(unit);
+    free(urb);
+}
+
+/* Rows on an inner unit: the unit's data = own rows + descendants; no sub-decomposition. */
+static void test_rows_on_inner_unit(void **st)
+{
+    (void)st;
+    double x[] = {1, 2, 3, 4};
+    int32_t unit[] = {0, 1, 1, 0};
+    int32_t parent[] = {-1, 0};
+    struct gf_dist_input in = {.n = 4, .x = x, .unit = unit};
+    struct gf_dist_tree t = {2, parent};
+    struct gf_dist_params p = {.nthreads = 2};
+    struct gf_dist_result r;
+    struct gf_err e = {0};
+    assert_int_equal(gf_dist_compute(&in, &t, &p, &r, &e), GF_OK);
+    NEAR(r.unit[0].gini, 0.25, 1e-15);
+    NEAR(r.unit[0].median, 3, 0);
+    NEAR(r.unit[1].mean, 2.5, 0);
+    assert_true(isnan(r.unit[0].theil_within_sub));
+    gf_dist_result_free(&r);
+}
+
+static void test_sort_merge(void **st)
+{
+    (void)st;
+    size_t n = 100000;
+    struct gf_dist_xw *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *a);
+    for (size_t i = 0; i < n; i++)
+        a[i] = (struct gf_dist_xw){floor(urand() * 1000), (double)i};
+    gf_dist_sort(a, 40000);
+    gf_dist_sort(a + 40000, n - 40000);
+    gf_dist_merge2(a, 40000, n, b);
+    for (size_t i = 1; i < n; i++)
+        assert_true(b[i - 1].x <= b[i].x);
+    double sw = 0;
+    for (size_t i = 0; i < n; i++)
+        sw += b[i].w;
+    NEAR(sw, (double)n * (n - 1) / 2, 0); /* a permutation: nothing lost */
+    free(a);
+    free(b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ineq_example),   cmocka_unit_test(test_wbpip_1_2000),
+        cmocka_unit_test(test_wbpip_zeros),    cmocka_unit_test(test_median_1_4),
+        cmocka_unit_test(test_hand_1_4),       cmocka_unit_test(test_hand_1_10),
+        cmocka_unit_test(test_weights_ties),   cmocka_unit_test(test_zero_weights),
+        cmocka_unit_test(test_single_row),     cmocka_unit_test(test_all_equal),
+        cmocka_unit_test(test_zero_and_negative), cmocka_unit_test(test_lines_bands),
+        cmocka_unit_test(test_engel),          cmocka_unit_test(test_urban_decomposition),
+        cmocka_unit_test(test_bad_input),      cmocka_unit_test(test_hierarchy),
+        cmocka_unit_test(test_rows_on_inner_unit), cmocka_unit_test(test_sort_merge),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
