@@ -123,7 +123,8 @@ int cmd_values(struct gf_cli *cli, int argc, char **argv)
         {"source", "数据来源", "source"},     {"state", "状态", "state"},
     };
     const char *sql =
-        "SELECT v.unit, u.name, v.indicator, d.name, v.period, v.value, d.unit_of_measure,"
+        "SELECT v.unit, CASE WHEN ?6 = 'en' THEN coalesce(u.name_en, u.name) ELSE u.name END,"
+        " v.indicator, CASE WHEN ?6 = 'en' THEN coalesce(d.name_en, d.name) ELSE d.name END, v.period, v.value, d.unit_of_measure,"
         " v.origin, v.source, v.state FROM value v JOIN unit u ON u.code = v.unit"
         " JOIN indicator d ON d.code = v.indicator"
         " WHERE (?1 IS NULL OR instr(?1, ',' || v.unit || ',') > 0)"
@@ -131,9 +132,9 @@ int cmd_values(struct gf_cli *cli, int argc, char **argv)
         " AND (?4 IS NULL OR v.indicator IN (SELECT code FROM framework_node WHERE framework = ?4))"
         " AND (?5 IS NULL OR v.origin = ?5)"
         " ORDER BY u.level, v.unit, v.indicator, v.period";
-    const char *params[] = {unit_list, ind, period, fw, origin};
+    const char *params[] = {unit_list, ind, period, fw, origin, cli->lang};
     static const char *const numeric[] = {"value", NULL};
-    rc = gf_cli_print_query(cli, db, sql, params, 5, cols, 10, numeric, stdout, cli->format);
+    rc = gf_cli_print_query(cli, db, sql, params, 6, cols, 10, numeric, stdout, cli->format);
     free(unit_list);
     gf_db_close(db);
     return rc;

@@ -254,6 +254,24 @@ int gf_units_check(struct gf_db *db, const char *file,
     gf_stmt_finalize(st);
     if (rc)
         return rc < 0 ? rc : GF_OK;
+    /* cycles first: a unit in a cycle is not reachable from any root */
+    rc = gf_db_prepare(db,
+                       "WITH RECURSIVE r(code) AS (SELECT code FROM unit WHERE parent IS NULL "
+                       "UNION SELECT u.code FROM unit u JOIN r ON u.parent = r.code) "
+                       "SELECT code, parent FROM unit WHERE code NOT IN (SELECT code FROM r) "
+                       "ORDER BY code LIMIT 1",
+                       &st, e);
+    if (rc)
+        return rc;
+    if ((rc = gf_stmt_step(st, e)) == 1) {
+        const char *code = gf_stmt_text(st, 0);
+        rc = gf_err_at(e, file, line_of ? line_of(ctx, code) : 0, "parent", gf_stmt_text(st, 1),
+                       "a parent that does not lead back to unit %s (the hierarchy has a cycle)",
+                       code);
+    }
+    gf_stmt_finalize(st);
+    if (rc)
+        return rc < 0 ? rc : GF_OK;
     /* parent one level up; roots at level 1 */
     rc = gf_db_prepare(db,
                        "SELECT c.code, cl.code, p.code, pl.code, cn.code FROM unit c"
@@ -274,19 +292,31 @@ int gf_units_check(struct gf_db *db, const char *file,
     gf_stmt_finalize(st);
     if (rc)
         return rc < 0 ? rc : GF_OK;
-    /* one zone: a single root */
-    rc = gf_db_prepare(db,
-                       "SELECT code, (SELECT min(code) FROM unit WHERE parent IS NULL) FROM unit"
-                       " WHERE parent IS NULL AND (SELECT count(*) FROM unit WHERE parent IS NULL) > 1"
-                       " ORDER BY code DESC LIMIT 1",
-                       &st, e);
+    /* one zone: a single root; name the root that this file brought, if one did */
+    rc = gf_db_prepare(db, "SELECT code FROM unit WHERE parent IS NULL ORDER BY code", &st, e);
     if (rc)
         return rc;
-    if ((rc = gf_stmt_step(st, e)) == 1) {
+    char roots[2][128] = {"", ""};
+    long root_line = 0;
+    int nroots = 0;
+    while ((rc = gf_stmt_step(st, e)) == 1) {
         const char *code = gf_stmt_text(st, 0);
-        rc = gf_err_at(e, file, line_of ? line_of(ctx, code) : 0, "parent", "",
-                       "a parent for unit %s (the zone already has its root, %s)", code,
-                       gf_stmt_text(st, 1));
+        long line = line_of ? line_of(ctx, code) : 0;
+        nroots++;
+        if (line > 0 && !root_line) {
+            root_line = line;
+            snprintf(roots[0], sizeof roots[0], "%s", code);
+        } else if (!roots[1][0])
+            snprintf(roots[1], sizeof roots[1], "%s", code);
+    }
+    if (rc == 0 && nroots > 1) {
+        if (!roots[0][0]) { /* none from this file: name the last one */
+            snprintf(roots[0], sizeof roots[0], "%s", roots[1]);
+            roots[1][0] = 0;
+        }
+        rc = gf_err_at(e, file, root_line, "parent", "",
+                       "a parent for unit %s (the zone already has its root%s%s)", roots[0],
+                       roots[1][0] ? ", " : "", roots[1]);
     }
     gf_stmt_finalize(st);
     if (rc)
@@ -306,22 +336,5 @@ int gf_units_check(struct gf_db *db, const char *file,
     gf_stmt_finalize(st);
     if (rc)
         return rc < 0 ? rc : GF_OK;
-    /* cycles: with levels strictly increasing from parent to child a cycle is impossible, but
-     * check reachability anyway so the rule holds whatever the levels say */
-    rc = gf_db_prepare(db,
-                       "WITH RECURSIVE r(code) AS (SELECT code FROM unit WHERE parent IS NULL "
-                       "UNION SELECT u.code FROM unit u JOIN r ON u.parent = r.code) "
-                       "SELECT code, parent FROM unit WHERE code NOT IN (SELECT code FROM r) "
-                       "ORDER BY code LIMIT 1",
-                       &st, e);
-    if (rc)
-        return rc;
-    if ((rc = gf_stmt_step(st, e)) == 1) {
-        const char *code = gf_stmt_text(st, 0);
-        rc = gf_err_at(e, file, line_of ? line_of(ctx, code) : 0, "parent", gf_stmt_text(st, 1),
-                       "a parent that does not lead back to unit %s (the hierarchy has a cycle)",
-                       code);
-    }
-    gf_stmt_finalize(st);
     return rc < 0 ? rc : GF_OK;
 }

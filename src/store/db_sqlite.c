@@ -8,15 +8,24 @@
 #include <string.h>
 #include <unistd.h>
 
-struct gf_db {
-    sqlite3 *h;
-    int depth;  /* nesting of gf_db_begin */
-    int failed; /* an inner rollback happened: the outermost commit must roll back */
-};
+/* Prepared statements are cached by their SQL text: gf_stmt_finalize on a cached statement
+ * only resets it, and the next gf_db_prepare of the same text reuses it.  Row-by-row imports
+ * prepare the same few statements millions of times. */
+#define STMT_CACHE 64
 
 struct gf_stmt {
     struct gf_db *db;
     sqlite3_stmt *s;
+    char *sql;  /* non-NULL when cached */
+    int in_use;
+};
+
+struct gf_db {
+    sqlite3 *h;
+    int depth;  /* nesting of gf_db_begin */
+    int failed; /* an inner rollback happened: the outermost commit must roll back */
+    struct gf_stmt *cache[STMT_CACHE];
+    int ncache;
 };
 
 int gf_schema_migrate(struct gf_db *db, struct gf_err *e); /* schema.c */
@@ -71,6 +80,11 @@ void gf_db_close(struct gf_db *db)
 {
     if (!db)
         return;
+    for (int i = 0; i < db->ncache; i++) {
+        sqlite3_finalize(db->cache[i]->s);
+        free(db->cache[i]->sql);
+        free(db->cache[i]);
+    }
     sqlite3_close_v2(db->h);
     free(db);
 }
@@ -137,6 +151,12 @@ void gf_db_bulk(struct gf_db *db, int on)
 int gf_db_prepare(struct gf_db *db, const char *sql, struct gf_stmt **out, struct gf_err *e)
 {
     *out = NULL;
+    for (int i = 0; i < db->ncache; i++)
+        if (!db->cache[i]->in_use && !strcmp(db->cache[i]->sql, sql)) {
+            db->cache[i]->in_use = 1;
+            *out = db->cache[i];
+            return GF_OK;
+        }
     struct gf_stmt *st = calloc(1, sizeof *st);
     if (!st)
         return gf_err_set(e, GF_ENOMEM, "out of memory");
@@ -145,6 +165,10 @@ int gf_db_prepare(struct gf_db *db, const char *sql, struct gf_stmt **out, struc
         gf_err_set(e, GF_ESYS, "database: %s (in: %.200s)", sqlite3_errmsg(db->h), sql);
         free(st);
         return GF_ESYS;
+    }
+    if (db->ncache < STMT_CACHE && (st->sql = strdup(sql)) != NULL) {
+        st->in_use = 1;
+        db->cache[db->ncache++] = st;
     }
     *out = st;
     return GF_OK;
@@ -221,6 +245,12 @@ void gf_stmt_finalize(struct gf_stmt *st)
 {
     if (!st)
         return;
+    if (st->sql) { /* cached: keep it for the next prepare of the same text */
+        sqlite3_reset(st->s);
+        sqlite3_clear_bindings(st->s);
+        st->in_use = 0;
+        return;
+    }
     sqlite3_finalize(st->s);
     free(st);
 }

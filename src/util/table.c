@@ -106,12 +106,23 @@ int gf_fmt_double(char *buf, int cap, double x)
         return snprintf(buf, (size_t)cap, x > 0 ? "Infinity" : "-Infinity");
     if (x == 0)
         return snprintf(buf, (size_t)cap, "0");
-    for (int prec = 1; prec <= 17; prec++) {
-        int n = snprintf(buf, (size_t)cap, "%.*g", prec, x);
+    int prec = 1;
+    for (; prec < 17; prec++) {
+        snprintf(buf, (size_t)cap, "%.*g", prec, x);
+        if (strtod(buf, NULL) == x)
+            break;
+    }
+    /* plain notation for ordinary magnitudes: 27000 rather than 2.7e+04 */
+    int exp10 = (int)floor(log10(fabs(x)));
+    if (exp10 >= -6 && exp10 < 17) {
+        int decimals = prec - 1 - exp10;
+        if (decimals < 0)
+            decimals = 0;
+        int n = snprintf(buf, (size_t)cap, "%.*f", decimals, x);
         if (strtod(buf, NULL) == x)
             return n;
     }
-    return snprintf(buf, (size_t)cap, "%.17g", x);
+    return snprintf(buf, (size_t)cap, "%.*g", prec, x);
 }
 
 void gf_table_num(struct gf_table *t, int col, double x, int decimals)
