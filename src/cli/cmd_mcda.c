@@ -737,6 +737,7 @@ static int read_model(const char *meta, const char *data, struct model *md, stru
             rc = gf_err_at(e, data, 1, NULL, NULL, "a header row (uCode, indicators…)");
         goto out;
     }
+    rc = GF_OK;
     size_t nhead = c.nfield;
     int iu = gf_csv_index(c.field, c.nfield, "uCode"), in = gf_csv_index(c.field, c.nfield, "uName");
     if (iu < 0) {

@@ -5,6 +5,7 @@
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/err.h"
@@ -17,7 +18,9 @@ struct ctx {
 
 static int bad(struct ctx *c, const char *field, json_t *v, const char *expected)
 {
-    char *txt = v ? json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+    char *txt = !v                ? NULL
+                : json_is_string(v) ? strdup(json_string_value(v))
+                                    : json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
     char f[256];
     snprintf(f, sizeof f, "%s%s%s", c->path, field && *field ? "." : "", field ? field : "");
     int rc = gf_err_at(c->e, c->src, -1, f, txt ? txt : "", "%s", expected);
