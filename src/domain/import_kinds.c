@@ -5,10 +5,13 @@
 
 extern const struct gf_import_kind gf_import_units, gf_import_teams, gf_import_departments,
     gf_import_people, gf_import_framework, gf_import_values;
+extern const struct gf_import_kind gf_import_households, gf_import_household_members,
+    gf_import_household_incomes;
 
 const struct gf_import_kind *const gf_import_kinds[] = {
     &gf_import_units,      &gf_import_teams,     &gf_import_departments, &gf_import_people,
     &gf_import_framework,  &gf_import_values,
+    &gf_import_households, &gf_import_household_members, &gf_import_household_incomes,
     NULL,
 };
 
