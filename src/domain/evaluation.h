@@ -1,0 +1,59 @@
+/* evaluation.h — composite evaluation on the database: a framework, a period and a level of
+ * units in, scores, ranks, rank change, attainment, target tracking and rank sensitivity out.
+ *
+ * gf_evaluation_run gathers the data (the framework tree without zero-weight nodes, the values
+ * of every unit of the level for the period and the years before it, the targets of the target
+ * year), runs the pipeline of core/eval.h, runs it again on the previous year for the rank
+ * change, and tracks every indicator with a target.  gf_evaluation_save stores the run
+ * (eval_run / eval_result) so rankings and reports can name the run they came from.
+ * Ownership: the struct gf_evaluation owns everything in it; gf_evaluation_free releases it. */
+#ifndef GF_EVALUATION_H
+#define GF_EVALUATION_H
+
+#include "core/eval.h"
+#include "store/db.h"
+
+struct gf_evaluation_opts {
+    const char *framework;     /* NULL = the only framework, or the first one with values */
+    const char *period;        /* NULL = the latest year with values */
+    int level;                 /* unit level to rank (2 = county, 4 = village) */
+    const char *pipeline_json; /* NULL = the built-in default (docs/pipelines/default.json) */
+    const char *pipeline_src;  /* name of the pipeline in messages */
+    int draws;                 /* > 0: Monte Carlo sensitivity draws (overrides the pipeline) */
+    long long seed;            /* with draws */
+    int target_year;           /* 0 = 2025 */
+};
+
+struct gf_evaluation {
+    char framework[64], period[16];
+    int level, target_year;
+    struct gf_eval_pipeline pipeline;
+    char *pipeline_json;
+    /* units (rows) and nodes */
+    size_t n, m, nnode;
+    char **unit_code, **unit_name, **unit_name_en;
+    char **node_code, **node_name, **node_name_en, **node_kind;
+    struct gf_eval_node *node;
+    struct gf_eval_ind *ind;
+    double *x;          /* n × m raw values (NaN missing) */
+    struct gf_eval_result res;
+    int *rank_prev;     /* n: index rank in the previous year, 0 = none */
+    int *track;         /* n × m: enum gf_eval_track, -1 = no target / not enough data */
+    double *target;     /* m: target of the target year (NaN none) */
+    double *zone_attain;/* m: attainment of the zone root's value (NaN none) */
+    int *zone_track;    /* m: the zone root's target tracking, -1 none */
+    double *zone_value; /* m */
+    char *zone_code, *zone_name;
+};
+
+int gf_evaluation_run(struct gf_db *db, const struct gf_evaluation_opts *o, struct gf_evaluation *ev,
+                      struct gf_err *e);
+/* Store as a run; *run_id receives its id. */
+int gf_evaluation_save(struct gf_db *db, const struct gf_evaluation *ev, const char *actor,
+                       long long *run_id, struct gf_err *e);
+void gf_evaluation_free(struct gf_evaluation *ev);
+
+/* The built-in default pipeline (identical to docs/pipelines/default.json). */
+extern const char gf_evaluation_default_pipeline[];
+
+#endif

@@ -1,0 +1,165 @@
+/* lists.h — the four lists (四张清单), the responsibility chain, problems and their closing loop
+ * (问题闭环), flags (overdue, stalled, behind plan) and the horse race (赛马争先).
+ *
+ * Storage is in src/store/schema_lists.c; the file formats and scoring rules are described in
+ * docs/lists-and-race.md.  Every change is written together with its audit record in one
+ * transaction: a function that fails leaves the database as it was.  "Today" is gf_today()
+ * (honours $GONGFU_NOW) unless a date is passed explicitly.
+ * Ownership: the caller owns the structs it passes; gf_flags / gf_race results are filled by the
+ * library and released with gf_flags_free / gf_race_free. */
+#ifndef GF_LISTS_H
+#define GF_LISTS_H
+
+#include <stdint.h>
+
+#include "domain/import.h"
+#include "store/db.h"
+
+/* Import kinds: custom list kinds, list items (with their milestones), progress reports. */
+extern const struct gf_import_kind gf_import_list_kinds, gf_import_items, gf_import_progress;
+
+/* ---- progress reports -------------------------------------------------------------------- */
+
+struct gf_progress {
+    const char *item, *date; /* item code, report date YYYY-MM-DD (NULL = today) */
+    double percent;          /* 0..100; 100 closes the item (status done, completed on date) */
+    const char *text;        /* may be NULL */
+    double invest_done;      /* cumulative completed investment, NaN = not reported */
+    double funds_secured;    /* cumulative secured funds, NaN = not reported */
+    const char *by;          /* person code of the reporter */
+    const char *milestone;   /* optional: land/start/complete/produce reached … */
+    const char *milestone_date; /* … on this date (NULL = the report date) */
+};
+
+/* Record one progress report (and the milestone date it brings).  Refused (GF_EUSER) on an
+ * unknown item or person, a closed item (done or cancelled) unless the same report is already
+ * stored, a percent outside 0..100, a negative figure.  file/line (may be NULL/0) locate the
+ * record in messages.  *changed (may be NULL): 0 unchanged, 1 inserted, 2 updated. */
+int gf_progress_add(struct gf_db *db, const char *actor, const struct gf_progress *p,
+                    const char *file, long line, int *changed, struct gf_err *e);
+
+/* ---- problems (问题亮晒, 整改, 销号) ------------------------------------------------------- */
+
+struct gf_problem_new {
+    const char *item, *unit; /* at least one: the item or the unit the problem is raised against */
+    const char *title;
+    const char *severity;    /* low, medium, high, critical */
+    const char *owner;       /* person code responsible for the rectification */
+    const char *deadline;    /* YYYY-MM-DD */
+    const char *raised_by;   /* who raises it (free text, e.g. the user) */
+};
+
+int gf_problem_raise(struct gf_db *db, const char *actor, const struct gf_problem_new *p,
+                     int64_t *id, struct gf_err *e);
+/* The owner's rectification report: open → rectified. */
+int gf_problem_rectify(struct gf_db *db, const char *actor, int64_t id, const char *by,
+                       const char *report, struct gf_err *e);
+/* The closing check by verifier (a person code, never the owner nor the one who wrote the
+ * rectification): accept → closed; reject → open again with the note.  Only a rectified
+ * problem can be verified. */
+int gf_problem_verify(struct gf_db *db, const char *actor, int64_t id, const char *verifier,
+                      int accept, const char *note, struct gf_err *e);
+/* A closed (or rectified) problem back to open, with the reason. */
+int gf_problem_reopen(struct gf_db *db, const char *actor, int64_t id, const char *reason,
+                      struct gf_err *e);
+
+/* ---- flags -------------------------------------------------------------------------------- */
+
+enum gf_flag_kind {
+    GF_FLAG_ITEM_OVERDUE,      /* past its due date, not done */
+    GF_FLAG_MILESTONE_OVERDUE, /* planned date passed, no actual date */
+    GF_FLAG_STALLED,           /* no progress report for stalled_days (active items) */
+    GF_FLAG_PROBLEM_OVERDUE,   /* problem past its deadline, not closed */
+    GF_FLAG_INVEST_BEHIND,     /* completed investment < 90% of the linear plan to date */
+};
+
+struct gf_flag {
+    enum gf_flag_kind kind;
+    char item[64];     /* item code ("" for a problem against a unit only) */
+    char subject[64];  /* milestone code, or problem id, or "" */
+    char date[11];     /* due / planned / last progress (or start) / deadline */
+    long days;         /* days late or days without progress */
+    double value, plan; /* invest: done and plan to date (万元); NaN otherwise */
+};
+
+struct gf_flags {
+    struct gf_flag *f;
+    int n, cap;
+};
+
+/* Collect every flag as of today (YYYY-MM-DD; NULL = gf_today()), sorted by kind then item. */
+int gf_flags_collect(struct gf_db *db, const char *today, int stalled_days, struct gf_flags *out,
+                     struct gf_err *e);
+void gf_flags_free(struct gf_flags *f);
+const char *gf_flag_label(enum gf_flag_kind k, int en);
+
+/* Days from date a to date b (b - a), both YYYY-MM-DD; 0 if either is malformed. */
+long gf_days_between(const char *a, const char *b);
+
+/* ---- the horse race (赛马) --------------------------------------------------------------- */
+
+enum {
+    GF_RC_EVAL,        /* evaluation rank → 0..100 */
+    GF_RC_IMPROVE,     /* rank change since the last period → 0..100 (50 = unchanged) */
+    GF_RC_MILESTONES,  /* milestones due in the period reached on time, % */
+    GF_RC_ITEMS,       /* items due in the period completed on time, % */
+    GF_RC_INVEST,      /* completed investment / linear plan to date, % (capped 100) */
+    GF_RC_FUNDS,       /* funds secured / requested, % (capped 100) */
+    GF_RC_PROBLEMS,    /* 100 − penalties for open and overdue problems */
+    GF_RACE_NCOMP
+};
+
+struct gf_race_config {
+    double w[GF_RACE_NCOMP];
+    double pen_open, pen_overdue; /* problem penalties (points) */
+    int level;                   /* unit level racing (2 = county) */
+    int red_top;   double red_min_score;   /* red list: top N (0 = off) or score >= min */
+    int black_bottom; double black_max_score; /* black list: bottom N or score <= max */
+    int best_top, slowest_bottom;       /* awards: 骏马奖 top N, 蜗牛奖 bottom N (certain only) */
+    int draws;                /* resamples for the race rank percentiles (0 = none) */
+    uint64_t seed;
+    double jitter;            /* each weight × U(1−jitter, 1+jitter) per draw */
+    int stalled_days;
+};
+
+/* The documented defaults (docs/lists-and-race.md). */
+void gf_race_config_default(struct gf_race_config *c);
+/* Override defaults from a JSON file; unknown keys and bad values are errors naming the key. */
+int gf_race_config_load(struct gf_race_config *c, const char *path, struct gf_err *e);
+
+struct gf_race_entry {
+    char code[64], name[192];
+    double comp[GF_RACE_NCOMP]; /* NaN = not applicable (weight redistributed) */
+    double score;
+    int rank;          /* 1 = best, ties share the smaller rank */
+    int prev_rank;     /* 0 = no ranking in the previous period */
+    double rank_p05, rank_p95, score_p05, score_p95; /* from the resampling */
+    int eval_rank;     /* 0 = no evaluation result */
+    int has_eval_sensitivity; /* eval rank_p05/p95 were stored and used */
+    int open_problems, overdue_problems;
+    int red, black, uncertain, best, slowest, slowest_uncertain;
+    char reasons_zh[512], reasons_en[512];
+};
+
+struct gf_race {
+    char period[16], prev_period[16], as_of[11];
+    int teams;       /* 0 = units, 1 = teams */
+    int64_t eval_run; /* the evaluation run used, 0 if none */
+    int prev_valid;  /* the previous period could be ranked */
+    int n;
+    struct gf_race_entry *e; /* ordered by rank */
+};
+
+/* Run the race of units (teams = 0: units of c->level) or of work teams (teams = 1) for period
+ * as of today (NULL = gf_today(); the as-of date is min(today, end of period)). */
+int gf_race_run(struct gf_db *db, const char *period, int teams, const struct gf_race_config *c,
+                const char *today, struct gf_race *out, struct gf_err *e);
+void gf_race_free(struct gf_race *r);
+
+/* ---- demo ------------------------------------------------------------------------------------ */
+
+/* Synthetic lists, progress histories and problems for the demo zone (needs units, teams,
+ * people and evaluation runs).  Every row is marked synthetic.  Deterministic. */
+int gf_demo_lists(struct gf_db *db, const char *actor, struct gf_err *e);
+
+#endif
