@@ -77,6 +77,10 @@ static int global_option(struct gf_cli *cli, int argc, char **argv, int i)
         size_t n = strlen(names[k]);
         const char *val = NULL;
         int used = 0;
+        if (k == 0 && !strcmp(a, "--db") && (i + 1 >= argc || argv[i + 1][0] == '-')) {
+            cli->db_flag = 1; /* a bare --db: "work on the database" (gongfu stats --db) */
+            return 1;
+        }
         if (!strcmp(a, names[k])) {
             if (i + 1 >= argc) {
                 gf_cli_usage(cli, "%s needs a value", names[k]);
