@@ -186,6 +186,10 @@ static const struct sub_help helps[] = {
      "assist_months, default_line, unit_income_indicator。",
      "usage: gongfu households set KEY VALUE\nSettings: eliminate_periods, "
      "max_households_per_cadre, visit_days,\nassist_months, default_line, unit_income_indicator."},
+    {"demo",
+     "用法: gongfu households demo\n在已有单位(村/社区)的数据库中生成合成的攀枝花监测户登记册(gongfu demo 会调用)。",
+     "usage: gongfu households demo\nFill an empty registry with the synthetic Panzhihua households "
+     "(needs the units; gongfu demo calls it)."},
     {NULL, NULL, NULL},
 };
 
@@ -1020,6 +1024,20 @@ int cmd_households(struct gf_cli *cli, int argc, char **argv)
         return sub_report(cli, argc, argv);
     if (!strcmp(sub, "set"))
         return sub_set(cli, argc, argv);
+    if (!strcmp(sub, "demo")) {
+        if (argc > 2)
+            return gf_cli_usage(cli, "households demo: unexpected argument '%s'", argv[2]);
+        struct gf_db *db;
+        int rc = open_db(cli, &db);
+        if (rc)
+            return rc;
+        rc = gf_demo_households(db, cli->user, &cli->err);
+        if (!rc)
+            printf(L(cli, "已生成合成监测户 %lld 户\n", "synthetic registry: %lld households\n"),
+                   (long long)gf_db_int(db, "SELECT count(*) FROM household", 0));
+        gf_db_close(db);
+        return rc;
+    }
     return gf_cli_usage(cli, "households: unknown subcommand '%s' (see `gongfu households --help`)",
                         sub);
 }
