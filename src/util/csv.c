@@ -45,21 +45,37 @@ int gf_utf8_valid(const char *str, size_t n)
     return 1;
 }
 
+static int init_buffers(struct gf_csv *c, struct gf_err *e);
+
 int gf_csv_open(struct gf_csv *c, const char *path, struct gf_err *e)
 {
+    if (!strcmp(path, "-"))
+        return gf_csv_open_stream(c, stdin, "(stdin)", e);
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        memset(c, 0, sizeof *c);
+        return gf_err_set(e, GF_EUSER, "%s: cannot open: %s", path, strerror(errno));
+    }
+    int rc = gf_csv_open_stream(c, fp, path, e);
+    if (rc)
+        fclose(fp);
+    else
+        c->own_fp = 1;
+    return rc;
+}
+
+int gf_csv_open_stream(struct gf_csv *c, FILE *fp, const char *name, struct gf_err *e)
+{
     memset(c, 0, sizeof *c);
-    c->path = path;
+    c->path = name;
     c->max_record = GF_CSV_MAX_RECORD;
     c->next_line = 1;
-    if (!strcmp(path, "-")) {
-        c->fp = stdin;
-        c->path = "(stdin)";
-    } else {
-        c->fp = fopen(path, "rb");
-        if (!c->fp)
-            return gf_err_set(e, GF_EUSER, "%s: cannot open: %s", path, strerror(errno));
-        c->own_fp = 1;
-    }
+    c->fp = fp;
+    return init_buffers(c, e);
+}
+
+static int init_buffers(struct gf_csv *c, struct gf_err *e)
+{
     c->in = malloc(IN_CAP);
     c->rec_cap = 4096;
     c->rec = malloc(c->rec_cap);

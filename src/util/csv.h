@@ -38,6 +38,8 @@ struct gf_csv {
 
 /* Open path ("-" = stdin).  Returns GF_OK or GF_EUSER (cannot open: message names the file). */
 int gf_csv_open(struct gf_csv *c, const char *path, struct gf_err *e);
+/* Read from an open stream (not closed by gf_csv_close); name is used in messages. */
+int gf_csv_open_stream(struct gf_csv *c, FILE *fp, const char *name, struct gf_err *e);
 /* Read the next record: 1 = a record, 0 = end of file, < 0 = error (message in e). */
 int gf_csv_read(struct gf_csv *c, struct gf_err *e);
 void gf_csv_close(struct gf_csv *c);
