@@ -232,46 +232,107 @@ out:
     return rc;
 }
 
-void gf_eval_rank(const double *s, size_t n, size_t stride, int higher_better, int *rank)
+void gf_eval__rank_radix(const double *s, size_t n, size_t stride, int higher_better, int *rank,
+                         uint64_t *key, uint64_t *key2, uint32_t *idx, uint32_t *idx2)
 {
-    double *key = calloc(n ? n : 1, sizeof *key);
-    size_t *idx = malloc((n ? n : 1) * sizeof *idx);
-    if (!key || !idx) { /* O(n²) fallback without memory */
-        for (size_t i = 0; i < n; i++) {
-            double v = s[i * stride];
-            if (isnan(v)) {
-                rank[i] = 0;
-                continue;
-            }
-            int r = 1;
-            for (size_t k = 0; k < n; k++) {
-                double u = s[k * stride];
-                if (!isnan(u) && (higher_better ? u > v : u < v))
-                    r++;
-            }
-            rank[i] = r;
-        }
-        goto out;
-    }
-    size_t k = 0;
+    size_t k = 0; /* non-missing first, in index order */
     for (size_t i = 0; i < n; i++) {
         double v = s[i * stride];
         rank[i] = 0;
-        key[i] = isnan(v) ? INFINITY : higher_better ? -v : v;
-        k += !isnan(v);
+        if (isnan(v))
+            continue;
+        if (higher_better)
+            v = -v;
+        if (v == 0)
+            v = 0; /* −0 and +0 are equal scores */
+        uint64_t u;
+        memcpy(&u, &v, sizeof u);
+        key[k] = (u >> 63) ? ~u : u | 0x8000000000000000ull;
+        idx[k++] = (uint32_t)i;
     }
-    gf_eval__order(key, idx, n);
+    /* LSD radix on the high 32 bits (sign, exponent, 20 bits of mantissa: scores that differ
+     * by more than ~1e-6 relative are ordered here), passes where all keys share a byte
+     * skipped; then runs with equal high halves are finished by insertion sort on the whole
+     * key (stable, so equal scores stay in index order). */
+    size_t cnt[256];
+    for (int pass = 4; pass < 8; pass++) {
+        int sh = pass * 8;
+        memset(cnt, 0, sizeof cnt);
+        for (size_t q = 0; q < k; q++)
+            cnt[(key[q] >> sh) & 0xFF]++;
+        if (k == 0 || cnt[(key[0] >> sh) & 0xFF] == k)
+            continue; /* every key has the same byte here */
+        size_t sum = 0;
+        for (int b = 0; b < 256; b++) {
+            size_t c = cnt[b];
+            cnt[b] = sum;
+            sum += c;
+        }
+        for (size_t q = 0; q < k; q++) {
+            size_t d = cnt[(key[q] >> sh) & 0xFF]++;
+            key2[d] = key[q];
+            idx2[d] = idx[q];
+        }
+        uint64_t *tk = key;
+        key = key2;
+        key2 = tk;
+        uint32_t *ti = idx;
+        idx = idx2;
+        idx2 = ti;
+    }
+    for (size_t a = 0; a < k;) {
+        size_t b = a + 1;
+        while (b < k && (key[b] >> 32) == (key[a] >> 32))
+            b++;
+        for (size_t q = a + 1; q < b; q++) { /* run [a, b): usually of length 1 */
+            uint64_t kv = key[q];
+            uint32_t iv = idx[q];
+            size_t r = q;
+            while (r > a && key[r - 1] > kv) {
+                key[r] = key[r - 1];
+                idx[r] = idx[r - 1];
+                r--;
+            }
+            key[r] = kv;
+            idx[r] = iv;
+        }
+        a = b;
+    }
     for (size_t a = 0; a < k;) {
         size_t b = a;
-        while (b + 1 < k && key[idx[b + 1]] == key[idx[a]])
+        while (b + 1 < k && key[b + 1] == key[a])
             b++;
         for (size_t c = a; c <= b; c++)
             rank[idx[c]] = (int)a + 1;
         a = b + 1;
     }
-out:
-    free(key);
-    free(idx);
+}
+
+void gf_eval_rank(const double *s, size_t n, size_t stride, int higher_better, int *rank)
+{
+    size_t nn = n ? n : 1;
+    uint64_t *k1 = malloc(nn * sizeof *k1), *k2 = malloc(nn * sizeof *k2);
+    uint32_t *i1 = malloc(nn * sizeof *i1), *i2 = malloc(nn * sizeof *i2);
+    if (k1 && k2 && i1 && i2)
+        gf_eval__rank_radix(s, n, stride, higher_better, rank, k1, k2, i1, i2);
+    else /* O(n²) without memory */
+        for (size_t i = 0; i < n; i++) {
+            double v = s[i * stride];
+            rank[i] = 0;
+            if (isnan(v))
+                continue;
+            int r = 1;
+            for (size_t q = 0; q < n; q++) {
+                double u = s[q * stride];
+                if (!isnan(u) && (higher_better ? u > v : u < v))
+                    r++;
+            }
+            rank[i] = r;
+        }
+    free(k1);
+    free(k2);
+    free(i1);
+    free(i2);
 }
 
 int gf_eval_strengths(const int *rank, size_t n, size_t m, size_t k, int *best, int *worst,

@@ -52,6 +52,12 @@ struct gf_eval__ctree {
 };
 int gf_eval__ctree_build(const struct gf_eval_tree *t, struct gf_eval__ctree *c, struct gf_err *e);
 void gf_eval__ctree_free(struct gf_eval__ctree *c);
+/* Min ranks ("1,2,2,4") of s[0..n) (higher = better when higher_better) by an LSD radix sort
+ * on the order-preserving bit pattern of the doubles; NaN → rank 0.  Scratch: key and key2
+ * (n uint64), idx and idx2 (n uint32), all caller-owned (no allocation, for hot loops). */
+void gf_eval__rank_radix(const double *s, size_t n, size_t stride, int higher_better, int *rank,
+                         uint64_t *key, uint64_t *key2, uint32_t *idx, uint32_t *idx2);
+
 /* Root node index of a checked tree. */
 size_t gf_eval__root(const struct gf_eval_tree *t);
 

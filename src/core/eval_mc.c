@@ -84,6 +84,7 @@ struct mc_shared {
     const struct gf_eval_aggspec *aggs; /* nagg */
     double **Y;   /* [iw*nnorm + in]: normalised matrices */
     double **Phi; /* [(iw*nnorm + in)*nagg + ia]: transformed for means (NULL otherwise) */
+    double **PhiT; /* the same, column-major (m × n), when it has no missing value, else NULL */
     int *rank;    /* draws × n */
 };
 
@@ -119,15 +120,39 @@ static double phi(const struct gf_eval_aggspec *a, double y)
     }
 }
 
+/* Compensated dot products of many units at once: acc_i += w·x_i with Knuth's branch-free
+ * TwoSum, the same error bound as the Neumaier sum of core/ksum.h but vectorisable across units
+ * (element-wise, no reassociation, so no -ffast-math is involved). */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__gnu_linux__)
+/* Vectorised, with an AVX2 clone chosen at run time; -std=c17 keeps FMA contraction off, so
+ * every clone gives the same bits. */
+__attribute__((target_clones("avx2", "default"), optimize("tree-vectorize")))
+#endif
+static void twosum_axpy(double *restrict s, double *restrict c, const double *restrict x, double w,
+                        size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        double a = w * x[i];
+        double t = s[i] + a;
+        double bp = t - s[i];
+        c[i] += (s[i] - (t - bp)) + (a - bp);
+        s[i] = t;
+    }
+}
+
 static void *mc_worker(void *arg)
 {
     struct mc_thread *th = arg;
     struct mc_shared *sh = th->sh;
     size_t n = sh->n, m = sh->m, nn = sh->nnode;
     double *wd = malloc(nn * sizeof *wd), *wsum = malloc(nn * sizeof *wsum),
-           *s = malloc(nn * sizeof *s), *root = malloc(n * sizeof *root);
+           *s = malloc(nn * sizeof *s), *root = malloc(n * sizeof *root),
+           *acc = malloc(n * sizeof *acc), *cmp = malloc(n * sizeof *cmp),
+           *eff = malloc(nn * sizeof *eff);
+    uint64_t *k1 = malloc(n * sizeof *k1), *k2 = malloc(n * sizeof *k2);
+    uint32_t *i1 = malloc(n * sizeof *i1), *i2 = malloc(n * sizeof *i2);
     double *score = NULL;
-    if (!wd || !wsum || !s || !root) {
+    if (!wd || !wsum || !s || !root || !acc || !cmp || !eff || !k1 || !k2 || !i1 || !i2) {
         th->rc = gf_eval__err(&th->err, GF_ENOMEM, "out of memory");
         goto out;
     }
@@ -142,24 +167,48 @@ static void *mc_worker(void *arg)
             iagg = 0;
         const struct gf_eval_aggspec *ag = sh->aggs + iagg;
         size_t combo = (size_t)iwin * (size_t)sh->nnorm + (size_t)inorm;
+        size_t pc = combo * (size_t)sh->nagg + (size_t)iagg;
         int *rk = sh->rank + d * n;
-        if (is_mean(ag->method)) {
-            const double *P = sh->Phi[combo * (size_t)sh->nagg + (size_t)iagg];
+        if (is_mean(ag->method) && sh->PhiT[pc]) {
+            /* complete data: a mean tree collapses to Σ_j eff_j φ_j with eff the product of
+             * the weights relative within each parent along the path to the root */
+            const double *PT = sh->PhiT[pc];
+            for (size_t k = 0; k < nn; k++)
+                wsum[k] = 0;
+            for (size_t k = 0; k < nn; k++)
+                if (sh->t->node[k].parent >= 0)
+                    wsum[sh->t->node[k].parent] += wd[k];
+            for (size_t q = sh->c->nagg; q-- > 0;) { /* root first */
+                size_t k = sh->c->order[q];
+                int p = sh->t->node[k].parent;
+                eff[k] = p < 0 ? 1 : eff[p] * wd[k] / wsum[p];
+            }
+            for (size_t i = 0; i < n; i++)
+                acc[i] = cmp[i] = 0;
+            for (size_t j = 0; j < m; j++) {
+                int p = sh->t->node[j].parent;
+                twosum_axpy(acc, cmp, PT + j * n, eff[p] * wd[j] / wsum[p], n);
+            }
+            double sg = phi_sign(ag);
+            for (size_t i = 0; i < n; i++)
+                root[i] = sg * (acc[i] + cmp[i]);
+        } else if (is_mean(ag->method)) {
+            const double *P = sh->Phi[pc];
             double sg = phi_sign(ag);
             for (size_t i = 0; i < n; i++) {
                 memcpy(s, P + i * m, m * sizeof *s);
                 for (size_t q = 0; q < sh->c->nagg; q++) {
                     size_t k = sh->c->order[q], c0 = sh->c->cstart[k], c1 = sh->c->cstart[k + 1];
-                    struct gf_ksum acc = {0, 0}, ws = {0, 0};
-                    for (size_t a = c0; a < c1; a++) {
-                        size_t ch = sh->c->child[a];
+                    struct gf_ksum a = {0, 0}, ws = {0, 0};
+                    for (size_t b = c0; b < c1; b++) {
+                        size_t ch = sh->c->child[b];
                         if (isnan(s[ch]))
                             continue;
-                        gf_ksum_add(&acc, wd[ch] * s[ch]);
+                        gf_ksum_add(&a, wd[ch] * s[ch]);
                         gf_ksum_add(&ws, wd[ch]);
                     }
                     double W = gf_ksum_value(&ws);
-                    s[k] = W > 0 ? gf_ksum_value(&acc) / W : NAN;
+                    s[k] = W > 0 ? gf_ksum_value(&a) / W : NAN;
                 }
                 root[i] = sg * s[sh->root];
             }
@@ -177,13 +226,20 @@ static void *mc_worker(void *arg)
             for (size_t i = 0; i < n; i++)
                 root[i] = score[i * nn + sh->root];
         }
-        gf_eval_rank(root, n, 1, 1, rk);
+        gf_eval__rank_radix(root, n, 1, 1, rk, k1, k2, i1, i2);
     }
 out:
     free(wd);
     free(wsum);
     free(s);
     free(root);
+    free(acc);
+    free(cmp);
+    free(eff);
+    free(k1);
+    free(k2);
+    free(i1);
+    free(i2);
     free(score);
     return NULL;
 }
@@ -230,6 +286,7 @@ int gf_eval_sensitivity(const double *x, size_t n, const struct gf_eval_ind *ind
     size_t ncombo = (size_t)sh.nwin * (size_t)sh.nnorm;
     sh.Y = calloc(ncombo + 1, sizeof *sh.Y);
     sh.Phi = calloc(ncombo * (size_t)sh.nagg, sizeof *sh.Phi);
+    sh.PhiT = calloc(ncombo * (size_t)sh.nagg, sizeof *sh.PhiT);
     sh.rank = malloc((size_t)mc->draws * n * sizeof *sh.rank);
     int *nominal = malloc(n * sizeof *nominal);
     unsigned *hist = malloc((n + 1) * sizeof *hist);
@@ -239,7 +296,7 @@ int gf_eval_sensitivity(const double *x, size_t n, const struct gf_eval_ind *ind
     int nthreads = mc->threads > 0 ? mc->threads : 2;
     if (nthreads > 64)
         nthreads = 64;
-    if (!sh.Y || !sh.Phi || !sh.rank || !nominal || !hist || !score) {
+    if (!sh.Y || !sh.Phi || !sh.PhiT || !sh.rank || !nominal || !hist || !score) {
         rc = EVAL_NOMEM(e);
         goto out;
     }
@@ -304,8 +361,21 @@ int gf_eval_sensitivity(const double *x, size_t n, const struct gf_eval_ind *ind
                     rc = EVAL_NOMEM(e);
                     break;
                 }
-                for (size_t q = 0; q < n * m; q++)
+                int hasnan = 0;
+                for (size_t q = 0; q < n * m; q++) {
                     P[q] = isnan(y[q]) ? NAN : phi(ag, y[q]);
+                    hasnan |= isnan(P[q]);
+                }
+                if (hasnan)
+                    continue;
+                double *PT = sh.PhiT[cb * (size_t)sh.nagg + (size_t)ia] = malloc(n * m * sizeof *PT);
+                if (!PT) {
+                    rc = EVAL_NOMEM(e);
+                    break;
+                }
+                for (size_t i = 0; i < n; i++)
+                    for (size_t j = 0; j < m; j++)
+                        PT[j * n + i] = P[i * m + j];
             }
             if (rc)
                 goto out;
@@ -348,41 +418,56 @@ int gf_eval_sensitivity(const double *x, size_t n, const struct gf_eval_ind *ind
     }
     /* summaries from per-unit rank histograms (ranks are integers 1..n) */
     size_t N = (size_t)mc->draws;
-    for (size_t i = 0; i < n; i++) {
-        memset(hist, 0, (n + 1) * sizeof *hist);
-        double shift = 0;
+    /* units in blocks so the draw-major rank records are read in contiguous runs */
+    size_t B = 64;
+    unsigned *hb = realloc(hist, B * (n + 1) * sizeof *hb);
+    if (!hb) {
+        rc = EVAL_NOMEM(e);
+        goto out;
+    }
+    hist = hb;
+    for (size_t i0 = 0; i0 < n; i0 += B) {
+        size_t nb = i0 + B < n ? B : n - i0;
+        memset(hist, 0, nb * (n + 1) * sizeof *hist);
         for (size_t d = 0; d < N; d++) {
-            int r = sh.rank[d * n + i];
-            hist[r]++;
-            shift += fabs((double)(r - nominal[i]));
+            const int *rr = sh.rank + d * n + i0;
+            for (size_t b = 0; b < nb; b++)
+                hist[b * (n + 1) + (size_t)rr[b]]++;
         }
-        /* value at sorted position q (0-based) */
-        double qs[3] = {0.05, 0.5, 0.95}, res[3];
-        for (int a = 0; a < 3; a++) {
-            double h = (double)(N - 1) * qs[a];
-            size_t lo = (size_t)floor(h);
-            size_t hi = lo + 1 < N ? lo + 1 : lo;
-            double vlo = 0, vhi = 0;
-            size_t cum = 0;
-            int got = 0;
-            for (size_t r = 0; r <= n && got < 2; r++) {
-                cum += hist[r];
-                if (got == 0 && cum > lo) {
-                    vlo = (double)r;
-                    got = 1;
+        for (size_t b = 0; b < nb; b++) {
+            size_t i = i0 + b;
+            const unsigned *h = hist + b * (n + 1);
+            double shift = 0;
+            for (size_t r = 0; r <= n; r++)
+                shift += (double)h[r] * fabs((double)r - (double)nominal[i]);
+            /* R's quantile type 7 from the histogram: value at sorted positions lo, lo + 1 */
+            double qs[3] = {0.05, 0.5, 0.95}, res[3];
+            for (int a = 0; a < 3; a++) {
+                double hq = (double)(N - 1) * qs[a];
+                size_t lo = (size_t)floor(hq);
+                size_t hi = lo + 1 < N ? lo + 1 : lo;
+                double vlo = 0, vhi = 0;
+                size_t cum = 0;
+                int got = 0;
+                for (size_t r = 0; r <= n && got < 2; r++) {
+                    cum += h[r];
+                    if (got == 0 && cum > lo) {
+                        vlo = (double)r;
+                        got = 1;
+                    }
+                    if (got == 1 && cum > hi) {
+                        vhi = (double)r;
+                        got = 2;
+                    }
                 }
-                if (got == 1 && cum > hi) {
-                    vhi = (double)r;
-                    got = 2;
-                }
+                res[a] = vlo + (hq - (double)lo) * (vhi - vlo);
             }
-            res[a] = vlo + (h - (double)lo) * (vhi - vlo);
+            out[i].nominal = nominal[i];
+            out[i].p05 = res[0];
+            out[i].median = res[1];
+            out[i].p95 = res[2];
+            out[i].mean_shift = shift / (double)N;
         }
-        out[i].nominal = nominal[i];
-        out[i].p05 = res[0];
-        out[i].median = res[1];
-        out[i].p95 = res[2];
-        out[i].mean_shift = shift / (double)N;
     }
 out:
     if (sh.Y)
@@ -391,6 +476,10 @@ out:
     if (sh.Phi)
         for (size_t k = 0; k < ncombo * (size_t)sh.nagg; k++)
             free(sh.Phi[k]);
+    if (sh.PhiT)
+        for (size_t k = 0; k < ncombo * (size_t)sh.nagg; k++)
+            free(sh.PhiT[k]);
+    free(sh.PhiT);
     free(sh.Y);
     free(sh.Phi);
     free(sh.rank);
