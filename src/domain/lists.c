@@ -289,7 +289,9 @@ static int item_row(struct gf_import_ctx *c, struct gf_err *e)
     char coopbuf[2048], indbuf[2048];
     const char *coops[64], *indv[64];
     static const char *const zero_one[] = {"0", "1", NULL};
-    int rc;
+    struct gf_import_stats *saved_stats = NULL;
+    int rc, main_ch = 0;
+    int64_t audit0 = 0;
 #define TXT(name, var, req)                                                                      \
     do {                                                                                         \
         if ((rc = gf_field_text(c, name, req, &var, e)))                                         \
@@ -396,9 +398,13 @@ static int item_row(struct gf_import_ctx *c, struct gf_err *e)
         const char *vals[] = {code, title, desc, kind, list, leader, lead, owner, team, unit,
                               start, due, status, completed, nz(ip), nz(id), nz(fr), nz(fs),
                               synth, note};
-        if ((rc = gf_upsert(c, "list_item", 20, 1, cols, vals, NULL, e)))
+        /* count one per record: inserted, updated (the row or any of its parts), unchanged */
+        saved_stats = c->stats;
+        c->stats = NULL;
+        if ((rc = gf_upsert(c, "list_item", 20, 1, cols, vals, &main_ch, e)))
             goto out;
     }
+    audit0 = gf_db_int(c->db, "SELECT max(id) FROM audit", 0);
     if ((rc = sync_set(c, "list_item_coop", "party", code, coops, ncoop, e)) ||
         (rc = sync_set(c, "list_item_indicator", "indicator", code, indv, nind, e)))
         goto out;
@@ -425,6 +431,17 @@ static int item_row(struct gf_import_ctx *c, struct gf_err *e)
 #undef TXT
 #undef REF
 out:
+    if (saved_stats) {
+        c->stats = saved_stats;
+        if (rc == GF_OK) {
+            if (main_ch == 1)
+                c->stats->inserted++;
+            else if (main_ch == 2 || gf_db_int(c->db, "SELECT max(id) FROM audit", 0) != audit0)
+                c->stats->updated++;
+            else
+                c->stats->unchanged++;
+        }
+    }
     keep_free(&k);
     return rc;
 }

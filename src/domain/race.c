@@ -883,9 +883,10 @@ static int race_compute(struct gf_db *db, const char *period, int teams,
         pc.draws = 0;
         if ((rc = race_compute(db, out->prev_period, teams, &pc, today, 0, &prev, e)))
             goto out;
-        int any = prev.eval_run != 0;
+        /* comparable only if something besides the problem count was measured */
+        int any = 0;
         for (int i = 0; i < prev.n && !any; i++)
-            for (int k = GF_RC_MILESTONES; k < GF_RC_PROBLEMS; k++)
+            for (int k = 0; k < GF_RC_PROBLEMS; k++)
                 any |= !isnan(prev.e[i].comp[k]);
         out->prev_valid = any;
         if (any)
