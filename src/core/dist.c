@@ -235,7 +235,7 @@ static void sort_task_fn(void *ctx, size_t i, int thread)
 {
     (void)thread;
     struct sort_ctx *sc = ctx;
-    gf_dist_sort(sc->wk->a + sc->t[i].begin, sc->t[i].len);
+    gf_dist_sort_tmp(sc->wk->a + sc->t[i].begin, sc->t[i].len, sc->wk->buf + sc->t[i].begin);
 }
 
 struct mtask {
@@ -861,6 +861,7 @@ int gf_dist_compute(const struct gf_dist_input *in, const struct gf_dist_tree *t
     wk.a = malloc(sizeof(struct gf_dist_xw) * (n ? n : 1));
     if (!wk.a)
         goto nomem;
+    gf_dist__huge(wk.a, sizeof(struct gf_dist_xw) * n);
     if (gf_dist__par_for(wk.nthreads, wk.nslice, scatter_task, &wk) != GF_OK) {
         rc = dist_err(e, GF_ESYS, "cannot start threads");
         goto done;
@@ -928,6 +929,10 @@ int gf_dist_compute(const struct gf_dist_input *in, const struct gf_dist_tree *t
     mtasks = malloc(sizeof(struct mtask) * maxtasks);
     if (!mtasks)
         goto nomem;
+    wk.buf = malloc(sizeof(struct gf_dist_xw) * (n ? n : 1));
+    if (!wk.buf)
+        goto nomem;
+    gf_dist__huge(wk.buf, sizeof(struct gf_dist_xw) * n);
     {
         struct sort_ctx sc = {&wk, stasks};
         if (gf_dist__par_for(wk.nthreads, nst, sort_task_fn, &sc) != GF_OK) {
@@ -935,9 +940,6 @@ int gf_dist_compute(const struct gf_dist_input *in, const struct gf_dist_tree *t
             goto done;
         }
     }
-    wk.buf = malloc(sizeof(struct gf_dist_xw) * (n ? n : 1));
-    if (!wk.buf)
-        goto nomem;
     int maxh = 0;
     for (int u = 0; u < nu; u++)
         if (wk.height[u] > maxh)

@@ -15,6 +15,13 @@ size_t gf_dist__corank(const struct gf_dist_xw *a, size_t m, const struct gf_dis
 void gf_dist__merge(const struct gf_dist_xw *a, size_t m, const struct gf_dist_xw *b, size_t n,
                     struct gf_dist_xw *dst);
 
+/* Sort a[0..n) using tmp[0..n) as scratch (radix sort; tmp NULL = quicksort). */
+void gf_dist_sort_tmp(struct gf_dist_xw *a, size_t n, struct gf_dist_xw *tmp);
+
+/* Ask for transparent huge pages on a large allocation and fault it in at once (page faults
+ * dominate on virtual machines); a hint only, errors are ignored. */
+void gf_dist__huge(void *p, size_t n);
+
 /* Run fn(ctx, task, thread) for task = 0..ntasks-1 on up to nthreads threads (the caller's
  * thread is one of them).  Returns GF_OK or GF_ESYS if a thread could not be started (the
  * remaining tasks then run on the threads that did start). */

@@ -2,7 +2,10 @@
 #include "core/dist_int.h"
 
 #include <pthread.h>
+#include <sys/mman.h>
 #include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/err.h"
@@ -29,7 +32,7 @@ static void swap_xw(struct gf_dist_xw *a, struct gf_dist_xw *b)
 
 /* Quicksort with median-of-three pivots and a three-way partition (incomes have many ties,
  * e.g. rounded values), recursing on the smaller side so the stack stays O(log n). */
-void gf_dist_sort(struct gf_dist_xw *a, size_t n)
+static void quick_sort(struct gf_dist_xw *a, size_t n)
 {
     while (n > 24) {
         size_t mid = n / 2;
@@ -52,38 +55,90 @@ void gf_dist_sort(struct gf_dist_xw *a, size_t n)
         }
         size_t nl = lt, nr = n - gt;
         if (nl < nr) {
-            gf_dist_sort(a, nl);
+            quick_sort(a, nl);
             a += gt;
             n = nr;
         } else {
-            gf_dist_sort(a + gt, nr);
+            quick_sort(a + gt, nr);
             n = nl;
         }
     }
     insertion_sort(a, n);
 }
 
+/* Order-preserving map of a double to an unsigned key (negative numbers reversed). */
+static inline uint64_t key_of(double x)
+{
+    uint64_t u;
+    memcpy(&u, &x, sizeof u);
+    return u >> 63 ? ~u : u | ((uint64_t)1 << 63);
+}
+
+void gf_dist_sort_tmp(struct gf_dist_xw *a, size_t n, struct gf_dist_xw *tmp)
+{
+    if (n < 512 || !tmp) {
+        quick_sort(a, n);
+        return;
+    }
+    /* LSD radix sort on 8-bit digits; digits equal for every row are skipped */
+    static const int ND = 8;
+    size_t (*cnt)[256] = calloc(ND, sizeof *cnt);
+    if (!cnt) {
+        quick_sort(a, n);
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint64_t k = key_of(a[i].x);
+        for (int d = 0; d < ND; d++)
+            cnt[d][(k >> (8 * d)) & 255]++;
+    }
+    struct gf_dist_xw *src = a, *dst = tmp;
+    for (int d = 0; d < ND; d++) {
+        size_t *c = cnt[d];
+        if (c[(key_of(a[0].x) >> (8 * d)) & 255] == n)
+            continue;
+        size_t sum = 0;
+        for (int b = 0; b < 256; b++) {
+            size_t t = c[b];
+            c[b] = sum;
+            sum += t;
+        }
+        for (size_t i = 0; i < n; i++)
+            dst[c[(key_of(src[i].x) >> (8 * d)) & 255]++] = src[i];
+        struct gf_dist_xw *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != a)
+        memcpy(a, src, n * sizeof *a);
+    free(cnt);
+}
+
+void gf_dist_sort(struct gf_dist_xw *a, size_t n)
+{
+    quick_sort(a, n);
+}
+
 void gf_dist__merge(const struct gf_dist_xw *a, size_t m, const struct gf_dist_xw *b, size_t n,
                     struct gf_dist_xw *dst)
 {
-    size_t i = 0, j = 0;
+    const struct gf_dist_xw *ae = a + m, *be = b + n;
     if (m && n) {
+        /* branch-free: pick the source by a compare, advance by the compare's result */
         for (;;) {
-            if (b[j].x < a[i].x) {
-                *dst++ = b[j++];
-                if (j == n)
-                    break;
-            } else {
-                *dst++ = a[i++];
-                if (i == m)
-                    break;
-            }
+            int tb = b->x < a->x;
+            const struct gf_dist_xw *src = tb ? b : a;
+            *dst++ = *src;
+            b += tb;
+            a += !tb;
+            if (a == ae || b == be)
+                break;
         }
     }
-    if (i < m)
-        memcpy(dst, a + i, (m - i) * sizeof *a);
-    if (j < n)
-        memcpy(dst, b + j, (n - j) * sizeof *b);
+    if (a < ae)
+        memcpy(dst, a, (size_t)(ae - a) * sizeof *a);
+    else if (b < be)
+        memcpy(dst, b, (size_t)(be - b) * sizeof *b);
 }
 
 void gf_dist_merge2(const struct gf_dist_xw *a, size_t m, size_t n, struct gf_dist_xw *dst)
@@ -159,4 +214,19 @@ int gf_dist__par_for(int nthreads, size_t ntasks, void (*fn)(void *ctx, size_t t
     for (int t = 1; t <= started; t++)
         pthread_join(tid[t], NULL);
     return rc;
+}
+
+void gf_dist__huge(void *p, size_t n)
+{
+    if (!p || n < ((size_t)4 << 20))
+        return;
+    uintptr_t b = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
+    uintptr_t e = ((uintptr_t)p + n) & ~(uintptr_t)4095;
+    if (e <= b)
+        return;
+#ifdef MADV_HUGEPAGE
+    madvise((void *)b, e - b, MADV_HUGEPAGE);
+#endif
+    /* fault the pages in with one call: on virtual machines a page fault each is very slow */
+    madvise((void *)b, e - b, 23 /* MADV_POPULATE_WRITE, Linux 5.14; EINVAL before: ignored */);
 }

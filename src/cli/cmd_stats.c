@@ -1,0 +1,1127 @@
+/* cmd_stats.c — `gongfu stats FILE.csv`: income distribution measures (收入分配测算) for the
+ * whole file and every group of every --by column, straight from a CSV file.
+ *
+ * The file is read by util/csvscan in chunks by all cores; each thread parses its chunk into
+ * columns (only the columns asked for are kept) and maps group values to ids through a
+ * thread-local cache in front of a shared table.  When the --by columns nest (each village in
+ * one township, each township in one county) they form one unit tree and core/dist computes
+ * every unit in one call, merging sorted runs up the tree; otherwise each --by column is its
+ * own flat grouping.  Measures and conventions: docs/distribution.md.
+ */
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "core/dist.h"
+#include "util/csvscan.h"
+
+#define MAXBY 8
+#define MAXPARAM 64
+
+struct opts {
+    const char *path, *value, *weight, *size, *urban, *food, *cons;
+    const char *by[MAXBY];
+    int nby, per_capita, nthreads;
+    double lines[MAXPARAM], blo[MAXPARAM], bhi[MAXPARAM], band_scale;
+    int nlines, nbands;
+};
+
+/* Ask for transparent huge pages on a large array: far fewer page faults when it fills. */
+static void huge_hint(void *p, size_t n)
+{
+    if (!p || n < ((size_t)4 << 20))
+        return;
+    uintptr_t b = ((uintptr_t)p + 4095) & ~(uintptr_t)4095, e = ((uintptr_t)p + n) & ~(uintptr_t)4095;
+    if (e <= b)
+        return;
+#ifdef MADV_HUGEPAGE
+    madvise((void *)b, e - b, MADV_HUGEPAGE);
+#endif
+    /* fault the pages in with one call (MADV_POPULATE_WRITE, Linux 5.14; ignored before): on
+     * virtual machines one page fault per page costs more than all the parsing */
+    madvise((void *)b, e - b, 23);
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* GONGFU_TIMING=1 prints the time of each phase on standard error. */
+static void phase(const char *what, double *t0)
+{
+    static int on = -1;
+    if (on < 0)
+        on = getenv("GONGFU_TIMING") != NULL;
+    double t = now_s();
+    if (on)
+        fprintf(stderr, "stats: %-10s %.3f s\n", what, t - *t0);
+    *t0 = t;
+}
+
+/* ---------- group value → id ---------- */
+
+struct slot {
+    uint64_t h;
+    uint32_t off, len;
+    int32_t id; /* -1 = empty */
+};
+
+struct smap {
+    struct slot *slot;
+    size_t cap, n;
+    char *arena;
+    size_t alen, acap;
+    uint32_t *id_off, *id_len; /* by id, for the shared table */
+    int32_t *id_of_local;      /* unused */
+};
+
+static uint64_t hash_bytes(const char *p, size_t n)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)p[i];
+        h *= 1099511628211ull;
+    }
+    return h ^ (h >> 29);
+}
+
+static void smap_free(struct smap *m)
+{
+    free(m->slot);
+    free(m->arena);
+    free(m->id_off);
+    free(m->id_len);
+    memset(m, 0, sizeof *m);
+}
+
+static int smap_grow(struct smap *m)
+{
+    size_t ncap = m->cap ? m->cap * 2 : 1024;
+    struct slot *ns = malloc(sizeof *ns * ncap);
+    if (!ns)
+        return -1;
+    for (size_t i = 0; i < ncap; i++)
+        ns[i].id = -1;
+    for (size_t i = 0; i < m->cap; i++) {
+        if (m->slot[i].id < 0)
+            continue;
+        size_t j = m->slot[i].h & (ncap - 1);
+        while (ns[j].id >= 0)
+            j = (j + 1) & (ncap - 1);
+        ns[j] = m->slot[i];
+    }
+    free(m->slot);
+    m->slot = ns;
+    m->cap = ncap;
+    return 0;
+}
+
+/* Find p[0..n) (hash h); returns its id or -1. */
+static int32_t smap_find(const struct smap *m, const char *p, size_t n, uint64_t h)
+{
+    if (!m->cap)
+        return -1;
+    for (size_t j = h & (m->cap - 1);; j = (j + 1) & (m->cap - 1)) {
+        const struct slot *s = &m->slot[j];
+        if (s->id < 0)
+            return -1;
+        if (s->h == h && s->len == n && !memcmp(m->arena + s->off, p, n))
+            return s->id;
+    }
+}
+
+/* Insert p[0..n) with id (not present).  keep_ids: also record id → string. */
+static int smap_put(struct smap *m, const char *p, size_t n, uint64_t h, int32_t id, int keep_ids)
+{
+    if ((m->n + 1) * 2 > m->cap && smap_grow(m))
+        return -1;
+    if (m->alen + n + 1 > m->acap) {
+        size_t na = m->acap ? m->acap * 2 : 4096;
+        while (na < m->alen + n + 1)
+            na *= 2;
+        char *a = realloc(m->arena, na);
+        if (!a)
+            return -1;
+        m->arena = a;
+        m->acap = na;
+    }
+    if (m->alen > UINT32_MAX - n - 1)
+        return -1;
+    uint32_t off = (uint32_t)m->alen;
+    memcpy(m->arena + off, p, n);
+    m->arena[off + n] = 0;
+    m->alen += n + 1;
+    size_t j = h & (m->cap - 1);
+    while (m->slot[j].id >= 0)
+        j = (j + 1) & (m->cap - 1);
+    m->slot[j] = (struct slot){h, off, (uint32_t)n, id};
+    if (keep_ids) {
+        if ((size_t)id % 1024 == 0) {
+            uint32_t *a = realloc(m->id_off, sizeof *a * ((size_t)id + 1024));
+            if (!a)
+                return -1;
+            m->id_off = a;
+            uint32_t *b = realloc(m->id_len, sizeof *b * ((size_t)id + 1024));
+            if (!b)
+                return -1;
+            m->id_len = b;
+        }
+        m->id_off[id] = off;
+        m->id_len[id] = (uint32_t)n;
+    }
+    m->n++;
+    return 0;
+}
+
+struct shared_map {
+    pthread_mutex_t mu;
+    struct smap m;
+};
+
+/* ---------- parsing state ---------- */
+
+struct colbuf { /* one chunk's rows, reused */
+    double *x, *w, *hw, *food, *cons;
+    signed char *urban;
+    int32_t *gid[MAXBY];
+    size_t n, cap;
+};
+
+struct state {
+    const struct opts *o;
+    struct gf_csvscan *scan;
+    int ncols;
+    int ci_value, ci_weight, ci_size, ci_urban, ci_food, ci_cons, ci_by[MAXBY];
+    struct shared_map gmap[MAXBY];
+    /* the rows, shared; grown under the write lock */
+    pthread_rwlock_t grow;
+    double *x, *w, *hw, *food, *cons;
+    signed char *urban;
+    int32_t *gid[MAXBY];
+    size_t cap;
+    atomic_size_t n, est;
+    atomic_int stop;
+    /* first error per thread */
+    struct gf_err err[16];
+    long err_line[16];
+};
+
+struct worker {
+    struct state *st;
+    int id;
+    struct colbuf cb;
+    struct smap local[MAXBY];
+    char last[MAXBY][64];
+    size_t last_len[MAXBY];
+    int32_t last_id[MAXBY];
+    struct gf_csvscan_field *f;
+};
+
+static int colbuf_reserve(struct colbuf *b, size_t need, const struct state *st)
+{
+    if (need <= b->cap)
+        return 0;
+    size_t nc = b->cap ? b->cap * 2 : 65536;
+    while (nc < need)
+        nc *= 2;
+#define GROW(p, t)                                                                                 \
+    do {                                                                                           \
+        t *q_ = realloc(p, sizeof(t) * nc);                                                        \
+        if (!q_)                                                                                   \
+            return -1;                                                                             \
+        p = q_;                                                                                    \
+    } while (0)
+    GROW(b->x, double);
+    GROW(b->w, double);
+    GROW(b->hw, double);
+    if (st->ci_food >= 0) {
+        GROW(b->food, double);
+        GROW(b->cons, double);
+    }
+    if (st->ci_urban >= 0)
+        GROW(b->urban, signed char);
+    for (int l = 0; l < st->o->nby; l++)
+        GROW(b->gid[l], int32_t);
+#undef GROW
+    b->cap = nc;
+    return 0;
+}
+
+static void colbuf_free(struct colbuf *b)
+{
+    free(b->x);
+    free(b->w);
+    free(b->hw);
+    free(b->food);
+    free(b->cons);
+    free(b->urban);
+    for (int l = 0; l < MAXBY; l++)
+        free(b->gid[l]);
+    memset(b, 0, sizeof *b);
+}
+
+static int worker_fail(struct worker *wk, long line, int col, const char *val, size_t len,
+                       const char *expected)
+{
+    struct state *st = wk->st;
+    char v[256];
+    if (len >= sizeof v)
+        len = sizeof v - 1;
+    if (val)
+        memcpy(v, val, len);
+    v[val ? len : 0] = 0;
+    gf_err_at(&st->err[wk->id], st->o->path, line, gf_csvscan_colname(st->scan, col),
+              val ? v : NULL, "%s", expected);
+    st->err_line[wk->id] = line;
+    return -1;
+}
+
+static int32_t group_id(struct worker *wk, int l, const char *p, size_t n)
+{
+    if (n == wk->last_len[l] && wk->last_id[l] >= 0 && !memcmp(wk->last[l], p, n))
+        return wk->last_id[l];
+    uint64_t h = hash_bytes(p, n);
+    int32_t id = smap_find(&wk->local[l], p, n, h);
+    if (id < 0) {
+        struct shared_map *g = &wk->st->gmap[l];
+        pthread_mutex_lock(&g->mu);
+        id = smap_find(&g->m, p, n, h);
+        if (id < 0) {
+            id = (int32_t)g->m.n;
+            if (smap_put(&g->m, p, n, h, id, 1))
+                id = -1;
+        }
+        pthread_mutex_unlock(&g->mu);
+        if (id < 0 || smap_put(&wk->local[l], p, n, h, id, 0))
+            return -1;
+    }
+    if (n < sizeof wk->last[l]) {
+        memcpy(wk->last[l], p, n);
+        wk->last_len[l] = n;
+        wk->last_id[l] = id;
+    }
+    return id;
+}
+
+static int parse_urban(const char *p, size_t n)
+{
+    static const char *const u[] = {"1", "urban", "城镇", "城市", "Urban", "URBAN"};
+    static const char *const r[] = {"0", "rural", "农村", "乡村", "Rural", "RURAL"};
+    for (size_t k = 0; k < sizeof u / sizeof u[0]; k++) {
+        if (strlen(u[k]) == n && !memcmp(u[k], p, n))
+            return 1;
+        if (strlen(r[k]) == n && !memcmp(r[k], p, n))
+            return 0;
+    }
+    return -1;
+}
+
+/* Parse one chunk into wk->cb; returns 0 or -1 (error recorded). */
+static int parse_chunk(struct worker *wk, struct gf_csvscan_chunk *c)
+{
+    struct state *st = wk->st;
+    const struct opts *o = st->o;
+    struct colbuf *b = &wk->cb;
+    struct gf_csvscan_field *f = wk->f;
+    char *p = c->buf, *end = c->buf + c->len;
+    long line = c->line;
+    b->n = 0;
+    while (p < end) {
+        int nf;
+        char *next = gf_csvscan_split(p, f, st->ncols, &nf);
+        if (!next) {
+            char *nl = memchr(p, '\n', (size_t)(end - p));
+            return worker_fail(wk, line, 0, p, nl ? (size_t)(nl - p) : 0,
+                               "a line whose quotes are closed on the same line");
+        }
+        if (nf == 0) {
+            p = next;
+            line++;
+            continue;
+        }
+        if (nf != st->ncols) {
+            char msg[96];
+            snprintf(msg, sizeof msg, "%d fields as in the header, found %d", st->ncols, nf);
+            return worker_fail(wk, line, nf < st->ncols ? nf : -1, NULL, 0, msg);
+        }
+        if (b->n == b->cap && colbuf_reserve(b, b->n + 1, st))
+            return worker_fail(wk, line, 0, "", 0, "memory (out of memory)");
+        size_t i = b->n;
+        double x, w = 1, m = 1;
+        const struct gf_csvscan_field *fv = &f[st->ci_value];
+        if (gf_csvscan_double(fv->p, fv->len, &x) || !isfinite(x))
+            return worker_fail(wk, line, st->ci_value, fv->p, fv->len, "a number");
+        if (st->ci_weight >= 0) {
+            const struct gf_csvscan_field *fw = &f[st->ci_weight];
+            if (gf_csvscan_double(fw->p, fw->len, &w) || !isfinite(w) || w < 0)
+                return worker_fail(wk, line, st->ci_weight, fw->p, fw->len, "a weight >= 0");
+        }
+        if (st->ci_size >= 0) {
+            const struct gf_csvscan_field *fs = &f[st->ci_size];
+            if (gf_csvscan_double(fs->p, fs->len, &m) || !isfinite(m) || !(m > 0))
+                return worker_fail(wk, line, st->ci_size, fs->p, fs->len,
+                                   "a household size > 0");
+        }
+        b->x[i] = o->per_capita ? x / m : x;
+        b->w[i] = w * m;
+        b->hw[i] = w;
+        if (st->ci_food >= 0) {
+            const struct gf_csvscan_field *ff = &f[st->ci_food], *fc = &f[st->ci_cons];
+            if (gf_csvscan_double(ff->p, ff->len, &b->food[i]) || !isfinite(b->food[i]))
+                return worker_fail(wk, line, st->ci_food, ff->p, ff->len, "a number");
+            if (gf_csvscan_double(fc->p, fc->len, &b->cons[i]) || !isfinite(b->cons[i]))
+                return worker_fail(wk, line, st->ci_cons, fc->p, fc->len, "a number");
+        }
+        if (st->ci_urban >= 0) {
+            const struct gf_csvscan_field *fu = &f[st->ci_urban];
+            int u = parse_urban(fu->p, fu->len);
+            if (u < 0)
+                return worker_fail(wk, line, st->ci_urban, fu->p, fu->len,
+                                   "1/0, urban/rural or 城镇/农村");
+            b->urban[i] = (signed char)u;
+        }
+        for (int l = 0; l < o->nby; l++) {
+            const struct gf_csvscan_field *fg = &f[st->ci_by[l]];
+            if (fg->len == 0)
+                return worker_fail(wk, line, st->ci_by[l], "", 0, "a group value (not empty)");
+            int32_t id = group_id(wk, l, fg->p, fg->len);
+            if (id < 0)
+                return worker_fail(wk, line, st->ci_by[l], fg->p, fg->len,
+                                   "a group value (out of memory)");
+            b->gid[l][i] = id;
+        }
+        b->n++;
+        p = next;
+        line++;
+    }
+    return 0;
+}
+
+static int state_append(struct state *st, const struct colbuf *b, size_t chunk_bytes)
+{
+    size_t k = b->n, off = atomic_fetch_add(&st->n, k);
+    size_t hint = gf_csvscan_size_hint(st->scan);
+    if (off == 0 && hint && chunk_bytes && k) /* first chunk: estimate the rows of the file */
+        atomic_store(&st->est, (size_t)((double)hint / (double)chunk_bytes * (double)k * 1.02) + 4096);
+    pthread_rwlock_rdlock(&st->grow);
+    while (off + k > st->cap) {
+        pthread_rwlock_unlock(&st->grow);
+        pthread_rwlock_wrlock(&st->grow);
+        if (off + k > st->cap) {
+            size_t nc = st->cap + st->cap / 4, est = atomic_load(&st->est);
+            if (est > nc)
+                nc = est;
+            while (nc < off + k)
+                nc += nc / 4;
+            int bad = 0;
+#define GROW(p, t)                                                                                 \
+    do {                                                                                           \
+        if (p) {                                                                                   \
+            t *q_ = realloc(p, sizeof(t) * nc);                                                    \
+            if (q_) {                                                                              \
+                p = q_;                                                                            \
+                huge_hint(p + st->cap, sizeof(t) * (nc - st->cap));                                \
+            }                                                                                      \
+            else                                                                                   \
+                bad = 1;                                                                           \
+        }                                                                                          \
+    } while (0)
+            GROW(st->x, double);
+            GROW(st->w, double);
+            GROW(st->hw, double);
+            GROW(st->food, double);
+            GROW(st->cons, double);
+            GROW(st->urban, signed char);
+            for (int l = 0; l < st->o->nby; l++)
+                GROW(st->gid[l], int32_t);
+#undef GROW
+            if (bad) {
+                pthread_rwlock_unlock(&st->grow);
+                return -1;
+            }
+            st->cap = nc;
+        }
+        pthread_rwlock_unlock(&st->grow);
+        pthread_rwlock_rdlock(&st->grow);
+    }
+    memcpy(st->x + off, b->x, k * sizeof(double));
+    memcpy(st->w + off, b->w, k * sizeof(double));
+    memcpy(st->hw + off, b->hw, k * sizeof(double));
+    if (st->food) {
+        memcpy(st->food + off, b->food, k * sizeof(double));
+        memcpy(st->cons + off, b->cons, k * sizeof(double));
+    }
+    if (st->urban)
+        memcpy(st->urban + off, b->urban, k);
+    for (int l = 0; l < st->o->nby; l++)
+        memcpy(st->gid[l] + off, b->gid[l], k * sizeof(int32_t));
+    pthread_rwlock_unlock(&st->grow);
+    return 0;
+}
+
+static void *worker_main(void *arg)
+{
+    struct worker *wk = arg;
+    struct state *st = wk->st;
+    struct gf_csvscan_chunk c = {0};
+    for (int l = 0; l < MAXBY; l++)
+        wk->last_id[l] = -1;
+    while (!atomic_load(&st->stop)) {
+        int r = gf_csvscan_next(st->scan, &c, &st->err[wk->id]);
+        if (r < 0) {
+            st->err_line[wk->id] = 0;
+            atomic_store(&st->stop, 1);
+            break;
+        }
+        if (r == 0)
+            break;
+        if (parse_chunk(wk, &c) || state_append(st, &wk->cb, c.len)) {
+            if (!st->err[wk->id].msg[0]) {
+                gf_err_set(&st->err[wk->id], GF_ENOMEM, "out of memory");
+                st->err_line[wk->id] = 0;
+            }
+            atomic_store(&st->stop, 1);
+            break;
+        }
+    }
+    gf_csvscan_chunk_free(&c);
+    return NULL;
+}
+
+/* ---------- options ---------- */
+
+static int parse_num_arg(struct gf_cli *cli, const char *opt, const char *s, double *v)
+{
+    if (gf_csvscan_double(s, strlen(s), v) || !isfinite(*v))
+        return gf_cli_usage(cli, "stats: %s '%s': expected a number", opt, s);
+    return 0;
+}
+
+static int parse_opts(struct gf_cli *cli, int argc, char **argv, struct opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->band_scale = 3;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+#define TAKE(name, dst)                                                                            \
+    if (!strcmp(a, name)) {                                                                        \
+        if (!v)                                                                                    \
+            return gf_cli_usage(cli, "stats: %s needs a value", name);                             \
+        dst = v;                                                                                   \
+        i++;                                                                                       \
+        continue;                                                                                  \
+    }
+        TAKE("--value", o->value)
+        TAKE("--weight", o->weight)
+        TAKE("--size", o->size)
+        TAKE("--urban", o->urban)
+        TAKE("--food", o->food)
+        TAKE("--consumption", o->cons)
+#undef TAKE
+        if (!strcmp(a, "--per-capita")) {
+            o->per_capita = 1;
+            continue;
+        }
+        if (!v && (!strcmp(a, "--by") || !strcmp(a, "--line") || !strcmp(a, "--band") ||
+                   !strcmp(a, "--band-scale") || !strcmp(a, "--threads")))
+            return gf_cli_usage(cli, "stats: %s needs a value", a);
+        if (!strcmp(a, "--by")) {
+            if (o->nby == MAXBY)
+                return gf_cli_usage(cli, "stats: at most %d --by columns", MAXBY);
+            for (int l = 0; l < o->nby; l++)
+                if (!strcmp(o->by[l], v))
+                    return gf_cli_usage(cli, "stats: --by %s given twice", v);
+            o->by[o->nby++] = v;
+            i++;
+        } else if (!strcmp(a, "--line")) {
+            if (o->nlines == MAXPARAM)
+                return gf_cli_usage(cli, "stats: at most %d --line values", MAXPARAM);
+            double z;
+            if (parse_num_arg(cli, "--line", v, &z))
+                return GF_EUSAGE;
+            if (!(z > 0))
+                return gf_cli_usage(cli, "stats: --line '%s': expected a number > 0", v);
+            o->lines[o->nlines++] = z;
+            i++;
+        } else if (!strcmp(a, "--band")) {
+            if (o->nbands == MAXPARAM)
+                return gf_cli_usage(cli, "stats: at most %d --band values", MAXPARAM);
+            const char *dash = strchr(v + (v[0] == '-'), '-');
+            double lo, hi;
+            if (!dash || gf_csvscan_double(v, (size_t)(dash - v), &lo) ||
+                gf_csvscan_double(dash + 1, strlen(dash + 1), &hi) || !isfinite(lo) ||
+                !isfinite(hi) || lo > hi)
+                return gf_cli_usage(cli, "stats: --band '%s': expected LOW-HIGH, e.g. 100000-500000",
+                                    v);
+            o->blo[o->nbands] = lo;
+            o->bhi[o->nbands++] = hi;
+            i++;
+        } else if (!strcmp(a, "--band-scale")) {
+            if (parse_num_arg(cli, "--band-scale", v, &o->band_scale))
+                return GF_EUSAGE;
+            if (!(o->band_scale > 0))
+                return gf_cli_usage(cli, "stats: --band-scale '%s': expected a number > 0", v);
+            i++;
+        } else if (!strcmp(a, "--threads")) {
+            double t;
+            if (parse_num_arg(cli, "--threads", v, &t))
+                return GF_EUSAGE;
+            if (t < 1 || t > 16 || t != floor(t))
+                return gf_cli_usage(cli, "stats: --threads '%s': expected 1..16", v);
+            o->nthreads = (int)t;
+            i++;
+        } else if (a[0] == '-' && a[1]) {
+            return gf_cli_usage(cli, "stats: unknown option '%s' (see gongfu stats --help)", a);
+        } else if (!o->path) {
+            o->path = a;
+        } else {
+            return gf_cli_usage(cli, "stats: unexpected argument '%s' (one FILE only)", a);
+        }
+    }
+    if (!o->path)
+        return gf_cli_usage(cli, "stats: missing FILE.csv (see gongfu stats --help)");
+    if (!o->value)
+        return gf_cli_usage(cli, "stats: missing --value COLUMN");
+    if (o->per_capita && !o->size)
+        return gf_cli_usage(cli, "stats: --per-capita needs --size COLUMN");
+    if ((o->food == NULL) != (o->cons == NULL))
+        return gf_cli_usage(cli, "stats: --food and --consumption go together");
+    if (o->nlines == 0)
+        o->lines[o->nlines++] = 10000;
+    if (o->nbands == 0) {
+        o->blo[0] = 100000;
+        o->bhi[0] = 500000;
+        o->nbands = 1;
+    }
+    return 0;
+}
+
+static const char *usage_zh =
+    "用法: gongfu stats FILE.csv --value 列 [--weight 列] [--size 列 [--per-capita]]\n"
+    "         [--by 列]... [--line Z]... [--band 低-高]... [--band-scale 3] [--urban 列]\n"
+    "         [--food 列 --consumption 列] [--threads N] [--format table|csv|json]\n"
+    "从CSV文件计算收入分配指标:全体一行(by=all),以及每个 --by 列的每个分组一行。\n"
+    "  --per-capita  收入除以户人数,人口权重 = 权重 × 户人数\n"
+    "  --line        低收入/贫困线(严格低于),默认 10000\n"
+    "  --band        中等收入区间(人均×3 在 [低,高] 内的户比例),默认 100000-500000\n"
+    "列的定义见 docs/distribution.md。";
+static const char *usage_en =
+    "usage: gongfu stats FILE.csv --value COL [--weight COL] [--size COL [--per-capita]]\n"
+    "         [--by COL]... [--line Z]... [--band LO-HI]... [--band-scale 3] [--urban COL]\n"
+    "         [--food COL --consumption COL] [--threads N] [--format table|csv|json]\n"
+    "Income distribution measures from a CSV file: one row for the whole file (by=all) and\n"
+    "one for each group of each --by column (nested --by columns are computed as one tree).\n"
+    "  --per-capita  divide the value by the household size; persons weigh weight x size\n"
+    "  --line        low-income / poverty line (strictly below), default 10000\n"
+    "  --band        middle-income band on per-capita x 3 (closed), default 100000-500000\n"
+    "Columns and conventions: docs/distribution.md.";
+
+/* ---------- output ---------- */
+
+enum { MAXCOLS = 64 + 7 * MAXPARAM };
+
+struct outcols {
+    struct gf_column col[MAXCOLS];
+    char *own[MAXCOLS];
+    int n;
+    int has_urban, has_food;
+};
+
+static void addcol(struct outcols *c, const char *code, const char *zh, const char *en)
+{
+    c->col[c->n++] = (struct gf_column){code, zh, en};
+}
+
+static void addcolf(struct outcols *c, const char *prefix, int two, double a, double b,
+                    const char *zh, const char *en)
+{
+    char x[64], y[64], code[160], lz[256], le[256];
+    gf_fmt_double(x, sizeof x, a);
+    gf_fmt_double(y, sizeof y, b);
+    if (two) {
+        snprintf(code, sizeof code, "%s_%s_%s", prefix, x, y);
+        snprintf(lz, sizeof lz, "%s %s-%s", zh, x, y);
+        snprintf(le, sizeof le, "%s %s-%s", en, x, y);
+    } else {
+        snprintf(code, sizeof code, "%s_%s", prefix, x);
+        snprintf(lz, sizeof lz, "%s %s", zh, x);
+        snprintf(le, sizeof le, "%s %s", en, x);
+    }
+    char *pc = strdup(code), *pz = strdup(lz), *pe = strdup(le);
+    if (!pc || !pz || !pe) {
+        free(pc);
+        free(pz);
+        free(pe);
+        return;
+    }
+    c->own[c->n] = pc;
+    c->col[c->n++] = (struct gf_column){pc, pz, pe};
+}
+
+static void build_cols(struct outcols *c, const struct opts *o)
+{
+    memset(c, 0, sizeof *c);
+    addcol(c, "by", "分组列", "by");
+    addcol(c, "group", "分组", "group");
+    addcol(c, "n", "户数(行)", "rows");
+    addcol(c, "weight_sum", "权数和", "weight sum");
+    addcol(c, "mean", "均值", "mean");
+    addcol(c, "median", "中位数", "median");
+    addcol(c, "gini", "基尼系数", "Gini");
+    addcol(c, "theil", "泰尔指数", "Theil T");
+    addcol(c, "mld", "平均对数偏差", "MLD");
+    addcol(c, "arpt", "贫困风险线", "ARPT");
+    addcol(c, "arpr", "贫困风险率", "ARPR");
+    addcol(c, "qsr", "S80/S20", "S80/S20");
+    addcol(c, "rmpg", "相对中位贫困差距", "rel. median gap");
+    addcol(c, "palma", "帕尔马比值", "Palma");
+    for (int l = 0; l < o->nlines; l++) {
+        addcolf(c, "fgt0", 0, o->lines[l], 0, "贫困发生率", "FGT0");
+        addcolf(c, "fgt1", 0, o->lines[l], 0, "贫困距", "FGT1");
+        addcolf(c, "fgt2", 0, o->lines[l], 0, "贫困强度", "FGT2");
+        addcolf(c, "watts", 0, o->lines[l], 0, "Watts", "Watts");
+        addcolf(c, "low_hh", 0, o->lines[l], 0, "低收入户数", "low-income households");
+        addcolf(c, "low_persons", 0, o->lines[l], 0, "低收入人数", "low-income persons");
+    }
+    for (int b = 0; b < o->nbands; b++)
+        addcolf(c, "band", 1, o->blo[b], o->bhi[b], "中等收入户比例", "middle-income share");
+    addcol(c, "sub_by", "下级分组列", "sub-level");
+    addcol(c, "range_ratio", "最高最低倍差", "max/min ratio");
+    addcol(c, "theil_within_sub", "泰尔组内", "Theil within");
+    addcol(c, "theil_between_sub", "泰尔组间", "Theil between");
+    addcol(c, "mld_within_sub", "MLD组内", "MLD within");
+    addcol(c, "mld_between_sub", "MLD组间", "MLD between");
+    if (o->urban) {
+        c->has_urban = 1;
+        addcol(c, "urban_mean", "城镇人均", "urban mean");
+        addcol(c, "rural_mean", "农村人均", "rural mean");
+        addcol(c, "urban_rural_ratio", "城乡收入倍差", "urban/rural ratio");
+        addcol(c, "theil_within_urban", "泰尔城乡组内", "Theil within urban/rural");
+        addcol(c, "theil_between_urban", "泰尔城乡组间", "Theil between urban/rural");
+        addcol(c, "mld_within_urban", "MLD城乡组内", "MLD within urban/rural");
+        addcol(c, "mld_between_urban", "MLD城乡组间", "MLD between urban/rural");
+    }
+    if (o->food) {
+        c->has_food = 1;
+        addcol(c, "engel", "恩格尔系数", "Engel");
+    }
+    addcol(c, "atkinson_0.5", "阿特金森(0.5)", "Atkinson(0.5)");
+    addcol(c, "atkinson_1", "阿特金森(1)", "Atkinson(1)");
+    addcol(c, "atkinson_2", "阿特金森(2)", "Atkinson(2)");
+    static const char *const pc[9] = {"p10", "p20", "p30", "p40", "p50",
+                                      "p60", "p70", "p80", "p90"};
+    for (int j = 0; j < 9; j++)
+        addcol(c, pc[j], pc[j], pc[j]);
+    static const char *const dc[10] = {"share_d1", "share_d2", "share_d3", "share_d4",
+                                       "share_d5", "share_d6", "share_d7", "share_d8",
+                                       "share_d9", "share_d10"};
+    for (int j = 0; j < 10; j++)
+        addcol(c, dc[j], dc[j], dc[j]);
+    addcol(c, "hh_weight_sum", "户权数和", "household weight sum");
+    addcol(c, "min", "最小值", "min");
+    addcol(c, "max", "最大值", "max");
+}
+
+static void outcols_free(struct outcols *c)
+{
+    for (int i = 0; i < c->n; i++)
+        if (c->own[i]) {
+            free(c->own[i]);
+            free((char *)c->col[i].label_zh);
+            free((char *)c->col[i].label_en);
+        }
+}
+
+static void put_row(struct gf_table *t, const struct opts *o, const struct outcols *oc,
+                    const char *by, const char *group, const char *sub_by,
+                    const struct gf_dist_stats *s)
+{
+    int k = 0;
+    gf_table_row(t);
+    gf_table_text(t, k++, by);
+    gf_table_text(t, k++, group);
+    gf_table_int(t, k++, s->n);
+    gf_table_num(t, k++, s->weight_sum, 2);
+    gf_table_num(t, k++, s->mean, 2);
+    gf_table_num(t, k++, s->median, 2);
+    gf_table_num(t, k++, s->gini, 4);
+    gf_table_num(t, k++, s->theil, 4);
+    gf_table_num(t, k++, s->mld, 4);
+    gf_table_num(t, k++, s->arpt, 2);
+    gf_table_num(t, k++, s->arpr, 4);
+    gf_table_num(t, k++, s->qsr, 4);
+    gf_table_num(t, k++, s->rmpg, 4);
+    gf_table_num(t, k++, s->palma, 4);
+    for (int l = 0; l < o->nlines; l++) {
+        gf_table_num(t, k++, s->fgt0[l], 4);
+        gf_table_num(t, k++, s->fgt1[l], 4);
+        gf_table_num(t, k++, s->fgt2[l], 4);
+        gf_table_num(t, k++, s->watts[l], 4);
+        gf_table_num(t, k++, s->low_hh[l], 1);
+        gf_table_num(t, k++, s->low_persons[l], 1);
+    }
+    for (int b = 0; b < o->nbands; b++)
+        gf_table_num(t, k++, s->band_share[b], 4);
+    gf_table_text(t, k++, sub_by);
+    gf_table_num(t, k++, s->range_ratio, 4);
+    gf_table_num(t, k++, s->theil_within_sub, 4);
+    gf_table_num(t, k++, s->theil_between_sub, 4);
+    gf_table_num(t, k++, s->mld_within_sub, 4);
+    gf_table_num(t, k++, s->mld_between_sub, 4);
+    if (oc->has_urban) {
+        gf_table_num(t, k++, s->urban_mean, 2);
+        gf_table_num(t, k++, s->rural_mean, 2);
+        gf_table_num(t, k++, s->urban_rural_ratio, 4);
+        gf_table_num(t, k++, s->theil_within_urban, 4);
+        gf_table_num(t, k++, s->theil_between_urban, 4);
+        gf_table_num(t, k++, s->mld_within_urban, 4);
+        gf_table_num(t, k++, s->mld_between_urban, 4);
+    }
+    if (oc->has_food)
+        gf_table_num(t, k++, s->engel, 4);
+    for (int a = 0; a < 3; a++)
+        gf_table_num(t, k++, s->atkinson[a], 4);
+    for (int j = 0; j < 9; j++)
+        gf_table_num(t, k++, s->decile[j], 2);
+    for (int j = 0; j < 10; j++)
+        gf_table_num(t, k++, s->decile_share[j], 4);
+    gf_table_num(t, k++, s->hh_weight_sum, 2);
+    gf_table_num(t, k++, s->min, 2);
+    gf_table_num(t, k++, s->max, 2);
+}
+
+static const struct smap *sort_map; /* for cmp_gid (qsort has no context argument) */
+
+static int cmp_gid(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return strcmp(sort_map->arena + sort_map->id_off[x], sort_map->arena + sort_map->id_off[y]);
+}
+
+/* ---------- the command ---------- */
+
+int cmd_stats(struct gf_cli *cli, int argc, char **argv)
+{
+    if (gf_cli_wants_help(argc, argv)) {
+        puts(L(cli, usage_zh, usage_en));
+        return 0;
+    }
+    struct opts o;
+    int rc = parse_opts(cli, argc, argv, &o);
+    if (rc)
+        return rc;
+    struct state st;
+    memset(&st, 0, sizeof st);
+    st.o = &o;
+    pthread_rwlock_init(&st.grow, NULL);
+    for (int l = 0; l < MAXBY; l++)
+        pthread_mutex_init(&st.gmap[l].mu, NULL);
+    int nthreads = o.nthreads ? o.nthreads : (int)sysconf(_SC_NPROCESSORS_ONLN);
+    if (nthreads < 1)
+        nthreads = 1;
+    if (nthreads > 16)
+        nthreads = 16;
+    struct worker *wks = NULL;
+    pthread_t tid[16];
+    int started = 0;
+    struct gf_dist_result res[MAXBY];
+    int nres = 0;
+    int32_t *fine_to_coarse[MAXBY] = {0};
+    int32_t *order = NULL, *parent = NULL;
+    struct gf_table *t = NULL;
+    struct outcols oc = {0};
+    memset(res, 0, sizeof res);
+
+    double t0 = now_s();
+    if ((rc = gf_csvscan_open(&st.scan, o.path, &cli->err)) != GF_OK)
+        goto out;
+    st.ncols = gf_csvscan_ncols(st.scan);
+    struct {
+        const char *name;
+        int *ci;
+    } need[] = {{o.value, &st.ci_value}, {o.weight, &st.ci_weight}, {o.size, &st.ci_size},
+                {o.urban, &st.ci_urban}, {o.food, &st.ci_food},     {o.cons, &st.ci_cons}};
+    for (size_t k = 0; k < sizeof need / sizeof need[0]; k++) {
+        *need[k].ci = -1;
+        if (need[k].name && (*need[k].ci = gf_csvscan_find(st.scan, need[k].name)) < 0) {
+            rc = gf_err_at(&cli->err, o.path, 1, need[k].name, NULL,
+                           "a column named \"%s\" in the header", need[k].name);
+            goto out;
+        }
+    }
+    for (int l = 0; l < o.nby; l++)
+        if ((st.ci_by[l] = gf_csvscan_find(st.scan, o.by[l])) < 0) {
+            rc = gf_err_at(&cli->err, o.path, 1, o.by[l], NULL,
+                           "a column named \"%s\" in the header", o.by[l]);
+            goto out;
+        }
+    st.cap = 1 << 16;
+    st.x = malloc(st.cap * sizeof(double));
+    st.w = malloc(st.cap * sizeof(double));
+    st.hw = malloc(st.cap * sizeof(double));
+    int bad = !st.x || !st.w || !st.hw;
+    if (o.food) {
+        st.food = malloc(st.cap * sizeof(double));
+        st.cons = malloc(st.cap * sizeof(double));
+        bad |= !st.food || !st.cons;
+    }
+    if (o.urban) {
+        st.urban = malloc(st.cap);
+        bad |= !st.urban;
+    }
+    for (int l = 0; l < o.nby; l++) {
+        st.gid[l] = malloc(st.cap * sizeof(int32_t));
+        bad |= !st.gid[l];
+    }
+    huge_hint(st.x, st.cap * sizeof(double));
+    huge_hint(st.w, st.cap * sizeof(double));
+    huge_hint(st.hw, st.cap * sizeof(double));
+    huge_hint(st.food, st.cap * sizeof(double));
+    huge_hint(st.cons, st.cap * sizeof(double));
+    for (int l = 0; l < o.nby; l++)
+        huge_hint(st.gid[l], st.cap * sizeof(int32_t));
+    wks = calloc((size_t)nthreads, sizeof *wks);
+    if (bad || !wks) {
+        rc = gf_err_set(&cli->err, GF_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (int k = 0; k < nthreads; k++) {
+        wks[k].st = &st;
+        wks[k].id = k;
+        wks[k].f = malloc(sizeof(struct gf_csvscan_field) * (size_t)st.ncols);
+        if (!wks[k].f) {
+            rc = gf_err_set(&cli->err, GF_ENOMEM, "out of memory");
+            goto out;
+        }
+    }
+    for (int k = 1; k < nthreads; k++) {
+        if (pthread_create(&tid[k], NULL, worker_main, &wks[k]) != 0)
+            break;
+        started = k;
+    }
+    worker_main(&wks[0]);
+    for (int k = 1; k <= started; k++)
+        pthread_join(tid[k], NULL);
+    {
+        int first = -1;
+        for (int k = 0; k < nthreads; k++)
+            if (st.err[k].msg[0] && (first < 0 || st.err_line[k] < st.err_line[first]))
+                first = k;
+        if (first >= 0) {
+            cli->err = st.err[first];
+            rc = st.err[first].code ? st.err[first].code : GF_EUSER;
+            goto out;
+        }
+    }
+    phase("read+parse", &t0);
+    size_t n = atomic_load(&st.n);
+    if (n == 0) {
+        rc = gf_err_at(&cli->err, o.path, 0, NULL, NULL, "at least one data row after the header");
+        goto out;
+    }
+    gf_csvscan_close(st.scan);
+    st.scan = NULL;
+    for (int k = 0; k < nthreads; k++) {
+        colbuf_free(&wks[k].cb);
+        for (int l = 0; l < MAXBY; l++)
+            smap_free(&wks[k].local[l]);
+    }
+
+    /* Do the --by columns nest?  Order them finest first, check each maps into the next. */
+    int lv[MAXBY], ng[MAXBY], nested = o.nby > 0;
+    for (int l = 0; l < o.nby; l++) {
+        lv[l] = l;
+        ng[l] = (int)st.gmap[l].m.n;
+    }
+    for (int i = 1; i < o.nby; i++) { /* stable insertion sort by group count, descending */
+        int v = lv[i], j = i;
+        while (j > 0 && ng[lv[j - 1]] < ng[v]) {
+            lv[j] = lv[j - 1];
+            j--;
+        }
+        lv[j] = v;
+    }
+    for (int i = 0; nested && i + 1 < o.nby; i++) {
+        int f = lv[i], c = lv[i + 1];
+        int32_t *map = malloc(sizeof(int32_t) * (size_t)ng[f]);
+        if (!map) {
+            rc = gf_err_set(&cli->err, GF_ENOMEM, "out of memory");
+            goto out;
+        }
+        for (int g = 0; g < ng[f]; g++)
+            map[g] = -1;
+        const int32_t *gf = st.gid[f], *gc = st.gid[c];
+        for (size_t r = 0; r < n; r++) {
+            if (map[gf[r]] < 0)
+                map[gf[r]] = gc[r];
+            else if (map[gf[r]] != gc[r]) {
+                nested = 0;
+                break;
+            }
+        }
+        fine_to_coarse[f] = map;
+    }
+    phase("nesting", &t0);
+    struct gf_dist_params p = {.lines = o.lines,
+                               .nlines = o.nlines,
+                               .band_lo = o.blo,
+                               .band_hi = o.bhi,
+                               .nbands = o.nbands,
+                               .band_scale = o.band_scale,
+                               .nthreads = nthreads};
+    int base[MAXBY] = {0};
+    if (o.nby == 0 || nested) {
+        /* one tree: 0 = all, then each level from the coarsest down */
+        int nu = 1;
+        for (int i = o.nby - 1; i >= 0; i--) {
+            base[lv[i]] = nu;
+            nu += ng[lv[i]];
+        }
+        parent = malloc(sizeof(int32_t) * (size_t)nu);
+        if (!parent) {
+            rc = gf_err_set(&cli->err, GF_ENOMEM, "out of memory");
+            goto out;
+        }
+        parent[0] = -1;
+        for (int i = o.nby - 1; i >= 0; i--) {
+            int l = lv[i];
+            for (int g = 0; g < ng[l]; g++)
+                parent[base[l] + g] =
+                    i == o.nby - 1 ? 0 : base[lv[i + 1]] + fine_to_coarse[l][g];
+        }
+        int32_t *unit = NULL;
+        if (o.nby) {
+            int f = lv[0];
+            unit = st.gid[f];
+            st.gid[f] = NULL;
+            for (size_t r = 0; r < n; r++)
+                unit[r] += base[f];
+            for (int l = 0; l < o.nby; l++) {
+                free(st.gid[l]);
+                st.gid[l] = NULL;
+            }
+        }
+        struct gf_dist_input in = {.n = n,
+                                   .x = st.x,
+                                   .w = st.w,
+                                   .hw = st.hw,
+                                   .urban = st.urban,
+                                   .food = st.food,
+                                   .cons = st.cons,
+                                   .unit = unit,
+                                   .flags = GF_DIST_FREE_INPUT};
+        st.x = st.w = st.hw = st.food = st.cons = NULL;
+        st.urban = NULL;
+        struct gf_dist_tree tree = {nu, parent};
+        rc = gf_dist_compute(&in, &tree, &p, &res[0], &cli->err);
+        if (rc)
+            goto out;
+        nres = 1;
+    } else {
+        /* columns that do not nest: one flat grouping per column */
+        for (int l = 0; l < o.nby; l++) {
+            free(parent);
+            parent = malloc(sizeof(int32_t) * (size_t)(ng[l] + 1));
+            if (!parent) {
+                rc = gf_err_set(&cli->err, GF_ENOMEM, "out of memory");
+                goto out;
+            }
+            parent[0] = -1;
+            for (int g = 0; g < ng[l]; g++)
+                parent[1 + g] = 0;
+            for (size_t r = 0; r < n; r++)
+                st.gid[l][r] += 1;
+            struct gf_dist_input in = {.n = n,
+                                       .x = st.x,
+                                       .w = st.w,
+                                       .hw = st.hw,
+                                       .urban = st.urban,
+                                       .food = st.food,
+                                       .cons = st.cons,
+                                       .unit = st.gid[l]};
+            struct gf_dist_tree tree = {ng[l] + 1, parent};
+            rc = gf_dist_compute(&in, &tree, &p, &res[l], &cli->err);
+            if (rc)
+                goto out;
+            nres = l + 1;
+            base[l] = 1;
+        }
+    }
+
+    phase("compute", &t0);
+    /* output: all, then each --by column in the order given, groups sorted by value */
+    build_cols(&oc, &o);
+    t = gf_table_new(oc.col, oc.n);
+    const char *sub0 = o.nby ? o.by[nested ? lv[o.nby - 1] : 0] : NULL;
+    put_row(t, &o, &oc, "all", "all", sub0, &res[0].unit[0]);
+    for (int l = 0; l < o.nby; l++) {
+        const struct gf_dist_result *r = nested ? &res[0] : &res[l];
+        const char *sub = NULL;
+        if (nested)
+            for (int i = 1; i < o.nby; i++)
+                if (lv[i] == l)
+                    sub = o.by[lv[i - 1]];
+        order = malloc(sizeof(int32_t) * (size_t)ng[l]);
+        if (!order) {
+            rc = gf_err_set(&cli->err, GF_ENOMEM, "out of memory");
+            goto out;
+        }
+        for (int g = 0; g < ng[l]; g++)
+            order[g] = g;
+        sort_map = &st.gmap[l].m;
+        qsort(order, (size_t)ng[l], sizeof *order, cmp_gid);
+        for (int k = 0; k < ng[l]; k++) {
+            int g = order[k];
+            put_row(t, &o, &oc, o.by[l], st.gmap[l].m.arena + st.gmap[l].m.id_off[g], sub,
+                    &r->unit[base[l] + g]);
+        }
+        free(order);
+        order = NULL;
+    }
+    gf_table_print(t, stdout, cli->format, cli->lang);
+    phase("output", &t0);
+    rc = GF_OK;
+out:
+    gf_table_free(t);
+    outcols_free(&oc);
+    for (int k = 0; k < nres; k++)
+        gf_dist_result_free(&res[k]);
+    free(parent);
+    free(order);
+    for (int l = 0; l < MAXBY; l++) {
+        free(fine_to_coarse[l]);
+        free(st.gid[l]);
+        smap_free(&st.gmap[l].m);
+        pthread_mutex_destroy(&st.gmap[l].mu);
+    }
+    if (wks) {
+        for (int k = 0; k < nthreads; k++) {
+            colbuf_free(&wks[k].cb);
+            for (int l = 0; l < MAXBY; l++)
+                smap_free(&wks[k].local[l]);
+            free(wks[k].f);
+        }
+        free(wks);
+    }
+    free(st.x);
+    free(st.w);
+    free(st.hw);
+    free(st.food);
+    free(st.cons);
+    free(st.urban);
+    pthread_rwlock_destroy(&st.grow);
+    gf_csvscan_close(st.scan);
+    return rc;
+}

@@ -1,0 +1,381 @@
+/* csvscan.c — fast chunked CSV scanner (contract in csvscan.h). */
+#include "util/csvscan.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct gf_csvscan {
+    const char *path;
+    int fd, own_fd, eof;
+    size_t size;
+    pthread_mutex_t mu;
+    long next_line;
+    char *left; /* bytes read after the last complete line */
+    size_t left_len;
+    char **cols;
+    int ncols;
+};
+
+static ssize_t read_full(int fd, char *buf, size_t n)
+{
+    size_t got = 0;
+    while (got < n) {
+        ssize_t r = read(fd, buf + got, n - got);
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        if (r == 0)
+            break;
+        got += (size_t)r;
+    }
+    return (ssize_t)got;
+}
+
+char *gf_csvscan_split(char *p, struct gf_csvscan_field *f, int nf, int *nfields)
+{
+    int k = 0;
+    if (*p == '\n' || (*p == '\r' && p[1] == '\n')) {
+        *nfields = 0;
+        return p + (*p == '\r' ? 2 : 1);
+    }
+    for (;;) {
+        char *start = p, *q;
+        size_t len;
+        if (*p == '"') {
+            char *w = p + 1;
+            q = p + 1;
+            for (;;) {
+                if (*q == '\n')
+                    return NULL; /* unterminated quote */
+                if (*q == '"') {
+                    if (q[1] == '"') {
+                        *w++ = '"';
+                        q += 2;
+                        continue;
+                    }
+                    q++;
+                    break;
+                }
+                *w++ = *q++;
+            }
+            start = p + 1;
+            len = (size_t)(w - start);
+            if (*q == '\r' && q[1] == '\n')
+                q++;
+            if (*q != ',' && *q != '\n')
+                return NULL;
+        } else {
+            q = p;
+            while (*q != ',' && *q != '\n')
+                q++;
+            len = (size_t)(q - p);
+            if (*q == '\n' && len && q[-1] == '\r')
+                len--;
+        }
+        if (k < nf)
+            f[k] = (struct gf_csvscan_field){start, len};
+        k++;
+        if (*q == '\n') {
+            *nfields = k;
+            return q + 1;
+        }
+        p = q + 1;
+    }
+}
+
+static const double pow10_tab[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                     1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                     1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+int gf_csvscan_double(const char *p, size_t len, double *out)
+{
+    const char *s = p, *end = p + len;
+    while (s < end && (*s == ' ' || *s == '\t'))
+        s++;
+    while (end > s && (end[-1] == ' ' || end[-1] == '\t'))
+        end--;
+    const char *b = s;
+    int neg = 0;
+    if (s < end && (*s == '+' || *s == '-'))
+        neg = *s++ == '-';
+    uint64_t m = 0;
+    int nd = 0, sig = 0, e10 = 0, digits = 0;
+    for (; s < end && (unsigned)(*s - '0') < 10; s++, digits++) {
+        if (sig < 19) {
+            m = m * 10 + (uint64_t)(*s - '0');
+            if (m)
+                sig++;
+        } else {
+            e10++;
+            nd = 1; /* digits dropped: not exact */
+        }
+    }
+    if (s < end && *s == '.') {
+        s++;
+        for (; s < end && (unsigned)(*s - '0') < 10; s++, digits++) {
+            if (sig < 19) {
+                m = m * 10 + (uint64_t)(*s - '0');
+                if (m)
+                    sig++;
+                e10--;
+            } else
+                nd = 1;
+        }
+    }
+    if (digits == 0)
+        return -1;
+    if (s < end && (*s == 'e' || *s == 'E')) {
+        s++;
+        int eneg = 0, ev = 0, ed = 0;
+        if (s < end && (*s == '+' || *s == '-'))
+            eneg = *s++ == '-';
+        for (; s < end && (unsigned)(*s - '0') < 10; s++, ed++)
+            if (ev < 100000)
+                ev = ev * 10 + (*s - '0');
+        if (ed == 0)
+            return -1;
+        e10 += eneg ? -ev : ev;
+    }
+    if (s != end)
+        return -1;
+    if (!nd && m <= ((uint64_t)1 << 53) && e10 >= -22 && e10 <= 22) {
+        double v = (double)m;
+        v = e10 < 0 ? v / pow10_tab[-e10] : v * pow10_tab[e10];
+        *out = neg ? -v : v;
+        return 0;
+    }
+    char buf[128];
+    size_t n = (size_t)(end - b);
+    if (n >= sizeof buf)
+        return -1;
+    memcpy(buf, b, n);
+    buf[n] = 0;
+    char *ep;
+    errno = 0;
+    double v = strtod(buf, &ep);
+    if (*ep != 0)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int gf_csvscan_open(struct gf_csvscan **out, const char *path, struct gf_err *e)
+{
+    *out = NULL;
+    struct gf_csvscan *s = calloc(1, sizeof *s);
+    if (!s)
+        return gf_err_set(e, GF_ENOMEM, "out of memory");
+    s->path = path;
+    s->fd = -1;
+    pthread_mutex_init(&s->mu, NULL);
+    int rc = GF_OK;
+    if (!strcmp(path, "-")) {
+        s->fd = 0;
+    } else {
+        s->fd = open(path, O_RDONLY);
+        if (s->fd < 0) {
+            rc = gf_err_set(e, GF_EUSER, "%s: cannot open: %s", path, strerror(errno));
+            goto fail;
+        }
+        s->own_fd = 1;
+        struct stat st;
+        if (fstat(s->fd, &st) == 0 && S_ISREG(st.st_mode))
+            s->size = (size_t)st.st_size;
+    }
+    s->left = malloc(GF_CSVSCAN_MAX_LINE + 2);
+    if (!s->left)
+        goto nomem;
+    /* read until the header line is complete */
+    char *nl = NULL;
+    while (!nl) {
+        if (s->left_len >= GF_CSVSCAN_MAX_LINE) {
+            rc = gf_err_set(e, GF_EUSER, "%s:1: header line longer than %zu bytes", path,
+                            (size_t)GF_CSVSCAN_MAX_LINE);
+            goto fail;
+        }
+        size_t want = GF_CSVSCAN_MAX_LINE - s->left_len;
+        if (want > 65536)
+            want = 65536;
+        ssize_t r = read_full(s->fd, s->left + s->left_len, want);
+        if (r < 0) {
+            rc = gf_err_set(e, GF_ESYS, "%s: read error: %s", path, strerror(errno));
+            goto fail;
+        }
+        s->left_len += (size_t)r;
+        nl = memchr(s->left, '\n', s->left_len);
+        if (!nl && r == 0) {
+            if (s->left_len == 0) {
+                rc = gf_err_set(e, GF_EUSER, "%s: empty file: expected a header line", path);
+                goto fail;
+            }
+            s->left[s->left_len++] = '\n';
+            s->eof = 1;
+            nl = s->left + s->left_len - 1;
+        }
+    }
+    char *h = s->left;
+    if ((unsigned char)h[0] == 0xEF && (unsigned char)h[1] == 0xBB && (unsigned char)h[2] == 0xBF)
+        h += 3;
+    size_t hlen = (size_t)(nl + 1 - h);
+    char *hdr = malloc(hlen + 1);
+    if (!hdr)
+        goto nomem;
+    memcpy(hdr, h, hlen);
+    hdr[hlen] = 0;
+    int nf = 0;
+    if (!gf_csvscan_split(hdr, NULL, 0, &nf) || nf == 0) {
+        free(hdr);
+        rc = gf_err_set(e, GF_EUSER, "%s:1: bad header line: expected column names", path);
+        goto fail;
+    }
+    struct gf_csvscan_field *f = malloc(sizeof *f * (size_t)nf);
+    s->cols = calloc((size_t)nf, sizeof *s->cols);
+    if (!f || !s->cols) {
+        free(f);
+        free(hdr);
+        goto nomem;
+    }
+    gf_csvscan_split(hdr, f, nf, &nf);
+    s->ncols = nf;
+    for (int i = 0; i < nf; i++) {
+        s->cols[i] = malloc(f[i].len + 1);
+        if (!s->cols[i]) {
+            free(f);
+            free(hdr);
+            goto nomem;
+        }
+        memcpy(s->cols[i], f[i].p, f[i].len);
+        s->cols[i][f[i].len] = 0;
+    }
+    free(f);
+    free(hdr);
+    size_t used = (size_t)(nl + 1 - s->left);
+    memmove(s->left, nl + 1, s->left_len - used);
+    s->left_len -= used;
+    s->next_line = 2;
+    *out = s;
+    return GF_OK;
+nomem:
+    rc = gf_err_set(e, GF_ENOMEM, "out of memory");
+fail:
+    gf_csvscan_close(s);
+    return rc;
+}
+
+void gf_csvscan_close(struct gf_csvscan *s)
+{
+    if (!s)
+        return;
+    if (s->own_fd && s->fd >= 0)
+        close(s->fd);
+    for (int i = 0; i < s->ncols; i++)
+        free(s->cols[i]);
+    free(s->cols);
+    free(s->left);
+    pthread_mutex_destroy(&s->mu);
+    free(s);
+}
+
+int gf_csvscan_ncols(const struct gf_csvscan *s)
+{
+    return s->ncols;
+}
+
+const char *gf_csvscan_colname(const struct gf_csvscan *s, int i)
+{
+    return i >= 0 && i < s->ncols ? s->cols[i] : NULL;
+}
+
+int gf_csvscan_find(const struct gf_csvscan *s, const char *name)
+{
+    for (int i = 0; i < s->ncols; i++)
+        if (!strcmp(s->cols[i], name))
+            return i;
+    return -1;
+}
+
+size_t gf_csvscan_size_hint(const struct gf_csvscan *s)
+{
+    return s->size;
+}
+
+void gf_csvscan_chunk_free(struct gf_csvscan_chunk *c)
+{
+    free(c->buf);
+    memset(c, 0, sizeof *c);
+}
+
+int gf_csvscan_next(struct gf_csvscan *s, struct gf_csvscan_chunk *c, struct gf_err *e)
+{
+    int rc = 1;
+    if (!c->buf) {
+        c->cap = GF_CSVSCAN_CHUNK + GF_CSVSCAN_MAX_LINE + 2;
+        c->buf = malloc(c->cap);
+        if (!c->buf)
+            return gf_err_set(e, GF_ENOMEM, "out of memory");
+    }
+    pthread_mutex_lock(&s->mu);
+    memcpy(c->buf, s->left, s->left_len);
+    size_t len = s->left_len;
+    s->left_len = 0;
+    char *cut = NULL; /* one past the last '\n' */
+    for (;;) {
+        if (!s->eof && len < GF_CSVSCAN_CHUNK) {
+            ssize_t r = read_full(s->fd, c->buf + len, GF_CSVSCAN_CHUNK - len);
+            if (r < 0) {
+                rc = gf_err_set(e, GF_ESYS, "%s: read error: %s", s->path, strerror(errno));
+                goto out;
+            }
+            if ((size_t)r < GF_CSVSCAN_CHUNK - len)
+                s->eof = 1;
+            len += (size_t)r;
+        }
+        if (len == 0) {
+            rc = 0;
+            goto out;
+        }
+        char *nl = c->buf + len;
+        while (nl > c->buf && nl[-1] != '\n')
+            nl--;
+        if (s->eof) {
+            if (nl != c->buf + len)
+                c->buf[len++] = '\n';
+            cut = c->buf + len;
+            break;
+        }
+        if (nl > c->buf) {
+            cut = nl;
+            break;
+        }
+        /* not at the end and no line end in a whole chunk (≥ the line limit) */
+        rc = gf_err_set(e, GF_EUSER, "%s:%ld: line longer than %zu bytes", s->path, s->next_line,
+                        (size_t)GF_CSVSCAN_MAX_LINE);
+        goto out;
+    }
+    s->left_len = len - (size_t)(cut - c->buf);
+    if (s->left_len > GF_CSVSCAN_MAX_LINE) {
+        rc = gf_err_set(e, GF_EUSER, "%s:%ld: line longer than %zu bytes", s->path,
+                        s->next_line, (size_t)GF_CSVSCAN_MAX_LINE);
+        goto out;
+    }
+    memcpy(s->left, cut, s->left_len);
+    c->len = (size_t)(cut - c->buf);
+    c->line = s->next_line;
+    for (const char *p = c->buf, *end = c->buf + c->len; p < end; p++) {
+        p = memchr(p, '\n', (size_t)(end - p));
+        if (!p)
+            break;
+        s->next_line++;
+    }
+out:
+    pthread_mutex_unlock(&s->mu);
+    return rc;
+}
