@@ -1,0 +1,158 @@
+#!/bin/bash
+# t0400-stats — `gongfu stats FILE.csv`: hand-computed measures (DESIGN.md §3), per-capita and
+# household weights, nested and non-nested --by, urban/rural, Engel, formats, bad input.
+set -eu
+G=${GONGFU:?GONGFU must point at the gongfu binary}
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+cd "$T"
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# value BY GROUP COLUMN FILE: the cell of a stats CSV
+value() {
+    awk -F, -v by="$1" -v g="$2" -v col="$3" '
+        NR == 1 { for (i = 1; i <= NF; i++) if ($i == col) c = i; next }
+        $1 == by && $2 == g { print $c; found = 1 }
+        END { if (!c) print "NOCOLUMN"; else if (!found) print "NOROW" }' "$4"
+}
+# near BY GROUP COLUMN EXPECTED FILE: equal within 1e-12 relative
+near() {
+    local got
+    got=$(value "$1" "$2" "$3" "$5")
+    awk -v a="$got" -v b="$4" 'BEGIN {
+        d = a - b; if (d < 0) d = -d; m = b < 0 ? -b : b; if (m < 1) m = 1;
+        exit !(a != "" && a !~ /NO/ && d <= 1e-12 * m) }' ||
+        fail "$1=$2 $3: got '$got', want $4"
+}
+# exact BY GROUP COLUMN EXPECTED FILE: the text of the cell
+exact() {
+    local got
+    got=$(value "$1" "$2" "$3" "$5")
+    [ "$got" = "$4" ] || fail "$1=$2 $3: got '$got', want '$4'"
+}
+
+# ---- 1, 2, 3, 4 in two regions ----
+printf 'id,region,income,w\n1,east,1,1\n2,east,2,1\n3,west,3,1\n4,west,4,1\n' > a.csv
+"$G" stats a.csv --value income --by region --line 2.5 --band 6-9 --format csv > a.out
+head -1 a.out | grep -q '^by,group,n,weight_sum,mean,median,gini,theil,mld,arpt,arpr,qsr,rmpg,palma,fgt0_2.5,fgt1_2.5,fgt2_2.5,watts_2.5,low_hh_2.5,low_persons_2.5,band_6_9,' ||
+    fail "header: $(head -1 a.out)"
+[ "$(wc -l < a.out)" -eq 4 ] || fail "expected all + 2 groups"
+exact all all n 4 a.out
+near all all mean 2.5 a.out
+exact all all median 3 a.out        # laeken: smallest k with c_k > 0.5 strictly
+near all all gini 0.25 a.out        # (2*30 - 10)/(4*10) - 1
+near all all arpt 1.8 a.out
+near all all arpr 0.25 a.out
+near all all rmpg 0.444444444444444444 a.out
+exact all all qsr 0 a.out           # nobody above q(0.8) = 4
+near all all fgt0_2.5 0.5 a.out
+near all all fgt1_2.5 0.2 a.out     # (0.6 + 0.2)/4
+near all all fgt2_2.5 0.1 a.out     # (0.36 + 0.04)/4
+near all all watts_2.5 "$(awk 'BEGIN { printf "%.17g", (log(2.5) + log(1.25)) / 4 }')" a.out
+exact all all low_hh_2.5 2 a.out
+near all all band_6_9 0.5 a.out     # 3x = 6 and 9: closed band
+near all all mld "$(awk 'BEGIN { printf "%.17g", log(2.5) - log(24) / 4 }')" a.out
+exact region east median 2 a.out    # c = .5, 1: 0.5 is not > 0.5
+near region east gini 0.16666666666666667 a.out
+near region west mean 3.5 a.out
+exact region west rmpg "" a.out     # nobody under ARPT: empty (laeken: NA)
+exact all all sub_by region a.out
+near all all range_ratio "$(awk 'BEGIN { printf "%.17g", 3.5 / 1.5 }')" a.out
+tw=$(value all all theil_within_sub a.out); tb=$(value all all theil_between_sub a.out)
+near all all theil "$(awk -v a="$tw" -v b="$tb" 'BEGIN { printf "%.17g", a + b }')" a.out
+
+# JSON keeps numbers numeric
+"$G" stats a.csv --value income --format json > a.json
+grep -q '"gini": 0.25' a.json || fail "json: $(head -c 300 a.json)"
+# the table for people has Chinese and English headers
+"$G" stats a.csv --value income --lang en | head -1 | grep -q 'Gini' || fail "table header (en)"
+"$G" stats a.csv --value income | head -1 | grep -q '基尼系数' || fail "table header (zh)"
+
+# ---- households: per capita, weights, urban/rural, Engel, nested levels ----
+cat > h.csv <<'CSV'
+hh,village,town,urban,size,income,weight,food,cons
+1,v1,t1,1,2,40000,1,10000,30000
+2,v1,t1,0,4,20000,2,8000,16000
+3,v2,t1,1,1,30000,1,6000,20000
+4,v3,t2,0,3,36000,1,9000,24000
+CSV
+"$G" stats h.csv --value income --weight weight --size size --per-capita --by village --by town \
+    --urban urban --food food --consumption cons --band 50000-90000 --format csv > h.out
+[ "$(wc -l < h.out)" -eq 7 ] || fail "expected all + 3 villages + 2 towns: $(cat h.out)"
+near all all weight_sum 14 h.out            # persons: weight x size
+near all all hh_weight_sum 5 h.out
+near all all mean "$(awk 'BEGIN { printf "%.17g", 146000 / 14 }')" h.out
+exact all all median 5000 h.out             # 8/14 > 0.5 at the first value
+near all all gini "$(awk 'BEGIN { printf "%.17g", 5 / 14 }')" h.out
+exact all all low_hh_10000 2 h.out          # household weight of the household under 10000
+exact all all low_persons_10000 8 h.out     # 2 households x 4 persons
+near all all fgt0_10000 "$(awk 'BEGIN { printf "%.17g", 8 / 14 }')" h.out
+near all all band_50000_90000 0.4 h.out     # per capita x 3 = 60000 and 90000: 2 of 5 households
+near all all urban_rural_ratio "$(awk 'BEGIN { printf "%.17g", (70000 / 3) / (76000 / 11) }')" h.out
+near all all engel "$(awk 'BEGIN { printf "%.17g", 41000 / 106000 }')" h.out
+exact all all sub_by town h.out
+exact town t1 sub_by village h.out
+exact village v1 sub_by "" h.out
+near town t1 mean 10000 h.out
+near town t1 range_ratio 3.75 h.out          # villages 8000 and 30000
+near all all range_ratio 1.2 h.out           # towns 10000 and 12000
+tw=$(value town t1 mld_within_sub h.out); tb=$(value town t1 mld_between_sub h.out)
+near town t1 mld "$(awk -v a="$tw" -v b="$tb" 'BEGIN { printf "%.17g", a + b }')" h.out
+tw=$(value all all theil_within_urban h.out); tb=$(value all all theil_between_urban h.out)
+near all all theil "$(awk -v a="$tw" -v b="$tb" 'BEGIN { printf "%.17g", a + b }')" h.out
+
+# --by columns that do not nest: each is its own grouping
+"$G" stats h.csv --value income --weight weight --size size --per-capita --by urban --by town \
+    --format csv > n.out
+near urban 1 mean "$(awk 'BEGIN { printf "%.17g", 70000 / 3 }')" n.out
+near town t1 mean 10000 n.out
+exact town t1 sub_by "" n.out
+exact all all sub_by urban n.out
+# the same numbers with one thread
+"$G" stats h.csv --value income --weight weight --size size --per-capita --by urban --by town \
+    --format csv --threads 1 > n1.out
+cmp -s n.out n1.out || fail "--threads 1 differs"
+
+# ---- bad input: exit 1, message names file, line, column, value, expectation ----
+bad() { # EXPECTED-MESSAGE ARGS...
+    local want=$1 rc=0
+    shift
+    "$G" stats "$@" > out.txt 2> err.txt || rc=$?
+    [ "$rc" -eq 1 ] || fail "exit $rc (want 1) for $*: $(cat err.txt)"
+    grep -qF -- "$want" err.txt || fail "message for $*: got '$(cat err.txt)', want '$want'"
+    [ ! -s out.txt ] || fail "output on error for $*"
+}
+printf 'id,region,income,w\n1,east,1,1\n2,east,abc,1\n' > b1.csv
+bad 'b1.csv:3: field "income": value "abc": expected a number' b1.csv --value income
+bad 'a.csv:1: field "nope": expected a column named "nope" in the header' a.csv --value nope
+bad 'a.csv:1: field "wt": expected a column named "wt"' a.csv --value income --weight wt
+printf 'id,region,income,w\n1,east,1,1\n2,west,2,-0.5\n' > b2.csv
+bad 'b2.csv:3: field "w": value "-0.5": expected a weight >= 0' b2.csv --value income --weight w
+printf 'id,region,income,w\n1,east,1,1\n2,,2,1\n' > b3.csv
+bad 'b3.csv:3: field "region": value "": expected a group value (not empty)' b3.csv --value income --by region
+printf 'id,region,income,w\n' > b4.csv
+bad 'b4.csv: expected at least one data row after the header' b4.csv --value income
+: > b5.csv
+bad 'b5.csv: empty file: expected a header line' b5.csv --value income
+printf 'id,region,income,w\n1,east,1\n' > b6.csv
+bad 'b6.csv:2: field "w": expected 4 fields as in the header, found 3' b6.csv --value income
+printf 'id,region,income,w\n1,east,1,1\n2,east,nan,1\n' > b7.csv
+bad 'b7.csv:3: field "income": value "nan": expected a number' b7.csv --value income
+printf 'hh,size,income\n1,0,100\n' > b8.csv
+bad 'b8.csv:2: field "size": value "0": expected a household size > 0' b8.csv --value income --size size --per-capita
+printf 'hh,u,income\n1,maybe,100\n' > b9.csv
+bad 'b9.csv:2: field "u": value "maybe": expected 1/0, urban/rural' b9.csv --value income --urban u
+printf 'id,income\n1,"12\n' > b10.csv
+bad 'b10.csv:2:' b10.csv --value income
+bad 'no.csv: cannot open' no.csv --value income
+# an error far into a file still names its line (chunks are parsed in parallel)
+{ echo 'id,income'; for i in $(seq 1 300000); do echo "$i,$i"; done; echo '300001,x'; } > big.csv
+bad 'big.csv:300002: field "income": value "x": expected a number' big.csv --value income
+
+# usage errors: exit 2
+rc=0; "$G" stats a.csv > /dev/null 2>&1 || rc=$?; [ "$rc" -eq 2 ] || fail "missing --value: exit $rc"
+rc=0; "$G" stats a.csv --value income --per-capita > /dev/null 2>&1 || rc=$?
+[ "$rc" -eq 2 ] || fail "--per-capita without --size: exit $rc"
+rc=0; "$G" stats a.csv --value income --band 5 > /dev/null 2>&1 || rc=$?; [ "$rc" -eq 2 ] || fail "--band 5: exit $rc"
+"$G" stats --help | grep -q -- '--per-capita' || fail "help"
+echo "t0400-stats: ok"
