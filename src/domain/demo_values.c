@@ -53,7 +53,13 @@ struct calib {
     enum quarterly quarterly;
 };
 
-/* Paths: real published anchors (P1/P2/P3) are also applied at run time from the database. */
+/* City paths.  Real published values (P1/P2/P3/P6/P10, imported from values-published.csv) are
+ * applied at run time as anchors; the paths only fill the years between them.  The income
+ * paths: 2019 = 2020 level / (1 + the published 2020 growth, P1: urban 5.6 %, rural 8.6 %);
+ * 2021 between the published 2020 and 2022 levels; 2023 = 2022 level × (1 + the published 2023
+ * growth, P3: urban 3.9 %, rural 6.9 %); 2024–2025 synthetic, heading for the urban-rural
+ * ratio of about 1.97 reported for the first half of 2025 (P7, grade B-, not imported).  All
+ * other numbers in this table are synthetic. */
 static const struct calib calibs[] = {
     /* D1 reform */
     {"reform_tasks_done", W_COUNTY_CITY, S_PCT, {0}, 78, 4, {3, 1, -2, 0, -4}, 0, 0, 1.5, 100, 1, 0, Q_NONE},
@@ -78,7 +84,7 @@ static const struct calib calibs[] = {
     {"forest_coverage", W_COUNTY_CITY, S_PCT, {0}, 61.2, 0.25, {-25, -20, 2, 5, 8}, 0, 0, 0.1, 100, 1, 0, Q_NONE},
     {"transit_coverage", W_COUNTY_CITY, S_PCT, {0}, 90, 2, {10, 10, 0, -2, -5}, 0, 0, 0.5, 100, 1, 0, Q_NONE},
     /* D4 rural */
-    {"income_rural", W_COUNTY_CITY, S_LEVEL, {18359, 19938, 21700, 23297, 24905, 26500, 28200}, 0, 0,
+    {"income_rural", W_COUNTY_CITY, S_LEVEL, {18359, 19938, 21700, 23297, 24905, 26750, 28700}, 0, 0,
      {1.15, 1.10, 1.02, 1.05, 0.90}, 0, 0, 0.008, 0, 0, 0, Q_NONE},
     {"collective_income_village", W_VILLAGE_ALL, S_LEVEL, {0}, 8.0, 1.16, {1.3, 1.1, 1.0, 1.05, 0.8}, 0.6, 0,
      0.6, 0, 1, 1, Q_FLOW},
@@ -90,7 +96,7 @@ static const struct calib calibs[] = {
      * level; villages report income_pc, which follows the urban series in communities and the
      * rural one in villages (see gen_villages). */
     {"income_pc", W_VILLAGE_ALL, S_LEVEL, {0}, 0, 0, {0}, 0, 0, 0.11, 0, 0, 1, Q_NONE},
-    {"income_urban", W_COUNTY_CITY, S_LEVEL, {41865, 44209, 47600, 50214, 52172, 54500, 57000}, 0, 0,
+    {"income_urban", W_COUNTY_CITY, S_LEVEL, {41865, 44209, 47600, 50214, 52172, 54300, 56500}, 0, 0,
      {1.08, 1.00, 0.95, 0.92, 0.90}, 0, 0, 0.008, 0, 0, 0, Q_NONE},
     {"gini", W_COUNTY_CITY, S_PCT, {0}, 0.385, -0.004, {-0.02, -0.015, 0.005, 0.01, 0.02}, 0, 0, 0.004, 1, 3, 0, Q_NONE},
     {"middle_income_share", W_VILLAGE_ALL, S_PCT, {0}, 44, 2.0, {3, 2, -1, -1, -3}, 6, -14, 5, 100, 1, 1, Q_NONE},
