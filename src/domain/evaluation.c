@@ -36,6 +36,29 @@ static void *xcalloc(size_t n, size_t size)
     return calloc(n ? n : 1, size);
 }
 
+/* Release the framework tree part (rebuilt when indicators are dropped). */
+static void free_tree(struct gf_evaluation *ev)
+{
+    for (size_t k = 0; k < ev->nnode; k++) {
+        free(ev->node_code[k]);
+        free(ev->node_name[k]);
+        free(ev->node_name_en[k]);
+        free(ev->node_kind[k]);
+    }
+    free(ev->node_code);
+    free(ev->node_name);
+    free(ev->node_name_en);
+    free(ev->node_kind);
+    free(ev->node);
+    free(ev->ind);
+    free(ev->target);
+    ev->node_code = ev->node_name = ev->node_name_en = ev->node_kind = NULL;
+    ev->node = NULL;
+    ev->ind = NULL;
+    ev->target = NULL;
+    ev->nnode = ev->m = 0;
+}
+
 void gf_evaluation_free(struct gf_evaluation *ev)
 {
     for (size_t i = 0; i < ev->n; i++) {
@@ -43,25 +66,16 @@ void gf_evaluation_free(struct gf_evaluation *ev)
         free(ev->unit_name[i]);
         free(ev->unit_name_en[i]);
     }
-    for (size_t k = 0; k < ev->nnode; k++) {
-        free(ev->node_code[k]);
-        free(ev->node_name[k]);
-        free(ev->node_name_en[k]);
-        free(ev->node_kind[k]);
-    }
+    free_tree(ev);
+    for (size_t k = 0; k < ev->ndropped; k++)
+        free(ev->dropped[k]);
+    free(ev->dropped);
     free(ev->unit_code);
     free(ev->unit_name);
     free(ev->unit_name_en);
-    free(ev->node_code);
-    free(ev->node_name);
-    free(ev->node_name_en);
-    free(ev->node_kind);
-    free(ev->node);
-    free(ev->ind);
     free(ev->x);
     free(ev->rank_prev);
     free(ev->track);
-    free(ev->target);
     free(ev->zone_attain);
     free(ev->zone_track);
     free(ev->zone_value);
@@ -73,7 +87,8 @@ void gf_evaluation_free(struct gf_evaluation *ev)
 }
 
 /* Framework nodes with a positive weight (and all their ancestors positive), indicators first. */
-static int load_tree(struct gf_db *db, struct gf_evaluation *ev, struct gf_err *e)
+static int load_tree(struct gf_db *db, struct gf_evaluation *ev, char *const *exclude, size_t nexclude,
+                     struct gf_err *e)
 {
     struct gf_stmt *st;
     int rc = gf_db_prepare(db,
@@ -119,6 +134,8 @@ static int load_tree(struct gf_db *db, struct gf_evaluation *ev, struct gf_err *
             if (!r[i].keep)
                 continue;
             int drop = !(r[i].w > 0);
+            for (size_t x = 0; x < nexclude && !drop; x++)
+                drop = !strcmp(exclude[x], r[i].code);
             if (!drop && r[i].parent) {
                 int found = 0;
                 for (size_t k = 0; k < nr; k++)
@@ -290,8 +307,6 @@ int gf_evaluation_run(struct gf_db *db, const struct gf_evaluation_opts *o, stru
         if (!ev->framework[0])
             return gf_err_set(e, GF_EUSER, "no framework in the database (import one: gongfu import framework FILE)");
     }
-    if ((rc = load_tree(db, ev, e)))
-        goto fail;
     /* period */
     if (o->period)
         snprintf(ev->period, sizeof ev->period, "%s", o->period);
@@ -372,29 +387,51 @@ int gf_evaluation_run(struct gf_db *db, const struct gf_evaluation_opts *o, stru
         rc = gf_err_set(e, GF_EUSER, "level %d has %zu unit(s): a ranking needs at least two", ev->level, ev->n);
         goto fail;
     }
-    size_t n = ev->n, m = ev->m;
-    /* targets */
-    ev->target = xcalloc(m, sizeof *ev->target);
-    for (size_t j = 0; j < m; j++) {
-        ev->target[j] = NAN;
-        if ((rc = gf_db_prepare(db, "SELECT value FROM target WHERE framework = ? AND indicator = ? AND year = ?", &st, e)))
-            goto fail;
-        char ty[8];
-        snprintf(ty, sizeof ty, "%d", ev->target_year);
-        gf_stmt_bind_text(st, 1, ev->framework);
-        gf_stmt_bind_text(st, 2, ev->node_code[j]);
-        gf_stmt_bind_text(st, 3, ty);
-        if (gf_stmt_step(st, e) == 1)
-            ev->target[j] = gf_stmt_double(st, 0);
-        gf_stmt_finalize(st);
-        ev->ind[j].target = ev->target[j];
-    }
-    /* values: ten years up to the period */
+    size_t n = ev->n, m = 0;
     int y1 = per.year, y0 = per.year - 9;
-    size_t stride = (n + 1) * m;
-    years = xcalloc((size_t)(y1 - y0 + 1) * stride, sizeof *years);
-    if ((rc = load_years(db, ev, y0, y1, years, e)))
-        goto fail;
+    size_t stride = 0;
+    /* the tree, its targets and ten years of values; indicators without any value at this
+     * level for the period take no part (listed in ev->dropped) and the tree is rebuilt */
+    for (int attempt = 0;; attempt++) {
+        if ((rc = load_tree(db, ev, ev->dropped, ev->ndropped, e)))
+            goto fail;
+        m = ev->m;
+        ev->target = xcalloc(m, sizeof *ev->target);
+        for (size_t j = 0; j < m; j++) {
+            ev->target[j] = NAN;
+            if ((rc = gf_db_prepare(db, "SELECT value FROM target WHERE framework = ? AND indicator = ? AND year = ?", &st, e)))
+                goto fail;
+            char ty[8];
+            snprintf(ty, sizeof ty, "%d", ev->target_year);
+            gf_stmt_bind_text(st, 1, ev->framework);
+            gf_stmt_bind_text(st, 2, ev->node_code[j]);
+            gf_stmt_bind_text(st, 3, ty);
+            if (gf_stmt_step(st, e) == 1)
+                ev->target[j] = gf_stmt_double(st, 0);
+            gf_stmt_finalize(st);
+            ev->ind[j].target = ev->target[j];
+        }
+        stride = (n + 1) * m;
+        years = xcalloc((size_t)(y1 - y0 + 1) * stride, sizeof *years);
+        if ((rc = load_years(db, ev, y0, y1, years, e)))
+            goto fail;
+        size_t empty = 0;
+        for (size_t j = 0; j < m; j++) {
+            size_t have = 0;
+            for (size_t i = 0; i < n; i++)
+                have += !isnan(years[(size_t)(y1 - y0) * stride + i * m + j]);
+            if (have == 0) {
+                ev->dropped = realloc(ev->dropped, sizeof *ev->dropped * (ev->ndropped + 1));
+                ev->dropped[ev->ndropped++] = dup(ev->node_code[j]);
+                empty++;
+            }
+        }
+        if (empty == 0 || empty == m || attempt > 0)
+            break;
+        free_tree(ev);
+        free(years);
+        years = NULL;
+    }
     ev->x = xcalloc(n * m, sizeof *ev->x);
     memcpy(ev->x, years + (size_t)(y1 - y0) * stride, sizeof *ev->x * n * m);
     size_t present = 0;

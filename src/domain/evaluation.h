@@ -44,6 +44,8 @@ struct gf_evaluation {
     int *zone_track;    /* m: the zone root's target tracking, -1 none */
     double *zone_value; /* m */
     char *zone_code, *zone_name;
+    char **dropped;     /* indicators without any value at this level for the period */
+    size_t ndropped;
 };
 
 int gf_evaluation_run(struct gf_db *db, const struct gf_evaluation_opts *o, struct gf_evaluation *ev,
