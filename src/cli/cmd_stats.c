@@ -342,7 +342,7 @@ static int parse_chunk(struct worker *wk, struct gf_csvscan_chunk *c)
         char *next = gf_csvscan_split(p, f, st->ncols, &nf);
         if (!next) {
             char *nl = memchr(p, '\n', (size_t)(end - p));
-            return worker_fail(wk, line, 0, p, nl ? (size_t)(nl - p) : 0,
+            return worker_fail(wk, line, -1, p, nl ? (size_t)(nl - p) : 0,
                                "a line whose quotes are closed on the same line");
         }
         if (nf == 0) {
