@@ -314,7 +314,7 @@ ind("tertiary_share", "第三产业增加值占比", "Tertiary sector share of G
 # D3 regional
 ind("income_range_ratio", "地区间居民收入最高最低倍差", "Highest/lowest regional income ratio", "倍", "-", "last", "none", "T03",
     SURVEY + "; 浙江目标: " + ZJ_PLAN,
-    "下一级地区(县区或地市)居民人均可支配收入最高值/最低值; 只在有下级的单位计算")
+    "下一级地区(乡镇、县区或地市)居民人均可支配收入最高值/最低值; 只在有下级的单位计算")
 ind("road_density", "公路密度", "Road density", "公里/百平方公里", "+", "last", "none", "T03",
     "交通运输部门 公路统计", "公路里程/国土面积×100")
 ind("forest_coverage", "森林覆盖率", "Forest coverage", "%", "+", "last", "none", "T03",

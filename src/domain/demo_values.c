@@ -79,7 +79,7 @@ static const struct calib calibs[] = {
     {"retail_sales", W_COUNTY_CITY, S_LEVEL, {0}, 262, 1.05, {0.45, 0.12, 0.18, 0.14, 0.11}, 0, 0, 0.02, 0, 2, 0, Q_NONE},
     {"tertiary_share", W_COUNTY_CITY, S_PCT, {0}, 36.4, 0.6, {8, 0, -2, 0.4, -5}, 0, 0, 0.4, 100, 1, 0, Q_NONE},
     /* D3 regional */
-    {"income_range_ratio", W_CITY, S_LEVEL, {0}, 1.75, 0.985, {1, 1, 1, 1, 1}, 0, 0, 0, 0, 2, 0, Q_NONE},
+    {"income_range_ratio", W_COUNTY_CITY, S_LEVEL, {0}, 1.75, 0.985, {0.72, 0.75, 0.9, 0.95, 1.0}, 0, 0, 0.01, 0, 2, 0, Q_NONE},
     {"road_density", W_COUNTY_CITY, S_LEVEL, {0}, 92, 1.025, {1.6, 1.4, 1.0, 0.8, 0.7}, 0, 0, 0.01, 0, 1, 0, Q_NONE},
     {"forest_coverage", W_COUNTY_CITY, S_PCT, {0}, 61.2, 0.25, {-25, -20, 2, 5, 8}, 0, 0, 0.1, 100, 1, 0, Q_NONE},
     {"transit_coverage", W_COUNTY_CITY, S_PCT, {0}, 90, 2, {10, 10, 0, -2, -5}, 0, 0, 0.5, 100, 1, 0, Q_NONE},
