@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -448,6 +449,99 @@ static void test_race_teams_and_config(void **state)
     teardown_db(db);
 }
 
+/* ---- the demo lists ------------------------------------------------------------------------------ */
+
+static void test_demo_lists(void **state)
+{
+    (void)state;
+    snprintf(dbpath, sizeof dbpath, "/tmp/gf-test-lists-demo-%ld.db", (long)getpid());
+    unlink(dbpath);
+    struct gf_db *db;
+    struct gf_err e = {0};
+    assert_int_equal(gf_db_open(&db, dbpath, &e), GF_OK);
+    static const char *const kinds[] = {"units", "teams", "departments", "people"};
+    for (int i = 0; i < 4; i++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/demo/%s.csv", GONGFU_SOURCE_DIR, kinds[i]);
+        struct gf_import_opts o = {0, "test", NULL};
+        struct gf_import_stats st;
+        int rc = gf_import_file(db, gf_import_kind_find(kinds[i]), path, &o, &st, &e);
+        if (rc)
+            print_error("%s\n", e.msg);
+        assert_int_equal(rc, GF_OK);
+    }
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    int rc = gf_demo_lists(db, "demo", &e);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (rc)
+        print_error("%s\n", e.msg);
+    assert_int_equal(rc, GF_OK);
+    double secs = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+    assert_true(secs < 1.0);
+    /* the reported shapes */
+    assert_int_equal(gf_db_int(db, "SELECT count(*) FROM list_item WHERE list = '省重点项目(2024年)'",
+                               0), 18);
+    assert_int_equal(gf_db_int(db, "SELECT sum(invest_planned) FROM list_item WHERE list = "
+                                   "'省重点项目(2024年)'", 0), 7720000); /* 772 亿元 in 万元 */
+    assert_int_equal(gf_db_int(db, "SELECT count(*) FROM list_item WHERE list = "
+                                   "'中央和省预算内资金项目'", 0), 55);
+    assert_int_equal(gf_db_int(db, "SELECT count(*) FROM list_item WHERE code LIKE '510411-%'",
+                               0), 325);
+    assert_int_equal(gf_db_int(db, "SELECT count(DISTINCT kind) FROM list_item WHERE code LIKE "
+                                   "'510411-%'", 0), 4);
+    assert_int_equal(gf_db_int(db, "SELECT count(*) FROM list_item WHERE synthetic = 0", -1), 0);
+    /* some items overdue and some problems open at the data cut-off; none closed by its owner */
+    struct gf_flags f;
+    assert_int_equal(gf_flags_collect(db, "2025-09-30", 60, &f, &e), GF_OK);
+    int overdue = 0, stalled = 0, pbl = 0;
+    for (int i = 0; i < f.n; i++) {
+        overdue += f.f[i].kind == GF_FLAG_ITEM_OVERDUE;
+        stalled += f.f[i].kind == GF_FLAG_STALLED;
+        pbl += f.f[i].kind == GF_FLAG_PROBLEM_OVERDUE;
+    }
+    gf_flags_free(&f);
+    assert_true(overdue > 10 && stalled > 5 && pbl > 5);
+    assert_true(gf_db_int(db, "SELECT count(*) FROM problem WHERE status = 'open'", 0) > 10);
+    assert_true(gf_db_int(db, "SELECT count(*) FROM problem WHERE status = 'closed'", 0) > 10);
+    assert_int_equal(gf_db_int(db, "SELECT count(*) FROM problem WHERE verified_by = owner", -1), 0);
+    /* a race for 2023 and 2024: five counties, eight work teams, ranks that move */
+    struct gf_race_config c;
+    gf_race_config_default(&c);
+    struct gf_race r23, r24, rt;
+    assert_int_equal(gf_race_run(db, "2023", 0, &c, "2025-09-30", &r23, &e), GF_OK);
+    assert_int_equal(gf_race_run(db, "2024", 0, &c, "2025-09-30", &r24, &e), GF_OK);
+    assert_int_equal(gf_race_run(db, "2024", 1, &c, "2025-09-30", &rt, &e), GF_OK);
+    assert_int_equal(r24.n, 5);
+    assert_int_equal(rt.n, 8);
+    assert_true(r24.prev_valid);
+    int moved = 0;
+    for (int i = 0; i < r24.n; i++)
+        moved += r24.e[i].prev_rank != r24.e[i].rank;
+    assert_true(moved > 0);
+    for (int i = 0; i < r23.n; i++) /* the 2024 race's previous ranks are the 2023 race's ranks */
+        for (int j = 0; j < r24.n; j++)
+            if (!strcmp(r23.e[i].code, r24.e[j].code))
+                assert_int_equal(r23.e[i].rank, r24.e[j].prev_rank);
+    gf_race_free(&r23);
+    gf_race_free(&r24);
+    gf_race_free(&rt);
+    /* deterministic: a second database gets the same rows */
+    int64_t n1 = gf_db_int(db, "SELECT count(*) FROM progress", 0);
+    int64_t h1 = gf_db_int(db, "SELECT sum(length(item) * percent + unicode(report_date)) FROM "
+                               "progress", 0);
+    assert_true(n1 > 1000);
+    assert_int_equal(gf_demo_lists(db, "demo", &e) != GF_OK, 1); /* codes exist: refused */
+    assert_int_equal(gf_db_int(db, "SELECT count(*) FROM progress", 0), n1);
+    run(db, "DELETE FROM problem; DELETE FROM progress; DELETE FROM milestone; "
+            "DELETE FROM list_item_coop; DELETE FROM list_item;");
+    assert_int_equal(gf_demo_lists(db, "demo", &e), GF_OK);
+    assert_int_equal(gf_db_int(db, "SELECT count(*) FROM progress", 0), n1);
+    assert_int_equal(gf_db_int(db, "SELECT sum(length(item) * percent + unicode(report_date)) "
+                                   "FROM progress", 0), h1);
+    teardown_db(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -457,6 +551,7 @@ int main(void)
         cmocka_unit_test(test_race_hand_computed),
         cmocka_unit_test(test_race_black_uncertain),
         cmocka_unit_test(test_race_teams_and_config),
+        cmocka_unit_test(test_demo_lists),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
