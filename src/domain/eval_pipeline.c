@@ -22,7 +22,8 @@ static int bad(struct ctx *c, const char *field, json_t *v, const char *expected
                 : json_is_string(v) ? strdup(json_string_value(v))
                                     : json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
     char f[256];
-    snprintf(f, sizeof f, "%s%s%s", c->path, field && *field ? "." : "", field ? field : "");
+    snprintf(f, sizeof f, "%s%s%s", c->path, c->path[0] && field && *field ? "." : "",
+             field ? field : "");
     int rc = gf_err_at(c->e, c->src, -1, f, txt ? txt : "", "%s", expected);
     free(txt);
     return rc;

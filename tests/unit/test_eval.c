@@ -96,6 +96,10 @@ static void test_e6_topsis_cost(void **state)
     double c2[4];
     assert_int_equal(gf_eval_topsis(x, 4, 6, w, dir, GF_TOPSIS_WEIGHTS_IN_DISTANCE, c2, &e), GF_OK);
     assert_true(fabs(c2[0] - c[0]) > 0.01);
+    /* known answer from an independent R computation (√Σ w_j (r_ij − r*_j)²) */
+    double pubw[] = {0.5739192, 0.3246571, 0.6257798, 0.3520560};
+    for (int i = 0; i < 4; i++)
+        NEAR(c2[i], pubw[i], 5e-8);
 }
 
 static void test_s1_skew_kurt_winsor(void **state)
@@ -233,6 +237,10 @@ static void test_means(void **state)
     NEAR(r, sqrt(8.5), 1e-15);
     assert_int_equal(gf_eval_mean(y, w, 2, GF_AGG_POWER, 0, &r, &e), GF_OK);
     NEAR(r, 2, 1e-15);
+    assert_int_equal(gf_eval_mean(y, w, 2, GF_AGG_POWER, -1, &r, &e), GF_OK);
+    NEAR(r, 1.6, 1e-15); /* p = −1 is the harmonic mean */
+    assert_int_equal(gf_eval_mean(y, w, 2, GF_AGG_POWER, 0.5, &r, &e), GF_OK);
+    NEAR(r, 2.25, 1e-15); /* ((1 + 2)/2)² */
     /* weights 1:3 → (1 + 12)/4; geometric 1^.25·4^.75 */
     double w2[] = {1, 3};
     assert_int_equal(gf_eval_mean(y, w2, 2, GF_AGG_ARITH, 0, &r, &e), GF_OK);
