@@ -72,7 +72,13 @@ int cmd_units(struct gf_cli *cli, int argc, char **argv)
             gf_table_text(t, 1, buf);
         } else
             gf_table_text(t, 1, nm);
-        gf_table_text(t, 2, x->level >= 1 && x->level <= 9 ? L(cli, u.level_zh[x->level], u.level_en[x->level]) : "?");
+        static const char *const codes[] = {"", "city", "county", "township", "village"};
+        if (cli->format == GF_FMT_TABLE)
+            gf_table_text(t, 2, x->level >= 1 && x->level <= 9 ? L(cli, u.level_zh[x->level], u.level_en[x->level]) : "?");
+        else if (x->level >= 1 && x->level <= 4)
+            gf_table_text(t, 2, codes[x->level]);
+        else
+            gf_table_int(t, 2, x->level);
         gf_table_text(t, 3, cli->format == GF_FMT_TABLE ? L(cli, x->urban ? "城镇" : "农村", x->urban ? "urban" : "rural")
                                                         : (x->urban ? "urban" : "rural"));
         gf_table_text(t, 4, x->parent >= 0 ? u.unit[x->parent].code : NULL);

@@ -57,7 +57,7 @@ static void overview(FILE *out, const char *lang)
 
 int cmd_help(struct gf_cli *cli, int argc, char **argv)
 {
-    if (argc > 1) {
+    if (argc > 1 && argv[1][0] != '-') {
         char *sub[] = {argv[1], "--help", NULL};
         for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
             if (!strcmp(commands[i].name, argv[1]) && strcmp(argv[1], "help"))

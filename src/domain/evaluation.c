@@ -307,6 +307,18 @@ int gf_evaluation_run(struct gf_db *db, const struct gf_evaluation_opts *o, stru
         if (!ev->framework[0])
             return gf_err_set(e, GF_EUSER, "no framework in the database (import one: gongfu import framework FILE)");
     }
+    if (gf_db_int(db, "SELECT count(*) FROM framework", 0) > 0) {
+        if ((rc = gf_db_prepare(db, "SELECT 1 FROM framework WHERE code = ?", &st, e)))
+            goto fail;
+        gf_stmt_bind_text(st, 1, ev->framework);
+        int found = gf_stmt_step(st, e) == 1;
+        gf_stmt_finalize(st);
+        if (!found) {
+            rc = gf_err_set(e, GF_EUSER, "framework \"%s\": no such framework (see gongfu export framework)",
+                            ev->framework);
+            goto fail;
+        }
+    }
     /* period */
     if (o->period)
         snprintf(ev->period, sizeof ev->period, "%s", o->period);
