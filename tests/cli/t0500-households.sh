@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# Household monitoring through the real binary: imports, flag, the workflow, masking in
+# list/show/export, the audit of unmasked reads, alerts and the coverage report (expected
+# figures computed by hand below), and bad input: a clear message, exit 1, the database
+# byte-for-byte unchanged.
+. "$(dirname "$0")/lib.sh"
+D=$GONGFU_SRC/tests/data/households
+db=$T/g.db
+g() { "$GONGFU" --db "$db" "$@"; }
+g import units "$GONGFU_SRC/tests/data/base/units.csv" >/dev/null
+g import people "$D/people.csv" >/dev/null
+g households import households "$D/households.csv" >/dev/null
+g households import members "$D/members.csv" >/dev/null
+g households import incomes "$D/incomes.csv" >/dev/null
+
+# same - compare a file with the expected text on stdin
+same() {
+  if ! diff -u - "$1" >"$T/diff"; then fail "unexpected $(basename "$1"):"; cat "$T/diff" >&2; else ok; fi
+}
+
+# bad TEXT... -- CMD...: exit 1, stderr names every TEXT, database unchanged
+bad() {
+  local texts=()
+  while [ "$1" != "--" ]; do texts+=("$1"); shift; done
+  shift
+  local before after
+  before=$(dump "$db"); cp "$db" "$T/before.db"
+  expect_exit 1 "$@" || true
+  expect_in "$T/err" "${texts[@]}"
+  after=$(dump "$db")
+  if [ "$before" != "$after" ]; then fail "database changed after: $*"; else ok; fi
+  if ! cmp -s "$db" "$T/before.db"; then fail "database file bytes changed after: $*"; else ok; fi
+}
+
+# ---- flag: H1 (8000) and H2 (9500) are under the 10 000 line in 2025; H3 12000, H4 10000 are not
+expect_exit 0 g --format csv households flag --period 2025 --date 2026-01-10 --dry-run
+same "$T/out" <<'EOF'
+household,unit,period,per_capita,line,state,action
+H1,510421001001,2025,8000,10000,found,propose
+H2,510421001002,2025,9500,10000,found,propose
+EOF
+[ "$(sqlite3 "$db" 'SELECT count(*) FROM hh_case')" = 0 ] && ok || fail "dry run wrote cases"
+expect_exit 0 g --format csv households flag --period 2025 --date 2026-01-10
+same "$T/out" <<'EOF'
+household,unit,period,per_capita,line,state,action
+H1,510421001001,2025,8000,10000,found,opened
+H2,510421001002,2025,9500,10000,found,opened
+EOF
+
+# ---- bad input: clear message, exit 1, nothing changed
+bad 'unknown-unit.csv:3' 'field "unit"' 'value "510499001001"' 'existing unit' -- \
+  g households import households "$D/unknown-unit.csv"
+bad 'dup-id.csv:2' 'field "id_number"' '510421********0017' 'duplicate' 'household H1 member 1' -- \
+  g households import members "$D/dup-id.csv"
+if grep -q 510421198001010017 "$T/err"; then fail "unmasked ID number in an error message"; else ok; fi
+bad 'household H2' 'cannot log a visit or measure' 'state is found' 'identify it first' -- \
+  g households visit H2 --date 2026-02-01 --note hello
+bad 'household H3' 'not under monitoring' -- g households visit H3 --date 2026-02-01
+bad 'field "household"' 'value "H9"' 'no such household' -- g households visit H9
+bad 'identification steps not yet recorded' 'village_review 民主评议' -- \
+  g households identify H1 --category edge --steps household_check,data_compare --date 2026-01-20
+bad 'field "category"' 'value "rich"' 'one of: unstable, edge, sudden, urban_low, dibao, tekun' -- \
+  g households identify H1 --category rich --steps all --date 2026-01-20
+bad 'field "unit"' 'value "999"' 'no such unit' -- g households list --unit 999
+bad 'field "unit"' 'no such unit' -- g households report --unit 999 --period 2025
+
+# ---- the workflow for H1: identified, paired, assisted
+expect_exit 0 g households identify H1 --category edge --steps all --date 2026-01-20
+expect_exit 0 g households pair H1 --org 乙村党支部 --cadre C1 --date 2026-01-21
+bad 'household H1' 'cannot eliminate the risk' 'record a measure first' -- g households eliminate H1
+expect_exit 0 g households visit H1 --measure employment --amount 800 --date 2026-02-01 --note 推荐务工
+expect_exit 0 g households visit H1 --date 2026-06-10
+[ "$(sqlite3 "$db" "SELECT state FROM hh_case WHERE household='H1'")" = assisted ] && ok || fail "H1 not assisted"
+bad 'household H1' 'income in 2026 was 9000.00 yuan, under the line 10000' -- g households eliminate H1
+# H4 by self-report, identified, left without a cadre
+expect_exit 0 g households flag --household H4 --channel self --risk illness --date 2026-03-01
+expect_exit 0 g households identify H4 --step household_check --date 2026-03-02
+expect_exit 0 g households identify H4 --category sudden --steps all --date 2026-03-05
+# the cadre over the maximum
+expect_exit 0 g households set max_households_per_cadre 1
+bad 'household H4' 'cannot pair with cadre C1 (周帮扶)' 'already carries 1 household, the maximum is 1' -- \
+  g households pair H4 --org 丙村党支部 --cadre C1 --date 2026-03-06
+bad 'field "cadre"' 'value "C9"' 'no such person' -- g households pair H4 --org 丙村党支部 --cadre C9
+expect_exit 2 g households pair H4 --cadre C1
+expect_in "$T/err" '--org and --cadre are required'
+expect_exit 2 g households fly
+expect_in "$T/err" "unknown subcommand 'fly'"
+expect_exit 2 g households list --colour red
+expect_in "$T/err" "unknown option '--colour'"
+
+# ---- masking: list, show, export never show the full phone or ID number by default
+expect_exit 0 g --format csv households list --unit 510421
+same "$T/out" <<'EOF'
+household,unit,unit_name,head,phone,area,persons,state,category,cadre,cadre_name,organisation,last_visit,income
+H1,510421001001,乙村,张一,138****5678,rural,2,assisted,edge,C1,周帮扶,乙村党支部,2026-06-10,9000
+H2,510421001002,丙村,李二,139****1111,rural,3,found,,,,,,9500
+H4,510421001002,丙村,赵四,,rural,2,identified,sudden,,,,,9600
+EOF
+expect_exit 0 g --format csv households list --state none
+same "$T/out" <<'EOF'
+household,unit,unit_name,head,phone,area,persons,state,category,cadre,cadre_name,organisation,last_visit,income
+H3,510402001001,甲社区,王三,028****5678,urban,1,none,,,,,,12000
+EOF
+expect_exit 0 g households export --cadre C1
+same "$T/out" <<'EOF'
+household,unit,head,phone,state,category,seq,name,relation,id_number,age,health,employment,schooling
+H1,510421001001,张一,138****5678,assisted,edge,1,张一,户主,510421********0017,46,健康,务工,
+H1,510421001001,张一,138****5678,assisted,edge,2,陈一,配偶,510421********0025,44,慢性病,务农,
+EOF
+for fmt in table csv json; do
+  expect_exit 0 g --format $fmt households show H1
+  expect_in "$T/out" '138****5678' '510421********0017' '510421********0025'
+  if grep -q -e 13812345678 -e 510421198001010017 "$T/out"; then fail "show --format $fmt leaks"; else ok; fi
+  expect_exit 0 g --format $fmt households list
+  if grep -q -e 13812345678 -e 13900001111 "$T/out"; then fail "list --format $fmt leaks"; else ok; fi
+  expect_exit 0 g --format $fmt households export
+  if grep -q -e 13812345678 -e 510421198001010017 -e 510421197002020044 "$T/out"; then fail "export --format $fmt leaks"; else ok; fi
+done
+[ "$(sqlite3 "$db" "SELECT count(*) FROM audit WHERE action='read_unmasked'")" = 0 ] && ok || fail "masked reads audited as unmasked"
+
+# ---- unmasked reads show the data and are recorded (who, when, what)
+expect_exit 0 g --user auditor households export --unit 510421001001 --unmasked
+expect_in "$T/out" '510421198001010017' '13812345678'
+expect_exit 0 g --user auditor households show H2 --unmasked
+expect_in "$T/out" '510421197002020044' '13900001111'
+sqlite3 -separator '|' "$db" "SELECT at, actor, action, key, after FROM audit WHERE action='read_unmasked' ORDER BY id" >"$T/audit"
+same "$T/audit" <<'EOF'
+2026-06-30T12:00:00Z|auditor|read_unmasked|unit=510421001001;category=*;state=*;cadre=*|{"command":"households export","filter":"unit=510421001001;category=*;state=*;cadre=*","fields":"id_number,phone","rows":"2"}
+2026-06-30T12:00:00Z|auditor|read_unmasked|household=H2|{"command":"households show","filter":"household=H2","fields":"id_number,phone","rows":"1"}
+EOF
+
+# ---- every change audited in the same transaction
+[ "$(sqlite3 "$db" "SELECT count(*) FROM audit WHERE key LIKE 'H1%' AND action LIKE 'hh_%'")" = 12 ] && ok ||
+  fail "H1 audit rows: $(sqlite3 "$db" "SELECT action FROM audit WHERE key LIKE 'H1%'")"
+
+# ---- alerts as of 2026-06-30: H4 identified 2026-03-05 without a cadre and never visited
+# (117 days); H1 visited 20 days ago, its latest income (2026) is under the line but it has
+# been assisted only since 2026-02-01 (4 months < 6)
+expect_exit 0 g --format csv --lang en households alerts
+same "$T/out" <<'EOF'
+rule,rule_name,household,unit,head,state,cadre,cadre_name,detail
+no_cadre,identified without cadre,H4,510421001002,赵四,identified,,,"identified on 2026-03-05, no cadre"
+no_visit,no recent visit,H4,510421001002,赵四,identified,,,never visited since 2026-03-05 (117 days)
+EOF
+expect_exit 0 g --format csv --lang en households alerts --months 4 --rule still_under
+same "$T/out" <<'EOF'
+rule,rule_name,household,unit,head,state,cadre,cadre_name,detail
+still_under,still under the line after assistance,H1,510421001001,张一,assisted,C1,周帮扶,"assisted since 2026-02-01 (4 months), income 9000 < line 10000 in 2026"
+EOF
+expect_exit 0 g households alerts
+expect_in "$T/out" '已识别未结对' '超期未走访' '赵四'
+expect_exit 0 g --format csv households alerts --cadre C1
+[ "$(wc -l <"$T/out")" = 1 ] && ok || fail "alerts --cadre C1 should be empty"
+
+# ---- coverage 2026 (as of 2026-06-30): flagged H1 H2 H4 = 3 households, 2+3+2 = 7 persons;
+# monitored H1 H4 = 2 households, 4 persons; paired H1 → 50%; visited in 30 and 90 days: H1 → 50%;
+# income of the monitored group (9000·2 + 9600·2)/4 = 9300
+expect_exit 0 g --format csv households report --unit 510400 --period 2026
+same "$T/out" <<'EOF'
+unit,name,flagged,flagged_persons,identified,identified_persons,paired,paired_pct,visited30_pct,visited90_pct,eliminated,returned,income_monitored,income_unit,ratio
+510400,攀枝花市,3,7,2,4,1,50,50,50,0,0,9300,,
+510402,东区,0,0,0,0,0,,,,0,0,,,
+510421,米易县,3,7,2,4,1,50,50,50,0,0,9300,,
+EOF
+expect_exit 0 g households report --unit 510400 --period 2026
+expect_in "$T/out" '结对率%' '攀枝花市' '米易县'
+expect_exit 0 g --lang en households report --unit 510400 --period 2026
+expect_in "$T/out" 'paired %' 'visited 30d %'
+
+# ---- help for every subcommand, Chinese by default, English with --lang en
+for s in import list show export flag identify pair visit eliminate alerts report set demo; do
+  expect_exit 0 g households $s --help
+  expect_in "$T/out" '用法: gongfu households'
+  expect_exit 0 g --lang en households $s --help
+  expect_in "$T/out" 'usage: gongfu households'
+done
+finish
