@@ -8,8 +8,9 @@ PACKAGES=(
   libsqlite3-dev libjansson-dev libcmocka-dev libsodium-dev libmicrohttpd-dev
   sqlite3 time
   r-base-core r-cran-laeken
-  nodejs npm
 )
+# node and npm (benchmarks against DuckDB): the machine image ships its own; Debian's only if missing
+command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
