@@ -32,7 +32,8 @@ static void usage(struct gf_cli *cli)
            "  gongfu mcda topsis [--weights 0.4,0.3,…] [--cost 列,…] [--weights-in-distance] 文件.csv\n"
            "  gongfu mcda score (--meta iMeta.csv --data iData.csv | 文件.csv) [--pipeline 文件.json]\n"
            "                    [--sensitivity N] [--seed S] [--threads T]\n"
-           "                    [--show scores|weights|attainment|contributions] [--draws-out 文件]\n"
+           "                    [--show scores|weights|attainment|contributions|targets] [--draws-out 文件]\n"
+           "                    [--period 年份] [--target-year 2025]\n"
            "矩阵 CSV: 第一列为单位代码, 表头为指标代码; 空值或 NA 为缺失。\n"
            "iMeta 列: iCode,iName,Level,Parent,Direction,Weight,Denominator,Target,Type\n"
            "(可选 BandLo,BandHi,LimLo,LimHi,GoalLo,GoalHi); iData 列: uCode,uName,分组列,分母列,指标列。\n"
@@ -43,7 +44,8 @@ static void usage(struct gf_cli *cli)
            "  gongfu mcda topsis [--weights 0.4,0.3,…] [--cost COL,…] [--weights-in-distance] FILE.csv\n"
            "  gongfu mcda score (--meta iMeta.csv --data iData.csv | FILE.csv) [--pipeline FILE.json]\n"
            "                    [--sensitivity N] [--seed S] [--threads T]\n"
-           "                    [--show scores|weights|attainment|contributions] [--draws-out FILE]\n"
+           "                    [--show scores|weights|attainment|contributions|targets] [--draws-out FILE]\n"
+           "                    [--period YEAR] [--target-year 2025]\n"
            "Matrix CSV: first column the unit code, header row of indicator codes; empty or NA = missing.\n"
            "iMeta columns: iCode,iName,Level,Parent,Direction,Weight,Denominator,Target,Type\n"
            "(optional BandLo,BandHi,LimLo,LimHi,GoalLo,GoalHi); iData: uCode,uName,groups,denominators,\n"
@@ -112,6 +114,11 @@ static int dbuf_push(struct dbuf *b, double x, struct gf_err *e)
 
 /* A cell as a number: empty, NA, NaN, "." = missing (NaN); anything else must be a finite
  * decimal number. Returns 0 on success. */
+static size_t nz(size_t k)
+{
+    return k ? k : 1;
+}
+
 static int parse_cell(const char *s, double *out)
 {
     while (*s == ' ')
@@ -453,6 +460,11 @@ struct model {
     double *x;   /* n × m */
     double *den; /* n × nden */
     int *group;  /* n (first group column), NULL if none */
+    /* panel data (iData with a Time column): the evaluated period is years[nper] */
+    size_t nper;      /* earlier periods */
+    int *years;       /* nper + 1, ascending */
+    double *panel;    /* nper × n × m, NaN where a unit has no row */
+    double *pden;     /* nper × n × nden */
 };
 
 static void model_free(struct model *md)
@@ -469,6 +481,9 @@ static void model_free(struct model *md)
     free(md->x);
     free(md->den);
     free(md->group);
+    free(md->years);
+    free(md->panel);
+    free(md->pden);
     memset(md, 0, sizeof *md);
 }
 
@@ -615,8 +630,167 @@ static void meta_rows_free(struct meta_row *rows, size_t n)
 }
 
 /* Build indicators, tree, then read iData. */
-static int read_model(const char *meta, const char *data, struct model *md, struct gf_err *e)
+struct ucode_ix {
+    const char *code;
+    size_t unit;
+};
+
+static int cmp_ucode(const void *a, const void *b)
 {
+    return strcmp(((const struct ucode_ix *)a)->code, ((const struct ucode_ix *)b)->code);
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+/* Rows read from an iData with a Time column (md->x etc. hold one row per record): keep the
+ * records of the evaluated period (period, or the latest when period is NULL) as the units,
+ * and move the earlier periods into md->panel / md->pden.  Records of a unit absent from the
+ * evaluated period are ignored; the same unit twice in one period is an error. */
+static int panelise(struct model *md, const double *tv, const double *lv, const char *period,
+                    const char *data, struct gf_err *e)
+{
+    size_t nrec = md->ucode.n, m = md->m, nd = md->nden;
+    int *ys = malloc(nrec * sizeof *ys);
+    struct ucode_ix *ix = malloc(nrec * sizeof *ix);
+    struct strs uc = {0}, un = {0};
+    double *x = NULL, *den = NULL;
+    int *grp = NULL;
+    int rc = GF_OK;
+    if (!ys || !ix) {
+        rc = gf_err_set(e, GF_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t r = 0; r < nrec; r++)
+        ys[r] = (int)tv[r];
+    qsort(ys, nrec, sizeof *ys, cmp_int);
+    size_t ny = 0;
+    for (size_t r = 0; r < nrec; r++)
+        if (ny == 0 || ys[ny - 1] != ys[r])
+            ys[ny++] = ys[r];
+    int want = ys[ny - 1];
+    if (period) {
+        char *end;
+        long p = strtol(period, &end, 10);
+        size_t k = 0;
+        while (k < ny && ys[k] != p)
+            k++;
+        if (*end || k == ny) {
+            rc = gf_err_at(e, data, -1, "Time", period, "a period present in the data (%d to %d)",
+                           ys[0], ys[ny - 1]);
+            goto out;
+        }
+        want = (int)p;
+    }
+    size_t nper = 0;
+    while (ys[nper] != want)
+        nper++;
+    size_t n = 0;
+    for (size_t r = 0; r < nrec; r++)
+        if ((int)tv[r] == want) {
+            ix[n].code = md->ucode.v[r];
+            ix[n++].unit = r; /* record index for now */
+        }
+    if (n < 2) {
+        rc = gf_err_at(e, data, -1, "Time", NULL, "at least two units in period %d, got %zu", want,
+                       n);
+        goto out;
+    }
+    x = malloc(n * m * sizeof *x);
+    den = malloc(nz(n * nd) * sizeof *den);
+    grp = md->group ? malloc(n * sizeof *grp) : NULL;
+    md->years = malloc((nper + 1) * sizeof *md->years);
+    md->panel = malloc(nz(nper * n * m) * sizeof *md->panel);
+    md->pden = malloc(nz(nper * n * nd) * sizeof *md->pden);
+    if (!x || !den || (md->group && !grp) || !md->years || !md->panel || !md->pden) {
+        rc = gf_err_set(e, GF_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t k = 0; k < n; k++) {
+        size_t r = ix[k].unit;
+        memcpy(x + k * m, md->x + r * m, m * sizeof *x);
+        if (nd)
+            memcpy(den + k * nd, md->den + r * nd, nd * sizeof *den);
+        if (grp)
+            grp[k] = md->group[r];
+        if ((rc = strs_push(&uc, md->ucode.v[r], e)) || (rc = strs_push(&un, md->uname.v[r], e)))
+            goto out;
+        ix[k].code = uc.v[k];
+        ix[k].unit = k;
+    }
+    qsort(ix, n, sizeof *ix, cmp_ucode);
+    for (size_t k = 1; k < n; k++)
+        if (!strcmp(ix[k].code, ix[k - 1].code)) {
+            rc = gf_err_at(e, data, -1, "uCode", ix[k].code, "one row per unit in period %d", want);
+            goto out;
+        }
+    for (size_t q = 0; q < nper * n * m; q++)
+        md->panel[q] = NAN;
+    for (size_t q = 0; q < nper * n * nd; q++)
+        md->pden[q] = NAN;
+    unsigned char *seen = calloc(nper * n + 1, 1);
+    if (!seen) {
+        rc = gf_err_set(e, GF_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t r = 0; r < nrec && !rc; r++) {
+        int y = (int)tv[r];
+        if (y >= want)
+            continue;
+        size_t t = 0;
+        while (ys[t] != y)
+            t++;
+        struct ucode_ix key = {md->ucode.v[r], 0};
+        struct ucode_ix *hit = bsearch(&key, ix, n, sizeof *ix, cmp_ucode);
+        if (!hit)
+            continue;
+        if (seen[t * n + hit->unit]++) {
+            rc = gf_err_at(e, data, (long)lv[r], "uCode", key.code, "one row per unit in period %d",
+                           y);
+            break;
+        }
+        memcpy(md->panel + (t * n + hit->unit) * m, md->x + r * m, m * sizeof *x);
+        if (nd)
+            memcpy(md->pden + (t * n + hit->unit) * nd, md->den + r * nd, nd * sizeof *den);
+    }
+    free(seen);
+    if (rc)
+        goto out;
+    memcpy(md->years, ys, (nper + 1) * sizeof *ys);
+    md->nper = nper;
+    md->n = n;
+    free(md->x);
+    free(md->den);
+    free(md->group);
+    strs_free(&md->ucode);
+    strs_free(&md->uname);
+    md->x = x;
+    md->den = den;
+    md->group = grp;
+    md->ucode = uc;
+    md->uname = un;
+    x = den = NULL;
+    grp = NULL;
+    memset(&uc, 0, sizeof uc);
+    memset(&un, 0, sizeof un);
+out:
+    free(ys);
+    free(ix);
+    free(x);
+    free(den);
+    free(grp);
+    strs_free(&uc);
+    strs_free(&un);
+    return rc;
+}
+
+static int read_model(const char *meta, const char *data, const char *period, struct model *md,
+                      struct gf_err *e)
+{
+    struct dbuf tv = {0}, lv = {0};
     struct meta_row *rows = NULL;
     size_t nrows = 0;
     struct gf_csv c;
@@ -762,6 +936,7 @@ static int read_model(const char *meta, const char *data, struct model *md, stru
             rc = gf_err_at(e, data, c.line, md->dencode.v[d], NULL,
                            "a column for denominator %s (declared in %s)", md->dencode.v[d], meta);
     int gcol = md->grpcode.n ? gf_csv_index(c.field, c.nfield, md->grpcode.v[0]) : -1;
+    int tcol = gf_csv_index(c.field, c.nfield, "Time");
     if (!rc && md->grpcode.n && gcol < 0)
         rc = gf_err_at(e, data, c.line, md->grpcode.v[0], NULL, "a column for group %s",
                        md->grpcode.v[0]);
@@ -783,6 +958,16 @@ static int read_model(const char *meta, const char *data, struct model *md, stru
         if ((rc = strs_push(&md->ucode, u, e)) ||
             (rc = strs_push(&md->uname, in >= 0 ? c.field[in] : u, e)))
             break;
+        if (tcol >= 0) {
+            char *end;
+            long y = strtol(c.field[tcol], &end, 10);
+            if (!c.field[tcol][0] || *end || y < -100000 || y > 100000) {
+                rc = gf_err_at(e, data, c.line, "Time", c.field[tcol], "a year (integer)");
+                break;
+            }
+            if ((rc = dbuf_push(&tv, (double)y, e)) || (rc = dbuf_push(&lv, (double)c.line, e)))
+                break;
+        }
         for (size_t j = 0; j < md->m && !rc; j++) {
             double v;
             if (parse_cell(c.field[icol[j]], &v))
@@ -832,7 +1017,11 @@ static int read_model(const char *meta, const char *data, struct model *md, stru
     dv.v = NULL;
     md->group = grp;
     grp = NULL;
+    if (tcol >= 0)
+        rc = panelise(md, tv.v, lv.v, period, data, e);
 out:
+    free(tv.v);
+    free(lv.v);
     if (csv_open)
         gf_csv_close(&c);
     meta_rows_free(rows, nrows);
@@ -943,12 +1132,82 @@ static int write_draws(const char *path, const struct gf_eval_pipeline *p, const
     return GF_OK;
 }
 
+/* Ranks of the index in the period before the evaluated one (same pipeline, no sensitivity),
+ * for the units that have data then; 0 = no rank.  NULL when it cannot be computed (a note
+ * says why on stderr).  Indexed by the model's unit. */
+static int *previous_ranks(const struct gf_eval_pipeline *p0, const struct model *md,
+                           const char *data)
+{
+    size_t n = md->n, m = md->m, nd = md->nden, t = md->nper - 1;
+    int *prev = calloc(n, sizeof *prev);
+    size_t *map = malloc(n * sizeof *map);
+    double *x = malloc(n * m * sizeof *x), *den = malloc(nz(n * nd) * sizeof *den);
+    double *panel = malloc(nz(t * n * m) * sizeof *panel);
+    int *grp = md->group ? malloc(n * sizeof *grp) : NULL;
+    struct gf_eval_pipeline p = *p0;
+    struct gf_eval_result r;
+    struct gf_err e = {0};
+    int ok = 0;
+    if (!prev || !map || !x || !den || !panel || (md->group && !grp))
+        goto out;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        const double *row = md->panel + (t * n + i) * m;
+        int any = 0;
+        for (size_t j = 0; j < m; j++)
+            any |= !isnan(row[j]);
+        if (!any)
+            continue;
+        map[k] = i;
+        memcpy(x + k * m, row, m * sizeof *x);
+        if (nd)
+            memcpy(den + k * nd, md->pden + (t * n + i) * nd, nd * sizeof *den);
+        if (grp)
+            grp[k] = md->group[i];
+        for (size_t q = 0; q < t; q++)
+            memcpy(panel + (q * n + k) * m, md->panel + (q * n + i) * m, m * sizeof *panel);
+        k++;
+    }
+    /* panel rows were laid out with stride n: keep it (rows ≥ k unused) */
+    p.mc.draws = 0;
+    struct gf_eval_input in = {k, m, x, md->ind, &md->tree, nd ? den : NULL, nd, grp,
+                               t ? panel : NULL, t};
+    if (k < 2) {
+        snprintf(e.msg, sizeof e.msg, "fewer than two units have data");
+    } else if (t > 0 && k != n) {
+        /* the library expects nper × k × m: compact the earlier periods */
+        for (size_t q = 0; q < t; q++)
+            memmove(panel + q * k * m, panel + q * n * m, k * m * sizeof *panel);
+    }
+    if (k >= 2 && gf_eval_run(&p, &in, &r, &e) == GF_OK) {
+        for (size_t i = 0; i < r.n; i++)
+            prev[map[r.rowmap[i]]] = r.rank[i * r.nnode + r.root];
+        gf_eval_result_free(&r);
+        ok = 1;
+    }
+    if (!ok)
+        fprintf(stderr, "gongfu: note: no rank change: %s, period %d: %s\n", data,
+                md->years[t], e.msg[0] ? e.msg : "out of memory");
+out:
+    free(map);
+    free(x);
+    free(den);
+    free(panel);
+    free(grp);
+    if (!ok) {
+        free(prev);
+        return NULL;
+    }
+    return prev;
+}
+
 /* ---- mcda score ---- */
 
 static int mcda_score(struct gf_cli *cli, int argc, char **argv)
 {
     const char *meta = NULL, *data = NULL, *pipe = NULL, *file = NULL, *show = "scores",
-               *cost = NULL, *draws_out = NULL, *sens = NULL, *seed = NULL, *threads = NULL;
+               *cost = NULL, *draws_out = NULL, *sens = NULL, *seed = NULL, *threads = NULL,
+               *period = NULL, *tyear = NULL;
     for (int i = 2; i < argc; i++) {
         const char *a = argv[i];
         const char **slot = !strcmp(a, "--meta")          ? &meta
@@ -960,6 +1219,8 @@ static int mcda_score(struct gf_cli *cli, int argc, char **argv)
                             : !strcmp(a, "--sensitivity") ? &sens
                             : !strcmp(a, "--seed")        ? &seed
                             : !strcmp(a, "--threads")     ? &threads
+                            : !strcmp(a, "--period")      ? &period
+                            : !strcmp(a, "--target-year") ? &tyear
                                                           : NULL;
         if (slot) {
             if (i + 1 >= argc)
@@ -979,11 +1240,21 @@ static int mcda_score(struct gf_cli *cli, int argc, char **argv)
                : !strcmp(show, "weights")       ? 1
                : !strcmp(show, "attainment")    ? 2
                : !strcmp(show, "contributions") ? 3
+               : !strcmp(show, "targets")       ? 4
                                                 : -1;
     if (mode < 0)
         return gf_cli_usage(cli, "mcda score: --show '%s' is not one of scores, weights, attainment, "
-                                 "contributions",
+                                 "contributions, targets",
                             show);
+    long target_year = 2025;
+    if (tyear) {
+        char *te;
+        target_year = strtol(tyear, &te, 10);
+        if (*te || target_year < 1900 || target_year > 2200)
+            return gf_cli_usage(cli, "mcda score: --target-year '%s': expected a year", tyear);
+    }
+    if (period && !meta)
+        return gf_cli_usage(cli, "mcda score: --period needs --meta/--data with a Time column");
     long nsens = -1, nthreads = -1;
     unsigned long long nseed = 0;
     char *end;
@@ -1039,17 +1310,29 @@ static int mcda_score(struct gf_cli *cli, int argc, char **argv)
     } else {
         if (cost)
             return gf_cli_usage(cli, "mcda score: --cost is for a plain matrix; iMeta has Direction");
-        if ((rc = read_model(meta, data, &md, &cli->err)))
+        if ((rc = read_model(meta, data, period, &md, &cli->err)))
             return rc;
     }
+    if (period && md.years == NULL) {
+        model_free(&md);
+        return gf_cli_usage(cli, "mcda score: --period: %s has no Time column", data);
+    }
+    if (mode == 4 && md.nper == 0) {
+        model_free(&md);
+        return gf_err_set(&cli->err, GF_EUSER,
+                          "mcda score --show targets: needs earlier periods (a Time column in %s "
+                          "with more than one period)",
+                          file ? file : data);
+    }
     struct gf_eval_input in = {md.n, md.m, md.x, md.ind, &md.tree, md.den, md.nden, md.group,
-                               NULL, 0};
+                               md.nper ? md.panel : NULL, md.nper};
     struct gf_eval_result r;
     if ((rc = gf_eval_run(&p, &in, &r, &cli->err))) {
         gf_err_prefix(&cli->err, "%s", file ? file : data);
         model_free(&md);
         return rc;
     }
+    int *prev_rank = md.nper ? previous_ranks(&p, &md, data) : NULL;
     if (draws_out && p.mc.draws > 0 && (rc = write_draws(draws_out, &p, r.weight, &md, &cli->err)))
         goto out;
     struct gf_table *t = NULL;
@@ -1074,6 +1357,72 @@ static int mcda_score(struct gf_cli *cli, int argc, char **argv)
                 gf_table_int(t, 6, r.treat[k].logged);
             }
         }
+    } else if (mode == 4) { /* target tracking over the periods */
+        static const struct gf_column cols[] = {{"unit", "单位", "unit"},
+                                                {"indicator", "指标", "indicator"},
+                                                {"year", "最新年份", "year"},
+                                                {"value", "最新值", "value"},
+                                                {"target", "目标值", "target"},
+                                                {"target_year", "目标年份", "target year"},
+                                                {"needed", "所需年均增速", "growth needed"},
+                                                {"recent", "近期年均增速", "recent growth"},
+                                                {"status", "进度判断", "status"},
+                                                {"note", "说明", "note"}};
+        static const char *const st_zh[] = {"正常推进", "存在风险", "进度滞后", "已达标"};
+        double scale = 1;
+        for (int s2 = 0; s2 < p.nstep; s2++)
+            if (p.step[s2].kind == GF_STEP_DENOMINATE && p.step[s2].scale > 0)
+                scale = p.step[s2].scale;
+        size_t np = md.nper + 1;
+        double *ser = malloc(np * sizeof *ser);
+        if (!ser) {
+            rc = gf_err_set(&cli->err, GF_ENOMEM, "out of memory");
+            goto out;
+        }
+        t = gf_table_new(cols, 10);
+        for (size_t i = 0; i < r.n; i++)
+            for (size_t j = 0; j < md.m; j++) {
+                const struct gf_eval_ind *id = md.ind + j;
+                if (isnan(id->target) || id->direction == GF_EVAL_BAND)
+                    continue;
+                size_t u = r.rowmap[i];
+                for (size_t q = 0; q < np; q++) {
+                    const double *xs = q < md.nper ? md.panel + (q * md.n + u) * md.m : md.x + u * md.m;
+                    double v = xs[j];
+                    if (id->denominator >= 0) {
+                        const double *ds = q < md.nper ? md.pden + (q * md.n + u) * md.nden
+                                                       : md.den + u * md.nden;
+                        double dv = ds[id->denominator];
+                        v = dv != 0 && !isnan(dv) ? v / dv * scale : NAN;
+                    }
+                    ser[q] = v;
+                }
+                struct gf_eval_track_result tr;
+                struct gf_err te = {0};
+                gf_table_row(t);
+                gf_table_text(t, 0, md.ucode.v[u]);
+                gf_table_text(t, 1, md.icode.v[j]);
+                gf_table_num(t, 4, id->target, 4);
+                gf_table_int(t, 5, target_year);
+                if (gf_eval_target_track(ser, md.years, np, id->target, (int)target_year,
+                                         id->direction, 3, 0.5, &tr, &te) != GF_OK) {
+                    gf_table_text(t, 8, cli->format != GF_FMT_TABLE ? "unknown"
+                                                                    : L(cli, "无法判断", "unknown"));
+                    gf_table_text(t, 9, te.msg);
+                    continue;
+                }
+                gf_table_int(t, 2, tr.last_year);
+                gf_table_num(t, 3, tr.last, 4);
+                if (isfinite(tr.needed))
+                    gf_table_num(t, 6, tr.needed, 4);
+                gf_table_num(t, 7, tr.recent, 4);
+                /* stable codes for programs, words for people */
+                gf_table_text(t, 8,
+                              cli->format != GF_FMT_TABLE || (cli->lang && cli->lang[0] == 'e')
+                                  ? gf_eval_track_name(tr.status)
+                                  : st_zh[tr.status]);
+            }
+        free(ser);
     } else if (mode == 2 || mode == 3) { /* long: unit × indicator */
         static const struct gf_column cols[] = {{"unit", "单位", "unit"},
                                                 {"indicator", "指标", "indicator"},
@@ -1103,7 +1452,7 @@ static int mcda_score(struct gf_cli *cli, int argc, char **argv)
                     gf_table_num(t, 6, r.contrib[i * md.m + j], 4);
             }
     } else {
-        size_t nagg = md.nnode - md.m - 1, ncol = 6 + nagg + (r.sens ? 4 : 0);
+        size_t nagg = md.nnode - md.m - 1, ncol = 7 + nagg + (r.sens ? 4 : 0);
         struct gf_column *cols = calloc(ncol, sizeof *cols);
         char **names = calloc(nagg + 1, sizeof *names);
         if (!cols || !names) {
@@ -1117,6 +1466,8 @@ static int mcda_score(struct gf_cli *cli, int argc, char **argv)
         cols[c++] = (struct gf_column){"name", "名称", "name"};
         cols[c++] = (struct gf_column){"score", "综合得分", "score"};
         cols[c++] = (struct gf_column){"rank", "排名", "rank"};
+        if (prev_rank)
+            cols[c++] = (struct gf_column){"rank_change", "名次变化", "rank change"};
         size_t q = 0;
         for (size_t k = md.m; k < md.nnode; k++)
             if (k != r.root)
@@ -1139,6 +1490,11 @@ static int mcda_score(struct gf_cli *cli, int argc, char **argv)
             gf_table_text(t, (int)col++, md.uname.v[r.rowmap[i]]);
             gf_table_num(t, (int)col++, r.score[i * md.nnode + r.root], 4);
             gf_table_int(t, (int)col++, r.rank[i * md.nnode + r.root]);
+            if (prev_rank) {
+                if (prev_rank[r.rowmap[i]] > 0)
+                    gf_table_int(t, (int)col, prev_rank[r.rowmap[i]] - r.rank[i * md.nnode + r.root]);
+                col++;
+            }
             for (size_t k = md.m; k < md.nnode; k++)
                 if (k != r.root)
                     gf_table_num(t, (int)col++, r.score[i * md.nnode + k], 4);
@@ -1165,6 +1521,7 @@ static int mcda_score(struct gf_cli *cli, int argc, char **argv)
     gf_table_print(t, stdout, cli->format, cli->lang);
     gf_table_free(t);
 out:
+    free(prev_rank);
     gf_eval_result_free(&r);
     model_free(&md);
     return rc;

@@ -65,6 +65,26 @@ for p in default minmax-entropy entropy-topsis; do
         || fail "pipeline $p"
 done
 
+# panel data (Time column): the latest period is evaluated, earlier ones give the rank change
+# (2022 by hand: u1 67.36, u2 70, u3 82.73 → ranks 3, 2, 1), panel imputation and target status
+# (u1 a: 4 → 5 in two years, 10 by 2025 needs 41.4 %/yr, recent 11.8 % → off track; u2 c:
+# 30 → 50, needs 41.4 %, recent 29.1 % ≥ half → at risk; u3 c: last 70 in 2022, needs 12.6 %,
+# recent 16.7 % → on track).
+P=$D/iData-panel.csv
+"$G" --format csv mcda score --meta "$D/iMeta.csv" --data "$P" > p.out
+near p.out 5 "1 0 0" 0
+head -1 p.out | grep -qx 'unit,name,score,rank,rank_change,D1,D2,strengths,weaknesses' || fail "panel header"
+"$G" --format csv mcda score --meta "$D/iMeta.csv" --data "$P" --period 2022 > p22.out
+near p22.out 3 "67.361111111111 70 82.727272727273" 1e-9
+printf '{"steps":[{"step":"impute","method":"last"},{"step":"normalise","method":"attainment","scale":100}]}' > last.json
+"$G" --format csv mcda score --meta "$D/iMeta.csv" --data "$P" --pipeline last.json > pl.out
+near pl.out 3 "75 75 85" 1e-12
+"$G" --format csv mcda score --meta "$D/iMeta.csv" --data "$P" --show targets > tg.out
+grep -q '^u1,a,2023,5,10,2025,0.414213562373095[0-9]*,0.118033988749894[0-9]*,off_track,$' tg.out || fail "u1 a target: $(grep '^u1,a' tg.out)"
+grep -q '^u2,c,2023,50,100,2025,.*,at_risk,$' tg.out || fail "u2 c target"
+grep -q '^u3,c,2022,70,100,2025,.*,on_track,$' tg.out || fail "u3 c target"
+grep -q '^u1,c,2023,100,100,2025,.*,met,$' tg.out || fail "u1 c target"
+
 # bad input: exit 1 and a message naming file, line, field, value
 expect() { # expect CODE 'pattern' command…
     local code=$1 pat=$2; shift 2
@@ -97,4 +117,10 @@ expect 1 'm.csv:2: field "Parent": value "NOPE"' "$G" mcda score --meta m.csv --
 printf 'iCode,Level,Parent,Direction,Weight,Type\nx,1,I,1,1,Indicator\nI,2,,,,Aggregate\n' > m2.csv
 printf 'uCode,y\na,1\nb,2\n' > d2.csv
 expect 1 'd2.csv:1: field "x"' "$G" mcda score --meta m2.csv --data d2.csv
+expect 1 'expected a period present in the data (2021 to 2023)' "$G" mcda score --meta "$D/iMeta.csv" --data "$P" --period 2020
+expect 1 'needs earlier periods' "$G" mcda score --meta "$D/iMeta.csv" --data "$D/iData.csv" --show targets
+printf 'uCode,Time,a,b,c\nu1,2023,1,1,1\nu2,2023,2,2,2\nu1,2023,3,3,3\n' > dup.csv
+expect 1 'one row per unit in period 2023' "$G" mcda score --meta "$D/iMeta.csv" --data dup.csv
+printf 'uCode,Time,a,b,c\nu1,2023,1,1,1\nu2,twenty,2,2,2\n' > badt.csv
+expect 1 'badt.csv:3: field "Time": value "twenty"' "$G" mcda score --meta "$D/iMeta.csv" --data badt.csv
 echo "t0300-mcda: ok"
