@@ -222,11 +222,19 @@ static void ctx_free(struct ctx *x)
     memset(x, 0, sizeof *x);
 }
 
+/* Items are loaded ORDER BY code (binary collation = strcmp order): binary search. */
 static int item_index(const struct ctx *x, const char *code)
 {
-    for (int i = 0; i < x->nit; i++) /* small lists: a linear scan is fine up to thousands */
-        if (!strcmp(x->it[i].code, code))
-            return i;
+    int lo = 0, hi = x->nit - 1;
+    while (lo <= hi) {
+        int mid = lo + (hi - lo) / 2, c = strcmp(x->it[mid].code, code);
+        if (c == 0)
+            return mid;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
+    }
     return -1;
 }
 

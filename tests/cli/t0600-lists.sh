@@ -46,6 +46,15 @@ expect_in out "3 行,新增 3"
 expect_exit 0 G --lang en items import items.csv
 expect_in out "3 rows, 0 inserted, 0 updated, 3 unchanged"
 
+# JSON items and a custom kind
+printf 'code,name,name_en\nsafety,安全生产事项,safety item\n' >kinds.csv
+expect_exit 0 G items import kinds.csv --what kinds
+printf '[{"code":"I4","title":"安全生产专项整治","kind":"safety","lead_unit":"9103","owner":"P2","start":"2026-01-01","due":"2026-06-30","invest_planned":0}]' >items.json
+expect_exit 0 G --lang en items import items.json
+expect_in out '1 rows, 1 inserted'
+expect_exit 0 G --lang en --format csv items list --kind safety
+expect_in out 'I4,安全生产专项整治,safety item,9103,P2'
+
 cat >progress.csv <<'EOF'
 item,date,percent,text,invest_done,funds_secured,reported_by
 I1,2024-03-31,20,开工,800,,P3
