@@ -37,7 +37,7 @@ struct opts {
 /* Ask for transparent huge pages on a large array: far fewer page faults when it fills. */
 static void huge_hint(void *p, size_t n)
 {
-    if (!p || n < ((size_t)4 << 20))
+    if (!p || n < ((size_t)64 << 10))
         return;
     uintptr_t b = ((uintptr_t)p + 4095) & ~(uintptr_t)4095, e = ((uintptr_t)p + n) & ~(uintptr_t)4095;
     if (e <= b)
@@ -241,6 +241,7 @@ static int colbuf_reserve(struct colbuf *b, size_t need, const struct state *st)
         if (!q_)                                                                                   \
             return -1;                                                                             \
         p = q_;                                                                                    \
+        huge_hint(p, sizeof(t) * nc);                                                              \
     } while (0)
     GROW(b->x, double);
     GROW(b->w, double);

@@ -218,7 +218,7 @@ int gf_dist__par_for(int nthreads, size_t ntasks, void (*fn)(void *ctx, size_t t
 
 void gf_dist__huge(void *p, size_t n)
 {
-    if (!p || n < ((size_t)4 << 20))
+    if (!p || n < ((size_t)64 << 10))
         return;
     uintptr_t b = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
     uintptr_t e = ((uintptr_t)p + n) & ~(uintptr_t)4095;
