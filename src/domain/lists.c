@@ -220,7 +220,7 @@ static int money_field(struct gf_import_ctx *c, const char *name, char *buf, siz
     return GF_OK;
 }
 
-/* Split "a;b|c" into trimmed parts written into buf; returns the count (max 64). */
+/* Split "a;b|c" into trimmed parts written into buf; returns the count, -1 if more than 64. */
 static int split_list(const char *s, char *buf, size_t cap, const char **parts)
 {
     int n = 0;
@@ -228,14 +228,17 @@ static int split_list(const char *s, char *buf, size_t cap, const char **parts)
         return 0;
     snprintf(buf, cap, "%s", s);
     char *save = NULL;
-    for (char *t = strtok_r(buf, ";|", &save); t && n < 64; t = strtok_r(NULL, ";|", &save)) {
+    for (char *t = strtok_r(buf, ";|", &save); t; t = strtok_r(NULL, ";|", &save)) {
         while (*t == ' ')
             t++;
         size_t l = strlen(t);
         while (l && t[l - 1] == ' ')
             t[--l] = 0;
-        if (*t)
-            parts[n++] = t;
+        if (!*t)
+            continue;
+        if (n == 64)
+            return -1; /* too many */
+        parts[n++] = t;
     }
     return n;
 }
@@ -322,7 +325,16 @@ static int item_row(struct gf_import_ctx *c, struct gf_err *e)
     }
     REF("owner", owner, 1, "person");
     TXT("coop_units", coop, 0);
+    if (coop && strlen(coop) >= sizeof coopbuf) {
+        rc = gf_err_at(e, c->path, c->line, "coop_units", coop, "at most %zu bytes",
+                       sizeof coopbuf - 1);
+        goto out;
+    }
     int ncoop = split_list(coop, coopbuf, sizeof coopbuf, coops);
+    if (ncoop < 0) {
+        rc = gf_err_at(e, c->path, c->line, "coop_units", coop, "at most 64 codes");
+        goto out;
+    }
     for (int i = 0; i < ncoop; i++)
         if (!is_party(c->db, coops[i])) {
             rc = gf_err_at(e, c->path, c->line, "coop_units", coops[i],
@@ -332,7 +344,16 @@ static int item_row(struct gf_import_ctx *c, struct gf_err *e)
     REF("team", team, 0, "team");
     REF("unit", unit, 0, "unit");
     TXT("indicators", inds, 0);
+    if (inds && strlen(inds) >= sizeof indbuf) {
+        rc = gf_err_at(e, c->path, c->line, "indicators", inds, "at most %zu bytes",
+                       sizeof indbuf - 1);
+        goto out;
+    }
     int nind = split_list(inds, indbuf, sizeof indbuf, indv);
+    if (nind < 0) {
+        rc = gf_err_at(e, c->path, c->line, "indicators", inds, "at most 64 codes");
+        goto out;
+    }
     for (int i = 0; i < nind; i++)
         if (!exists(c->db, "indicator", "code", indv[i])) {
             rc = gf_err_at(e, c->path, c->line, "indicators", indv[i],

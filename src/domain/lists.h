@@ -10,6 +10,7 @@
 #ifndef GF_LISTS_H
 #define GF_LISTS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "domain/import.h"
@@ -124,8 +125,13 @@ struct gf_race_config {
 
 /* The documented defaults (docs/lists-and-race.md). */
 void gf_race_config_default(struct gf_race_config *c);
-/* Override defaults from a JSON file; unknown keys and bad values are errors naming the key. */
+/* Override defaults from a JSON file (at most GF_RACE_CONFIG_MAX bytes); unknown keys and bad
+ * values are errors naming the key.  c may be partly changed on error. */
+#define GF_RACE_CONFIG_MAX (1 << 20)
 int gf_race_config_load(struct gf_race_config *c, const char *path, struct gf_err *e);
+/* The same from text[0..len); path names the source in messages. */
+int gf_race_config_parse(struct gf_race_config *c, const char *text, size_t len,
+                         const char *path, struct gf_err *e);
 
 struct gf_race_entry {
     char code[64], name[192];

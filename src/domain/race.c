@@ -60,8 +60,29 @@ static int num_in(json_t *v, const char *path, const char *key, double lo, doubl
 
 int gf_race_config_load(struct gf_race_config *c, const char *path, struct gf_err *e)
 {
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return gf_err_set(e, GF_EUSER, "%s: cannot open the race configuration", path);
+    char *buf = malloc(GF_RACE_CONFIG_MAX + 1);
+    if (!buf) {
+        fclose(fp);
+        return gf_err_set(e, GF_ENOMEM, "out of memory");
+    }
+    size_t n = fread(buf, 1, GF_RACE_CONFIG_MAX + 1, fp);
+    fclose(fp);
+    int rc = n > GF_RACE_CONFIG_MAX
+                 ? gf_err_at(e, path, 0, NULL, NULL, "a file of at most %d bytes",
+                             GF_RACE_CONFIG_MAX)
+                 : gf_race_config_parse(c, buf, n, path, e);
+    free(buf);
+    return rc;
+}
+
+int gf_race_config_parse(struct gf_race_config *c, const char *text, size_t len,
+                         const char *path, struct gf_err *e)
+{
     json_error_t je;
-    json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
     if (!root)
         return gf_err_at(e, path, je.line, NULL, NULL, "a JSON object (%s)", je.text);
     int rc = GF_OK;
