@@ -186,6 +186,20 @@ static const struct sub_help helps[] = {
      "assist_months, default_line, unit_income_indicator。",
      "usage: gongfu households set KEY VALUE\nSettings: eliminate_periods, "
      "max_households_per_cadre, visit_days,\nassist_months, default_line, unit_income_indicator."},
+    {"lists",
+     "用法: gongfu households lists [categories|channels|risks|measures|steps]\n"
+     "      gongfu households lists 清单 代码 名称 [--en 英文名] [--position N] [--required 0|1]\n"
+     "显示或修改可配置清单: 类别、发现渠道、风险类型、帮扶措施、识别步骤(--required 仅用于步骤)。",
+     "usage: gongfu households lists [categories|channels|risks|measures|steps]\n"
+     "       gongfu households lists LIST CODE NAME [--en NAME] [--position N] [--required 0|1]\n"
+     "Show or change the configurable lists: categories, discovery channels, risk types, "
+     "measures, identification steps (--required for steps only)."},
+    {"lines",
+     "用法: gongfu households lines [地区 urban|rural|all 起始年 金额 [--name 名称] [--source 来源] [--verified]]\n"
+     "显示或设置监测线(元/人·年)。地区: CN 或单位编码;取所在单位最近上级地区、不晚于当年的最新一条。",
+     "usage: gongfu households lines [REGION urban|rural|all FROM_YEAR AMOUNT [--name N] [--source S] [--verified]]\n"
+     "Show or set monitoring lines (yuan per person a year). REGION: CN or a unit code; a "
+     "household uses the nearest region above its unit, latest year not after the year asked."},
     {"demo",
      "用法: gongfu households demo\n在已有单位(村/社区)的数据库中生成合成的攀枝花监测户登记册(gongfu demo 会调用)。",
      "usage: gongfu households demo\nFill an empty registry with the synthetic Panzhihua households "
@@ -992,6 +1006,215 @@ static int sub_set(struct gf_cli *cli, int argc, char **argv)
     return rc;
 }
 
+/* ---- configurable lists and lines -------------------------------------------------------- */
+
+static const char *const list_names[] = {"categories", "channels", "risks", "measures", "steps",
+                                         NULL};
+static const char *const list_tables[] = {"hh_category", "hh_channel", "hh_risk_type",
+                                          "hh_measure_type", "hh_ident_step"};
+
+static int sub_lists(struct gf_cli *cli, int argc, char **argv)
+{
+    const char *en = NULL, *required = NULL, *position = NULL, *pos[3];
+    int npos;
+    const struct opt opts[] = {{"--en", &en, NULL},
+                               {"--required", &required, NULL},
+                               {"--position", &position, NULL},
+                               {NULL, NULL, NULL}};
+    int rc = parse(cli, "lists", argc, argv, 2, opts, pos, 3, &npos);
+    if (rc)
+        return rc;
+    int which = -1;
+    if (npos >= 1) {
+        for (int i = 0; list_names[i]; i++)
+            if (!strcmp(pos[0], list_names[i]))
+                which = i;
+        if (which < 0)
+            return gf_err_at(&cli->err, NULL, 0, "list", pos[0],
+                             "one of: categories, channels, risks, measures, steps");
+    }
+    if (npos == 2)
+        return gf_cli_usage(cli, "households lists: give CODE and NAME to add or change an entry");
+    if (required && (which != 4 || (strcmp(required, "0") && strcmp(required, "1"))))
+        return gf_cli_usage(cli, "households lists: --required 0|1 is for steps only");
+    char posbuf[24] = "";
+    if (position) {
+        int v;
+        if ((rc = parse_int(cli, "--position", position, &v)))
+            return rc;
+        snprintf(posbuf, sizeof posbuf, "%d", v);
+    }
+    struct gf_db *db;
+    if ((rc = open_db(cli, &db)))
+        return rc;
+    if (npos == 3) { /* add or change one entry (audited) */
+        const char *cols[5] = {"code", "name", "name_en", "position", "required"};
+        /* an existing entry keeps what is not given */
+        char sql[200], enbuf[256] = "", reqbuf[4] = "1";
+        struct gf_stmt *st;
+        snprintf(sql, sizeof sql, "SELECT name_en, position%s FROM %s WHERE code = ?",
+                 which == 4 ? ", required" : "", list_tables[which]);
+        if ((rc = gf_db_prepare(db, sql, &st, &cli->err))) {
+            gf_db_close(db);
+            return rc;
+        }
+        gf_stmt_bind_text(st, 1, pos[1]);
+        int exists = gf_stmt_step(st, &cli->err) == 1;
+        if (exists) {
+            if (!en && gf_stmt_text(st, 0))
+                snprintf(enbuf, sizeof enbuf, "%s", gf_stmt_text(st, 0)), en = enbuf;
+            if (!position)
+                snprintf(posbuf, sizeof posbuf, "%lld", (long long)gf_stmt_int(st, 1));
+            if (which == 4)
+                snprintf(reqbuf, sizeof reqbuf, "%lld", (long long)gf_stmt_int(st, 2));
+        }
+        gf_stmt_finalize(st);
+        snprintf(sql, sizeof sql, "SELECT COALESCE(max(position), 0) + 1 FROM %s",
+                 list_tables[which]);
+        if (!posbuf[0])
+            snprintf(posbuf, sizeof posbuf, "%lld", (long long)gf_db_int(db, sql, 1));
+        const char *vals[5] = {pos[1], pos[2], en, posbuf, required ? required : reqbuf};
+        rc = gf_db_begin(db, &cli->err);
+        if (!rc) {
+            rc = gf_upsert_row(db, cli->user, list_tables[which], which == 4 ? 5 : 4, 1, cols,
+                               vals, NULL, &cli->err);
+            if (rc)
+                gf_db_rollback(db);
+            else
+                rc = gf_db_commit(db, &cli->err);
+        }
+        gf_db_close(db);
+        if (!rc)
+            printf("%s: %s = %s\n", list_names[which], pos[1], pos[2]);
+        return rc;
+    }
+    static const struct gf_column cols[] = {
+        {"list", "清单", "list"},     {"code", "代码", "code"},
+        {"name", "名称", "name"},     {"name_en", "英文名称", "English name"},
+        {"position", "顺序", "position"}, {"required", "必需", "required"},
+    };
+    struct gf_table *t = gf_table_new(cols, 6);
+    for (int i = 0; list_names[i] && rc == 0; i++) {
+        if (which >= 0 && i != which)
+            continue;
+        char sql[200];
+        snprintf(sql, sizeof sql, "SELECT code, name, name_en, position%s FROM %s ORDER BY position, code",
+                 i == 4 ? ", required" : "", list_tables[i]);
+        struct gf_stmt *st;
+        if ((rc = gf_db_prepare(db, sql, &st, &cli->err)))
+            break;
+        while ((rc = gf_stmt_step(st, &cli->err)) == 1) {
+            gf_table_row(t);
+            gf_table_text(t, 0, list_names[i]);
+            gf_table_text(t, 1, gf_stmt_text(st, 0));
+            gf_table_text(t, 2, gf_stmt_text(st, 1));
+            gf_table_text(t, 3, gf_stmt_text(st, 2));
+            gf_table_int(t, 4, gf_stmt_int(st, 3));
+            if (i == 4)
+                gf_table_int(t, 5, gf_stmt_int(st, 4));
+        }
+        gf_stmt_finalize(st);
+        rc = rc < 0 ? rc : 0;
+    }
+    gf_db_close(db);
+    if (rc) {
+        gf_table_free(t);
+        return rc;
+    }
+    print_table(cli, t);
+    return 0;
+}
+
+static int sub_lines(struct gf_cli *cli, int argc, char **argv)
+{
+    const char *name = NULL, *source = NULL, *pos[4];
+    int verified = 0, npos;
+    const struct opt opts[] = {{"--name", &name, NULL},
+                               {"--source", &source, NULL},
+                               {"--verified", NULL, &verified},
+                               {NULL, NULL, NULL}};
+    int rc = parse(cli, "lines", argc, argv, 2, opts, pos, 4, &npos);
+    if (rc)
+        return rc;
+    if (npos != 0 && npos != 4)
+        return gf_cli_usage(cli, "households lines: give REGION AREA YEAR AMOUNT to set a line");
+    struct gf_db *db;
+    if ((rc = open_db(cli, &db)))
+        return rc;
+    if (npos == 4) {
+        double amount;
+        int year;
+        char yb[8], ab[40];
+        if (strcmp(pos[1], "urban") && strcmp(pos[1], "rural") && strcmp(pos[1], "all"))
+            rc = gf_err_at(&cli->err, NULL, 0, "area", pos[1], "one of: urban, rural, all");
+        else if (!(rc = parse_int(cli, "year", pos[2], &year)) && (year < 1900 || year > 2200))
+            rc = gf_err_at(&cli->err, NULL, 0, "year", pos[2], "a year such as 2024");
+        if (!rc && !(rc = parse_double(cli, "amount", pos[3], &amount)) && amount <= 0)
+            rc = gf_err_at(&cli->err, NULL, 0, "amount", pos[3], "a positive amount in yuan");
+        if (!rc && strcmp(pos[0], "CN")) { /* region: CN or an existing unit */
+            struct gf_stmt *st;
+            if (!(rc = gf_db_prepare(db, "SELECT 1 FROM unit WHERE code = ?", &st, &cli->err))) {
+                gf_stmt_bind_text(st, 1, pos[0]);
+                rc = gf_stmt_step(st, &cli->err);
+                gf_stmt_finalize(st);
+                rc = rc == 1 ? 0
+                     : rc == 0
+                         ? gf_err_at(&cli->err, NULL, 0, "region", pos[0],
+                                     "CN or the code of an existing unit")
+                         : rc;
+            }
+        }
+        if (!rc) {
+            snprintf(yb, sizeof yb, "%d", year);
+            gf_fmt_double(ab, sizeof ab, amount);
+            const char *cols[] = {"region", "area", "year", "amount", "name", "source", "verified"};
+            const char *vals[] = {pos[0], pos[1], yb, ab, name, source, verified ? "1" : "0"};
+            if (!(rc = gf_db_begin(db, &cli->err))) {
+                rc = gf_upsert_row(db, cli->user, "hh_line", 7, 3, cols, vals, NULL, &cli->err);
+                if (rc)
+                    gf_db_rollback(db);
+                else
+                    rc = gf_db_commit(db, &cli->err);
+            }
+        }
+        gf_db_close(db);
+        if (!rc)
+            printf("%s %s %s: %s\n", pos[0], pos[1], pos[2], pos[3]);
+        return rc;
+    }
+    static const struct gf_column cols[] = {
+        {"region", "地区", "region"}, {"area", "城乡", "area"},     {"year", "起始年", "from year"},
+        {"amount", "监测线(元/人·年)", "line (yuan)"}, {"name", "名称", "name"},
+        {"source", "来源", "source"}, {"verified", "已核实", "verified"},
+    };
+    struct gf_table *t = gf_table_new(cols, 7);
+    struct gf_stmt *st;
+    if (!(rc = gf_db_prepare(db,
+                             "SELECT region, area, year, amount, name, source, verified FROM"
+                             " hh_line ORDER BY region, area, year",
+                             &st, &cli->err))) {
+        while ((rc = gf_stmt_step(st, &cli->err)) == 1) {
+            gf_table_row(t);
+            gf_table_text(t, 0, gf_stmt_text(st, 0));
+            gf_table_text(t, 1, gf_stmt_text(st, 1));
+            gf_table_int(t, 2, gf_stmt_int(st, 2));
+            gf_table_num(t, 3, gf_stmt_double(st, 3), 0);
+            gf_table_text(t, 4, gf_stmt_text(st, 4));
+            gf_table_text(t, 5, gf_stmt_text(st, 5));
+            gf_table_int(t, 6, gf_stmt_int(st, 6));
+        }
+        gf_stmt_finalize(st);
+        rc = rc < 0 ? rc : 0;
+    }
+    gf_db_close(db);
+    if (rc) {
+        gf_table_free(t);
+        return rc;
+    }
+    print_table(cli, t);
+    return 0;
+}
+
 int cmd_households(struct gf_cli *cli, int argc, char **argv)
 {
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
@@ -1024,6 +1247,10 @@ int cmd_households(struct gf_cli *cli, int argc, char **argv)
         return sub_report(cli, argc, argv);
     if (!strcmp(sub, "set"))
         return sub_set(cli, argc, argv);
+    if (!strcmp(sub, "lists"))
+        return sub_lists(cli, argc, argv);
+    if (!strcmp(sub, "lines"))
+        return sub_lines(cli, argc, argv);
     if (!strcmp(sub, "demo")) {
         if (argc > 2)
             return gf_cli_usage(cli, "households demo: unexpected argument '%s'", argv[2]);

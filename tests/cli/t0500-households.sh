@@ -167,8 +167,43 @@ expect_in "$T/out" '结对率%' '攀枝花市' '米易县'
 expect_exit 0 g --lang en households report --unit 510400 --period 2026
 expect_in "$T/out" 'paired %' 'visited 30d %'
 
+# ---- configurable lines and lists
+expect_exit 0 g --format csv households flag --period 2026 --dry-run
+same "$T/out" <<'EOF'
+household,unit,period,per_capita,line,state,action
+H1,510421001001,2026,9000,10000,assisted,already_monitored
+H4,510421001002,2026,9600,10000,identified,already_monitored
+EOF
+# a county line of 9500 from 2026 for rural households of 米易县 (nearer than Panzhihua's)
+expect_exit 0 g households lines 510421 rural 2026 9500 --name 测试线
+expect_exit 0 g --format csv households flag --period 2026 --dry-run
+same "$T/out" <<'EOF'
+household,unit,period,per_capita,line,state,action
+H1,510421001001,2026,9000,9500,assisted,already_monitored
+EOF
+bad 'field "region"' 'value "XX"' 'CN or the code of an existing unit' -- g households lines XX rural 2024 1
+bad 'field "area"' 'value "suburb"' 'one of: urban, rural, all' -- g households lines CN suburb 2024 1
+bad 'field "list"' 'value "colours"' 'one of: categories' -- g households lists colours red 红
+# the county decision made optional: H2 is identified without it
+expect_exit 0 g households lists steps county_decision 县级审定 --required 0
+expect_exit 0 g --format csv households lists steps
+same "$T/out" <<'EOF'
+list,code,name,name_en,position,required
+steps,household_check,入户核查,household check,1,1
+steps,data_compare,信息比对,comparison with department data,2,1
+steps,village_review,民主评议,village discussion,3,1
+steps,public_notice,村级公示,village public notice,4,1
+steps,township_review,镇审核,township review,5,1
+steps,county_decision,县级审定,county decision,6,0
+EOF
+expect_exit 0 g households identify H2 --category unstable --date 2026-06-01 \
+  --steps household_check,data_compare,village_review,public_notice,township_review
+expect_exit 0 g households lists categories migrant 外出务工困难户 --en 'migrant worker household'
+expect_exit 0 g --format csv households list --category migrant
+[ "$(wc -l <"$T/out")" = 1 ] && ok || fail "no household should be in category migrant"
+
 # ---- help for every subcommand, Chinese by default, English with --lang en
-for s in import list show export flag identify pair visit eliminate alerts report set demo; do
+for s in import list show export flag identify pair visit eliminate alerts report set lists lines demo; do
   expect_exit 0 g households $s --help
   expect_in "$T/out" '用法: gongfu households'
   expect_exit 0 g --lang en households $s --help
