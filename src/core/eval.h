@@ -146,8 +146,8 @@ enum gf_eval_norm_method {
     GF_NORM_DIST_TARGET,/* (x − min)/(target − min), capped at 1 when cap; negative
                            (max − x)/(max − target) */
     GF_NORM_GOALPOSTS,  /* (x − goal_lo)/(goal_hi − goal_lo) clipped to [0,1], × u */
-    GF_NORM_ATTAIN,     /* 实现程度: positive min(x/target,1), negative min(target/x,1),
-                           interval 1 in band, linear to 0 at the limits; × u */
+    GF_NORM_ATTAIN,     /* 实现程度: positive min(x/target,1) (≥ 0), negative min(target/x,1)
+                           (1 for x ≤ 0), interval 1 in band, linear to 0 at the limits; × u */
     GF_NORM_VECTOR,     /* x/√Σx²; negative: 1 − x/√Σx² */
 };
 
@@ -167,7 +167,7 @@ const char *gf_eval_norm_name(enum gf_eval_norm_method m);
 /* Normalise column v (n values, stride) of indicator ind (direction applied: negative
  * indicators reversed, interval indicators only with attainment).  Missing values stay
  * missing.  Errors: constant column (minmax, zscore, prank), no non-missing value, missing
- * target (dist_target, attainment), target ≤ 0 or values < 0 (attainment), band indicator
+ * target (dist_target, attainment), target ≤ 0 (attainment), band indicator
  * with a method other than attainment. */
 int gf_eval_normalise_column(double *v, size_t n, size_t stride, const struct gf_eval_ind *ind,
                              const struct gf_eval_norm *nm, struct gf_err *e);
@@ -175,7 +175,8 @@ int gf_eval_normalise_column(double *v, size_t n, size_t stride, const struct gf
 int gf_eval_normalise(double *x, size_t n, size_t m, const struct gf_eval_ind *ind,
                       const struct gf_eval_norm *nm, struct gf_err *e);
 
-/* Attainment of a single value (the statistics bureau's 实现程度), in [0,1]. */
+/* Attainment of a single value (the statistics bureau's 实现程度), in [0,1]: positive
+ * min(max(x/target, 0), 1); negative min(target/x, 1), 1 when x ≤ 0; interval as above. */
 int gf_eval_attainment(double x, const struct gf_eval_ind *ind, double *out, struct gf_err *e);
 
 /* ---------- weights ---------- */

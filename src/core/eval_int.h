@@ -24,15 +24,6 @@ gf_eval__err(struct gf_err *e, int code, const char *fmt, ...)
 #define EVAL_ERR(e, ...) gf_eval__err((e), GF_EUSER, __VA_ARGS__)
 #define EVAL_NOMEM(e) gf_eval__err((e), GF_ENOMEM, "out of memory")
 
-static inline const char *gf_eval__code(const struct gf_eval_ind *ind, size_t j, char *buf,
-                                        size_t cap)
-{
-    if (ind && ind[j].code)
-        return ind[j].code;
-    snprintf(buf, cap, "column %zu", j + 1);
-    return buf;
-}
-
 /* Sort doubles ascending (NaN not allowed). */
 void gf_eval__sort(double *a, size_t n);
 /* Order idx[0..n) by key ascending (stable for equal keys: by index). */

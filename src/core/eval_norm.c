@@ -60,22 +60,19 @@ int gf_eval_attainment(double x, const struct gf_eval_ind *ind, double *out, str
     if (!(t > 0))
         return EVAL_ERR(e, "attainment: indicator %s: target %g: expected a positive target", code,
                         t);
-    if (x < 0)
-        return EVAL_ERR(e, "attainment: indicator %s: value %g: expected a value ≥ 0", code, x);
     double a;
     if (ind->direction == GF_EVAL_NEG)
-        a = x == 0 ? 1 : t / x;
+        a = x <= 0 ? 1 : t / x; /* at or below zero beats any positive ceiling */
     else
-        a = x / t;
-    *out = a > 1 ? 1 : a;
+        a = x / t; /* a negative value (a fall where growth is wanted) attains nothing */
+    *out = a > 1 ? 1 : a < 0 ? 0 : a;
     return GF_OK;
 }
 
 int gf_eval_normalise_column(double *v, size_t n, size_t stride, const struct gf_eval_ind *ind,
                              const struct gf_eval_norm *nm, struct gf_err *e)
 {
-    char cb[32];
-    const char *code = ind && ind->code ? ind->code : (snprintf(cb, sizeof cb, "?"), cb);
+    const char *code = ind && ind->code ? ind->code : "?";
     int dir = ind ? ind->direction : GF_EVAL_POS;
     const char *mname = gf_eval_norm_name(nm->method);
     if (nm->method == GF_NORM_NONE)

@@ -158,7 +158,6 @@ int gf_eval_run(const struct gf_eval_pipeline *p, const struct gf_eval_input *in
     const struct gf_eval_treat *treat = NULL;
     struct gf_eval_norm norm;
     gf_eval_norm_default(&norm, GF_NORM_NONE);
-    int normalised = 0;
 
     for (int s = 0; s < p->nstep; s++) {
         const struct gf_eval_step *st = p->step + s;
@@ -183,7 +182,6 @@ int gf_eval_run(const struct gf_eval_pipeline *p, const struct gf_eval_input *in
                                     NULL, e);
             break;
         case GF_STEP_SCREEN: {
-            size_t n0 = n;
             size_t *map = malloc(n * sizeof *map);
             if (!map) {
                 rc = EVAL_NOMEM(e);
@@ -201,7 +199,6 @@ int gf_eval_run(const struct gf_eval_pipeline *p, const struct gf_eval_input *in
                 }
                 res->n = n;
             }
-            (void)n0;
             free(map);
             break;
         }
@@ -237,7 +234,6 @@ int gf_eval_run(const struct gf_eval_pipeline *p, const struct gf_eval_input *in
             break;
         case GF_STEP_NORMALISE:
             norm = st->norm;
-            normalised = 1;
             rc = gf_eval_normalise(x, n, m, in->ind, &st->norm, e);
             break;
         case GF_STEP_WEIGHT:
@@ -269,7 +265,6 @@ int gf_eval_run(const struct gf_eval_pipeline *p, const struct gf_eval_input *in
             goto fail;
         }
     }
-    (void)normalised;
     if (!res->raw) {
         if (!(res->raw = malloc(n * m * sizeof *res->raw))) {
             rc = EVAL_NOMEM(e);

@@ -460,6 +460,15 @@ static void test_errors(void **state)
     gf_eval_ind_init(&ind, "x");
     double a;
     expect_error(gf_eval_attainment(3, &ind, &a, &e), &e, "no target");
+    ind.target = 0;
+    expect_error(gf_eval_attainment(3, &ind, &a, &e), &e, "positive target");
+    /* a fall where growth is wanted attains nothing; at or below zero beats a ceiling */
+    ind.target = 6;
+    assert_int_equal(gf_eval_attainment(-2, &ind, &a, &e), GF_OK);
+    NEAR(a, 0, 0);
+    ind.direction = GF_EVAL_NEG;
+    assert_int_equal(gf_eval_attainment(-1, &ind, &a, &e), GF_OK);
+    NEAR(a, 1, 0);
     ind.direction = GF_EVAL_BAND;
     gf_eval_norm_default(&nm, GF_NORM_MINMAX);
     double b[] = {1, 2};
