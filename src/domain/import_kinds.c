@@ -8,10 +8,12 @@ extern const struct gf_import_kind gf_import_units, gf_import_teams, gf_import_d
 extern const struct gf_import_kind gf_import_households, gf_import_household_members,
     gf_import_household_incomes;
 extern const struct gf_import_kind gf_import_list_kinds, gf_import_items, gf_import_progress;
+extern const struct gf_import_kind gf_import_income_microdata; /* fast path: cmd_import.c */
 
 const struct gf_import_kind *const gf_import_kinds[] = {
     &gf_import_units,      &gf_import_teams,     &gf_import_departments, &gf_import_people,
     &gf_import_framework,  &gf_import_values,
+    &gf_import_income_microdata, /* before the registry: `gongfu import households` is microdata */
     &gf_import_households, &gf_import_household_members, &gf_import_household_incomes,
     &gf_import_list_kinds, &gf_import_items, &gf_import_progress,
     NULL,
