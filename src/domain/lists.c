@@ -487,6 +487,8 @@ int gf_progress_add(struct gf_db *db, const char *actor, const struct gf_progres
                          "the code of an existing list item");
     if (!gf_parse_date(date))
         return gf_err_at(e, file, line, "date", date, "a date YYYY-MM-DD");
+    if (strcmp(date, gf_today(now)) > 0)
+        return gf_err_at(e, file, line, "date", date, "a date not after today (%s)", now);
     if (!p->by || !exists(db, "person", "code", p->by))
         return gf_err_at(e, file, line, "reported_by", p->by ? p->by : "",
                          "the code of an existing person");

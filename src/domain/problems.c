@@ -131,6 +131,9 @@ int gf_problem_raise(struct gf_db *db, const char *actor, const struct gf_proble
         return gf_err_at(e, NULL, 0, "deadline", p->deadline ? p->deadline : "",
                          "a date YYYY-MM-DD");
     gf_today(today);
+    if (strcmp(p->deadline, today) < 0)
+        return gf_err_at(e, NULL, 0, "deadline", p->deadline, "a date on or after today (%s)",
+                         today);
     if ((rc = gf_db_begin(db, e)))
         return rc;
     rc = gf_db_run(db, e,

@@ -135,6 +135,10 @@ expect_exit 1 G problems raise --unit 9999 --title x --severity low --owner P3 -
 expect_in err 'unit' '9999'
 expect_exit 1 G problems raise --item I1 --title x --severity urgent --owner P3 --deadline 2024-09-30
 expect_in err 'severity' 'urgent'
+expect_exit 1 G problems raise --item I1 --title x --severity low --owner P3 --deadline 2024-08-14
+expect_in err 'deadline' '2024-08-14' 'on or after today (2024-08-15)'
+expect_exit 1 G items progress I1 --percent 50 --date 2024-08-16 --by P3
+expect_in err 'date' '2024-08-16' 'not after today (2024-08-15)'
 expect_exit 1 G problems verify 1 --by P1
 expect_in err 'only a rectified problem'
 expect_exit 0 G problems rectify 1 --by P3 --report 已加快施工
