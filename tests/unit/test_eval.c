@@ -657,6 +657,87 @@ static void test_pipeline_run(void **state)
     gf_eval_result_free(&r);
 }
 
+/* Any depth: i1, i2 → S1; i3 → S2; S1, S2 → D1; i4 → D2; D1, D2 → index (4 levels). */
+static void test_deep_tree_and_entropy_run(void **state)
+{
+    (void)state;
+    struct gf_eval_node nodes[] = {
+        {"i1", 4, 1, 1}, {"i2", 4, 1, 1}, {"i3", 5, 1, 1}, {"i4", 7, 1, 1}, {"S1", 6, 1, 2},
+        {"S2", 6, 3, 2}, {"D1", 8, 1, 3}, {"D2", 8, 1, 3}, {"IDX", -1, 1, 4},
+    };
+    struct gf_eval_tree t = {4, 9, nodes};
+    double y[] = {1, 3, 4, 8, /* S1 2, S2 4, D1 (2 + 12)/4 = 3.5, D2 8, I 5.75 */
+                  2, 2, 0, 0};
+    double score[18];
+    struct gf_eval_aggspec ag = {GF_AGG_ARITH, 1, 0};
+    struct gf_err e = {0};
+    assert_int_equal(gf_eval_score_tree(y, 2, &t, NULL, &ag, score, NULL, &e), GF_OK);
+    NEAR(score[4], 2, 0);
+    NEAR(score[6], 3.5, 1e-15);
+    NEAR(score[8], 5.75, 1e-15);
+    NEAR(score[9 + 8], 0.25, 1e-15); /* S1 2, S2 0 → D1 0.5, D2 0 → 0.25 */
+    double eff[9];
+    assert_int_equal(gf_eval_tree_effective(&t, eff, &e), GF_OK);
+    NEAR(eff[0], 1.0 / 16, 1e-15);
+    NEAR(eff[2], 3.0 / 8, 1e-15);
+    NEAR(eff[3], 0.5, 1e-15);
+
+    /* entropy weights on the tree: the arithmetic index equals Σ w_j y_j (documented) */
+    struct gf_eval_ind ind[4];
+    const char *codes[] = {"i1", "i2", "i3", "i4"};
+    for (int j = 0; j < 4; j++)
+        gf_eval_ind_init(&ind[j], codes[j]);
+    double x[] = {1, 5, 2, 9, 2, 4, 4, 1, 3, 1, 3, 5, 4, 2, 8, 2};
+    struct gf_eval_pipeline p;
+    gf_eval_pipeline_init(&p);
+    p.nstep = 2;
+    p.step[0].kind = GF_STEP_NORMALISE;
+    gf_eval_norm_default(&p.step[0].norm, GF_NORM_MINMAX);
+    p.step[1].kind = GF_STEP_WEIGHT;
+    p.step[1].weight = GF_WEIGHT_ENTROPY;
+    p.step[1].shift = GF_SHIFT_1E2;
+    p.step[1].combine = -1;
+    struct gf_eval_input in = {4, 4, x, ind, &t, NULL, 0, NULL, NULL, 0};
+    struct gf_eval_result r;
+    int rc = gf_eval_run(&p, &in, &r, &e);
+    if (rc)
+        fail_msg("%s", e.msg);
+    double yn[16], w[4];
+    memcpy(yn, x, sizeof yn);
+    struct gf_eval_norm nm;
+    gf_eval_norm_default(&nm, GF_NORM_MINMAX);
+    assert_int_equal(gf_eval_normalise(yn, 4, 4, NULL, &nm, &e), GF_OK);
+    assert_int_equal(gf_eval_weights_entropy(yn, 4, 4, GF_SHIFT_1E2, NULL, w, &e), GF_OK);
+    for (int i = 0; i < 4; i++) {
+        double want = 0;
+        for (int j = 0; j < 4; j++)
+            want += w[j] * yn[i * 4 + j];
+        NEAR(r.score[i * 9 + 8], want, 1e-14);
+        NEAR(r.eff[i], w[i], 1e-14);
+    }
+    gf_eval_result_free(&r);
+
+    /* screening in a pipeline keeps the row map */
+    double xs[] = {1, 2, 3, 4, NAN, NAN, NAN, 1, 2, 3, 4, 5, 3, 3, 1, 1};
+    p.nstep = 2;
+    p.step[0].kind = GF_STEP_SCREEN;
+    p.step[0].threshold = 0.5;
+    p.step[1].kind = GF_STEP_NORMALISE;
+    gf_eval_norm_default(&p.step[1].norm, GF_NORM_MINMAX);
+    struct gf_eval_input in2 = {4, 4, xs, ind, &t, NULL, 0, NULL, NULL, 0};
+    rc = gf_eval_run(&p, &in2, &r, &e);
+    if (rc)
+        fail_msg("%s", e.msg);
+    assert_int_equal(r.n, 3);
+    assert_int_equal(r.rowmap[1], 2);
+    gf_eval_result_free(&r);
+    /* and the order of steps is checked */
+    p.step[0].kind = GF_STEP_NORMALISE;
+    p.step[1].kind = GF_STEP_IMPUTE;
+    p.step[1].impute = GF_IMPUTE_MEAN;
+    expect_error(gf_eval_run(&p, &in2, &r, &e), &e, "before treat and normalise");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -680,6 +761,7 @@ int main(void)
         cmocka_unit_test(test_rng),
         cmocka_unit_test(test_sensitivity_reproducible),
         cmocka_unit_test(test_pipeline_run),
+        cmocka_unit_test(test_deep_tree_and_entropy_run),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
