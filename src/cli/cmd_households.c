@@ -38,8 +38,9 @@ static int parse(struct gf_cli *cli, const char *sub, int argc, char **argv, int
                 if (strlen(opts[k].name) == n && !strncmp(opts[k].name, a, n))
                     o = &opts[k];
             if (!o)
-                return gf_cli_usage(cli, "households %s: unknown option '%s' (see `gongfu "
-                                         "households %s --help`)",
+                return gf_cli_usage(cli,
+                                    "households %s: unknown option '%s' (see `gongfu "
+                                    "households %s --help`)",
                                     sub, a, sub);
             if (o->flag) {
                 if (a[n])
@@ -113,11 +114,13 @@ static const struct sub_help helps[] = {
      "List households (the unit and its descendants). state: found|identified|assisted|"
      "eliminated|none. Phones are masked unless --unmasked (recorded in the audit log)."},
     {"show",
-     "用法: gongfu households show 户编码 [--unmasked]\n显示一户: 成员、收入、状态、识别步骤、历史、走访与措施。",
+     "用法: gongfu households show 户编码 [--unmasked]\n显示一户: "
+     "成员、收入、状态、识别步骤、历史、走访与措施。",
      "usage: gongfu households show CODE [--unmasked]\nOne household: members, incomes, case, "
      "identification steps, history, visits and measures."},
     {"export",
-     "用法: gongfu households export [--unit 单位] [--category 类别] [--state 状态] [--cadre 干部]\n"
+     "用法: gongfu households export [--unit 单位] [--category 类别] [--state 状态] [--cadre "
+     "干部]\n"
      "                               [--unmasked]\n"
      "按成员导出(默认 CSV)。身份证号和电话默认脱敏; --unmasked 记入审计日志。",
      "usage: gongfu households export [--unit UNIT] [--category CAT] [--state STATE] [--cadre P]\n"
@@ -127,7 +130,8 @@ static const struct sub_help helps[] = {
     {"flag",
      "用法: gongfu households flag [--unit 单位] [--period 年] [--line 元] [--file 收入文件]\n"
      "                             [--channel self|cadre|department] [--date 日期] [--dry-run]\n"
-     "      gongfu households flag --household 户编码 [--channel 渠道] [--risk 风险类型] [--note 说明]\n"
+     "      gongfu households flag --household 户编码 [--channel 渠道] [--risk 风险类型] [--note "
+     "说明]\n"
      "找出人均可支配收入低于监测线的户并建档(状态 found);或为一户(自主申报/干部排查)建档。",
      "usage: gongfu households flag [--unit UNIT] [--period YEAR] [--line YUAN] [--file INCOMES]\n"
      "                             [--channel self|cadre|department] [--date DATE] [--dry-run]\n"
@@ -146,11 +150,13 @@ static const struct sub_help helps[] = {
      "eliminated household, identify again (return to risk, 返贫).\nSteps: household_check, "
      "data_compare, village_review, public_notice, township_review, county_decision."},
     {"pair",
-     "用法: gongfu households pair 户编码 --org 帮扶单位 --cadre 干部编码 [--date 日期]\n结对帮扶: 落实帮扶单位和责任人(受每名干部结对上限约束)。",
+     "用法: gongfu households pair 户编码 --org 帮扶单位 --cadre 干部编码 [--date 日期]\n结对帮扶: "
+     "落实帮扶单位和责任人(受每名干部结对上限约束)。",
      "usage: gongfu households pair CODE --org ORGANISATION --cadre PERSON [--date DATE]\nPair a "
      "household with an organisation and a cadre (within the cadre's maximum)."},
     {"visit",
-     "用法: gongfu households visit 户编码 [--date 日期] [--cadre 干部] [--measure 措施] [--amount 元]\n"
+     "用法: gongfu households visit 户编码 [--date 日期] [--cadre 干部] [--measure 措施] [--amount "
+     "元]\n"
      "                              [--note 说明]\n"
      "记录走访或帮扶措施(employment training medical education housing subsidy industry other);\n"
      "已识别户的第一项措施使其进入帮扶中(assisted)。",
@@ -168,7 +174,8 @@ static const struct sub_help helps[] = {
     {"alerts",
      "用法: gongfu households alerts [--unit 单位] [--cadre 干部] [--rule 规则] [--date 日期]\n"
      "                               [--days N] [--months M]\n"
-     "预警: no_cadre 已识别未结对, no_visit 超过 N 天未走访, still_under 帮扶 M 个月后仍低于监测线,\n"
+     "预警: no_cadre 已识别未结对, no_visit 超过 N 天未走访, still_under 帮扶 M "
+     "个月后仍低于监测线,\n"
      "back_under 消除风险后返回线下, cadre_over 干部结对超限。",
      "usage: gongfu households alerts [--unit UNIT] [--cadre P] [--rule RULE] [--date DATE]\n"
      "                               [--days N] [--months M]\n"
@@ -182,7 +189,8 @@ static const struct sub_help helps[] = {
      "Coverage for the unit and each child: flagged, identified, paired %, visited in 30/90 "
      "days %, eliminated this year, returned to risk, monitored income against the unit's."},
     {"set",
-     "用法: gongfu households set 键 值\n设置: eliminate_periods, max_households_per_cadre, visit_days,\n"
+     "用法: gongfu households set 键 值\n设置: eliminate_periods, max_households_per_cadre, "
+     "visit_days,\n"
      "assist_months, default_line, unit_income_indicator。",
      "usage: gongfu households set KEY VALUE\nSettings: eliminate_periods, "
      "max_households_per_cadre, visit_days,\nassist_months, default_line, unit_income_indicator."},
@@ -195,22 +203,26 @@ static const struct sub_help helps[] = {
      "Show or change the configurable lists: categories, discovery channels, risk types, "
      "measures, identification steps (--required for steps only)."},
     {"lines",
-     "用法: gongfu households lines [地区 urban|rural|all 起始年 金额 [--name 名称] [--source 来源] [--verified]]\n"
-     "显示或设置监测线(元/人·年)。地区: CN 或单位编码;取所在单位最近上级地区、不晚于当年的最新一条。",
-     "usage: gongfu households lines [REGION urban|rural|all FROM_YEAR AMOUNT [--name N] [--source S] [--verified]]\n"
+     "用法: gongfu households lines [地区 urban|rural|all 起始年 金额 [--name 名称] [--source "
+     "来源] [--verified]]\n"
+     "显示或设置监测线(元/人·年)。地区: CN "
+     "或单位编码;取所在单位最近上级地区、不晚于当年的最新一条。",
+     "usage: gongfu households lines [REGION urban|rural|all FROM_YEAR AMOUNT [--name N] [--source "
+     "S] [--verified]]\n"
      "Show or set monitoring lines (yuan per person a year). REGION: CN or a unit code; a "
      "household uses the nearest region above its unit, latest year not after the year asked."},
     {"demo",
-     "用法: gongfu households demo\n在已有单位(村/社区)的数据库中生成合成的攀枝花监测户登记册(gongfu demo 会调用)。",
-     "usage: gongfu households demo\nFill an empty registry with the synthetic Panzhihua households "
+     "用法: gongfu households "
+     "demo\n在已有单位(村/社区)的数据库中生成合成的攀枝花监测户登记册(gongfu demo 会调用)。",
+     "usage: gongfu households demo\nFill an empty registry with the synthetic Panzhihua "
+     "households "
      "(needs the units; gongfu demo calls it)."},
     {NULL, NULL, NULL},
 };
 
 static int usage_all(struct gf_cli *cli)
 {
-    puts(L(cli,
-           "用法: gongfu households 子命令 [参数]\n低收入家庭动态监测与结对帮扶。子命令:",
+    puts(L(cli, "用法: gongfu households 子命令 [参数]\n低收入家庭动态监测与结对帮扶。子命令:",
            "usage: gongfu households SUBCOMMAND [ARGS]\nLow-income household monitoring and paired "
            "assistance. Subcommands:"));
     for (int i = 0; helps[i].name; i++)
@@ -261,8 +273,9 @@ static int sub_import(struct gf_cli *cli, int argc, char **argv)
     else if (!strcmp(pos[0], "incomes") || !strcmp(pos[0], "household_incomes"))
         k = &gf_import_household_incomes;
     else
-        return gf_cli_usage(cli, "households import: kind '%s' is not one of households, members, "
-                                 "incomes",
+        return gf_cli_usage(cli,
+                            "households import: kind '%s' is not one of households, members, "
+                            "incomes",
                             pos[0]);
     struct gf_db *db;
     if ((rc = open_db(cli, &db)))
@@ -295,8 +308,8 @@ static int check_filters(struct gf_cli *cli, struct gf_db *db, const struct gf_u
         return gf_err_at(&cli->err, NULL, 0, "unit", f->unit,
                          "the code of an existing unit (no such unit)");
     if (f->state) {
-        static const char *const states[] = {"found", "identified", "assisted", "eliminated",
-                                             "none", NULL};
+        static const char *const states[] = {"found",      "identified", "assisted",
+                                             "eliminated", "none",       NULL};
         int ok = 0;
         for (int i = 0; states[i]; i++)
             ok |= !strcmp(states[i], f->state);
@@ -325,19 +338,21 @@ static int check_filters(struct gf_cli *cli, struct gf_db *db, const struct gf_u
 static const char *filter_text(const struct filters *f, char *buf, size_t cap)
 {
     snprintf(buf, cap, "unit=%s;category=%s;state=%s;cadre=%s", f->unit ? f->unit : "*",
-             f->category ? f->category : "*", f->state ? f->state : "*",
-             f->cadre ? f->cadre : "*");
+             f->category ? f->category : "*", f->state ? f->state : "*", f->cadre ? f->cadre : "*");
     return buf;
 }
 
 #define FILTER_OPTS(f)                                                                             \
-    {"--unit", &(f).unit, NULL}, {"--category", &(f).category, NULL},                            \
-        {"--state", &(f).state, NULL}, {"--cadre", &(f).cadre, NULL},                            \
-        {"--unmasked", NULL, &(f).unmasked}
+    {"--unit", &(f).unit, NULL}, {"--category", &(f).category, NULL},                              \
+        {"--state", &(f).state, NULL}, {"--cadre", &(f).cadre, NULL},                              \
+    {                                                                                              \
+        "--unmasked", NULL, &(f).unmasked                                                          \
+    }
 
 static const char *LIST_SQL =
     "SELECT h.code, h.unit, u.name, h.head_name, h.phone, h.area,"
-    " COALESCE(NULLIF((SELECT count(*) FROM hh_member m WHERE m.household = h.code), 0), h.size, 1),"
+    " COALESCE(NULLIF((SELECT count(*) FROM hh_member m WHERE m.household = h.code), 0), h.size, "
+    "1),"
     " COALESCE(c.state, 'none'), c.category, cat.name, cat.name_en, c.cadre, p.name,"
     " c.organisation, (SELECT max(visit_date) FROM hh_visit v WHERE v.household = h.code),"
     " (SELECT i.per_capita FROM hh_income i JOIN period pe ON pe.code = i.period"
@@ -383,24 +398,38 @@ static int sub_list(struct gf_cli *cli, int argc, char **argv, int export)
     gf_stmt_bind_text(st, 6, f.cadre);
     if (!export) {
         static const struct gf_column cols[] = {
-            {"household", "户编码", "household"},   {"unit", "单位", "unit"},
-            {"unit_name", "单位名称", "unit name"}, {"head", "户主", "head"},
-            {"phone", "电话", "phone"},             {"area", "城乡", "area"},
-            {"persons", "人数", "persons"},         {"state", "状态", "state"},
-            {"category", "类别", "category"},       {"cadre", "帮扶干部", "cadre"},
-            {"cadre_name", "干部姓名", "cadre name"}, {"organisation", "帮扶单位", "organisation"},
-            {"last_visit", "最近走访", "last visit"}, {"income", "最近人均收入", "latest income"},
+            {"household", "户编码", "household"},
+            {"unit", "单位", "unit"},
+            {"unit_name", "单位名称", "unit name"},
+            {"head", "户主", "head"},
+            {"phone", "电话", "phone"},
+            {"area", "城乡", "area"},
+            {"persons", "人数", "persons"},
+            {"state", "状态", "state"},
+            {"category", "类别", "category"},
+            {"cadre", "帮扶干部", "cadre"},
+            {"cadre_name", "干部姓名", "cadre name"},
+            {"organisation", "帮扶单位", "organisation"},
+            {"last_visit", "最近走访", "last visit"},
+            {"income", "最近人均收入", "latest income"},
         };
         t = gf_table_new(cols, (int)(sizeof cols / sizeof cols[0]));
     } else {
         static const struct gf_column cols[] = {
-            {"household", "户编码", "household"}, {"unit", "单位", "unit"},
-            {"head", "户主", "head"},             {"phone", "电话", "phone"},
-            {"state", "状态", "state"},           {"category", "类别", "category"},
-            {"seq", "序号", "seq"},               {"name", "姓名", "name"},
-            {"relation", "与户主关系", "relation"}, {"id_number", "身份证号", "ID number"},
-            {"age", "年龄", "age"},               {"health", "健康状况", "health"},
-            {"employment", "就业状况", "employment"}, {"schooling", "在校情况", "schooling"},
+            {"household", "户编码", "household"},
+            {"unit", "单位", "unit"},
+            {"head", "户主", "head"},
+            {"phone", "电话", "phone"},
+            {"state", "状态", "state"},
+            {"category", "类别", "category"},
+            {"seq", "序号", "seq"},
+            {"name", "姓名", "name"},
+            {"relation", "与户主关系", "relation"},
+            {"id_number", "身份证号", "ID number"},
+            {"age", "年龄", "age"},
+            {"health", "健康状况", "health"},
+            {"employment", "就业状况", "employment"},
+            {"schooling", "在校情况", "schooling"},
         };
         t = gf_table_new(cols, (int)(sizeof cols / sizeof cols[0]));
         if ((rc = gf_db_prepare(db,
@@ -433,8 +462,8 @@ static int sub_list(struct gf_cli *cli, int argc, char **argv, int export)
             gf_table_text(t, 5, gf_stmt_text(st, 5));
             gf_table_int(t, 6, gf_stmt_int(st, 6));
             gf_table_text(t, 7, gf_stmt_text(st, 7));
-            gf_table_text(t, 8, cli->format == GF_FMT_TABLE && catname ? catname
-                                                                       : gf_stmt_text(st, 8));
+            gf_table_text(t, 8,
+                          cli->format == GF_FMT_TABLE && catname ? catname : gf_stmt_text(st, 8));
             gf_table_text(t, 9, gf_stmt_text(st, 11));
             gf_table_text(t, 10, gf_stmt_text(st, 12));
             gf_table_text(t, 11, gf_stmt_text(st, 13));
@@ -548,53 +577,70 @@ static int sub_show(struct gf_cli *cli, int argc, char **argv)
     if ((rc = open_db(cli, &db)))
         return rc;
     struct gf_table *t[6] = {0};
-    static const char *const titles_zh[] = {"户", "家庭成员", "收入(元/人·年)", "识别步骤",
-                                            "历史", "走访与措施"};
-    static const char *const titles_en[] = {"household", "members", "incomes (yuan per person)",
-                                            "identification steps", "history",
+    static const char *const titles_zh[] = {"户",       "家庭成员", "收入(元/人·年)",
+                                            "识别步骤", "历史",     "走访与措施"};
+    static const char *const titles_en[] = {"household",
+                                            "members",
+                                            "incomes (yuan per person)",
+                                            "identification steps",
+                                            "history",
                                             "visits and measures"};
-    static const char *const keys[] = {"household", "members", "incomes", "steps", "history",
-                                       "visits"};
+    static const char *const keys[] = {"household", "members", "incomes",
+                                       "steps",     "history", "visits"};
     static const struct gf_column c0[] = {
-        {"household", "户编码", "household"}, {"unit", "单位", "unit"},
-        {"head", "户主", "head"},             {"address", "地址", "address"},
-        {"phone", "电话", "phone"},           {"area", "城乡", "area"},
-        {"state", "状态", "state"},           {"channel", "发现渠道", "channel"},
-        {"risk", "风险类型", "risk"},         {"category", "类别", "category"},
-        {"found_on", "发现日期", "found on"}, {"identified_on", "识别日期", "identified on"},
-        {"identified_by", "识别人", "identified by"}, {"assisted_on", "帮扶开始", "assisted on"},
-        {"eliminated_on", "消除日期", "eliminated on"}, {"returns", "返贫次数", "returns"},
-        {"organisation", "帮扶单位", "organisation"}, {"cadre", "帮扶干部", "cadre"},
-        {"cadre_name", "干部姓名", "cadre name"}, {"source", "来源", "source"},
+        {"household", "户编码", "household"},
+        {"unit", "单位", "unit"},
+        {"head", "户主", "head"},
+        {"address", "地址", "address"},
+        {"phone", "电话", "phone"},
+        {"area", "城乡", "area"},
+        {"state", "状态", "state"},
+        {"channel", "发现渠道", "channel"},
+        {"risk", "风险类型", "risk"},
+        {"category", "类别", "category"},
+        {"found_on", "发现日期", "found on"},
+        {"identified_on", "识别日期", "identified on"},
+        {"identified_by", "识别人", "identified by"},
+        {"assisted_on", "帮扶开始", "assisted on"},
+        {"eliminated_on", "消除日期", "eliminated on"},
+        {"returns", "返贫次数", "returns"},
+        {"organisation", "帮扶单位", "organisation"},
+        {"cadre", "帮扶干部", "cadre"},
+        {"cadre_name", "干部姓名", "cadre name"},
+        {"source", "来源", "source"},
     };
     static const int n0[20] = {[15] = 1};
     static const struct gf_column c1[] = {
-        {"seq", "序号", "seq"},         {"name", "姓名", "name"},
-        {"relation", "关系", "relation"}, {"id_number", "身份证号", "ID number"},
-        {"age", "年龄", "age"},         {"health", "健康", "health"},
-        {"employment", "就业", "employment"}, {"schooling", "在校", "schooling"},
+        {"seq", "序号", "seq"},
+        {"name", "姓名", "name"},
+        {"relation", "关系", "relation"},
+        {"id_number", "身份证号", "ID number"},
+        {"age", "年龄", "age"},
+        {"health", "健康", "health"},
+        {"employment", "就业", "employment"},
+        {"schooling", "在校", "schooling"},
     };
     static const int n1[8] = {1, 0, 0, 0, 1};
     static const struct gf_column c2[] = {
-        {"period", "期别", "period"},   {"per_capita", "人均可支配收入", "per capita"},
-        {"wages", "工资性", "wages"},   {"business", "经营净", "business"},
+        {"period", "期别", "period"},       {"per_capita", "人均可支配收入", "per capita"},
+        {"wages", "工资性", "wages"},       {"business", "经营净", "business"},
         {"property", "财产净", "property"}, {"transfers", "转移净", "transfers"},
         {"source", "来源", "source"},
     };
     static const int n2[7] = {0, 2, 2, 2, 2, 2};
     static const struct gf_column c3[] = {
-        {"step", "步骤", "step"}, {"name", "名称", "name"}, {"done_on", "日期", "date"},
+        {"step", "步骤", "step"},  {"name", "名称", "name"}, {"done_on", "日期", "date"},
         {"done_by", "经办", "by"}, {"note", "说明", "note"},
     };
     static const struct gf_column c4[] = {
-        {"date", "日期", "date"},       {"action", "操作", "action"},
-        {"from", "原状态", "from"},     {"to", "新状态", "to"},
+        {"date", "日期", "date"},         {"action", "操作", "action"},
+        {"from", "原状态", "from"},       {"to", "新状态", "to"},
         {"category", "类别", "category"}, {"organisation", "帮扶单位", "organisation"},
-        {"cadre", "帮扶干部", "cadre"}, {"actor", "操作人", "actor"},
-        {"note", "说明", "note"},       {"evidence", "依据", "evidence"},
+        {"cadre", "帮扶干部", "cadre"},   {"actor", "操作人", "actor"},
+        {"note", "说明", "note"},         {"evidence", "依据", "evidence"},
     };
     static const struct gf_column c5[] = {
-        {"date", "日期", "date"},     {"person", "走访人", "person"},
+        {"date", "日期", "date"},       {"person", "走访人", "person"},
         {"measure", "措施", "measure"}, {"amount", "金额", "amount"},
         {"note", "说明", "note"},
     };
@@ -675,11 +721,16 @@ static int sub_flag(struct gf_cli *cli, int argc, char **argv)
     const char *unit = NULL, *period = NULL, *line = NULL, *file = NULL, *channel = NULL,
                *date = NULL, *household = NULL, *risk = NULL, *note = NULL, *pos[1];
     int dry = 0, npos;
-    const struct opt opts[] = {{"--unit", &unit, NULL},       {"--period", &period, NULL},
-                               {"--line", &line, NULL},       {"--file", &file, NULL},
-                               {"--channel", &channel, NULL}, {"--date", &date, NULL},
-                               {"--household", &household, NULL}, {"--risk", &risk, NULL},
-                               {"--note", &note, NULL},       {"--dry-run", NULL, &dry},
+    const struct opt opts[] = {{"--unit", &unit, NULL},
+                               {"--period", &period, NULL},
+                               {"--line", &line, NULL},
+                               {"--file", &file, NULL},
+                               {"--channel", &channel, NULL},
+                               {"--date", &date, NULL},
+                               {"--household", &household, NULL},
+                               {"--risk", &risk, NULL},
+                               {"--note", &note, NULL},
+                               {"--dry-run", NULL, &dry},
                                {NULL, NULL, NULL}};
     int rc = parse(cli, "flag", argc, argv, 2, opts, pos, 0, &npos);
     if (rc)
@@ -697,8 +748,8 @@ static int sub_flag(struct gf_cli *cli, int argc, char **argv)
             rc = gf_cli_usage(cli, "households flag: --household opens one case; it does not "
                                    "combine with --unit, --period, --line, --file or --dry-run");
         else
-            rc = gf_hh_find(db, cli->user, household, channel ? channel : "cadre", risk, date,
-                            note, &cli->err);
+            rc = gf_hh_find(db, cli->user, household, channel ? channel : "cadre", risk, date, note,
+                            &cli->err);
         if (!rc)
             printf(L(cli, "%s: 已建档 (found)\n", "%s: case opened (found)\n"), household);
         gf_db_close(db);
@@ -725,9 +776,10 @@ static int sub_flag(struct gf_cli *cli, int argc, char **argv)
         gf_table_num(t, 3, p[i].per_capita, 0);
         gf_table_num(t, 4, p[i].line, 0);
         gf_table_text(t, 5, p[i].state);
-        gf_table_text(t, 6, p[i].created ? (dry ? "propose" : "opened")
-                            : !strcmp(p[i].state, "eliminated") ? "back_under"
-                                                                  : "already_monitored");
+        gf_table_text(t, 6,
+                      p[i].created                        ? (dry ? "propose" : "opened")
+                      : !strcmp(p[i].state, "eliminated") ? "back_under"
+                                                          : "already_monitored");
     }
     free(p);
     print_table(cli, t);
@@ -740,8 +792,7 @@ static int sub_flag(struct gf_cli *cli, int argc, char **argv)
 
 static int sub_identify(struct gf_cli *cli, int argc, char **argv)
 {
-    const char *category = NULL, *date = NULL, *steps = NULL, *step = NULL, *note = NULL,
-               *pos[1];
+    const char *category = NULL, *date = NULL, *steps = NULL, *step = NULL, *note = NULL, *pos[1];
     int npos;
     const struct opt opts[] = {{"--category", &category, NULL}, {"--date", &date, NULL},
                                {"--steps", &steps, NULL},       {"--step", &step, NULL},
@@ -771,8 +822,8 @@ static int sub_identify(struct gf_cli *cli, int argc, char **argv)
         for (char *s = strtok(buf, ","); s && k < 16; s = strtok(NULL, ","))
             list[k++] = s;
     }
-    rc = gf_hh_identify(db, cli->user, pos[0], category, date, steps ? list : NULL, note,
-                        &cli->err);
+    rc =
+        gf_hh_identify(db, cli->user, pos[0], category, date, steps ? list : NULL, note, &cli->err);
     gf_db_close(db);
     if (!rc)
         printf(L(cli, "%s: 已识别 (identified)\n", "%s: identified\n"), pos[0]);
@@ -804,8 +855,7 @@ static int sub_pair(struct gf_cli *cli, int argc, char **argv)
 
 static int sub_visit(struct gf_cli *cli, int argc, char **argv)
 {
-    const char *date = NULL, *cadre = NULL, *measure = NULL, *amount = NULL, *note = NULL,
-               *pos[1];
+    const char *date = NULL, *cadre = NULL, *measure = NULL, *amount = NULL, *note = NULL, *pos[1];
     int npos;
     const struct opt opts[] = {{"--date", &date, NULL},       {"--cadre", &cadre, NULL},
                                {"--measure", &measure, NULL}, {"--amount", &amount, NULL},
@@ -831,7 +881,8 @@ static int sub_eliminate(struct gf_cli *cli, int argc, char **argv)
 {
     const char *date = NULL, *note = NULL, *pos[1];
     int npos;
-    const struct opt opts[] = {{"--date", &date, NULL}, {"--note", &note, NULL}, {NULL, NULL, NULL}};
+    const struct opt opts[] = {
+        {"--date", &date, NULL}, {"--note", &note, NULL}, {NULL, NULL, NULL}};
     int rc = parse(cli, "eliminate", argc, argv, 2, opts, pos, 1, &npos);
     if (rc || (rc = need_pos(cli, "eliminate", npos, 1, "the household code")))
         return rc;
@@ -852,9 +903,9 @@ static int sub_alerts(struct gf_cli *cli, int argc, char **argv)
     const char *unit = NULL, *cadre = NULL, *rule = NULL, *date = NULL, *days = NULL,
                *months = NULL, *pos[1];
     int npos;
-    const struct opt opts[] = {{"--unit", &unit, NULL},   {"--cadre", &cadre, NULL},
-                               {"--rule", &rule, NULL},   {"--date", &date, NULL},
-                               {"--days", &days, NULL},   {"--months", &months, NULL},
+    const struct opt opts[] = {{"--unit", &unit, NULL}, {"--cadre", &cadre, NULL},
+                               {"--rule", &rule, NULL}, {"--date", &date, NULL},
+                               {"--days", &days, NULL}, {"--months", &months, NULL},
                                {NULL, NULL, NULL}};
     int rc = parse(cli, "alerts", argc, argv, 2, opts, pos, 0, &npos);
     if (rc)
@@ -881,10 +932,14 @@ static int sub_alerts(struct gf_cli *cli, int argc, char **argv)
     if (rc)
         return rc;
     static const struct gf_column cols[] = {
-        {"rule", "规则", "rule"},           {"rule_name", "预警", "alert"},
-        {"household", "户编码", "household"}, {"unit", "单位", "unit"},
-        {"head", "户主", "head"},           {"state", "状态", "state"},
-        {"cadre", "帮扶干部", "cadre"},     {"cadre_name", "干部姓名", "cadre name"},
+        {"rule", "规则", "rule"},
+        {"rule_name", "预警", "alert"},
+        {"household", "户编码", "household"},
+        {"unit", "单位", "unit"},
+        {"head", "户主", "head"},
+        {"state", "状态", "state"},
+        {"cadre", "帮扶干部", "cadre"},
+        {"cadre_name", "干部姓名", "cadre name"},
         {"detail", "说明", "detail"},
     };
     struct gf_table *t = gf_table_new(cols, 9);
@@ -919,8 +974,8 @@ static int sub_report(struct gf_cli *cli, int argc, char **argv)
 {
     const char *unit = NULL, *period = NULL, *pos[1];
     int npos;
-    const struct opt opts[] = {{"--unit", &unit, NULL}, {"--period", &period, NULL},
-                               {NULL, NULL, NULL}};
+    const struct opt opts[] = {
+        {"--unit", &unit, NULL}, {"--period", &period, NULL}, {NULL, NULL, NULL}};
     int rc = parse(cli, "report", argc, argv, 2, opts, pos, 0, &npos);
     if (rc)
         return rc;
@@ -977,8 +1032,7 @@ static int sub_report(struct gf_cli *cli, int argc, char **argv)
         gf_table_num(t, 12, c[i].income_monitored, 0);
         gf_table_num(t, 13, c[i].income_unit, 0);
         gf_table_num(t, 14,
-                     c[i].income_monitored > 0 ? c[i].income_unit / c[i].income_monitored : NAN,
-                     2);
+                     c[i].income_monitored > 0 ? c[i].income_unit / c[i].income_monitored : NAN, 2);
     }
     free(c);
     if (cli->format == GF_FMT_TABLE)
@@ -1008,8 +1062,8 @@ static int sub_set(struct gf_cli *cli, int argc, char **argv)
 
 /* ---- configurable lists and lines -------------------------------------------------------- */
 
-static const char *const list_names[] = {"categories", "channels", "risks", "measures", "steps",
-                                         NULL};
+static const char *const list_names[] = {"categories", "channels", "risks",
+                                         "measures",   "steps",    NULL};
 static const char *const list_tables[] = {"hh_category", "hh_channel", "hh_risk_type",
                                           "hh_measure_type", "hh_ident_step"};
 
@@ -1076,8 +1130,8 @@ static int sub_lists(struct gf_cli *cli, int argc, char **argv)
         const char *vals[5] = {pos[1], pos[2], en, posbuf, required ? required : reqbuf};
         rc = gf_db_begin(db, &cli->err);
         if (!rc) {
-            rc = gf_upsert_row(db, cli->user, list_tables[which], which == 4 ? 5 : 4, 1, cols,
-                               vals, NULL, &cli->err);
+            rc = gf_upsert_row(db, cli->user, list_tables[which], which == 4 ? 5 : 4, 1, cols, vals,
+                               NULL, &cli->err);
             if (rc)
                 gf_db_rollback(db);
             else
@@ -1089,8 +1143,8 @@ static int sub_lists(struct gf_cli *cli, int argc, char **argv)
         return rc;
     }
     static const struct gf_column cols[] = {
-        {"list", "清单", "list"},     {"code", "代码", "code"},
-        {"name", "名称", "name"},     {"name_en", "英文名称", "English name"},
+        {"list", "清单", "list"},         {"code", "代码", "code"},
+        {"name", "名称", "name"},         {"name_en", "英文名称", "English name"},
         {"position", "顺序", "position"}, {"required", "必需", "required"},
     };
     struct gf_table *t = gf_table_new(cols, 6);
@@ -1098,7 +1152,8 @@ static int sub_lists(struct gf_cli *cli, int argc, char **argv)
         if (which >= 0 && i != which)
             continue;
         char sql[200];
-        snprintf(sql, sizeof sql, "SELECT code, name, name_en, position%s FROM %s ORDER BY position, code",
+        snprintf(sql, sizeof sql,
+                 "SELECT code, name, name_en, position%s FROM %s ORDER BY position, code",
                  i == 4 ? ", required" : "", list_tables[i]);
         struct gf_stmt *st;
         if ((rc = gf_db_prepare(db, sql, &st, &cli->err)))
@@ -1157,11 +1212,10 @@ static int sub_lines(struct gf_cli *cli, int argc, char **argv)
                 gf_stmt_bind_text(st, 1, pos[0]);
                 rc = gf_stmt_step(st, &cli->err);
                 gf_stmt_finalize(st);
-                rc = rc == 1 ? 0
-                     : rc == 0
-                         ? gf_err_at(&cli->err, NULL, 0, "region", pos[0],
-                                     "CN or the code of an existing unit")
-                         : rc;
+                rc = rc == 1   ? 0
+                     : rc == 0 ? gf_err_at(&cli->err, NULL, 0, "region", pos[0],
+                                           "CN or the code of an existing unit")
+                               : rc;
             }
         }
         if (!rc) {
@@ -1183,9 +1237,10 @@ static int sub_lines(struct gf_cli *cli, int argc, char **argv)
         return rc;
     }
     static const struct gf_column cols[] = {
-        {"region", "地区", "region"}, {"area", "城乡", "area"},     {"year", "起始年", "from year"},
-        {"amount", "监测线(元/人·年)", "line (yuan)"}, {"name", "名称", "name"},
-        {"source", "来源", "source"}, {"verified", "已核实", "verified"},
+        {"region", "地区", "region"},       {"area", "城乡", "area"},
+        {"year", "起始年", "from year"},    {"amount", "监测线(元/人·年)", "line (yuan)"},
+        {"name", "名称", "name"},           {"source", "来源", "source"},
+        {"verified", "已核实", "verified"},
     };
     struct gf_table *t = gf_table_new(cols, 7);
     struct gf_stmt *st;

@@ -112,10 +112,9 @@ static int run(struct gf_stmt *st, struct gf_err *e)
     return rc < 0 ? rc : GF_OK;
 }
 
-static int event(struct gf_stmt *st, const char *hh, long day, const char *action,
-                 const char *from, const char *to, const char *category, const char *org,
-                 const char *cadre, const char *actor, const char *note, const char *evidence,
-                 struct gf_err *e)
+static int event(struct gf_stmt *st, const char *hh, long day, const char *action, const char *from,
+                 const char *to, const char *category, const char *org, const char *cadre,
+                 const char *actor, const char *note, const char *evidence, struct gf_err *e)
 {
     char d[11];
     gf_hh_date(day, d);
@@ -133,11 +132,11 @@ static int event(struct gf_stmt *st, const char *hh, long day, const char *actio
     return run(st, e);
 }
 
-static const char *const measures[] = {"employment", "training", "medical", "education",
+static const char *const measures[] = {"employment", "training", "medical",  "education",
                                        "housing",    "subsidy",  "industry", "other"};
 
-static int visits(struct gf_stmt *st, struct rng *r, const char *hh, const char *cadre,
-                  long from, long to, int gap_lo, int gap_hi, long *count, struct gf_err *e)
+static int visits(struct gf_stmt *st, struct rng *r, const char *hh, const char *cadre, long from,
+                  long to, int gap_lo, int gap_hi, long *count, struct gf_err *e)
 {
     for (long d = from + irange(r, 5, gap_lo); d <= to; d += irange(r, gap_lo, gap_hi)) {
         char ds[11];
@@ -176,8 +175,7 @@ static int income(struct gf_stmt *st, struct rng *r, const char *hh, int year, d
     return run(st, e);
 }
 
-static int demo_body(struct gf_db *db, const char *actor, struct gf_stmt **st,
-                     struct gf_err *e)
+static int demo_body(struct gf_db *db, const char *actor, struct gf_stmt **st, struct gf_err *e)
 {
     int rc;
     if (gf_db_int(db, "SELECT count(*) FROM household", 0) > 0)
@@ -239,9 +237,9 @@ static int demo_body(struct gf_db *db, const char *actor, struct gf_stmt **st,
     int nc = 0, capc = 0;
     long n_hh = 0, n_mem = 0, n_visit = 0, person_counter = 0, n_nocadre = 0;
     static const char *const channels[] = {"self", "cadre", "department"};
-    static const char *const risks[] = {"illness", "disability", "education", "accident",
-                                        "disaster", "industry", "employment", "other"};
-    static const char *const steps[] = {"household_check", "data_compare",   "village_review",
+    static const char *const risks[] = {"illness",  "disability", "education",  "accident",
+                                        "disaster", "industry",   "employment", "other"};
+    static const char *const steps[] = {"household_check", "data_compare",    "village_review",
                                         "public_notice",   "township_review", "county_decision"};
     static const char *const relations[] = {"户主", "配偶", "子女", "子女", "父母", "孙子女"};
     static const char *const health[] = {"健康", "健康", "健康", "慢性病", "大病", "残疾"};
@@ -290,14 +288,16 @@ static int demo_body(struct gf_db *db, const char *actor, struct gf_stmt **st,
                 id_of(v->code, 2025 - a, person_counter++, id);
                 snprintf(seq, sizeof seq, "%d", m);
                 snprintf(age, sizeof age, "%d", a);
-                const char *emp = a < 6    ? "学龄前"
-                                  : a < 18 ? "在校"
-                                  : a > 65 ? "无劳动能力"
+                const char *emp = a < 6            ? "学龄前"
+                                  : a < 18         ? "在校"
+                                  : a > 65         ? "无劳动能力"
                                   : unif(&R) < 0.6 ? "务工"
                                                    : "务农";
-                const char *school = a >= 6 && a < 18 ? (a < 12 ? "小学" : a < 15 ? "初中" : "高中")
+                const char *school = a >= 6 && a < 18                      ? (a < 12   ? "小学"
+                                                                              : a < 15 ? "初中"
+                                                                                       : "高中")
                                      : a >= 18 && a < 23 && unif(&R) < 0.3 ? "大学"
-                                                                            : NULL;
+                                                                           : NULL;
                 s = st[S_MEM];
                 gf_stmt_bind_text(s, 1, hh);
                 gf_stmt_bind_text(s, 2, seq);
@@ -332,7 +332,7 @@ static int demo_body(struct gf_db *db, const char *actor, struct gf_stmt **st,
                     inc[1] = 9900 - 900 * unif(&R);
                 inc[2] = inc[1] * (1.06 + 0.12 * unif(&R));
                 if (inc[2] < 10050)
-                    inc[2] = 10050 + 900 * unif(&R);
+                    inc[2] = 10050 + 2500 * unif(&R);
                 inc[3] = inc[2] * (1.04 + 0.08 * unif(&R));
                 inc[4] = inc[3] * (1.03 + 0.07 * unif(&R));
                 if (kind == 'R') {
@@ -375,11 +375,16 @@ static int demo_body(struct gf_db *db, const char *actor, struct gf_stmt **st,
             const char *cadre = cs[ci].code;
             char org[128];
             snprintf(org, sizeof org, "%s党委(合成)", v->tname);
-            const char *cat = v->urban ? (unif(&R) < 0.7 ? "urban_low" : unif(&R) < 0.8 ? "dibao" : "tekun")
-                                       : (unif(&R) < 0.4 ? "unstable" : unif(&R) < 0.75 ? "edge" : "sudden");
+            const char *cat = v->urban ? (unif(&R) < 0.7   ? "urban_low"
+                                          : unif(&R) < 0.8 ? "dibao"
+                                                           : "tekun")
+                                       : (unif(&R) < 0.4    ? "unstable"
+                                          : unif(&R) < 0.75 ? "edge"
+                                                            : "sudden");
             const char *channel = channels[next(&R) % 3];
             const char *risk = risks[next(&R) % 8];
-            long found = kind == 'N' ? T - irange(&R, 150, 210) : gf_hh_days("2021-02-01") + irange(&R, 0, 120);
+            long found = kind == 'N' ? T - irange(&R, 150, 210)
+                                     : gf_hh_days("2021-02-01") + irange(&R, 0, 120);
             int nocadre = kind == 'N' && n_nocadre < 6 && unif(&R) < 0.5;
             if (nocadre)
                 found = T - irange(&R, 25, 40);
@@ -443,8 +448,8 @@ static int demo_body(struct gf_db *db, const char *actor, struct gf_stmt **st,
                              "[{\"period\":\"%d\",\"per_capita\":%.2f,\"line\":10000.00},"
                              "{\"period\":\"%d\",\"per_capita\":%.2f,\"line\":10000.00}]",
                              ey, round(inc[y2]), ey - 1, round(inc[y1]));
-                    if ((rc = event(ev, hh, elim, "eliminate", "assisted", "eliminated", cat,
-                                    NULL, NULL, actor, "synthetic", evd, e)))
+                    if ((rc = event(ev, hh, elim, "eliminate", "assisted", "eliminated", cat, NULL,
+                                    NULL, actor, "synthetic", evd, e)))
                         break;
                     gf_hh_date(elim, es);
                     state = "eliminated";
@@ -469,8 +474,7 @@ static int demo_body(struct gf_db *db, const char *actor, struct gf_stmt **st,
                     returns = 1;
                     state = "assisted";
                     long vend = unif(&R) < 0.25 ? T - irange(&R, 35, 80) : T;
-                    if ((rc = visits(st[S_VISIT], &R, hh, cadre, reass, vend, 20, 35, &n_visit,
-                                     e)))
+                    if ((rc = visits(st[S_VISIT], &R, hh, cadre, reass, vend, 20, 35, &n_visit, e)))
                         break;
                 }
             }
@@ -480,10 +484,21 @@ static int demo_body(struct gf_db *db, const char *actor, struct gf_stmt **st,
             s = st[S_CASE];
             char rets[4];
             snprintf(rets, sizeof rets, "%d", returns);
-            const char *vals[15] = {hh,     state,        channel, risk,        cat,
-                                    fs,     is,           actor,   as[0] ? as : NULL,
-                                    es[0] ? es : NULL,    rs[0] ? rs : NULL,    rets,
-                                    cadre ? org : NULL,   cadre,   ps[0] ? ps : NULL};
+            const char *vals[15] = {hh,
+                                    state,
+                                    channel,
+                                    risk,
+                                    cat,
+                                    fs,
+                                    is,
+                                    actor,
+                                    as[0] ? as : NULL,
+                                    es[0] ? es : NULL,
+                                    rs[0] ? rs : NULL,
+                                    rets,
+                                    cadre ? org : NULL,
+                                    cadre,
+                                    ps[0] ? ps : NULL};
             for (int i = 0; i < 15; i++)
                 gf_stmt_bind_text(s, i + 1, vals[i]);
             rc = run(s, e);

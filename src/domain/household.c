@@ -65,9 +65,9 @@ long gf_hh_setting_int(struct gf_db *db, const char *key, long def)
 int gf_hh_setting_set(struct gf_db *db, const char *actor, const char *key, const char *value,
                       struct gf_err *e)
 {
-    static const char *const keys[] = {"eliminate_periods", "max_households_per_cadre",
-                                       "visit_days", "assist_months", "default_line",
-                                       "unit_income_indicator", NULL};
+    static const char *const keys[] = {
+        "eliminate_periods", "max_households_per_cadre", "visit_days", "assist_months",
+        "default_line",      "unit_income_indicator",    NULL};
     int known = 0;
     for (int i = 0; keys[i]; i++)
         known |= !strcmp(keys[i], key);
@@ -97,8 +97,7 @@ int gf_hh_setting_set(struct gf_db *db, const char *actor, const char *key, cons
 
 /* ---- lines ------------------------------------------------------------------------------- */
 
-static int line_at(struct gf_db *db, const char *region, const char *area, int year,
-                   double *out)
+static int line_at(struct gf_db *db, const char *region, const char *area, int year, double *out)
 {
     struct gf_stmt *st;
     if (gf_db_prepare(db,
@@ -196,8 +195,8 @@ int gf_hh_audit_read(struct gf_db *db, const char *actor, const char *what, cons
 {
     char nrows[32];
     snprintf(nrows, sizeof nrows, "%ld", rows);
-    char *after = gf_json_obj("command", what, "filter", filter ? filter : "",
-                              "fields", "id_number,phone", "rows", nrows, NULL);
+    char *after = gf_json_obj("command", what, "filter", filter ? filter : "", "fields",
+                              "id_number,phone", "rows", nrows, NULL);
     int rc = gf_db_begin(db, e);
     if (rc == GF_OK) {
         rc = gf_audit(db, actor, "read_unmasked", "household", filter && *filter ? filter : "*",
@@ -231,13 +230,14 @@ static int load_case(struct gf_db *db, const char *hh, struct hcase *c, struct g
 {
     memset(c, 0, sizeof *c);
     struct gf_stmt *st;
-    int rc = gf_db_prepare(db,
-                           "SELECT h.unit, h.area, c.state, c.category, c.cadre, c.organisation,"
-                           " c.found_on, c.identified_on, c.assisted_on, c.eliminated_on, c.returns,"
-                           " (SELECT max(on_date) FROM hh_event v WHERE v.household = h.code)"
-                           " FROM household h LEFT JOIN hh_case c ON c.household = h.code"
-                           " WHERE h.code = ?",
-                           &st, e);
+    int rc =
+        gf_db_prepare(db,
+                      "SELECT h.unit, h.area, c.state, c.category, c.cadre, c.organisation,"
+                      " c.found_on, c.identified_on, c.assisted_on, c.eliminated_on, c.returns,"
+                      " (SELECT max(on_date) FROM hh_event v WHERE v.household = h.code)"
+                      " FROM household h LEFT JOIN hh_case c ON c.household = h.code"
+                      " WHERE h.code = ?",
+                      &st, e);
     if (rc)
         return rc;
     gf_stmt_bind_text(st, 1, hh);
@@ -326,8 +326,8 @@ static int record(struct gf_db *db, const char *actor, const char *hh, const cha
     if (rc)
         return rc;
     char *before = from ? gf_json_obj("state", from, NULL) : NULL;
-    char *after = gf_json_obj("state", to, "date", date, "category", category, "organisation",
-                              org, "cadre", cadre, "note", note, "evidence", evidence, NULL);
+    char *after = gf_json_obj("state", to, "date", date, "category", category, "organisation", org,
+                              "cadre", cadre, "note", note, "evidence", evidence, NULL);
     char act[32];
     snprintf(act, sizeof act, "hh_%s", action);
     rc = gf_audit(db, actor, act, "household", hh, before, after, e);
@@ -388,8 +388,8 @@ static int find_body(struct gf_db *db, const char *actor, const char *hh, const 
         return rc;
     if (c.exists)
         return gf_err_set(e, GF_EUSER,
-                          "household %s: already under monitoring (state %s, %s, found on %s)",
-                          hh, c.state, state_zh(c.state), c.found_on);
+                          "household %s: already under monitoring (state %s, %s, found on %s)", hh,
+                          c.state, state_zh(c.state), c.found_on);
     if ((rc = ref_check(db, "hh_channel", "channel", channel, e)))
         return rc;
     if (risk && (rc = ref_check(db, "hh_risk_type", "risk", risk, e)))
@@ -455,9 +455,9 @@ int gf_hh_step(struct gf_db *db, const char *actor, const char *household, const
     return tx_end(db, step_body(db, actor, household, step, date, note, e), e);
 }
 
-static int identify_body(struct gf_db *db, const char *actor, const char *hh,
-                         const char *category, const char *date, const char *const *steps,
-                         const char *note, struct gf_err *e)
+static int identify_body(struct gf_db *db, const char *actor, const char *hh, const char *category,
+                         const char *date, const char *const *steps, const char *note,
+                         struct gf_err *e)
 {
     struct hcase c;
     char d[11];
@@ -479,8 +479,8 @@ static int identify_body(struct gf_db *db, const char *actor, const char *hh,
                             " returned_on = ?, returns = returns + 1 WHERE household = ?",
                             cat, d, hh)))
             return rc;
-        return record(db, actor, hh, d, "return", "eliminated", "identified", cat, NULL, NULL,
-                      note, NULL, e);
+        return record(db, actor, hh, d, "return", "eliminated", "identified", cat, NULL, NULL, note,
+                      NULL, e);
     }
     /* found → identified */
     if (!category)
@@ -491,8 +491,8 @@ static int identify_body(struct gf_db *db, const char *actor, const char *hh,
     for (int i = 0; steps && steps[i]; i++) {
         if (!strcmp(steps[i], "all")) {
             struct gf_stmt *st;
-            if ((rc = gf_db_prepare(db, "SELECT code FROM hh_ident_step ORDER BY position", &st,
-                                    e)))
+            if ((rc =
+                     gf_db_prepare(db, "SELECT code FROM hh_ident_step ORDER BY position", &st, e)))
                 return rc;
             char codes[16][40];
             int n = 0;
@@ -542,9 +542,8 @@ static int identify_body(struct gf_db *db, const char *actor, const char *hh,
                   NULL, e);
 }
 
-int gf_hh_identify(struct gf_db *db, const char *actor, const char *household,
-                   const char *category, const char *date, const char *const *steps,
-                   const char *note, struct gf_err *e)
+int gf_hh_identify(struct gf_db *db, const char *actor, const char *household, const char *category,
+                   const char *date, const char *const *steps, const char *note, struct gf_err *e)
 {
     TX_BEGIN(db, e);
     return tx_end(db, identify_body(db, actor, household, category, date, steps, note, e), e);
@@ -591,7 +590,8 @@ static int pair_body(struct gf_db *db, const char *actor, const char *hh, const 
     if (rc < 0)
         return rc;
     if (rc == 0)
-        return gf_err_at(e, NULL, 0, "cadre", cadre, "the code of an existing person (no such person)");
+        return gf_err_at(e, NULL, 0, "cadre", cadre,
+                         "the code of an existing person (no such person)");
     if ((rc = check_date(&c, hh, date, d, e)))
         return rc;
     if ((rc = gf_db_prepare(db,
@@ -622,8 +622,8 @@ static int pair_body(struct gf_db *db, const char *actor, const char *hh, const 
     return record(db, actor, hh, d, "pair", c.state, c.state, NULL, org, cadre, NULL, NULL, e);
 }
 
-int gf_hh_pair(struct gf_db *db, const char *actor, const char *household,
-               const char *organisation, const char *cadre, const char *date, struct gf_err *e)
+int gf_hh_pair(struct gf_db *db, const char *actor, const char *household, const char *organisation,
+               const char *cadre, const char *date, struct gf_err *e)
 {
     TX_BEGIN(db, e);
     return tx_end(db, pair_body(db, actor, household, organisation, cadre, date, e), e);
@@ -713,8 +713,8 @@ static int visit_body(struct gf_db *db, const char *actor, const char *hh, const
                             " WHERE household = ?",
                             d, hh)))
             return rc;
-        rc = record(db, actor, hh, d, "assist", "identified", "assisted", NULL, NULL, NULL,
-                    measure, NULL, e);
+        rc = record(db, actor, hh, d, "assist", "identified", "assisted", NULL, NULL, NULL, measure,
+                    NULL, e);
     }
     return rc;
 }
@@ -724,8 +724,7 @@ int gf_hh_visit(struct gf_db *db, const char *actor, const char *household, cons
                 struct gf_err *e)
 {
     TX_BEGIN(db, e);
-    return tx_end(db, visit_body(db, actor, household, date, person, measure, amount, note, e),
-                  e);
+    return tx_end(db, visit_body(db, actor, household, date, person, measure, amount, note, e), e);
 }
 
 static int eliminate_body(struct gf_db *db, const char *actor, const char *hh, const char *date,
@@ -804,12 +803,12 @@ static int eliminate_body(struct gf_db *db, const char *actor, const char *hh, c
                         " WHERE household = ?",
                         d, hh)))
         return rc;
-    return record(db, actor, hh, d, "eliminate", "assisted", "eliminated", c.category[0] ? c.category : NULL,
-                  NULL, NULL, note, ev, e);
+    return record(db, actor, hh, d, "eliminate", "assisted", "eliminated",
+                  c.category[0] ? c.category : NULL, NULL, NULL, note, ev, e);
 }
 
-int gf_hh_eliminate(struct gf_db *db, const char *actor, const char *household,
-                    const char *date, const char *note, struct gf_err *e)
+int gf_hh_eliminate(struct gf_db *db, const char *actor, const char *household, const char *date,
+                    const char *note, struct gf_err *e)
 {
     TX_BEGIN(db, e);
     return tx_end(db, eliminate_body(db, actor, household, date, note, e), e);

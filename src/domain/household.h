@@ -70,13 +70,12 @@ int gf_hh_step(struct gf_db *db, const char *actor, const char *household, const
 /* found → identified: records the sub-steps in `steps` (NULL-terminated codes, or NULL; the
  * single code "all" records every configured step) dated `date`, then requires every required
  * sub-step and a category.  eliminated → identified (返贫): category may be NULL (kept).  */
-int gf_hh_identify(struct gf_db *db, const char *actor, const char *household,
-                   const char *category, const char *date, const char *const *steps,
-                   const char *note, struct gf_err *e);
+int gf_hh_identify(struct gf_db *db, const char *actor, const char *household, const char *category,
+                   const char *date, const char *const *steps, const char *note, struct gf_err *e);
 /* Pair an identified or assisted household with an organisation and a cadre (person code);
  * refused when the cadre already carries their maximum (hh_cadre or the setting). */
-int gf_hh_pair(struct gf_db *db, const char *actor, const char *household,
-               const char *organisation, const char *cadre, const char *date, struct gf_err *e);
+int gf_hh_pair(struct gf_db *db, const char *actor, const char *household, const char *organisation,
+               const char *cadre, const char *date, struct gf_err *e);
 /* Log a visit (measure NULL) or a measure (hh_measure_type code) for an identified, assisted
  * or eliminated household; the first measure of an identified household moves it to
  * assisted.  person may be NULL (then the paired cadre); amount NaN if none. */
@@ -85,8 +84,8 @@ int gf_hh_visit(struct gf_db *db, const char *actor, const char *household, cons
                 struct gf_err *e);
 /* assisted → eliminated, when the last eliminate_periods income periods are all at or above
  * the line; the evidence (periods, incomes, lines) is stored in the event. */
-int gf_hh_eliminate(struct gf_db *db, const char *actor, const char *household,
-                    const char *date, const char *note, struct gf_err *e);
+int gf_hh_eliminate(struct gf_db *db, const char *actor, const char *household, const char *date,
+                    const char *note, struct gf_err *e);
 
 /* ---- flag: find households under the line ------------------------------------------------ */
 
@@ -109,13 +108,13 @@ int gf_hh_flag(struct gf_db *db, const char *actor, const char *unit, const char
 /* ---- alerts ------------------------------------------------------------------------------ */
 
 enum gf_hh_rule {
-    GF_HH_NO_CADRE,     /* identified household without a cadre */
-    GF_HH_NO_VISIT,     /* no visit for visit_days days */
-    GF_HH_STILL_UNDER,  /* still under the line after assist_months months of assistance */
-    GF_HH_BACK_UNDER,   /* eliminated household back under the line */
-    GF_HH_CADRE_OVER,   /* cadre over their maximum */
+    GF_HH_NO_CADRE,    /* identified household without a cadre */
+    GF_HH_NO_VISIT,    /* no visit for visit_days days */
+    GF_HH_STILL_UNDER, /* still under the line after assist_months months of assistance */
+    GF_HH_BACK_UNDER,  /* eliminated household back under the line */
+    GF_HH_CADRE_OVER,  /* cadre over their maximum */
 };
-extern const char *const gf_hh_rule_code[];              /* "no_cadre", … */
+extern const char *const gf_hh_rule_code[]; /* "no_cadre", … */
 extern const char *const gf_hh_rule_zh[], *const gf_hh_rule_en[];
 
 struct gf_hh_alert {
@@ -137,15 +136,15 @@ int gf_hh_alerts(struct gf_db *db, const char *unit, const char *cadre, const ch
 struct gf_hh_coverage {
     char unit[32], name[128];
     int level;
-    long hh_flagged, p_flagged;   /* with a case opened on or before asof */
-    long hh_ident, p_ident;       /* in state identified or assisted at asof (monitored) */
-    long hh_paired;               /* of those, with a cadre at asof */
-    long hh_visit30, hh_visit90;  /* of those, visited in (asof-30, asof] / (asof-90, asof] */
-    long hh_eliminated;           /* eliminations dated in the period's year, up to asof */
-    long hh_returned;             /* returns to risk (返贫) dated in that year, up to asof */
-    double income_monitored;      /* person-weighted mean per-capita income of the monitored
-                                     households in the period (NaN if none) */
-    double income_unit;           /* the unit's per-capita income (value table), NaN if none */
+    long hh_flagged, p_flagged;  /* with a case opened on or before asof */
+    long hh_ident, p_ident;      /* in state identified or assisted at asof (monitored) */
+    long hh_paired;              /* of those, with a cadre at asof */
+    long hh_visit30, hh_visit90; /* of those, visited in (asof-30, asof] / (asof-90, asof] */
+    long hh_eliminated;          /* eliminations dated in the period's year, up to asof */
+    long hh_returned;            /* returns to risk (返贫) dated in that year, up to asof */
+    double income_monitored;     /* person-weighted mean per-capita income of the monitored
+                                    households in the period (NaN if none) */
+    double income_unit;          /* the unit's per-capita income (value table), NaN if none */
 };
 
 /* Coverage for `unit` and each of its children (every figure over the unit's whole subtree)

@@ -9,8 +9,8 @@
 
 /* ---- households -------------------------------------------------------------------------- */
 
-static const char *const hh_cols[] = {"code",  "unit", "head_name", "address", "phone",
-                                      "area",  "size", "source",    "note",    NULL};
+static const char *const hh_cols[] = {"code", "unit", "head_name", "address", "phone",
+                                      "area", "size", "source",    "note",    NULL};
 static const char *const hh_req[] = {"code", "unit", "head_name", NULL};
 static const char *const areas[] = {"urban", "rural", NULL};
 
@@ -26,7 +26,7 @@ static int phone_ok(const char *s)
 static int hh_row(struct gf_import_ctx *c, struct gf_err *e)
 {
     const char *code, *unit, *head, *address = NULL, *phone = NULL, *area = NULL, *source = NULL,
-                                     *note = NULL;
+                                    *note = NULL;
     long long size = 0;
     int rc;
     if ((rc = gf_field_text(c, "code", 1, &code, e)) ||
@@ -62,7 +62,7 @@ static int hh_row(struct gf_import_ctx *c, struct gf_err *e)
     }
     if (size > 0)
         snprintf(sizebuf, sizeof sizebuf, "%lld", size);
-    const char *vals[] = {code, unit, head, address, phone, area, size > 0 ? sizebuf : NULL,
+    const char *vals[] = {code,   unit, head, address, phone, area, size > 0 ? sizebuf : NULL,
                           source, note};
     return gf_upsert(c, "household", 9, 1, hh_cols, vals, NULL, e);
 }
@@ -81,20 +81,19 @@ const struct gf_import_kind gf_import_households = {
 
 /* ---- members ----------------------------------------------------------------------------- */
 
-static const char *const mem_cols[] = {"household", "seq",        "name",      "relation",
-                                       "id_number", "age",        "health",    "employment",
+static const char *const mem_cols[] = {"household", "seq", "name",   "relation",
+                                       "id_number", "age", "health", "employment",
                                        "schooling", NULL};
 static const char *const mem_req[] = {"household", "seq", "name", "relation", NULL};
 
 static int mem_row(struct gf_import_ctx *c, struct gf_err *e)
 {
     const char *hh, *name, *relation, *id = NULL, *health = NULL, *employment = NULL,
-                                       *schooling = NULL;
+                                      *schooling = NULL;
     long long seq = 0, age = -1;
     int rc;
     if ((rc = gf_field_ref(c, "household", 1, "household", "code", &hh, e)) ||
-        (rc = gf_field_int(c, "seq", 1, &seq, e)) ||
-        (rc = gf_field_text(c, "name", 1, &name, e)) ||
+        (rc = gf_field_int(c, "seq", 1, &seq, e)) || (rc = gf_field_text(c, "name", 1, &name, e)) ||
         (rc = gf_field_text(c, "relation", 1, &relation, e)) ||
         (rc = gf_field_text(c, "id_number", 0, &id, e)) ||
         (rc = gf_field_int(c, "age", 0, &age, e)) ||
@@ -139,10 +138,8 @@ static int mem_row(struct gf_import_ctx *c, struct gf_err *e)
                              "%s; value shown masked)",
                              other);
     }
-    const char *vals[] = {hh,     seq > 0 ? seqbuf : NULL,
-                          name,   relation,
-                          id,     age >= 0 ? agebuf : NULL,
-                          health, employment,
+    const char *vals[] = {hh,       seq > 0 ? seqbuf : NULL,  name,   relation,
+                          id,       age >= 0 ? agebuf : NULL, health, employment,
                           schooling};
     return gf_upsert(c, "hh_member", 9, 2, mem_cols, vals, NULL, e);
 }
@@ -161,9 +158,8 @@ const struct gf_import_kind gf_import_household_members = {
 
 /* ---- incomes ----------------------------------------------------------------------------- */
 
-static const char *const inc_cols[] = {"household", "period",   "per_capita", "wages",
-                                       "business",  "property", "transfers",  "source",
-                                       NULL};
+static const char *const inc_cols[] = {"household", "period",    "per_capita", "wages", "business",
+                                       "property",  "transfers", "source",     NULL};
 static const char *const inc_req[] = {"household", "period", "per_capita", NULL};
 
 static int inc_row(struct gf_import_ctx *c, struct gf_err *e)

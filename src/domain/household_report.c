@@ -92,9 +92,9 @@ static int flag_body(struct gf_db *db, const char *actor, const struct gf_units 
         if (!within(u, unit, a))
             continue;
         double x = gf_stmt_double(st, 5);
-        double z = line > 0 ? line
-                            : line_of(db, u, &memo, unit, gf_stmt_text(st, 2),
-                                      (int)gf_stmt_int(st, 6));
+        double z = line > 0
+                       ? line
+                       : line_of(db, u, &memo, unit, gf_stmt_text(st, 2), (int)gf_stmt_int(st, 6));
         if (!(x < z))
             continue;
         if (*n == cap) {
@@ -157,8 +157,8 @@ int gf_hh_flag(struct gf_db *db, const char *actor, const char *unit, const char
     }
     if ((rc = gf_units_load(db, &u, e)) || (rc = unit_filter(&u, unit, &a, e)))
         goto fail;
-    if ((rc = flag_body(db, actor, &u, a, period, line, channel ? channel : "department", date,
-                        out, n, e)))
+    if ((rc = flag_body(db, actor, &u, a, period, line, channel ? channel : "department", date, out,
+                        n, e)))
         goto fail;
     gf_units_free(&u);
     if (dry_run) {
@@ -326,10 +326,10 @@ int gf_hh_alerts(struct gf_db *db, const char *unit, const char *cadre, const ch
             }
             if (!strcmp(state, "eliminated") && x < z) {
                 rules[nr] = GF_HH_BACK_UNDER;
-                snprintf(det[nr], sizeof det[0], "eliminated, but income %.0f < line %.0f in %s",
-                         x, z, per);
-                snprintf(detzh[nr], sizeof detzh[0], "已消除风险, 但 %s 年人均 %.0f 元 < 监测线 %.0f",
-                         per, x, z);
+                snprintf(det[nr], sizeof det[0], "eliminated, but income %.0f < line %.0f in %s", x,
+                         z, per);
+                snprintf(detzh[nr], sizeof detzh[0],
+                         "已消除风险, 但 %s 年人均 %.0f 元 < 监测线 %.0f", per, x, z);
                 nr++;
             }
         }
@@ -356,8 +356,8 @@ int gf_hh_alerts(struct gf_db *db, const char *unit, const char *cadre, const ch
             continue;
         struct gf_stmt *mx;
         long max = gf_hh_setting_int(db, "max_households_per_cadre", 10);
-        if ((rc = gf_db_prepare(db, "SELECT max_households FROM hh_cadre WHERE person = ?", &mx,
-                                e)))
+        if ((rc =
+                 gf_db_prepare(db, "SELECT max_households FROM hh_cadre WHERE person = ?", &mx, e)))
             goto out;
         gf_stmt_bind_text(mx, 1, cc[k].code);
         if (gf_stmt_step(mx, NULL) == 1)
@@ -391,7 +391,7 @@ out:
 
 struct hrow {
     char code[64];
-    int unit;  /* index in the unit tree */
+    int unit; /* index in the unit tree */
     long persons;
     int flagged, monitored, paired, returned, eliminated;
     char last_visit[11];
@@ -527,8 +527,8 @@ int gf_hh_coverage(struct gf_db *db, const char *unit, const char *period,
     st = NULL;
     if (rc < 0)
         goto out;
-    if ((rc = gf_db_prepare(db, "SELECT household, per_capita FROM hh_income WHERE period = ?",
-                            &st, e)))
+    if ((rc = gf_db_prepare(db, "SELECT household, per_capita FROM hh_income WHERE period = ?", &st,
+                            e)))
         goto out;
     gf_stmt_bind_text(st, 1, period);
     while ((rc = gf_stmt_step(st, e)) == 1) {
@@ -599,8 +599,8 @@ int gf_hh_coverage(struct gf_db *db, const char *unit, const char *period,
                 gf_ksum_add(&den, (double)r->persons);
             }
         }
-        c->income_monitored = gf_ksum_value(&den) > 0 ? gf_ksum_value(&num) / gf_ksum_value(&den)
-                                                      : NAN;
+        c->income_monitored =
+            gf_ksum_value(&den) > 0 ? gf_ksum_value(&num) / gf_ksum_value(&den) : NAN;
         c->income_unit = NAN;
         struct gf_stmt *s2;
         if ((rc = gf_db_prepare(db,

@@ -43,28 +43,29 @@ static struct gf_db *open_base(void)
     struct gf_err e = {0};
     if (gf_db_open(&db, dbpath, &e))
         fail_msg("%s", e.msg);
-    exec_ok(db,
-            "INSERT INTO unit (code, name, parent, level, area) VALUES"
-            " ('510400','攀枝花市',NULL,1,'urban'),('510411','仁和区','510400',2,'urban'),"
-            " ('510421','米易县','510400',2,'rural'),('510411001','镇A','510411',3,'rural'),"
-            " ('510421001','镇B','510421',3,'rural'),('510411001001','村A','510411001',4,'rural'),"
-            " ('510421001001','村B','510421001',4,'rural');"
-            "INSERT INTO person (code, name) VALUES ('P1','干部一'),('P2','干部二'),('P3','干部三');"
-            "INSERT INTO household (code, unit, head_name, phone, area, size) VALUES"
-            " ('H1','510411001001','甲','13812345678','rural',NULL),"
-            " ('H2','510411001001','乙',NULL,'rural',NULL),"
-            " ('H3','510421001001','丙',NULL,'rural',NULL),"
-            " ('H4','510421001001','丁',NULL,'rural',1),"
-            " ('H5','510411001001','戊',NULL,'rural',NULL);"
-            "INSERT INTO hh_member (household, seq, name, relation) VALUES"
-            " ('H1',1,'甲','户主'),('H1',2,'甲2','配偶'),('H1',3,'甲3','子女'),"
-            " ('H2',1,'乙','户主'),('H2',2,'乙2','子女'),"
-            " ('H3',1,'丙','户主'),('H3',2,'丙2','配偶'),('H3',3,'丙3','子女'),('H3',4,'丙4','父母'),"
-            " ('H5',1,'戊','户主');"
-            "INSERT INTO period (code, kind, year, sub, start_date, end_date) VALUES"
-            " ('2022','year',2022,0,'2022-01-01','2022-12-31'),"
-            " ('2023','year',2023,0,'2023-01-01','2023-12-31'),"
-            " ('2024','year',2024,0,'2024-01-01','2024-12-31');");
+    exec_ok(
+        db,
+        "INSERT INTO unit (code, name, parent, level, area) VALUES"
+        " ('510400','攀枝花市',NULL,1,'urban'),('510411','仁和区','510400',2,'urban'),"
+        " ('510421','米易县','510400',2,'rural'),('510411001','镇A','510411',3,'rural'),"
+        " ('510421001','镇B','510421',3,'rural'),('510411001001','村A','510411001',4,'rural'),"
+        " ('510421001001','村B','510421001',4,'rural');"
+        "INSERT INTO person (code, name) VALUES ('P1','干部一'),('P2','干部二'),('P3','干部三');"
+        "INSERT INTO household (code, unit, head_name, phone, area, size) VALUES"
+        " ('H1','510411001001','甲','13812345678','rural',NULL),"
+        " ('H2','510411001001','乙',NULL,'rural',NULL),"
+        " ('H3','510421001001','丙',NULL,'rural',NULL),"
+        " ('H4','510421001001','丁',NULL,'rural',1),"
+        " ('H5','510411001001','戊',NULL,'rural',NULL);"
+        "INSERT INTO hh_member (household, seq, name, relation) VALUES"
+        " ('H1',1,'甲','户主'),('H1',2,'甲2','配偶'),('H1',3,'甲3','子女'),"
+        " ('H2',1,'乙','户主'),('H2',2,'乙2','子女'),"
+        " ('H3',1,'丙','户主'),('H3',2,'丙2','配偶'),('H3',3,'丙3','子女'),('H3',4,'丙4','父母'),"
+        " ('H5',1,'戊','户主');"
+        "INSERT INTO period (code, kind, year, sub, start_date, end_date) VALUES"
+        " ('2022','year',2022,0,'2022-01-01','2022-12-31'),"
+        " ('2023','year',2023,0,'2023-01-01','2023-12-31'),"
+        " ('2024','year',2024,0,'2024-01-01','2024-12-31');");
     now("2030-01-01T00:00:00Z");
     return db;
 }
@@ -112,9 +113,8 @@ static const char *state(struct gf_db *db, const char *hh, char *buf)
 static const char *const ALL[] = {"all", NULL};
 
 /* Walk one household through a complete case (found → identified → assisted). */
-static void to_assisted(struct gf_db *db, const char *hh, const char *d_found,
-                        const char *d_ident, const char *d_pair, const char *cadre,
-                        const char *d_assist)
+static void to_assisted(struct gf_db *db, const char *hh, const char *d_found, const char *d_ident,
+                        const char *d_pair, const char *cadre, const char *d_assist)
 {
     OK(gf_hh_find(db, "t", hh, "cadre", "illness", d_found, NULL, &e_));
     OK(gf_hh_identify(db, "t", hh, "edge", d_ident, ALL, NULL, &e_));
@@ -169,8 +169,8 @@ static void test_workflow_legal(void **s)
     OK(gf_hh_find(db, "t", "H1", "self", "illness", "2024-01-02", "self-report", &e_));
     assert_string_equal(state(db, "H1", b), "found");
     OK(gf_hh_step(db, "t", "H1", "household_check", "2024-01-03", NULL, &e_));
-    const char *rest[] = {"data_compare", "village_review", "public_notice", "township_review",
-                          "county_decision", NULL};
+    const char *rest[] = {"data_compare",    "village_review",  "public_notice",
+                          "township_review", "county_decision", NULL};
     OK(gf_hh_identify(db, "t", "H1", "edge", "2024-01-05", rest, NULL, &e_));
     assert_string_equal(state(db, "H1", b), "identified");
     assert_int_equal(count(db, "SELECT count(*) FROM hh_case_step WHERE household='H1'"), 6);
@@ -181,15 +181,16 @@ static void test_workflow_legal(void **s)
     OK(gf_hh_visit(db, "t", "H1", "2024-01-10", "P2", "training", NAN, NULL, &e_));
     assert_string_equal(state(db, "H1", b), "assisted");
     /* the visit without a person takes the paired cadre */
-    assert_int_equal(count(db, "SELECT count(*) FROM hh_visit WHERE household='H1' AND person='P1'"), 1);
+    assert_int_equal(
+        count(db, "SELECT count(*) FROM hh_visit WHERE household='H1' AND person='P1'"), 1);
     income(db, "H1", "2023", "10000"); /* at the line counts as not under it */
     income(db, "H1", "2024", "12000");
     OK(gf_hh_eliminate(db, "t", "H1", "2024-12-20", "two years above", &e_));
     assert_string_equal(state(db, "H1", b), "eliminated");
     struct gf_stmt *st;
-    assert_int_equal(gf_db_prepare(db, "SELECT evidence FROM hh_event WHERE action='eliminate'",
-                                   &st, NULL),
-                     GF_OK);
+    assert_int_equal(
+        gf_db_prepare(db, "SELECT evidence FROM hh_event WHERE action='eliminate'", &st, NULL),
+        GF_OK);
     assert_int_equal(gf_stmt_step(st, NULL), 1);
     assert_string_equal(gf_stmt_text(st, 0),
                         "[{\"period\":\"2024\",\"per_capita\":12000.00,\"line\":10000.00},"
@@ -199,11 +200,13 @@ static void test_workflow_legal(void **s)
     OK(gf_hh_identify(db, "t", "H1", NULL, "2025-03-01", NULL, "fell ill", &e_));
     assert_string_equal(state(db, "H1", b), "identified");
     assert_int_equal(count(db, "SELECT returns FROM hh_case WHERE household='H1'"), 1);
-    assert_int_equal(count(db, "SELECT count(*) FROM hh_case WHERE household='H1' AND category='edge'"), 1);
+    assert_int_equal(
+        count(db, "SELECT count(*) FROM hh_case WHERE household='H1' AND category='edge'"), 1);
     /* find identify pair assist eliminate return */
     assert_int_equal(count(db, "SELECT count(*) FROM hh_event WHERE household='H1'"), 6);
     /* every change audited: 6 events + 6 steps + 2 visits */
-    assert_int_equal(count(db, "SELECT count(*) FROM audit WHERE key LIKE 'H1%' AND action LIKE 'hh_%'"), 14);
+    assert_int_equal(
+        count(db, "SELECT count(*) FROM audit WHERE key LIKE 'H1%' AND action LIKE 'hh_%'"), 14);
     /* assisted again after the return, and eliminated again */
     OK(gf_hh_visit(db, "t", "H1", "2025-03-05", NULL, "medical", 1000, NULL, &e_));
     assert_string_equal(state(db, "H1", b), "assisted");
@@ -227,8 +230,8 @@ static void refused(int rc, const struct gf_err *e, const char *needle, long aud
 #define REFUSED(call, needle)                                                                      \
     do {                                                                                           \
         struct gf_err e_ = {0};                                                                    \
-        long a_ = count(g_db, "SELECT count(*) FROM audit");                                     \
-        long v_ = count(g_db, "SELECT count(*) FROM hh_event");                                  \
+        long a_ = count(g_db, "SELECT count(*) FROM audit");                                       \
+        long v_ = count(g_db, "SELECT count(*) FROM hh_event");                                    \
         refused((call), &e_, (needle), a_, v_);                                                    \
     } while (0)
 
@@ -237,44 +240,55 @@ static void test_workflow_illegal(void **s)
     (void)s;
     struct gf_db *db = g_db = open_base();
     char b[16];
-    REFUSED(gf_hh_find(db, "t", "NOPE", "self", NULL, "2024-01-01", NULL, &e_), "no such household");
+    REFUSED(gf_hh_find(db, "t", "NOPE", "self", NULL, "2024-01-01", NULL, &e_),
+            "no such household");
     REFUSED(gf_hh_find(db, "t", "H1", "telepathy", NULL, "2024-01-01", NULL, &e_),
             "one of: self, cadre, department");
     REFUSED(gf_hh_find(db, "t", "H1", "self", "boredom", "2024-01-01", NULL, &e_), "risk");
     REFUSED(gf_hh_find(db, "t", "H1", "self", NULL, "2024-02-30", NULL, &e_), "YYYY-MM-DD");
     /* none → anything but find */
-    REFUSED(gf_hh_identify(db, "t", "H1", "edge", "2024-01-05", ALL, NULL, &e_), "not under monitoring");
+    REFUSED(gf_hh_identify(db, "t", "H1", "edge", "2024-01-05", ALL, NULL, &e_),
+            "not under monitoring");
     REFUSED(gf_hh_step(db, "t", "H1", "household_check", NULL, NULL, &e_), "not under monitoring");
     REFUSED(gf_hh_pair(db, "t", "H1", "org", "P1", NULL, &e_), "not under monitoring");
-    REFUSED(gf_hh_visit(db, "t", "H1", "2024-01-05", NULL, NULL, NAN, NULL, &e_), "not under monitoring");
+    REFUSED(gf_hh_visit(db, "t", "H1", "2024-01-05", NULL, NULL, NAN, NULL, &e_),
+            "not under monitoring");
     REFUSED(gf_hh_eliminate(db, "t", "H1", NULL, NULL, &e_), "not under monitoring");
     OK(gf_hh_find(db, "t", "H1", "department", NULL, "2024-01-02", NULL, &e_));
-    REFUSED(gf_hh_find(db, "t", "H1", "self", NULL, "2024-01-03", NULL, &e_), "already under monitoring");
+    REFUSED(gf_hh_find(db, "t", "H1", "self", NULL, "2024-01-03", NULL, &e_),
+            "already under monitoring");
     /* found → only identify (with steps and category) */
     REFUSED(gf_hh_pair(db, "t", "H1", "org", "P1", NULL, &e_), "state is found");
-    REFUSED(gf_hh_visit(db, "t", "H1", "2024-01-05", NULL, NULL, NAN, NULL, &e_), "identify it first");
+    REFUSED(gf_hh_visit(db, "t", "H1", "2024-01-05", NULL, NULL, NAN, NULL, &e_),
+            "identify it first");
     REFUSED(gf_hh_eliminate(db, "t", "H1", NULL, NULL, &e_), "state is found");
     REFUSED(gf_hh_identify(db, "t", "H1", NULL, "2024-01-05", ALL, NULL, &e_), "category");
     REFUSED(gf_hh_identify(db, "t", "H1", "rich", "2024-01-05", ALL, NULL, &e_), "unstable, edge");
-    REFUSED(gf_hh_identify(db, "t", "H1", "edge", "2024-01-01", ALL, NULL, &e_), "on or after 2024-01-02");
+    REFUSED(gf_hh_identify(db, "t", "H1", "edge", "2024-01-01", ALL, NULL, &e_),
+            "on or after 2024-01-02");
     REFUSED(gf_hh_step(db, "t", "H1", "astrology", NULL, NULL, &e_), "household_check");
     OK(gf_hh_step(db, "t", "H1", "household_check", "2024-01-03", NULL, &e_));
     const char *two[] = {"data_compare", NULL};
     /* the sub-steps named are rolled back with the refusal */
-    REFUSED(gf_hh_identify(db, "t", "H1", "edge", "2024-01-05", two, NULL, &e_),
-            "village_review 民主评议, public_notice 村级公示, township_review 镇审核, county_decision");
+    REFUSED(
+        gf_hh_identify(db, "t", "H1", "edge", "2024-01-05", two, NULL, &e_),
+        "village_review 民主评议, public_notice 村级公示, township_review 镇审核, county_decision");
     assert_int_equal(count(db, "SELECT count(*) FROM hh_case_step WHERE household='H1'"), 1);
     assert_string_equal(state(db, "H1", b), "found");
     OK(gf_hh_identify(db, "t", "H1", "edge", "2024-01-05", ALL, NULL, &e_));
     /* identified */
-    REFUSED(gf_hh_identify(db, "t", "H1", "edge", "2024-01-06", ALL, NULL, &e_), "already identified");
+    REFUSED(gf_hh_identify(db, "t", "H1", "edge", "2024-01-06", ALL, NULL, &e_),
+            "already identified");
     REFUSED(gf_hh_step(db, "t", "H1", "household_check", NULL, NULL, &e_), "state is identified");
     REFUSED(gf_hh_eliminate(db, "t", "H1", "2024-02-01", NULL, &e_), "record a measure first");
     REFUSED(gf_hh_pair(db, "t", "H1", "org", "NOBODY", "2024-01-06", &e_), "no such person");
     REFUSED(gf_hh_pair(db, "t", "H1", "", "P1", "2024-01-06", &e_), "organisation");
-    REFUSED(gf_hh_visit(db, "t", "H1", "2024-01-06", NULL, "magic", NAN, NULL, &e_), "employment, training");
-    REFUSED(gf_hh_visit(db, "t", "H1", "2031-01-01", NULL, NULL, NAN, NULL, &e_), "not after today");
-    REFUSED(gf_hh_visit(db, "t", "H1", "2023-12-01", NULL, NULL, NAN, NULL, &e_), "when household H1 was found");
+    REFUSED(gf_hh_visit(db, "t", "H1", "2024-01-06", NULL, "magic", NAN, NULL, &e_),
+            "employment, training");
+    REFUSED(gf_hh_visit(db, "t", "H1", "2031-01-01", NULL, NULL, NAN, NULL, &e_),
+            "not after today");
+    REFUSED(gf_hh_visit(db, "t", "H1", "2023-12-01", NULL, NULL, NAN, NULL, &e_),
+            "when household H1 was found");
     /* cadre over the maximum */
     OK(gf_hh_setting_set(db, "t", "max_households_per_cadre", "1", &e_));
     OK(gf_hh_pair(db, "t", "H1", "村党支部", "P1", "2024-01-06", &e_));
@@ -286,22 +300,26 @@ static void test_workflow_illegal(void **s)
     OK(gf_hh_pair(db, "t", "H2", "村党支部", "P1", "2024-01-06", &e_));
     /* assisted */
     OK(gf_hh_visit(db, "t", "H1", "2024-01-10", NULL, "subsidy", 500, NULL, &e_));
-    REFUSED(gf_hh_eliminate(db, "t", "H1", "2024-12-20", NULL, &e_), "2 consecutive income periods at or above the line are needed, 0 recorded");
+    REFUSED(gf_hh_eliminate(db, "t", "H1", "2024-12-20", NULL, &e_),
+            "2 consecutive income periods at or above the line are needed, 0 recorded");
     income(db, "H1", "2024", "12000");
     REFUSED(gf_hh_eliminate(db, "t", "H1", "2024-12-20", NULL, &e_), "1 recorded");
     income(db, "H1", "2023", "9999.5");
     REFUSED(gf_hh_eliminate(db, "t", "H1", "2024-12-20", NULL, &e_),
             "per-capita income in 2023 was 9999.50 yuan, under the line 10000");
     OK(gf_hh_setting_set(db, "t", "eliminate_periods", "1", &e_));
-    REFUSED(gf_hh_setting_set(db, "t", "eliminate_periods", "zero", &e_), "a positive whole number");
+    REFUSED(gf_hh_setting_set(db, "t", "eliminate_periods", "zero", &e_),
+            "a positive whole number");
     REFUSED(gf_hh_setting_set(db, "t", "colour", "1", &e_), "one of: eliminate_periods");
-    REFUSED(gf_hh_identify(db, "t", "H1", "edge", "2024-12-01", NULL, NULL, &e_), "already identified");
+    REFUSED(gf_hh_identify(db, "t", "H1", "edge", "2024-12-01", NULL, NULL, &e_),
+            "already identified");
     OK(gf_hh_eliminate(db, "t", "H1", "2024-12-20", NULL, &e_));
     /* eliminated */
     REFUSED(gf_hh_eliminate(db, "t", "H1", "2024-12-21", NULL, &e_), "already eliminated");
     REFUSED(gf_hh_pair(db, "t", "H1", "org", "P2", "2024-12-21", &e_), "state is eliminated");
     REFUSED(gf_hh_step(db, "t", "H1", "household_check", NULL, NULL, &e_), "state is eliminated");
-    REFUSED(gf_hh_identify(db, "t", "H1", NULL, "2024-12-19", NULL, NULL, &e_), "on or after 2024-12-20");
+    REFUSED(gf_hh_identify(db, "t", "H1", NULL, "2024-12-19", NULL, NULL, &e_),
+            "on or after 2024-12-20");
     /* visits to an eliminated household (follow-up) are allowed */
     OK(gf_hh_visit(db, "t", "H1", "2024-12-22", NULL, NULL, NAN, "follow-up", &e_));
     assert_string_equal(state(db, "H1", b), "eliminated");
@@ -426,9 +444,11 @@ static void test_coverage(void **s)
     OK(gf_hh_visit(db, "t", "H4", "2024-11-20", NULL, NULL, NAN, NULL, &e_));
     income(db, "H4", "2024", "9500");
     /* H5: no case.  The unit's average income: 25750 */
-    exec_ok(db, "INSERT INTO indicator (code, name, direction) VALUES ('income_pc','人均可支配收入','+');"
-                "INSERT INTO value (unit, indicator, period, value, updated_by, updated_at)"
-                " VALUES ('510400','income_pc','2024',25750,'t','2025-01-01')");
+    exec_ok(
+        db,
+        "INSERT INTO indicator (code, name, direction) VALUES ('income_pc','人均可支配收入','+');"
+        "INSERT INTO value (unit, indicator, period, value, updated_by, updated_at)"
+        " VALUES ('510400','income_pc','2024',25750,'t','2025-01-01')");
     struct gf_hh_coverage *c;
     int n;
     OK(gf_hh_coverage(db, "510400", "2024", &c, &n, &e_));
@@ -576,8 +596,9 @@ static void test_unmasked_read_audited(void **s)
     now("2025-05-06T07:08:09Z");
     OK(gf_hh_audit_read(db, "alice", "households list", "unit=510411", 7, &e_));
     struct gf_stmt *st;
-    assert_int_equal(gf_db_prepare(db, "SELECT at, actor, action, key, before, after FROM audit"
-                                        " WHERE action = 'read_unmasked'",
+    assert_int_equal(gf_db_prepare(db,
+                                   "SELECT at, actor, action, key, before, after FROM audit"
+                                   " WHERE action = 'read_unmasked'",
                                    &st, NULL),
                      GF_OK);
     assert_int_equal(gf_stmt_step(st, NULL), 1);
@@ -618,7 +639,8 @@ static void test_imports(void **s)
     OK(import_text(db, &gf_import_households,
                    "code,unit,head_name,phone\nH9,510421001001,新户,13900001111\n", &e_));
     /* the area comes from the unit */
-    assert_int_equal(count(db, "SELECT count(*) FROM household WHERE code='H9' AND area='rural'"), 1);
+    assert_int_equal(count(db, "SELECT count(*) FROM household WHERE code='H9' AND area='rural'"),
+                     1);
     assert_int_equal(import_text(db, &gf_import_households,
                                  "code,unit,head_name\nH10,510421001001,a\nH11,999999,b\n", &e),
                      GF_EUSER);
@@ -630,9 +652,9 @@ static void test_imports(void **s)
                                  "code,unit,head_name,phone\nH10,510421001001,a,call-me\n", &e),
                      GF_EUSER);
     assert_non_null(strstr(e.msg, "phone"));
-    OK(import_text(db, &gf_import_household_members,
-                   "household,seq,name,relation,id_number,age\nH9,1,新户,户主,11010519491231002X,75\n",
-                   &e_));
+    OK(import_text(
+        db, &gf_import_household_members,
+        "household,seq,name,relation,id_number,age\nH9,1,新户,户主,11010519491231002X,75\n", &e_));
     long audit0 = count(db, "SELECT count(*) FROM audit");
     /* the same ID number again, for another household: refused, masked, naming the holder */
     assert_int_equal(import_text(db, &gf_import_household_members,
@@ -646,15 +668,15 @@ static void test_imports(void **s)
     assert_null(strstr(e.msg, "11010519491231002X"));
     assert_int_equal(count(db, "SELECT count(*) FROM audit"), audit0);
     /* a bad check character */
-    assert_int_equal(import_text(db, &gf_import_household_members,
-                                 "household,seq,name,relation,id_number\nH1,4,某,子女,110105194912310021\n",
-                                 &e),
-                     GF_EUSER);
+    assert_int_equal(
+        import_text(db, &gf_import_household_members,
+                    "household,seq,name,relation,id_number\nH1,4,某,子女,110105194912310021\n", &e),
+        GF_EUSER);
     assert_non_null(strstr(e.msg, "check character"));
     /* re-importing the same member changes nothing */
-    OK(import_text(db, &gf_import_household_members,
-                   "household,seq,name,relation,id_number,age\nH9,1,新户,户主,11010519491231002X,75\n",
-                   &e_));
+    OK(import_text(
+        db, &gf_import_household_members,
+        "household,seq,name,relation,id_number,age\nH9,1,新户,户主,11010519491231002X,75\n", &e_));
     assert_int_equal(count(db, "SELECT count(*) FROM audit"), audit0);
     /* incomes: annual periods only */
     assert_int_equal(import_text(db, &gf_import_household_incomes,
@@ -685,7 +707,8 @@ static void test_demo(void **s)
     assert_true(n >= 62 * 10 && n <= 62 * 17);
     assert_int_equal(count(db, "SELECT count(*) FROM household WHERE source <> 'synthetic'"), 0);
     /* no household under 10 000 in 2023 */
-    assert_int_equal(count(db, "SELECT count(*) FROM hh_income WHERE period='2023' AND per_capita < 10000"), 0);
+    assert_int_equal(
+        count(db, "SELECT count(*) FROM hh_income WHERE period='2023' AND per_capita < 10000"), 0);
     /* the ID numbers are valid and unique */
     struct gf_stmt *st;
     assert_int_equal(gf_db_prepare(db, "SELECT id_number FROM hh_member", &st, NULL), GF_OK);
@@ -710,9 +733,11 @@ static void test_demo(void **s)
     long sum1 = count(db, "SELECT sum(per_capita) FROM hh_income");
     struct gf_err e = {0};
     assert_int_equal(gf_demo_households(db, "demo", &e), GF_EUSER); /* refuses a full registry */
-    exec_ok(db, "DELETE FROM hh_visit; DELETE FROM hh_event; DELETE FROM hh_case_step;"
-                "DELETE FROM hh_case; DELETE FROM hh_income; DELETE FROM hh_member;"
-                "DELETE FROM hh_cadre; DELETE FROM household; DELETE FROM person WHERE code LIKE 'HHC%'");
+    exec_ok(
+        db,
+        "DELETE FROM hh_visit; DELETE FROM hh_event; DELETE FROM hh_case_step;"
+        "DELETE FROM hh_case; DELETE FROM hh_income; DELETE FROM hh_member;"
+        "DELETE FROM hh_cadre; DELETE FROM household; DELETE FROM person WHERE code LIKE 'HHC%'");
     OK(gf_demo_households(db, "demo", &e_));
     assert_int_equal(count(db, "SELECT sum(per_capita) FROM hh_income"), sum1);
     close_base(db);
