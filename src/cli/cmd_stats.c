@@ -21,6 +21,7 @@
 
 #include "cli/cli.h"
 #include "core/dist.h"
+#include "domain/income.h"
 #include "util/csvscan.h"
 
 #define MAXBY 8
@@ -28,6 +29,7 @@
 
 struct opts {
     const char *path, *value, *weight, *size, *urban, *food, *cons;
+    const char *period; /* --db only */
     const char *by[MAXBY];
     int nby, per_capita, nthreads;
     double lines[MAXPARAM], blo[MAXPARAM], bhi[MAXPARAM], band_scale;
@@ -530,6 +532,7 @@ static int parse_opts(struct gf_cli *cli, int argc, char **argv, struct opts *o)
         TAKE("--urban", o->urban)
         TAKE("--food", o->food)
         TAKE("--consumption", o->cons)
+        TAKE("--period", o->period)
 #undef TAKE
         if (!strcmp(a, "--per-capita")) {
             o->per_capita = 1;
@@ -591,9 +594,16 @@ static int parse_opts(struct gf_cli *cli, int argc, char **argv, struct opts *o)
             return gf_cli_usage(cli, "stats: unexpected argument '%s' (one FILE only)", a);
         }
     }
-    if (!o->path)
+    if (cli->db_flag) { /* gongfu stats --db: the columns are those of income_microdata */
+        if (o->path || o->value || o->weight || o->size || o->urban || o->food || o->cons ||
+            o->nby || o->per_capita)
+            return gf_cli_usage(cli, "stats --db: takes no FILE and no column options, only"
+                                     " [--period P] [--line Z]... [--band LO-HI]... [--threads N]");
+    } else if (o->period)
+        return gf_cli_usage(cli, "stats: --period goes with --db (stored household microdata)");
+    else if (!o->path)
         return gf_cli_usage(cli, "stats: missing FILE.csv (see gongfu stats --help)");
-    if (!o->value)
+    else if (!o->value)
         return gf_cli_usage(cli, "stats: missing --value COLUMN");
     if (o->per_capita && !o->size)
         return gf_cli_usage(cli, "stats: --per-capita needs --size COLUMN");
@@ -617,7 +627,10 @@ static const char *usage_zh =
     "  --per-capita  收入除以户人数,人口权重 = 权重 × 户人数\n"
     "  --line        低收入/贫困线(严格低于),默认 10000\n"
     "  --band        中等收入区间(人均×3 在 [低,高] 内的户比例),默认 100000-500000\n"
-    "列的定义见 docs/distribution.md。";
+    "列的定义见 docs/distribution.md。\n\n"
+    "       gongfu stats --db [--period P] [--line Z]... [--band 低-高]...\n"
+    "从库中的住户收入微观数据(gongfu import households)为层级中每个单位计算同样的列,\n"
+    "并保存为计算值指标(income_pc, gini, ...; 见 docs/income-microdata.md)。默认最新期别。";
 static const char *usage_en =
     "usage: gongfu stats FILE.csv --value COL [--weight COL] [--size COL [--per-capita]]\n"
     "         [--by COL]... [--line Z]... [--band LO-HI]... [--band-scale 3] [--urban COL]\n"
@@ -627,7 +640,11 @@ static const char *usage_en =
     "  --per-capita  divide the value by the household size; persons weigh weight x size\n"
     "  --line        low-income / poverty line (strictly below), default 10000\n"
     "  --band        middle-income band on per-capita x 3 (closed), default 100000-500000\n"
-    "Columns and conventions: docs/distribution.md.";
+    "Columns and conventions: docs/distribution.md.\n\n"
+    "       gongfu stats --db [--period P] [--line Z]... [--band LO-HI]...\n"
+    "The same columns for every unit of the hierarchy from the stored household microdata\n"
+    "(gongfu import households), saved as computed indicator values (income_pc, gini, ...;\n"
+    "docs/income-microdata.md).  Default period: the newest one.";
 
 /* ---------- output ---------- */
 
@@ -811,6 +828,57 @@ static int cmp_gid(const void *a, const void *b)
     return strcmp(sort_map->arena + sort_map->id_off[x], sort_map->arena + sort_map->id_off[y]);
 }
 
+/* ---------- gongfu stats --db: stored household microdata (domain/income.h) ---------- */
+
+static int stats_db(struct gf_cli *cli, struct opts *o)
+{
+    struct gf_db *db;
+    int rc = gf_db_open_existing(&db, cli->db_path, &cli->err);
+    if (rc)
+        return rc;
+    struct gf_income_params p = {o->lines, o->nlines, o->blo, o->bhi, o->nbands, o->nthreads};
+    struct gf_income_run run;
+    if ((rc = gf_income_compute(db, o->period, &p, &run, &cli->err))) {
+        gf_db_close(db);
+        return rc;
+    }
+    struct gf_income_save_stats ss;
+    rc = gf_income_save(db, cli->user, &run, NULL, &ss, &cli->err);
+    gf_db_close(db);
+    if (rc == GF_OK) {
+        o->urban = "urban";
+        if (run.has_food)
+            o->food = o->cons = "food";
+        struct outcols oc;
+        build_cols(&oc, o);
+        struct gf_table *t = gf_table_new(oc.col, oc.n);
+        const struct gf_units *u = &run.units;
+        /* level by level (city, counties, townships, villages), depth-first order within */
+        for (int lv = 1; lv <= 9; lv++)
+            for (int i = 0; i < u->n; i++) {
+                if (u->unit[i].level != lv || run.res.unit[i].n == 0)
+                    continue;
+                const char *by = u->level_en[lv] ? u->level_en[lv] : "unit";
+                const char *sub = NULL;
+                if (u->unit[i].subtree_size > 1) {
+                    int cl = u->unit[i + 1].level;
+                    sub = u->level_en[cl] ? u->level_en[cl] : "unit";
+                }
+                put_row(t, o, &oc, by, u->unit[i].code, sub, &run.res.unit[i]);
+            }
+        gf_table_print(t, stdout, cli->format, cli->lang);
+        gf_table_free(t);
+        outcols_free(&oc);
+        fprintf(stderr,
+                L(cli, "期别 %s: %ld 户; 保存计算值 %ld 个, 未变 %ld, 删除 %ld, 保留已报真实值 %ld\n",
+                  "period %s: %ld households; computed values written %ld, unchanged %ld, removed %ld,"
+                  " real reported values kept %ld\n"),
+                run.period, run.rows, ss.written, ss.unchanged, ss.removed, ss.kept);
+    }
+    gf_income_run_free(&run);
+    return rc;
+}
+
 /* ---------- the command ---------- */
 
 int cmd_stats(struct gf_cli *cli, int argc, char **argv)
@@ -823,6 +891,8 @@ int cmd_stats(struct gf_cli *cli, int argc, char **argv)
     int rc = parse_opts(cli, argc, argv, &o);
     if (rc)
         return rc;
+    if (cli->db_flag)
+        return stats_db(cli, &o);
     struct state st;
     memset(&st, 0, sizeof st);
     st.o = &o;
