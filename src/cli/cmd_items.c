@@ -42,6 +42,19 @@ static const char *usage_en =
     "      days, default 60), problems past deadline, investment behind plan\n\n"
     "Formats: docs/lists-and-race.md. Dates are YYYY-MM-DD; fix \"today\" with GONGFU_NOW.";
 
+/* Status for people (table format); codes stay as they are in CSV/JSON. */
+static const char *status_label(struct gf_cli *cli, const char *s)
+{
+    static const char *const code[] = {"planned", "active", "done", "suspended", "cancelled"};
+    static const char *const zh[] = {"计划", "推进中", "已完成", "暂停", "已取消"};
+    if (!s || cli->format != GF_FMT_TABLE || (cli->lang && cli->lang[0] == 'e'))
+        return s;
+    for (int i = 0; i < 5; i++)
+        if (!strcmp(s, code[i]))
+            return zh[i];
+    return s;
+}
+
 static int open_db(struct gf_cli *cli, struct gf_db **db)
 {
     return gf_db_open_existing(db, cli->db_path, &cli->err);
@@ -148,7 +161,8 @@ static int do_list(struct gf_cli *cli, int argc, char **argv)
         gf_table_text(t, 1, gf_stmt_text(st, 1));
         gf_table_text(t, 2, L(cli, gf_stmt_text(st, 2), gf_stmt_text(st, 3)));
         for (int c = 4; c <= 10; c++)
-            gf_table_text(t, c - 1, gf_stmt_text(st, c));
+            gf_table_text(t, c - 1, c == 10 ? status_label(cli, gf_stmt_text(st, c))
+                                            : gf_stmt_text(st, c));
         for (int c = 11; c <= 15; c++)
             gf_table_num(t, c - 1, gf_stmt_double(st, c), c == 11 ? 0 : 1);
         gf_table_int(t, 15, gf_stmt_int(st, 16));
@@ -237,6 +251,8 @@ static int do_show(struct gf_cli *cli, int argc, char **argv)
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
         const char *v = f[i].col < 0 ? L(cli, gf_stmt_text(st, 3), gf_stmt_text(st, 4))
                                      : gf_stmt_text(st, f[i].col);
+        if (f[i].col == 15)
+            v = status_label(cli, v);
         if (v)
             kv(t, L(cli, f[i].zh, f[i].en), v);
     }

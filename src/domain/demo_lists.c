@@ -439,7 +439,7 @@ int gf_demo_lists(struct gf_db *db, const char *actor, struct gf_err *e)
     for (int c = 0; c < d->nc; c++) {
         double base = 0.5 + 0.4 * u01(&d->r);
         for (int y = 0; y < 4; y++) {
-            double q = base + 0.3 * (u01(&d->r) - 0.5);
+            double q = base + 0.25 * (u01(&d->r) - 0.5) + 0.15 * ((c + y) % 3 - 1);
             d->q[c][y] = q < 0.25 ? 0.25 : q > 0.97 ? 0.97 : q;
         }
     }
@@ -463,7 +463,7 @@ int gf_demo_lists(struct gf_db *db, const char *actor, struct gf_err *e)
         long st = civil_days(2022 + i % 3, 1 + 3 * (i % 4), 1);
         s = (struct spec){code, title, "project", "省重点项目(2024年)",
                           c, team_index(d, i % 2 ? "T02" : "T03"), st,
-                          st + 730 + 120 * (i % 5), inv[i], 0,
+                          st + 1095 + 120 * (i % 5), inv[i], 0,
                           "合成演示数据(synthetic): 规模依据公开报道(省重点项目18个、计划总投资772亿元),"
                           "项目名称与数字为合成"};
         if ((rc = item(d, &s, e)))
