@@ -185,6 +185,20 @@ static void kv(struct gf_table *t, const char *field, const char *value)
     gf_table_text(t, 1, value);
 }
 
+/* The first column of a one-parameter query joined with ';' (portable: no group_concat). */
+static void joined(struct gf_db *db, const char *sql, const char *param, char *out, size_t cap)
+{
+    struct gf_stmt *st;
+    size_t o = 0;
+    out[0] = 0;
+    if (gf_db_prepare(db, sql, &st, NULL))
+        return;
+    gf_stmt_bind_text(st, 1, param);
+    while (gf_stmt_step(st, NULL) == 1 && o < cap)
+        o += (size_t)snprintf(out + o, cap - o, "%s%s", o ? ";" : "", gf_stmt_text(st, 0));
+    gf_stmt_finalize(st);
+}
+
 static int do_show(struct gf_cli *cli, int argc, char **argv)
 {
     if (argc != 3)
@@ -202,11 +216,7 @@ static int do_show(struct gf_cli *cli, int argc, char **argv)
         " i.lead_unit || coalesce(' ' || (SELECT name FROM department WHERE code = i.lead_unit), "
         "  ' ' || (SELECT name FROM unit WHERE code = i.lead_unit), ''), "
         " i.owner || coalesce(' ' || (SELECT name FROM person WHERE code = i.owner), ''), "
-        " (SELECT group_concat(party, ';') FROM (SELECT party FROM list_item_coop WHERE item = "
-        "  i.code ORDER BY party)), "
-        " i.team, i.unit, "
-        " (SELECT group_concat(indicator, ';') FROM (SELECT indicator FROM list_item_indicator "
-        "  WHERE item = i.code ORDER BY indicator)), "
+        " NULL, i.team, i.unit, NULL, "
         " i.start_date, i.due_date, i.status, i.completed_date, i.invest_planned, i.invest_done, "
         " i.funds_requested, i.funds_secured, i.synthetic, i.note "
         "FROM list_item i JOIN list_kind k ON k.code = i.kind WHERE i.code = ?",
@@ -248,9 +258,16 @@ static int do_show(struct gf_cli *cli, int argc, char **argv)
              {20, "到位资金(万元)", "funds secured (10k yuan)"},
              {21, "合成数据", "synthetic"},
              {22, "备注", "note"}};
+    char coop[1024], inds[1024];
+    joined(db, "SELECT party FROM list_item_coop WHERE item = ? ORDER BY party", code, coop,
+           sizeof coop);
+    joined(db, "SELECT indicator FROM list_item_indicator WHERE item = ? ORDER BY indicator",
+           code, inds, sizeof inds);
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
         const char *v = f[i].col < 0 ? L(cli, gf_stmt_text(st, 3), gf_stmt_text(st, 4))
-                                     : gf_stmt_text(st, f[i].col);
+                        : f[i].col == 9  ? (coop[0] ? coop : NULL)
+                        : f[i].col == 12 ? (inds[0] ? inds : NULL)
+                                         : gf_stmt_text(st, f[i].col);
         if (f[i].col == 15)
             v = status_label(cli, v);
         if (v)
