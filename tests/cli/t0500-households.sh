@@ -202,6 +202,21 @@ expect_exit 0 g households lists categories migrant 外出务工困难户 --en '
 expect_exit 0 g --format csv households list --category migrant
 [ "$(wc -l <"$T/out")" = 1 ] && ok || fail "no household should be in category migrant"
 
+# ---- JSON Lines import and flag --file (imported in the same transaction as the flagging)
+printf '%s\n' '{"code":"H5","unit":"510402001001","head_name":"钱五","phone":"13700002222"}' >"$T/h5.jsonl"
+expect_exit 0 g households import households "$T/h5.jsonl"
+printf 'household,period,per_capita\nH5,2026,7000\nH5,2025,lots\n' >"$T/inc-bad.csv"
+bad 'inc-bad.csv:3' 'field "per_capita"' 'value "lots"' 'a number' -- \
+  g households flag --period 2026 --file "$T/inc-bad.csv" --date 2026-06-20
+printf 'household,period,per_capita\nH5,2026,7000\n' >"$T/inc.csv"
+expect_exit 0 g --format csv households flag --period 2026 --unit 510402 --file "$T/inc.csv" --date 2026-06-20
+same "$T/out" <<'EOF'
+household,unit,period,per_capita,line,state,action
+H5,510402001001,2026,7000,10000,found,opened
+EOF
+expect_exit 0 g --format json households list --state found --unit 510402
+expect_in "$T/out" '"household": "H5"' '"phone": "137****2222"'
+
 # ---- help for every subcommand, Chinese by default, English with --lang en
 for s in import list show export flag identify pair visit eliminate alerts report set lists lines demo; do
   expect_exit 0 g households $s --help
