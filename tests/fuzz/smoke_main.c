@@ -106,6 +106,9 @@ int main(int argc, char **argv)
         }
         LLVMFuzzerTestOneInput(buf, n);
     }
+    free(buf);
+    for (int i = 0; i < nseed; i++)
+        free(seeds[i]);
     printf("%ld mutated inputs from %d seeds: no crash\n", iters, nseed);
     return 0;
 }
