@@ -88,8 +88,11 @@ static const struct calib calibs[] = {
      {1.15, 1.10, 1.02, 1.05, 0.90}, 0, 0, 0.008, 0, 0, 0, Q_NONE},
     {"collective_income_village", W_VILLAGE_ALL, S_LEVEL, {0}, 8.0, 1.16, {1.3, 1.1, 1.0, 1.05, 0.8}, 0.6, 0,
      0.6, 0, 1, 1, Q_FLOW},
-    {"lowincome_households", W_VILLAGE_ALL, S_COUNT, {0}, 7200, 0.80, {0.5, 0.6, 1.2, 1.1, 1.4}, 0.35, 1.4,
-     0.5, 0, 0, -1, Q_STOCK},
+    /* households under the 10 000 yuan line: taken from the demo household registry when it is
+     * already in the database (see count_matrix); otherwise this path, which follows the same
+     * story (none left under the line in 2023, a few falling back in 2024–2025) */
+    {"lowincome_households", W_VILLAGE_ALL, S_COUNT, {5200, 4100, 3180, 1717, 0, 82, 124}, 0, 0,
+     {0.5, 0.6, 1.2, 1.1, 1.4}, 0.35, 1.4, 0.5, 0, 0, -1, Q_STOCK},
     {"lowincome_paired_rate", W_VILLAGE_ALL, S_PCT, {0}, 82, 3.2, {2, 1, 0, -1, -2}, 0, 0, 4, 100, 1, 1, Q_STOCK},
     {"rural_tap_water", W_COUNTY_CITY, S_PCT, {0}, 86, 1.6, {9, 8, 0, 1, -3}, 0, 0, 0.5, 100, 1, 0, Q_NONE},
     /* D5 income.  Urban and rural incomes come from the household survey at county and city
@@ -246,6 +249,8 @@ struct gen {
     double *stat;  /* per unit: the indicator's static village factor / offset */
     double *delta; /* per unit: the village's own trend */
     double *latent;/* per unit: overall prosperity, shared by all indicators */
+    double *cnt;   /* per unit × year: integer counts of an S_COUNT indicator, NAN = none */
+    double *frac;  /* per unit: scratch for rounding */
     struct gf_stmt *ins, *anchors;
     const char *actor;
     char now[32];
@@ -423,6 +428,96 @@ static double village_normaliser(struct gen *g, const struct calib *c, const cha
     return k;
 }
 
+/* Households under the 10 000 yuan line per village and year from the demo household
+ * registry (tables household, hh_income), into g->cnt.  Years the registry covers get a count
+ * for every reporting village (0 when none is under the line); earlier years grow back from the
+ * first covered one, later years keep the last.  Returns the number of covered years (0: no
+ * registry, the caller uses the synthetic path). */
+static int registry_counts(struct gen *g, const struct calib *c)
+{
+    const struct gf_units *u = &g->u;
+    struct gf_stmt *st;
+    if (gf_db_prepare(g->db,
+                      "SELECT h.unit, i.period, sum(i.per_capita < 10000) FROM hh_income i"
+                      " JOIN household h ON h.code = i.household WHERE length(i.period) = 4"
+                      " GROUP BY h.unit, i.period",
+                      &st, NULL))
+        return 0; /* no registry tables */
+    int covered[NYEARS] = {0};
+    while (gf_stmt_step(st, NULL) == 1) {
+        const char *unit = gf_stmt_text(st, 0), *per = gf_stmt_text(st, 1);
+        int t = per ? atoi(per) - FIRST_YEAR : -1;
+        int i = unit ? gf_units_find(u, unit) : -1;
+        if (t < 0 || t >= NYEARS || i < 0 || !wants_village(c, &u->unit[i]))
+            continue;
+        if (!covered[t]) { /* first row of this year: every reporting village starts at 0 */
+            covered[t] = 1;
+            for (int k = 0; k < u->n; k++)
+                if (gf_units_within(u, k, g->root) && wants_village(c, &u->unit[k]))
+                    g->cnt[(size_t)k * NYEARS + (size_t)t] = 0;
+        }
+        g->cnt[(size_t)i * NYEARS + (size_t)t] = (double)gf_stmt_int(st, 2);
+    }
+    gf_stmt_finalize(st);
+    int first = -1, last = -1, n = 0;
+    for (int t = 0; t < NYEARS; t++)
+        if (covered[t]) {
+            if (first < 0)
+                first = t;
+            last = t, n++;
+        }
+    if (!n)
+        return 0;
+    for (int k = 0; k < u->n; k++) {
+        double *row = &g->cnt[(size_t)k * NYEARS];
+        if (isnan(row[first]))
+            continue;
+        for (int t = 0; t < first; t++) /* about 28 % more a year before the registry began */
+            row[t] = round(row[first] * pow(1.28, first - t));
+        for (int t = first + 1; t < NYEARS; t++)
+            if (!covered[t])
+                row[t] = t > last ? row[last] : row[t - 1];
+    }
+    return n;
+}
+
+/* g->cnt for an S_COUNT indicator: from the registry (lowincome_households) or the city path
+ * split over the villages so that every year's total is exactly the path (largest remainders). */
+static void count_matrix(struct gen *g, const struct calib *c, const char *ind,
+                         const double s[NYEARS], double K)
+{
+    const struct gf_units *u = &g->u;
+    for (size_t k = 0; k < (size_t)u->n * NYEARS; k++)
+        g->cnt[k] = NAN;
+    if (!strcmp(ind, "lowincome_households") && registry_counts(g, c) > 0)
+        return;
+    for (int t = 0; t < NYEARS; t++) {
+        double total = round(s[t]), sum = 0, acc = 0;
+        for (int i = 0; i < u->n; i++)
+            if (gf_units_within(u, i, g->root) && wants_village(c, &u->unit[i]))
+                sum += (g->frac[i] = village_value(g, c, ind, i, s, K, t));
+        for (int i = 0; i < u->n; i++) {
+            if (!gf_units_within(u, i, g->root) || !wants_village(c, &u->unit[i]))
+                continue;
+            double x = sum > 0 ? g->frac[i] * total / sum : 0;
+            g->cnt[(size_t)i * NYEARS + (size_t)t] = floor(x);
+            g->frac[i] = x - floor(x);
+            acc += floor(x);
+        }
+        for (double r = total - acc; r > 0.5; r--) { /* hand out the remainder */
+            int best = -1;
+            for (int i = 0; i < u->n; i++)
+                if (!isnan(g->cnt[(size_t)i * NYEARS + (size_t)t]) &&
+                    (best < 0 || g->frac[i] > g->frac[best]))
+                    best = i;
+            if (best < 0)
+                break;
+            g->cnt[(size_t)best * NYEARS + (size_t)t] += 1;
+            g->frac[best] = -1;
+        }
+    }
+}
+
 /* Values at villages (the rollup computes every level above).  income_pc is special: a
  * community's income follows the urban income series, a village's the rural one, each with
  * its county's factor, so the city rollup of income_pc is the population blend of the two. */
@@ -456,6 +551,8 @@ static int gen_villages(struct gen *g, const struct calib *c, const char *ind,
         memcpy(ss[0], s, sizeof ss[0]);
         K[0] = village_normaliser(g, c, ind);
     }
+    if (c->shape == S_COUNT)
+        count_matrix(g, &split[0], ind, ss[0], K[0]);
     char per[16];
     for (int i = 0; i < u->n; i++) {
         const struct gf_unit *v = &u->unit[i];
@@ -467,7 +564,11 @@ static int gen_villages(struct gen *g, const struct calib *c, const char *ind,
             int year = FIRST_YEAR + t;
             if (is_missing(v->code, ind, year))
                 continue;
-            double x = round_to(village_value(g, cc, ind, i, ss[a], K[a], t), cc->decimals);
+            double x = cc->shape == S_COUNT
+                           ? g->cnt[(size_t)i * NYEARS + (size_t)t]
+                           : round_to(village_value(g, cc, ind, i, ss[a], K[a], t), cc->decimals);
+            if (isnan(x)) /* not covered */
+                continue;
             period_code(per, sizeof per, year, 0);
             int rc = emit(g, v->code, ind, per, x, e);
             if (rc)
@@ -488,9 +589,17 @@ static int gen_villages(struct gen *g, const struct calib *c, const char *ind,
                 q[3] = round_to(x - acc, cc->decimals);
             } else { /* a stock: quarters move from last year's value to this year's */
                 double prev =
-                    round_to(village_value(g, cc, ind, i, ss[a], K[a], t - 1), cc->decimals);
-                for (int k = 0; k < 3; k++)
-                    q[k] = round_to(clamp(cc, prev + (x - prev) * (k + 1) / 4.0), cc->decimals);
+                    cc->shape == S_COUNT
+                        ? g->cnt[(size_t)i * NYEARS + (size_t)(t - 1)]
+                        : round_to(village_value(g, cc, ind, i, ss[a], K[a], t - 1), cc->decimals);
+                if (isnan(prev))
+                    prev = x;
+                for (int k = 0; k < 3; k++) {
+                    double y = clamp(cc, prev + (x - prev) * (k + 1) / 4.0);
+                    /* counts step towards the year-end value, never past it */
+                    q[k] = cc->shape != S_COUNT ? round_to(y, cc->decimals)
+                                                : (x > prev ? floor(y) : ceil(y));
+                }
                 q[3] = x;
             }
             for (int k = 0; k < 4; k++) {
@@ -567,7 +676,9 @@ int gf_demo_synthetic_values(struct gf_db *db, const char *actor, struct gf_err 
     g.stat = calloc(n, sizeof *g.stat);
     g.delta = calloc(n, sizeof *g.delta);
     g.latent = malloc(n * sizeof *g.latent);
-    if (!g.county || !g.slot || !g.stat || !g.delta || !g.latent) {
+    g.cnt = malloc(n * NYEARS * sizeof *g.cnt);
+    g.frac = calloc(n, sizeof *g.frac);
+    if (!g.county || !g.slot || !g.stat || !g.delta || !g.latent || !g.cnt || !g.frac) {
         rc = gf_err_set(e, GF_ENOMEM, "demo: out of memory");
         goto out;
     }
@@ -705,6 +816,8 @@ out:
     free(g.stat);
     free(g.delta);
     free(g.latent);
+    free(g.cnt);
+    free(g.frac);
     gf_units_free(&g.u);
     return rc;
 }
