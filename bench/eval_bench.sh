@@ -15,14 +15,16 @@ trap 'rm -rf "$d"' EXIT
 P=$here/eval_pipeline.json
 nice -n 10 Rscript "$here/eval_gen.R" "$d" 1000 60
 run() { "$G" --format csv mcda score --meta "$d/iMeta.csv" --data "$d/iData.csv" --pipeline "$P" "$@"; }
-times=()
+times=() cpus=()
 for k in 1 2 3; do
-    t0=$(date +%s.%N)
-    run > "$d/g_scores.csv"
-    t1=$(date +%s.%N)
-    times+=("$(echo "$t1 - $t0" | bc -l)")
+    /usr/bin/time -f '%e %U %S' -o "$d/time" "$G" --format csv mcda score --meta "$d/iMeta.csv" \
+        --data "$d/iData.csv" --pipeline "$P" > "$d/g_scores.csv"
+    read -r wall user sys < "$d/time"
+    times+=("$wall")
+    cpus+=("$(echo "$user + $sys" | bc -l)")
 done
 tg=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 2p)
+cg=$(printf '%s\n' "${cpus[@]}" | sort -n | sed -n 2p)
 # untimed: node weights and the draws themselves, for the reference implementation
 run --sensitivity 0 --show weights > "$d/g_weights.csv"
 run --draws-out "$d/draws.csv" > /dev/null
@@ -32,7 +34,8 @@ t1=$(date +%s.%N)
 tr=$(sed -n 's/^R: \([0-9.]*\) s.*/\1/p' "$d/r.out")
 twall=$(echo "$t1 - $t0" | bc -l)
 printf 'units 1000, indicators 60, draws 10000, threads 2 (%s cores online)\n' "$(nproc)"
-printf 'gongfu: %.3f s (median of 3: %s)\n' "$tg" "$(printf '%.3f ' "${times[@]}")"
+printf 'gongfu: %.3f s wall (median of 3: %s), %.3f s CPU; load average %s\n' "$tg" \
+    "$(printf '%.2f ' "${times[@]}")" "$cg" "$(cut -d' ' -f1 /proc/loadavg)"
 printf 'R:      %.3f s compute (%.3f s with start-up and comparison)\n' "$tr" "$twall"
 printf 'ratio:  R / gongfu = %.1f×\n' "$(echo "$tr / $tg" | bc -l)"
 grep -q '^results equal within 1e-9' "$d/r.out" || { echo "RESULTS DIFFER" >&2; exit 1; }

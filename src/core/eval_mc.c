@@ -85,7 +85,8 @@ struct mc_shared {
     double **Y;   /* [iw*nnorm + in]: normalised matrices */
     double **Phi; /* [(iw*nnorm + in)*nagg + ia]: transformed for means (NULL otherwise) */
     double **PhiT; /* the same, column-major (m × n), when it has no missing value, else NULL */
-    int *rank;    /* draws × n */
+    uint16_t *rank16; /* draws × n rank records when n < 65536 (half the memory) … */
+    int *rank32;      /* … else these */
 };
 
 struct mc_thread {
@@ -151,8 +152,9 @@ static void *mc_worker(void *arg)
            *eff = malloc(nn * sizeof *eff);
     uint64_t *k1 = malloc(n * sizeof *k1), *k2 = malloc(n * sizeof *k2);
     uint32_t *i1 = malloc(n * sizeof *i1), *i2 = malloc(n * sizeof *i2);
+    int *rtmp = malloc(n * sizeof *rtmp);
     double *score = NULL;
-    if (!wd || !wsum || !s || !root || !acc || !cmp || !eff || !k1 || !k2 || !i1 || !i2) {
+    if (!wd || !wsum || !s || !root || !acc || !cmp || !eff || !k1 || !k2 || !i1 || !i2 || !rtmp) {
         th->rc = gf_eval__err(&th->err, GF_ENOMEM, "out of memory");
         goto out;
     }
@@ -168,7 +170,7 @@ static void *mc_worker(void *arg)
         const struct gf_eval_aggspec *ag = sh->aggs + iagg;
         size_t combo = (size_t)iwin * (size_t)sh->nnorm + (size_t)inorm;
         size_t pc = combo * (size_t)sh->nagg + (size_t)iagg;
-        int *rk = sh->rank + d * n;
+        int *rk = rtmp;
         if (is_mean(ag->method) && sh->PhiT[pc]) {
             /* complete data: a mean tree collapses to Σ_j eff_j φ_j with eff the product of
              * the weights relative within each parent along the path to the root */
@@ -227,6 +229,11 @@ static void *mc_worker(void *arg)
                 root[i] = score[i * nn + sh->root];
         }
         gf_eval__rank_radix(root, n, 1, 1, rk, k1, k2, i1, i2);
+        if (sh->rank16)
+            for (size_t i = 0; i < n; i++)
+                sh->rank16[d * n + i] = (uint16_t)rk[i];
+        else
+            memcpy(sh->rank32 + d * n, rk, n * sizeof *rk);
     }
 out:
     free(wd);
@@ -240,6 +247,7 @@ out:
     free(k2);
     free(i1);
     free(i2);
+    free(rtmp);
     free(score);
     return NULL;
 }
@@ -287,7 +295,10 @@ int gf_eval_sensitivity(const double *x, size_t n, const struct gf_eval_ind *ind
     sh.Y = calloc(ncombo + 1, sizeof *sh.Y);
     sh.Phi = calloc(ncombo * (size_t)sh.nagg, sizeof *sh.Phi);
     sh.PhiT = calloc(ncombo * (size_t)sh.nagg, sizeof *sh.PhiT);
-    sh.rank = malloc((size_t)mc->draws * n * sizeof *sh.rank);
+    if (n < 65536)
+        sh.rank16 = malloc((size_t)mc->draws * n * sizeof *sh.rank16);
+    else
+        sh.rank32 = malloc((size_t)mc->draws * n * sizeof *sh.rank32);
     int *nominal = malloc(n * sizeof *nominal);
     unsigned *hist = malloc((n + 1) * sizeof *hist);
     double *score = malloc(n * nn * sizeof *score);
@@ -296,7 +307,7 @@ int gf_eval_sensitivity(const double *x, size_t n, const struct gf_eval_ind *ind
     int nthreads = mc->threads > 0 ? mc->threads : 2;
     if (nthreads > 64)
         nthreads = 64;
-    if (!sh.Y || !sh.Phi || !sh.PhiT || !sh.rank || !nominal || !hist || !score) {
+    if (!sh.Y || !sh.Phi || !sh.PhiT || !(sh.rank16 || sh.rank32) || !nominal || !hist || !score) {
         rc = EVAL_NOMEM(e);
         goto out;
     }
@@ -430,9 +441,15 @@ int gf_eval_sensitivity(const double *x, size_t n, const struct gf_eval_ind *ind
         size_t nb = i0 + B < n ? B : n - i0;
         memset(hist, 0, nb * (n + 1) * sizeof *hist);
         for (size_t d = 0; d < N; d++) {
-            const int *rr = sh.rank + d * n + i0;
-            for (size_t b = 0; b < nb; b++)
-                hist[b * (n + 1) + (size_t)rr[b]]++;
+            if (sh.rank16) {
+                const uint16_t *rr = sh.rank16 + d * n + i0;
+                for (size_t b = 0; b < nb; b++)
+                    hist[b * (n + 1) + rr[b]]++;
+            } else {
+                const int *rr = sh.rank32 + d * n + i0;
+                for (size_t b = 0; b < nb; b++)
+                    hist[b * (n + 1) + (size_t)rr[b]]++;
+            }
         }
         for (size_t b = 0; b < nb; b++) {
             size_t i = i0 + b;
@@ -482,7 +499,8 @@ out:
     free(sh.PhiT);
     free(sh.Y);
     free(sh.Phi);
-    free(sh.rank);
+    free(sh.rank16);
+    free(sh.rank32);
     free(nominal);
     free(hist);
     free(score);
