@@ -426,7 +426,7 @@ def make_frameworks():
         ("pzh_d4_rural", "农民农村共同富裕示范", "Farmers' and rural common prosperity", 1, [
             ("income_rural", 2, 19938, 2020, 30500, 35000, 60000),
             ("collective_income_village", 1.5, 10, 2020, 25, 35, 80),
-            ("lowincome_households", 1, 6500, 2020, 2500, 1500, 500),
+            ("lowincome_households", 1, 4100, 2020, 150, 100, 50),
             ("lowincome_paired_rate", 1, 85, 2020, 100, 100, 100),
             ("rural_tap_water", 0.5, 88, 2020, 95, 97, 99)]),
         ("pzh_d5_income", "收入分配制度改革示范", "Income distribution reform", 1, [
