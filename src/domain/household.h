@@ -2,7 +2,8 @@
  * (低收入家庭动态监测与结对帮扶).
  *
  * The registry (households, members, incomes by period) is filled by imports (kinds
- * "households", "household_members", "household_incomes").  Each monitored household has one
+ * "household_registry", "household_members", "household_incomes"; `gongfu households import
+ * households|members|incomes`).  Each monitored household has one
  * case that moves through the workflow
  *
  *     (none) --find--> found --identify--> identified --visit with a measure--> assisted

@@ -68,7 +68,7 @@ static int hh_row(struct gf_import_ctx *c, struct gf_err *e)
 }
 
 const struct gf_import_kind gf_import_households = {
-    "households",
+    "household_registry", /* "households" is the income microdata kind (income.c) */
     "低收入监测户登记(户)",
     "monitored households (one row per household)",
     hh_cols,
