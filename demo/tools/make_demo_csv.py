@@ -44,8 +44,8 @@ PY = {
     "桥": "qiao", "阳": "yang", "街": "jie", "门": "men", "湖": "hu", "枫": "feng", "台": "tai",
     "翠": "cui", "屏": "ping", "望": "wang", "江": "jiang", "矿": "kuang", "岗": "gang",
     "杠": "gang", "锦": "jin", "川": "chuan", "沙": "sha", "柳": "liu", "谷": "gu", "甘": "gan",
-    "泉": "quan", "门": "men", "头": "tou", "雾": "wu", "宝": "bao", "光": "guang", "温": "wen",
-    "梯": "ti", "杉": "shan", "果": "guo", "桃": "tao",
+    "泉": "quan", "头": "tou", "雾": "wu", "宝": "bao", "光": "guang", "温": "wen",
+    "梯": "ti", "杉": "shan", "果": "guo",
 }
 
 
@@ -102,7 +102,7 @@ VSUF = list("坪湾坝沟岭山林冲箐岩塘营坡垭溪源庄")
 CSUF = list("苑园城桥阳街门湖")
 
 
-def split(total, weights, rng_jitter=None):
+def split(total, weights):
     """Integer split of total proportional to weights (largest remainder)."""
     s = sum(weights)
     raw = [total * w / s for w in weights]
