@@ -8,6 +8,8 @@
  * every unit in one call, merging sorted runs up the tree; otherwise each --by column is its
  * own flat grouping.  Measures and conventions: docs/distribution.md.
  */
+#include <limits.h>
+#include <malloc.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -205,6 +207,7 @@ struct state {
     struct gf_csvscan *scan;
     int ncols;
     int ci_value, ci_weight, ci_size, ci_urban, ci_food, ci_cons, ci_by[MAXBY];
+    unsigned char *isnum; /* per column: parse as a number on the fast path */
     struct shared_map gmap[MAXBY];
     /* the rows, shared; grown under the write lock */
     pthread_rwlock_t grow;
@@ -228,6 +231,8 @@ struct worker {
     size_t last_len[MAXBY];
     int32_t last_id[MAXBY];
     struct gf_csvscan_field *f;
+    double *num;          /* per column: the number parsed on the fast path */
+    unsigned char *have;  /* per column: num is valid */
 };
 
 static int colbuf_reserve(struct colbuf *b, size_t need, const struct state *st)
@@ -319,6 +324,8 @@ static int32_t group_id(struct worker *wk, int l, const char *p, size_t n)
 
 static int parse_urban(const char *p, size_t n)
 {
+    if (n == 1 && (*p == '0' || *p == '1'))
+        return *p - '0';
     static const char *const u[] = {"1", "urban", "城镇", "城市", "Urban", "URBAN"};
     static const char *const r[] = {"0", "rural", "农村", "乡村", "Rural", "RURAL"};
     for (size_t k = 0; k < sizeof u / sizeof u[0]; k++) {
@@ -328,6 +335,70 @@ static int parse_urban(const char *p, size_t n)
             return 0;
     }
     return -1;
+}
+
+static const double pow10_fast[20] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,
+                                      1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19};
+
+/* The common case in one scan: a line without quotes, plain decimals ([-]digits[.digits]) in
+ * the numeric columns.  Fills the field spans and the parsed numbers (exact: an integer of at
+ * most 2^53 divided by an exact power of ten is correctly rounded).  Returns the next line, or
+ * NULL when anything is unusual — the caller then takes the general path, which also words
+ * the error messages. */
+static char *fast_split(const struct state *st, char *p, struct gf_csvscan_field *f, double *num,
+                        unsigned char *have)
+{
+    int nc = st->ncols;
+    for (int k = 0;; k++) {
+        char *s = p;
+        if (*p == '"')
+            return NULL;
+        have[k] = 0;
+        if (st->isnum[k]) {
+            const char *q = p;
+            int neg = *q == '-', nd = 0, fr = 0;
+            q += neg;
+            uint64_t m = 0;
+            while ((unsigned)(*q - '0') < 10) {
+                m = m * 10 + (uint64_t)(*q - '0');
+                q++;
+                nd++;
+            }
+            if (*q == '.') {
+                q++;
+                while ((unsigned)(*q - '0') < 10) {
+                    m = m * 10 + (uint64_t)(*q - '0');
+                    q++;
+                    nd++;
+                    fr++;
+                }
+            }
+            if (nd > 0 && nd <= 19 && m <= ((uint64_t)1 << 53) &&
+                (*q == ',' || *q == '\n' || *q == '\r')) {
+                double v = (double)m;
+                if (fr)
+                    v /= pow10_fast[fr];
+                num[k] = neg ? -v : v;
+                have[k] = 1;
+                p = (char *)q;
+            }
+        }
+        while (*p != ',' && *p != '\n' && *p != '\r' && *p != '"')
+            p++;
+        if (*p == '"')
+            return NULL;
+        f[k] = (struct gf_csvscan_field){s, (size_t)(p - s)};
+        if (*p == '\r') {
+            if (p[1] != '\n')
+                return NULL;
+            p++;
+        }
+        if (*p == '\n')
+            return k == nc - 1 ? p + 1 : NULL;
+        if (k == nc - 1)
+            return NULL; /* more fields than the header */
+        p++;
+    }
 }
 
 /* Parse one chunk into wk->cb; returns 0 or -1 (error recorded). */
@@ -341,8 +412,19 @@ static int parse_chunk(struct worker *wk, struct gf_csvscan_chunk *c)
     long line = c->line;
     b->n = 0;
     while (p < end) {
-        int nf;
-        char *next = gf_csvscan_split(p, f, st->ncols, &nf);
+        int nf = st->ncols;
+        unsigned char *have = wk->have;
+        double *num = wk->num;
+        if (*p == '\n' || (*p == '\r' && p[1] == '\n')) {
+            p += *p == '\r' ? 2 : 1;
+            line++;
+            continue;
+        }
+        char *next = fast_split(st, p, f, num, have);
+        if (!next) {
+            memset(have, 0, (size_t)st->ncols);
+            next = gf_csvscan_split(p, f, st->ncols, &nf);
+        }
         if (!next) {
             char *nl = memchr(p, '\n', (size_t)(end - p));
             return worker_fail(wk, line, -1, p, nl ? (size_t)(nl - p) : 0,
@@ -363,16 +445,20 @@ static int parse_chunk(struct worker *wk, struct gf_csvscan_chunk *c)
         size_t i = b->n;
         double x, w = 1, m = 1;
         const struct gf_csvscan_field *fv = &f[st->ci_value];
-        if (gf_csvscan_double(fv->p, fv->len, &x) || !isfinite(x))
+        if (have[st->ci_value] ? (x = num[st->ci_value], 0) : gf_csvscan_double(fv->p, fv->len, &x) || !isfinite(x))
             return worker_fail(wk, line, st->ci_value, fv->p, fv->len, "a number");
         if (st->ci_weight >= 0) {
             const struct gf_csvscan_field *fw = &f[st->ci_weight];
-            if (gf_csvscan_double(fw->p, fw->len, &w) || !isfinite(w) || w < 0)
+            if ((have[st->ci_weight] ? (w = num[st->ci_weight], 0)
+                                     : gf_csvscan_double(fw->p, fw->len, &w)) ||
+                !isfinite(w) || w < 0)
                 return worker_fail(wk, line, st->ci_weight, fw->p, fw->len, "a weight >= 0");
         }
         if (st->ci_size >= 0) {
             const struct gf_csvscan_field *fs = &f[st->ci_size];
-            if (gf_csvscan_double(fs->p, fs->len, &m) || !isfinite(m) || !(m > 0))
+            if ((have[st->ci_size] ? (m = num[st->ci_size], 0)
+                                   : gf_csvscan_double(fs->p, fs->len, &m)) ||
+                !isfinite(m) || !(m > 0))
                 return worker_fail(wk, line, st->ci_size, fs->p, fs->len,
                                    "a household size > 0");
         }
@@ -381,9 +467,13 @@ static int parse_chunk(struct worker *wk, struct gf_csvscan_chunk *c)
         b->hw[i] = w;
         if (st->ci_food >= 0) {
             const struct gf_csvscan_field *ff = &f[st->ci_food], *fc = &f[st->ci_cons];
-            if (gf_csvscan_double(ff->p, ff->len, &b->food[i]) || !isfinite(b->food[i]))
+            if ((have[st->ci_food] ? (b->food[i] = num[st->ci_food], 0)
+                                   : gf_csvscan_double(ff->p, ff->len, &b->food[i])) ||
+                !isfinite(b->food[i]))
                 return worker_fail(wk, line, st->ci_food, ff->p, ff->len, "a number");
-            if (gf_csvscan_double(fc->p, fc->len, &b->cons[i]) || !isfinite(b->cons[i]))
+            if ((have[st->ci_cons] ? (b->cons[i] = num[st->ci_cons], 0)
+                                   : gf_csvscan_double(fc->p, fc->len, &b->cons[i])) ||
+                !isfinite(b->cons[i]))
                 return worker_fail(wk, line, st->ci_cons, fc->p, fc->len, "a number");
         }
         if (st->ci_urban >= 0) {
@@ -915,6 +1005,11 @@ int cmd_stats(struct gf_cli *cli, int argc, char **argv)
     struct outcols oc = {0};
     memset(res, 0, sizeof res);
 
+    /* Keep freed memory in the process for reuse instead of returning it to the kernel: fresh
+     * pages must be zeroed by the kernel, which costs more than parsing on virtual machines
+     * (the library's merge buffer then reuses the pages of the freed input columns). */
+    mallopt(M_MMAP_MAX, 0);
+    mallopt(M_TRIM_THRESHOLD, INT_MAX);
     double t0 = now_s();
     if ((rc = gf_csvscan_open(&st.scan, o.path, &cli->err)) != GF_OK)
         goto out;
@@ -938,6 +1033,14 @@ int cmd_stats(struct gf_cli *cli, int argc, char **argv)
                            "a column named \"%s\" in the header", o.by[l]);
             goto out;
         }
+    st.isnum = calloc((size_t)st.ncols, 1);
+    if (!st.isnum) {
+        rc = gf_err_set(&cli->err, GF_ENOMEM, "out of memory");
+        goto out;
+    }
+    for (int k = 0; k < st.ncols; k++)
+        st.isnum[k] = k == st.ci_value || k == st.ci_weight || k == st.ci_size ||
+                      k == st.ci_food || k == st.ci_cons;
     st.cap = 1 << 16;
     st.x = malloc(st.cap * sizeof(double));
     st.w = malloc(st.cap * sizeof(double));
@@ -972,7 +1075,9 @@ int cmd_stats(struct gf_cli *cli, int argc, char **argv)
         wks[k].st = &st;
         wks[k].id = k;
         wks[k].f = malloc(sizeof(struct gf_csvscan_field) * (size_t)st.ncols);
-        if (!wks[k].f) {
+        wks[k].num = malloc(sizeof(double) * (size_t)st.ncols);
+        wks[k].have = calloc((size_t)st.ncols, 1);
+        if (!wks[k].f || !wks[k].num || !wks[k].have) {
             rc = gf_err_set(&cli->err, GF_ENOMEM, "out of memory");
             goto out;
         }
@@ -1183,6 +1288,8 @@ out:
             for (int l = 0; l < MAXBY; l++)
                 smap_free(&wks[k].local[l]);
             free(wks[k].f);
+            free(wks[k].num);
+            free(wks[k].have);
         }
         free(wks);
     }
@@ -1192,6 +1299,7 @@ out:
     free(st.food);
     free(st.cons);
     free(st.urban);
+    free(st.isnum);
     pthread_rwlock_destroy(&st.grow);
     gf_csvscan_close(st.scan);
     return rc;
