@@ -19,6 +19,7 @@
 
 #include "domain/audit.h"
 #include "domain/lists.h"
+#include "domain/lists_int.h"
 
 #define MAXC 16
 #define MAXT 16
@@ -45,15 +46,6 @@ static double u01(struct rng *r)
 static int pick(struct rng *r, int n)
 {
     return n > 0 ? (int)(u01(r) * n) % n : 0;
-}
-
-static long civil_days(int y, int m, int d)
-{
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
 }
 
 static void date_of(long z, char *out)
@@ -196,6 +188,30 @@ static double qual(struct demo *d, int c, long day)
     return d->q[c][y];
 }
 
+/* One problem row: against item or unit; status open, rectified (on rect) or closed (verified
+ * by verifier on ver); days are day numbers. */
+static int problem(struct demo *d, const char *item, const char *unit, const char *title,
+                   const char *severity, const char *owner, long raised, long deadline,
+                   const char *status, long rect, long ver, const char *verifier,
+                   struct gf_err *e)
+{
+    char rd[11], dl[11], rcd[11], vd[11];
+    date_of(raised, rd);
+    date_of(deadline, dl);
+    date_of(rect, rcd);
+    date_of(ver, vd);
+    int rectified = strcmp(status, "open") != 0, closed = !strcmp(status, "closed");
+    struct gf_stmt *st = d->ins_prob;
+    const char *v[] = {item, unit, title, severity, owner, dl, status, rd,
+                       rectified ? "合成整改报告(synthetic): 已落实整改措施" : NULL,
+                       rectified ? rcd : NULL, rectified ? owner : NULL,
+                       closed ? verifier : NULL, closed ? vd : NULL};
+    for (int i = 0; i < 13; i++)
+        gf_stmt_bind_text(st, i + 1, v[i]);
+    d->nprob++;
+    return bind_run(st, e);
+}
+
 /* One item with its milestones, progress history and perhaps a problem. */
 static int item(struct demo *d, const struct spec *s, struct gf_err *e)
 {
@@ -250,7 +266,7 @@ static int item(struct demo *d, const struct spec *s, struct gf_err *e)
     for (int y = y0; y <= 2025; y++)
         for (int qm = 3; qm <= 12; qm += 3) {
             int md = qm == 3 || qm == 12 ? 31 : 30;
-            long t = civil_days(y, qm, md);
+            long t = gf_lists_civil_days(y, qm, md);
             if (t <= s->start || t > d->cutoff || t > stop || (done && t >= done))
                 continue;
             double pct = 100.0 * (double)(t - s->start) / (double)(horizon - s->start);
@@ -338,9 +354,6 @@ static int item(struct demo *d, const struct spec *s, struct gf_err *e)
         if (raised > d->cutoff - 5)
             raised = d->cutoff - 5 - pick(&d->r, 60);
         long deadline = raised + 30 + pick(&d->r, 60);
-        char rd[11], dl[11], vd[11], rcd[11];
-        date_of(raised, rd);
-        date_of(deadline, dl);
         double y = u01(&d->r), ql = qual(d, s->county, raised);
         /* closed (verified by a supervisor), rectified awaiting the check, or still open */
         const char *status = y < ql ? "closed" : y < ql + (1 - ql) * 0.3 ? "rectified" : "open";
@@ -348,8 +361,6 @@ static int item(struct demo *d, const struct spec *s, struct gf_err *e)
         long ver = rect + 3 + pick(&d->r, 20);
         if (ver > d->cutoff)
             status = rect > d->cutoff ? "open" : "rectified";
-        date_of(rect, rcd);
-        date_of(ver, vd);
         const char *verifier = d->nsuper ? d->super[pick(&d->r, d->nsuper)] : leader;
         if (!strcmp(verifier, owner))
             verifier = strcmp(leader, owner) ? leader : NULL;
@@ -358,24 +369,10 @@ static int item(struct demo *d, const struct spec *s, struct gf_err *e)
         static const char *const titles[] = {"进度滞后于计划", "要素保障不到位", "资金到位率偏低",
                                              "前期手续办理缓慢", "群众反映问题未及时回应"};
         static const char *const sev[] = {"low", "medium", "high", "critical"};
-        st = d->ins_prob;
-        gf_stmt_bind_text(st, 1, s->code);
-        gf_stmt_bind_text(st, 2, NULL);
-        gf_stmt_bind_text(st, 3, titles[pick(&d->r, 5)]);
-        gf_stmt_bind_text(st, 4, sev[pick(&d->r, 4)]);
-        gf_stmt_bind_text(st, 5, owner);
-        gf_stmt_bind_text(st, 6, dl);
-        gf_stmt_bind_text(st, 7, status);
-        gf_stmt_bind_text(st, 8, rd);
-        int rectified = strcmp(status, "open") != 0, closed = !strcmp(status, "closed");
-        gf_stmt_bind_text(st, 9, rectified ? "合成整改报告(synthetic): 已落实整改措施" : NULL);
-        gf_stmt_bind_text(st, 10, rectified ? rcd : NULL);
-        gf_stmt_bind_text(st, 11, rectified ? owner : NULL);
-        gf_stmt_bind_text(st, 12, closed ? verifier : NULL);
-        gf_stmt_bind_text(st, 13, closed ? vd : NULL);
-        if ((rc = bind_run(st, e)))
+        const char *title = titles[pick(&d->r, 5)], *severity = sev[pick(&d->r, 4)];
+        if ((rc = problem(d, s->code, NULL, title, severity, owner, raised, deadline, status,
+                          rect, ver, verifier, e)))
             return rc;
-        d->nprob++;
     }
     return GF_OK;
 }
@@ -409,7 +406,7 @@ int gf_demo_lists(struct gf_db *db, const char *actor, struct gf_err *e)
         return gf_err_set(e, GF_ENOMEM, "out of memory");
     d->db = db;
     d->r.s = 0x5a4e5f4c495354ULL; /* fixed seed */
-    d->cutoff = civil_days(2025, 9, 30);
+    d->cutoff = gf_lists_civil_days(2025, 9, 30);
     int rc = load(d, e);
     if (rc)
         goto out;
@@ -460,7 +457,7 @@ int gf_demo_lists(struct gf_db *db, const char *actor, struct gf_err *e)
         snprintf(code, sizeof code, "SZD2024-%02d", i + 1);
         int c = i % d->nc;
         snprintf(title, sizeof title, "%s%s项目", d->cname[c], pk[i]);
-        long st = civil_days(2022 + i % 3, 1 + 3 * (i % 4), 1);
+        long st = gf_lists_civil_days(2022 + i % 3, 1 + 3 * (i % 4), 1);
         s = (struct spec){code, title, "project", "省重点项目(2024年)",
                           c, team_index(d, i % 2 ? "T02" : "T03"), st,
                           st + 1095 + 120 * (i % 5), inv[i], 0,
@@ -475,7 +472,7 @@ int gf_demo_lists(struct gf_db *db, const char *actor, struct gf_err *e)
         int c = pick(&d->r, d->nc);
         snprintf(title, sizeof title, "%s争取%s预算内资金项目%02d", d->cname[c],
                  i % 3 ? "省级" : "中央", i + 1);
-        long st = civil_days(2023 + i % 2, 1 + pick(&d->r, 6), 1);
+        long st = gf_lists_civil_days(2023 + i % 2, 1 + pick(&d->r, 6), 1);
         double req = 500 + (double)pick(&d->r, 9500);
         s = (struct spec){code, title, "upward", "中央和省预算内资金项目",
                           c, pick(&d->r, d->nt), st, st + 240 + pick(&d->r, 200), 0, req,
@@ -503,7 +500,7 @@ int gf_demo_lists(struct gf_db *db, const char *actor, struct gf_err *e)
                 snprintf(code, sizeof code, "%s-%c%03d", d->county[c], "URPT"[k], i + 1);
                 snprintf(title, sizeof title, "%s%s%s(%03d)", d->cname[c], stems[k][pick(&d->r, 4)],
                          k == 2 ? "项目" : "", i + 1);
-                long st = civil_days(2022 + pick(&d->r, 3), 1 + pick(&d->r, 12), 1);
+                long st = gf_lists_civil_days(2022 + pick(&d->r, 3), 1 + pick(&d->r, 12), 1);
                 long len = k == 2 ? 365 + pick(&d->r, 500) : 120 + pick(&d->r, 400);
                 double invp = k == 2 ? 2000 + (double)pick(&d->r, 48000) : 0;
                 double fr = k == 0 ? 200 + (double)pick(&d->r, 4800) : 0;
@@ -521,37 +518,20 @@ int gf_demo_lists(struct gf_db *db, const char *actor, struct gf_err *e)
         }
         /* a few problems raised against the county itself */
         for (int i = 0; i < 3; i++) {
-            long raised = civil_days(2023 + i % 2, 3 + 3 * i, 10);
-            char rd[11], dl[11], rcd[11], vd[11];
-            date_of(raised, rd);
-            date_of(raised + 60, dl);
-            date_of(raised + 40, rcd);
-            date_of(raised + 50, vd);
+            long raised = gf_lists_civil_days(2023 + i % 2, 3 + 3 * i, 10);
             int closed = u01(&d->r) < qual(d, c, raised);
             const char *owner =
                 d->ncperson[c] ? d->cperson[c][0] : d->team[0].person[0];
             const char *verifier = d->nsuper ? d->super[pick(&d->r, d->nsuper)] : NULL;
             if (!verifier || !strcmp(verifier, owner))
                 closed = 0;
-            struct gf_stmt *st = d->ins_prob;
-            gf_stmt_bind_text(st, 1, NULL);
-            gf_stmt_bind_text(st, 2, d->county[c]);
-            gf_stmt_bind_text(st, 3, i == 0 ? "督查发现:民生实事推进不平衡(合成)"
-                                    : i == 1 ? "群众满意度测评问题整改(合成)"
-                                             : "数据报送不及时(合成)");
-            gf_stmt_bind_text(st, 4, i == 0 ? "high" : "medium");
-            gf_stmt_bind_text(st, 5, owner);
-            gf_stmt_bind_text(st, 6, dl);
-            gf_stmt_bind_text(st, 7, closed ? "closed" : "open");
-            gf_stmt_bind_text(st, 8, rd);
-            gf_stmt_bind_text(st, 9, closed ? "合成整改报告(synthetic)" : NULL);
-            gf_stmt_bind_text(st, 10, closed ? rcd : NULL);
-            gf_stmt_bind_text(st, 11, closed ? owner : NULL);
-            gf_stmt_bind_text(st, 12, closed ? verifier : NULL);
-            gf_stmt_bind_text(st, 13, closed ? vd : NULL);
-            if ((rc = bind_run(st, e)))
+            if ((rc = problem(d, NULL, d->county[c],
+                              i == 0   ? "督查发现:民生实事推进不平衡(合成)"
+                              : i == 1 ? "群众满意度测评问题整改(合成)"
+                                       : "数据报送不及时(合成)",
+                              i == 0 ? "high" : "medium", owner, raised, raised + 60,
+                              closed ? "closed" : "open", raised + 40, raised + 50, verifier, e)))
                 goto fail;
-            d->nprob++;
         }
     }
     {
@@ -562,14 +542,6 @@ int gf_demo_lists(struct gf_db *db, const char *actor, struct gf_err *e)
         if ((rc = gf_audit(db, actor, "demo", "list_item", "*", NULL, after, e)))
             goto fail;
     }
-    gf_stmt_finalize(d->ins_item);
-    gf_stmt_finalize(d->upd_item);
-    gf_stmt_finalize(d->ins_ms);
-    gf_stmt_finalize(d->ins_prog);
-    gf_stmt_finalize(d->ins_prob);
-    gf_stmt_finalize(d->ins_coop);
-    rc = gf_db_commit(db, e);
-    goto out;
 fail:
     gf_stmt_finalize(d->ins_item);
     gf_stmt_finalize(d->upd_item);
@@ -577,7 +549,10 @@ fail:
     gf_stmt_finalize(d->ins_prog);
     gf_stmt_finalize(d->ins_prob);
     gf_stmt_finalize(d->ins_coop);
-    gf_db_rollback(db);
+    if (rc == GF_OK)
+        rc = gf_db_commit(db, e);
+    else
+        gf_db_rollback(db);
 out:
     free(d);
     return rc;

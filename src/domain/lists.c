@@ -11,11 +11,12 @@
 #include <string.h>
 
 #include "domain/audit.h"
+#include "domain/lists_int.h"
 #include "util/table.h"
 
 /* ---- dates --------------------------------------------------------------------------------- */
 
-static long days_from_civil(int y, int m, int d)
+long gf_lists_civil_days(int y, int m, int d)
 {
     y -= m <= 2;
     long era = (y >= 0 ? y : y - 399) / 400;
@@ -32,7 +33,7 @@ static int date_days(const char *s, long *out)
     int y, m, d;
     if (sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3)
         return -1;
-    *out = days_from_civil(y, m, d);
+    *out = gf_lists_civil_days(y, m, d);
     return 0;
 }
 
@@ -716,8 +717,7 @@ static void cpy(char *dst, size_t cap, const char *s)
     snprintf(dst, cap, "%s", s ? s : "");
 }
 
-/* Linear plan of an item's investment at date d: planned × elapsed share of [start, due]. */
-static double plan_to_date(double planned, const char *start, const char *due, const char *d)
+double gf_lists_plan_to_date(double planned, const char *start, const char *due, const char *d)
 {
     long span = gf_days_between(start, due), el = gf_days_between(start, d);
     if (el < 0)
@@ -727,123 +727,81 @@ static double plan_to_date(double planned, const char *start, const char *due, c
     return planned * (double)el / (double)span;
 }
 
+/* One query per flag kind, all with the columns: item, subject, date, and for the investment
+ * flag planned, start, due, completed-as-of; every `?` is the as-of date. */
+static const struct {
+    enum gf_flag_kind kind;
+    int nbind;
+    const char *sql;
+} flag_queries[] = {
+    {GF_FLAG_ITEM_OVERDUE, 1,
+     "SELECT code, '', due_date FROM list_item WHERE status NOT IN ('done','cancelled') AND "
+     "due_date < ? ORDER BY code"},
+    {GF_FLAG_MILESTONE_OVERDUE, 1,
+     "SELECT m.item, m.code, m.planned_date FROM milestone m JOIN list_item i ON i.code = m.item "
+     "WHERE m.actual_date IS NULL AND m.planned_date < ? AND i.status <> 'cancelled' "
+     "ORDER BY m.item, m.planned_date"},
+    /* stalled: the last report (or the start) is filtered in C against stalled_days */
+    {GF_FLAG_STALLED, 2,
+     "SELECT i.code, '', coalesce((SELECT max(report_date) FROM progress p WHERE p.item = i.code "
+     "AND p.report_date <= ?), i.start_date) FROM list_item i WHERE i.status = 'active' AND "
+     "i.start_date <= ? ORDER BY i.code"},
+    {GF_FLAG_PROBLEM_OVERDUE, 1,
+     "SELECT coalesce(item, ''), CAST(id AS TEXT), deadline FROM problem WHERE status <> 'closed' "
+     "AND deadline < ? ORDER BY id"},
+    /* investment: completed = latest report <= date carrying it, else the item's figure, else 0 */
+    {GF_FLAG_INVEST_BEHIND, 2,
+     "SELECT i.code, '', NULL, i.invest_planned, i.start_date, i.due_date, "
+     " coalesce((SELECT p.invest_done FROM progress p WHERE p.item = i.code AND "
+     "  p.invest_done IS NOT NULL AND p.report_date <= ? ORDER BY p.report_date DESC LIMIT 1), "
+     "  i.invest_done, 0) "
+     "FROM list_item i WHERE i.invest_planned > 0 AND i.status IN ('planned','active',"
+     "'suspended') AND i.start_date <= ? ORDER BY i.code"},
+};
+
 int gf_flags_collect(struct gf_db *db, const char *today, int stalled_days, struct gf_flags *out,
                      struct gf_err *e)
 {
     char tbuf[32];
     const char *t = today ? today : gf_today(tbuf);
     struct gf_stmt *st = NULL;
-    struct gf_flag *f;
-    int rc;
+    struct gf_flag *f = NULL;
+    int rc = GF_OK;
     memset(out, 0, sizeof *out);
-    /* overdue items */
-    if ((rc = gf_db_prepare(db, "SELECT code, due_date FROM list_item WHERE status NOT IN "
-                                "('done','cancelled') AND due_date < ? ORDER BY code", &st, e)))
-        goto fail;
-    gf_stmt_bind_text(st, 1, t);
-    while ((rc = gf_stmt_step(st, e)) == 1) {
-        if ((rc = flag_push(out, e, &f)))
+    for (size_t q = 0; q < sizeof flag_queries / sizeof flag_queries[0]; q++) {
+        enum gf_flag_kind kind = flag_queries[q].kind;
+        if ((rc = gf_db_prepare(db, flag_queries[q].sql, &st, e)))
             goto fail;
-        f->kind = GF_FLAG_ITEM_OVERDUE;
-        cpy(f->item, sizeof f->item, gf_stmt_text(st, 0));
-        cpy(f->date, sizeof f->date, gf_stmt_text(st, 1));
-        f->days = gf_days_between(f->date, t);
-    }
-    gf_stmt_finalize(st);
-    st = NULL;
-    if (rc < 0)
-        goto fail;
-    /* overdue milestones */
-    if ((rc = gf_db_prepare(db, "SELECT m.item, m.code, m.planned_date FROM milestone m JOIN "
-                                "list_item i ON i.code = m.item WHERE m.actual_date IS NULL AND "
-                                "m.planned_date < ? AND i.status <> 'cancelled' "
-                                "ORDER BY m.item, m.planned_date", &st, e)))
-        goto fail;
-    gf_stmt_bind_text(st, 1, t);
-    while ((rc = gf_stmt_step(st, e)) == 1) {
-        if ((rc = flag_push(out, e, &f)))
+        for (int b = 1; b <= flag_queries[q].nbind; b++)
+            gf_stmt_bind_text(st, b, t);
+        while ((rc = gf_stmt_step(st, e)) == 1) {
+            const char *date = kind == GF_FLAG_INVEST_BEHIND ? t : gf_stmt_text(st, 2);
+            long days = gf_days_between(date, t);
+            double done = NAN, plan = NAN;
+            if (kind == GF_FLAG_STALLED && days <= stalled_days)
+                continue;
+            if (kind == GF_FLAG_INVEST_BEHIND) {
+                done = gf_stmt_double(st, 6);
+                plan = gf_lists_plan_to_date(gf_stmt_double(st, 3), gf_stmt_text(st, 4),
+                                             gf_stmt_text(st, 5), t);
+                if (!(done < 0.9 * plan))
+                    continue;
+            }
+            if ((rc = flag_push(out, e, &f)))
+                goto fail;
+            f->kind = kind;
+            cpy(f->item, sizeof f->item, gf_stmt_text(st, 0));
+            cpy(f->subject, sizeof f->subject, gf_stmt_text(st, 1));
+            cpy(f->date, sizeof f->date, date);
+            f->days = days;
+            f->value = done;
+            f->plan = plan;
+        }
+        gf_stmt_finalize(st);
+        st = NULL;
+        if (rc < 0)
             goto fail;
-        f->kind = GF_FLAG_MILESTONE_OVERDUE;
-        cpy(f->item, sizeof f->item, gf_stmt_text(st, 0));
-        cpy(f->subject, sizeof f->subject, gf_stmt_text(st, 1));
-        cpy(f->date, sizeof f->date, gf_stmt_text(st, 2));
-        f->days = gf_days_between(f->date, t);
     }
-    gf_stmt_finalize(st);
-    st = NULL;
-    if (rc < 0)
-        goto fail;
-    /* stalled: active items without a report for more than stalled_days */
-    if ((rc = gf_db_prepare(db, "SELECT i.code, coalesce((SELECT max(report_date) FROM progress "
-                                "p WHERE p.item = i.code AND p.report_date <= ?), i.start_date) "
-                                "FROM list_item i WHERE i.status = 'active' AND i.start_date <= ? "
-                                "ORDER BY i.code", &st, e)))
-        goto fail;
-    gf_stmt_bind_text(st, 1, t);
-    gf_stmt_bind_text(st, 2, t);
-    while ((rc = gf_stmt_step(st, e)) == 1) {
-        long d = gf_days_between(gf_stmt_text(st, 1), t);
-        if (d <= stalled_days)
-            continue;
-        if ((rc = flag_push(out, e, &f)))
-            goto fail;
-        f->kind = GF_FLAG_STALLED;
-        cpy(f->item, sizeof f->item, gf_stmt_text(st, 0));
-        cpy(f->date, sizeof f->date, gf_stmt_text(st, 1));
-        f->days = d;
-    }
-    gf_stmt_finalize(st);
-    st = NULL;
-    if (rc < 0)
-        goto fail;
-    /* problems past their deadline */
-    if ((rc = gf_db_prepare(db, "SELECT id, coalesce(item, ''), deadline FROM problem WHERE "
-                                "status <> 'closed' AND deadline < ? ORDER BY id", &st, e)))
-        goto fail;
-    gf_stmt_bind_text(st, 1, t);
-    while ((rc = gf_stmt_step(st, e)) == 1) {
-        if ((rc = flag_push(out, e, &f)))
-            goto fail;
-        f->kind = GF_FLAG_PROBLEM_OVERDUE;
-        snprintf(f->subject, sizeof f->subject, "%lld", (long long)gf_stmt_int(st, 0));
-        cpy(f->item, sizeof f->item, gf_stmt_text(st, 1));
-        cpy(f->date, sizeof f->date, gf_stmt_text(st, 2));
-        f->days = gf_days_between(f->date, t);
-    }
-    gf_stmt_finalize(st);
-    st = NULL;
-    if (rc < 0)
-        goto fail;
-    /* investment behind the linear plan (less than 90% of it) */
-    if ((rc = gf_db_prepare(
-             db,
-             "SELECT i.code, i.invest_planned, i.start_date, i.due_date, "
-             " coalesce((SELECT p.invest_done FROM progress p WHERE p.item = i.code AND "
-             "  p.invest_done IS NOT NULL AND p.report_date <= ? ORDER BY p.report_date DESC "
-             "  LIMIT 1), i.invest_done, 0) "
-             "FROM list_item i WHERE i.invest_planned > 0 AND i.status IN ('planned','active',"
-             "'suspended') AND i.start_date <= ? ORDER BY i.code",
-             &st, e)))
-        goto fail;
-    gf_stmt_bind_text(st, 1, t);
-    gf_stmt_bind_text(st, 2, t);
-    while ((rc = gf_stmt_step(st, e)) == 1) {
-        double planned = gf_stmt_double(st, 1), done = gf_stmt_double(st, 4);
-        double plan = plan_to_date(planned, gf_stmt_text(st, 2), gf_stmt_text(st, 3), t);
-        if (!(done < 0.9 * plan))
-            continue;
-        if ((rc = flag_push(out, e, &f)))
-            goto fail;
-        f->kind = GF_FLAG_INVEST_BEHIND;
-        cpy(f->item, sizeof f->item, gf_stmt_text(st, 0));
-        cpy(f->date, sizeof f->date, t);
-        f->value = done;
-        f->plan = plan;
-    }
-    gf_stmt_finalize(st);
-    st = NULL;
-    if (rc < 0)
-        goto fail;
     return GF_OK;
 fail:
     gf_stmt_finalize(st);

@@ -77,6 +77,32 @@ static int audit_change(struct gf_db *db, const char *actor, const char *action,
     return rc;
 }
 
+/* Apply one transition of problem id: sql takes nt text parameters, then the id; the row and
+ * its audit record (before = p->json) are written in one transaction. */
+static int transition(struct gf_db *db, const char *actor, const char *action, int64_t id,
+                      const struct prob *p, const char *sql, const char *const *txt, int nt,
+                      struct gf_err *e)
+{
+    int rc = gf_db_begin(db, e);
+    if (rc)
+        return rc;
+    struct gf_stmt *st;
+    if ((rc = gf_db_prepare(db, sql, &st, e)) == GF_OK) {
+        for (int i = 0; i < nt; i++)
+            gf_stmt_bind_text(st, i + 1, txt[i]);
+        gf_stmt_bind_int(st, nt + 1, id);
+        rc = gf_stmt_step(st, e) < 0 ? GF_ESYS : GF_OK;
+        gf_stmt_finalize(st);
+    }
+    if (rc == GF_OK)
+        rc = audit_change(db, actor, action, id, p->json, e);
+    if (rc) {
+        gf_db_rollback(db);
+        return rc;
+    }
+    return gf_db_commit(db, e);
+}
+
 static int person_ok(struct gf_db *db, const char *code)
 {
     struct gf_stmt *st;
@@ -176,29 +202,13 @@ int gf_problem_rectify(struct gf_db *db, const char *actor, int64_t id, const ch
         rc = gf_err_at(e, NULL, 0, "report", "", "the rectification report (what was done)");
         goto out;
     }
-    if ((rc = gf_db_begin(db, e)))
-        goto out;
-    gf_today(today);
-    if (rc == GF_OK) {
-        struct gf_stmt *st;
-        rc = gf_db_prepare(db, "UPDATE problem SET status = 'rectified', rectification = ?, "
-                               "rectified_date = ?, rectified_by = ? WHERE id = ?", &st, e);
-        if (rc == GF_OK) {
-            gf_stmt_bind_text(st, 1, report);
-            gf_stmt_bind_text(st, 2, today);
-            gf_stmt_bind_text(st, 3, by);
-            gf_stmt_bind_int(st, 4, id);
-            rc = gf_stmt_step(st, e) < 0 ? GF_ESYS : GF_OK;
-            gf_stmt_finalize(st);
-        }
+    {
+        const char *v[] = {report, gf_today(today), by};
+        rc = transition(db, actor, "rectify", id, &p,
+                        "UPDATE problem SET status = 'rectified', rectification = ?, "
+                        "rectified_date = ?, rectified_by = ? WHERE id = ?",
+                        v, 3, e);
     }
-    if (rc == GF_OK)
-        rc = audit_change(db, actor, "rectify", id, p.json, e);
-    if (rc) {
-        gf_db_rollback(db);
-        goto out;
-    }
-    rc = gf_db_commit(db, e);
 out:
     free(p.json);
     return rc;
@@ -232,37 +242,20 @@ int gf_problem_verify(struct gf_db *db, const char *actor, int64_t id, const cha
                         (long long)id, p.owner, p.rectified_by, verifier);
         goto out;
     }
-    if ((rc = gf_db_begin(db, e)))
-        goto out;
-    struct gf_stmt *st;
-    rc = gf_db_prepare(db,
-                       accept ? "UPDATE problem SET status = 'closed', verified_by = ?, "
-                                "verified_date = ?, verify_note = ? WHERE id = ?"
-                              : "UPDATE problem SET status = 'open', verified_by = NULL, "
-                                "verified_date = NULL, verify_note = ? || ' (' || ? || ', ' || ? "
-                                "|| ')' WHERE id = ?",
-                       &st, e);
-    if (rc == GF_OK) {
-        if (accept) {
-            gf_stmt_bind_text(st, 1, verifier);
-            gf_stmt_bind_text(st, 2, gf_today(today));
-            gf_stmt_bind_text(st, 3, note);
-        } else {
-            gf_stmt_bind_text(st, 1, note && *note ? note : "rejected");
-            gf_stmt_bind_text(st, 2, verifier);
-            gf_stmt_bind_text(st, 3, gf_today(today));
-        }
-        gf_stmt_bind_int(st, 4, id);
-        rc = gf_stmt_step(st, e) < 0 ? GF_ESYS : GF_OK;
-        gf_stmt_finalize(st);
+    gf_today(today);
+    if (accept) {
+        const char *v[] = {verifier, today, note};
+        rc = transition(db, actor, "verify", id, &p,
+                        "UPDATE problem SET status = 'closed', verified_by = ?, verified_date = ?, "
+                        "verify_note = ? WHERE id = ?",
+                        v, 3, e);
+    } else {
+        const char *v[] = {note && *note ? note : "rejected", verifier, today};
+        rc = transition(db, actor, "reject", id, &p,
+                        "UPDATE problem SET status = 'open', verified_by = NULL, verified_date = "
+                        "NULL, verify_note = ? || ' (' || ? || ', ' || ? || ')' WHERE id = ?",
+                        v, 3, e);
     }
-    if (rc == GF_OK)
-        rc = audit_change(db, actor, accept ? "verify" : "reject", id, p.json, e);
-    if (rc) {
-        gf_db_rollback(db);
-        goto out;
-    }
-    rc = gf_db_commit(db, e);
 out:
     free(p.json);
     return rc;
@@ -283,26 +276,13 @@ int gf_problem_reopen(struct gf_db *db, const char *actor, int64_t id, const cha
         rc = gf_err_at(e, NULL, 0, "reason", "", "why the problem is reopened");
         goto out;
     }
-    if ((rc = gf_db_begin(db, e)))
-        goto out;
-    struct gf_stmt *st;
-    rc = gf_db_prepare(db,
-                       "UPDATE problem SET status = 'open', verified_by = NULL, verified_date = "
-                       "NULL, verify_note = ?, reopened = reopened + 1 WHERE id = ?",
-                       &st, e);
-    if (rc == GF_OK) {
-        gf_stmt_bind_text(st, 1, reason);
-        gf_stmt_bind_int(st, 2, id);
-        rc = gf_stmt_step(st, e) < 0 ? GF_ESYS : GF_OK;
-        gf_stmt_finalize(st);
+    {
+        const char *v[] = {reason};
+        rc = transition(db, actor, "reopen", id, &p,
+                        "UPDATE problem SET status = 'open', verified_by = NULL, verified_date = "
+                        "NULL, verify_note = ?, reopened = reopened + 1 WHERE id = ?",
+                        v, 1, e);
     }
-    if (rc == GF_OK)
-        rc = audit_change(db, actor, "reopen", id, p.json, e);
-    if (rc) {
-        gf_db_rollback(db);
-        goto out;
-    }
-    rc = gf_db_commit(db, e);
 out:
     free(p.json);
     return rc;

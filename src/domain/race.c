@@ -16,6 +16,7 @@
 #include "core/ksum.h"
 #include "domain/audit.h"
 #include "domain/lists.h"
+#include "domain/lists_int.h"
 #include "domain/period.h"
 #include "domain/unit.h"
 
@@ -223,15 +224,6 @@ static void cpy(char *d, size_t cap, const char *s)
     snprintf(d, cap, "%s", s ? s : "");
 }
 
-static double plan_to_date(double planned, const char *start, const char *due, const char *d)
-{
-    long span = gf_days_between(start, due), el = gf_days_between(start, d);
-    if (el < 0)
-        return 0;
-    if (span <= 0 || el >= span)
-        return planned;
-    return planned * (double)el / (double)span;
-}
 
 static void ctx_free(struct ctx *x)
 {
@@ -379,7 +371,7 @@ static void list_facts(const struct ctx *x, int teams, int sunit, const char *sc
         }
         if (strcmp(it->start, asof) <= 0) {
             if (it->inv_plan > 0) {
-                gf_ksum_add(&ip, plan_to_date(it->inv_plan, it->start, it->due, asof));
+                gf_ksum_add(&ip, gf_lists_plan_to_date(it->inv_plan, it->start, it->due, asof));
                 gf_ksum_add(&id, it->inv_done);
             }
             if (it->funds_req > 0) {
