@@ -94,8 +94,8 @@ static int do_import(struct gf_cli *cli, int argc, char **argv)
         return rc;
     printf(L(cli, "%s%s: %ld 行,新增 %ld,更新 %ld,未变 %ld\n",
              "%s%s: %ld rows, %ld inserted, %ld updated, %ld unchanged\n"),
-           o.dry_run ? L(cli, "(试运行,未写入) ", "(dry run, nothing written) ") : "", file,
-           s.rows, s.inserted, s.updated, s.unchanged);
+           o.dry_run ? L(cli, "(试运行,未写入) ", "(dry run, nothing written) ") : "", file, s.rows,
+           s.inserted, s.updated, s.unchanged);
     return 0;
 }
 
@@ -161,8 +161,8 @@ static int do_list(struct gf_cli *cli, int argc, char **argv)
         gf_table_text(t, 1, gf_stmt_text(st, 1));
         gf_table_text(t, 2, L(cli, gf_stmt_text(st, 2), gf_stmt_text(st, 3)));
         for (int c = 4; c <= 10; c++)
-            gf_table_text(t, c - 1, c == 10 ? status_label(cli, gf_stmt_text(st, c))
-                                            : gf_stmt_text(st, c));
+            gf_table_text(t, c - 1,
+                          c == 10 ? status_label(cli, gf_stmt_text(st, c)) : gf_stmt_text(st, c));
         for (int c = 11; c <= 15; c++)
             gf_table_num(t, c - 1, gf_stmt_double(st, c), c == 11 ? 0 : 1);
         gf_table_int(t, 15, gf_stmt_int(st, 16));
@@ -261,10 +261,10 @@ static int do_show(struct gf_cli *cli, int argc, char **argv)
     char coop[1024], inds[1024];
     joined(db, "SELECT party FROM list_item_coop WHERE item = ? ORDER BY party", code, coop,
            sizeof coop);
-    joined(db, "SELECT indicator FROM list_item_indicator WHERE item = ? ORDER BY indicator",
-           code, inds, sizeof inds);
+    joined(db, "SELECT indicator FROM list_item_indicator WHERE item = ? ORDER BY indicator", code,
+           inds, sizeof inds);
     for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
-        const char *v = f[i].col < 0 ? L(cli, gf_stmt_text(st, 3), gf_stmt_text(st, 4))
+        const char *v = f[i].col < 0     ? L(cli, gf_stmt_text(st, 3), gf_stmt_text(st, 4))
                         : f[i].col == 9  ? (coop[0] ? coop : NULL)
                         : f[i].col == 12 ? (inds[0] ? inds : NULL)
                                          : gf_stmt_text(st, f[i].col);
@@ -274,15 +274,16 @@ static int do_show(struct gf_cli *cli, int argc, char **argv)
             kv(t, L(cli, f[i].zh, f[i].en), v);
     }
     gf_stmt_finalize(st);
-    static const char *mz[] = {"拿地", "开工", "竣工", "投产"}, *me[] = {"land", "start of works",
-                                                                         "completion",
-                                                                         "start of production"};
+    static const char *mz[] = {"拿地", "开工", "竣工", "投产"},
+                      *me[] = {"land", "start of works", "completion", "start of production"};
     static const char *mc[] = {"land", "start", "complete", "produce"};
     char today[32], buf[512];
     gf_today(today);
     for (int m = 0; m < 4; m++) {
-        if (gf_db_prepare(db, "SELECT planned_date, actual_date FROM milestone WHERE item = ? AND "
-                              "code = ?", &st, &cli->err))
+        if (gf_db_prepare(db,
+                          "SELECT planned_date, actual_date FROM milestone WHERE item = ? AND "
+                          "code = ?",
+                          &st, &cli->err))
             break;
         gf_stmt_bind_text(st, 1, code);
         gf_stmt_bind_text(st, 2, mc[m]);
@@ -298,8 +299,9 @@ static int do_show(struct gf_cli *cli, int argc, char **argv)
         }
         gf_stmt_finalize(st);
     }
-    if (gf_db_prepare(db, "SELECT report_date, percent, text, invest_done, funds_secured, "
-                          "reported_by FROM progress WHERE item = ? ORDER BY report_date",
+    if (gf_db_prepare(db,
+                      "SELECT report_date, percent, text, invest_done, funds_secured, "
+                      "reported_by FROM progress WHERE item = ? ORDER BY report_date",
                       &st, &cli->err) == GF_OK) {
         gf_stmt_bind_text(st, 1, code);
         while (gf_stmt_step(st, NULL) == 1) {
@@ -321,8 +323,10 @@ static int do_show(struct gf_cli *cli, int argc, char **argv)
         }
         gf_stmt_finalize(st);
     }
-    if (gf_db_prepare(db, "SELECT id, title, severity, owner, deadline, status FROM problem "
-                          "WHERE item = ? ORDER BY id", &st, &cli->err) == GF_OK) {
+    if (gf_db_prepare(db,
+                      "SELECT id, title, severity, owner, deadline, status FROM problem "
+                      "WHERE item = ? ORDER BY id",
+                      &st, &cli->err) == GF_OK) {
         gf_stmt_bind_text(st, 1, code);
         while (gf_stmt_step(st, NULL) == 1) {
             char label[64];
@@ -435,9 +439,9 @@ static int do_report(struct gf_cli *cli, int argc, char **argv)
         return rc;
     }
     static const struct gf_column cols[] = {
-        {"flag", "预警", "flag"},          {"item", "事项", "item"},
-        {"title", "事项名称", "title"},    {"subject", "节点/问题", "milestone/problem"},
-        {"date", "日期", "date"},          {"days", "天数", "days"},
+        {"flag", "预警", "flag"},           {"item", "事项", "item"},
+        {"title", "事项名称", "title"},     {"subject", "节点/问题", "milestone/problem"},
+        {"date", "日期", "date"},           {"days", "天数", "days"},
         {"done", "完成投资(万元)", "done"}, {"plan", "计划进度投资(万元)", "plan to date"},
     };
     struct gf_table *t = gf_table_new(cols, 8);
@@ -445,8 +449,9 @@ static int do_report(struct gf_cli *cli, int argc, char **argv)
     for (int i = 0; i < fl.n; i++) {
         const struct gf_flag *f = &fl.f[i];
         gf_table_row(t);
-        gf_table_text(t, 0, cli->format == GF_FMT_TABLE ? gf_flag_label(f->kind, en)
-                                                        : gf_flag_label(f->kind, 1));
+        gf_table_text(t, 0,
+                      cli->format == GF_FMT_TABLE ? gf_flag_label(f->kind, en)
+                                                  : gf_flag_label(f->kind, 1));
         gf_table_text(t, 1, f->item[0] ? f->item : NULL);
         struct gf_stmt *st;
         if (f->item[0] &&
@@ -489,7 +494,8 @@ int cmd_items(struct gf_cli *cli, int argc, char **argv)
         return do_progress(cli, argc, argv);
     if (!strcmp(sub, "report"))
         return do_report(cli, argc, argv);
-    return gf_cli_usage(cli, "items: unknown subcommand '%s' (import, list, show, progress, "
-                             "report)",
+    return gf_cli_usage(cli,
+                        "items: unknown subcommand '%s' (import, list, show, progress, "
+                        "report)",
                         sub);
 }

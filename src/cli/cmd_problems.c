@@ -11,7 +11,8 @@
 static const char *usage_zh =
     "用法: gongfu problems 子命令 [参数]\n"
     "问题亮晒与闭环管理:提出 → 整改 → 他人核验销号(可退回、可重新打开)。\n\n"
-    "  problems raise (--item 事项 | --unit 单位) --title 问题 --severity low|medium|high|critical\n"
+    "  problems raise (--item 事项 | --unit 单位) --title 问题 --severity "
+    "low|medium|high|critical\n"
     "      --owner 人员代码 --deadline 日期\n"
     "  problems rectify 编号 --report 整改情况 [--by 人员代码]\n"
     "  problems verify 编号 [--by 人员代码] [--reject] [--note 说明]\n"
@@ -23,7 +24,8 @@ static const char *usage_en =
     "usage: gongfu problems SUBCOMMAND [ARGS]\n"
     "Problems and their closing loop: raise → rectify → verified by someone else (reject and\n"
     "reopen possible).\n\n"
-    "  problems raise (--item ITEM | --unit UNIT) --title TEXT --severity low|medium|high|critical\n"
+    "  problems raise (--item ITEM | --unit UNIT) --title TEXT --severity "
+    "low|medium|high|critical\n"
     "      --owner PERSON --deadline DATE\n"
     "  problems rectify ID --report TEXT [--by PERSON]\n"
     "  problems verify ID [--by PERSON] [--reject] [--note TEXT]\n"
@@ -133,8 +135,9 @@ int cmd_problems(struct gf_cli *cli, int argc, char **argv)
     int is_list = !strcmp(sub, "list"), is_raise = !strcmp(sub, "raise");
     if (!is_list && !is_raise && strcmp(sub, "rectify") && strcmp(sub, "verify") &&
         strcmp(sub, "reopen"))
-        return gf_cli_usage(cli, "problems: unknown subcommand '%s' (raise, rectify, verify, "
-                                 "reopen, list)",
+        return gf_cli_usage(cli,
+                            "problems: unknown subcommand '%s' (raise, rectify, verify, "
+                            "reopen, list)",
                             sub);
     if (!is_list) {
         int first = 2;
@@ -195,7 +198,8 @@ int cmd_problems(struct gf_cli *cli, int argc, char **argv)
         if (rc == GF_OK)
             printf(reject ? L(cli, "问题 #%lld 核验未通过,退回整改\n",
                               "problem #%lld rejected, back to open\n")
-                          : L(cli, "问题 #%lld 核验通过,已销号\n", "problem #%lld verified and closed\n"),
+                          : L(cli, "问题 #%lld 核验通过,已销号\n",
+                              "problem #%lld verified and closed\n"),
                    (long long)id);
     } else {
         rc = gf_problem_reopen(db, cli->user, id, reason, &cli->err);

@@ -35,8 +35,9 @@ static void add_rows(struct gf_cli *cli, struct gf_table *t, const struct gf_rac
     for (int i = 0; i < r->n; i++) {
         const struct gf_race_entry *s = &r->e[i];
         gf_table_row(t);
-        gf_table_text(t, 0, tab ? (r->teams ? L(cli, "专班", "team") : L(cli, "单位", "unit"))
-                                : (r->teams ? "team" : "unit"));
+        gf_table_text(t, 0,
+                      tab ? (r->teams ? L(cli, "专班", "team") : L(cli, "单位", "unit"))
+                          : (r->teams ? "team" : "unit"));
         gf_table_int(t, 1, s->rank);
         gf_table_text(t, 2, s->code);
         gf_table_text(t, 3, s->name);
@@ -49,16 +50,17 @@ static void add_rows(struct gf_cli *cli, struct gf_table *t, const struct gf_rac
         gf_table_num(t, 8, s->rank_p95, 1);
         for (int k = 0; k < GF_RACE_NCOMP; k++)
             gf_table_num(t, 9 + k, s->comp[k], 1);
-        const char *list = s->red          ? (tab ? L(cli, "红榜", "red") : "red")
-                           : s->black      ? (tab ? L(cli, "黑榜", "black") : "black")
-                           : s->uncertain  ? (tab ? L(cli, "待定(不确定)", "uncertain") : "uncertain")
-                                           : NULL;
+        const char *list = s->red     ? (tab ? L(cli, "红榜", "red") : "red")
+                           : s->black ? (tab ? L(cli, "黑榜", "black") : "black")
+                           : s->uncertain
+                               ? (tab ? L(cli, "待定(不确定)", "uncertain") : "uncertain")
+                               : NULL;
         gf_table_text(t, 16, list);
-        const char *award = s->best        ? (tab ? L(cli, "骏马奖", "best horse") : "best")
-                            : s->slowest   ? (tab ? L(cli, "蜗牛奖", "snail") : "slowest")
-                            : s->slowest_uncertain
-                                ? (tab ? L(cli, "蜗牛奖待定", "snail: uncertain") : "slowest_uncertain")
-                                : NULL;
+        const char *award = s->best      ? (tab ? L(cli, "骏马奖", "best horse") : "best")
+                            : s->slowest ? (tab ? L(cli, "蜗牛奖", "snail") : "slowest")
+                            : s->slowest_uncertain ? (tab ? L(cli, "蜗牛奖待定", "snail: uncertain")
+                                                          : "slowest_uncertain")
+                                                   : NULL;
         gf_table_text(t, 17, award);
         gf_table_text(t, 18, L(cli, s->reasons_zh, s->reasons_en));
     }
@@ -108,8 +110,8 @@ int cmd_race(struct gf_cli *cli, int argc, char **argv)
     char pbuf[32], today[32];
     if (!period) {
         struct gf_stmt *st;
-        if (gf_db_prepare(db, "SELECT period FROM eval_run ORDER BY id DESC LIMIT 1", &st,
-                          NULL) == GF_OK) {
+        if (gf_db_prepare(db, "SELECT period FROM eval_run ORDER BY id DESC LIMIT 1", &st, NULL) ==
+            GF_OK) {
             if (gf_stmt_step(st, NULL) == 1)
                 snprintf(pbuf, sizeof pbuf, "%s", gf_stmt_text(st, 0));
             else
@@ -122,8 +124,9 @@ int cmd_race(struct gf_cli *cli, int argc, char **argv)
     struct gf_period pp;
     if (gf_period_parse(period, &pp)) {
         gf_db_close(db);
-        return gf_cli_usage(cli, "race: --period '%s' is not a year (2024), a quarter (2024Q1) "
-                                 "or a month (2024-03)",
+        return gf_cli_usage(cli,
+                            "race: --period '%s' is not a year (2024), a quarter (2024Q1) "
+                            "or a month (2024-03)",
                             period);
     }
     struct gf_race ru = {0}, rt = {0};
@@ -177,18 +180,23 @@ int cmd_race(struct gf_cli *cli, int argc, char **argv)
             unc += ru.e[i].uncertain || ru.e[i].slowest_uncertain;
         for (int i = 0; i < rt.n; i++)
             unc += rt.e[i].uncertain || rt.e[i].slowest_uncertain;
-        printf("%s", L(cli,
-                       "\n名次区间: 重抽样(权重扰动±20%;综合评价存有敏感性分析时,评价名次在其 5%–95% 分位间抽取)"
-                       "所得名次的 5%–95% 分位。\n黑榜规则: 处于末位区间且 5% 分位名次仍在末位区间内;",
-                       "\nRank 5–95%: percentiles of the rank over resamples (weights ±20%; the "
-                       "evaluation rank drawn within its stored 5–95% band when the evaluation has "
-                       "a sensitivity analysis).\nBlack list: in the bottom band with the 5th "
-                       "percentile rank still in the bottom band;"));
+        printf("%s",
+               L(cli,
+                 "\n名次区间: 重抽样(权重扰动±20%;综合评价存有敏感性分析时,评价名次在其 5%–95% "
+                 "分位间抽取)"
+                 "所得名次的 5%–95% 分位。\n黑榜规则: 处于末位区间且 5% 分位名次仍在末位区间内;",
+                 "\nRank 5–95%: percentiles of the rank over resamples (weights ±20%; the "
+                 "evaluation rank drawn within its stored 5–95% band when the evaluation has "
+                 "a sensitivity analysis).\nBlack list: in the bottom band with the 5th "
+                 "percentile rank still in the bottom band;"));
         if (unc)
-            printf(L(cli, "%d 个单位/专班处于末位区间但名次不确定,标为\"待定(不确定)\",不列入黑榜或蜗牛奖。\n",
-                     " %d unit(s)/team(s) in the bottom band have an uncertain rank: shown as "
-                     "\"uncertain\", not black-listed and no snail award.\n"),
-                   unc);
+            printf(
+                L(cli,
+                  "%d "
+                  "个单位/专班处于末位区间但名次不确定,标为\"待定(不确定)\",不列入黑榜或蜗牛奖。\n",
+                  " %d unit(s)/team(s) in the bottom band have an uncertain rank: shown as "
+                  "\"uncertain\", not black-listed and no snail award.\n"),
+                unc);
         else
             printf("%s", L(cli, "本期没有名次不确定的末位单位。\n",
                            " no bottom-band rank is uncertain this period.\n"));

@@ -1,9 +1,9 @@
 /* demo_lists.c — synthetic four lists for the Panzhihua demo (gf_demo_lists in lists.h).
  *
- * Shaped by figures in the seed reports, everything else synthetic and marked so (list_item.synthetic
- * = 1, a note on every item, problems raised by "demo (synthetic)"):
- *   - 省重点项目: 18 projects in the provincial key-project list, 77.2 billion yuan (7 720 000 万元)
- *     planned investment in total;
+ * Shaped by figures in the seed reports, everything else synthetic and marked so
+ * (list_item.synthetic = 1, a note on every item, problems raised by "demo (synthetic)"):
+ *   - 省重点项目: 18 projects in the provincial key-project list, 77.2 billion yuan (7 720 000
+ * 万元) planned investment in total;
  *   - 55 projects with central or provincial budget funds (向上争取);
  *   - one district with 325 items across its four lists;
  *   - a smaller set of items in every other county, so that the race has something to compare.
@@ -84,8 +84,8 @@ struct demo {
     int nitems, nprog, nprob;
 };
 
-static int load_text(struct gf_db *db, const char *sql, const char *param, char (*out)[16],
-                     int max, struct gf_err *e)
+static int load_text(struct gf_db *db, const char *sql, const char *param, char (*out)[16], int max,
+                     struct gf_err *e)
 {
     struct gf_stmt *st;
     int n = 0, rc = gf_db_prepare(db, sql, &st, e);
@@ -102,8 +102,8 @@ static int load_text(struct gf_db *db, const char *sql, const char *param, char 
 static int load(struct demo *d, struct gf_err *e)
 {
     struct gf_stmt *st;
-    int rc = gf_db_prepare(d->db, "SELECT code, name FROM unit WHERE level = 2 ORDER BY code", &st,
-                           e);
+    int rc =
+        gf_db_prepare(d->db, "SELECT code, name FROM unit WHERE level = 2 ORDER BY code", &st, e);
     if (rc)
         return rc;
     while ((rc = gf_stmt_step(st, e)) == 1 && d->nc < MAXC) {
@@ -122,8 +122,9 @@ static int load(struct demo *d, struct gf_err *e)
     for (int t = 0; t < nt; t++) {
         struct team *tm = &d->team[t];
         snprintf(tm->code, sizeof tm->code, "%s", codes[t]);
-        if ((tm->ndept = load_text(d->db, "SELECT code FROM department WHERE team = ? ORDER BY code",
-                                   tm->code, tm->dept, MAXP, e)) < 0)
+        if ((tm->ndept =
+                 load_text(d->db, "SELECT code FROM department WHERE team = ? ORDER BY code",
+                           tm->code, tm->dept, MAXP, e)) < 0)
             return tm->ndept;
         if ((tm->nperson = load_text(d->db, "SELECT code FROM person WHERE team = ? ORDER BY code",
                                      tm->code, tm->person, MAXP, e)) < 0)
@@ -131,8 +132,9 @@ static int load(struct demo *d, struct gf_err *e)
     }
     d->nt = nt;
     for (int c = 0; c < d->nc; c++)
-        if ((d->ncperson[c] = load_text(d->db, "SELECT code FROM person WHERE unit = ? ORDER BY code",
-                                        d->county[c], d->cperson[c], 4, e)) < 0)
+        if ((d->ncperson[c] =
+                 load_text(d->db, "SELECT code FROM person WHERE unit = ? ORDER BY code",
+                           d->county[c], d->cperson[c], 4, e)) < 0)
             return d->ncperson[c];
     d->nsuper = load_text(d->db,
                           "SELECT p.code FROM person p JOIN team t ON t.code = p.team WHERE "
@@ -141,8 +143,9 @@ static int load(struct demo *d, struct gf_err *e)
     if (d->nsuper < 0)
         return d->nsuper;
     if (d->nc == 0 || d->nt == 0)
-        return gf_err_set(e, GF_EUSER, "demo lists: the counties (level 2) and the work teams must "
-                                       "exist first (import units, teams, departments, people)");
+        return gf_err_set(e, GF_EUSER,
+                          "demo lists: the counties (level 2) and the work teams must "
+                          "exist first (import units, teams, departments, people)");
     for (int t = 0; t < d->nt; t++)
         if (d->team[t].nperson == 0)
             return gf_err_set(e, GF_EUSER, "demo lists: work team %s has no people",
@@ -192,8 +195,7 @@ static double qual(struct demo *d, int c, long day)
  * by verifier on ver); days are day numbers. */
 static int problem(struct demo *d, const char *item, const char *unit, const char *title,
                    const char *severity, const char *owner, long raised, long deadline,
-                   const char *status, long rect, long ver, const char *verifier,
-                   struct gf_err *e)
+                   const char *status, long rect, long ver, const char *verifier, struct gf_err *e)
 {
     char rd[11], dl[11], rcd[11], vd[11];
     date_of(raised, rd);
@@ -202,10 +204,19 @@ static int problem(struct demo *d, const char *item, const char *unit, const cha
     date_of(ver, vd);
     int rectified = strcmp(status, "open") != 0, closed = !strcmp(status, "closed");
     struct gf_stmt *st = d->ins_prob;
-    const char *v[] = {item, unit, title, severity, owner, dl, status, rd,
+    const char *v[] = {item,
+                       unit,
+                       title,
+                       severity,
+                       owner,
+                       dl,
+                       status,
+                       rd,
                        rectified ? "合成整改报告(synthetic): 已落实整改措施" : NULL,
-                       rectified ? rcd : NULL, rectified ? owner : NULL,
-                       closed ? verifier : NULL, closed ? vd : NULL};
+                       rectified ? rcd : NULL,
+                       rectified ? owner : NULL,
+                       closed ? verifier : NULL,
+                       closed ? vd : NULL};
     for (int i = 0; i < 13; i++)
         gf_stmt_bind_text(st, i + 1, v[i]);
     d->nprob++;
@@ -245,9 +256,19 @@ static int item(struct demo *d, const struct spec *s, struct gf_err *e)
     double pace = 0.85 + 0.25 * q; /* money keeps pace with the work, better where q is high */
     /* the item itself */
     struct gf_stmt *st = d->ins_item;
-    const char *v[] = {s->code, s->title, s->kind, s->list, leader, lead, owner,
-                       d->team[s->team].code, d->county[s->county], start, due,
-                       done ? "done" : "active", done ? comp : NULL};
+    const char *v[] = {s->code,
+                       s->title,
+                       s->kind,
+                       s->list,
+                       leader,
+                       lead,
+                       owner,
+                       d->team[s->team].code,
+                       d->county[s->county],
+                       start,
+                       due,
+                       done ? "done" : "active",
+                       done ? comp : NULL};
     for (int i = 0; i < 13; i++)
         gf_stmt_bind_text(st, i + 1, v[i]);
     gf_stmt_bind_double(st, 14, s->invest > 0 ? s->invest : NAN);
@@ -260,8 +281,8 @@ static int item(struct demo *d, const struct spec *s, struct gf_err *e)
     d->nitems++;
     /* progress: quarterly reports */
     double last_inv = -1, last_funds = -1;
-    long stop = stalls ? s->start + (long)((d->cutoff - s->start) * (0.3 + 0.4 * u01(&d->r)))
-                       : d->cutoff;
+    long stop =
+        stalls ? s->start + (long)((d->cutoff - s->start) * (0.3 + 0.4 * u01(&d->r))) : d->cutoff;
     int y0 = year_of(s->start);
     for (int y = y0; y <= 2025; y++)
         for (int qm = 3; qm <= 12; qm += 3) {
@@ -330,8 +351,9 @@ static int item(struct demo *d, const struct spec *s, struct gf_err *e)
             long planned = s->start + (long)((s->due - s->start) * at[m]);
             char pd[11], ad[11];
             date_of(planned, pd);
-            long actual = u01(&d->r) < qual(d, s->county, planned) ? planned - pick(&d->r, 20)
-                                                                   : planned + 15 + pick(&d->r, 100);
+            long actual = u01(&d->r) < qual(d, s->county, planned)
+                              ? planned - pick(&d->r, 20)
+                              : planned + 15 + pick(&d->r, 100);
             if (m >= 2 && !done)
                 actual = m == 2 && u01(&d->r) < 0.3 ? actual : 0;
             if (actual > d->cutoff)
@@ -370,8 +392,8 @@ static int item(struct demo *d, const struct spec *s, struct gf_err *e)
                                              "前期手续办理缓慢", "群众反映问题未及时回应"};
         static const char *const sev[] = {"low", "medium", "high", "critical"};
         const char *title = titles[pick(&d->r, 5)], *severity = sev[pick(&d->r, 4)];
-        if ((rc = problem(d, s->code, NULL, title, severity, owner, raised, deadline, status,
-                          rect, ver, verifier, e)))
+        if ((rc = problem(d, s->code, NULL, title, severity, owner, raised, deadline, status, rect,
+                          ver, verifier, e)))
             return rc;
     }
     return GF_OK;
@@ -418,12 +440,13 @@ int gf_demo_lists(struct gf_db *db, const char *actor, struct gf_err *e)
                             "invest_planned, invest_done, funds_requested, funds_secured, "
                             "synthetic, note) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,1,?)",
                             &d->ins_item, e)) ||
-        (rc = gf_db_prepare(db, "UPDATE list_item SET invest_done = coalesce(?, invest_done), "
-                                "funds_secured = coalesce(?, funds_secured) WHERE code = ?",
+        (rc = gf_db_prepare(db,
+                            "UPDATE list_item SET invest_done = coalesce(?, invest_done), "
+                            "funds_secured = coalesce(?, funds_secured) WHERE code = ?",
                             &d->upd_item, e)) ||
         (rc = gf_db_prepare(db, "INSERT INTO milestone VALUES (?,?,?,?)", &d->ins_ms, e)) ||
-        (rc = gf_db_prepare(db, "INSERT INTO progress VALUES (?,?,?,?,?,?,?,?)", &d->ins_prog,
-                            e)) ||
+        (rc =
+             gf_db_prepare(db, "INSERT INTO progress VALUES (?,?,?,?,?,?,?,?)", &d->ins_prog, e)) ||
         (rc = gf_db_prepare(db,
                             "INSERT INTO problem (item, unit, title, severity, owner, deadline, "
                             "status, raised_by, raised_date, rectification, rectified_date, "
@@ -443,12 +466,12 @@ int gf_demo_lists(struct gf_db *db, const char *actor, struct gf_err *e)
     char code[32], title[160];
     struct spec s;
     /* 1. the provincial key-project list: 18 projects, 7 720 000 万元 in total */
-    static const char *const pk[] = {
-        "钒钛新材料产业园", "钒钛磁铁矿综合利用", "新型储能电池材料", "光伏发电基地",
-        "抽水蓄能电站",     "康养旅游度假区",     "城市更新片区",     "综合交通枢纽",
-        "现代农业产业园",   "钛金属精深加工",     "氢能示范应用",     "水利灌区",
-        "智慧物流园",       "高端装备制造",       "清洁能源基地",     "城乡供水一体化",
-        "职业教育园区",     "医疗健康中心"};
+    static const char *const pk[] = {"钒钛新材料产业园", "钒钛磁铁矿综合利用", "新型储能电池材料",
+                                     "光伏发电基地",     "抽水蓄能电站",       "康养旅游度假区",
+                                     "城市更新片区",     "综合交通枢纽",       "现代农业产业园",
+                                     "钛金属精深加工",   "氢能示范应用",       "水利灌区",
+                                     "智慧物流园",       "高端装备制造",       "清洁能源基地",
+                                     "城乡供水一体化",   "职业教育园区",       "医疗健康中心"};
     double inv[18];
     for (int i = 0; i < 18; i++)
         inv[i] = 0.3 + u01(&d->r);
@@ -458,11 +481,19 @@ int gf_demo_lists(struct gf_db *db, const char *actor, struct gf_err *e)
         int c = i % d->nc;
         snprintf(title, sizeof title, "%s%s项目", d->cname[c], pk[i]);
         long st = gf_lists_civil_days(2022 + i % 3, 1 + 3 * (i % 4), 1);
-        s = (struct spec){code, title, "project", "省重点项目(2024年)",
-                          c, team_index(d, i % 2 ? "T02" : "T03"), st,
-                          st + 1095 + 120 * (i % 5), inv[i], 0,
-                          "合成演示数据(synthetic): 规模依据公开报道(省重点项目18个、计划总投资772亿元),"
-                          "项目名称与数字为合成"};
+        s = (struct spec){
+            code,
+            title,
+            "project",
+            "省重点项目(2024年)",
+            c,
+            team_index(d, i % 2 ? "T02" : "T03"),
+            st,
+            st + 1095 + 120 * (i % 5),
+            inv[i],
+            0,
+            "合成演示数据(synthetic): 规模依据公开报道(省重点项目18个、计划总投资772亿元),"
+            "项目名称与数字为合成"};
         if ((rc = item(d, &s, e)))
             goto fail;
     }
@@ -474,10 +505,19 @@ int gf_demo_lists(struct gf_db *db, const char *actor, struct gf_err *e)
                  i % 3 ? "省级" : "中央", i + 1);
         long st = gf_lists_civil_days(2023 + i % 2, 1 + pick(&d->r, 6), 1);
         double req = 500 + (double)pick(&d->r, 9500);
-        s = (struct spec){code, title, "upward", "中央和省预算内资金项目",
-                          c, pick(&d->r, d->nt), st, st + 240 + pick(&d->r, 200), 0, req,
-                          "合成演示数据(synthetic): 数量依据公开报道(获中央和省预算内资金支持项目55个),"
-                          "名称与金额为合成"};
+        s = (struct spec){
+            code,
+            title,
+            "upward",
+            "中央和省预算内资金项目",
+            c,
+            pick(&d->r, d->nt),
+            st,
+            st + 240 + pick(&d->r, 200),
+            0,
+            req,
+            "合成演示数据(synthetic): 数量依据公开报道(获中央和省预算内资金支持项目55个),"
+            "名称与金额为合成"};
         if ((rc = item(d, &s, e)))
             goto fail;
     }
@@ -489,9 +529,9 @@ int gf_demo_lists(struct gf_db *db, const char *actor, struct gf_err *e)
         {"集体经营性建设用地入市改革", "户籍制度改革", "收入分配制度改革", "基层治理改革"},
         {"产业园基础设施", "乡村振兴示范片", "城镇老旧小区改造", "农村供水保障"},
         {"低收入人口帮扶", "公共服务提质", "文明实践阵地建设", "社会治理网格化"}};
-    static const char *const kteam[4][2] = {{"T02", "T04"}, {"T01", "T05"}, {"T02", "T03"},
-                                            {"T06", "T08"}};
-    int district = d->nc > 2 ? 2 : 0; /* 仁和区 in the demo's code order */
+    static const char *const kteam[4][2] = {
+        {"T02", "T04"}, {"T01", "T05"}, {"T02", "T03"}, {"T06", "T08"}};
+    int district = d->nc > 2 ? 2 : 0;                /* 仁和区 in the demo's code order */
     static const int dist_n[4] = {62, 48, 115, 100}; /* = 325 */
     for (int c = 0; c < d->nc; c++) {
         for (int k = 0; k < 4; k++) {
@@ -506,12 +546,21 @@ int gf_demo_lists(struct gf_db *db, const char *actor, struct gf_err *e)
                 double fr = k == 0 ? 200 + (double)pick(&d->r, 4800) : 0;
                 char lst[64];
                 snprintf(lst, sizeof lst, "%s%s清单", d->cname[c], kzh[k]);
-                s = (struct spec){code, title, kinds[k], lst, c,
-                                  team_index(d, kteam[k][pick(&d->r, 2)]), st, st + len, invp, fr,
-                                  c == district
-                                      ? "合成演示数据(synthetic): 数量依据公开报道(某区四张清单共325项),"
-                                        "内容为合成"
-                                      : "合成演示数据(synthetic)"};
+                s = (struct spec){
+                    code,
+                    title,
+                    kinds[k],
+                    lst,
+                    c,
+                    team_index(d, kteam[k][pick(&d->r, 2)]),
+                    st,
+                    st + len,
+                    invp,
+                    fr,
+                    c == district
+                        ? "合成演示数据(synthetic): 数量依据公开报道(某区四张清单共325项),"
+                          "内容为合成"
+                        : "合成演示数据(synthetic)"};
                 if ((rc = item(d, &s, e)))
                     goto fail;
             }
@@ -520,8 +569,7 @@ int gf_demo_lists(struct gf_db *db, const char *actor, struct gf_err *e)
         for (int i = 0; i < 3; i++) {
             long raised = gf_lists_civil_days(2023 + i % 2, 3 + 3 * i, 10);
             int closed = u01(&d->r) < qual(d, c, raised);
-            const char *owner =
-                d->ncperson[c] ? d->cperson[c][0] : d->team[0].person[0];
+            const char *owner = d->ncperson[c] ? d->cperson[c][0] : d->team[0].person[0];
             const char *verifier = d->nsuper ? d->super[pick(&d->r, d->nsuper)] : NULL;
             if (!verifier || !strcmp(verifier, owner))
                 closed = 0;

@@ -173,7 +173,8 @@ static int kind_row(struct gf_import_ctx *c, struct gf_err *e)
     if ((rc = gf_field_text(c, "name_en", 0, &name_en, e)))
         goto out;
     name_en = keep(&k, name_en);
-    if (strlen(code) > 32 || strspn(code, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(code)) {
+    if (strlen(code) > 32 ||
+        strspn(code, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(code)) {
         rc = gf_err_at(e, c->path, c->line, "code", code,
                        "a short code of lower-case letters, digits and _");
         goto out;
@@ -187,25 +188,55 @@ out:
 }
 
 const struct gf_import_kind gf_import_list_kinds = {
-    "list_kinds", "清单类别(自定义)", "list kinds (custom)", kind_cols, kind_req,
-    NULL, kind_row, NULL, NULL,
+    "list_kinds",
+    "清单类别(自定义)",
+    "list kinds (custom)",
+    kind_cols,
+    kind_req,
+    NULL,
+    kind_row,
+    NULL,
+    NULL,
 };
 
 /* ---- import: items ------------------------------------------------------------------------- */
 
 static const char *const ms_codes[] = {"land", "start", "complete", "produce", NULL};
 
-static const char *const item_cols[] = {
-    "code", "title", "description", "kind", "list", "leader", "lead_unit", "owner",
-    "coop_units", "team", "unit", "indicators", "start", "due", "status", "completed",
-    "invest_planned", "invest_done", "funds_requested", "funds_secured",
-    "land_planned", "land_actual", "start_planned", "start_actual",
-    "complete_planned", "complete_actual", "produce_planned", "produce_actual",
-    "synthetic", "note", NULL};
-static const char *const item_req[] = {"code", "title", "kind", "lead_unit", "owner", "start",
-                                       "due", NULL};
-static const char *const statuses[] = {"planned", "active", "done", "suspended", "cancelled",
-                                       NULL};
+static const char *const item_cols[] = {"code",
+                                        "title",
+                                        "description",
+                                        "kind",
+                                        "list",
+                                        "leader",
+                                        "lead_unit",
+                                        "owner",
+                                        "coop_units",
+                                        "team",
+                                        "unit",
+                                        "indicators",
+                                        "start",
+                                        "due",
+                                        "status",
+                                        "completed",
+                                        "invest_planned",
+                                        "invest_done",
+                                        "funds_requested",
+                                        "funds_secured",
+                                        "land_planned",
+                                        "land_actual",
+                                        "start_planned",
+                                        "start_actual",
+                                        "complete_planned",
+                                        "complete_actual",
+                                        "produce_planned",
+                                        "produce_actual",
+                                        "synthetic",
+                                        "note",
+                                        NULL};
+static const char *const item_req[] = {"code",  "title", "kind", "lead_unit",
+                                       "owner", "start", "due",  NULL};
+static const char *const statuses[] = {"planned", "active", "done", "suspended", "cancelled", NULL};
 
 /* A money field: a number >= 0, formatted into buf ("" when absent). */
 static int money_field(struct gf_import_ctx *c, const char *name, char *buf, size_t cap,
@@ -296,17 +327,17 @@ static int item_row(struct gf_import_ctx *c, struct gf_err *e)
     struct gf_import_stats *saved_stats = NULL;
     int rc, main_ch = 0;
     int64_t audit0 = 0;
-#define TXT(name, var, req)                                                                      \
-    do {                                                                                         \
-        if ((rc = gf_field_text(c, name, req, &var, e)))                                         \
-            goto out;                                                                            \
-        var = keep(&k, var);                                                                     \
+#define TXT(name, var, req)                                                                        \
+    do {                                                                                           \
+        if ((rc = gf_field_text(c, name, req, &var, e)))                                           \
+            goto out;                                                                              \
+        var = keep(&k, var);                                                                       \
     } while (0)
-#define REF(name, var, req, table)                                                               \
-    do {                                                                                         \
-        if ((rc = gf_field_ref(c, name, req, table, "code", &var, e)))                           \
-            goto out;                                                                            \
-        var = keep(&k, var);                                                                     \
+#define REF(name, var, req, table)                                                                 \
+    do {                                                                                           \
+        if ((rc = gf_field_ref(c, name, req, table, "code", &var, e)))                             \
+            goto out;                                                                              \
+        var = keep(&k, var);                                                                       \
     } while (0)
     TXT("code", code, 1);
     if (strlen(code) > 60) {
@@ -377,13 +408,13 @@ static int item_row(struct gf_import_ctx *c, struct gf_err *e)
         goto out;
     completed = keep(&k, completed);
     if (!strcmp(status, "done") && !completed) {
-        rc = gf_err_at(e, c->path, c->line, "completed", "",
-                       "the completion date (status is done)");
+        rc =
+            gf_err_at(e, c->path, c->line, "completed", "", "the completion date (status is done)");
         goto out;
     }
     if (completed && strcmp(completed, start) < 0) {
-        rc = gf_err_at(e, c->path, c->line, "completed", completed,
-                       "a date on or after start (%s)", start);
+        rc = gf_err_at(e, c->path, c->line, "completed", completed, "a date on or after start (%s)",
+                       start);
         goto out;
     }
     if ((rc = money_field(c, "invest_planned", ip, sizeof ip, e)) ||
@@ -407,19 +438,19 @@ static int item_row(struct gf_import_ctx *c, struct gf_err *e)
             goto out;
         ma[m] = keep(&k, ma[m]);
         if (ma[m] && !mp[m]) {
-            rc = gf_err_at(e, c->path, c->line, n1, "",
-                           "the planned date too (%s is given)", n2);
+            rc = gf_err_at(e, c->path, c->line, n1, "", "the planned date too (%s is given)", n2);
             goto out;
         }
     }
     {
-        const char *cols[] = {"code", "title", "description", "kind", "list", "leader",
-                              "lead_unit", "owner", "team", "unit", "start_date", "due_date",
-                              "status", "completed_date", "invest_planned", "invest_done",
-                              "funds_requested", "funds_secured", "synthetic", "note"};
-        const char *vals[] = {code, title, desc, kind, list, leader, lead, owner, team, unit,
-                              start, due, status, completed, nz(ip), nz(id), nz(fr), nz(fs),
-                              synth, note};
+        const char *cols[] = {
+            "code",        "title",           "description",   "kind",           "list",
+            "leader",      "lead_unit",       "owner",         "team",           "unit",
+            "start_date",  "due_date",        "status",        "completed_date", "invest_planned",
+            "invest_done", "funds_requested", "funds_secured", "synthetic",      "note"};
+        const char *vals[] = {code,   title,  desc,   kind,   list,  leader, lead,
+                              owner,  team,   unit,   start,  due,   status, completed,
+                              nz(ip), nz(id), nz(fr), nz(fs), synth, note};
         /* count one per record: inserted, updated (the row or any of its parts), unchanged */
         saved_stats = c->stats;
         c->stats = NULL;
@@ -445,8 +476,8 @@ static int item_row(struct gf_import_ctx *c, struct gf_err *e)
             gf_stmt_bind_text(st, 2, ms_codes[m]);
             int had = gf_stmt_step(st, e) == 1;
             gf_stmt_finalize(st);
-            if (had &&
-                (rc = delete_row(c->db, c->actor, "milestone", "item", code, "code", ms_codes[m], e)))
+            if (had && (rc = delete_row(c->db, c->actor, "milestone", "item", code, "code",
+                                        ms_codes[m], e)))
                 goto out;
         }
     }
@@ -469,8 +500,15 @@ out:
 }
 
 const struct gf_import_kind gf_import_items = {
-    "items", "清单事项(四张清单)", "list items (the four lists)", item_cols, item_req,
-    NULL, item_row, NULL, NULL,
+    "items",
+    "清单事项(四张清单)",
+    "list items (the four lists)",
+    item_cols,
+    item_req,
+    NULL,
+    item_row,
+    NULL,
+    NULL,
 };
 
 /* ---- progress ------------------------------------------------------------------------------ */
@@ -522,8 +560,10 @@ int gf_progress_add(struct gf_db *db, const char *actor, const struct gf_progres
 
     /* the item: status and start */
     struct gf_stmt *st;
-    if ((rc = gf_db_prepare(db, "SELECT status, start_date, completed_date FROM list_item "
-                                "WHERE code = ?", &st, e)))
+    if ((rc = gf_db_prepare(db,
+                            "SELECT status, start_date, completed_date FROM list_item "
+                            "WHERE code = ?",
+                            &st, e)))
         return rc;
     gf_stmt_bind_text(st, 1, p->item);
     char status[16] = "", start[16] = "", completed[16] = "";
@@ -536,9 +576,11 @@ int gf_progress_add(struct gf_db *db, const char *actor, const struct gf_progres
     gf_stmt_finalize(st);
 
     /* the same report already stored? (re-imports are idempotent, even on a closed item) */
-    if ((rc = gf_db_prepare(db, "SELECT count(*) FROM progress WHERE item = ? AND report_date = ? "
-                                "AND percent = ? AND text IS ? AND invest_done IS ? AND "
-                                "funds_secured IS ? AND reported_by = ?", &st, e)))
+    if ((rc = gf_db_prepare(db,
+                            "SELECT count(*) FROM progress WHERE item = ? AND report_date = ? "
+                            "AND percent = ? AND text IS ? AND invest_done IS ? AND "
+                            "funds_secured IS ? AND reported_by = ?",
+                            &st, e)))
         return rc;
     gf_stmt_bind_text(st, 1, p->item);
     gf_stmt_bind_text(st, 2, date);
@@ -554,8 +596,10 @@ int gf_progress_add(struct gf_db *db, const char *actor, const struct gf_progres
         return rc;
     if (same && p->milestone) {
         /* unchanged only if the milestone date is already recorded too */
-        if ((rc = gf_db_prepare(db, "SELECT count(*) FROM milestone WHERE item=? AND code=? AND "
-                                    "actual_date = ?", &st, e)))
+        if ((rc = gf_db_prepare(db,
+                                "SELECT count(*) FROM milestone WHERE item=? AND code=? AND "
+                                "actual_date = ?",
+                                &st, e)))
             return rc;
         gf_stmt_bind_text(st, 1, p->item);
         gf_stmt_bind_text(st, 2, p->milestone);
@@ -577,10 +621,9 @@ int gf_progress_add(struct gf_db *db, const char *actor, const struct gf_progres
     if ((rc = gf_db_begin(db, e)))
         return rc;
     {
-        const char *cols[] = {"item", "report_date", "percent", "text", "invest_done",
-                              "funds_secured", "reported_by", "reported_at"};
-        const char *vals[] = {p->item, date, pct, p->text, nz(inv), nz(fund), p->by,
-                              gf_now(now)};
+        const char *cols[] = {"item",        "report_date",   "percent",     "text",
+                              "invest_done", "funds_secured", "reported_by", "reported_at"};
+        const char *vals[] = {p->item, date, pct, p->text, nz(inv), nz(fund), p->by, gf_now(now)};
         rc = gf_upsert_row(db, actor, "progress", 8, 2, cols, vals, changed, e);
     }
     if (rc == GF_OK && p->milestone) {
@@ -607,8 +650,10 @@ int gf_progress_add(struct gf_db *db, const char *actor, const struct gf_progres
     /* the item's current figures follow its latest report that carries them */
     if (rc == GF_OK && inv[0]) {
         char latest[16] = "";
-        if ((rc = gf_db_prepare(db, "SELECT max(report_date) FROM progress WHERE item = ? AND "
-                                    "invest_done IS NOT NULL", &st, e)) == GF_OK) {
+        if ((rc = gf_db_prepare(db,
+                                "SELECT max(report_date) FROM progress WHERE item = ? AND "
+                                "invest_done IS NOT NULL",
+                                &st, e)) == GF_OK) {
             gf_stmt_bind_text(st, 1, p->item);
             if (gf_stmt_step(st, e) == 1 && gf_stmt_text(st, 0))
                 snprintf(latest, sizeof latest, "%s", gf_stmt_text(st, 0));
@@ -619,8 +664,10 @@ int gf_progress_add(struct gf_db *db, const char *actor, const struct gf_progres
     }
     if (rc == GF_OK && fund[0]) {
         char latest[16] = "";
-        if ((rc = gf_db_prepare(db, "SELECT max(report_date) FROM progress WHERE item = ? AND "
-                                    "funds_secured IS NOT NULL", &st, e)) == GF_OK) {
+        if ((rc = gf_db_prepare(db,
+                                "SELECT max(report_date) FROM progress WHERE item = ? AND "
+                                "funds_secured IS NOT NULL",
+                                &st, e)) == GF_OK) {
             gf_stmt_bind_text(st, 1, p->item);
             if (gf_stmt_step(st, e) == 1 && gf_stmt_text(st, 0))
                 snprintf(latest, sizeof latest, "%s", gf_stmt_text(st, 0));
@@ -642,9 +689,9 @@ int gf_progress_add(struct gf_db *db, const char *actor, const struct gf_progres
     return gf_db_commit(db, e);
 }
 
-static const char *const prog_cols[] = {"item", "date", "percent", "text", "invest_done",
-                                        "funds_secured", "reported_by", "milestone",
-                                        "milestone_date", NULL};
+static const char *const prog_cols[] = {
+    "item",          "date",        "percent",   "text",           "invest_done",
+    "funds_secured", "reported_by", "milestone", "milestone_date", NULL};
 static const char *const prog_req[] = {"item", "date", "percent", "reported_by", NULL};
 
 static int progress_row(struct gf_import_ctx *c, struct gf_err *e)
@@ -690,8 +737,15 @@ out:
 }
 
 const struct gf_import_kind gf_import_progress = {
-    "progress", "清单事项进度报告", "progress reports on list items", prog_cols, prog_req,
-    NULL, progress_row, NULL, NULL,
+    "progress",
+    "清单事项进度报告",
+    "progress reports on list items",
+    prog_cols,
+    prog_req,
+    NULL,
+    progress_row,
+    NULL,
+    NULL,
 };
 
 /* ---- flags --------------------------------------------------------------------------------- */

@@ -22,13 +22,13 @@ extern const struct gf_import_kind gf_import_list_kinds, gf_import_items, gf_imp
 /* ---- progress reports -------------------------------------------------------------------- */
 
 struct gf_progress {
-    const char *item, *date; /* item code, report date YYYY-MM-DD (NULL = today) */
-    double percent;          /* 0..100; 100 closes the item (status done, completed on date) */
-    const char *text;        /* may be NULL */
-    double invest_done;      /* cumulative completed investment, NaN = not reported */
-    double funds_secured;    /* cumulative secured funds, NaN = not reported */
-    const char *by;          /* person code of the reporter */
-    const char *milestone;   /* optional: land/start/complete/produce reached … */
+    const char *item, *date;    /* item code, report date YYYY-MM-DD (NULL = today) */
+    double percent;             /* 0..100; 100 closes the item (status done, completed on date) */
+    const char *text;           /* may be NULL */
+    double invest_done;         /* cumulative completed investment, NaN = not reported */
+    double funds_secured;       /* cumulative secured funds, NaN = not reported */
+    const char *by;             /* person code of the reporter */
+    const char *milestone;      /* optional: land/start/complete/produce reached … */
     const char *milestone_date; /* … on this date (NULL = the report date) */
 };
 
@@ -44,10 +44,10 @@ int gf_progress_add(struct gf_db *db, const char *actor, const struct gf_progres
 struct gf_problem_new {
     const char *item, *unit; /* at least one: the item or the unit the problem is raised against */
     const char *title;
-    const char *severity;    /* low, medium, high, critical */
-    const char *owner;       /* person code responsible for the rectification */
-    const char *deadline;    /* YYYY-MM-DD */
-    const char *raised_by;   /* who raises it (free text, e.g. the user) */
+    const char *severity;  /* low, medium, high, critical */
+    const char *owner;     /* person code responsible for the rectification */
+    const char *deadline;  /* YYYY-MM-DD */
+    const char *raised_by; /* who raises it (free text, e.g. the user) */
 };
 
 int gf_problem_raise(struct gf_db *db, const char *actor, const struct gf_problem_new *p,
@@ -76,10 +76,10 @@ enum gf_flag_kind {
 
 struct gf_flag {
     enum gf_flag_kind kind;
-    char item[64];     /* item code ("" for a problem against a unit only) */
-    char subject[64];  /* milestone code, or problem id, or "" */
-    char date[11];     /* due / planned / last progress (or start) / deadline */
-    long days;         /* days late or days without progress */
+    char item[64];      /* item code ("" for a problem against a unit only) */
+    char subject[64];   /* milestone code, or problem id, or "" */
+    char date[11];      /* due / planned / last progress (or start) / deadline */
+    long days;          /* days late or days without progress */
     double value, plan; /* invest: done and plan to date (万元); NaN otherwise */
 };
 
@@ -100,26 +100,28 @@ long gf_days_between(const char *a, const char *b);
 /* ---- the horse race (赛马) --------------------------------------------------------------- */
 
 enum {
-    GF_RC_EVAL,        /* evaluation rank → 0..100 */
-    GF_RC_IMPROVE,     /* rank change since the last period → 0..100 (50 = unchanged) */
-    GF_RC_MILESTONES,  /* milestones due in the period reached on time, % */
-    GF_RC_ITEMS,       /* items due in the period completed on time, % */
-    GF_RC_INVEST,      /* completed investment / linear plan to date, % (capped 100) */
-    GF_RC_FUNDS,       /* funds secured / requested, % (capped 100) */
-    GF_RC_PROBLEMS,    /* 100 − penalties for open and overdue problems */
+    GF_RC_EVAL,       /* evaluation rank → 0..100 */
+    GF_RC_IMPROVE,    /* rank change since the last period → 0..100 (50 = unchanged) */
+    GF_RC_MILESTONES, /* milestones due in the period reached on time, % */
+    GF_RC_ITEMS,      /* items due in the period completed on time, % */
+    GF_RC_INVEST,     /* completed investment / linear plan to date, % (capped 100) */
+    GF_RC_FUNDS,      /* funds secured / requested, % (capped 100) */
+    GF_RC_PROBLEMS,   /* 100 − penalties for open and overdue problems */
     GF_RACE_NCOMP
 };
 
 struct gf_race_config {
     double w[GF_RACE_NCOMP];
     double pen_open, pen_overdue; /* problem penalties (points) */
-    int level;                   /* unit level racing (2 = county) */
-    int red_top;   double red_min_score;   /* red list: top N (0 = off) or score >= min */
-    int black_bottom; double black_max_score; /* black list: bottom N or score <= max */
-    int best_top, slowest_bottom;       /* awards: 骏马奖 top N, 蜗牛奖 bottom N (certain only) */
-    int draws;                /* resamples for the race rank percentiles (0 = none) */
+    int level;                    /* unit level racing (2 = county) */
+    int red_top;
+    double red_min_score; /* red list: top N (0 = off) or score >= min */
+    int black_bottom;
+    double black_max_score;       /* black list: bottom N or score <= max */
+    int best_top, slowest_bottom; /* awards: 骏马奖 top N, 蜗牛奖 bottom N (certain only) */
+    int draws;                    /* resamples for the race rank percentiles (0 = none) */
     uint64_t seed;
-    double jitter;            /* each weight × U(1−jitter, 1+jitter) per draw */
+    double jitter; /* each weight × U(1−jitter, 1+jitter) per draw */
     int stalled_days;
 };
 
@@ -130,18 +132,18 @@ void gf_race_config_default(struct gf_race_config *c);
 #define GF_RACE_CONFIG_MAX (1 << 20)
 int gf_race_config_load(struct gf_race_config *c, const char *path, struct gf_err *e);
 /* The same from text[0..len); path names the source in messages. */
-int gf_race_config_parse(struct gf_race_config *c, const char *text, size_t len,
-                         const char *path, struct gf_err *e);
+int gf_race_config_parse(struct gf_race_config *c, const char *text, size_t len, const char *path,
+                         struct gf_err *e);
 
 struct gf_race_entry {
     char code[64], name[192];
     double comp[GF_RACE_NCOMP]; /* NaN = not applicable (weight redistributed) */
     double score;
-    int rank;          /* 1 = best, ties share the smaller rank */
-    int prev_rank;     /* 0 = no ranking in the previous period */
+    int rank;                                        /* 1 = best, ties share the smaller rank */
+    int prev_rank;                                   /* 0 = no ranking in the previous period */
     double rank_p05, rank_p95, score_p05, score_p95; /* from the resampling */
-    int eval_rank;     /* 0 = no evaluation result */
-    int has_eval_sensitivity; /* eval rank_p05/p95 were stored and used */
+    int eval_rank;                                   /* 0 = no evaluation result */
+    int has_eval_sensitivity;                        /* eval rank_p05/p95 were stored and used */
     int open_problems, overdue_problems;
     int red, black, uncertain, best, slowest, slowest_uncertain;
     char reasons_zh[512], reasons_en[512];
@@ -149,9 +151,9 @@ struct gf_race_entry {
 
 struct gf_race {
     char period[16], prev_period[16], as_of[11];
-    int teams;       /* 0 = units, 1 = teams */
+    int teams;        /* 0 = units, 1 = teams */
     int64_t eval_run; /* the evaluation run used, 0 if none */
-    int prev_valid;  /* the previous period could be ranked */
+    int prev_valid;   /* the previous period could be ranked */
     int n;
     struct gf_race_entry *e; /* ordered by rank */
 };

@@ -230,8 +230,8 @@ int gf_problem_verify(struct gf_db *db, const char *actor, int64_t id, const cha
         goto out;
     }
     if (!person_ok(db, verifier)) {
-        rc = gf_err_at(e, NULL, 0, "by", verifier ? verifier : "",
-                       "the code of an existing person");
+        rc =
+            gf_err_at(e, NULL, 0, "by", verifier ? verifier : "", "the code of an existing person");
         goto out;
     }
     if (!strcmp(verifier, p.owner) || !strcmp(verifier, p.rectified_by)) {

@@ -45,9 +45,8 @@ void gf_race_config_default(struct gf_race_config *c)
     c->stalled_days = 60;
 }
 
-static const char *const comp_key[GF_RACE_NCOMP] = {"eval",       "improvement", "milestones",
-                                                    "items",      "investment",  "funds",
-                                                    "problems"};
+static const char *const comp_key[GF_RACE_NCOMP] = {
+    "eval", "improvement", "milestones", "items", "investment", "funds", "problems"};
 
 static int num_in(json_t *v, const char *path, const char *key, double lo, double hi, double *out,
                   struct gf_err *e)
@@ -71,16 +70,15 @@ int gf_race_config_load(struct gf_race_config *c, const char *path, struct gf_er
     }
     size_t n = fread(buf, 1, GF_RACE_CONFIG_MAX + 1, fp);
     fclose(fp);
-    int rc = n > GF_RACE_CONFIG_MAX
-                 ? gf_err_at(e, path, 0, NULL, NULL, "a file of at most %d bytes",
-                             GF_RACE_CONFIG_MAX)
-                 : gf_race_config_parse(c, buf, n, path, e);
+    int rc = n > GF_RACE_CONFIG_MAX ? gf_err_at(e, path, 0, NULL, NULL,
+                                                "a file of at most %d bytes", GF_RACE_CONFIG_MAX)
+                                    : gf_race_config_parse(c, buf, n, path, e);
     free(buf);
     return rc;
 }
 
-int gf_race_config_parse(struct gf_race_config *c, const char *text, size_t len,
-                         const char *path, struct gf_err *e)
+int gf_race_config_parse(struct gf_race_config *c, const char *text, size_t len, const char *path,
+                         struct gf_err *e)
 {
     json_error_t je;
     json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
@@ -186,7 +184,7 @@ out:
 
 struct item {
     char code[64], team[64], status[16], start[11], due[11], completed[11];
-    int unit;         /* index in units (attributed territorial unit), -1 */
+    int unit; /* index in units (attributed territorial unit), -1 */
     double inv_plan, inv_done, funds_req, funds_sec; /* figures as of the as-of date */
 };
 
@@ -223,7 +221,6 @@ static void cpy(char *d, size_t cap, const char *s)
 {
     snprintf(d, cap, "%s", s ? s : "");
 }
-
 
 static void ctx_free(struct ctx *x)
 {
@@ -307,8 +304,10 @@ static int load_data(struct ctx *x, const char *asof, struct gf_err *e)
     x->ms = calloc((size_t)n + 1, sizeof *x->ms);
     if (!x->ms)
         return gf_err_set(e, GF_ENOMEM, "out of memory");
-    if ((rc = gf_db_prepare(x->db, "SELECT item, planned_date, coalesce(actual_date,'') FROM "
-                                   "milestone ORDER BY item, code", &st, e)))
+    if ((rc = gf_db_prepare(x->db,
+                            "SELECT item, planned_date, coalesce(actual_date,'') FROM "
+                            "milestone ORDER BY item, code",
+                            &st, e)))
         return rc;
     while ((rc = gf_stmt_step(st, e)) == 1 && x->nms < n) {
         int ii = item_index(x, gf_stmt_text(st, 0));
@@ -328,9 +327,11 @@ static int load_data(struct ctx *x, const char *asof, struct gf_err *e)
     x->pb = calloc((size_t)n + 1, sizeof *x->pb);
     if (!x->pb)
         return gf_err_set(e, GF_ENOMEM, "out of memory");
-    if ((rc = gf_db_prepare(x->db, "SELECT coalesce(item,''), coalesce(unit,''), raised_date, "
-                                   "deadline, status, coalesce(verified_date,'') FROM problem "
-                                   "ORDER BY id", &st, e)))
+    if ((rc = gf_db_prepare(x->db,
+                            "SELECT coalesce(item,''), coalesce(unit,''), raised_date, "
+                            "deadline, status, coalesce(verified_date,'') FROM problem "
+                            "ORDER BY id",
+                            &st, e)))
         return rc;
     while ((rc = gf_stmt_step(st, e)) == 1 && x->npb < n) {
         struct prob *p = &x->pb[x->npb++];
@@ -356,8 +357,8 @@ static int item_of(const struct ctx *x, int i, int teams, int sunit, const char 
     return x->it[i].unit >= 0 && gf_units_within(&x->units, x->it[i].unit, sunit);
 }
 
-static void list_facts(const struct ctx *x, int teams, int sunit, const char *scode,
-                       const char *ps, const char *asof, struct facts *f)
+static void list_facts(const struct ctx *x, int teams, int sunit, const char *scode, const char *ps,
+                       const char *asof, struct facts *f)
 {
     struct gf_ksum id = {0}, ip = {0}, fs = {0}, fr = {0};
     for (int i = 0; i < x->nit; i++) {
@@ -400,8 +401,8 @@ static void list_facts(const struct ctx *x, int teams, int sunit, const char *sc
                    (!teams && p->unit >= 0 && gf_units_within(&x->units, p->unit, sunit));
         if (!mine || strcmp(p->raised, asof) > 0)
             continue;
-        int closed = !strcmp(p->status, "closed") && p->verified[0] &&
-                     strcmp(p->verified, asof) <= 0;
+        int closed =
+            !strcmp(p->status, "closed") && p->verified[0] && strcmp(p->verified, asof) <= 0;
         if (closed)
             continue;
         f->open++;
@@ -421,8 +422,7 @@ static void components(const struct facts *f, int nranked, const struct gf_race_
     for (int i = 0; i < GF_RACE_NCOMP; i++)
         comp[i] = NAN;
     if (f->eval_rank > 0)
-        comp[GF_RC_EVAL] =
-            nranked > 1 ? 100.0 * (nranked - f->eval_rank) / (nranked - 1) : 100.0;
+        comp[GF_RC_EVAL] = nranked > 1 ? 100.0 * (nranked - f->eval_rank) / (nranked - 1) : 100.0;
     if (f->eval_rank > 0 && f->has_change)
         comp[GF_RC_IMPROVE] =
             nranked > 1 ? clamp100(50.0 + 50.0 * f->eval_change / (nranked - 1)) : 50.0;
@@ -512,8 +512,10 @@ static int64_t find_run(struct gf_db *db, const char *period, int level, char *f
     struct gf_stmt *st;
     int64_t id = 0;
     fw[0] = 0;
-    if (gf_db_prepare(db, "SELECT id, framework FROM eval_run WHERE period = ? AND level = ? "
-                          "ORDER BY id DESC LIMIT 1", &st, NULL))
+    if (gf_db_prepare(db,
+                      "SELECT id, framework FROM eval_run WHERE period = ? AND level = ? "
+                      "ORDER BY id DESC LIMIT 1",
+                      &st, NULL))
         return 0;
     gf_stmt_bind_text(st, 1, period);
     gf_stmt_bind_int(st, 2, level);
@@ -629,9 +631,8 @@ out:
 
 static const char *comp_zh[GF_RACE_NCOMP] = {"综合评价", "评价进步", "节点按期", "事项按期",
                                              "投资完成", "资金到位", "问题整改"};
-static const char *comp_en[GF_RACE_NCOMP] = {"evaluation", "improvement", "milestones",
-                                             "items on time", "investment", "funds",
-                                             "problems"};
+static const char *comp_en[GF_RACE_NCOMP] = {
+    "evaluation", "improvement", "milestones", "items on time", "investment", "funds", "problems"};
 
 static void fact_text(int c, const struct facts *f, int en, char *b, size_t cap)
 {
@@ -658,8 +659,8 @@ static void fact_text(int c, const struct facts *f, int en, char *b, size_t cap)
                  f->funds_req > 0 ? 100 * f->funds_sec / f->funds_req : 0);
         break;
     default:
-        snprintf(b, cap, en ? "open problems %d (%d overdue)" : "未销号问题%d个(超期%d个)",
-                 f->open, f->overdue);
+        snprintf(b, cap, en ? "open problems %d (%d overdue)" : "未销号问题%d个(超期%d个)", f->open,
+                 f->overdue);
     }
 }
 
@@ -704,14 +705,12 @@ static void reasons(struct gf_race_entry *s, int n, const struct facts *f,
             fact_text(k, &f[i], 0, fz, sizeof fz);
             fact_text(k, &f[i], 1, fe, sizeof fe);
             const char *arrow = contrib[k] > 0 ? "↑" : "↓";
-            oz += (size_t)snprintf(s[i].reasons_zh + oz,
-                                   oz < sizeof s[i].reasons_zh ? sizeof s[i].reasons_zh - oz : 0,
-                                   "%s%s%s:%s(%+.1f)", r ? "; " : "", arrow, comp_zh[k], fz,
-                                   contrib[k]);
-            oe += (size_t)snprintf(s[i].reasons_en + oe,
-                                   oe < sizeof s[i].reasons_en ? sizeof s[i].reasons_en - oe : 0,
-                                   "%s%s%s: %s (%+.1f)", r ? "; " : "", arrow, comp_en[k], fe,
-                                   contrib[k]);
+            oz += (size_t)snprintf(
+                s[i].reasons_zh + oz, oz < sizeof s[i].reasons_zh ? sizeof s[i].reasons_zh - oz : 0,
+                "%s%s%s:%s(%+.1f)", r ? "; " : "", arrow, comp_zh[k], fz, contrib[k]);
+            oe += (size_t)snprintf(
+                s[i].reasons_en + oe, oe < sizeof s[i].reasons_en ? sizeof s[i].reasons_en - oe : 0,
+                "%s%s%s: %s (%+.1f)", r ? "; " : "", arrow, comp_en[k], fe, contrib[k]);
         }
         if (!no) {
             snprintf(s[i].reasons_zh, sizeof s[i].reasons_zh, "与平均水平持平");
@@ -842,8 +841,8 @@ static int race_compute(struct gf_db *db, const char *period, int teams,
         components(&f[i], nranked, c, s->comp);
         s->score = weighted(s->comp, c->w);
         s->eval_rank = f[i].eval_rank;
-        s->has_eval_sensitivity = f[i].eval_rank > 0 && !isnan(f[i].eval_p05) &&
-                                  !isnan(f[i].eval_p95);
+        s->has_eval_sensitivity =
+            f[i].eval_rank > 0 && !isnan(f[i].eval_p05) && !isnan(f[i].eval_p95);
         s->open_problems = f[i].open;
         s->overdue_problems = f[i].overdue;
     }

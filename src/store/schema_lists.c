@@ -19,12 +19,12 @@ const char *const gf_schema_lists_steps[] = {
     "  code TEXT PRIMARY KEY,"
     "  title TEXT NOT NULL, description TEXT,"
     "  kind TEXT NOT NULL REFERENCES list_kind(code),"
-    "  list TEXT,"                      /* the published list it belongs to, e.g. 省重点项目 */
-    "  leader TEXT REFERENCES person(code),"  /* 责任领导 */
-    "  lead_unit TEXT NOT NULL,"        /* 牵头单位: a department or a unit code */
+    "  list TEXT," /* the published list it belongs to, e.g. 省重点项目 */
+    "  leader TEXT REFERENCES person(code),"         /* 责任领导 */
+    "  lead_unit TEXT NOT NULL,"                     /* 牵头单位: a department or a unit code */
     "  owner TEXT NOT NULL REFERENCES person(code)," /* 具体责任人 */
     "  team TEXT REFERENCES team(code),"
-    "  unit TEXT REFERENCES unit(code),"  /* territorial unit it counts for in the race */
+    "  unit TEXT REFERENCES unit(code)," /* territorial unit it counts for in the race */
     "  start_date TEXT NOT NULL, due_date TEXT NOT NULL CHECK (due_date >= start_date),"
     "  status TEXT NOT NULL DEFAULT 'active'"
     "    CHECK (status IN ('planned','active','done','suspended','cancelled')),"
@@ -37,14 +37,14 @@ const char *const gf_schema_lists_steps[] = {
     "  note TEXT);"
     "CREATE INDEX list_item_unit ON list_item(unit);"
     "CREATE INDEX list_item_team ON list_item(team);"
-    "CREATE TABLE list_item_coop ("     /* 配合单位 */
+    "CREATE TABLE list_item_coop (" /* 配合单位 */
     "  item TEXT NOT NULL REFERENCES list_item(code), party TEXT NOT NULL,"
     "  PRIMARY KEY (item, party));"
     "CREATE TABLE list_item_indicator ("
     "  item TEXT NOT NULL REFERENCES list_item(code),"
     "  indicator TEXT NOT NULL REFERENCES indicator(code),"
     "  PRIMARY KEY (item, indicator));"
-    "CREATE TABLE milestone ("          /* land 拿地, start 开工, complete 竣工, produce 投产 */
+    "CREATE TABLE milestone (" /* land 拿地, start 开工, complete 竣工, produce 投产 */
     "  item TEXT NOT NULL REFERENCES list_item(code),"
     "  code TEXT NOT NULL CHECK (code IN ('land','start','complete','produce')),"
     "  planned_date TEXT NOT NULL, actual_date TEXT,"

@@ -174,8 +174,11 @@ static void test_progress_closes_and_refuses(void **state)
     assert_int_equal(gf_db_int(db, "SELECT invest_done FROM list_item WHERE code='Y1'", -1), 200);
     struct gf_progress done = {"Y1", "2024-06-01", 100, "done", 500, NAN, "P1", NULL, NULL};
     assert_int_equal(gf_progress_add(db, "t", &done, NULL, 0, &ch, &e), GF_OK);
-    assert_int_equal(gf_db_int(db, "SELECT status = 'done' AND completed_date = '2024-06-01' "
-                                   "FROM list_item WHERE code = 'Y1'", 0), 1);
+    assert_int_equal(gf_db_int(db,
+                               "SELECT status = 'done' AND completed_date = '2024-06-01' "
+                               "FROM list_item WHERE code = 'Y1'",
+                               0),
+                     1);
     /* the same report again: unchanged, allowed */
     assert_int_equal(gf_progress_add(db, "t", &done, NULL, 0, &ch, &e), GF_OK);
     assert_int_equal(ch, 0);
@@ -202,7 +205,8 @@ static void test_progress_closes_and_refuses(void **state)
     teardown_db(db);
 }
 
-/* ---- the problem loop -------------------------------------------------------------------------- */
+/* ---- the problem loop --------------------------------------------------------------------------
+ */
 
 static void test_problem_loop(void **state)
 {
@@ -223,8 +227,7 @@ static void test_problem_loop(void **state)
     assert_non_null(strstr(e.msg, "someone other than the owner"));
     assert_int_equal(gf_db_int(db, "SELECT status = 'rectified' FROM problem", 0), 1);
     /* nor can the schema be tricked into it */
-    assert_int_not_equal(gf_db_exec(db, "UPDATE problem SET status='closed', verified_by='P1'",
-                                    &e),
+    assert_int_not_equal(gf_db_exec(db, "UPDATE problem SET status='closed', verified_by='P1'", &e),
                          GF_OK);
     /* a reject sends it back to open */
     assert_int_equal(gf_problem_verify(db, "t", id, "P2", 0, "不彻底", &e), GF_OK);
@@ -233,14 +236,18 @@ static void test_problem_loop(void **state)
     assert_int_equal(gf_problem_rectify(db, "t", id, "P3", "再次整改", &e), GF_OK);
     assert_int_equal(gf_problem_verify(db, "t", id, "P3", 1, NULL, &e), GF_EUSER);
     assert_int_equal(gf_problem_verify(db, "t", id, "P2", 1, "核验通过", &e), GF_OK);
-    assert_int_equal(gf_db_int(db, "SELECT status = 'closed' AND verified_by = 'P2' AND "
-                                   "verified_date = '2024-05-01' FROM problem", 0),
+    assert_int_equal(gf_db_int(db,
+                               "SELECT status = 'closed' AND verified_by = 'P2' AND "
+                               "verified_date = '2024-05-01' FROM problem",
+                               0),
                      1);
     /* reopen */
     assert_int_equal(gf_problem_reopen(db, "t", id, "", &e), GF_EUSER);
     assert_int_equal(gf_problem_reopen(db, "t", id, "复查发现反弹", &e), GF_OK);
-    assert_int_equal(gf_db_int(db, "SELECT status = 'open' AND reopened = 1 AND verified_by IS "
-                                   "NULL FROM problem", 0),
+    assert_int_equal(gf_db_int(db,
+                               "SELECT status = 'open' AND reopened = 1 AND verified_by IS "
+                               "NULL FROM problem",
+                               0),
                      1);
     /* every step audited: raise, rectify, reject, rectify, verify, reopen */
     assert_int_equal(gf_db_int(db, "SELECT count(*) FROM audit WHERE entity = 'problem'", 0), 6);
@@ -259,7 +266,8 @@ static void test_problem_loop(void **state)
     teardown_db(db);
 }
 
-/* ---- the horse race ---------------------------------------------------------------------------- */
+/* ---- the horse race ----------------------------------------------------------------------------
+ */
 
 /* Evaluation runs: 2023 ranks B1 A2 C3 D4; 2024 ranks A1 B2 C3 D4 (rank change A +1, B −1). */
 static void race_fixture(struct gf_db *db)
@@ -449,7 +457,8 @@ static void test_race_teams_and_config(void **state)
     teardown_db(db);
 }
 
-/* ---- the demo lists ------------------------------------------------------------------------------ */
+/* ---- the demo lists
+ * ------------------------------------------------------------------------------ */
 
 static void test_demo_lists(void **state)
 {
@@ -480,16 +489,25 @@ static void test_demo_lists(void **state)
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
     assert_true(secs < 1.0);
     /* the reported shapes */
-    assert_int_equal(gf_db_int(db, "SELECT count(*) FROM list_item WHERE list = '省重点项目(2024年)'",
-                               0), 18);
-    assert_int_equal(gf_db_int(db, "SELECT sum(invest_planned) FROM list_item WHERE list = "
-                                   "'省重点项目(2024年)'", 0), 7720000); /* 772 亿元 in 万元 */
-    assert_int_equal(gf_db_int(db, "SELECT count(*) FROM list_item WHERE list = "
-                                   "'中央和省预算内资金项目'", 0), 55);
-    assert_int_equal(gf_db_int(db, "SELECT count(*) FROM list_item WHERE code LIKE '510411-%'",
-                               0), 325);
-    assert_int_equal(gf_db_int(db, "SELECT count(DISTINCT kind) FROM list_item WHERE code LIKE "
-                                   "'510411-%'", 0), 4);
+    assert_int_equal(
+        gf_db_int(db, "SELECT count(*) FROM list_item WHERE list = '省重点项目(2024年)'", 0), 18);
+    assert_int_equal(gf_db_int(db,
+                               "SELECT sum(invest_planned) FROM list_item WHERE list = "
+                               "'省重点项目(2024年)'",
+                               0),
+                     7720000); /* 772 亿元 in 万元 */
+    assert_int_equal(gf_db_int(db,
+                               "SELECT count(*) FROM list_item WHERE list = "
+                               "'中央和省预算内资金项目'",
+                               0),
+                     55);
+    assert_int_equal(gf_db_int(db, "SELECT count(*) FROM list_item WHERE code LIKE '510411-%'", 0),
+                     325);
+    assert_int_equal(gf_db_int(db,
+                               "SELECT count(DISTINCT kind) FROM list_item WHERE code LIKE "
+                               "'510411-%'",
+                               0),
+                     4);
     assert_int_equal(gf_db_int(db, "SELECT count(*) FROM list_item WHERE synthetic = 0", -1), 0);
     /* some items overdue and some problems open at the data cut-off; none closed by its owner */
     struct gf_flags f;
@@ -504,7 +522,8 @@ static void test_demo_lists(void **state)
     assert_true(overdue > 10 && stalled > 5 && pbl > 5);
     assert_true(gf_db_int(db, "SELECT count(*) FROM problem WHERE status = 'open'", 0) > 10);
     assert_true(gf_db_int(db, "SELECT count(*) FROM problem WHERE status = 'closed'", 0) > 10);
-    assert_int_equal(gf_db_int(db, "SELECT count(*) FROM problem WHERE verified_by = owner", -1), 0);
+    assert_int_equal(gf_db_int(db, "SELECT count(*) FROM problem WHERE verified_by = owner", -1),
+                     0);
     /* a race for 2023 and 2024: five counties, eight work teams, ranks that move */
     struct gf_race_config c;
     gf_race_config_default(&c);
@@ -528,8 +547,10 @@ static void test_demo_lists(void **state)
     gf_race_free(&rt);
     /* deterministic: a second database gets the same rows */
     int64_t n1 = gf_db_int(db, "SELECT count(*) FROM progress", 0);
-    int64_t h1 = gf_db_int(db, "SELECT sum(length(item) * percent + unicode(report_date)) FROM "
-                               "progress", 0);
+    int64_t h1 = gf_db_int(db,
+                           "SELECT sum(length(item) * percent + unicode(report_date)) FROM "
+                           "progress",
+                           0);
     assert_true(n1 > 1000);
     assert_int_equal(gf_demo_lists(db, "demo", &e) != GF_OK, 1); /* codes exist: refused */
     assert_int_equal(gf_db_int(db, "SELECT count(*) FROM progress", 0), n1);
@@ -537,8 +558,11 @@ static void test_demo_lists(void **state)
             "DELETE FROM list_item_coop; DELETE FROM list_item;");
     assert_int_equal(gf_demo_lists(db, "demo", &e), GF_OK);
     assert_int_equal(gf_db_int(db, "SELECT count(*) FROM progress", 0), n1);
-    assert_int_equal(gf_db_int(db, "SELECT sum(length(item) * percent + unicode(report_date)) "
-                                   "FROM progress", 0), h1);
+    assert_int_equal(gf_db_int(db,
+                               "SELECT sum(length(item) * percent + unicode(report_date)) "
+                               "FROM progress",
+                               0),
+                     h1);
     teardown_db(db);
 }
 
