@@ -36,11 +36,12 @@ int gf_demo_build(struct gf_db *db, const char *actor, struct gf_err *e)
 {
     int rc;
     struct gf_rollup_stats rs;
+    /* the registry first: the villages' low-income counts are taken from it */
+    if ((rc = gf_demo_households(db, actor, e)))
+        return rc;
     if ((rc = gf_demo_synthetic_values(db, actor, e)))
         return rc;
     if ((rc = gf_values_rollup(db, actor, NULL, &rs, e)))
-        return rc;
-    if ((rc = gf_demo_households(db, actor, e)))
         return rc;
     if ((rc = demo_eval_runs(db, actor, e)))
         return rc;
