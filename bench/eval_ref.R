@@ -1,6 +1,6 @@
 # eval_ref.R — the evaluation benchmark's reference implementation in base R, written from the
 # definitions in docs/evaluation.md (not from gongfu's code): mean imputation, outlier treatment
-# (type-2 skew/kurtosis, stepwise winsorisation, log fallback), min-max [1,100] / average ranks,
+# (type-2 skew/kurtosis, stepwise winsorisation, log fallback), min-max [1,100] / min ranks,
 # framework weights relative within parents, arithmetic / geometric means node by node, min
 # ranks, and the Monte Carlo rank summaries (quantile type 7) over the SAME draws gongfu used
 # (read from draws.csv written by `gongfu mcda score --draws-out`).
@@ -46,7 +46,7 @@ treat <- function(x, winmax) {
     rest <- x[x != ext]
     if (length(rest) == 0) break
     nxt <- if (s[1] > 0) max(rest) else min(rest)
-    cnt <- sum(x == ext)
+    cnt <- sum(x == ext & x == orig)      # distinct points: those moved before are not recounted
     if (nw + cnt > winmax) break
     x[x == ext] <- nxt; nw <- nw + cnt
     s <- skewkurt(x)
@@ -62,7 +62,7 @@ normalise <- function(x, dir, how) {
   if (how == "minmax") {
     r <- if (dir < 0) (max(x) - x) / (max(x) - min(x)) else (x - min(x)) / (max(x) - min(x))
     1 + (100 - 1) * r
-  } else rank(if (dir < 0) -x else x, ties.method = "average")
+  } else rank(if (dir < 0) -x else x, ties.method = "min")
 }
 prepare <- function(winmax, how) {
   Y <- X

@@ -124,7 +124,8 @@ struct gf_eval_treat_info {
 };
 
 /* Treat one column (n values, stride) in place: if it fails the test, replace the most extreme
- * value on the side of the skew by the next one, one point at a time, up to winmax points; if
+ * value(s) on the side of the skew by the next one, one step at a time, as long as at most winmax
+ * distinct points have been changed (COINr's winsorise; a step that would exceed is not taken); if
  * it still fails and log_fallback, restore the data and log-transform:
  * positive skew log(x − min + 0.01·(max − min)), negative skew −log(max − x + 0.01·(max − min)).
  * Columns with fewer than 4 values or no variance are left alone (info->passed = 1). */
@@ -141,7 +142,7 @@ enum gf_eval_norm_method {
     GF_NORM_NONE,
     GF_NORM_MINMAX,     /* l + (u − l)(x − min)/(max − min) */
     GF_NORM_ZSCORE,     /* l + u·(x − mean)/sd (sample sd); defaults l = 0, u = 1 */
-    GF_NORM_RANK,       /* rank, ties averaged (1 = lowest) */
+    GF_NORM_RANK,       /* rank, ties take the minimum rank (1 = lowest; COINr n_rank) */
     GF_NORM_PRANK,      /* percentile rank (min rank − 1)/(count − 1) ∈ [0,1] */
     GF_NORM_DIST_TARGET,/* (x − min)/(target − min), capped at 1 when cap; negative
                            (max − x)/(max − target) */

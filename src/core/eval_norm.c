@@ -160,8 +160,7 @@ int gf_eval_normalise_column(double *v, size_t n, size_t stride, const struct gf
             size_t b = a;
             while (b + 1 < k && key[idx[b + 1]] == key[idx[a]])
                 b++;
-            double r = nm->method == GF_NORM_RANK ? (double)(a + b + 2) / 2
-                                                  : (double)a / (double)(k - 1);
+            double r = nm->method == GF_NORM_RANK ? (double)(a + 1) : (double)a / (double)(k - 1);
             for (size_t c = a; c <= b; c++)
                 v[pos[idx[c]] * stride] = r;
             a = b + 1;

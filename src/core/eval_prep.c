@@ -404,7 +404,7 @@ int gf_eval_treat_column(double *v, size_t n, size_t stride, const struct gf_eva
             if (isnan(x))
                 continue;
             if (x == ext)
-                cnt++;
+                cnt += x == orig[i]; /* points already winsorised are not counted again */
             else if (isnan(next) || (hi ? x > next : x < next))
                 next = x;
         }

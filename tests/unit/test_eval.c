@@ -127,6 +127,40 @@ static void test_s1_skew_kurt_winsor(void **state)
     NEAR(info.kurt, 1.815781, 5e-7);
 }
 
+/* Winsorisation counts distinct points: x = 1..40, 1000, 900, 800 (skew 3.54, kurtosis 11.25
+ * by R) needs three steps — 1000 → 900, then both 900s → 800, then the three 800s → 40 — which
+ * change 3 distinct points (counting each step's points cumulatively would make it 6 and stop a
+ * limit of 5 too early).  A limit of 2 is not enough: the data are restored and logged. */
+static void test_winsor_count(void **state)
+{
+    (void)state;
+    double x[43], y[43];
+    for (int i = 0; i < 40; i++)
+        x[i] = i + 1;
+    x[40] = 1000;
+    x[41] = 900;
+    x[42] = 800;
+    struct gf_eval_treat t;
+    gf_eval_treat_default(&t);
+    struct gf_eval_treat_info info;
+    struct gf_err e = {0};
+    memcpy(y, x, sizeof y);
+    assert_int_equal(gf_eval_treat_column(y, 43, 1, &t, &info, &e), GF_OK);
+    NEAR(info.skew0, 3.54153, 5e-6);
+    assert_int_equal(info.logged, 0);
+    assert_int_equal(info.nwinsor, 3);
+    assert_int_equal(info.passed, 1);
+    for (int i = 40; i < 43; i++)
+        NEAR(y[i], 40, 0);
+    NEAR(info.skew, -0.05252583, 5e-8);
+    t.winmax = 2;
+    memcpy(y, x, sizeof y);
+    assert_int_equal(gf_eval_treat_column(y, 43, 1, &t, &info, &e), GF_OK);
+    assert_int_equal(info.logged, 1);
+    NEAR(y[0], log(0.01 * 999), 1e-12); /* log(x − min + 0.01·(max − min)) */
+    NEAR(y[40], log(999 + 0.01 * 999), 1e-12);
+}
+
 static void test_s2_harmonic(void **state)
 {
     (void)state;
@@ -173,8 +207,8 @@ static void test_normalisations(void **state)
     norm_case(GF_NORM_ZSCORE, 0, 1, -1, NAN, x,
               (double[]){1.75 / sd, 0.75 / sd, -0.25 / sd, -2.25 / sd}, 4);
     double xt[] = {3, 1, 3, 2};
-    norm_case(GF_NORM_RANK, 0, 1, 1, NAN, xt, (double[]){3.5, 1, 3.5, 2}, 4);
-    norm_case(GF_NORM_RANK, 0, 1, -1, NAN, xt, (double[]){1.5, 4, 1.5, 3}, 4);
+    norm_case(GF_NORM_RANK, 0, 1, 1, NAN, xt, (double[]){3, 1, 3, 2}, 4);
+    norm_case(GF_NORM_RANK, 0, 1, -1, NAN, xt, (double[]){1, 4, 1, 3}, 4);
     norm_case(GF_NORM_PRANK, 0, 1, 1, NAN, xt, (double[]){2.0 / 3, 0, 2.0 / 3, 1.0 / 3}, 4);
     norm_case(GF_NORM_DIST_TARGET, 0, 1, 1, 4, x, (double[]){0, 1.0 / 3, 2.0 / 3, 1}, 4);
     /* negative: (max − x)/(max − target), target 2, max 5 */
@@ -747,6 +781,7 @@ int main(void)
         cmocka_unit_test(test_e5_topsis),
         cmocka_unit_test(test_e6_topsis_cost),
         cmocka_unit_test(test_s1_skew_kurt_winsor),
+        cmocka_unit_test(test_winsor_count),
         cmocka_unit_test(test_s2_harmonic),
         cmocka_unit_test(test_normalisations),
         cmocka_unit_test(test_means),
