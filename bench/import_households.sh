@@ -1,0 +1,71 @@
+#!/bin/bash
+# import_households.sh — household microdata into SQLite: `gongfu import households` vs the
+# sqlite3 shell's `.import` of the same CSV, then `gongfu stats --db` on the stored rows.
+# The file comes from gen_households.c (1 city, 5 counties, 100 townships, 1000 villages),
+# reshaped to the microdata format (docs/income-microdata.md): unit = village, income =
+# household income / size (per capita).  Prints wall and CPU time, rows/s and peak memory.
+# The peer table has the CSV's 8 columns and types; gongfu's has one more (period) and checks
+# every value (numbers, units against the hierarchy, weights >= 0) while loading.
+# usage: bench/import_households.sh [N=3000000]      (run it with nice on shared machines)
+# env: GONGFU (binary; default: build it in build-bench/).
+set -euo pipefail
+cd "$(dirname "$0")"
+N=${1:-3000000}
+mkdir -p data out
+if [ -z "${GONGFU:-}" ]; then
+    cmake -S .. -B ../build-bench -DCMAKE_BUILD_TYPE=Release > /dev/null
+    cmake --build ../build-bench -j2 --target gongfu > /dev/null
+    GONGFU=../build-bench/gongfu
+fi
+cc -O2 -std=c17 -o out/gen_households gen_households.c -lm
+F=data/mic$N.csv
+U=data/mic$N-units.csv
+if [ ! -s "$F" ] || [ ! -s "$U" ]; then
+    ./out/gen_households "$N" 7 | awk -F, '
+        NR == 1 { print "unit,household,urban,size,income,weight,food,consumption"; next }
+        { printf "%s,%s,%s,%s,%.2f,%s,%s,%s\n", $5, $1, $6, $7, $8 / $7, $9, $10, $11
+          if (!seen[$5]++) print $2 "," $3 "," $4 "," $5 > "/dev/stderr" }' > "$F" 2> "$F.vil"
+    awk -F, 'BEGIN { print "code,name,name_en,parent,level,area,population,note" }
+        { if (!c[$1]++) print $1 ",city " $1 ",,,city,urban,,synthetic"
+          if (!c[$2]++) print $2 ",county " $2 ",," $1 ",county,urban,,synthetic"
+          if (!c[$3]++) print $3 ",township " $3 ",," $2 ",township,rural,,synthetic"
+          print $4 ",village " $4 ",," $3 ",village,rural,,synthetic" }' "$F.vil" > "$U"
+    rm -f "$F.vil"
+fi
+echo "file: $F, $N households, $(du -m "$F" | cut -f1) MB"
+
+declare -A WALL PEAK CPU
+run() { # run NAME CMD...: wall, user+sys CPU, peak RSS (MB) from /usr/bin/time -v
+    local name=$1
+    shift
+    /usr/bin/time -v -o "out/$name.time" "$@" > "out/$name.stdout" 2> "out/$name.stderr" || {
+        echo "$name failed:"; cat "out/$name.stderr"; exit 1; }
+    WALL[$name]=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0;
+        for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s }' "out/$name.time")
+    CPU[$name]=$(awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 } END { printf "%.2f", u + s }' "out/$name.time")
+    PEAK[$name]=$(awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "out/$name.time")
+}
+
+DB=out/mic.db
+PEER=out/mic-peer.db
+rm -f "$DB" "$DB-wal" "$DB-shm" "$PEER" "$PEER-wal" "$PEER-shm"
+"$GONGFU" --db "$DB" import units "$U" > /dev/null
+run gongfu_import "$GONGFU" --db "$DB" import households "$F" --period 2024
+run gongfu_reimport "$GONGFU" --db "$DB" import households "$F" --period 2024
+run gongfu_stats_db "$GONGFU" --db "$DB" stats --db --period 2024 --format csv
+sqlite3 "$PEER" "PRAGMA journal_mode=WAL; CREATE TABLE income_microdata (unit TEXT NOT NULL,
+  household TEXT, urban INTEGER NOT NULL, size INTEGER NOT NULL, income REAL NOT NULL,
+  weight REAL NOT NULL, food REAL, consumption REAL);" > /dev/null
+run sqlite3_import sqlite3 -cmd "PRAGMA synchronous=FULL" "$PEER" ".import --csv --skip 1 $F income_microdata"
+
+rows=$(sqlite3 "$DB" "SELECT count(*) FROM income_microdata")
+prow=$(sqlite3 "$PEER" "SELECT count(*) FROM income_microdata")
+[ "$rows" = "$N" ] && [ "$prow" = "$N" ] || { echo "row counts differ: gongfu $rows, sqlite3 $prow, file $N"; exit 1; }
+printf '%-18s %9s %9s %12s %9s\n' step wall_s cpu_s rows/s peak_MB
+for k in gongfu_import sqlite3_import gongfu_reimport gongfu_stats_db; do
+    printf '%-18s %9s %9s %12s %9s\n' "$k" "${WALL[$k]}" "${CPU[$k]}" \
+        "$(awk -v n="$N" -v w="${WALL[$k]}" 'BEGIN { printf "%.0f", (w > 0) ? n / w : 0 }')" "${PEAK[$k]}"
+done
+awk -v a="${WALL[sqlite3_import]}" -v b="${WALL[gongfu_import]}" \
+    'BEGIN { printf "gongfu import vs sqlite3 .import: %.2fx (wall)\n", a / b }'
+echo "stats --db rows: $(($(wc -l < out/gongfu_stats_db.stdout) - 1)) units; $(cat out/gongfu_stats_db.stderr)"
