@@ -8,6 +8,7 @@
  * gf_err_at: file, line, column, value, what was expected.  The row sink (income_int.h) is
  * shared with the demo generator. */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -391,36 +392,235 @@ static int parse_urban(const struct gf_csvscan_field *f)
     return -1;
 }
 
+/* The import runs as a pipeline of two threads: a parser (read, split, check, look up) fills
+ * batches of binary rows, the calling thread writes them to the database.  NBATCH batches
+ * bound the memory between them. */
+#define PBATCH 4096
+#define NBATCH 4
+
+struct pbatch {
+    int n;
+    int32_t pi[PBATCH];
+    struct gf_income_row row[PBATCH];
+};
+
+struct parser {
+    const char *path;
+    struct gf_csvscan *sc;
+    const struct gf_units *u;
+    const struct umap *m;
+    struct gf_income_sink *sink; /* the parser adds periods (gf_income_sink_period) */
+    int col[NC], ncols, fixed_period;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    struct pbatch *full[NBATCH], *free_[NBATCH];
+    int fh, fn, nfree; /* full: FIFO ring from fh, fn of them; free: stack */
+    int done, stop, prc;
+    struct gf_err err;
+};
+
+static struct pbatch *get_free(struct parser *ps)
+{
+    pthread_mutex_lock(&ps->mu);
+    while (ps->nfree == 0 && !ps->stop)
+        pthread_cond_wait(&ps->cv, &ps->mu);
+    struct pbatch *b = ps->stop ? NULL : ps->free_[--ps->nfree];
+    pthread_mutex_unlock(&ps->mu);
+    if (b)
+        b->n = 0;
+    return b;
+}
+
+static void put_full(struct parser *ps, struct pbatch *b)
+{
+    pthread_mutex_lock(&ps->mu);
+    ps->full[(ps->fh + ps->fn++) % NBATCH] = b;
+    pthread_cond_broadcast(&ps->cv);
+    pthread_mutex_unlock(&ps->mu);
+}
+
+/* Parse every line; returns GF_OK or an error (message in ps->err). */
+static int parse_all(struct parser *ps)
+{
+    struct gf_csvscan_chunk ch = {0};
+    struct gf_err *e = &ps->err;
+    const char *path = ps->path;
+    const struct gf_units *u = ps->u;
+    const int *col = ps->col;
+    int rc = GF_OK, r, last_ui = -1;
+    const char *last_code = NULL;
+    size_t last_len = 0;
+    struct gf_csvscan_field f[NC], ff[NC + 1];
+    int maxc = ps->ncols < NC + 1 ? ps->ncols : NC + 1;
+    struct pbatch *b = get_free(ps);
+    if (!b)
+        return GF_OK;
+    while ((r = gf_csvscan_next(ps->sc, &ch, e)) == 1) {
+        char *p = ch.buf, *end = ch.buf + ch.len;
+        long line = ch.line;
+        for (; p < end; line++) {
+            int nf;
+            char *next = gf_csvscan_split(p, ff, maxc, &nf);
+            if (!next) {
+                rc = gf_err_at(e, path, line, NULL, NULL,
+                               "quotes closed on the same line and a comma after a closing quote");
+                goto out;
+            }
+            p = next;
+            if (nf == 0)
+                continue;
+            if (nf != ps->ncols) {
+                rc = gf_err_at(e, path, line, NULL, NULL, "%d fields as in the header, found %d",
+                               ps->ncols, nf);
+                goto out;
+            }
+            for (int c = 0; c < NC; c++)
+                f[c] = col[c] >= 0 ? ff[col[c]] : (struct gf_csvscan_field){"", 0};
+            /* unit (villages come in runs: remember the last one) */
+            int ui;
+            if (last_code && f[C_UNIT].len == last_len && !memcmp(f[C_UNIT].p, last_code, last_len))
+                ui = last_ui;
+            else {
+                ui = f[C_UNIT].len ? umap_find(ps->m, f[C_UNIT].p, f[C_UNIT].len) : -1;
+                if (ui < 0) {
+                    rc = bad(e, path, line, C_UNIT, &f[C_UNIT],
+                             "the code of a unit of the hierarchy (gongfu units)");
+                    goto out;
+                }
+                last_ui = ui;
+                last_code = u->unit[ui].code;
+                last_len = f[C_UNIT].len;
+            }
+            /* period */
+            int pi = ps->fixed_period;
+            if (col[C_PERIOD] >= 0 && (f[C_PERIOD].len || pi < 0)) {
+                int q = gf_income_sink_period(ps->sink, f[C_PERIOD].p, f[C_PERIOD].len);
+                if (q == -3) {
+                    rc = gf_err_set(e, GF_ENOMEM, "out of memory");
+                    goto out;
+                }
+                if (q < 0 || (ps->fixed_period >= 0 && q != ps->fixed_period)) {
+                    rc = bad(e, path, line, C_PERIOD, &f[C_PERIOD],
+                             q == -2 ? "at most 64 periods in one file"
+                             : ps->fixed_period >= 0
+                                 ? "the period given with --period (or an empty cell)"
+                                 : "a year (2024), a quarter (2024Q1) or a month (2024-03)");
+                    goto out;
+                }
+                pi = q;
+            }
+            struct gf_income_row *row = &b->row[b->n];
+            double size;
+            row->weight = 1;
+            row->food = row->cons = NAN;
+            if (num(&f[C_INCOME], &row->income)) {
+                rc = bad(e, path, line, C_INCOME, &f[C_INCOME],
+                         "a number (per-capita disposable income, yuan a year)");
+                goto out;
+            }
+            if (num(&f[C_SIZE], &size) || size != floor(size) || size < 1 || size > 99) {
+                rc = bad(e, path, line, C_SIZE, &f[C_SIZE], "a whole number of persons from 1 to 99");
+                goto out;
+            }
+            if (f[C_WEIGHT].len && (num(&f[C_WEIGHT], &row->weight) || row->weight < 0)) {
+                rc = bad(e, path, line, C_WEIGHT, &f[C_WEIGHT], "a number >= 0 (empty = 1)");
+                goto out;
+            }
+            int urban = u->unit[ui].urban;
+            if (f[C_URBAN].len && (urban = parse_urban(&f[C_URBAN])) < 0) {
+                rc = bad(e, path, line, C_URBAN, &f[C_URBAN],
+                         "1/urban/城镇 or 0/rural/农村 (empty = the unit's area)");
+                goto out;
+            }
+            if (f[C_FOOD].len || f[C_CONS].len) {
+                if (num(&f[C_FOOD], &row->food) || row->food < 0) {
+                    rc = bad(e, path, line, C_FOOD, &f[C_FOOD],
+                             "a number >= 0 (food spending, yuan a year; with consumption)");
+                    goto out;
+                }
+                if (num(&f[C_CONS], &row->cons) || row->cons < 0) {
+                    rc = bad(e, path, line, C_CONS, &f[C_CONS],
+                             "a number >= 0 (consumption spending, yuan a year; with food)");
+                    goto out;
+                }
+            }
+            size_t hlen = f[C_HOUSEHOLD].len;
+            if (hlen > 64) {
+                rc = bad(e, path, line, C_HOUSEHOLD, &f[C_HOUSEHOLD], "at most 64 bytes");
+                goto out;
+            }
+            row->hlen = hlen ? (int32_t)hlen : -1;
+            memcpy(row->household, f[C_HOUSEHOLD].p, hlen);
+            row->household[hlen] = 0;
+            row->ui = ui;
+            row->urban = urban;
+            row->size = (int32_t)size;
+            b->pi[b->n++] = pi;
+            if (b->n == PBATCH) {
+                put_full(ps, b);
+                if (!(b = get_free(ps)))
+                    goto out; /* the writer stopped */
+            }
+        }
+    }
+    if (r < 0)
+        rc = r;
+out:
+    if (b)
+        put_full(ps, b); /* a partial last batch (ignored by the writer on error) */
+    gf_csvscan_chunk_free(&ch);
+    return rc;
+}
+
+static void *parser_main(void *arg)
+{
+    struct parser *ps = arg;
+    int rc = parse_all(ps);
+    pthread_mutex_lock(&ps->mu);
+    ps->prc = rc;
+    ps->done = 1;
+    pthread_cond_broadcast(&ps->cv);
+    pthread_mutex_unlock(&ps->mu);
+    return NULL;
+}
+
 int gf_income_import(struct gf_db *db, const char *path, const struct gf_income_import_opts *o,
                      struct gf_income_import_stats *st, struct gf_err *e)
 {
     struct gf_units u;
     struct umap m = {0};
-    struct gf_csvscan *sc = NULL;
-    struct gf_csvscan_chunk ch = {0};
     struct gf_income_sink sink;
-    int rc, col[NC], in_tx = 0, sink_on = 0, fixed_period = -1;
+    struct parser ps;
+    int rc, in_tx = 0, sink_on = 0, started = 0;
     memset(st, 0, sizeof *st);
     memset(&sink, 0, sizeof sink);
+    memset(&ps, 0, sizeof ps);
+    pthread_mutex_init(&ps.mu, NULL);
+    pthread_cond_init(&ps.cv, NULL);
+    ps.path = path;
+    ps.fixed_period = -1;
     if ((rc = gf_units_load(db, &u, e)))
-        return rc;
+        goto out_units;
     if (u.n == 0) {
-        gf_units_free(&u);
-        return gf_err_set(e, GF_EUSER, "%s: no units in the database: import the hierarchy first"
-                                       " (gongfu import units FILE)", path);
+        rc = gf_err_set(e, GF_EUSER, "%s: no units in the database: import the hierarchy first"
+                                     " (gongfu import units FILE)", path);
+        goto out;
     }
     if (umap_build(&m, &u)) {
         rc = gf_err_set(e, GF_ENOMEM, "out of memory");
         goto out;
     }
-    if ((rc = gf_csvscan_open(&sc, path, e)))
+    ps.u = &u;
+    ps.m = &m;
+    if ((rc = gf_csvscan_open(&ps.sc, path, e)))
         goto out;
     /* columns: known names only, each once */
-    int ncols = gf_csvscan_ncols(sc);
+    ps.ncols = gf_csvscan_ncols(ps.sc);
+    int *col = ps.col;
     for (int c = 0; c < NC; c++)
         col[c] = -1;
-    for (int i = 0; i < ncols; i++) {
-        const char *name = gf_csvscan_colname(sc, i);
+    for (int i = 0; i < ps.ncols; i++) {
+        const char *name = gf_csvscan_colname(ps.sc, i);
         int c = 0;
         while (c < NC && strcmp(name, colname[c]))
             c++;
@@ -464,133 +664,67 @@ int gf_income_import(struct gf_db *db, const char *path, const struct gf_income_
     if ((rc = gf_income_sink_begin(&sink, db, &u, e)))
         goto out;
     sink_on = 1;
+    ps.sink = &sink;
     if (o->period) {
-        fixed_period = gf_income_sink_period(&sink, o->period, strlen(o->period));
-        if (fixed_period < 0) {
-            rc = gf_err_set(e, fixed_period == -3 ? GF_ENOMEM : GF_EUSAGE,
+        ps.fixed_period = gf_income_sink_period(&sink, o->period, strlen(o->period));
+        if (ps.fixed_period < 0) {
+            rc = gf_err_set(e, ps.fixed_period == -3 ? GF_ENOMEM : GF_EUSAGE,
                             "--period \"%s\": expected a year (2024), a quarter (2024Q1) or a"
                             " month (2024-03)",
                             o->period);
             goto out;
         }
     }
-    struct gf_csvscan_field f[NC + 1];
-    /* map file columns → our fields: split gives fields in file order */
-    int maxc = ncols < NC + 1 ? ncols : NC + 1;
-    int r;
-    int last_ui = -1;
-    const char *last_code = NULL;
-    size_t last_len = 0;
-    while ((r = gf_csvscan_next(sc, &ch, e)) == 1) {
-        char *p = ch.buf, *end = ch.buf + ch.len;
-        long line = ch.line;
-        for (; p < end; line++) {
-            int nf;
-            struct gf_csvscan_field ff[NC + 1];
-            char *next = gf_csvscan_split(p, ff, maxc, &nf);
-            if (!next) {
-                rc = gf_err_at(e, path, line, NULL, NULL,
-                               "quotes closed on the same line and a comma after a closing quote");
-                goto out;
-            }
-            p = next;
-            if (nf == 0)
-                continue;
-            if (nf != ncols) {
-                rc = gf_err_at(e, path, line, NULL, NULL, "%d fields as in the header, found %d",
-                               ncols, nf);
-                goto out;
-            }
-            for (int c = 0; c < NC; c++)
-                if (col[c] >= 0)
-                    f[c] = ff[col[c]];
-                else
-                    f[c] = (struct gf_csvscan_field){"", 0};
-            /* unit (villages come in runs: remember the last one) */
-            int ui;
-            if (last_code && f[C_UNIT].len == last_len && !memcmp(f[C_UNIT].p, last_code, last_len))
-                ui = last_ui;
-            else {
-                ui = f[C_UNIT].len ? umap_find(&m, f[C_UNIT].p, f[C_UNIT].len) : -1;
-                if (ui < 0) {
-                    rc = bad(e, path, line, C_UNIT, &f[C_UNIT],
-                             "the code of a unit of the hierarchy (gongfu units)");
-                    goto out;
-                }
-                last_ui = ui;
-                last_code = u.unit[ui].code;
-                last_len = f[C_UNIT].len;
-            }
-            /* period */
-            int pi = fixed_period;
-            if (col[C_PERIOD] >= 0 && (f[C_PERIOD].len || pi < 0)) {
-                int q = gf_income_sink_period(&sink, f[C_PERIOD].p, f[C_PERIOD].len);
-                if (q == -3) {
-                    rc = gf_err_set(e, GF_ENOMEM, "out of memory");
-                    goto out;
-                }
-                if (q < 0 || (fixed_period >= 0 && q != fixed_period)) {
-                    char exp[96];
-                    snprintf(exp, sizeof exp, "%s",
-                             q == -2 ? "at most 64 periods in one file"
-                             : fixed_period >= 0
-                                 ? "the period given with --period (or an empty cell)"
-                                 : "a year (2024), a quarter (2024Q1) or a month (2024-03)");
-                    rc = bad(e, path, line, C_PERIOD, &f[C_PERIOD], exp);
-                    goto out;
-                }
-                pi = q;
-            }
-            double income, size, weight = 1, food = NAN, cons = NAN;
-            if (num(&f[C_INCOME], &income)) {
-                rc = bad(e, path, line, C_INCOME, &f[C_INCOME],
-                         "a number (per-capita disposable income, yuan a year)");
-                goto out;
-            }
-            if (num(&f[C_SIZE], &size) || size != floor(size) || size < 1 || size > 99) {
-                rc = bad(e, path, line, C_SIZE, &f[C_SIZE], "a whole number of persons from 1 to 99");
-                goto out;
-            }
-            if (f[C_WEIGHT].len && (num(&f[C_WEIGHT], &weight) || weight < 0)) {
-                rc = bad(e, path, line, C_WEIGHT, &f[C_WEIGHT], "a number >= 0 (empty = 1)");
-                goto out;
-            }
-            int urban = u.unit[ui].urban;
-            if (f[C_URBAN].len && (urban = parse_urban(&f[C_URBAN])) < 0) {
-                rc = bad(e, path, line, C_URBAN, &f[C_URBAN],
-                         "1/urban/城镇 or 0/rural/农村 (empty = the unit's area)");
-                goto out;
-            }
-            if (f[C_FOOD].len || f[C_CONS].len) {
-                if (num(&f[C_FOOD], &food) || food < 0) {
-                    rc = bad(e, path, line, C_FOOD, &f[C_FOOD],
-                             "a number >= 0 (food spending, yuan a year; with consumption)");
-                    goto out;
-                }
-                if (num(&f[C_CONS], &cons) || cons < 0) {
-                    rc = bad(e, path, line, C_CONS, &f[C_CONS],
-                             "a number >= 0 (consumption spending, yuan a year; with food)");
-                    goto out;
-                }
-            }
-            const char *hh = NULL;
-            size_t hlen = f[C_HOUSEHOLD].len;
-            if (hlen) {
-                if (hlen > 64) {
-                    rc = bad(e, path, line, C_HOUSEHOLD, &f[C_HOUSEHOLD], "at most 64 bytes");
-                    goto out;
-                }
-                hh = f[C_HOUSEHOLD].p;
-            }
-            if ((rc = gf_income_sink_row(&sink, pi, ui, hh, hlen, urban, (int)size, income, weight,
-                                         food, cons, e)))
-                goto out;
+    for (int k = 0; k < NBATCH; k++) {
+        if (!(ps.free_[k] = malloc(sizeof(struct pbatch)))) {
+            rc = gf_err_set(e, GF_ENOMEM, "out of memory");
+            goto out;
         }
+        ps.nfree++;
     }
-    if (r < 0) {
-        rc = r;
+    pthread_t th;
+    if (pthread_create(&th, NULL, parser_main, &ps)) {
+        rc = gf_err_set(e, GF_ESYS, "cannot start a thread");
         goto out;
     }
+    started = 1;
+    /* the writer: batches in file order */
+    for (;;) {
+        pthread_mutex_lock(&ps.mu);
+        while (ps.fn == 0 && !ps.done)
+            pthread_cond_wait(&ps.cv, &ps.mu);
+        struct pbatch *b = NULL;
+        if (ps.fn > 0 && !(ps.done && ps.prc)) {
+            b = ps.full[ps.fh];
+            ps.fh = (ps.fh + 1) % NBATCH;
+            ps.fn--;
+        }
+        pthread_mutex_unlock(&ps.mu);
+        if (!b)
+            break;
+        for (int k = 0; k < b->n && rc == GF_OK; k++) {
+            const struct gf_income_row *r = &b->row[k];
+            rc = gf_income_sink_row(&sink, b->pi[k], r->ui, r->hlen >= 0 ? r->household : NULL,
+                                    r->hlen >= 0 ? (size_t)r->hlen : 0, r->urban, r->size,
+                                    r->income, r->weight, r->food, r->cons, e);
+        }
+        pthread_mutex_lock(&ps.mu);
+        ps.free_[ps.nfree++] = b;
+        if (rc)
+            ps.stop = 1;
+        pthread_cond_broadcast(&ps.cv);
+        pthread_mutex_unlock(&ps.mu);
+        if (rc)
+            break;
+    }
+    pthread_join(th, NULL);
+    started = 0;
+    if (rc == GF_OK && ps.prc) {
+        *e = ps.err;
+        rc = ps.prc;
+    }
+    if (rc)
+        goto out;
     if (sink.rows == 0) {
         rc = gf_err_at(e, path, 2, NULL, NULL, "at least one household row after the header");
         goto out;
@@ -600,23 +734,41 @@ int gf_income_import(struct gf_db *db, const char *path, const struct gf_income_
     gf_income_sink_release(&sink);
     sink_on = 0;
     gf_db_bulk(db, 0); /* back to the normal cache size */
+    in_tx = 0;
     if (o->dry_run || st->unchanged)
         gf_db_rollback(db);
-    else if ((rc = gf_db_commit(db, e)))
-        goto out_nocommit;
-    in_tx = 0;
+    else
+        rc = gf_db_commit(db, e); /* rolls back itself when it fails */
 out:
+    if (started) { /* only on an early error path: tell the parser to stop */
+        pthread_mutex_lock(&ps.mu);
+        ps.stop = 1;
+        pthread_cond_broadcast(&ps.cv);
+        pthread_mutex_unlock(&ps.mu);
+        pthread_join(th, NULL);
+    }
     if (sink_on)
         gf_income_sink_release(&sink);
     if (in_tx) {
         gf_db_bulk(db, 0);
         gf_db_rollback(db);
     }
-out_nocommit:
-    gf_csvscan_chunk_free(&ch);
-    gf_csvscan_close(sc);
+    { /* every batch is back in the free stack or queued full */
+        struct pbatch *all[2 * NBATCH];
+        int na = 0;
+        for (int k = 0; k < ps.nfree; k++)
+            all[na++] = ps.free_[k];
+        for (int k = 0; k < ps.fn; k++)
+            all[na++] = ps.full[(ps.fh + k) % NBATCH];
+        for (int k = 0; k < na; k++)
+            free(all[k]);
+    }
+    gf_csvscan_close(ps.sc);
     free(m.slot);
+out_units:
     gf_units_free(&u);
+    pthread_mutex_destroy(&ps.mu);
+    pthread_cond_destroy(&ps.cv);
     return rc;
 }
 
