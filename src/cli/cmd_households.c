@@ -132,12 +132,19 @@ static const struct sub_help helps[] = {
      "                             [--channel self|cadre|department] [--date 日期] [--dry-run]\n"
      "      gongfu households flag --household 户编码 [--channel 渠道] [--risk 风险类型] [--note "
      "说明]\n"
-     "找出人均可支配收入低于监测线的户并建档(状态 found);或为一户(自主申报/干部排查)建档。",
+     "      gongfu households flag --microdata --period 年 [--unit 单位] [--line 元] [--dry-run]\n"
+     "找出人均可支配收入低于监测线的户并建档(状态 found);--microdata "
+     "读取收入分配测算的住户微观数据\n"
+     "(gongfu import households),按住户编码对应登记册;或为一户(自主申报/干部排查)建档。",
      "usage: gongfu households flag [--unit UNIT] [--period YEAR] [--line YUAN] [--file INCOMES]\n"
      "                             [--channel self|cadre|department] [--date DATE] [--dry-run]\n"
      "       gongfu households flag --household CODE [--channel CH] [--risk TYPE] [--note TEXT]\n"
+     "       gongfu households flag --microdata --period YEAR [--unit UNIT] [--line YUAN] "
+     "[--dry-run]\n"
      "Find the households whose per-capita income is under the monitoring line and open their "
-     "case (state found); or open the case of one household (self-report, cadre screening)."},
+     "case (state found); --microdata reads the income survey microdata of `gongfu stats` "
+     "(gongfu import households) matched to the registry by household code; or open the case "
+     "of one household (self-report, cadre screening)."},
     {"identify",
      "用法: gongfu households identify 户编码 --category 类别 [--steps all|步骤,…] [--date 日期]\n"
      "      gongfu households identify 户编码 --step 步骤 [--date 日期] [--note 说明]\n"
@@ -720,18 +727,13 @@ static int sub_flag(struct gf_cli *cli, int argc, char **argv)
 {
     const char *unit = NULL, *period = NULL, *line = NULL, *file = NULL, *channel = NULL,
                *date = NULL, *household = NULL, *risk = NULL, *note = NULL, *pos[1];
-    int dry = 0, npos;
-    const struct opt opts[] = {{"--unit", &unit, NULL},
-                               {"--period", &period, NULL},
-                               {"--line", &line, NULL},
-                               {"--file", &file, NULL},
-                               {"--channel", &channel, NULL},
-                               {"--date", &date, NULL},
-                               {"--household", &household, NULL},
-                               {"--risk", &risk, NULL},
-                               {"--note", &note, NULL},
-                               {"--dry-run", NULL, &dry},
-                               {NULL, NULL, NULL}};
+    int dry = 0, micro = 0, npos;
+    const struct opt opts[] = {{"--microdata", NULL, &micro}, {"--unit", &unit, NULL},
+                               {"--period", &period, NULL},   {"--line", &line, NULL},
+                               {"--file", &file, NULL},       {"--channel", &channel, NULL},
+                               {"--date", &date, NULL},       {"--household", &household, NULL},
+                               {"--risk", &risk, NULL},       {"--note", &note, NULL},
+                               {"--dry-run", NULL, &dry},     {NULL, NULL, NULL}};
     int rc = parse(cli, "flag", argc, argv, 2, opts, pos, 0, &npos);
     if (rc)
         return rc;
@@ -744,7 +746,7 @@ static int sub_flag(struct gf_cli *cli, int argc, char **argv)
     if ((rc = open_db(cli, &db)))
         return rc;
     if (household) {
-        if (unit || period || line || file || dry)
+        if (unit || period || line || file || dry || micro)
             rc = gf_cli_usage(cli, "households flag: --household opens one case; it does not "
                                    "combine with --unit, --period, --line, --file or --dry-run");
         else
@@ -757,7 +759,16 @@ static int sub_flag(struct gf_cli *cli, int argc, char **argv)
     }
     struct gf_hh_proposal *p = NULL;
     int n = 0;
-    rc = gf_hh_flag(db, cli->user, unit, period, z, channel, date, file, dry, &p, &n, &cli->err);
+    long unmatched = 0;
+    if (micro && file)
+        rc = gf_cli_usage(cli, "households flag: --microdata reads the stored survey microdata; "
+                               "import the file first (gongfu import households FILE)");
+    else if (micro)
+        rc = gf_hh_flag_microdata(db, cli->user, unit, period, z, channel, date, dry, &p, &n,
+                                  &unmatched, &cli->err);
+    else
+        rc =
+            gf_hh_flag(db, cli->user, unit, period, z, channel, date, file, dry, &p, &n, &cli->err);
     gf_db_close(db);
     if (rc)
         return rc;
@@ -785,6 +796,12 @@ static int sub_flag(struct gf_cli *cli, int argc, char **argv)
     print_table(cli, t);
     if (cli->format == GF_FMT_TABLE && dry)
         puts(L(cli, "(试运行, 未写入)", "(dry run, nothing written)"));
+    if (micro && unmatched > 0)
+        fprintf(stderr,
+                L(cli, "另有 %ld 户微观数据低于监测线但不在登记册中(需先登记)\n",
+                  "%ld more microdata households are under the line but not in the registry "
+                  "(register them first)\n"),
+                unmatched);
     return 0;
 }
 

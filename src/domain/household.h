@@ -106,6 +106,14 @@ int gf_hh_flag(struct gf_db *db, const char *actor, const char *unit, const char
                double line, const char *channel, const char *date, const char *income_file,
                int dry_run, struct gf_hh_proposal **out, int *n, struct gf_err *e);
 
+/* The same from the distribution engine's survey microdata (table income_microdata, filled by
+ * `gongfu import households FILE`) for the year `period`: rows under the line whose anonymous
+ * household code is a registry household are flagged as above; *unmatched counts the rows
+ * under the line that name no registry household (they need registering first). */
+int gf_hh_flag_microdata(struct gf_db *db, const char *actor, const char *unit, const char *period,
+                         double line, const char *channel, const char *date, int dry_run,
+                         struct gf_hh_proposal **out, int *n, long *unmatched, struct gf_err *e);
+
 /* ---- alerts ------------------------------------------------------------------------------ */
 
 enum gf_hh_rule {

@@ -66,37 +66,57 @@ static int within(const struct gf_units *u, const char *code, int a)
 
 /* ---- flag -------------------------------------------------------------------------------- */
 
+/* The registry's incomes, or (microdata) the survey rows of the distribution engine whose
+ * anonymous household code names a registry household; unmatched counts the others under the
+ * line. */
+static const char *const MICRO_SQL =
+    "SELECT h.code, h.unit, h.area, c.state, m.period, m.income, CAST(m.period AS INTEGER),"
+    " m.household, m.unit, CASE m.urban WHEN 1 THEN 'urban' ELSE 'rural' END"
+    " FROM income_microdata m LEFT JOIN household h ON h.code = m.household"
+    " LEFT JOIN hh_case c ON c.household = h.code WHERE m.period = ?"
+    " ORDER BY m.unit, m.household";
+
 static int flag_body(struct gf_db *db, const char *actor, const struct gf_units *u, int a,
                      const char *period, double line, const char *channel, const char *date,
-                     struct gf_hh_proposal **out, int *n, struct gf_err *e)
+                     int microdata, long *unmatched, struct gf_hh_proposal **out, int *n,
+                     struct gf_err *e)
 {
     struct gf_stmt *st;
-    int rc = gf_db_prepare(
-        db,
-        "SELECT h.code, h.unit, h.area, c.state, i.period, i.per_capita, p.year"
-        " FROM household h JOIN hh_income i ON i.household = h.code"
-        " JOIN period p ON p.code = i.period LEFT JOIN hh_case c ON c.household = h.code"
-        " WHERE (? IS NOT NULL AND i.period = ?) OR (? IS NULL AND p.end_date ="
-        "  (SELECT max(p2.end_date) FROM hh_income i2 JOIN period p2 ON p2.code = i2.period"
-        "   WHERE i2.household = h.code))"
-        " ORDER BY h.unit, h.code",
-        &st, e);
+    int rc =
+        microdata
+            ? gf_db_prepare(db, MICRO_SQL, &st, e)
+            : gf_db_prepare(
+                  db,
+                  "SELECT h.code, h.unit, h.area, c.state, i.period, i.per_capita, p.year"
+                  " FROM household h JOIN hh_income i ON i.household = h.code"
+                  " JOIN period p ON p.code = i.period LEFT JOIN hh_case c ON c.household = h.code"
+                  " WHERE (? IS NOT NULL AND i.period = ?) OR (? IS NULL AND p.end_date ="
+                  "  (SELECT max(p2.end_date) FROM hh_income i2 JOIN period p2 ON p2.code = "
+                  "i2.period"
+                  "   WHERE i2.household = h.code))"
+                  " ORDER BY h.unit, h.code",
+                  &st, e);
     if (rc)
         return rc;
-    for (int k = 1; k <= 3; k++)
+    for (int k = 1; k <= (microdata ? 1 : 3); k++)
         gf_stmt_bind_text(st, k, period);
     struct line_memo memo = {{0}, {0}, 0, 0};
     int cap = 0;
     while ((rc = gf_stmt_step(st, e)) == 1) {
-        const char *unit = gf_stmt_text(st, 1);
-        if (!within(u, unit, a))
+        int known = !gf_stmt_is_null(st, 0);
+        const char *unit = gf_stmt_text(st, known ? 1 : 8);
+        if (!unit || !within(u, unit, a))
             continue;
         double x = gf_stmt_double(st, 5);
-        double z = line > 0
-                       ? line
-                       : line_of(db, u, &memo, unit, gf_stmt_text(st, 2), (int)gf_stmt_int(st, 6));
+        double z = line > 0 ? line
+                            : line_of(db, u, &memo, unit, gf_stmt_text(st, known ? 2 : 9),
+                                      (int)gf_stmt_int(st, 6));
         if (!(x < z))
             continue;
+        if (!known) {
+            (*unmatched)++;
+            continue;
+        }
         if (*n == cap) {
             cap = cap ? 2 * cap : 64;
             struct gf_hh_proposal *p = realloc(*out, (size_t)cap * sizeof *p);
@@ -133,12 +153,15 @@ static int flag_body(struct gf_db *db, const char *actor, const struct gf_units 
     return GF_OK;
 }
 
-int gf_hh_flag(struct gf_db *db, const char *actor, const char *unit, const char *period,
-               double line, const char *channel, const char *date, const char *income_file,
-               int dry_run, struct gf_hh_proposal **out, int *n, struct gf_err *e)
+static int flag_run(struct gf_db *db, const char *actor, const char *unit, const char *period,
+                    double line, const char *channel, const char *date, const char *income_file,
+                    int dry_run, int microdata, long *unmatched, struct gf_hh_proposal **out,
+                    int *n, struct gf_err *e)
 {
     *out = NULL;
     *n = 0;
+    if (microdata && !period)
+        return gf_err_at(e, NULL, 0, "period", "", "a year (the microdata period to read)");
     if (period) {
         struct gf_period p;
         if (gf_period_parse(period, &p) || p.kind != GF_PERIOD_YEAR)
@@ -157,8 +180,8 @@ int gf_hh_flag(struct gf_db *db, const char *actor, const char *unit, const char
     }
     if ((rc = gf_units_load(db, &u, e)) || (rc = unit_filter(&u, unit, &a, e)))
         goto fail;
-    if ((rc = flag_body(db, actor, &u, a, period, line, channel ? channel : "department", date, out,
-                        n, e)))
+    if ((rc = flag_body(db, actor, &u, a, period, line, channel ? channel : "department", date,
+                        microdata, unmatched, out, n, e)))
         goto fail;
     gf_units_free(&u);
     if (dry_run) {
@@ -173,6 +196,24 @@ fail:
     *out = NULL;
     *n = 0;
     return rc;
+}
+
+int gf_hh_flag(struct gf_db *db, const char *actor, const char *unit, const char *period,
+               double line, const char *channel, const char *date, const char *income_file,
+               int dry_run, struct gf_hh_proposal **out, int *n, struct gf_err *e)
+{
+    long unmatched = 0;
+    return flag_run(db, actor, unit, period, line, channel, date, income_file, dry_run, 0,
+                    &unmatched, out, n, e);
+}
+
+int gf_hh_flag_microdata(struct gf_db *db, const char *actor, const char *unit, const char *period,
+                         double line, const char *channel, const char *date, int dry_run,
+                         struct gf_hh_proposal **out, int *n, long *unmatched, struct gf_err *e)
+{
+    *unmatched = 0;
+    return flag_run(db, actor, unit, period, line, channel, date, NULL, dry_run, 1, unmatched, out,
+                    n, e);
 }
 
 /* ---- alerts ------------------------------------------------------------------------------ */

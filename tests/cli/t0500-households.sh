@@ -217,6 +217,21 @@ EOF
 expect_exit 0 g --format json households list --state found --unit 510402
 expect_in "$T/out" '"household": "H5"' '"phone": "137****2222"'
 
+# ---- flag from the distribution engine's survey microdata, matched by household code:
+# H3 (urban, line 10000) 8000 → opened; H1 9000 < the county's 9500 → already monitored;
+# X9 under the line but not in the registry → counted; X8 above the line
+printf '%s\n' unit,household,size,income 510421001001,H1,2,9000 510402001001,H3,1,8000 \
+  510421001002,X9,3,5000 510421001002,X8,3,50000 >"$T/micro.csv"
+expect_exit 0 g import households "$T/micro.csv" --period 2027
+expect_exit 0 g --format csv households flag --microdata --period 2027 --date 2026-06-25
+same "$T/out" <<'EOF'
+household,unit,period,per_capita,line,state,action
+H3,510402001001,2027,8000,10000,found,opened
+H1,510421001001,2027,9000,9500,assisted,already_monitored
+EOF
+expect_in "$T/err" '另有 1 户微观数据低于监测线但不在登记册中'
+expect_exit 2 g households flag --microdata --period 2027 --file "$T/micro.csv"
+
 # ---- help for every subcommand, Chinese by default, English with --lang en
 for s in import list show export flag identify pair visit eliminate alerts report set lists lines demo; do
   expect_exit 0 g households $s --help
