@@ -337,6 +337,9 @@ static int parse_urban(const char *p, size_t n)
     return -1;
 }
 
+/* Bytes that end a plain field (or send the line to the general path). */
+static const unsigned char stop_byte[256] = {[','] = 1, ['\n'] = 1, ['\r'] = 1, ['"'] = 1};
+
 static const double pow10_fast[20] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,
                                       1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19};
 
@@ -383,7 +386,7 @@ static char *fast_split(const struct state *st, char *p, struct gf_csvscan_field
                 p = (char *)q;
             }
         }
-        while (*p != ',' && *p != '\n' && *p != '\r' && *p != '"')
+        while (!stop_byte[(unsigned char)*p])
             p++;
         if (*p == '"')
             return NULL;
