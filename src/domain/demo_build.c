@@ -6,6 +6,7 @@
 #include "domain/demo.h"
 #include "domain/evaluation.h"
 #include "domain/household.h"
+#include "domain/lists.h"
 #include "domain/values.h"
 
 /* Evaluation runs the horse race reads: counties, 2023 and 2024, with rank sensitivity. */
@@ -44,6 +45,8 @@ int gf_demo_build(struct gf_db *db, const char *actor, struct gf_err *e)
     if ((rc = gf_values_rollup(db, actor, NULL, &rs, e)))
         return rc;
     if ((rc = demo_eval_runs(db, actor, e)))
+        return rc;
+    if ((rc = gf_demo_lists(db, actor, e)))
         return rc;
     return GF_OK;
 }
