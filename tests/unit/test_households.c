@@ -508,6 +508,14 @@ static void test_coverage(void **s)
     assert_int_equal(c[0].hh_returned, 0);
     assert_true(fabs(c[0].income_monitored - 12000) < 1e-9);
     free(c);
+    /* the 30-day window is (as-of − 30, as-of]: a visit on 2024-12-01 (30 days before
+     * 2024-12-31) is outside, one on 2024-12-02 (29 days) inside */
+    OK(gf_hh_visit(db, "t", "H2", "2024-12-01", NULL, NULL, NAN, NULL, &e_));
+    OK(gf_hh_visit(db, "t", "H4", "2024-12-02", NULL, NULL, NAN, NULL, &e_));
+    OK(gf_hh_coverage(db, "510400", "2024", &c, &n, &e_));
+    assert_int_equal(c[0].hh_visit30, 2); /* H1, H4 */
+    assert_int_equal(c[0].hh_visit90, 3);
+    free(c);
     /* a village-level report has one row */
     OK(gf_hh_coverage(db, "510411001001", "2024", &c, &n, &e_));
     assert_int_equal(n, 1);
