@@ -27,7 +27,7 @@ static int hh_row(struct gf_import_ctx *c, struct gf_err *e)
 {
     const char *code, *unit, *head, *address = NULL, *phone = NULL, *area = NULL, *source = NULL,
                                     *note = NULL;
-    long long size = 0;
+    long long size = -1; /* absent */
     int rc;
     if ((rc = gf_field_text(c, "code", 1, &code, e)) ||
         (rc = gf_field_ref(c, "unit", 1, "unit", "code", &unit, e)) ||
@@ -47,9 +47,11 @@ static int hh_row(struct gf_import_ctx *c, struct gf_err *e)
         return gf_err_at(e, c->path, c->line, "phone", m,
                          "a phone number of 5 to 20 digits (may contain '-', may start with '+')");
     }
-    if (size < 0 || size > 100)
-        return gf_err_at(e, c->path, c->line, "size", "", "a household size between 1 and 100");
     char areabuf[8] = "", sizebuf[24] = "";
+    snprintf(sizebuf, sizeof sizebuf, "%lld", size);
+    if (size != -1 && (size < 1 || size > 100))
+        return gf_err_at(e, c->path, c->line, "size", sizebuf,
+                         "a household size between 1 and 100");
     if (!area) { /* the unit's own area */
         struct gf_stmt *st;
         if ((rc = gf_db_prepare(c->db, "SELECT area FROM unit WHERE code = ?", &st, e)))
@@ -102,12 +104,13 @@ static int mem_row(struct gf_import_ctx *c, struct gf_err *e)
         (rc = gf_field_text(c, "schooling", 0, &schooling, e)))
         return rc;
     char seqbuf[24], agebuf[24];
-    if (seq < 1 || seq > 1000)
-        return gf_err_at(e, c->path, c->line, "seq", "", "a member number between 1 and 1000");
-    if (age != -1 && (age < 0 || age > 130))
-        return gf_err_at(e, c->path, c->line, "age", "", "an age between 0 and 130");
     snprintf(seqbuf, sizeof seqbuf, "%lld", seq);
     snprintf(agebuf, sizeof agebuf, "%lld", age);
+    if (seq < 1 || seq > 1000)
+        return gf_err_at(e, c->path, c->line, "seq", seqbuf, "a member number between 1 and 1000");
+    if (age != -1 && (age < 0 || age > 130))
+        return gf_err_at(e, c->path, c->line, "age", agebuf, "an age between 0 and 130");
+
     if (id) {
         char m[64];
         gf_hh_mask_id(id, m, sizeof m);

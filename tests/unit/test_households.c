@@ -660,6 +660,10 @@ static void test_imports(void **s)
                                  "code,unit,head_name,phone\nH10,510421001001,a,call-me\n", &e),
                      GF_EUSER);
     assert_non_null(strstr(e.msg, "phone"));
+    assert_int_equal(import_text(db, &gf_import_households,
+                                 "code,unit,head_name,size\nH10,510421001001,a,0\n", &e),
+                     GF_EUSER);
+    assert_non_null(strstr(e.msg, "between 1 and 100"));
     OK(import_text(
         db, &gf_import_household_members,
         "household,seq,name,relation,id_number,age\nH9,1,新户,户主,11010519491231002X,75\n", &e_));
