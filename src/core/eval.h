@@ -222,13 +222,15 @@ int gf_eval_agg_parse(const char *s); /* "arithmetic", "geometric", "harmonic", 
                                          "copeland", "topsis" → or -1 */
 const char *gf_eval_agg_name(enum gf_eval_agg a);
 
-/* Weighted mean of y[0..k) (weights w, any positive scale) with missing values skipped and the
- * weights re-normalised over the present ones.  All missing is an error.  label names the
- * unit in messages (may be NULL). */
+/* Weighted mean of y[0..k) (weights w ≥ 0, any scale) with missing values skipped and the
+ * weights re-normalised over the present ones.  how: arithmetic, geometric, harmonic or power
+ * (order p; p = 0 is geometric).  All missing, values ≤ 0 where the mean needs them > 0, or
+ * present weights summing to zero are errors. */
 int gf_eval_mean(const double *y, const double *w, size_t k, enum gf_eval_agg how, double p,
                  double *out, struct gf_err *e);
 
-/* Row by row: out[i] = mean of row i of x (n × m) with weights w (m). */
+/* Row by row: out[i] = mean of row i of x (n × m) with weights w (m); Copeland and TOPSIS
+ * (all benefit) are passed to their functions.  Messages name the unit. */
 int gf_eval_aggregate(const double *x, size_t n, size_t m, const double *w, enum gf_eval_agg how,
                       double p, double *out, struct gf_err *e);
 
@@ -419,8 +421,9 @@ struct gf_eval_result {
     size_t root;             /* node index of the index */
 };
 
-/* Run a pipeline.  Steps apply in order; the last aggregate step's method scores the tree
- * (arithmetic if none); the weight step sets leaf weights (framework = the tree's).  Data-
+/* Run a pipeline.  Steps apply in order (denominate, screen and impute before treat and
+ * normalise); the last aggregate step's method scores the tree (arithmetic if none); the weight
+ * step sets the node weights: framework = the tree's, equal = 1 for every node.  Data-
  * driven weights (entropy, CRITIC) are set on the leaves and each aggregate node gets the sum
  * of its leaves' weights, so the arithmetic index equals Σ w_j y_j.  With mc.draws > 0 the
  * rank sensitivity of the root is computed too.  On error *res is left empty. */
