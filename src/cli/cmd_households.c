@@ -196,10 +196,12 @@ static const struct sub_help helps[] = {
      "Coverage for the unit and each child: flagged, identified, paired %, visited in 30/90 "
      "days %, eliminated this year, returned to risk, monitored income against the unit's."},
     {"set",
-     "用法: gongfu households set 键 值\n设置: eliminate_periods, max_households_per_cadre, "
+     "用法: gongfu households set 键 值\n      gongfu households set max_households_per_cadre N "
+     "--cadre 干部 (个人上限)\n设置: eliminate_periods, max_households_per_cadre, "
      "visit_days,\n"
      "assist_months, default_line, unit_income_indicator。",
-     "usage: gongfu households set KEY VALUE\nSettings: eliminate_periods, "
+     "usage: gongfu households set KEY VALUE\n       gongfu households set "
+     "max_households_per_cadre N --cadre PERSON (a personal limit)\nSettings: eliminate_periods, "
      "max_households_per_cadre, visit_days,\nassist_months, default_line, unit_income_indicator."},
     {"lists",
      "用法: gongfu households lists [categories|channels|risks|measures|steps]\n"
@@ -1061,19 +1063,24 @@ static int sub_report(struct gf_cli *cli, int argc, char **argv)
 
 static int sub_set(struct gf_cli *cli, int argc, char **argv)
 {
-    const char *pos[2];
+    const char *pos[2], *cadre = NULL;
     int npos;
-    const struct opt opts[] = {{NULL, NULL, NULL}};
+    const struct opt opts[] = {{"--cadre", &cadre, NULL}, {NULL, NULL, NULL}};
     int rc = parse(cli, "set", argc, argv, 2, opts, pos, 2, &npos);
     if (rc || (rc = need_pos(cli, "set", npos, 2, "KEY and VALUE")))
         return rc;
+    if (cadre && strcmp(pos[0], "max_households_per_cadre"))
+        return gf_cli_usage(cli, "households set: --cadre goes with max_households_per_cadre");
     struct gf_db *db;
     if ((rc = open_db(cli, &db)))
         return rc;
-    rc = gf_hh_setting_set(db, cli->user, pos[0], pos[1], &cli->err);
+    if (cadre)
+        rc = gf_hh_cadre_max_set(db, cli->user, cadre, pos[1], &cli->err);
+    else
+        rc = gf_hh_setting_set(db, cli->user, pos[0], pos[1], &cli->err);
     gf_db_close(db);
     if (!rc)
-        printf("%s = %s\n", pos[0], pos[1]);
+        printf("%s%s%s = %s\n", pos[0], cadre ? " " : "", cadre ? cadre : "", pos[1]);
     return rc;
 }
 

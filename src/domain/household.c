@@ -95,6 +95,38 @@ int gf_hh_setting_set(struct gf_db *db, const char *actor, const char *key, cons
     return gf_db_commit(db, e);
 }
 
+int gf_hh_cadre_max_set(struct gf_db *db, const char *actor, const char *cadre, const char *value,
+                        struct gf_err *e)
+{
+    char *end;
+    long v = strtol(value, &end, 10);
+    if (!*value || *end || v <= 0 || v > 100000)
+        return gf_err_at(e, NULL, 0, "max_households_per_cadre", value, "a positive whole number");
+    struct gf_stmt *st;
+    int rc = gf_db_prepare(db, "SELECT 1 FROM person WHERE code = ?", &st, e);
+    if (rc)
+        return rc;
+    gf_stmt_bind_text(st, 1, cadre);
+    rc = gf_stmt_step(st, e);
+    gf_stmt_finalize(st);
+    if (rc < 0)
+        return rc;
+    if (rc == 0)
+        return gf_err_at(e, NULL, 0, "cadre", cadre,
+                         "the code of an existing person (no such person)");
+    char num[24];
+    snprintf(num, sizeof num, "%ld", v);
+    const char *cols[] = {"person", "max_households"};
+    const char *vals[] = {cadre, num};
+    if ((rc = gf_db_begin(db, e)))
+        return rc;
+    if ((rc = gf_upsert_row(db, actor, "hh_cadre", 2, 1, cols, vals, NULL, e))) {
+        gf_db_rollback(db);
+        return rc;
+    }
+    return gf_db_commit(db, e);
+}
+
 /* ---- lines ------------------------------------------------------------------------------- */
 
 static int line_at(struct gf_db *db, const char *region, const char *area, int year, double *out)

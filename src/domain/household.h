@@ -37,6 +37,11 @@ long gf_hh_setting_int(struct gf_db *db, const char *key, long def);
 int gf_hh_setting_set(struct gf_db *db, const char *actor, const char *key, const char *value,
                       struct gf_err *e);
 
+/* A personal maximum of households for one cadre (hh_cadre, overrides the setting); audited.
+ * value: a positive whole number; cadre: an existing person. */
+int gf_hh_cadre_max_set(struct gf_db *db, const char *actor, const char *cadre, const char *value,
+                        struct gf_err *e);
+
 /* The monitoring line (yuan per person a year) for a household in unit `unit` of area
  * "urban"/"rural" in `year`: the line of the nearest region in the unit's ancestry (the unit
  * itself first, then its parents, then 'CN') with area equal or 'all' and the latest year <=

@@ -232,6 +232,21 @@ EOF
 expect_in "$T/err" '另有 1 户微观数据低于监测线但不在登记册中'
 expect_exit 2 g households flag --microdata --period 2027 --file "$T/micro.csv"
 
+# ---- a personal maximum for a cadre overrides the setting (1): C1 may now carry H1 and H4;
+# lowering it again leaves C1 over the maximum, which the alerts show
+expect_exit 0 g households set max_households_per_cadre 2 --cadre C1
+expect_exit 0 g households pair H4 --org 丙村党支部 --cadre C1 --date 2026-06-26
+expect_exit 0 g households set max_households_per_cadre 1 --cadre C1
+expect_exit 0 g --format csv --lang en households alerts --rule cadre_over
+same "$T/out" <<'EOF'
+rule,rule_name,household,unit,head,state,cadre,cadre_name,detail
+cadre_over,cadre over maximum,,,,,C1,周帮扶,"carries 2 households, maximum 1"
+EOF
+bad 'field "cadre"' 'value "C9"' 'no such person' -- g households set max_households_per_cadre 3 --cadre C9
+bad 'field "max_households_per_cadre"' 'value "-1"' 'a positive whole number' -- \
+  g households set max_households_per_cadre -1 --cadre C1
+expect_exit 2 g households set visit_days 10 --cadre C1
+
 # ---- help for every subcommand, Chinese by default, English with --lang en
 for s in import list show export flag identify pair visit eliminate alerts report set lists lines demo; do
   expect_exit 0 g households $s --help
