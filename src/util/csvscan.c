@@ -236,7 +236,8 @@ int gf_csvscan_open(struct gf_csvscan **out, const char *path, struct gf_err *e)
         }
     }
     char *h = s->left;
-    if ((unsigned char)h[0] == 0xEF && (unsigned char)h[1] == 0xBB && (unsigned char)h[2] == 0xBF)
+    if (s->left_len >= 3 && (unsigned char)h[0] == 0xEF && (unsigned char)h[1] == 0xBB &&
+        (unsigned char)h[2] == 0xBF)
         h += 3;
     size_t hlen = (size_t)(nl + 1 - h);
     char *hdr = malloc(hlen + 1);
@@ -244,20 +245,27 @@ int gf_csvscan_open(struct gf_csvscan **out, const char *path, struct gf_err *e)
         goto nomem;
     memcpy(hdr, h, hlen);
     hdr[hlen] = 0;
-    int nf = 0;
-    if (!gf_csvscan_split(hdr, NULL, 0, &nf) || nf == 0) {
+    /* one split (it unquotes in place): at most one field per comma, plus one */
+    int nfmax = 1, nf = 0;
+    for (size_t i = 0; i < hlen; i++)
+        nfmax += hdr[i] == ',';
+    struct gf_csvscan_field *f = malloc(sizeof *f * (size_t)nfmax);
+    if (!f) {
+        free(hdr);
+        goto nomem;
+    }
+    if (!gf_csvscan_split(hdr, f, nfmax, &nf) || nf == 0 || nf > nfmax) {
+        free(f);
         free(hdr);
         rc = gf_err_set(e, GF_EUSER, "%s:1: bad header line: expected column names", path);
         goto fail;
     }
-    struct gf_csvscan_field *f = malloc(sizeof *f * (size_t)nf);
     s->cols = calloc((size_t)nf, sizeof *s->cols);
-    if (!f || !s->cols) {
+    if (!s->cols) {
         free(f);
         free(hdr);
         goto nomem;
     }
-    gf_csvscan_split(hdr, f, nf, &nf);
     s->ncols = nf;
     for (int i = 0; i < nf; i++) {
         s->cols[i] = malloc(f[i].len + 1);
