@@ -103,11 +103,7 @@ int gf_eval_aggregate(const double *x, size_t n, size_t m, const double *w, enum
     for (size_t i = 0; i < n; i++) {
         int rc = gf_eval_mean(x + i * m, w, m, how, p, out + i, e);
         if (rc) {
-            char tmp[sizeof e->msg];
-            if (e) {
-                memcpy(tmp, e->msg, sizeof tmp);
-                snprintf(e->msg, sizeof e->msg, "unit %zu: %s", i + 1, tmp);
-            }
+            gf_err_prefix(e, "unit %zu", i + 1);
             return rc;
         }
     }
@@ -544,12 +540,7 @@ int gf_eval_score_tree(const double *y, size_t n, const struct gf_eval_tree *t, 
         else
             rc = gf_eval_aggregate(buf, n, nc, wb, agg->method, agg->p, out, e);
         if (rc) {
-            char tmp[sizeof e->msg];
-            if (e) {
-                memcpy(tmp, e->msg, sizeof tmp);
-                snprintf(e->msg, sizeof e->msg, "node %s: %s",
-                         t->node[k].code ? t->node[k].code : "?", tmp);
-            }
+            gf_err_prefix(e, "node %s", t->node[k].code ? t->node[k].code : "?");
             goto done;
         }
         for (size_t i = 0; i < n; i++)

@@ -1,28 +1,15 @@
 /* eval_int.h — private helpers shared by the eval_*.c files (not part of the API).
- * The core library does not link util/: messages are formatted here into struct gf_err. */
+ * Errors go through util/err.h (util/err.c is part of the core library). */
 #ifndef GF_EVAL_INT_H
 #define GF_EVAL_INT_H
 
-#include <stdarg.h>
 #include <stdio.h>
 
 #include "core/eval.h"
+#include "util/err.h"
 
-static inline int __attribute__((format(printf, 3, 4)))
-gf_eval__err(struct gf_err *e, int code, const char *fmt, ...)
-{
-    if (e) {
-        va_list ap;
-        va_start(ap, fmt);
-        e->code = code;
-        vsnprintf(e->msg, sizeof e->msg, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
-
-#define EVAL_ERR(e, ...) gf_eval__err((e), GF_EUSER, __VA_ARGS__)
-#define EVAL_NOMEM(e) gf_eval__err((e), GF_ENOMEM, "out of memory")
+#define EVAL_ERR(e, ...) gf_err_set((e), GF_EUSER, __VA_ARGS__)
+#define EVAL_NOMEM(e) gf_err_set((e), GF_ENOMEM, "out of memory")
 
 /* Sort doubles ascending (NaN not allowed). */
 void gf_eval__sort(double *a, size_t n);

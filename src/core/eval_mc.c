@@ -155,7 +155,7 @@ static void *mc_worker(void *arg)
     int *rtmp = malloc(n * sizeof *rtmp);
     double *score = NULL;
     if (!wd || !wsum || !s || !root || !acc || !cmp || !eff || !k1 || !k2 || !i1 || !i2 || !rtmp) {
-        th->rc = gf_eval__err(&th->err, GF_ENOMEM, "out of memory");
+        th->rc = gf_err_set(&th->err, GF_ENOMEM, "out of memory");
         goto out;
     }
     for (uint64_t d = (uint64_t)th->tid; d < (uint64_t)sh->mc->draws; d += (uint64_t)th->nthreads) {
@@ -216,7 +216,7 @@ static void *mc_worker(void *arg)
             }
         } else {
             if (!score && !(score = malloc(n * nn * sizeof *score))) {
-                th->rc = gf_eval__err(&th->err, GF_ENOMEM, "out of memory");
+                th->rc = gf_err_set(&th->err, GF_ENOMEM, "out of memory");
                 goto out;
             }
             int rc = gf_eval_score_tree(sh->Y[combo], n, sh->t, wd, ag, score, NULL, &th->err);
@@ -354,15 +354,10 @@ int gf_eval_sensitivity(const double *x, size_t n, const struct gf_eval_ind *ind
                 const struct gf_eval_aggspec *ag = sh.aggs + ia;
                 rc = gf_eval__agg_check(y, n, m, ag->method, ag->p, e);
                 if (rc) {
-                    char tmp[sizeof e->msg];
-                    if (e) {
-                        memcpy(tmp, e->msg, sizeof tmp);
-                        snprintf(e->msg, sizeof e->msg,
-                                 "sensitivity: alternative normalisation %s with %s aggregation: %s",
-                                 gf_eval_norm_name(mc->nnorm > 0 ? mc->norm[in].method
-                                                                 : norm->method),
-                                 gf_eval_agg_name(ag->method), tmp);
-                    }
+                    gf_err_prefix(e, "sensitivity: alternative normalisation %s with %s aggregation",
+                                  gf_eval_norm_name(mc->nnorm > 0 ? mc->norm[in].method
+                                                                  : norm->method),
+                                  gf_eval_agg_name(ag->method));
                     break;
                 }
                 if (!is_mean(ag->method))
@@ -408,7 +403,7 @@ int gf_eval_sensitivity(const double *x, size_t n, const struct gf_eval_ind *ind
             break;
         }
         if (pthread_create(&tids[k], NULL, mc_worker, &th[k]) != 0) {
-            th[k].rc = gf_eval__err(&th[k].err, GF_ESYS, "sensitivity: cannot start a thread");
+            th[k].rc = gf_err_set(&th[k].err, GF_ESYS, "sensitivity: cannot start a thread");
             break;
         }
         started++;

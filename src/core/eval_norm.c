@@ -223,13 +223,7 @@ int gf_eval_normalise_column(double *v, size_t n, size_t stride, const struct gf
                 continue;
             int rc = gf_eval_attainment(*p, ind, &a, e);
             if (rc) {
-                char buf[64];
-                snprintf(buf, sizeof buf, "unit %zu: ", i + 1);
-                size_t bl = strlen(buf), ml = e ? strlen(e->msg) : 0;
-                if (e && bl + ml < sizeof e->msg) {
-                    memmove(e->msg + bl, e->msg, ml + 1);
-                    memcpy(e->msg, buf, bl);
-                }
+                gf_err_prefix(e, "unit %zu", i + 1);
                 return rc;
             }
             *p = nm->u * a;

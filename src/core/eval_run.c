@@ -90,11 +90,7 @@ static int node_weights_from_leaves(const struct gf_eval_tree *t, const double *
 
 static void prefix_step(struct gf_err *e, int s, const char *what)
 {
-    if (!e)
-        return;
-    char tmp[sizeof e->msg];
-    memcpy(tmp, e->msg, sizeof tmp);
-    snprintf(e->msg, sizeof e->msg, "pipeline step %d (%s): %s", s + 1, what, tmp);
+    gf_err_prefix(e, "pipeline step %d (%s)", s + 1, what);
 }
 
 int gf_eval_run(const struct gf_eval_pipeline *p, const struct gf_eval_input *in,
