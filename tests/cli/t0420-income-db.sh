@@ -104,6 +104,23 @@ expect_exit 0 "$GONGFU" --lang en --db "$db" stats --db --format csv
 cp "$T/out" "$T/stats.csv"
 near city 510400 mean "(180000 + 120000 + 36000 + 15000) / 13"
 
+# a period column (two periods in one file); --dry-run writes nothing
+printf '%s\n' unit,period,size,income 510402001001,2022,2,50000 510421001001,2023,3,20000 \
+    510421001001,2023,1,12000 > "$T/periods.csv"
+before=$(dump "$db")
+expect_exit 0 "$GONGFU" --lang en --db "$db" import households "$T/periods.csv" --dry-run
+expect_in "$T/out" "[dry run, nothing written]" "3 rows, 2 (period, unit) pairs"
+if [ "$before" != "$(dump "$db")" ]; then fail "--dry-run changed the database"; else ok; fi
+expect_exit 0 "$GONGFU" --lang en --db "$db" import households "$T/periods.csv"
+[ "$(sqlite3 "$db" "SELECT group_concat(period || ':' || n) FROM (SELECT period, count(*) n FROM income_microdata GROUP BY period ORDER BY period)")" = "2022:1,2023:2,2024:4" ] && ok || fail "rows per period"
+expect_exit 0 "$GONGFU" --lang en --db "$db" stats --db --period 2023 --format csv
+cp "$T/out" "$T/stats.csv"
+near city 510400 mean "(3 * 20000 + 12000) / 4"
+[ "$(sqlite3 "$db" "SELECT count(*) FROM period WHERE code IN ('2022', '2023')")" = 2 ] && ok || fail "periods created"
+# the newest period is the default
+expect_exit 0 "$GONGFU" --lang en --db "$db" stats --db --format csv
+expect_in "$T/err" "period 2024: 4 households"
+
 # bad input: exit 1, file:line, field, value, expectation; database byte-for-byte unchanged
 bad() {
   local file=$1; shift
