@@ -23,6 +23,7 @@
 
 #include "cli/cli.h"
 #include "core/dist.h"
+#include "core/ksum.h"
 #include "domain/income.h"
 #include "util/csvscan.h"
 
@@ -196,7 +197,7 @@ struct shared_map {
 /* ---------- parsing state ---------- */
 
 struct colbuf { /* one chunk's rows, reused */
-    double *x, *w, *hw, *food, *cons;
+    double *x, *w, *hw;
     signed char *urban;
     int32_t *gid[MAXBY];
     size_t n, cap;
@@ -211,10 +212,13 @@ struct state {
     struct shared_map gmap[MAXBY];
     /* the rows, shared; grown under the write lock */
     pthread_rwlock_t grow;
-    double *x, *w, *hw, *food, *cons;
+    double *x, *w, *hw;
     signed char *urban;
     int32_t *gid[MAXBY];
     size_t cap;
+    /* Engel: Σ weight·food and Σ weight·consumption per group of each level, merged from the
+     * threads after parsing (two sums per group instead of two columns per row) */
+    double *food_sum[MAXBY], *cons_sum[MAXBY], food_all, cons_all;
     atomic_size_t n, est;
     atomic_int stop;
     /* first error per thread */
@@ -231,6 +235,8 @@ struct worker {
     size_t last_len[MAXBY];
     int32_t last_id[MAXBY];
     struct gf_csvscan_field *f;
+    struct gf_ksum *food[MAXBY], *cons[MAXBY], food_all, cons_all; /* by group id */
+    size_t ecap[MAXBY];
     double *num;          /* per column: the number parsed on the fast path */
     unsigned char *have;  /* per column: num is valid */
 };
@@ -253,10 +259,6 @@ static int colbuf_reserve(struct colbuf *b, size_t need, const struct state *st)
     GROW(b->x, double);
     GROW(b->w, double);
     GROW(b->hw, double);
-    if (st->ci_food >= 0) {
-        GROW(b->food, double);
-        GROW(b->cons, double);
-    }
     if (st->ci_urban >= 0)
         GROW(b->urban, signed char);
     for (int l = 0; l < st->o->nby; l++)
@@ -271,8 +273,6 @@ static void colbuf_free(struct colbuf *b)
     free(b->x);
     free(b->w);
     free(b->hw);
-    free(b->food);
-    free(b->cons);
     free(b->urban);
     for (int l = 0; l < MAXBY; l++)
         free(b->gid[l]);
@@ -320,6 +320,35 @@ static int32_t group_id(struct worker *wk, int l, const char *p, size_t n)
         wk->last_id[l] = id;
     }
     return id;
+}
+
+/* Add a household's weighted food and consumption to its groups' sums (row i of the chunk). */
+static int engel_add(struct worker *wk, size_t i, double food, double cons)
+{
+    gf_ksum_add(&wk->food_all, food);
+    gf_ksum_add(&wk->cons_all, cons);
+    for (int l = 0; l < wk->st->o->nby; l++) {
+        size_t g = (size_t)wk->cb.gid[l][i];
+        if (g >= wk->ecap[l]) {
+            size_t nc = wk->ecap[l] ? wk->ecap[l] * 2 : 1024;
+            while (nc <= g)
+                nc *= 2;
+            struct gf_ksum *a = realloc(wk->food[l], nc * sizeof *a);
+            if (!a)
+                return -1;
+            wk->food[l] = a;
+            struct gf_ksum *c = realloc(wk->cons[l], nc * sizeof *c);
+            if (!c)
+                return -1;
+            wk->cons[l] = c;
+            memset(a + wk->ecap[l], 0, (nc - wk->ecap[l]) * sizeof *a);
+            memset(c + wk->ecap[l], 0, (nc - wk->ecap[l]) * sizeof *c);
+            wk->ecap[l] = nc;
+        }
+        gf_ksum_add(&wk->food[l][g], food);
+        gf_ksum_add(&wk->cons[l][g], cons);
+    }
+    return 0;
 }
 
 static int parse_urban(const char *p, size_t n)
@@ -468,15 +497,16 @@ static int parse_chunk(struct worker *wk, struct gf_csvscan_chunk *c)
         b->x[i] = o->per_capita ? x / m : x;
         b->w[i] = w * m;
         b->hw[i] = w;
+        double food = 0, cons = 0;
         if (st->ci_food >= 0) {
             const struct gf_csvscan_field *ff = &f[st->ci_food], *fc = &f[st->ci_cons];
-            if ((have[st->ci_food] ? (b->food[i] = num[st->ci_food], 0)
-                                   : gf_csvscan_double(ff->p, ff->len, &b->food[i])) ||
-                !isfinite(b->food[i]))
+            if ((have[st->ci_food] ? (food = num[st->ci_food], 0)
+                                   : gf_csvscan_double(ff->p, ff->len, &food)) ||
+                !isfinite(food))
                 return worker_fail(wk, line, st->ci_food, ff->p, ff->len, "a number");
-            if ((have[st->ci_cons] ? (b->cons[i] = num[st->ci_cons], 0)
-                                   : gf_csvscan_double(fc->p, fc->len, &b->cons[i])) ||
-                !isfinite(b->cons[i]))
+            if ((have[st->ci_cons] ? (cons = num[st->ci_cons], 0)
+                                   : gf_csvscan_double(fc->p, fc->len, &cons)) ||
+                !isfinite(cons))
                 return worker_fail(wk, line, st->ci_cons, fc->p, fc->len, "a number");
         }
         if (st->ci_urban >= 0) {
@@ -497,6 +527,8 @@ static int parse_chunk(struct worker *wk, struct gf_csvscan_chunk *c)
                                    "a group value (out of memory)");
             b->gid[l][i] = id;
         }
+        if (st->ci_food >= 0 && engel_add(wk, i, w * food, w * cons))
+            return worker_fail(wk, line, st->ci_food, "", 0, "memory (out of memory)");
         b->n++;
         p = next;
         line++;
@@ -536,8 +568,6 @@ static int state_append(struct state *st, const struct colbuf *b, size_t chunk_b
             GROW(st->x, double);
             GROW(st->w, double);
             GROW(st->hw, double);
-            GROW(st->food, double);
-            GROW(st->cons, double);
             GROW(st->urban, signed char);
             for (int l = 0; l < st->o->nby; l++)
                 GROW(st->gid[l], int32_t);
@@ -554,10 +584,6 @@ static int state_append(struct state *st, const struct colbuf *b, size_t chunk_b
     memcpy(st->x + off, b->x, k * sizeof(double));
     memcpy(st->w + off, b->w, k * sizeof(double));
     memcpy(st->hw + off, b->hw, k * sizeof(double));
-    if (st->food) {
-        memcpy(st->food + off, b->food, k * sizeof(double));
-        memcpy(st->cons + off, b->cons, k * sizeof(double));
-    }
     if (st->urban)
         memcpy(st->urban + off, b->urban, k);
     for (int l = 0; l < st->o->nby; l++)
@@ -1049,11 +1075,6 @@ int cmd_stats(struct gf_cli *cli, int argc, char **argv)
     st.w = malloc(st.cap * sizeof(double));
     st.hw = malloc(st.cap * sizeof(double));
     int bad = !st.x || !st.w || !st.hw;
-    if (o.food) {
-        st.food = malloc(st.cap * sizeof(double));
-        st.cons = malloc(st.cap * sizeof(double));
-        bad |= !st.food || !st.cons;
-    }
     if (o.urban) {
         st.urban = malloc(st.cap);
         bad |= !st.urban;
@@ -1065,8 +1086,6 @@ int cmd_stats(struct gf_cli *cli, int argc, char **argv)
     huge_hint(st.x, st.cap * sizeof(double));
     huge_hint(st.w, st.cap * sizeof(double));
     huge_hint(st.hw, st.cap * sizeof(double));
-    huge_hint(st.food, st.cap * sizeof(double));
-    huge_hint(st.cons, st.cap * sizeof(double));
     for (int l = 0; l < o.nby; l++)
         huge_hint(st.gid[l], st.cap * sizeof(int32_t));
     wks = calloc((size_t)nthreads, sizeof *wks);
@@ -1112,10 +1131,43 @@ int cmd_stats(struct gf_cli *cli, int argc, char **argv)
     }
     gf_csvscan_close(st.scan);
     st.scan = NULL;
+    if (o.food) { /* the threads' Engel sums, by group */
+        struct gf_ksum fa = {0, 0}, ca = {0, 0};
+        for (int k = 0; k < nthreads; k++) {
+            gf_ksum_merge(&fa, &wks[k].food_all);
+            gf_ksum_merge(&ca, &wks[k].cons_all);
+        }
+        st.food_all = gf_ksum_value(&fa);
+        st.cons_all = gf_ksum_value(&ca);
+        for (int l = 0; l < o.nby; l++) {
+            size_t ngl = st.gmap[l].m.n;
+            st.food_sum[l] = calloc(ngl ? ngl : 1, sizeof(double));
+            st.cons_sum[l] = calloc(ngl ? ngl : 1, sizeof(double));
+            if (!st.food_sum[l] || !st.cons_sum[l]) {
+                rc = gf_err_set(&cli->err, GF_ENOMEM, "out of memory");
+                goto out;
+            }
+            for (size_t g = 0; g < ngl; g++) {
+                struct gf_ksum a = {0, 0}, c = {0, 0};
+                for (int k = 0; k < nthreads; k++)
+                    if (g < wks[k].ecap[l]) {
+                        gf_ksum_merge(&a, &wks[k].food[l][g]);
+                        gf_ksum_merge(&c, &wks[k].cons[l][g]);
+                    }
+                st.food_sum[l][g] = gf_ksum_value(&a);
+                st.cons_sum[l][g] = gf_ksum_value(&c);
+            }
+        }
+    }
     for (int k = 0; k < nthreads; k++) {
         colbuf_free(&wks[k].cb);
-        for (int l = 0; l < MAXBY; l++)
+        for (int l = 0; l < MAXBY; l++) {
             smap_free(&wks[k].local[l]);
+            free(wks[k].food[l]);
+            free(wks[k].cons[l]);
+            wks[k].food[l] = wks[k].cons[l] = NULL;
+            wks[k].ecap[l] = 0;
+        }
     }
 
     /* Do the --by columns nest?  Order them finest first, check each maps into the next. */
@@ -1192,19 +1244,41 @@ int cmd_stats(struct gf_cli *cli, int argc, char **argv)
                 st.gid[l] = NULL;
             }
         }
+        double *ufood = NULL, *ucons = NULL;
+        if (o.food) {
+            ufood = calloc((size_t)nu, sizeof(double));
+            ucons = calloc((size_t)nu, sizeof(double));
+            if (!ufood || !ucons) {
+                free(ufood);
+                free(ucons);
+                free(unit);
+                rc = gf_err_set(&cli->err, GF_ENOMEM, "out of memory");
+                goto out;
+            }
+            if (o.nby == 0) {
+                ufood[0] = st.food_all;
+                ucons[0] = st.cons_all;
+            } else {
+                for (int g = 0; g < ng[lv[0]]; g++) {
+                    ufood[base[lv[0]] + g] = st.food_sum[lv[0]][g];
+                    ucons[base[lv[0]] + g] = st.cons_sum[lv[0]][g];
+                }
+            }
+        }
         struct gf_dist_input in = {.n = n,
                                    .x = st.x,
                                    .w = st.w,
                                    .hw = st.hw,
                                    .urban = st.urban,
-                                   .food = st.food,
-                                   .cons = st.cons,
                                    .unit = unit,
                                    .flags = GF_DIST_FREE_INPUT};
-        st.x = st.w = st.hw = st.food = st.cons = NULL;
+        st.x = st.w = st.hw = NULL;
         st.urban = NULL;
         struct gf_dist_tree tree = {nu, parent};
-        rc = gf_dist_compute(&in, &tree, &p, &res[0], &cli->err);
+        rc = ufood ? gf_dist_compute_unit_engel(&in, ufood, ucons, &tree, &p, &res[0], &cli->err)
+                   : gf_dist_compute(&in, &tree, &p, &res[0], &cli->err);
+        free(ufood);
+        free(ucons);
         if (rc)
             goto out;
         nres = 1;
@@ -1222,16 +1296,31 @@ int cmd_stats(struct gf_cli *cli, int argc, char **argv)
                 parent[1 + g] = 0;
             for (size_t r = 0; r < n; r++)
                 st.gid[l][r] += 1;
+            double *ufood = NULL, *ucons = NULL;
+            if (o.food) {
+                ufood = calloc((size_t)ng[l] + 1, sizeof(double));
+                ucons = calloc((size_t)ng[l] + 1, sizeof(double));
+                if (!ufood || !ucons) {
+                    free(ufood);
+                    free(ucons);
+                    rc = gf_err_set(&cli->err, GF_ENOMEM, "out of memory");
+                    goto out;
+                }
+                memcpy(ufood + 1, st.food_sum[l], sizeof(double) * (size_t)ng[l]);
+                memcpy(ucons + 1, st.cons_sum[l], sizeof(double) * (size_t)ng[l]);
+            }
             struct gf_dist_input in = {.n = n,
                                        .x = st.x,
                                        .w = st.w,
                                        .hw = st.hw,
                                        .urban = st.urban,
-                                       .food = st.food,
-                                       .cons = st.cons,
                                        .unit = st.gid[l]};
             struct gf_dist_tree tree = {ng[l] + 1, parent};
-            rc = gf_dist_compute(&in, &tree, &p, &res[l], &cli->err);
+            rc = ufood ? gf_dist_compute_unit_engel(&in, ufood, ucons, &tree, &p, &res[l],
+                                                    &cli->err)
+                       : gf_dist_compute(&in, &tree, &p, &res[l], &cli->err);
+            free(ufood);
+            free(ucons);
             if (rc)
                 goto out;
             nres = l + 1;
@@ -1288,8 +1377,11 @@ out:
     if (wks) {
         for (int k = 0; k < nthreads; k++) {
             colbuf_free(&wks[k].cb);
-            for (int l = 0; l < MAXBY; l++)
+            for (int l = 0; l < MAXBY; l++) {
                 smap_free(&wks[k].local[l]);
+                free(wks[k].food[l]);
+                free(wks[k].cons[l]);
+            }
             free(wks[k].f);
             free(wks[k].num);
             free(wks[k].have);
@@ -1299,8 +1391,10 @@ out:
     free(st.x);
     free(st.w);
     free(st.hw);
-    free(st.food);
-    free(st.cons);
+    for (int l = 0; l < MAXBY; l++) {
+        free(st.food_sum[l]);
+        free(st.cons_sum[l]);
+    }
     free(st.urban);
     free(st.isnum);
     pthread_rwlock_destroy(&st.grow);

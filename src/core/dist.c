@@ -56,6 +56,7 @@ struct work {
     int nunits, nacc, nthreads;
     double K, lnK;
     double scale;
+    int has_engel;
     const double *lnz;
     /* tree */
     int32_t *parent, *child_off, *child, *topo, *height;
@@ -478,7 +479,7 @@ static void additive_stats(struct work *wk, int u)
     for (int b = 0; b < p->nbands; b++)
         s->band_share[b] =
             HW > 0 ? gf_ksum_value(&k[A_LINE + NLINEACC * p->nlines + b]) / HW : nan_();
-    if (wk->in->food) {
+    if (wk->has_engel) {
         double cons = gf_ksum_value(&k[A_CONS]);
         s->engel = cons != 0 ? gf_ksum_value(&k[A_FOOD]) / cons : nan_();
     }
@@ -751,8 +752,33 @@ static int merge_height(struct work *wk, const int *units, int nh, struct mtask 
     return rc;
 }
 
+static int compute(const struct gf_dist_input *in, const double *unit_food,
+                   const double *unit_cons, const struct gf_dist_tree *tree,
+                   const struct gf_dist_params *p, struct gf_dist_result *out, struct gf_err *e);
+
 int gf_dist_compute(const struct gf_dist_input *in, const struct gf_dist_tree *tree,
                     const struct gf_dist_params *p, struct gf_dist_result *out, struct gf_err *e)
+{
+    return compute(in, NULL, NULL, tree, p, out, e);
+}
+
+int gf_dist_compute_unit_engel(const struct gf_dist_input *in, const double *unit_food,
+                               const double *unit_cons, const struct gf_dist_tree *tree,
+                               const struct gf_dist_params *p, struct gf_dist_result *out,
+                               struct gf_err *e)
+{
+    if (!unit_food || !unit_cons || in->food || in->cons) {
+        memset(out, 0, sizeof *out);
+        if (in->flags & GF_DIST_FREE_INPUT)
+            free_input(in);
+        return dist_err(e, GF_EUSER, "unit food and consumption sums go together, without rows'");
+    }
+    return compute(in, unit_food, unit_cons, tree, p, out, e);
+}
+
+static int compute(const struct gf_dist_input *in, const double *unit_food,
+                   const double *unit_cons, const struct gf_dist_tree *tree,
+                   const struct gf_dist_params *p, struct gf_dist_result *out, struct gf_err *e)
 {
     struct work wk = {.in = in, .p = p};
     int rc = GF_OK, nu = tree ? tree->nunits : 1;
@@ -777,6 +803,7 @@ int gf_dist_compute(const struct gf_dist_input *in, const struct gf_dist_tree *t
                             p->band_hi[b]);
             goto done;
         }
+    wk.has_engel = in->food || unit_food;
     if ((in->food == NULL) != (in->cons == NULL)) {
         rc = dist_err(e, GF_EUSER, "food and consumption go together");
         goto done;
@@ -866,6 +893,15 @@ int gf_dist_compute(const struct gf_dist_input *in, const struct gf_dist_tree *t
         rc = dist_err(e, GF_ESYS, "cannot start threads");
         goto done;
     }
+    if (unit_food)
+        for (size_t u = 0; u < nu_; u++) {
+            if (!isfinite(unit_food[u]) || !isfinite(unit_cons[u])) {
+                rc = dist_err(e, GF_EUSER, "unit %zu: food or consumption sum is not finite", u);
+                goto done;
+            }
+            gf_ksum_add(&wk.acc[u * (size_t)wk.nacc + A_FOOD], unit_food[u]);
+            gf_ksum_add(&wk.acc[u * (size_t)wk.nacc + A_CONS], unit_cons[u]);
+        }
     free_input(in);
     in = NULL;
     for (size_t s = 1; s < wk.nslice; s++)

@@ -11,7 +11,8 @@
  *          weight h and a household size m, w = h × m
  *   hw     the household weight (NULL = w), used for household counts and middle-income shares
  *   urban  1 urban, 0 rural, anything else = neither (NULL = no urban/rural columns)
- *   food, cons  household food and consumption spending, weighted by hw (NULL = no Engel)
+ *   food, cons  household food and consumption spending, weighted by hw (NULL = no Engel);
+ *          (or the same as sums per unit: gf_dist_compute_unit_engel)
  *   unit   the unit of each row, 0 ≤ unit < tree.nunits (NULL = every row in unit 0)
  *
  * Edge-case behaviour (documented in docs/distribution.md, tested in tests/unit/test_dist.c):
@@ -118,6 +119,15 @@ struct gf_dist_result {
  * are freed in every case. */
 int gf_dist_compute(const struct gf_dist_input *in, const struct gf_dist_tree *tree,
                     const struct gf_dist_params *p, struct gf_dist_result *out, struct gf_err *e);
+
+/* The same, with the Engel inputs given per unit instead of per row: unit_food[u] and
+ * unit_cons[u] are Σ hw·food and Σ hw·consumption over unit u's own rows ([tree.nunits],
+ * borrowed); the library adds them up the tree.  For a caller that streams a file and keeps two
+ * sums per group instead of two columns per row.  in->food and in->cons must be NULL. */
+int gf_dist_compute_unit_engel(const struct gf_dist_input *in, const double *unit_food,
+                               const double *unit_cons, const struct gf_dist_tree *tree,
+                               const struct gf_dist_params *p, struct gf_dist_result *out,
+                               struct gf_err *e);
 
 void gf_dist_result_free(struct gf_dist_result *r);
 

@@ -90,6 +90,7 @@ near all all fgt0_10000 "$(awk 'BEGIN { printf "%.17g", 8 / 14 }')" h.out
 near all all band_50000_90000 0.4 h.out     # per capita x 3 = 60000 and 90000: 2 of 5 households
 near all all urban_rural_ratio "$(awk 'BEGIN { printf "%.17g", (70000 / 3) / (76000 / 11) }')" h.out
 near all all engel "$(awk 'BEGIN { printf "%.17g", 41000 / 106000 }')" h.out
+near village v1 engel "$(awk 'BEGIN { printf "%.17g", 26000 / 62000 }')" h.out
 exact all all sub_by town h.out
 exact town t1 sub_by village h.out
 exact village v1 sub_by "" h.out
@@ -103,14 +104,16 @@ near all all theil "$(awk -v a="$tw" -v b="$tb" 'BEGIN { printf "%.17g", a + b }
 
 # --by columns that do not nest: each is its own grouping
 "$G" stats h.csv --value income --weight weight --size size --per-capita --by urban --by town \
-    --format csv > n.out
+    --food food --consumption cons --format csv > n.out
 near urban 1 mean "$(awk 'BEGIN { printf "%.17g", 70000 / 3 }')" n.out
+near town t1 engel "$(awk 'BEGIN { printf "%.17g", 32000 / 82000 }')" n.out
+near all all engel "$(awk 'BEGIN { printf "%.17g", 41000 / 106000 }')" n.out
 near town t1 mean 10000 n.out
 exact town t1 sub_by "" n.out
 exact all all sub_by urban n.out
 # the same numbers with one thread
 "$G" stats h.csv --value income --weight weight --size size --per-capita --by urban --by town \
-    --format csv --threads 1 > n1.out
+    --food food --consumption cons --format csv --threads 1 > n1.out
 cmp -s n.out n1.out || fail "--threads 1 differs"
 
 # ---- bad input: exit 1, message names file, line, column, value, expectation ----

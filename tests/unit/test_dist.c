@@ -389,6 +389,29 @@ static void test_engel(void **st)
     gf_dist_result_free(&r);
 }
 
+/* Engel from per-unit sums: the same as from rows */
+static void test_engel_unit_sums(void **st)
+{
+    (void)st;
+    double x[] = {1, 2, 3}, hw[] = {1, 2, 1};
+    int32_t unit[] = {1, 1, 2}, parent[] = {-1, 0, 0};
+    double ufood[] = {0, 30 + 40, 50}, ucons[] = {0, 100 + 160, 120};
+    struct gf_dist_input in = {.n = 3, .x = x, .w = hw, .unit = unit};
+    struct gf_dist_tree t = {3, parent};
+    struct gf_dist_params p = {.nthreads = 1};
+    struct gf_dist_result r;
+    struct gf_err e = {0};
+    assert_int_equal(gf_dist_compute_unit_engel(&in, ufood, ucons, &t, &p, &r, &e), GF_OK);
+    NEAR(r.unit[0].engel, 120.0 / 380, 1e-15);
+    NEAR(r.unit[1].engel, 70.0 / 260, 1e-15);
+    NEAR(r.unit[2].engel, 50.0 / 120, 1e-15);
+    gf_dist_result_free(&r);
+    /* without Engel input: NaN */
+    assert_int_equal(gf_dist_compute(&in, &t, &p, &r, &e), GF_OK);
+    assert_true(isnan(r.unit[0].engel));
+    gf_dist_result_free(&r);
+}
+
 /* ---- urban / rural: ratio and decomposition adding up ---- */
 
 static void test_urban_decomposition(void **st)
@@ -656,7 +679,7 @@ int main(void)
         cmocka_unit_test(test_weights_ties),   cmocka_unit_test(test_zero_weights),
         cmocka_unit_test(test_single_row),     cmocka_unit_test(test_all_equal),
         cmocka_unit_test(test_zero_and_negative), cmocka_unit_test(test_lines_bands),
-        cmocka_unit_test(test_engel),          cmocka_unit_test(test_urban_decomposition),
+        cmocka_unit_test(test_engel), cmocka_unit_test(test_engel_unit_sums),          cmocka_unit_test(test_urban_decomposition),
         cmocka_unit_test(test_bad_input),      cmocka_unit_test(test_hierarchy),
         cmocka_unit_test(test_rows_on_inner_unit), cmocka_unit_test(test_sort_merge),
     };
