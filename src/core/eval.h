@@ -33,13 +33,13 @@ enum gf_eval_dir {
 };
 
 struct gf_eval_ind {
-    const char *code;       /* borrowed; used in messages */
-    int direction;          /* enum gf_eval_dir */
-    double target;          /* attainment / distance to target; NaN = none */
+    const char *code;        /* borrowed; used in messages */
+    int direction;           /* enum gf_eval_dir */
+    double target;           /* attainment / distance to target; NaN = none */
     double band_lo, band_hi; /* interval indicator: score 1 inside [band_lo, band_hi] … */
-    double lim_lo, lim_hi;  /* … falling linearly to 0 at lim_lo and lim_hi (NaN = no band) */
+    double lim_lo, lim_hi;   /* … falling linearly to 0 at lim_lo and lim_hi (NaN = no band) */
     double goal_lo, goal_hi; /* goalposts; NaN = the column's min / max */
-    int denominator;        /* column of the denominator matrix, -1 = none */
+    int denominator;         /* column of the denominator matrix, -1 = none */
 };
 
 /* Fill an indicator with defaults: positive, no target, no band, no denominator. */
@@ -83,7 +83,7 @@ int gf_eval_screen(double *x, size_t *n, size_t m, double threshold, size_t *row
 enum gf_eval_impute {
     GF_IMPUTE_MEAN,
     GF_IMPUTE_MEDIAN,
-    GF_IMPUTE_GROUP_MEAN,   /* group[i] = group id of unit i (any int) */
+    GF_IMPUTE_GROUP_MEAN, /* group[i] = group id of unit i (any int) */
     GF_IMPUTE_GROUP_MEDIAN,
 };
 
@@ -108,18 +108,18 @@ int gf_eval_skew_kurt(const double *v, size_t n, size_t stride, double *skew, do
                       struct gf_err *e);
 
 struct gf_eval_treat {
-    int winmax;         /* most points winsorised per indicator (COINr default 5) */
-    double skew_max;    /* passes if |skew| < skew_max (2) … */
-    double kurt_max;    /* … or kurtosis < kurt_max (3.5) */
-    int log_fallback;   /* 1: log-transform when winsorisation does not pass */
+    int winmax;       /* most points winsorised per indicator (COINr default 5) */
+    double skew_max;  /* passes if |skew| < skew_max (2) … */
+    double kurt_max;  /* … or kurtosis < kurt_max (3.5) */
+    int log_fallback; /* 1: log-transform when winsorisation does not pass */
 };
 
 void gf_eval_treat_default(struct gf_eval_treat *t);
 
 struct gf_eval_treat_info {
-    int nwinsor;   /* points winsorised */
-    int logged;    /* 1 = log-transformed (winsorisation undone) */
-    int passed;    /* 1 = passes after treatment */
+    int nwinsor;                     /* points winsorised */
+    int logged;                      /* 1 = log-transformed (winsorisation undone) */
+    int passed;                      /* 1 = passes after treatment */
     double skew0, kurt0, skew, kurt; /* before / after */
 };
 
@@ -140,16 +140,16 @@ int gf_eval_treat_matrix(double *x, size_t n, size_t m, const struct gf_eval_tre
 
 enum gf_eval_norm_method {
     GF_NORM_NONE,
-    GF_NORM_MINMAX,     /* l + (u − l)(x − min)/(max − min) */
-    GF_NORM_ZSCORE,     /* l + u·(x − mean)/sd (sample sd); defaults l = 0, u = 1 */
-    GF_NORM_RANK,       /* rank, ties take the minimum rank (1 = lowest; COINr n_rank) */
-    GF_NORM_PRANK,      /* percentile rank (min rank − 1)/(count − 1) ∈ [0,1] */
-    GF_NORM_DIST_TARGET,/* (x − min)/(target − min), capped at 1 when cap; negative
-                           (max − x)/(max − target) */
-    GF_NORM_GOALPOSTS,  /* (x − goal_lo)/(goal_hi − goal_lo) clipped to [0,1], × u */
-    GF_NORM_ATTAIN,     /* 实现程度: positive min(x/target,1) (≥ 0), negative min(target/x,1)
-                           (1 for x ≤ 0), interval 1 in band, linear to 0 at the limits; × u */
-    GF_NORM_VECTOR,     /* x/√Σx²; negative: 1 − x/√Σx² */
+    GF_NORM_MINMAX,      /* l + (u − l)(x − min)/(max − min) */
+    GF_NORM_ZSCORE,      /* l + u·(x − mean)/sd (sample sd); defaults l = 0, u = 1 */
+    GF_NORM_RANK,        /* rank, ties take the minimum rank (1 = lowest; COINr n_rank) */
+    GF_NORM_PRANK,       /* percentile rank (min rank − 1)/(count − 1) ∈ [0,1] */
+    GF_NORM_DIST_TARGET, /* (x − min)/(target − min), capped at 1 when cap; negative
+                            (max − x)/(max − target) */
+    GF_NORM_GOALPOSTS,   /* (x − goal_lo)/(goal_hi − goal_lo) clipped to [0,1], × u */
+    GF_NORM_ATTAIN,      /* 实现程度: positive min(x/target,1) (≥ 0), negative min(target/x,1)
+                            (1 for x ≤ 0), interval 1 in band, linear to 0 at the limits; × u */
+    GF_NORM_VECTOR,      /* x/√Σx²; negative: 1 − x/√Σx² */
 };
 
 struct gf_eval_norm {
@@ -241,14 +241,14 @@ int gf_eval_copeland(const double *x, size_t n, size_t m, const double *w, doubl
                      struct gf_err *e);
 
 enum {
-    GF_TOPSIS_NO_VECTOR = 1,        /* x is already normalised: skip x/√Σx² */
+    GF_TOPSIS_NO_VECTOR = 1,           /* x is already normalised: skip x/√Σx² */
     GF_TOPSIS_WEIGHTS_IN_DISTANCE = 2, /* D = √Σ w_j (r_ij − r*_j)² instead of weighting r */
 };
 /* TOPSIS closeness C_i = D⁻/(D⁺ + D⁻).  dir (m, may be NULL = all benefit): GF_EVAL_NEG
  * columns are costs (ideal = minimum).  Missing values, an all-zero column, or units all equal
  * are errors. */
-int gf_eval_topsis(const double *x, size_t n, size_t m, const double *w, const int *dir,
-                   int flags, double *closeness, struct gf_err *e);
+int gf_eval_topsis(const double *x, size_t n, size_t m, const double *w, const int *dir, int flags,
+                   double *closeness, struct gf_err *e);
 
 /* ---------- ranks, strengths, targets ---------- */
 
@@ -266,10 +266,10 @@ enum gf_eval_track { GF_TRACK_ON = 0, GF_TRACK_RISK = 1, GF_TRACK_OFF = 2, GF_TR
 const char *gf_eval_track_name(enum gf_eval_track s);
 
 struct gf_eval_track_result {
-    double last;        /* last known value */
+    double last; /* last known value */
     int last_year;
-    double needed;      /* annual growth needed from last to target by target_year */
-    double recent;      /* annual growth over the last `window` years */
+    double needed; /* annual growth needed from last to target by target_year */
+    double recent; /* annual growth over the last `window` years */
     enum gf_eval_track status;
 };
 
@@ -291,7 +291,7 @@ int gf_eval_target_track(const double *values, const int *years, size_t k, doubl
 
 struct gf_eval_aggspec {
     enum gf_eval_agg method;
-    double p;  /* order of the power mean */
+    double p; /* order of the power mean */
     int topsis_flags;
 };
 
@@ -306,8 +306,8 @@ int gf_eval_score_tree(const double *y, size_t n, const struct gf_eval_tree *t, 
 /* Contribution of each indicator to the index under the arithmetic mean: c[i*nleaf + j] =
  * eff_j(i) · y_ij where eff is the effective weight with missing values re-normalised per
  * unit, so Σ_j c_ij = the index score of unit i.  Other aggregations are refused. */
-int gf_eval_contributions(const double *y, size_t n, const struct gf_eval_tree *t,
-                          const double *w, double *c, struct gf_err *e);
+int gf_eval_contributions(const double *y, size_t n, const struct gf_eval_tree *t, const double *w,
+                          double *c, struct gf_err *e);
 
 /* ---------- random numbers (own PRNG, reproducible everywhere) ---------- */
 
@@ -346,27 +346,27 @@ int gf_eval_weight_parse(const char *s); /* "framework", "equal", "entropy", "cr
 
 struct gf_eval_step {
     enum gf_eval_step_kind kind;
-    double scale;                 /* denominate: multiply by (e.g. 10000 = per 10 000) */
-    double threshold;             /* screen: data availability ≥ threshold */
-    int impute;                   /* enum gf_eval_impute, or 100 + enum gf_eval_panel */
-    struct gf_eval_treat treat;   /* treat */
-    struct gf_eval_norm norm;     /* normalise */
+    double scale;               /* denominate: multiply by (e.g. 10000 = per 10 000) */
+    double threshold;           /* screen: data availability ≥ threshold */
+    int impute;                 /* enum gf_eval_impute, or 100 + enum gf_eval_panel */
+    struct gf_eval_treat treat; /* treat */
+    struct gf_eval_norm norm;   /* normalise */
     enum gf_eval_weight_method weight, weight2; /* weight (+ optional second scheme) */
-    int combine;                  /* -1 = single scheme, else enum gf_eval_combine */
-    enum gf_eval_shift shift;     /* entropy zero shift */
-    struct gf_eval_aggspec agg;   /* aggregate */
+    int combine;                                /* -1 = single scheme, else enum gf_eval_combine */
+    enum gf_eval_shift shift;                   /* entropy zero shift */
+    struct gf_eval_aggspec agg;                 /* aggregate */
 };
 
 struct gf_eval_mc {
-    int draws;          /* 0 = no sensitivity analysis */
+    int draws; /* 0 = no sensitivity analysis */
     uint64_t seed;
     double weight_spread; /* each weight × (1 + spread·U(−1,1)); default 0.25 */
-    int threads;        /* default 2 */
-    int nnorm;          /* normalisation alternatives (0 = the pipeline's only) */
+    int threads;          /* default 2 */
+    int nnorm;            /* normalisation alternatives (0 = the pipeline's only) */
     struct gf_eval_norm norm[GF_EVAL_MAX_ALT];
-    int nagg;           /* aggregation alternatives (0 = the pipeline's only) */
+    int nagg; /* aggregation alternatives (0 = the pipeline's only) */
     struct gf_eval_aggspec agg[GF_EVAL_MAX_ALT];
-    int nwinsor;        /* winsorisation limits (0 = the pipeline's only) */
+    int nwinsor; /* winsorisation limits (0 = the pipeline's only) */
     int winsor[GF_EVAL_MAX_ALT];
 };
 
@@ -387,7 +387,7 @@ void gf_eval_pipeline_init(struct gf_eval_pipeline *p);
 struct gf_eval_input {
     size_t n, m;
     const double *x;
-    const struct gf_eval_ind *ind; /* m entries */
+    const struct gf_eval_ind *ind;   /* m entries */
     const struct gf_eval_tree *tree; /* nleaf = m */
     const double *den;
     size_t nden;
@@ -397,28 +397,28 @@ struct gf_eval_input {
 };
 
 struct gf_eval_sens {
-    int nominal;         /* rank in the nominal run */
+    int nominal;             /* rank in the nominal run */
     double median, p05, p95; /* percentiles of the rank over draws (R quantile type 7) */
-    double mean_shift;   /* mean |rank_draw − nominal| */
+    double mean_shift;       /* mean |rank_draw − nominal| */
 };
 
 /* Everything a run produces; owned by the result, freed by gf_eval_result_free. */
 struct gf_eval_result {
     size_t n, m, nnode;
-    size_t *rowmap;          /* n: original unit index of each kept unit */
-    double *raw;             /* n × m values after denominate/screen/impute (before treatment) */
-    double *y;               /* n × m normalised oriented values */
+    size_t *rowmap; /* n: original unit index of each kept unit */
+    double *raw;    /* n × m values after denominate/screen/impute (before treatment) */
+    double *y;      /* n × m normalised oriented values */
     struct gf_eval_treat_info *treat; /* m (zeros when no treat step) */
-    double *weight;          /* nnode: weights relative within the parent, as used */
-    double *eff;             /* nnode: effective weight in the index */
-    double *score;           /* n × nnode node scores (leaves = y) */
-    int *rank;               /* n × nnode */
-    double *attain;          /* n × m attainment of target (NaN where an indicator has none) */
-    double *contrib;         /* n × m contributions (NULL unless arithmetic aggregation) */
-    int k;                   /* strengths per unit */
-    int *best, *worst;       /* n × k indicator columns */
+    double *weight;                   /* nnode: weights relative within the parent, as used */
+    double *eff;                      /* nnode: effective weight in the index */
+    double *score;                    /* n × nnode node scores (leaves = y) */
+    int *rank;                        /* n × nnode */
+    double *attain;            /* n × m attainment of target (NaN where an indicator has none) */
+    double *contrib;           /* n × m contributions (NULL unless arithmetic aggregation) */
+    int k;                     /* strengths per unit */
+    int *best, *worst;         /* n × k indicator columns */
     struct gf_eval_sens *sens; /* n entries, NULL without sensitivity */
-    size_t root;             /* node index of the index */
+    size_t root;               /* node index of the index */
 };
 
 /* Run a pipeline.  Steps apply in order (denominate, screen and impute before treat and

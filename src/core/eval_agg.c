@@ -72,10 +72,18 @@ int gf_eval_mean(const double *y, const double *w, size_t k, enum gf_eval_agg ho
         have++;
         gf_ksum_add(&sw, w[j]);
         switch (how) {
-        case GF_AGG_ARITH: gf_ksum_add(&s, w[j] * v); break;
-        case GF_AGG_GEOM: gf_ksum_add(&s, w[j] * log(v)); break;
-        case GF_AGG_HARM: gf_ksum_add(&s, w[j] / v); break;
-        default: gf_ksum_add(&s, w[j] * pow(v, p)); break;
+        case GF_AGG_ARITH:
+            gf_ksum_add(&s, w[j] * v);
+            break;
+        case GF_AGG_GEOM:
+            gf_ksum_add(&s, w[j] * log(v));
+            break;
+        case GF_AGG_HARM:
+            gf_ksum_add(&s, w[j] / v);
+            break;
+        default:
+            gf_ksum_add(&s, w[j] * pow(v, p));
+            break;
         }
     }
     double W = gf_ksum_value(&sw);
@@ -85,10 +93,18 @@ int gf_eval_mean(const double *y, const double *w, size_t k, enum gf_eval_agg ho
         return EVAL_ERR(e, "weighted mean: the weights of the present values sum to zero");
     double S = gf_ksum_value(&s);
     switch (how) {
-    case GF_AGG_ARITH: *out = S / W; break;
-    case GF_AGG_GEOM: *out = exp(S / W); break;
-    case GF_AGG_HARM: *out = W / S; break;
-    default: *out = pow(S / W, 1 / p); break;
+    case GF_AGG_ARITH:
+        *out = S / W;
+        break;
+    case GF_AGG_GEOM:
+        *out = exp(S / W);
+        break;
+    case GF_AGG_HARM:
+        *out = W / S;
+        break;
+    default:
+        *out = pow(S / W, 1 / p);
+        break;
     }
     return GF_OK;
 }
@@ -149,8 +165,8 @@ int gf_eval_copeland(const double *x, size_t n, size_t m, const double *w, doubl
     return GF_OK;
 }
 
-int gf_eval_topsis(const double *x, size_t n, size_t m, const double *w, const int *dir,
-                   int flags, double *cl, struct gf_err *e)
+int gf_eval_topsis(const double *x, size_t n, size_t m, const double *w, const int *dir, int flags,
+                   double *cl, struct gf_err *e)
 {
     if (n < 2)
         return EVAL_ERR(e, "TOPSIS: need at least two units, got %zu", n);
@@ -214,9 +230,8 @@ int gf_eval_topsis(const double *x, size_t n, size_t m, const double *w, const i
         }
         double Dp = sqrt(gf_ksum_value(&dp)), Dm = sqrt(gf_ksum_value(&dm));
         if (!(Dp + Dm > 0)) {
-            rc = EVAL_ERR(e,
-                          "TOPSIS: the ideal and anti-ideal coincide (all units equal on every "
-                          "weighted criterion): closeness undefined");
+            rc = EVAL_ERR(e, "TOPSIS: the ideal and anti-ideal coincide (all units equal on every "
+                             "weighted criterion): closeness undefined");
             goto out;
         }
         cl[i] = Dm / (Dp + Dm);
@@ -363,10 +378,14 @@ int gf_eval_strengths(const int *rank, size_t n, size_t m, size_t k, int *best, 
 const char *gf_eval_track_name(enum gf_eval_track s)
 {
     switch (s) {
-    case GF_TRACK_ON: return "on_track";
-    case GF_TRACK_RISK: return "at_risk";
-    case GF_TRACK_OFF: return "off_track";
-    case GF_TRACK_MET: return "met";
+    case GF_TRACK_ON:
+        return "on_track";
+    case GF_TRACK_RISK:
+        return "at_risk";
+    case GF_TRACK_OFF:
+        return "off_track";
+    case GF_TRACK_MET:
+        return "met";
     }
     return "?";
 }
@@ -402,9 +421,8 @@ int gf_eval_target_track(const double *values, const int *years, size_t k, doubl
             break;
         }
     if (first < 0)
-        return EVAL_ERR(e,
-                        "target tracking: need two values within %d years to measure recent growth",
-                        window);
+        return EVAL_ERR(
+            e, "target tracking: need two values within %d years to measure recent growth", window);
     r->last = values[last];
     r->last_year = years[last];
     r->recent = pow(values[last] / values[first], 1.0 / (years[last] - years[first])) - 1;
@@ -566,8 +584,8 @@ done:
     return rc;
 }
 
-int gf_eval_contributions(const double *y, size_t n, const struct gf_eval_tree *t,
-                          const double *w, double *contrib, struct gf_err *e)
+int gf_eval_contributions(const double *y, size_t n, const struct gf_eval_tree *t, const double *w,
+                          double *contrib, struct gf_err *e)
 {
     size_t nn = t->nnode, m = t->nleaf;
     struct gf_eval__ctree c;

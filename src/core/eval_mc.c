@@ -82,9 +82,9 @@ struct mc_shared {
     const struct gf_eval_mc *mc;
     int nwin, nnorm, nagg;
     const struct gf_eval_aggspec *aggs; /* nagg */
-    double **Y;   /* [iw*nnorm + in]: normalised matrices */
-    double **Phi; /* [(iw*nnorm + in)*nagg + ia]: transformed for means (NULL otherwise) */
-    double **PhiT; /* the same, column-major (m × n), when it has no missing value, else NULL */
+    double **Y;                         /* [iw*nnorm + in]: normalised matrices */
+    double **Phi;     /* [(iw*nnorm + in)*nagg + ia]: transformed for means (NULL otherwise) */
+    double **PhiT;    /* the same, column-major (m × n), when it has no missing value, else NULL */
     uint16_t *rank16; /* draws × n rank records when n < 65536 (half the memory) … */
     int *rank32;      /* … else these */
 };
@@ -114,10 +114,14 @@ static double phi_sign(const struct gf_eval_aggspec *a)
 static double phi(const struct gf_eval_aggspec *a, double y)
 {
     switch (a->method) {
-    case GF_AGG_GEOM: return log(y);
-    case GF_AGG_HARM: return 1 / y;
-    case GF_AGG_POWER: return a->p == 0 ? log(y) : pow(y, a->p);
-    default: return y;
+    case GF_AGG_GEOM:
+        return log(y);
+    case GF_AGG_HARM:
+        return 1 / y;
+    case GF_AGG_POWER:
+        return a->p == 0 ? log(y) : pow(y, a->p);
+    default:
+        return y;
     }
 }
 
@@ -129,8 +133,8 @@ static double phi(const struct gf_eval_aggspec *a, double y)
  * every clone gives the same bits. */
 __attribute__((target_clones("avx2", "default"), optimize("tree-vectorize")))
 #endif
-static void twosum_axpy(double *restrict s, double *restrict c, const double *restrict x, double w,
-                        size_t n)
+static void
+twosum_axpy(double *restrict s, double *restrict c, const double *restrict x, double w, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         double a = w * x[i];
@@ -354,10 +358,10 @@ int gf_eval_sensitivity(const double *x, size_t n, const struct gf_eval_ind *ind
                 const struct gf_eval_aggspec *ag = sh.aggs + ia;
                 rc = gf_eval__agg_check(y, n, m, ag->method, ag->p, e);
                 if (rc) {
-                    gf_err_prefix(e, "sensitivity: alternative normalisation %s with %s aggregation",
-                                  gf_eval_norm_name(mc->nnorm > 0 ? mc->norm[in].method
-                                                                  : norm->method),
-                                  gf_eval_agg_name(ag->method));
+                    gf_err_prefix(
+                        e, "sensitivity: alternative normalisation %s with %s aggregation",
+                        gf_eval_norm_name(mc->nnorm > 0 ? mc->norm[in].method : norm->method),
+                        gf_eval_agg_name(ag->method));
                     break;
                 }
                 if (!is_mean(ag->method))
@@ -374,7 +378,8 @@ int gf_eval_sensitivity(const double *x, size_t n, const struct gf_eval_ind *ind
                 }
                 if (hasnan)
                     continue;
-                double *PT = sh.PhiT[cb * (size_t)sh.nagg + (size_t)ia] = malloc(n * m * sizeof *PT);
+                double *PT = sh.PhiT[cb * (size_t)sh.nagg + (size_t)ia] =
+                    malloc(n * m * sizeof *PT);
                 if (!PT) {
                     rc = EVAL_NOMEM(e);
                     break;

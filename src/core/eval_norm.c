@@ -7,9 +7,8 @@
 #include "core/eval_int.h"
 #include "core/ksum.h"
 
-static const char *const norm_names[] = {"none",       "minmax",    "zscore",     "rank",
-                                         "prank",      "dist_target", "goalposts", "attainment",
-                                         "vector"};
+static const char *const norm_names[] = {"none",        "minmax",    "zscore",     "rank",  "prank",
+                                         "dist_target", "goalposts", "attainment", "vector"};
 
 int gf_eval_norm_parse(const char *s)
 {
@@ -213,10 +212,11 @@ int gf_eval_normalise_column(double *v, size_t n, size_t stride, const struct gf
         if (!ind)
             return EVAL_ERR(e, "normalise attainment: indicator metadata (targets) missing");
         if (dir != GF_EVAL_BAND && isnan(ind->target))
-            return EVAL_ERR(e,
-                            "normalise attainment: indicator %s has no target (give it a Target, or "
-                            "use a pipeline with another normalisation)",
-                            code);
+            return EVAL_ERR(
+                e,
+                "normalise attainment: indicator %s has no target (give it a Target, or "
+                "use a pipeline with another normalisation)",
+                code);
         for (size_t i = 0; i < n; i++) {
             double *p = v + i * stride, a;
             if (isnan(*p))

@@ -258,7 +258,7 @@ int gf_eval_impute_panel(double *x, size_t nper, size_t n, size_t m, enum gf_eva
         return EVAL_ERR(e, "impute: panel imputation needs at least one period");
     if (method != GF_PANEL_LAST && method != GF_PANEL_LINEAR)
         return EVAL_ERR(e, "impute: unknown panel method %d", (int)method);
-#define PX(t, i, j) x[((t) * n + (i)) * m + (j)]
+#define PX(t, i, j) x[((t)*n + (i)) * m + (j)]
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < m; j++) {
             if (method == GF_PANEL_LAST) {
@@ -280,11 +280,11 @@ int gf_eval_impute_panel(double *x, size_t nper, size_t n, size_t m, enum gf_eva
                     continue;
                 size_t from = prev < 0 ? 0 : (size_t)prev + 1;
                 for (size_t u = from; u < t; u++) {
-                    PX(u, i, j) = prev < 0 ? PX(t, i, j)
-                                           : PX((size_t)prev, i, j) +
-                                                 (PX(t, i, j) - PX((size_t)prev, i, j)) *
-                                                     (double)(u - (size_t)prev) /
-                                                     (double)(t - (size_t)prev);
+                    PX(u, i, j) =
+                        prev < 0 ? PX(t, i, j)
+                                 : PX((size_t)prev, i, j) + (PX(t, i, j) - PX((size_t)prev, i, j)) *
+                                                                (double)(u - (size_t)prev) /
+                                                                (double)(t - (size_t)prev);
                     filled++;
                 }
                 prev = (long)t;
@@ -331,8 +331,7 @@ int gf_eval_skew_kurt(const double *v, size_t n, size_t stride, double *skew, do
         gf_ksum_add(&s4, d2 * d2);
     }
     double kk = (double)k;
-    double m2 = gf_ksum_value(&s2) / kk, m3 = gf_ksum_value(&s3) / kk,
-           m4 = gf_ksum_value(&s4) / kk;
+    double m2 = gf_ksum_value(&s2) / kk, m3 = gf_ksum_value(&s3) / kk, m4 = gf_ksum_value(&s4) / kk;
     if (!(m2 > 0))
         return EVAL_ERR(e, "skewness/kurtosis: all %zu values are equal", k);
     double g1 = m3 / pow(m2, 1.5), g2 = m4 / (m2 * m2) - 3;

@@ -38,8 +38,8 @@ void gf_eval_result_free(struct gf_eval_result *r)
 }
 
 /* Leaf weights (m) for a scheme; global (sum 1). */
-static int leaf_weights(enum gf_eval_weight_method how, enum gf_eval_shift shift,
-                        const double *y, size_t n, size_t m, const struct gf_eval_ind *ind,
+static int leaf_weights(enum gf_eval_weight_method how, enum gf_eval_shift shift, const double *y,
+                        size_t n, size_t m, const struct gf_eval_ind *ind,
                         const struct gf_eval_tree *t, double *w, struct gf_err *e)
 {
     switch (how) {
@@ -53,7 +53,9 @@ static int leaf_weights(enum gf_eval_weight_method how, enum gf_eval_shift shift
         free(eff);
         return rc;
     }
-    case GF_WEIGHT_EQUAL: gf_eval_weights_equal(m, w); return GF_OK;
+    case GF_WEIGHT_EQUAL:
+        gf_eval_weights_equal(m, w);
+        return GF_OK;
     case GF_WEIGHT_ENTROPY: {
         int *dir = malloc(m * sizeof *dir);
         if (!dir)
@@ -64,7 +66,8 @@ static int leaf_weights(enum gf_eval_weight_method how, enum gf_eval_shift shift
         free(dir);
         return rc;
     }
-    case GF_WEIGHT_CRITIC: return gf_eval_weights_critic(y, n, m, w, e);
+    case GF_WEIGHT_CRITIC:
+        return gf_eval_weights_critic(y, n, m, w, e);
     }
     return EVAL_ERR(e, "weight: unknown method %d", (int)how);
 }
@@ -96,8 +99,8 @@ static void prefix_step(struct gf_err *e, int s, const char *what)
 int gf_eval_run(const struct gf_eval_pipeline *p, const struct gf_eval_input *in,
                 struct gf_eval_result *res, struct gf_err *e)
 {
-    static const char *const step_names[] = {"denominate", "screen",    "impute",   "treat",
-                                              "normalise",  "weight",    "aggregate"};
+    static const char *const step_names[] = {"denominate", "screen", "impute",   "treat",
+                                             "normalise",  "weight", "aggregate"};
     memset(res, 0, sizeof *res);
     if (!p || !in || !in->x || !in->tree)
         return EVAL_ERR(e, "evaluation: no data or no framework");
@@ -157,8 +160,8 @@ int gf_eval_run(const struct gf_eval_pipeline *p, const struct gf_eval_input *in
 
     for (int s = 0; s < p->nstep; s++) {
         const struct gf_eval_step *st = p->step + s;
-        const char *sn = (int)st->kind >= 0 && st->kind <= GF_STEP_AGGREGATE ? step_names[st->kind]
-                                                                            : "?";
+        const char *sn =
+            (int)st->kind >= 0 && st->kind <= GF_STEP_AGGREGATE ? step_names[st->kind] : "?";
         if (!res->raw && (st->kind == GF_STEP_TREAT || st->kind == GF_STEP_NORMALISE)) {
             if (!(res->raw = malloc(n * m * sizeof *res->raw))) {
                 rc = EVAL_NOMEM(e);
@@ -212,8 +215,8 @@ int gf_eval_run(const struct gf_eval_pipeline *p, const struct gf_eval_input *in
                 }
                 for (size_t q = 0; q < in->nper; q++)
                     for (size_t i = 0; i < n; i++)
-                        memcpy(panel + (q * n + i) * m, in->panel + (q * in->n + res->rowmap[i]) * m,
-                               m * sizeof *panel);
+                        memcpy(panel + (q * n + i) * m,
+                               in->panel + (q * in->n + res->rowmap[i]) * m, m * sizeof *panel);
                 memcpy(panel + in->nper * n * m, x, n * m * sizeof *x);
                 rc = gf_eval_impute_panel(panel, np, n, m, (enum gf_eval_panel)(st->impute - 100),
                                           NULL, NULL, e);
@@ -253,8 +256,11 @@ int gf_eval_run(const struct gf_eval_pipeline *p, const struct gf_eval_input *in
             if (!rc)
                 rc = node_weights_from_leaves(t, lw, res->weight, e);
             break;
-        case GF_STEP_AGGREGATE: agg = st->agg; break;
-        default: rc = EVAL_ERR(e, "unknown step kind %d", (int)st->kind);
+        case GF_STEP_AGGREGATE:
+            agg = st->agg;
+            break;
+        default:
+            rc = EVAL_ERR(e, "unknown step kind %d", (int)st->kind);
         }
         if (rc) {
             prefix_step(e, s, sn);

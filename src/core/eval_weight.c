@@ -70,10 +70,11 @@ int gf_eval_weights_entropy(const double *x, size_t n, size_t m, enum gf_eval_sh
         } else {
             double add = shift == GF_SHIFT_1E4 ? 0.0001 : shift == GF_SHIFT_1E2 ? 0.01 : 0;
             if (mn < 0) {
-                rc = EVAL_ERR(e,
-                              "entropy weights: column %zu has a negative value (%g): entropy needs "
-                              "values ≥ 0 (normalise first or use --shift rescale)",
-                              j + 1, mn);
+                rc =
+                    EVAL_ERR(e,
+                             "entropy weights: column %zu has a negative value (%g): entropy needs "
+                             "values ≥ 0 (normalise first or use --shift rescale)",
+                             j + 1, mn);
                 goto out;
             }
             for (size_t i = 0; i < n; i++)
@@ -102,9 +103,8 @@ int gf_eval_weights_entropy(const double *x, size_t n, size_t m, enum gf_eval_sh
     }
     double tot = gf_ksum_value(&total);
     if (!(tot > 0)) {
-        rc = EVAL_ERR(e,
-                      "entropy weights: every indicator has maximal entropy (no variation): "
-                      "weights undefined");
+        rc = EVAL_ERR(e, "entropy weights: every indicator has maximal entropy (no variation): "
+                         "weights undefined");
         goto out;
     }
     for (size_t j = 0; j < m; j++) {
@@ -150,9 +150,8 @@ int gf_eval_weights_critic(const double *x, size_t n, size_t m, double *w, struc
         }
         sd[j] = sqrt(gf_ksum_value(&d) / (double)n);
         if (!(sd[j] > 0)) {
-            rc = EVAL_ERR(e,
-                          "CRITIC weights: column %zu is constant: its correlations are undefined",
-                          j + 1);
+            rc = EVAL_ERR(
+                e, "CRITIC weights: column %zu is constant: its correlations are undefined", j + 1);
             goto out;
         }
     }
@@ -205,8 +204,8 @@ int gf_eval_weights_combine(const double *w1, const double *w2, size_t m, enum g
     if (!(sa > 0) || !(sb > 0))
         return EVAL_ERR(e, "combine weights: a weight vector sums to zero");
     for (size_t j = 0; j < m; j++) {
-        w[j] = how == GF_COMBINE_PRODUCT ? (w1[j] / sa) * (w2[j] / sb)
-                                         : (w1[j] / sa + w2[j] / sb) / 2;
+        w[j] =
+            how == GF_COMBINE_PRODUCT ? (w1[j] / sa) * (w2[j] / sb) : (w1[j] / sa + w2[j] / sb) / 2;
         gf_ksum_add(&t, w[j]);
     }
     double st = gf_ksum_value(&t);

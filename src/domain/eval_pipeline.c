@@ -18,7 +18,7 @@ struct ctx {
 
 static int bad(struct ctx *c, const char *field, json_t *v, const char *expected)
 {
-    char *txt = !v                ? NULL
+    char *txt = !v                  ? NULL
                 : json_is_string(v) ? strdup(json_string_value(v))
                                     : json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
     char f[256];
@@ -109,7 +109,8 @@ static int get_str(struct ctx *c, json_t *obj, const char *key, int required, co
 
 static int parse_norm(struct ctx *c, json_t *o, struct gf_eval_norm *nm)
 {
-    static const char *const keys[] = {"step", "method", "range", "scale", "mean", "sd", "cap", NULL};
+    static const char *const keys[] = {"step", "method", "range", "scale",
+                                       "mean", "sd",     "cap",   NULL};
     const char *mth = NULL;
     int rc = only_keys(c, o, keys);
     if (!rc)
@@ -118,8 +119,9 @@ static int parse_norm(struct ctx *c, json_t *o, struct gf_eval_norm *nm)
         return rc;
     int m = gf_eval_norm_parse(mth);
     if (m < 0)
-        return bad(c, "method", json_object_get(o, "method"),
-                   "minmax, zscore, rank, prank, dist_target, goalposts, attainment, vector or none");
+        return bad(
+            c, "method", json_object_get(o, "method"),
+            "minmax, zscore, rank, prank, dist_target, goalposts, attainment, vector or none");
     gf_eval_norm_default(nm, (enum gf_eval_norm_method)m);
     json_t *r = json_object_get(o, "range");
     if (r) {
@@ -143,7 +145,8 @@ static int parse_norm(struct ctx *c, json_t *o, struct gf_eval_norm *nm)
 
 static int parse_agg(struct ctx *c, json_t *o, struct gf_eval_aggspec *ag)
 {
-    static const char *const keys[] = {"step", "method", "p", "weights_in_distance", "vector", NULL};
+    static const char *const keys[] = {"step",   "method", "p", "weights_in_distance",
+                                       "vector", NULL};
     const char *mth = NULL;
     int rc = only_keys(c, o, keys);
     if (!rc)
@@ -373,8 +376,8 @@ int gf_eval_pipeline_parse(const char *json, size_t len, const char *source,
     if (!root)
         return gf_err_at(e, c.src, je.line, NULL, je.text, "valid JSON (column %d)", je.column);
     int rc = GF_OK;
-    static const char *const keys[] = {"name", "description", "steps", "sensitivity", "strengths",
-                                       NULL};
+    static const char *const keys[] = {"name",        "description", "steps",
+                                       "sensitivity", "strengths",   NULL};
     if (!json_is_object(root)) {
         rc = bad(&c, NULL, root, "a JSON object {\"steps\": [...]}");
         goto out;

@@ -13,11 +13,11 @@
 
 #include "core/eval.h"
 
-#define NEAR(a, b, tol)                                                                          \
-    do {                                                                                         \
-        double a_ = (a), b_ = (b);                                                               \
-        if (!(fabs(a_ - b_) <= (tol)))                                                           \
-            fail_msg("%s = %.10g, expected %.10g (±%g)", #a, a_, b_, (double)(tol));             \
+#define NEAR(a, b, tol)                                                                            \
+    do {                                                                                           \
+        double a_ = (a), b_ = (b);                                                                 \
+        if (!(fabs(a_ - b_) <= (tol)))                                                             \
+            fail_msg("%s = %.10g, expected %.10g (±%g)", #a, a_, b_, (double)(tol));               \
     } while (0)
 
 static void expect_error(int rc, const struct gf_err *e, const char *needle)
@@ -54,8 +54,8 @@ static void test_e2_entropy(void **state)
 static void test_e4_critic(void **state)
 {
     (void)state;
-    double x[] = {5000, 3, 3, 4, 3, 2, 680, 5, 3, 2, 2, 1, 2000, 3, 2, 3, 4, 3,
-                  600,  4, 3, 1, 2, 2, 800, 2, 4, 3, 3, 4};
+    double x[] = {5000, 3, 3, 4,   3, 2, 680, 5, 3, 2,   2, 1, 2000, 3, 2,
+                  3,    4, 3, 600, 4, 3, 1,   2, 2, 800, 2, 4, 3,    3, 4};
     double w[6], pub[] = {0.157, 0.2495, 0.1677, 0.1211, 0.1541, 0.1506};
     double tol[] = {0.0005, 0.00005, 0.00005, 0.00005, 0.00005, 0.00005};
     struct gf_err e = {0};
@@ -328,7 +328,7 @@ static void test_rank_ties(void **state)
 
 /* Tree: i1 (w1), i2 (w3) → A (w2); i3, i4 (w1 each) → B (w1); A, B → index. */
 static struct gf_eval_node tree_nodes[] = {
-    {"i1", 4, 1, 1}, {"i2", 4, 3, 1}, {"i3", 5, 1, 1}, {"i4", 5, 1, 1},
+    {"i1", 4, 1, 1}, {"i2", 4, 3, 1}, {"i3", 5, 1, 1},   {"i4", 5, 1, 1},
     {"A", 6, 2, 2},  {"B", 6, 1, 2},  {"IDX", -1, 1, 3},
 };
 
@@ -336,8 +336,8 @@ static void test_tree(void **state)
 {
     (void)state;
     struct gf_eval_tree t = {4, 7, tree_nodes};
-    double y[] = {0.2, 0.6, 1.0, 0.0, /* A = (0.2+1.8)/4 = 0.5, B = 0.5, I = 0.5 */
-                  1.0, 0.0, 0.4, 0.8, /* A = 0.25, B = 0.6, I = (0.5+0.6)/3 */
+    double y[] = {0.2, 0.6, 1.0, 0.0,  /* A = (0.2+1.8)/4 = 0.5, B = 0.5, I = 0.5 */
+                  1.0, 0.0, 0.4, 0.8,  /* A = 0.25, B = 0.6, I = (0.5+0.6)/3 */
                   0.0, 1.0, 0.0, 0.0}; /* A = 0.75, B = 0, I = 0.5 */
     double score[21];
     int rank[21];
@@ -394,8 +394,8 @@ static void test_impute(void **state)
     NEAR(a[4], 3, 0);
     memcpy(a, x, sizeof a);
     assert_int_equal(gf_eval_impute(a, 4, 2, GF_IMPUTE_GROUP_MEAN, grp, NULL, &e), GF_OK);
-    NEAR(a[1], 10, 0);   /* group 1: 10 */
-    NEAR(a[4], 8, 0);    /* group 2 (units 3, 4): only 8 */
+    NEAR(a[1], 10, 0); /* group 1: 10 */
+    NEAR(a[4], 8, 0);  /* group 2 (units 3, 4): only 8 */
     double allmiss[] = {NAN, 1, NAN, 2};
     expect_error(gf_eval_impute(allmiss, 2, 2, GF_IMPUTE_MEAN, NULL, NULL, &e), &e, "no data");
     /* panel: one unit, one indicator, five periods */
@@ -484,8 +484,7 @@ static void test_errors(void **state)
     double y[] = {0, 4}, w[] = {1, 1}, r;
     expect_error(gf_eval_mean(y, w, 2, GF_AGG_GEOM, 0, &r, &e), &e, "> 0");
     double yy[] = {3, 0, 2, 5};
-    expect_error(gf_eval_aggregate(yy, 2, 2, w, GF_AGG_GEOM, 0, (double[2]){0}, &e), &e,
-                 "unit 1");
+    expect_error(gf_eval_aggregate(yy, 2, 2, w, GF_AGG_GEOM, 0, (double[2]){0}, &e), &e, "unit 1");
     double nas[] = {NAN, NAN};
     expect_error(gf_eval_mean(nas, w, 2, GF_AGG_ARITH, 0, &r, &e), &e, "missing");
     double eq[] = {1, 2, 1, 2};
@@ -696,7 +695,7 @@ static void test_deep_tree_and_entropy_run(void **state)
 {
     (void)state;
     struct gf_eval_node nodes[] = {
-        {"i1", 4, 1, 1}, {"i2", 4, 1, 1}, {"i3", 5, 1, 1}, {"i4", 7, 1, 1}, {"S1", 6, 1, 2},
+        {"i1", 4, 1, 1}, {"i2", 4, 1, 1}, {"i3", 5, 1, 1}, {"i4", 7, 1, 1},   {"S1", 6, 1, 2},
         {"S2", 6, 3, 2}, {"D1", 8, 1, 3}, {"D2", 8, 1, 3}, {"IDX", -1, 1, 4},
     };
     struct gf_eval_tree t = {4, 9, nodes};

@@ -125,8 +125,7 @@ static void test_refused(void **state)
     refused("{\"steps\": [{\"step\": \"impute\", \"method\": \"mean\"}], \"sensitivity\": "
             "{\"aggregate\": [{\"method\": \"median\"}]}}",
             "sensitivity.aggregate[0].method");
-    refused("{\"steps\": [{\"step\": \"impute\", \"method\": \"mean\"}], \"steps\": []}",
-            "p.json");
+    refused("{\"steps\": [{\"step\": \"impute\", \"method\": \"mean\"}], \"steps\": []}", "p.json");
 }
 
 int main(void)
