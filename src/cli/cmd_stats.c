@@ -29,6 +29,7 @@
 
 #define MAXBY 8
 #define MAXPARAM 64
+#define MAXGROUPS 1000000 /* per --by column: bounds the per-unit work and memory */
 
 struct opts {
     const char *path, *value, *weight, *size, *urban, *food, *cons;
@@ -305,6 +306,10 @@ static int32_t group_id(struct worker *wk, int l, const char *p, size_t n)
         struct shared_map *g = &wk->st->gmap[l];
         pthread_mutex_lock(&g->mu);
         id = smap_find(&g->m, p, n, h);
+        if (id < 0 && g->m.n >= MAXGROUPS) {
+            pthread_mutex_unlock(&g->mu);
+            return -2;
+        }
         if (id < 0) {
             id = (int32_t)g->m.n;
             if (smap_put(&g->m, p, n, h, id, 1))
@@ -522,6 +527,9 @@ static int parse_chunk(struct worker *wk, struct gf_csvscan_chunk *c)
             if (fg->len == 0)
                 return worker_fail(wk, line, st->ci_by[l], "", 0, "a group value (not empty)");
             int32_t id = group_id(wk, l, fg->p, fg->len);
+            if (id == -2)
+                return worker_fail(wk, line, st->ci_by[l], fg->p, fg->len,
+                                   "at most 1000000 groups in a --by column");
             if (id < 0)
                 return worker_fail(wk, line, st->ci_by[l], fg->p, fg->len,
                                    "a group value (out of memory)");

@@ -577,6 +577,19 @@ static int children_stats(struct work *wk, int u)
 
 /* ---------- the driver ---------- */
 
+struct size_unit {
+    size_t size;
+    int unit;
+};
+
+static int cmp_size_desc(const void *a, const void *b)
+{
+    const struct size_unit *x = a, *y = b;
+    if (x->size != y->size)
+        return x->size < y->size ? 1 : -1;
+    return (x->unit > y->unit) - (x->unit < y->unit);
+}
+
 struct ostat_ctx {
     struct work *wk;
     const int *units;
@@ -786,6 +799,7 @@ static int compute(const struct gf_dist_input *in, const double *unit_food,
     struct sort_task *stasks = NULL;
     struct mtask *mtasks = NULL;
     int *hunits = NULL;
+    struct size_unit *hsort = NULL;
     double *lnz = NULL;
     memset(out, 0, sizeof *out);
     if (nu < 1 || p->nlines < 0 || p->nbands < 0) {
@@ -819,6 +833,9 @@ static int compute(const struct gf_dist_input *in, const double *unit_food,
     wk.scale = p->band_scale > 0 ? p->band_scale : 3.0;
     wk.nacc = A_LINE + NLINEACC * p->nlines + p->nbands;
     wk.nslice = n >= 65536 ? (size_t)wk.nthreads : 1;
+    /* per-thread accumulators cost nunits × nacc sums each: one set only when units are many */
+    if ((size_t)nu * (size_t)wk.nacc * sizeof(struct gf_ksum) * wk.nslice > ((size_t)64 << 20))
+        wk.nslice = 1;
     lnz = malloc(sizeof(double) * (size_t)(p->nlines + 1));
     if (!lnz)
         goto nomem;
@@ -937,7 +954,8 @@ static int compute(const struct gf_dist_input *in, const double *unit_food,
     wk.runs = malloc(sizeof(size_t) * (nrb ? nrb : 1));
     stasks = malloc(sizeof(struct sort_task) * (nst ? nst : 1));
     hunits = malloc(sizeof(int) * nu_);
-    if (!wk.runs || !stasks || !hunits)
+    hsort = malloc(sizeof(struct size_unit) * nu_);
+    if (!wk.runs || !stasks || !hunits || !hsort)
         goto nomem;
     nst = 0;
     size_t maxtasks = 1;
@@ -989,15 +1007,12 @@ static int compute(const struct gf_dist_input *in, const double *unit_food,
             rc = dist_err(e, GF_ESYS, "cannot start threads");
             goto done;
         }
-        /* (4) order-based measures, largest units first */
-        for (int i = 1; i < nh; i++) {
-            int v = hunits[i], j = i;
-            while (j > 0 && wk.size[hunits[j - 1]] < wk.size[v]) {
-                hunits[j] = hunits[j - 1];
-                j--;
-            }
-            hunits[j] = v;
-        }
+        /* (4) order-based measures, largest units first (better balance between threads) */
+        for (int i = 0; i < nh; i++)
+            hsort[i] = (struct size_unit){wk.size[hunits[i]], hunits[i]};
+        qsort(hsort, (size_t)nh, sizeof *hsort, cmp_size_desc);
+        for (int i = 0; i < nh; i++)
+            hunits[i] = hsort[i].unit;
         struct ostat_ctx oc = {&wk, hunits};
         if (gf_dist__par_for(wk.nthreads, (size_t)nh, ostat_fn, &oc) != GF_OK) {
             rc = dist_err(e, GF_ESYS, "cannot start threads");
@@ -1031,6 +1046,7 @@ done:
     free(stasks);
     free(mtasks);
     free(hunits);
+    free(hsort);
     if (rc != GF_OK)
         gf_dist_result_free(out);
     return rc;
