@@ -15,8 +15,6 @@
 #include "core/dist.h"
 
 #include <math.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -75,21 +73,6 @@ struct work {
     unsigned char *in_buf;
     struct gf_dist_result *out;
 };
-
-/* The core links below util, so it fills struct gf_err itself (same contract as gf_err_set). */
-static int dist_err(struct gf_err *e, int code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int dist_err(struct gf_err *e, int code, const char *fmt, ...)
-{
-    if (e) {
-        va_list ap;
-        va_start(ap, fmt);
-        e->code = code;
-        vsnprintf(e->msg, sizeof e->msg, fmt, ap);
-        va_end(ap);
-    }
-    return code;
-}
 
 static double nan_(void)
 {
@@ -636,18 +619,18 @@ static int check_input(const struct gf_dist_input *in, int nunits, struct gf_err
     for (size_t i = 0; i < in->n; i++) {
         double x = in->x[i], w = in->w ? in->w[i] : 1.0, hw = in->hw ? in->hw[i] : w;
         if (!isfinite(x))
-            return dist_err(e, GF_EUSER, "row %zu: value is not a finite number", i + 1);
+            return gf_err_set(e, GF_EUSER, "row %zu: value is not a finite number", i + 1);
         if (!isfinite(w) || w < 0)
-            return dist_err(e, GF_EUSER, "row %zu: weight %g: expected a number >= 0", i + 1,
+            return gf_err_set(e, GF_EUSER, "row %zu: weight %g: expected a number >= 0", i + 1,
                               w);
         if (!isfinite(hw) || hw < 0)
-            return dist_err(e, GF_EUSER,
+            return gf_err_set(e, GF_EUSER,
                               "row %zu: household weight %g: expected a number >= 0", i + 1, hw);
         if (in->unit && (in->unit[i] < 0 || in->unit[i] >= nunits))
-            return dist_err(e, GF_EUSER, "row %zu: unit %d: expected 0..%d", i + 1,
+            return gf_err_set(e, GF_EUSER, "row %zu: unit %d: expected 0..%d", i + 1,
                               (int)in->unit[i], nunits - 1);
         if (in->food && (!isfinite(in->food[i]) || !isfinite(in->cons[i])))
-            return dist_err(e, GF_EUSER, "row %zu: food or consumption is not finite", i + 1);
+            return gf_err_set(e, GF_EUSER, "row %zu: food or consumption is not finite", i + 1);
     }
     return GF_OK;
 }
@@ -660,7 +643,7 @@ static int build_tree(struct work *wk, const struct gf_dist_tree *tree, struct g
     for (int u = 0; u < nu; u++) {
         int pu = tree->parent ? tree->parent[u] : -1;
         if (pu < -1 || pu >= nu || pu == u)
-            return dist_err(e, GF_EUSER, "unit %d: parent %d: expected -1 or 0..%d", u, pu,
+            return gf_err_set(e, GF_EUSER, "unit %d: parent %d: expected -1 or 0..%d", u, pu,
                               nu - 1);
         wk->parent[u] = pu;
     }
@@ -690,7 +673,7 @@ static int build_tree(struct work *wk, const struct gf_dist_tree *tree, struct g
             wk->topo[nt++] = pu;
     }
     if (nt < nu)
-        return dist_err(e, GF_EUSER, "the unit tree has a cycle");
+        return gf_err_set(e, GF_EUSER, "the unit tree has a cycle");
     for (int i = 0; i < nu; i++) {
         int u = wk->topo[i], h = 0;
         size_t sz = wk->own[u];
@@ -784,7 +767,7 @@ int gf_dist_compute_unit_engel(const struct gf_dist_input *in, const double *uni
         memset(out, 0, sizeof *out);
         if (in->flags & GF_DIST_FREE_INPUT)
             free_input(in);
-        return dist_err(e, GF_EUSER, "unit food and consumption sums go together, without rows'");
+        return gf_err_set(e, GF_EUSER, "unit food and consumption sums go together, without rows'");
     }
     return compute(in, unit_food, unit_cons, tree, p, out, e);
 }
@@ -803,23 +786,23 @@ static int compute(const struct gf_dist_input *in, const double *unit_food,
     double *lnz = NULL;
     memset(out, 0, sizeof *out);
     if (nu < 1 || p->nlines < 0 || p->nbands < 0) {
-        rc = dist_err(e, GF_EUSER, "need at least one unit");
+        rc = gf_err_set(e, GF_EUSER, "need at least one unit");
         goto done;
     }
     for (int l = 0; l < p->nlines; l++)
         if (!(p->lines[l] > 0) || !isfinite(p->lines[l])) {
-            rc = dist_err(e, GF_EUSER, "line %g: expected a number > 0", p->lines[l]);
+            rc = gf_err_set(e, GF_EUSER, "line %g: expected a number > 0", p->lines[l]);
             goto done;
         }
     for (int b = 0; b < p->nbands; b++)
         if (!(p->band_lo[b] <= p->band_hi[b])) {
-            rc = dist_err(e, GF_EUSER, "band %g-%g: expected low <= high", p->band_lo[b],
+            rc = gf_err_set(e, GF_EUSER, "band %g-%g: expected low <= high", p->band_lo[b],
                             p->band_hi[b]);
             goto done;
         }
     wk.has_engel = in->food || unit_food;
     if ((in->food == NULL) != (in->cons == NULL)) {
-        rc = dist_err(e, GF_EUSER, "food and consumption go together");
+        rc = gf_err_set(e, GF_EUSER, "food and consumption go together");
         goto done;
     }
     if ((rc = check_input(in, nu, e)) != GF_OK)
@@ -907,13 +890,13 @@ static int compute(const struct gf_dist_input *in, const double *unit_food,
         goto nomem;
     gf_dist__huge(wk.a, sizeof(struct gf_dist_xw) * n);
     if (gf_dist__par_for(wk.nthreads, wk.nslice, scatter_task, &wk) != GF_OK) {
-        rc = dist_err(e, GF_ESYS, "cannot start threads");
+        rc = gf_err_set(e, GF_ESYS, "cannot start threads");
         goto done;
     }
     if (unit_food)
         for (size_t u = 0; u < nu_; u++) {
             if (!isfinite(unit_food[u]) || !isfinite(unit_cons[u])) {
-                rc = dist_err(e, GF_EUSER, "unit %zu: food or consumption sum is not finite", u);
+                rc = gf_err_set(e, GF_EUSER, "unit %zu: food or consumption sum is not finite", u);
                 goto done;
             }
             gf_ksum_add(&wk.acc[u * (size_t)wk.nacc + A_FOOD], unit_food[u]);
@@ -990,7 +973,7 @@ static int compute(const struct gf_dist_input *in, const double *unit_food,
     {
         struct sort_ctx sc = {&wk, stasks};
         if (gf_dist__par_for(wk.nthreads, nst, sort_task_fn, &sc) != GF_OK) {
-            rc = dist_err(e, GF_ESYS, "cannot start threads");
+            rc = gf_err_set(e, GF_ESYS, "cannot start threads");
             goto done;
         }
     }
@@ -1004,7 +987,7 @@ static int compute(const struct gf_dist_input *in, const double *unit_food,
             if (wk.height[wk.topo[i]] == h)
                 hunits[nh++] = wk.topo[i];
         if (merge_height(&wk, hunits, nh, mtasks) != GF_OK) {
-            rc = dist_err(e, GF_ESYS, "cannot start threads");
+            rc = gf_err_set(e, GF_ESYS, "cannot start threads");
             goto done;
         }
         /* (4) order-based measures, largest units first (better balance between threads) */
@@ -1015,13 +998,13 @@ static int compute(const struct gf_dist_input *in, const double *unit_food,
             hunits[i] = hsort[i].unit;
         struct ostat_ctx oc = {&wk, hunits};
         if (gf_dist__par_for(wk.nthreads, (size_t)nh, ostat_fn, &oc) != GF_OK) {
-            rc = dist_err(e, GF_ESYS, "cannot start threads");
+            rc = gf_err_set(e, GF_ESYS, "cannot start threads");
             goto done;
         }
     }
     goto done;
 nomem:
-    rc = dist_err(e, GF_ENOMEM, "out of memory");
+    rc = gf_err_set(e, GF_ENOMEM, "out of memory");
 done:
     if (in)
         free_input(in);
