@@ -394,7 +394,9 @@ static int parse_urban(const struct gf_csvscan_field *f)
 
 /* The import runs as a pipeline of two threads: a parser (read, split, check, look up) fills
  * batches of binary rows, the calling thread writes them to the database.  NBATCH batches
- * bound the memory between them. */
+ * bound the memory between them.  A small file (under SYNC_BYTES) is parsed and written by the
+ * calling thread alone: a thread costs more than it saves there. */
+#define SYNC_BYTES ((size_t)8 << 20)
 #define PBATCH 4096
 #define NBATCH 4
 
@@ -417,7 +419,23 @@ struct parser {
     int fh, fn, nfree; /* full: FIFO ring from fh, fn of them; free: stack */
     int done, stop, prc;
     struct gf_err err;
+    int sync;        /* 1: no thread, put_full writes the batch at once (wrc, werr) */
+    int wrc;
+    struct gf_err *werr;
 };
+
+/* Write one batch of rows (the writer's side). */
+static int write_batch(struct gf_income_sink *sink, const struct pbatch *b, struct gf_err *e)
+{
+    int rc = GF_OK;
+    for (int k = 0; k < b->n && rc == GF_OK; k++) {
+        const struct gf_income_row *r = &b->row[k];
+        rc = gf_income_sink_row(sink, b->pi[k], r->ui, r->hlen >= 0 ? r->household : NULL,
+                                r->hlen >= 0 ? (size_t)r->hlen : 0, r->urban, r->size, r->income,
+                                r->weight, r->food, r->cons, e);
+    }
+    return rc;
+}
 
 static struct pbatch *get_free(struct parser *ps)
 {
@@ -431,8 +449,22 @@ static struct pbatch *get_free(struct parser *ps)
     return b;
 }
 
+static void put_free(struct parser *ps, struct pbatch *b)
+{
+    pthread_mutex_lock(&ps->mu);
+    ps->free_[ps->nfree++] = b;
+    pthread_cond_broadcast(&ps->cv);
+    pthread_mutex_unlock(&ps->mu);
+}
+
 static void put_full(struct parser *ps, struct pbatch *b)
 {
+    if (ps->sync) {
+        if (ps->wrc == GF_OK && (ps->wrc = write_batch(ps->sink, b, ps->werr)))
+            ps->stop = 1;
+        ps->free_[ps->nfree++] = b;
+        return;
+    }
     pthread_mutex_lock(&ps->mu);
     ps->full[(ps->fh + ps->fn++) % NBATCH] = b;
     pthread_cond_broadcast(&ps->cv);
@@ -566,8 +598,10 @@ static int parse_all(struct parser *ps)
     if (r < 0)
         rc = r;
 out:
-    if (b)
-        put_full(ps, b); /* a partial last batch (ignored by the writer on error) */
+    if (b && rc == GF_OK)
+        put_full(ps, b); /* the partial last batch */
+    else if (b)
+        put_free(ps, b);
     gf_csvscan_chunk_free(&ch);
     return rc;
 }
@@ -682,6 +716,20 @@ int gf_income_import(struct gf_db *db, const char *path, const struct gf_income_
         }
         ps.nfree++;
     }
+    size_t hint = gf_csvscan_size_hint(ps.sc);
+    if (hint > 0 && hint < SYNC_BYTES) {
+        ps.sync = 1;
+        ps.werr = e;
+        int prc = parse_all(&ps);
+        if ((rc = ps.wrc))
+            goto out;
+        if (prc) {
+            *e = ps.err;
+            rc = prc;
+            goto out;
+        }
+        goto written;
+    }
     pthread_t th;
     if (pthread_create(&th, NULL, parser_main, &ps)) {
         rc = gf_err_set(e, GF_ESYS, "cannot start a thread");
@@ -702,12 +750,7 @@ int gf_income_import(struct gf_db *db, const char *path, const struct gf_income_
         pthread_mutex_unlock(&ps.mu);
         if (!b)
             break;
-        for (int k = 0; k < b->n && rc == GF_OK; k++) {
-            const struct gf_income_row *r = &b->row[k];
-            rc = gf_income_sink_row(&sink, b->pi[k], r->ui, r->hlen >= 0 ? r->household : NULL,
-                                    r->hlen >= 0 ? (size_t)r->hlen : 0, r->urban, r->size,
-                                    r->income, r->weight, r->food, r->cons, e);
-        }
+        rc = write_batch(&sink, b, e);
         pthread_mutex_lock(&ps.mu);
         ps.free_[ps.nfree++] = b;
         if (rc)
@@ -725,6 +768,7 @@ int gf_income_import(struct gf_db *db, const char *path, const struct gf_income_
     }
     if (rc)
         goto out;
+written:
     if (sink.rows == 0) {
         rc = gf_err_at(e, path, 2, NULL, NULL, "at least one household row after the header");
         goto out;

@@ -154,4 +154,29 @@ bad "$T/short-row.csv" 'short-row.csv:3:' 'expected 5 fields as in the header, f
 printf '%s\n' unit,period,size,income 510402001001,2024,2,50000 510402001001,2024x,2,50000 > "$T/bad-period.csv"
 bad "$T/bad-period.csv" 'bad-period.csv:3:' 'field "period"' 'value "2024x"'
 
+# the two-thread path (standard input, or a file over 8 MB; a pipe has no size, so it takes the
+# two-thread path): same rows, same refusals, also with several batches of 4096 rows in flight
+expect_exit 0 "$GONGFU" --lang en --db "$db" import households - --period 2025 < "$T/hh.csv"
+expect_in "$T/out" "5 rows"
+# sum(income * weight) = 30000*2 + 60000 + 9000 + 15000 + 40000*2
+[ "$(sqlite3 "$db" "SELECT count(*), sum(income * weight) FROM income_microdata WHERE period = '2025'")" = "5|224000.0" ] && ok || fail "stdin import rows"
+awk 'BEGIN { print "unit,household,size,income,weight"
+  for (i = 1; i <= 30000; i++) printf "510421001%03d,H%07d,%d,%d.25,1.5\n", 1 + i % 2, i, 1 + i % 5, 5000 + i }' > "$T/big.csv"
+expect_exit 0 "$GONGFU" --lang en --db "$db" import households - --period 2026 < "$T/big.csv"
+expect_in "$T/out" "30000 rows, 2 (period, unit) pairs, inserted"
+# sizes 1..5 repeat: 6000 of each, sum 90000; incomes 5001.25 .. 35000.25
+[ "$(sqlite3 "$db" "SELECT count(*), sum(size), min(income), max(income) FROM income_microdata WHERE period = '2026'")" = "30000|90000|5001.25|35000.25" ] && ok || fail "big import rows"
+stdin_bad() { # stdin_bad FILE TEXT...: refused from standard input, database unchanged
+  local file=$1; shift
+  local before
+  before=$(dump "$db")
+  expect_exit 1 "$GONGFU" --lang en --db "$db" import households - --period 2024 < "$file" || true
+  expect_in "$T/err" "$@"
+  if [ "$before" != "$(dump "$db")" ]; then fail "database changed after $(basename "$file") on stdin"; else ok; fi
+}
+cp "$T/big.csv" "$T/big-bad.csv"; echo '510421001001,X,2,1e400,1' >> "$T/big-bad.csv"
+stdin_bad "$T/big-bad.csv" '-:30002:' 'field "income"' 'value "1e400"'
+head -10000 "$T/big.csv" > "$T/big-mid.csv"; echo '510421001001,X,2,7,-3' >> "$T/big-mid.csv"; tail -n +10001 "$T/big.csv" >> "$T/big-mid.csv"
+stdin_bad "$T/big-mid.csv" '-:10001:' 'field "weight"' 'value "-3"'
+
 finish
