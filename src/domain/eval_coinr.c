@@ -230,8 +230,7 @@ static char *xdup(const char *s)
     return p;
 }
 
-static int read_meta(const char *path, struct gf_eval_coinr *md, struct meta_row **rowsp,
-                     size_t *nrowsp, struct gf_err *e)
+static int read_meta(const char *path, struct meta_row **rowsp, size_t *nrowsp, struct gf_err *e)
 {
     static const char *const req[] = {"iCode", "Level", "Parent", "Direction", "Weight", "Type"};
     static const char *const opt[] = {"iName", "Denominator", "Target", "BandLo", "BandHi",
@@ -332,7 +331,6 @@ out:
     gf_csv_close(&c);
     *rowsp = rows;
     *nrowsp = nrows;
-    (void)md;
     return rc;
 }
 
@@ -519,7 +517,7 @@ int gf_eval_coinr_read(const char *meta, const char *data, const char *period,
     int *grp = NULL;
     size_t grp_cap = 0;
     memset(md, 0, sizeof *md);
-    int rc = read_meta(meta, md, &rows, &nrows, e);
+    int rc = read_meta(meta, &rows, &nrows, e);
     if (rc)
         goto out;
     /* indicators in file order, then aggregates */
