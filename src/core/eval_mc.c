@@ -157,8 +157,9 @@ static void *mc_worker(void *arg)
     uint64_t *k1 = malloc(n * sizeof *k1), *k2 = malloc(n * sizeof *k2);
     uint32_t *i1 = malloc(n * sizeof *i1), *i2 = malloc(n * sizeof *i2);
     int *rtmp = malloc(n * sizeof *rtmp);
+    struct gf_ksum *ks = malloc(nn * sizeof *ks);
     double *score = NULL;
-    if (!wd || !wsum || !s || !root || !acc || !cmp || !eff || !k1 || !k2 || !i1 || !i2 || !rtmp) {
+    if (!wd || !wsum || !s || !root || !acc || !cmp || !eff || !k1 || !k2 || !i1 || !i2 || !rtmp || !ks) {
         th->rc = gf_err_set(&th->err, GF_ENOMEM, "out of memory");
         goto out;
     }
@@ -180,10 +181,12 @@ static void *mc_worker(void *arg)
              * the weights relative within each parent along the path to the root */
             const double *PT = sh->PhiT[pc];
             for (size_t k = 0; k < nn; k++)
-                wsum[k] = 0;
+                ks[k] = (struct gf_ksum){0, 0};
             for (size_t k = 0; k < nn; k++)
                 if (sh->t->node[k].parent >= 0)
-                    wsum[sh->t->node[k].parent] += wd[k];
+                    gf_ksum_add(&ks[sh->t->node[k].parent], wd[k]);
+            for (size_t k = 0; k < nn; k++)
+                wsum[k] = gf_ksum_value(&ks[k]);
             for (size_t q = sh->c->nagg; q-- > 0;) { /* root first */
                 size_t k = sh->c->order[q];
                 int p = sh->t->node[k].parent;
@@ -252,6 +255,7 @@ out:
     free(i1);
     free(i2);
     free(rtmp);
+    free(ks);
     free(score);
     return NULL;
 }

@@ -77,11 +77,15 @@ static int leaf_weights(enum gf_eval_weight_method how, enum gf_eval_shift shift
 static int node_weights_from_leaves(const struct gf_eval_tree *t, const double *lw, double *nw,
                                     struct gf_err *e)
 {
-    for (size_t k = 0; k < t->nnode; k++)
-        nw[k] = k < t->nleaf ? lw[k] : 0;
+    struct gf_ksum *ks = calloc(t->nnode, sizeof *ks);
+    if (!ks)
+        return EVAL_NOMEM(e);
     for (size_t j = 0; j < t->nleaf; j++)
         for (int p = t->node[j].parent; p >= 0; p = t->node[p].parent)
-            nw[p] += lw[j];
+            gf_ksum_add(&ks[p], lw[j]);
+    for (size_t k = 0; k < t->nnode; k++)
+        nw[k] = k < t->nleaf ? lw[k] : gf_ksum_value(&ks[k]);
+    free(ks);
     for (size_t k = 0; k < t->nnode; k++)
         if (t->node[k].parent >= 0 && !(nw[k] > 0))
             return EVAL_ERR(e,

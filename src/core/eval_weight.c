@@ -275,11 +275,18 @@ int gf_eval_tree_effective(const struct gf_eval_tree *t, double *eff, struct gf_
     if (rc)
         return rc;
     double *sib = calloc(t->nnode, sizeof *sib);
-    if (!sib)
+    struct gf_ksum *ks = calloc(t->nnode, sizeof *ks);
+    if (!sib || !ks) {
+        free(sib);
+        free(ks);
         return EVAL_NOMEM(e);
+    }
     for (size_t k = 0; k < t->nnode; k++)
         if (t->node[k].parent >= 0)
-            sib[t->node[k].parent] += t->node[k].weight;
+            gf_ksum_add(&ks[t->node[k].parent], t->node[k].weight);
+    for (size_t k = 0; k < t->nnode; k++)
+        sib[k] = gf_ksum_value(&ks[k]);
+    free(ks);
     for (size_t k = 0; k < t->nnode; k++) {
         double v = 1;
         for (size_t c = k; t->node[c].parent >= 0; c = (size_t)t->node[c].parent)
