@@ -650,6 +650,32 @@ static void test_rows_on_inner_unit(void **st)
     gf_dist_result_free(&r);
 }
 
+/* No rows at all, and a unit without rows in a tree: counts 0, measures NaN, no crash. */
+static void test_empty(void **st)
+{
+    (void)st;
+    double x[] = {1, 2};
+    int32_t unit[] = {1, 1}, parent[] = {-1, 0, 0};
+    struct gf_dist_tree t = {3, parent};
+    struct gf_dist_params p = {.nthreads = 2};
+    struct gf_dist_result r;
+    struct gf_err e = {0};
+    struct gf_dist_input in = {.n = 0, .x = x};
+    assert_int_equal(gf_dist_compute(&in, &t, &p, &r, &e), GF_OK);
+    assert_int_equal(r.unit[0].n, 0);
+    assert_true(isnan(r.unit[0].mean));
+    assert_true(isnan(r.unit[0].median));
+    assert_true(isnan(r.unit[0].gini));
+    gf_dist_result_free(&r);
+    in = (struct gf_dist_input){.n = 2, .x = x, .unit = unit};
+    assert_int_equal(gf_dist_compute(&in, &t, &p, &r, &e), GF_OK);
+    assert_int_equal(r.unit[2].n, 0);
+    assert_true(isnan(r.unit[2].median));
+    NEAR(r.unit[0].median, 2, 0);
+    NEAR(r.unit[0].range_ratio, 1, 0); /* one child with data */
+    gf_dist_result_free(&r);
+}
+
 static void test_sort_merge(void **st)
 {
     (void)st;
@@ -681,7 +707,7 @@ int main(void)
         cmocka_unit_test(test_zero_and_negative), cmocka_unit_test(test_lines_bands),
         cmocka_unit_test(test_engel), cmocka_unit_test(test_engel_unit_sums),          cmocka_unit_test(test_urban_decomposition),
         cmocka_unit_test(test_bad_input),      cmocka_unit_test(test_hierarchy),
-        cmocka_unit_test(test_rows_on_inner_unit), cmocka_unit_test(test_sort_merge),
+        cmocka_unit_test(test_rows_on_inner_unit), cmocka_unit_test(test_sort_merge), cmocka_unit_test(test_empty),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
