@@ -397,13 +397,18 @@ static int parse_urban(const struct gf_csvscan_field *f)
  * bound the memory between them.  A small file (under SYNC_BYTES) is parsed and written by the
  * calling thread alone: a thread costs more than it saves there. */
 #define SYNC_BYTES ((size_t)8 << 20)
-#define PBATCH 4096
+#define PBATCH 4096     /* rows per batch between the threads */
+#define PBATCH_SYNC 256 /* rows per batch without a thread */
 #define NBATCH 4
 
+struct pitem {
+    int32_t pi; /* period index */
+    struct gf_income_row row;
+};
+
 struct pbatch {
-    int n;
-    int32_t pi[PBATCH];
-    struct gf_income_row row[PBATCH];
+    int n, cap;
+    struct pitem item[];
 };
 
 struct parser {
@@ -429,8 +434,8 @@ static int write_batch(struct gf_income_sink *sink, const struct pbatch *b, stru
 {
     int rc = GF_OK;
     for (int k = 0; k < b->n && rc == GF_OK; k++) {
-        const struct gf_income_row *r = &b->row[k];
-        rc = gf_income_sink_row(sink, b->pi[k], r->ui, r->hlen >= 0 ? r->household : NULL,
+        const struct gf_income_row *r = &b->item[k].row;
+        rc = gf_income_sink_row(sink, b->item[k].pi, r->ui, r->hlen >= 0 ? r->household : NULL,
                                 r->hlen >= 0 ? (size_t)r->hlen : 0, r->urban, r->size, r->income,
                                 r->weight, r->food, r->cons, e);
     }
@@ -541,7 +546,7 @@ static int parse_all(struct parser *ps)
                 }
                 pi = q;
             }
-            struct gf_income_row *row = &b->row[b->n];
+            struct gf_income_row *row = &b->item[b->n].row;
             double size;
             row->weight = 1;
             row->food = row->cons = NAN;
@@ -587,8 +592,8 @@ static int parse_all(struct parser *ps)
             row->ui = ui;
             row->urban = urban;
             row->size = (int32_t)size;
-            b->pi[b->n++] = pi;
-            if (b->n == PBATCH) {
+            b->item[b->n++].pi = pi;
+            if (b->n == b->cap) {
                 put_full(ps, b);
                 if (!(b = get_free(ps)))
                     goto out; /* the writer stopped */
@@ -709,16 +714,18 @@ int gf_income_import(struct gf_db *db, const char *path, const struct gf_income_
             goto out;
         }
     }
-    for (int k = 0; k < NBATCH; k++) {
-        if (!(ps.free_[k] = malloc(sizeof(struct pbatch)))) {
+    size_t hint = gf_csvscan_size_hint(ps.sc);
+    ps.sync = hint > 0 && hint < SYNC_BYTES;
+    int cap = ps.sync ? PBATCH_SYNC : PBATCH;
+    for (int k = 0; k < (ps.sync ? 1 : NBATCH); k++) {
+        if (!(ps.free_[k] = malloc(sizeof(struct pbatch) + (size_t)cap * sizeof(struct pitem)))) {
             rc = gf_err_set(e, GF_ENOMEM, "out of memory");
             goto out;
         }
+        ps.free_[k]->cap = cap;
         ps.nfree++;
     }
-    size_t hint = gf_csvscan_size_hint(ps.sc);
-    if (hint > 0 && hint < SYNC_BYTES) {
-        ps.sync = 1;
+    if (ps.sync) {
         ps.werr = e;
         int prc = parse_all(&ps);
         if ((rc = ps.wrc))
