@@ -560,16 +560,20 @@ static int state_append(struct state *st, const struct colbuf *b, size_t chunk_b
                 nc = est;
             while (nc < off + k)
                 nc += nc / 4;
-            int bad = 0;
-#define GROW(p, t)                                                                                 \
+            int bad = 0, nfresh = 0;
+            struct {
+                void *p;
+                size_t n;
+            } fresh[4 + MAXBY];
+#define GROW(arr, t)                                                                               \
     do {                                                                                           \
-        if (p) {                                                                                   \
-            t *q_ = realloc(p, sizeof(t) * nc);                                                    \
+        if (arr) {                                                                                 \
+            t *q_ = realloc(arr, sizeof(t) * nc);                                                  \
             if (q_) {                                                                              \
-                p = q_;                                                                            \
-                huge_hint(p + st->cap, sizeof(t) * (nc - st->cap));                                \
-            }                                                                                      \
-            else                                                                                   \
+                arr = q_;                                                                          \
+                fresh[nfresh].p = arr + st->cap;                                                   \
+                fresh[nfresh++].n = sizeof(t) * (nc - st->cap);                                    \
+            } else                                                                                 \
                 bad = 1;                                                                           \
         }                                                                                          \
     } while (0)
@@ -585,6 +589,13 @@ static int state_append(struct state *st, const struct colbuf *b, size_t chunk_b
                 return -1;
             }
             st->cap = nc;
+            pthread_rwlock_unlock(&st->grow);
+            /* fault the new room in outside the lock: the other threads go on appending (if
+             * an array moves meanwhile, this touches freed heap pages: harmless) */
+            for (int i = 0; i < nfresh; i++)
+                huge_hint(fresh[i].p, fresh[i].n);
+            pthread_rwlock_rdlock(&st->grow);
+            continue;
         }
         pthread_rwlock_unlock(&st->grow);
         pthread_rwlock_rdlock(&st->grow);
