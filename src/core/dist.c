@@ -888,7 +888,7 @@ static int compute(const struct gf_dist_input *in, const double *unit_food,
     wk.a = malloc(sizeof(struct gf_dist_xw) * (n ? n : 1));
     if (!wk.a)
         goto nomem;
-    gf_dist__huge(wk.a, sizeof(struct gf_dist_xw) * n);
+    gf_dist__huge_par(wk.a, sizeof(struct gf_dist_xw) * n, wk.nthreads);
     if (gf_dist__par_for(wk.nthreads, wk.nslice, scatter_task, &wk) != GF_OK) {
         rc = gf_err_set(e, GF_ESYS, "cannot start threads");
         goto done;
@@ -969,7 +969,7 @@ static int compute(const struct gf_dist_input *in, const double *unit_food,
     wk.buf = malloc(sizeof(struct gf_dist_xw) * (n ? n : 1));
     if (!wk.buf)
         goto nomem;
-    gf_dist__huge(wk.buf, sizeof(struct gf_dist_xw) * n);
+    gf_dist__huge_par(wk.buf, sizeof(struct gf_dist_xw) * n, wk.nthreads);
     {
         struct sort_ctx sc = {&wk, stasks};
         if (gf_dist__par_for(wk.nthreads, nst, sort_task_fn, &sc) != GF_OK) {

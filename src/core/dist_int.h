@@ -21,6 +21,8 @@ void gf_dist_sort_tmp(struct gf_dist_xw *a, size_t n, struct gf_dist_xw *tmp);
 /* Ask for transparent huge pages on a large allocation and fault it in at once (page faults
  * dominate on virtual machines); a hint only, errors are ignored. */
 void gf_dist__huge(void *p, size_t n);
+/* The same, split between nthreads threads (the kernel zeroes the pages: share the work). */
+void gf_dist__huge_par(void *p, size_t n, int nthreads);
 
 /* Run fn(ctx, task, thread) for task = 0..ntasks-1 on up to nthreads threads (the caller's
  * thread is one of them).  Returns GF_OK or GF_ESYS if a thread could not be started (the

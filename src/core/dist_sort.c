@@ -230,3 +230,25 @@ void gf_dist__huge(void *p, size_t n)
     /* fault the pages in with one call: on virtual machines a page fault each is very slow */
     madvise((void *)b, e - b, 23 /* MADV_POPULATE_WRITE, Linux 5.14; EINVAL before: ignored */);
 }
+
+struct huge_ctx {
+    char *p;
+    size_t n, piece;
+};
+
+static void huge_task(void *ctx, size_t i, int thread)
+{
+    (void)thread;
+    struct huge_ctx *h = ctx;
+    size_t off = i * h->piece, len = h->n - off < h->piece ? h->n - off : h->piece;
+    gf_dist__huge(h->p + off, len);
+}
+
+void gf_dist__huge_par(void *p, size_t n, int nthreads)
+{
+    /* pieces of 32 MiB (a multiple of the 2 MiB huge page), faulted in by all threads */
+    struct huge_ctx h = {p, n, (size_t)32 << 20};
+    if (!p || n == 0)
+        return;
+    gf_dist__par_for(nthreads, (n + h.piece - 1) / h.piece, huge_task, &h);
+}
