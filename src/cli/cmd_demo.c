@@ -95,16 +95,28 @@ static void summary(struct gf_cli *cli, struct gf_db *db, double secs)
     printf(L(cli, "指标数据: 公开发布的真实数据 %lld 条, 合成数据 %lld 条(来源标注 synthetic), 汇总/计算 %lld 条\n",
              "values: %lld real published, %lld synthetic (source says synthetic), %lld rolled up / computed\n"),
            real, synth, comp);
+    printf(L(cli, "低收入家庭监测: %lld 户(合成), 四张清单事项 %lld 项(合成), 住户收入抽样 %lld 户(合成), 评价运行 %lld 次\n",
+             "low-income registry: %lld households (synthetic), list items: %lld (synthetic), income survey: %lld households (synthetic), evaluation runs: %lld\n"),
+           (long long)gf_db_int(db, "SELECT count(*) FROM household", 0),
+           (long long)gf_db_int(db, "SELECT count(*) FROM list_item", 0),
+           (long long)gf_db_int(db, "SELECT count(*) FROM income_microdata", 0),
+           (long long)gf_db_int(db, "SELECT count(*) FROM eval_run", 0));
     printf("%s", L(cli,
                    "\n下一步可以运行:\n"
                    "  gongfu units                         查看行政区划\n"
                    "  gongfu values --unit 510400 --period 2023   查看市级指标\n"
                    "  gongfu eval --period 2024            综合评价与排名\n"
+                   "  gongfu stats --db --period 2024      收入分配(基尼系数、低收入、中等收入群体)\n"
+                   "  gongfu households report --unit 510400   低收入家庭监测覆盖情况\n"
+                   "  gongfu race --period 2024            赛马争先与红黑榜\n"
                    "  gongfu help                          全部命令\n",
                    "\nWhat to run next:\n"
                    "  gongfu units                         the administrative units\n"
                    "  gongfu values --unit 510400 --period 2023   city indicators\n"
                    "  gongfu eval --period 2024            evaluation and ranking\n"
+                   "  gongfu stats --db --period 2024      income distribution (Gini, low income, middle income)\n"
+                   "  gongfu households report --unit 510400   low-income household coverage\n"
+                   "  gongfu race --period 2024            horse race, red and black lists\n"
                    "  gongfu help                          every command\n"));
 }
 

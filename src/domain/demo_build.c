@@ -6,6 +6,7 @@
 #include "domain/demo.h"
 #include "domain/evaluation.h"
 #include "domain/household.h"
+#include "domain/income.h"
 #include "domain/lists.h"
 #include "domain/values.h"
 
@@ -41,6 +42,12 @@ int gf_demo_build(struct gf_db *db, const char *actor, struct gf_err *e)
     if ((rc = gf_demo_households(db, actor, e)))
         return rc;
     if ((rc = gf_demo_synthetic_values(db, actor, e)))
+        return rc;
+    if ((rc = gf_values_rollup(db, actor, NULL, &rs, e)))
+        return rc;
+    /* household survey microdata for 2023 and 2024: the distribution measures it computes
+     * (origin computed) replace the synthetic values of those indicators */
+    if ((rc = gf_demo_income(db, actor, e)))
         return rc;
     if ((rc = gf_values_rollup(db, actor, NULL, &rs, e)))
         return rc;

@@ -40,7 +40,8 @@ static int open_impl(struct gf_db **out, const char *path, int create, struct gf
     struct gf_db *db = calloc(1, sizeof *db);
     if (!db)
         return gf_err_set(e, GF_ENOMEM, "out of memory");
-    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    /* a connection is used by one thread at a time: no per-call mutex */
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
     if (sqlite3_open_v2(path, &db->h, flags, NULL) != SQLITE_OK) {
         gf_err_set(e, GF_ESYS, "%s: cannot open database: %s", path,
                    db->h ? sqlite3_errmsg(db->h) : "out of memory");

@@ -106,12 +106,18 @@ int gf_fmt_double(char *buf, int cap, double x)
         return snprintf(buf, (size_t)cap, x > 0 ? "Infinity" : "-Infinity");
     if (x == 0)
         return snprintf(buf, (size_t)cap, "0");
-    int prec = 1;
-    for (; prec < 17; prec++) {
-        snprintf(buf, (size_t)cap, "%.*g", prec, x);
+    /* the shortest precision that reads back: round-tripping is monotone in the precision
+     * (every precision above the shortest also reads back), so search by halving */
+    int lo = 1, hi = 17;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        snprintf(buf, (size_t)cap, "%.*g", mid, x);
         if (strtod(buf, NULL) == x)
-            break;
+            hi = mid;
+        else
+            lo = mid + 1;
     }
+    int prec = lo;
     /* plain notation for ordinary magnitudes: 27000 rather than 2.7e+04 */
     int exp10 = (int)floor(log10(fabs(x)));
     if (exp10 >= -6 && exp10 < 17) {
