@@ -25,6 +25,7 @@
 #include "core/dist.h"
 #include "core/ksum.h"
 #include "domain/income.h"
+#include "core/prefault.h"
 #include "util/csvscan.h"
 
 #define MAXBY 8
@@ -40,21 +41,6 @@ struct opts {
     int nlines, nbands;
 };
 
-/* Ask for transparent huge pages on a large array: far fewer page faults when it fills. */
-static void huge_hint(void *p, size_t n)
-{
-    if (!p || n < ((size_t)64 << 10))
-        return;
-    uintptr_t b = ((uintptr_t)p + 4095) & ~(uintptr_t)4095, e = ((uintptr_t)p + n) & ~(uintptr_t)4095;
-    if (e <= b)
-        return;
-#ifdef MADV_HUGEPAGE
-    madvise((void *)b, e - b, MADV_HUGEPAGE);
-#endif
-    /* fault the pages in with one call (MADV_POPULATE_WRITE, Linux 5.14; ignored before): on
-     * virtual machines one page fault per page costs more than all the parsing */
-    madvise((void *)b, e - b, 23);
-}
 
 static double now_s(void)
 {
@@ -265,7 +251,7 @@ static int colbuf_reserve(struct colbuf *b, size_t need, const struct state *st)
         if (!q_)                                                                                   \
             return -1;                                                                             \
         p = q_;                                                                                    \
-        huge_hint(p, sizeof(t) * nc);                                                              \
+        gf_prefault(p, sizeof(t) * nc);                                                              \
     } while (0)
     GROW(b->x, double);
     GROW(b->w, double);
@@ -603,7 +589,7 @@ static int state_append(struct state *st, const struct colbuf *b, size_t chunk_b
             /* fault the new room in outside the lock: the other threads go on appending (if
              * an array moves meanwhile, this touches freed heap pages: harmless) */
             for (int i = 0; i < nfresh; i++)
-                huge_hint(fresh[i].p, fresh[i].n);
+                gf_prefault(fresh[i].p, fresh[i].n);
             pthread_rwlock_rdlock(&st->grow);
             continue;
         }
@@ -1112,11 +1098,11 @@ int cmd_stats(struct gf_cli *cli, int argc, char **argv)
         st.gid[l] = malloc(st.cap * sizeof(int32_t));
         bad |= !st.gid[l];
     }
-    huge_hint(st.x, st.cap * sizeof(double));
-    huge_hint(st.w, st.cap * sizeof(double));
-    huge_hint(st.hw, st.cap * sizeof(double));
+    gf_prefault(st.x, st.cap * sizeof(double));
+    gf_prefault(st.w, st.cap * sizeof(double));
+    gf_prefault(st.hw, st.cap * sizeof(double));
     for (int l = 0; l < o.nby; l++)
-        huge_hint(st.gid[l], st.cap * sizeof(int32_t));
+        gf_prefault(st.gid[l], st.cap * sizeof(int32_t));
     wks = aligned_alloc(64, line_round(sizeof *wks * (size_t)nthreads));
     if (wks)
         memset(wks, 0, sizeof *wks * (size_t)nthreads);

@@ -1,4 +1,5 @@
 /* dist_sort.c — sorting and merging (value, weight) pairs, and a tiny parallel-for. */
+#include "core/prefault.h"
 #include "core/dist_int.h"
 
 #include <pthread.h>
@@ -218,17 +219,7 @@ int gf_dist__par_for(int nthreads, size_t ntasks, void (*fn)(void *ctx, size_t t
 
 void gf_dist__huge(void *p, size_t n)
 {
-    if (!p || n < ((size_t)64 << 10))
-        return;
-    uintptr_t b = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
-    uintptr_t e = ((uintptr_t)p + n) & ~(uintptr_t)4095;
-    if (e <= b)
-        return;
-#ifdef MADV_HUGEPAGE
-    madvise((void *)b, e - b, MADV_HUGEPAGE);
-#endif
-    /* fault the pages in with one call: on virtual machines a page fault each is very slow */
-    madvise((void *)b, e - b, 23 /* MADV_POPULATE_WRITE, Linux 5.14; EINVAL before: ignored */);
+    gf_prefault(p, n);
 }
 
 struct huge_ctx {

@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/eval.h" /* gf_splitmix64 */
 #include "domain/income_int.h"
 
 #define NPERIOD 2
@@ -51,10 +52,7 @@ struct rng {
 
 static uint64_t splitmix(struct rng *r)
 {
-    uint64_t z = (r->s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
+    return gf_splitmix64(&r->s);
 }
 
 static double unif(struct rng *r)

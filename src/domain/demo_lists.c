@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/eval.h" /* gf_splitmix64 */
 #include "domain/audit.h"
 #include "domain/lists.h"
 #include "domain/lists_int.h"
@@ -32,10 +33,7 @@ struct rng {
 
 static uint64_t next(struct rng *r)
 {
-    uint64_t z = (r->s += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
+    return gf_splitmix64(&r->s);
 }
 
 static double u01(struct rng *r)

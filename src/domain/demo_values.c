@@ -9,6 +9,7 @@
  * the table does not know (an edited template) get a neutral share-like series.
  * Every random draw comes from a small SplitMix64 generator seeded by a hash of the unit and
  * indicator codes, so values are reproducible and independent of row order. */
+#include "core/eval.h" /* gf_splitmix64 */
 #include "domain/demo.h"
 
 #include <math.h>
@@ -169,10 +170,7 @@ static struct rng rng_for(const char *a, const char *b, int n)
 
 static uint64_t rng_next(struct rng *r) /* SplitMix64 */
 {
-    uint64_t z = (r->s += 0x9E3779B97F4A7C15ULL);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-    return z ^ (z >> 31);
+    return gf_splitmix64(&r->s);
 }
 
 static double rng_unif(struct rng *r) /* (0, 1) */

@@ -1,6 +1,8 @@
 /* csvscan.c — fast chunked CSV scanner (contract in csvscan.h). */
 #include "util/csvscan.h"
 
+#include "core/prefault.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -25,16 +27,6 @@ struct gf_csvscan {
 
 /* Fault a large buffer in with one call (huge pages where allowed): on virtual machines a page
  * fault per 4 KiB page costs tens of microseconds.  A hint; errors are ignored. */
-static void prefault(void *p, size_t n)
-{
-    uintptr_t b = ((uintptr_t)p + 4095) & ~(uintptr_t)4095, e = ((uintptr_t)p + n) & ~(uintptr_t)4095;
-    if (e <= b)
-        return;
-#ifdef MADV_HUGEPAGE
-    madvise((void *)b, e - b, MADV_HUGEPAGE);
-#endif
-    madvise((void *)b, e - b, 23 /* MADV_POPULATE_WRITE (Linux 5.14) */);
-}
 
 static ssize_t read_full(int fd, char *buf, size_t n)
 {
@@ -343,7 +335,7 @@ int gf_csvscan_next(struct gf_csvscan *s, struct gf_csvscan_chunk *c, struct gf_
         c->buf = malloc(c->cap);
         if (!c->buf)
             return gf_err_set(e, GF_ENOMEM, "out of memory");
-        prefault(c->buf, c->cap);
+        gf_prefault(c->buf, c->cap);
     }
     pthread_mutex_lock(&s->mu);
     memcpy(c->buf, s->left, s->left_len);

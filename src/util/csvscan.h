@@ -66,4 +66,5 @@ char *gf_csvscan_split(char *p, struct gf_csvscan_field *f, int nf, int *nfields
  * such a number (empty, letters, nan, inf, hex…). */
 int gf_csvscan_double(const char *p, size_t len, double *out);
 
+
 #endif
