@@ -703,32 +703,31 @@ static int build_tree(struct work *wk, const struct gf_dist_tree *tree, struct g
     return GF_OK;
 }
 
+/* One merge pass over unit u's runs (pairs of neighbouring runs) as tasks added to tasks[]. */
+static void merge_pass(struct work *wk, int u, struct mtask *tasks, size_t *nt)
+{
+    int r = wk->nruns[u];
+    size_t *b = wk->runs + wk->run_off[u];
+    struct gf_dist_xw *src = wk->in_buf[u] ? wk->buf : wk->a;
+    struct gf_dist_xw *dst = wk->in_buf[u] ? wk->a : wk->buf;
+    int k = 0, out = 0;
+    for (; k < r; k += 2) {
+        size_t m = b[k + 1] - b[k], n = k + 1 < r ? b[k + 2] - b[k + 1] : 0;
+        add_merge(tasks, nt, src + b[k], m, n ? src + b[k + 1] : NULL, n, dst + b[k]);
+        b[++out] = b[k] + m + n;
+    }
+    wk->nruns[u] = out;
+    wk->in_buf[u] ^= 1;
+}
+
 static int merge_height(struct work *wk, const int *units, int nh, struct mtask *tasks)
 {
     int rc = GF_OK;
     for (;;) {
         size_t nt = 0;
-        for (int i = 0; i < nh; i++) {
-            int u = units[i];
-            int r = wk->nruns[u];
-            if (r <= 1)
-                continue;
-            size_t *b = wk->runs + wk->run_off[u];
-            struct gf_dist_xw *src = wk->in_buf[u] ? wk->buf : wk->a;
-            struct gf_dist_xw *dst = wk->in_buf[u] ? wk->a : wk->buf;
-            int k = 0, out = 0;
-            for (; k + 1 < r; k += 2) {
-                add_merge(tasks, &nt, src + b[k], b[k + 1] - b[k], src + b[k + 1],
-                          b[k + 2] - b[k + 1], dst + b[k]);
-                b[++out] = b[k + 2];
-            }
-            if (k < r) {
-                add_merge(tasks, &nt, src + b[k], b[k + 1] - b[k], NULL, 0, dst + b[k]);
-                b[++out] = b[k + 1];
-            }
-            wk->nruns[u] = out;
-            wk->in_buf[u] ^= 1;
-        }
+        for (int i = 0; i < nh; i++)
+            if (wk->nruns[units[i]] > 1)
+                merge_pass(wk, units[i], tasks, &nt);
         if (nt == 0)
             break;
         if (gf_dist__par_for(wk->nthreads, nt, mtask_fn, tasks) != GF_OK)

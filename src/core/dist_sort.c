@@ -120,26 +120,42 @@ void gf_dist_sort(struct gf_dist_xw *a, size_t n)
     quick_sort(a, n);
 }
 
+/* Stable merge (ties: a's rows first).  The front half of the output is merged from the
+ * front and the back half from the back in the same loop: two independent chains of
+ * load-compare-select, so the core overlaps them (one chain is bound by its latency). */
 void gf_dist__merge(const struct gf_dist_xw *a, size_t m, const struct gf_dist_xw *b, size_t n,
                     struct gf_dist_xw *dst)
 {
-    const struct gf_dist_xw *ae = a + m, *be = b + n;
-    if (m && n) {
-        /* branch-free: pick the source by a compare, advance by the compare's result */
-        for (;;) {
-            int tb = b->x < a->x;
-            const struct gf_dist_xw *src = tb ? b : a;
-            *dst++ = *src;
-            b += tb;
-            a += !tb;
-            if (a == ae || b == be)
-                break;
+    size_t total = m + n, nback = total / 2, nfront = total - nback;
+    size_t i = 0, j = 0;       /* front: next of a, next of b */
+    size_t p = m, q = n;       /* back: a[p-1], b[q-1] are the largest left */
+    size_t f = 0, k = total; /* front output dst[f], back output dst[k-1] */
+    while (k > nfront && i < m && j < n && p > 0 && q > 0) {
+        const struct gf_dist_xw *af = a + i, *bf = b + j, *ab = a + p - 1, *bb = b + q - 1;
+        int tb = bf->x < af->x, ta = ab->x > bb->x;
+        const struct gf_dist_xw *sf = tb ? bf : af, *sb = ta ? ab : bb;
+        dst[f++] = *sf;
+        dst[--k] = *sb;
+        j += (size_t)tb;
+        i += (size_t)!tb;
+        p -= (size_t)ta;
+        q -= (size_t)!ta;
+    }
+    while (f < nfront) {
+        if (i < m && (j == n || !(b[j].x < a[i].x)))
+            dst[f++] = a[i++];
+        else
+            dst[f++] = b[j++];
+    }
+    while (k > nfront) {
+        if (p > 0 && (q == 0 || a[p - 1].x > b[q - 1].x)) {
+            dst[--k] = a[p - 1];
+            p--;
+        } else {
+            dst[--k] = b[q - 1];
+            q--;
         }
     }
-    if (a < ae)
-        memcpy(dst, a, (size_t)(ae - a) * sizeof *a);
-    else if (b < be)
-        memcpy(dst, b, (size_t)(be - b) * sizeof *b);
 }
 
 void gf_dist_merge2(const struct gf_dist_xw *a, size_t m, size_t n, struct gf_dist_xw *dst)

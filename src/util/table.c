@@ -1,6 +1,7 @@
 /* table.c — print listings as aligned tables (CJK-aware), CSV (RFC 4180) or JSON. */
 #include "util/table.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,29 +107,41 @@ int gf_fmt_double(char *buf, int cap, double x)
         return snprintf(buf, (size_t)cap, x > 0 ? "Infinity" : "-Infinity");
     if (x == 0)
         return snprintf(buf, (size_t)cap, "0");
-    /* the shortest precision that reads back: round-tripping is monotone in the precision
-     * (every precision above the shortest also reads back), so search by halving */
-    int lo = 1, hi = 17;
-    while (lo < hi) {
-        int mid = (lo + hi) / 2;
-        snprintf(buf, (size_t)cap, "%.*g", mid, x);
+    /* plain notation for integers: 27000 rather than 2.7e+04 */
+    if (fabs(x) < 1e15 && x == (double)(long long)x)
+        return snprintf(buf, (size_t)cap, "%.0f", x);
+    /* the shortest precision that reads back: 15 digits always read back to the same 15
+     * digits (DBL_DIG), so when %.15g reads back it is already the shortest (%g drops
+     * trailing zeros); otherwise 16, else 17 (always enough).  Subnormal numbers carry fewer
+     * digits: every precision from 1 */
+    int prec = fabs(x) < DBL_MIN ? 1 : 15;
+    for (; prec < 17; prec++) {
+        snprintf(buf, (size_t)cap, "%.*g", prec, x);
         if (strtod(buf, NULL) == x)
-            hi = mid;
-        else
-            lo = mid + 1;
+            break;
     }
-    int prec = lo;
-    /* plain notation for ordinary magnitudes: 27000 rather than 2.7e+04 */
-    int exp10 = (int)floor(log10(fabs(x)));
+    if (prec == 17)
+        snprintf(buf, (size_t)cap, "%.17g", x);
+    /* %g chose exponent notation: plain notation for ordinary magnitudes all the same
+     * (0.000001 rather than 1e-06), with as many digits as %g printed */
+    const char *ep = strchr(buf, 'e');
+    if (!ep)
+        return (int)strlen(buf);
+    int digits = 0, exp10 = atoi(ep + 1);
+    for (const char *q = buf; q < ep; q++)
+        digits += *q >= '0' && *q <= '9';
     if (exp10 >= -6 && exp10 < 17) {
-        int decimals = prec - 1 - exp10;
+        int decimals = digits - 1 - exp10;
         if (decimals < 0)
             decimals = 0;
-        int n = snprintf(buf, (size_t)cap, "%.*f", decimals, x);
-        if (strtod(buf, NULL) == x)
+        char plain[64];
+        int n = snprintf(plain, sizeof plain, "%.*f", decimals, x);
+        if (n < cap && strtod(plain, NULL) == x) {
+            memcpy(buf, plain, (size_t)n + 1);
             return n;
+        }
     }
-    return snprintf(buf, (size_t)cap, "%.*g", prec, x);
+    return (int)strlen(buf);
 }
 
 void gf_table_num(struct gf_table *t, int col, double x, int decimals)

@@ -696,6 +696,37 @@ static void test_sort_merge(void **st)
     free(b);
 }
 
+/* The merge is stable (equal x: the first run's rows first, each run in its order) for every
+ * split of lengths, odd and even totals, and empty runs: the front and back halves meet. */
+static void test_merge_stable(void **st)
+{
+    (void)st;
+    static const size_t len[] = {0, 1, 2, 3, 7, 8, 64, 1001};
+    struct gf_dist_xw a[2010], d[2010];
+    for (size_t s = 0; s < sizeof len / sizeof len[0]; s++)
+        for (size_t t = 0; t < sizeof len / sizeof len[0]; t++) {
+            size_t m = len[s], n = len[t];
+            for (size_t i = 0; i < m; i++) /* sorted, many ties: w numbers the rows */
+                a[i] = (struct gf_dist_xw){(double)(i / 3), (double)i};
+            for (size_t j = 0; j < n; j++)
+                a[m + j] = (struct gf_dist_xw){(double)(j / 2) + 0.5 * (double)(j % 5 == 0),
+                                               (double)(m + j)};
+            for (size_t j = 1; j < n; j++) /* keep the second run sorted */
+                if (a[m + j].x < a[m + j - 1].x)
+                    a[m + j].x = a[m + j - 1].x;
+            gf_dist_merge2(a, m, m + n, d);
+            for (size_t i = 1; i < m + n; i++) {
+                assert_true(d[i - 1].x <= d[i].x);
+                if (d[i - 1].x == d[i].x)
+                    assert_true(d[i - 1].w < d[i].w); /* ties keep their order */
+            }
+            double sw = 0;
+            for (size_t i = 0; i < m + n; i++)
+                sw += d[i].w;
+            NEAR(sw, (double)(m + n) * (double)(m + n - (m + n > 0)) / 2, 0);
+        }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -707,7 +738,7 @@ int main(void)
         cmocka_unit_test(test_zero_and_negative), cmocka_unit_test(test_lines_bands),
         cmocka_unit_test(test_engel), cmocka_unit_test(test_engel_unit_sums),          cmocka_unit_test(test_urban_decomposition),
         cmocka_unit_test(test_bad_input),      cmocka_unit_test(test_hierarchy),
-        cmocka_unit_test(test_rows_on_inner_unit), cmocka_unit_test(test_sort_merge), cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_rows_on_inner_unit), cmocka_unit_test(test_sort_merge), cmocka_unit_test(test_merge_stable), cmocka_unit_test(test_empty),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
