@@ -1053,11 +1053,18 @@ static int sub_report(struct gf_cli *cli, int argc, char **argv)
         gf_table_num(t, 14,
                      c[i].income_monitored > 0 ? c[i].income_unit / c[i].income_monitored : NAN, 2);
     }
+    int no_income = n > 0 && !(c[0].income_unit > 0) && !(c[0].income_monitored > 0);
     free(c);
     if (cli->format == GF_FMT_TABLE)
         printf(L(cli, "低收入家庭监测覆盖情况 %s 年\n", "household monitoring coverage %s\n"),
                period);
     print_table(cli, t);
+    if (cli->format == GF_FMT_TABLE && no_income) /* e.g. the current year before the survey */
+        printf(L(cli, "\n%s 年尚无住户收入记录, 收入三列为空; 收入对比请用 --period 指定有收入数据的年份"
+                      "(如 --period %d)。\n",
+                 "\nNo household incomes recorded for %s yet, so the income columns are empty; "
+                 "use --period with a year that has incomes (e.g. --period %d).\n"),
+               period, atoi(period) - 1);
     return 0;
 }
 

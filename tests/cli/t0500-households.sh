@@ -166,6 +166,10 @@ expect_exit 0 g households report --unit 510400 --period 2026
 expect_in "$T/out" '结对率%' '攀枝花市' '米易县'
 expect_exit 0 g --lang en households report --unit 510400 --period 2026
 expect_in "$T/out" 'paired %' 'visited 30d %'
+grep -q 'No household incomes' "$T/out" && fail "2026 has incomes: no hint expected" || ok
+# a year without any income: the table says why its income columns are empty
+expect_exit 0 g households report --unit 510400 --period 2027
+expect_in "$T/out" '2027 年尚无住户收入记录' '--period 2026'
 
 # ---- configurable lines and lists
 expect_exit 0 g --format csv households flag --period 2026 --dry-run
