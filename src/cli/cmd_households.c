@@ -1060,8 +1060,9 @@ static int sub_report(struct gf_cli *cli, int argc, char **argv)
                period);
     print_table(cli, t);
     if (cli->format == GF_FMT_TABLE && no_income) /* e.g. the current year before the survey */
-        printf(L(cli, "\n%s 年尚无住户收入记录, 收入三列为空; 收入对比请用 --period 指定有收入数据的年份"
-                      "(如 --period %d)。\n",
+        printf(L(cli,
+                 "\n%s 年尚无住户收入记录, 收入三列为空; 收入对比请用 --period 指定有收入数据的年份"
+                 "(如 --period %d)。\n",
                  "\nNo household incomes recorded for %s yet, so the income columns are empty; "
                  "use --period with a year that has incomes (e.g. --period %d).\n"),
                period, atoi(period) - 1);

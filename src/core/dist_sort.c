@@ -127,12 +127,13 @@ void gf_dist__merge(const struct gf_dist_xw *a, size_t m, const struct gf_dist_x
                     struct gf_dist_xw *dst)
 {
     size_t total = m + n, nback = total / 2, nfront = total - nback;
-    size_t i = 0, j = 0;       /* front: next of a, next of b */
-    size_t p = m, q = n;       /* back: a[p-1], b[q-1] are the largest left */
+    size_t i = 0, j = 0;     /* front: next of a, next of b */
+    size_t p = m, q = n;     /* back: a[p-1], b[q-1] are the largest left */
     size_t f = 0, k = total; /* front output dst[f], back output dst[k-1] */
     while (k > nfront && i < m && j < n && p > 0 && q > 0) {
         const struct gf_dist_xw *af = a + i, *bf = b + j, *ab = a + p - 1, *bb = b + q - 1;
-        int tb = bf->x < af->x, ta = ab->x > bb->x;
+        int tb = bf->x < af->x;
+        int ta = ab->x > bb->x;
         const struct gf_dist_xw *sf = tb ? bf : af, *sb = ta ? ab : bb;
         dst[f++] = *sf;
         dst[--k] = *sb;

@@ -730,15 +730,27 @@ static void test_merge_stable(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_ineq_example),   cmocka_unit_test(test_wbpip_1_2000),
-        cmocka_unit_test(test_wbpip_zeros),    cmocka_unit_test(test_median_1_4),
-        cmocka_unit_test(test_hand_1_4),       cmocka_unit_test(test_hand_1_10),
-        cmocka_unit_test(test_weights_ties),   cmocka_unit_test(test_zero_weights),
-        cmocka_unit_test(test_single_row),     cmocka_unit_test(test_all_equal),
-        cmocka_unit_test(test_zero_and_negative), cmocka_unit_test(test_lines_bands),
-        cmocka_unit_test(test_engel), cmocka_unit_test(test_engel_unit_sums),          cmocka_unit_test(test_urban_decomposition),
-        cmocka_unit_test(test_bad_input),      cmocka_unit_test(test_hierarchy),
-        cmocka_unit_test(test_rows_on_inner_unit), cmocka_unit_test(test_sort_merge), cmocka_unit_test(test_merge_stable), cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_ineq_example),
+        cmocka_unit_test(test_wbpip_1_2000),
+        cmocka_unit_test(test_wbpip_zeros),
+        cmocka_unit_test(test_median_1_4),
+        cmocka_unit_test(test_hand_1_4),
+        cmocka_unit_test(test_hand_1_10),
+        cmocka_unit_test(test_weights_ties),
+        cmocka_unit_test(test_zero_weights),
+        cmocka_unit_test(test_single_row),
+        cmocka_unit_test(test_all_equal),
+        cmocka_unit_test(test_zero_and_negative),
+        cmocka_unit_test(test_lines_bands),
+        cmocka_unit_test(test_engel),
+        cmocka_unit_test(test_engel_unit_sums),
+        cmocka_unit_test(test_urban_decomposition),
+        cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_hierarchy),
+        cmocka_unit_test(test_rows_on_inner_unit),
+        cmocka_unit_test(test_sort_merge),
+        cmocka_unit_test(test_merge_stable),
+        cmocka_unit_test(test_empty),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
