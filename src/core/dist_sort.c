@@ -142,21 +142,17 @@ void gf_dist__merge(const struct gf_dist_xw *a, size_t m, const struct gf_dist_x
         p -= (size_t)ta;
         q -= (size_t)!ta;
     }
-    while (f < nfront) {
-        if (i < m && (j == n || !(b[j].x < a[i].x)))
-            dst[f++] = a[i++];
-        else
-            dst[f++] = b[j++];
-    }
-    while (k > nfront) {
-        if (p > 0 && (q == 0 || a[p - 1].x > b[q - 1].x)) {
-            dst[--k] = a[p - 1];
-            p--;
-        } else {
-            dst[--k] = b[q - 1];
-            q--;
-        }
-    }
+    /* one run of a half exhausted (or empty from the start: a plain copy): finish each half
+     * by compares while both runs have rows, then copy the rest of the other run */
+    for (; f < nfront && i < m && j < n; f++)
+        dst[f] = b[j].x < a[i].x ? b[j++] : a[i++];
+    if (f < nfront)
+        memcpy(dst + f, i < m ? a + i : b + j, (nfront - f) * sizeof *dst);
+    for (; k > nfront && p > 0 && q > 0; k--)
+        dst[k - 1] = a[p - 1].x > b[q - 1].x ? a[--p] : b[--q];
+    if (k > nfront)
+        memcpy(dst + nfront, p > 0 ? a + p - (k - nfront) : b + q - (k - nfront),
+               (k - nfront) * sizeof *dst);
 }
 
 void gf_dist_merge2(const struct gf_dist_xw *a, size_t m, size_t n, struct gf_dist_xw *dst)

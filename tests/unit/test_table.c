@@ -1,0 +1,113 @@
+/* test_table.c — number printing for listings and exports (gf_fmt_double): the shortest text
+ * that reads back to the same double, in plain notation for ordinary magnitudes. */
+#include <float.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "util/table.h"
+
+static void expect(double x, const char *want)
+{
+    char buf[64];
+    int n = gf_fmt_double(buf, sizeof buf, x);
+    if (strcmp(buf, want) != 0)
+        fail_msg("%.17g: printed \"%s\", expected \"%s\"", x, buf, want);
+    assert_int_equal(n, (int)strlen(buf));
+}
+
+static void test_known(void **st)
+{
+    (void)st;
+    expect(0, "0");
+    expect(-0.0, "0");
+    expect(27000, "27000");
+    expect(-3, "-3");
+    expect(0.1, "0.1");
+    expect(-2.5, "-2.5");
+    expect(1.0 / 3, "0.3333333333333333");        /* 16 digits */
+    expect(0.1 + 0.2, "0.30000000000000004");     /* 17 digits */
+    expect(37456.2521391749, "37456.2521391749"); /* 15 digits */
+    expect(1e-6, "0.000001");                     /* plain down to 1e-6 */
+    expect(1.25e-6, "0.00000125");
+    expect(1e-7, "1e-07");               /* then exponent notation */
+    expect(1.5e16, "15000000000000000"); /* plain below 1e17 */
+    expect(1e17, "1e+17");
+    expect(1e300, "1e+300");
+    expect(DBL_MAX, "1.7976931348623157e+308");
+    expect(5e-324, "5e-324"); /* subnormal: one digit is enough */
+    expect(NAN, "NaN");
+    expect(INFINITY, "Infinity");
+    expect(-INFINITY, "-Infinity");
+}
+
+/* Significant digits of a printed number (plain or exponent notation). */
+static int sig_digits(const char *s)
+{
+    int n = 0, lead = 1;
+    for (; *s && *s != 'e'; s++)
+        if (*s >= '1' && *s <= '9')
+            lead = 0, n++;
+        else if (*s == '0' && !lead)
+            n++;
+    return n;
+}
+
+/* For many doubles (random bits, money amounts, ratios of every magnitude): the text reads
+ * back to the same double and has no more significant digits than the shortest %g that does. */
+static void test_shortest_round_trip(void **st)
+{
+    (void)st;
+    uint64_t s = 88172645463325252ULL;
+    for (long i = 0; i < 200000; i++) {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        double x;
+        switch (i % 3) {
+        case 0:
+            memcpy(&x, &s, sizeof x);
+            break;
+        case 1:
+            x = (double)(s % 100000000) / 100;
+            break;
+        default:
+            x = (double)(s >> 11) / 9007199254740992.0 * pow(10, (int)(s % 40) - 20);
+        }
+        if (!isfinite(x) || x == 0)
+            continue;
+        char buf[64], ref[64];
+        gf_fmt_double(buf, sizeof buf, x);
+        if (strtod(buf, NULL) != x)
+            fail_msg("%.17g printed as %s, which reads back as %.17g", x, buf, strtod(buf, NULL));
+        int p = 1;
+        for (; p < 17; p++) {
+            snprintf(ref, sizeof ref, "%.*g", p, x);
+            if (strtod(ref, NULL) == x)
+                break;
+        }
+        snprintf(ref, sizeof ref, "%.*g", p, x);
+        int got = sig_digits(buf), want = sig_digits(ref);
+        if (strchr(buf, 'e') == NULL && x == floor(x))
+            continue; /* integers print all their digits */
+        if (got > want)
+            fail_msg("%.17g printed as %s (%d digits), shortest is %s (%d)", x, buf, got, ref,
+                     want);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_known),
+        cmocka_unit_test(test_shortest_round_trip),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
