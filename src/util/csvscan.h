@@ -8,8 +8,11 @@
  *     unterminated quote is an error (chunks are cut at line ends without looking at quotes).
  *   - a line may be at most GF_CSVSCAN_MAX_LINE bytes.
  *   - the file is read in chunks of whole lines; each thread calls gf_csvscan_next() with its
- *     own chunk and gets the next run of lines with the number of its first line.  Memory is
- *     bounded: threads × (chunk size + one line), whatever the size of the file.
+ *     own chunk and gets the next run of lines with the number of its first line.  A regular
+ *     file is mapped (private: unquoting in place copies a page) and chunks are spans of the
+ *     map, given back to the kernel when the next chunk is taken; a pipe is read into the
+ *     chunk's buffer.  Memory is bounded: threads × (chunk size + one line), whatever the size
+ *     of the file.  A mapped file must not shrink while it is read (SIGBUS).
  * Threads: gf_csvscan_next() may be called from several threads at once; everything else is
  * for one thread.  Ownership: the scanner owns the header strings; a chunk owns its buffer
  * (free with gf_csvscan_chunk_free); field spans point into the chunk and are valid until the
@@ -28,8 +31,10 @@
 struct gf_csvscan;
 
 struct gf_csvscan_chunk {
-    char *buf; /* lines, each ending in '\n' (one is added after a last line without it) */
+    char *buf; /* lines, each ending in '\n' (one is added after a last line without it): a
+                * span of the mapped file, or mem */
     size_t len, cap;
+    char *mem; /* the chunk's own buffer (reading a pipe, or a last line without '\n') */
     long line; /* number of the first line in the file (1 = header) */
 };
 

@@ -1,6 +1,7 @@
 /* test_csvscan.c — the fast CSV scanner: numbers parse exactly like strtod (correct rounding),
  * field splitting (quotes, CRLF, blank lines, errors), chunked reading from several threads
  * with the right line numbers. */
+#include <fcntl.h>
 #include <math.h>
 #include <pthread.h>
 #include <setjmp.h>
@@ -19,11 +20,24 @@
 static void test_numbers(void **st)
 {
     (void)st;
-    static const char *ok[] = {"0",       "-0",        "1",          "12345.67",  "0.1",
-                               "-2.5",    "+3",        " 42 ",       "1e3",       "1E-3",
-                               "123456789012345678901234", "0.30000000000000004",
-                               "9007199254740993", "1.7976931348623157e308", "4.9e-324",
-                               "12345678901234567.89", ".5", "5."};
+    static const char *ok[] = {"0",
+                               "-0",
+                               "1",
+                               "12345.67",
+                               "0.1",
+                               "-2.5",
+                               "+3",
+                               " 42 ",
+                               "1e3",
+                               "1E-3",
+                               "123456789012345678901234",
+                               "0.30000000000000004",
+                               "9007199254740993",
+                               "1.7976931348623157e308",
+                               "4.9e-324",
+                               "12345678901234567.89",
+                               ".5",
+                               "5."};
     for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
         double v, want = strtod(ok[i], NULL);
         assert_int_equal(gf_csvscan_double(ok[i], strlen(ok[i]), &v), 0);
@@ -32,8 +46,8 @@ static void test_numbers(void **st)
             fail();
         }
     }
-    static const char *bad[] = {"", " ", "abc", "nan", "inf", "-", "1e", "1,5", "0x10", "1.2.3",
-                                "--1", "1e+", "12a"};
+    static const char *bad[] = {"",    " ",    "abc",   "nan", "inf", "-",  "1e",
+                                "1,5", "0x10", "1.2.3", "--1", "1e+", "12a"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         double v;
         if (gf_csvscan_double(bad[i], strlen(bad[i]), &v) == 0) {
@@ -123,14 +137,16 @@ static void *read_all(void *arg)
     return NULL;
 }
 
-static void test_chunks_threads(void **st)
+/* Read the test file with two threads, by its path (mapped) or as standard input (read). */
+static void chunks_threads(int from_stdin)
 {
-    (void)st;
     char path[] = "/tmp/gf_csvscan_XXXXXX";
     int fd = mkstemp(path);
     assert_true(fd >= 0);
     FILE *fp = fdopen(fd, "w");
-    fputs("\xEF\xBB\xBF" "key,line\r\n", fp); /* BOM, CRLF header */
+    fputs("\xEF\xBB\xBF"
+          "key,line\r\n",
+          fp); /* BOM, CRLF header */
     long n = 600000, line = 2, sum = 0;
     for (long k = 0; k < n; k++) {
         if (k % 100000 == 7) { /* a blank line now and then */
@@ -143,10 +159,19 @@ static void test_chunks_threads(void **st)
     }
     fprintf(fp, "last,%ld", line); /* no final newline */
     sum += line;
+    long size = ftell(fp);
     fclose(fp);
     struct gf_csvscan *s;
     struct gf_err e = {0};
-    assert_int_equal(gf_csvscan_open(&s, path, &e), GF_OK);
+    int saved = dup(0);
+    if (from_stdin) {
+        int in = open(path, O_RDONLY);
+        assert_true(in >= 0 && saved >= 0);
+        assert_int_equal(dup2(in, 0), 0);
+        close(in);
+    }
+    assert_int_equal(gf_csvscan_open(&s, from_stdin ? "-" : path, &e), GF_OK);
+    assert_int_equal(gf_csvscan_size_hint(s), from_stdin ? 0 : (size_t)size);
     assert_int_equal(gf_csvscan_ncols(s), 2);
     assert_string_equal(gf_csvscan_colname(s, 0), "key");
     assert_int_equal(gf_csvscan_find(s, "line"), 1);
@@ -157,10 +182,24 @@ static void test_chunks_threads(void **st)
     read_all(&r);
     pthread_join(t, NULL);
     gf_csvscan_close(s);
+    dup2(saved, 0);
+    close(saved);
     unlink(path);
     assert_int_equal(r.bad, 0);
     assert_int_equal(r.rows, n + 1);
     assert_int_equal(r.sum_line, sum);
+}
+
+static void test_chunks_threads(void **st)
+{
+    (void)st;
+    chunks_threads(0);
+}
+
+static void test_chunks_threads_stdin(void **st)
+{
+    (void)st;
+    chunks_threads(1);
 }
 
 static void test_open_errors(void **st)
@@ -181,9 +220,8 @@ static void test_open_errors(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_numbers),
-        cmocka_unit_test(test_split),
-        cmocka_unit_test(test_chunks_threads),
+        cmocka_unit_test(test_numbers),        cmocka_unit_test(test_split),
+        cmocka_unit_test(test_chunks_threads), cmocka_unit_test(test_chunks_threads_stdin),
         cmocka_unit_test(test_open_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
