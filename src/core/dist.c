@@ -26,13 +26,13 @@ enum {
     A_W,
     A_WX,
     A_HW,
-    A_WXL, /* Σ w x ln(x/K), x > 0 */
-    A_WL,  /* Σ w ln(x/K), x > 0 */
-    A_WS,  /* Σ w sqrt(x/K), x ≥ 0 */
+    A_WXL,  /* Σ w x ln(x/K), x > 0 */
+    A_WL,   /* Σ w ln(x/K), x > 0 */
+    A_WS,   /* Σ w sqrt(x/K), x ≥ 0 */
     A_WINV, /* Σ w K/x, x > 0 */
     A_FOOD,
     A_CONS,
-    A_URB, /* 2 groups × (W, WX, WXL, WL): rural then urban */
+    A_URB,              /* 2 groups × (W, WX, WXL, WL): rural then urban */
     A_LINE = A_URB + 8, /* per line: W<z, HW<z, Σw(1-x/z), Σw(1-x/z)², Σ_{0<x<z} w ln(z/x) */
 };
 #define NLINEACC 5
@@ -66,6 +66,8 @@ struct work {
     struct ucount *cnt;
     size_t *cursor; /* per slice × unit */
     size_t nslice;
+    size_t *bad;                  /* per slice: first bad row, or SIZE_MAX */
+    struct gf_ksum *wsum, *wxsum; /* per slice: Σ w, Σ w x */
     /* runs for merging */
     size_t *run_off; /* per unit offset into runs */
     size_t *runs;    /* boundaries */
@@ -88,19 +90,31 @@ static void slice_range(const struct work *wk, size_t s, size_t *r0, size_t *r1)
     *r1 = s + 1 == wk->nslice ? n : n / wk->nslice * (s + 1);
 }
 
-static void count_task(void *ctx, size_t s, int thread)
+/* One pass per slice: check the rows (first bad row of the slice in bad[s]), add up the
+ * weights and weighted values for the reference mean K, and count the rows of each unit. */
+static void prepass_task(void *ctx, size_t s, int thread)
 {
     (void)thread;
     struct work *wk = ctx;
+    const struct gf_dist_input *in = wk->in;
     size_t r0, r1, *c = wk->cursor + s * (size_t)wk->nunits;
     slice_range(wk, s, &r0, &r1);
-    const int32_t *unit = wk->in->unit;
-    if (!unit) {
-        c[0] += r1 - r0;
-        return;
+    struct gf_ksum sw = {0, 0}, swx = {0, 0};
+    wk->bad[s] = (size_t)-1;
+    for (size_t i = r0; i < r1; i++) {
+        double x = in->x[i], w = in->w ? in->w[i] : 1.0, hw = in->hw ? in->hw[i] : w;
+        int u = in->unit ? in->unit[i] : 0;
+        if (!isfinite(x) || !isfinite(w) || w < 0 || !isfinite(hw) || hw < 0 || u < 0 ||
+            u >= wk->nunits || (in->food && (!isfinite(in->food[i]) || !isfinite(in->cons[i])))) {
+            wk->bad[s] = i;
+            break;
+        }
+        c[u]++;
+        gf_ksum_add(&sw, w);
+        gf_ksum_add(&swx, w * x);
     }
-    for (size_t i = r0; i < r1; i++)
-        c[unit[i]]++;
+    wk->wsum[s] = sw;
+    wk->wxsum[s] = swx;
 }
 
 static void scatter_task(void *ctx, size_t s, int thread)
@@ -614,25 +628,21 @@ void gf_dist_result_free(struct gf_dist_result *r)
     memset(r, 0, sizeof *r);
 }
 
-static int check_input(const struct gf_dist_input *in, int nunits, struct gf_err *e)
+/* The message for bad row i (found by prepass_task). */
+static int bad_row(const struct gf_dist_input *in, size_t i, int nunits, struct gf_err *e)
 {
-    for (size_t i = 0; i < in->n; i++) {
-        double x = in->x[i], w = in->w ? in->w[i] : 1.0, hw = in->hw ? in->hw[i] : w;
-        if (!isfinite(x))
-            return gf_err_set(e, GF_EUSER, "row %zu: value is not a finite number", i + 1);
-        if (!isfinite(w) || w < 0)
-            return gf_err_set(e, GF_EUSER, "row %zu: weight %g: expected a number >= 0", i + 1,
-                              w);
-        if (!isfinite(hw) || hw < 0)
-            return gf_err_set(e, GF_EUSER,
-                              "row %zu: household weight %g: expected a number >= 0", i + 1, hw);
-        if (in->unit && (in->unit[i] < 0 || in->unit[i] >= nunits))
-            return gf_err_set(e, GF_EUSER, "row %zu: unit %d: expected 0..%d", i + 1,
-                              (int)in->unit[i], nunits - 1);
-        if (in->food && (!isfinite(in->food[i]) || !isfinite(in->cons[i])))
-            return gf_err_set(e, GF_EUSER, "row %zu: food or consumption is not finite", i + 1);
-    }
-    return GF_OK;
+    double x = in->x[i], w = in->w ? in->w[i] : 1.0, hw = in->hw ? in->hw[i] : w;
+    if (!isfinite(x))
+        return gf_err_set(e, GF_EUSER, "row %zu: value is not a finite number", i + 1);
+    if (!isfinite(w) || w < 0)
+        return gf_err_set(e, GF_EUSER, "row %zu: weight %g: expected a number >= 0", i + 1, w);
+    if (!isfinite(hw) || hw < 0)
+        return gf_err_set(e, GF_EUSER, "row %zu: household weight %g: expected a number >= 0",
+                          i + 1, hw);
+    if (in->unit && (in->unit[i] < 0 || in->unit[i] >= nunits))
+        return gf_err_set(e, GF_EUSER, "row %zu: unit %d: expected 0..%d", i + 1, (int)in->unit[i],
+                          nunits - 1);
+    return gf_err_set(e, GF_EUSER, "row %zu: food or consumption is not finite", i + 1);
 }
 
 /* Check the tree, build child lists, a topological order (children first), heights and the
@@ -747,9 +757,9 @@ static int merge_height(struct work *wk, const int *units, int nh, struct mtask 
     return rc;
 }
 
-static int compute(const struct gf_dist_input *in, const double *unit_food,
-                   const double *unit_cons, const struct gf_dist_tree *tree,
-                   const struct gf_dist_params *p, struct gf_dist_result *out, struct gf_err *e);
+static int compute(const struct gf_dist_input *in, const double *unit_food, const double *unit_cons,
+                   const struct gf_dist_tree *tree, const struct gf_dist_params *p,
+                   struct gf_dist_result *out, struct gf_err *e);
 
 int gf_dist_compute(const struct gf_dist_input *in, const struct gf_dist_tree *tree,
                     const struct gf_dist_params *p, struct gf_dist_result *out, struct gf_err *e)
@@ -771,9 +781,9 @@ int gf_dist_compute_unit_engel(const struct gf_dist_input *in, const double *uni
     return compute(in, unit_food, unit_cons, tree, p, out, e);
 }
 
-static int compute(const struct gf_dist_input *in, const double *unit_food,
-                   const double *unit_cons, const struct gf_dist_tree *tree,
-                   const struct gf_dist_params *p, struct gf_dist_result *out, struct gf_err *e)
+static int compute(const struct gf_dist_input *in, const double *unit_food, const double *unit_cons,
+                   const struct gf_dist_tree *tree, const struct gf_dist_params *p,
+                   struct gf_dist_result *out, struct gf_err *e)
 {
     struct work wk = {.in = in, .p = p};
     int rc = GF_OK, nu = tree ? tree->nunits : 1;
@@ -804,8 +814,6 @@ static int compute(const struct gf_dist_input *in, const double *unit_food,
         rc = gf_err_set(e, GF_EUSER, "food and consumption go together");
         goto done;
     }
-    if ((rc = check_input(in, nu, e)) != GF_OK)
-        goto done;
     wk.nunits = nu;
     wk.nthreads = p->nthreads > 0 ? p->nthreads : (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (wk.nthreads < 1)
@@ -824,11 +832,6 @@ static int compute(const struct gf_dist_input *in, const double *unit_food,
     for (int l = 0; l < p->nlines; l++)
         lnz[l] = log(p->lines[l]);
     wk.lnz = lnz;
-    {
-        double K = gf_dist_wmean(in->x, in->w, n);
-        wk.K = K > 0 && isfinite(K) ? K : 1.0;
-        wk.lnK = log(wk.K);
-    }
     size_t nu_ = (size_t)nu;
     wk.parent = malloc(sizeof(int32_t) * nu_);
     wk.child_off = malloc(sizeof(int32_t) * (nu_ + 1));
@@ -839,6 +842,9 @@ static int compute(const struct gf_dist_input *in, const double *unit_food,
     wk.size = calloc(nu_, sizeof(size_t));
     wk.start = calloc(nu_, sizeof(size_t));
     wk.cursor = calloc(nu_ * wk.nslice, sizeof(size_t));
+    wk.bad = malloc(sizeof(size_t) * wk.nslice);
+    wk.wsum = malloc(sizeof(struct gf_ksum) * wk.nslice);
+    wk.wxsum = malloc(sizeof(struct gf_ksum) * wk.nslice);
     wk.cnt = malloc(sizeof(struct ucount) * nu_ * wk.nslice);
     wk.acc = calloc(nu_ * wk.nslice * (size_t)wk.nacc, sizeof(struct gf_ksum));
     wk.nruns = calloc(nu_, sizeof(int));
@@ -846,9 +852,9 @@ static int compute(const struct gf_dist_input *in, const double *unit_food,
     wk.run_off = calloc(nu_ + 1, sizeof(size_t));
     out->unit = calloc(nu_, sizeof(struct gf_dist_stats));
     out->block = malloc(sizeof(double) * nu_ * (size_t)(6 * p->nlines + p->nbands + 1));
-    if (!wk.parent || !wk.child_off || !wk.child || !wk.topo || !wk.height || !wk.own ||
-        !wk.size || !wk.start || !wk.cursor || !wk.cnt || !wk.acc || !wk.nruns || !wk.in_buf ||
-        !wk.run_off || !out->unit || !out->block)
+    if (!wk.parent || !wk.child_off || !wk.child || !wk.topo || !wk.height || !wk.own || !wk.size ||
+        !wk.start || !wk.cursor || !wk.cnt || !wk.acc || !wk.nruns || !wk.in_buf || !wk.run_off ||
+        !out->unit || !out->block || !wk.bad || !wk.wsum || !wk.wxsum)
         goto nomem;
     out->nunits = nu;
     out->nlines = p->nlines;
@@ -868,8 +874,25 @@ static int compute(const struct gf_dist_input *in, const double *unit_food,
     for (size_t i = 0; i < nu_ * wk.nslice; i++)
         ucount_init(&wk.cnt[i]);
 
-    /* (1) counts and layout */
-    gf_dist__par_for(wk.nthreads, wk.nslice, count_task, &wk);
+    /* (1) check, reference mean, counts and layout */
+    if (gf_dist__par_for(wk.nthreads, wk.nslice, prepass_task, &wk) != GF_OK) {
+        rc = gf_err_set(e, GF_ESYS, "cannot start threads");
+        goto done;
+    }
+    {
+        struct gf_ksum sw = {0, 0}, swx = {0, 0};
+        for (size_t s = 0; s < wk.nslice; s++) {
+            if (wk.bad[s] != (size_t)-1) {
+                rc = bad_row(in, wk.bad[s], nu, e);
+                goto done;
+            }
+            gf_ksum_merge(&sw, &wk.wsum[s]);
+            gf_ksum_merge(&swx, &wk.wxsum[s]);
+        }
+        double W = gf_ksum_value(&sw), K = W != 0 ? gf_ksum_value(&swx) / W : nan_();
+        wk.K = K > 0 && isfinite(K) ? K : 1.0; /* Σ w x ln(x/K) loses no digits near the mean */
+        wk.lnK = log(wk.K);
+    }
     for (size_t s = 0; s < wk.nslice; s++)
         for (int u = 0; u < nu; u++)
             wk.own[u] += wk.cursor[s * nu_ + (size_t)u];
@@ -1017,6 +1040,9 @@ done:
     free(wk.size);
     free(wk.start);
     free(wk.cursor);
+    free(wk.bad);
+    free(wk.wsum);
+    free(wk.wxsum);
     free(wk.cnt);
     free(wk.acc);
     free(wk.nruns);
