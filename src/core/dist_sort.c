@@ -83,7 +83,7 @@ void gf_dist_sort_tmp(struct gf_dist_xw *a, size_t n, struct gf_dist_xw *tmp)
     }
     /* LSD radix sort on 8-bit digits; digits equal for every row are skipped */
     static const int ND = 8;
-    size_t (*cnt)[256] = calloc(ND, sizeof *cnt);
+    size_t(*cnt)[256] = calloc(ND, sizeof *cnt);
     if (!cnt) {
         quick_sort(a, n);
         return;
@@ -120,39 +120,95 @@ void gf_dist_sort(struct gf_dist_xw *a, size_t n)
     quick_sort(a, n);
 }
 
-/* Stable merge (ties: a's rows first).  The front half of the output is merged from the
- * front and the back half from the back in the same loop: two independent chains of
- * load-compare-select, so the core overlaps them (one chain is bound by its latency). */
+/* Stable merging (ties: a's rows first) is bound by the latency of its load-compare-select
+ * chain, so one merge runs as four independent chains: the output is cut in two halves at their
+ * co-rank, and each half is merged from its front and from its back at once.  Within a stretch
+ * of steps that can exhaust no run and cross no middle, a step has no checks. */
+struct merge_half {
+    const struct gf_dist_xw *a, *b;   /* the runs */
+    const struct gf_dist_xw *af, *bf; /* front: next of a, next of b */
+    const struct gf_dist_xw *ae, *be; /* ends of the runs */
+    const struct gf_dist_xw *ab, *bb; /* back: one past the largest left of a, of b */
+    struct gf_dist_xw *of, *ob, *mid; /* front output, back output (one past), where they meet */
+};
+
+static void half_init(struct merge_half *h, const struct gf_dist_xw *a, size_t m,
+                      const struct gf_dist_xw *b, size_t n, struct gf_dist_xw *dst)
+{
+    size_t total = m + n;
+    *h = (struct merge_half){.a = a,
+                             .b = b,
+                             .af = a,
+                             .bf = b,
+                             .ae = a + m,
+                             .be = b + n,
+                             .ab = a + m,
+                             .bb = b + n,
+                             .of = dst,
+                             .ob = dst + total,
+                             .mid = dst + (total - total / 2)};
+}
+
+static size_t min_z(size_t x, size_t y)
+{
+    return x < y ? x : y;
+}
+
+/* Steps that are safe: no run of either end can run out, and neither output crosses mid. */
+static size_t half_safe(const struct merge_half *h)
+{
+    size_t front = min_z((size_t)(h->ae - h->af), (size_t)(h->be - h->bf));
+    size_t back = min_z((size_t)(h->ab - h->a), (size_t)(h->bb - h->b));
+    return min_z(min_z(front, back), (size_t)(h->ob - h->mid));
+}
+
+/* One step: the smallest of the front heads and the largest of the back heads (branch-free). */
+#define HALF_STEP(h)                                                                               \
+    do {                                                                                           \
+        int tb_ = (h).bf->x<(h).af->x, ta_ = (h).ab[-1].x>(h).bb[-1].x;                            \
+        const struct gf_dist_xw *sf_ = tb_ ? (h).bf : (h).af;                                      \
+        const struct gf_dist_xw *sb_ = ta_ ? (h).ab - 1 : (h).bb - 1;                              \
+        *(h).of++ = *sf_;                                                                          \
+        *--(h).ob = *sb_;                                                                          \
+        (h).bf += tb_;                                                                             \
+        (h).af += !tb_;                                                                            \
+        (h).ab -= ta_;                                                                             \
+        (h).bb -= !ta_;                                                                            \
+    } while (0)
+
+/* Finish a half once a run is (nearly) exhausted: compare while both runs have rows, then
+ * copy the rest of the other run. */
+static void half_finish(struct merge_half *h)
+{
+    for (size_t l; (l = half_safe(h)) > 0;)
+        for (size_t t = 0; t < l; t++)
+            HALF_STEP(*h);
+    while (h->of < h->mid && h->af < h->ae && h->bf < h->be)
+        *h->of++ = h->bf->x < h->af->x ? *h->bf++ : *h->af++;
+    if (h->of < h->mid)
+        memcpy(h->of, h->af < h->ae ? h->af : h->bf, (size_t)(h->mid - h->of) * sizeof *h->of);
+    while (h->ob > h->mid && h->ab > h->a && h->bb > h->b)
+        *--h->ob = h->ab[-1].x > h->bb[-1].x ? *--h->ab : *--h->bb;
+    if (h->ob > h->mid) {
+        size_t r = (size_t)(h->ob - h->mid);
+        memcpy(h->mid, h->ab > h->a ? h->ab - r : h->bb - r, r * sizeof *h->mid);
+    }
+}
+
 void gf_dist__merge(const struct gf_dist_xw *a, size_t m, const struct gf_dist_xw *b, size_t n,
                     struct gf_dist_xw *dst)
 {
-    size_t total = m + n, nback = total / 2, nfront = total - nback;
-    size_t i = 0, j = 0;     /* front: next of a, next of b */
-    size_t p = m, q = n;     /* back: a[p-1], b[q-1] are the largest left */
-    size_t f = 0, k = total; /* front output dst[f], back output dst[k-1] */
-    while (k > nfront && i < m && j < n && p > 0 && q > 0) {
-        const struct gf_dist_xw *af = a + i, *bf = b + j, *ab = a + p - 1, *bb = b + q - 1;
-        int tb = bf->x < af->x;
-        int ta = ab->x > bb->x;
-        const struct gf_dist_xw *sf = tb ? bf : af, *sb = ta ? ab : bb;
-        dst[f++] = *sf;
-        dst[--k] = *sb;
-        j += (size_t)tb;
-        i += (size_t)!tb;
-        p -= (size_t)ta;
-        q -= (size_t)!ta;
-    }
-    /* one run of a half exhausted (or empty from the start: a plain copy): finish each half
-     * by compares while both runs have rows, then copy the rest of the other run */
-    for (; f < nfront && i < m && j < n; f++)
-        dst[f] = b[j].x < a[i].x ? b[j++] : a[i++];
-    if (f < nfront)
-        memcpy(dst + f, i < m ? a + i : b + j, (nfront - f) * sizeof *dst);
-    for (; k > nfront && p > 0 && q > 0; k--)
-        dst[k - 1] = a[p - 1].x > b[q - 1].x ? a[--p] : b[--q];
-    if (k > nfront)
-        memcpy(dst + nfront, p > 0 ? a + p - (k - nfront) : b + q - (k - nfront),
-               (k - nfront) * sizeof *dst);
+    size_t k = (m + n) / 2, i = gf_dist__corank(a, m, b, n, k);
+    struct merge_half h1, h2;
+    half_init(&h1, a, i, b, k - i, dst);
+    half_init(&h2, a + i, m - i, b + (k - i), n - (k - i), dst + k);
+    for (size_t l; (l = min_z(half_safe(&h1), half_safe(&h2))) > 0;)
+        for (size_t t = 0; t < l; t++) {
+            HALF_STEP(h1);
+            HALF_STEP(h2);
+        }
+    half_finish(&h1);
+    half_finish(&h2);
 }
 
 void gf_dist_merge2(const struct gf_dist_xw *a, size_t m, size_t n, struct gf_dist_xw *dst)
