@@ -15,7 +15,8 @@ size_t gf_dist__corank(const struct gf_dist_xw *a, size_t m, const struct gf_dis
 void gf_dist__merge(const struct gf_dist_xw *a, size_t m, const struct gf_dist_xw *b, size_t n,
                     struct gf_dist_xw *dst);
 
-/* Sort a[0..n) using tmp[0..n) as scratch (radix sort; tmp NULL = quicksort). */
+/* Sort a[0..n) using tmp[0..n) as scratch (radix sort, stable; tmp NULL = quicksort, ties in any
+ * order). */
 void gf_dist_sort_tmp(struct gf_dist_xw *a, size_t n, struct gf_dist_xw *tmp);
 
 /* Ask for transparent huge pages on a large allocation and fault it in at once (page faults

@@ -75,44 +75,69 @@ static inline uint64_t key_of(double x)
     return u >> 63 ? ~u : u | ((uint64_t)1 << 63);
 }
 
+/* Most-significant-digit radix sort of the rows in `from`, scattering into `to`; the result ends
+ * in `from` when back is set, else in `to`.  Each level splits on the bits just below the
+ * highest bit where the range's keys differ (about four rows a bucket, at most 2^11 buckets),
+ * so leading bits common to a village's incomes cost nothing; small buckets are finished by
+ * insertion.  Stable: ties keep their order. */
+enum { MSD_MAX_BITS = 11, MSD_SMALL = 32 };
+
+static void msd_sort(struct gf_dist_xw *from, struct gf_dist_xw *to, size_t n, int back)
+{
+    if (n <= MSD_SMALL) {
+        struct gf_dist_xw *a = from;
+        if (!back) {
+            memcpy(to, from, n * sizeof *to);
+            a = to;
+        }
+        insertion_sort(a, n);
+        return;
+    }
+    uint64_t lo = UINT64_MAX, hi = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t k = key_of(from[i].x);
+        lo = k < lo ? k : lo;
+        hi = k > hi ? k : hi;
+    }
+    if (lo == hi) { /* one key: sorted */
+        if (!back)
+            memcpy(to, from, n * sizeof *to);
+        return;
+    }
+    int top = 63 - __builtin_clzll(lo ^ hi);      /* the highest bit that differs */
+    int bits = 62 - __builtin_clzll((uint64_t)n); /* log2(n) - 1: about four rows a bucket */
+    bits = bits > MSD_MAX_BITS ? MSD_MAX_BITS : bits < 2 ? 2 : bits;
+    int shift = top + 1 - bits > 0 ? top + 1 - bits : 0;
+    size_t nb = (size_t)1 << (top + 1 - shift), cnt[(size_t)1 << MSD_MAX_BITS];
+    uint64_t base = lo >> shift;
+    memset(cnt, 0, nb * sizeof cnt[0]);
+    for (size_t i = 0; i < n; i++)
+        cnt[(key_of(from[i].x) >> shift) - base]++;
+    size_t sum = 0;
+    for (size_t b = 0; b < nb; b++) {
+        size_t t = cnt[b];
+        cnt[b] = sum;
+        sum += t;
+    }
+    for (size_t i = 0; i < n; i++)
+        to[cnt[(key_of(from[i].x) >> shift) - base]++] = from[i];
+    /* the rows are in `to` now: each bucket goes on from there, its result wanted in `from`
+     * when back is set, which is "not back" as seen from `to` */
+    size_t prev = 0;
+    for (size_t b = 0; b < nb; b++) {
+        size_t end = cnt[b], len = end - prev;
+        if (len)
+            msd_sort(to + prev, from + prev, len, !back);
+        prev = end;
+    }
+}
+
 void gf_dist_sort_tmp(struct gf_dist_xw *a, size_t n, struct gf_dist_xw *tmp)
 {
-    if (n < 512 || !tmp) {
+    if (!tmp)
         quick_sort(a, n);
-        return;
-    }
-    /* LSD radix sort on 8-bit digits; digits equal for every row are skipped */
-    static const int ND = 8;
-    size_t(*cnt)[256] = calloc(ND, sizeof *cnt);
-    if (!cnt) {
-        quick_sort(a, n);
-        return;
-    }
-    for (size_t i = 0; i < n; i++) {
-        uint64_t k = key_of(a[i].x);
-        for (int d = 0; d < ND; d++)
-            cnt[d][(k >> (8 * d)) & 255]++;
-    }
-    struct gf_dist_xw *src = a, *dst = tmp;
-    for (int d = 0; d < ND; d++) {
-        size_t *c = cnt[d];
-        if (c[(key_of(a[0].x) >> (8 * d)) & 255] == n)
-            continue;
-        size_t sum = 0;
-        for (int b = 0; b < 256; b++) {
-            size_t t = c[b];
-            c[b] = sum;
-            sum += t;
-        }
-        for (size_t i = 0; i < n; i++)
-            dst[c[(key_of(src[i].x) >> (8 * d)) & 255]++] = src[i];
-        struct gf_dist_xw *t = src;
-        src = dst;
-        dst = t;
-    }
-    if (src != a)
-        memcpy(a, src, n * sizeof *a);
-    free(cnt);
+    else
+        msd_sort(a, tmp, n, 1);
 }
 
 void gf_dist_sort(struct gf_dist_xw *a, size_t n)

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "core/dist.h"
+#include "core/dist_int.h"
 
 #define N_(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -676,6 +677,70 @@ static void test_empty(void **st)
     gf_dist_result_free(&r);
 }
 
+/* The sort of a chunk of rows (radix, by the value's bits) on shapes that stress it: wide and
+ * narrow ranges, many ties, zeros of both signs, negatives, huge and subnormal values, one
+ * value, sizes around the small-range cut-offs.  Sorted, nothing lost, ties in row order. */
+static void test_sort_chunk(void **st)
+{
+    (void)st;
+    static const size_t sizes[] = {0, 1, 2, 31, 33, 511, 512, 513, 5000, 70000};
+    size_t nmax = 70000;
+    struct gf_dist_xw *a = malloc(nmax * sizeof *a), *tmp = malloc(nmax * sizeof *a);
+    unsigned char *seen = malloc(nmax);
+    assert_non_null(a);
+    assert_non_null(tmp);
+    assert_non_null(seen);
+    for (int shape = 0; shape < 8; shape++)
+        for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+            size_t n = sizes[s];
+            for (size_t i = 0; i < n; i++) {
+                double u = urand(), x;
+                switch (shape) {
+                case 0:
+                    x = exp(7 + 6 * u);
+                    break; /* incomes */
+                case 1:
+                    x = 1e6 + (double)(i % 977) * 1e-9;
+                    break; /* narrow */
+                case 2:
+                    x = floor(u * 10);
+                    break; /* ties */
+                case 3:
+                    x = (u - 0.5) * 1e5 * (i % 7 == 0 ? 0 : 1);
+                    break; /* ± and 0 */
+                case 4:
+                    x = i % 2 ? 0.0 : -0.0;
+                    break; /* signed zeros */
+                case 5:
+                    x = ldexp(u, (int)(i % 2000) - 1000) * (i % 3 ? 1 : -1);
+                    break;
+                case 6:
+                    x = 4.25;
+                    break; /* one value */
+                default:
+                    x = (double)(n - i) * 5e-324;
+                    break; /* subnormal, descending */
+                }
+                a[i] = (struct gf_dist_xw){x, (double)i};
+            }
+            gf_dist_sort_tmp(a, n, tmp);
+            memset(seen, 0, n);
+            for (size_t i = 0; i < n; i++) {
+                size_t r = (size_t)a[i].w;
+                assert_true(r < n && !seen[r]);
+                seen[r] = 1;
+                if (i > 0) {
+                    assert_true(a[i - 1].x <= a[i].x);
+                    if (!memcmp(&a[i - 1].x, &a[i].x, sizeof(double)))
+                        assert_true(a[i - 1].w < a[i].w);
+                }
+            }
+        }
+    free(a);
+    free(tmp);
+    free(seen);
+}
+
 static void test_sort_merge(void **st)
 {
     (void)st;
@@ -748,6 +813,7 @@ int main(void)
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_hierarchy),
         cmocka_unit_test(test_rows_on_inner_unit),
+        cmocka_unit_test(test_sort_chunk),
         cmocka_unit_test(test_sort_merge),
         cmocka_unit_test(test_merge_stable),
         cmocka_unit_test(test_empty),
