@@ -8,8 +8,10 @@
 #include <string.h>
 
 struct cell {
-    char *text; /* NULL = missing */
-    int numeric;
+    char *text;   /* text cells, integers; NULL = missing, or a number kept in v */
+    double v;     /* a number, printed when the table is (NaN = missing) */
+    int numeric;  /* right-aligned; a JSON number */
+    int decimals; /* digits shown to people (-1 = the exact value) */
 };
 
 struct gf_table {
@@ -150,38 +152,18 @@ void gf_table_num(struct gf_table *t, int col, double x, int decimals)
     if (!c)
         return;
     free(c->text);
-    c->text = NULL;
-    c->numeric = 1;
-    if (isnan(x))
-        return;
-    char buf[64], full[64];
-    gf_fmt_double(full, sizeof full, x);
-    if (decimals >= 0) {
-        /* keep both: the exact value for csv/json, the rounded one for people */
-        snprintf(buf, sizeof buf, "%.*f", decimals, x);
-        size_t a = strlen(full), b = strlen(buf);
-        c->text = xmalloc(a + b + 2);
-        memcpy(c->text, full, a + 1);
-        memcpy(c->text + a + 1, buf, b + 1);
-    } else {
-        c->text = xmalloc(strlen(full) + 2);
-        memcpy(c->text, full, strlen(full) + 1);
-        c->text[strlen(full) + 1] = 0;
-    }
+    /* formatted when printed: csv and json need only the exact value, people the rounded one */
+    *c = (struct cell){.v = x, .numeric = 1, .decimals = decimals};
 }
 
 void gf_table_int(struct gf_table *t, int col, long long v)
 {
     char buf[32];
     snprintf(buf, sizeof buf, "%lld", v);
-    gf_table_num(t, col, (double)v, -1);
+    gf_table_text(t, col, buf);
     struct cell *c = cur(t, col);
-    if (c) {
-        free(c->text);
-        c->text = xmalloc(strlen(buf) + 2);
-        memcpy(c->text, buf, strlen(buf) + 1);
-        c->text[strlen(buf) + 1] = 0;
-    }
+    if (c)
+        c->numeric = 1;
 }
 
 int gf_table_rows(const struct gf_table *t)
@@ -189,21 +171,21 @@ int gf_table_rows(const struct gf_table *t)
     return t->nrows;
 }
 
-/* Exact text of a cell (for csv/json) and the text shown to people. */
-static const char *exact(const struct cell *c)
+/* Exact text of a cell (for csv/json) and the text shown to people; buf holds a number's. */
+static const char *exact(const struct cell *c, char *buf, int cap)
 {
-    return c->text ? c->text : "";
+    if (c->text || !c->numeric || isnan(c->v))
+        return c->text ? c->text : "";
+    gf_fmt_double(buf, cap, c->v);
+    return buf;
 }
 
-static const char *shown(const struct cell *c)
+static const char *shown(const struct cell *c, char *buf, int cap)
 {
-    if (!c->text)
-        return "";
-    if (c->numeric) {
-        const char *r = c->text + strlen(c->text) + 1;
-        return *r ? r : c->text;
-    }
-    return c->text;
+    if (c->text || !c->numeric || isnan(c->v) || c->decimals < 0 || !isfinite(c->v))
+        return exact(c, buf, cap);
+    snprintf(buf, (size_t)cap, "%.*f", c->decimals, c->v);
+    return buf;
 }
 
 /* Display width of UTF-8 text: East Asian wide characters count 2. */
@@ -292,6 +274,7 @@ static void json_string(FILE *out, const char *s)
 void gf_table_print(const struct gf_table *t, FILE *out, enum gf_format fmt, const char *lang)
 {
     int en = lang && lang[0] == 'e';
+    char buf[400]; /* one number: %.*f of DBL_MAX has 309 digits before the point */
     if (fmt == GF_FMT_CSV) {
         for (int j = 0; j < t->ncols; j++) {
             if (j)
@@ -303,7 +286,8 @@ void gf_table_print(const struct gf_table *t, FILE *out, enum gf_format fmt, con
             for (int j = 0; j < t->ncols; j++) {
                 if (j)
                     fputc(',', out);
-                csv_field(out, exact(&t->cells[(size_t)i * (size_t)t->ncols + (size_t)j]));
+                csv_field(out, exact(&t->cells[(size_t)i * (size_t)t->ncols + (size_t)j], buf,
+                                     (int)sizeof buf));
             }
             fputc('\n', out);
         }
@@ -319,13 +303,12 @@ void gf_table_print(const struct gf_table *t, FILE *out, enum gf_format fmt, con
                     fputs(", ", out);
                 json_string(out, t->cols[j].code);
                 fputs(": ", out);
-                if (!c->text)
+                if (c->numeric && !c->text)
+                    fputs(isfinite(c->v) ? exact(c, buf, (int)sizeof buf) : "null", out);
+                else if (!c->text)
                     fputs("null", out);
-                else if (c->numeric && strcmp(c->text, "NaN") && strncmp(c->text, "Inf", 3) &&
-                         strncmp(c->text, "-Inf", 4))
-                    fputs(c->text, out);
                 else if (c->numeric)
-                    fputs("null", out);
+                    fputs(c->text, out);
                 else
                     json_string(out, c->text);
             }
@@ -340,7 +323,8 @@ void gf_table_print(const struct gf_table *t, FILE *out, enum gf_format fmt, con
     for (int j = 0; j < t->ncols; j++) {
         w[j] = display_width(en ? t->cols[j].label_en : t->cols[j].label_zh);
         for (int i = 0; i < t->nrows; i++) {
-            int k = display_width(shown(&t->cells[(size_t)i * (size_t)t->ncols + (size_t)j]));
+            int k = display_width(
+                shown(&t->cells[(size_t)i * (size_t)t->ncols + (size_t)j], buf, (int)sizeof buf));
             if (k > w[j])
                 w[j] = k;
         }
@@ -359,7 +343,7 @@ void gf_table_print(const struct gf_table *t, FILE *out, enum gf_format fmt, con
     for (int i = 0; i < t->nrows; i++) {
         for (int j = 0; j < t->ncols; j++) {
             const struct cell *c = &t->cells[(size_t)i * (size_t)t->ncols + (size_t)j];
-            const char *s = shown(c);
+            const char *s = shown(c, buf, (int)sizeof buf);
             int pad = w[j] - display_width(s);
             if (j)
                 fputs("  ", out);
