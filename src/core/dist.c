@@ -599,7 +599,7 @@ static void ostat_fn(void *ctx, size_t i, int thread)
     struct work *wk = oc->wk;
     int u = oc->units[i];
     struct gf_dist_stats *s = &wk->out->unit[u];
-    order_stats(wk->a + wk->start[u], wk->size[u], s->weight_sum, s);
+    order_stats((wk->in_buf[u] ? wk->buf : wk->a) + wk->start[u], wk->size[u], s->weight_sum, s);
     if (s->gini != s->gini)
         return;
     if (wk->cnt[u].wmin == wk->cnt[u].wmax) /* one value: exactly 0 */
@@ -730,11 +730,39 @@ static void merge_pass(struct work *wk, int u, struct mtask *tasks, size_t *nt)
     wk->in_buf[u] ^= 1;
 }
 
+/* Gather unit u's runs in one of the two buffers before merging them: its own sorted chunks
+ * are in a, each child's rows where the child's merging left them; the fewer rows move. */
+static void gather_runs(struct work *wk, int u, struct mtask *tasks, size_t *nt)
+{
+    size_t in_buf = 0;
+    for (int k = wk->child_off[u]; k < wk->child_off[u + 1]; k++)
+        if (wk->in_buf[wk->child[k]])
+            in_buf += wk->size[wk->child[k]];
+    int to_buf = in_buf > wk->size[u] - in_buf;
+    struct gf_dist_xw *from = to_buf ? wk->a : wk->buf, *to = to_buf ? wk->buf : wk->a;
+    if (to_buf && wk->own[u])
+        add_merge(tasks, nt, from + wk->start[u], wk->own[u], NULL, 0, to + wk->start[u]);
+    for (int k = wk->child_off[u]; k < wk->child_off[u + 1]; k++) {
+        int c = wk->child[k];
+        if (wk->size[c] && wk->in_buf[c] != to_buf)
+            add_merge(tasks, nt, from + wk->start[c], wk->size[c], NULL, 0, to + wk->start[c]);
+    }
+    wk->in_buf[u] = (unsigned char)to_buf;
+}
+
+/* Merge the runs of the units of one height into one sorted run each.  A unit's rows end in
+ * a or in buf (in_buf), whichever its last pass wrote: its parent gathers them. */
 static int merge_height(struct work *wk, const int *units, int nh, struct mtask *tasks)
 {
     int rc = GF_OK;
+    size_t nt = 0;
+    for (int i = 0; i < nh; i++)
+        if (wk->child_off[units[i] + 1] > wk->child_off[units[i]])
+            gather_runs(wk, units[i], tasks, &nt);
+    if (nt && gf_dist__par_for(wk->nthreads, nt, mtask_fn, tasks) != GF_OK)
+        rc = GF_ESYS;
     for (;;) {
-        size_t nt = 0;
+        nt = 0;
         for (int i = 0; i < nh; i++)
             if (wk->nruns[units[i]] > 1)
                 merge_pass(wk, units[i], tasks, &nt);
@@ -743,17 +771,6 @@ static int merge_height(struct work *wk, const int *units, int nh, struct mtask 
         if (gf_dist__par_for(wk->nthreads, nt, mtask_fn, tasks) != GF_OK)
             rc = GF_ESYS;
     }
-    size_t nt = 0;
-    for (int i = 0; i < nh; i++) {
-        int u = units[i];
-        if (wk->in_buf[u]) {
-            add_merge(tasks, &nt, wk->buf + wk->start[u], wk->size[u], NULL, 0,
-                      wk->a + wk->start[u]);
-            wk->in_buf[u] = 0;
-        }
-    }
-    if (nt && gf_dist__par_for(wk->nthreads, nt, mtask_fn, tasks) != GF_OK)
-        rc = GF_ESYS;
     return rc;
 }
 

@@ -555,12 +555,15 @@ static void test_hierarchy(void **st)
     int32_t parent[NU] = {-1, 0, 0, 1, 1, 2};
     for (int v = 6; v < NU; v++)
         parent[v] = 3 + (v - 6) % 3;
-    size_t n = 400000; /* > one sort chunk per village and > one merge piece */
+    size_t n = 400000; /* > one merge piece */
     double *x = malloc(n * sizeof *x), *w = malloc(n * sizeof *w);
     int32_t *unit = malloc(n * sizeof *unit);
     signed char *urb = malloc(n);
     for (size_t i = 0; i < n; i++) {
-        int v = 6 + (int)(urand() * 12);
+        /* village 6 holds a quarter (two sort chunks: its rows end in the other buffer), county
+         * 1 some rows of its own (gathered with its children's into one buffer) */
+        double r = urand();
+        int v = r < 0.25 ? 6 : r < 0.3 ? 1 : 6 + (int)(urand() * 12);
         unit[i] = v;
         /* log-normal-ish with ties (rounded to 10 yuan) */
         double u = urand() + urand() + urand() - 1.5;
@@ -602,9 +605,14 @@ static void test_hierarchy(void **st)
         NEAR(s->mld, rf.mld, 1e-11);
         NEAR(s->theil_within_urban + s->theil_between_urban, s->theil, 1e-12);
         NEAR(s->mld_within_urban + s->mld_between_urban, s->mld, 1e-12);
-        if (u < 6) { /* has children: decomposition adds up, range ratio by hand */
+        assert_int_equal(s->own_rows, u == 1 || u >= 6);
+        if (u == 1) { /* rows of its own: no decomposition over the children (docs) */
+            assert_true(isnan(s->theil_within_sub) && isnan(s->mld_between_sub));
+        } else if (u < 6) { /* children only: decomposition adds up */
             NEAR(s->theil_within_sub + s->theil_between_sub, s->theil, 1e-12);
             NEAR(s->mld_within_sub + s->mld_between_sub, s->mld, 1e-12);
+        }
+        if (u < 6) { /* has children: range ratio by hand */
             double mn = INFINITY, mx = -INFINITY;
             int nc = 0;
             for (int c = 0; c < NU; c++)
@@ -614,7 +622,9 @@ static void test_hierarchy(void **st)
                     mx = fmax(mx, r.unit[c].mean);
                 }
             NEAR(s->range_ratio, mx / mn, 1e-15);
-            if (nc > 1)
+            if (u == 1)
+                ;
+            else if (nc > 1)
                 assert_true(s->theil_between_sub > 0);
             else /* one child: everything is within */
                 NEAR(s->theil_between_sub, 0, 1e-15);
