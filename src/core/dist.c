@@ -6,8 +6,9 @@
  * Atkinson, FGT, Watts, low-income counts, bands, Engel, urban/rural) into per-unit compensated
  * accumulators, which are then added up the tree; (3) own rows are sorted in chunks, and the
  * sorted runs of each unit are merged bottom-up, height by height, so a unit's rows are sorted
- * by merging its children's already sorted rows; (4) one pass over each unit's sorted rows gives
- * the order-based measures (quantiles, Gini, ARPT/ARPR, S80/S20, rmpg, Palma, decile shares).
+ * by merging its children's already sorted rows; (4) one pass over each unit's sorted rows, in
+ * pieces shared by the threads, gives the order-based measures (quantiles, Gini, ARPT/ARPR,
+ * S80/S20, rmpg, Palma, decile shares: dist_order.c).
  *
  * Log-based sums are taken relative to a global reference K (the overall mean), Σ w·x·ln(x/K)
  * and Σ w·ln(x/K), so they add across units without losing digits to cancellation.
@@ -289,88 +290,6 @@ double gf_dist_quantile_sorted(const struct gf_dist_xw *a, size_t n, double p)
     return a[n - 1].x;
 }
 
-/* Weighted median of a[0..n) with weight sum sw (laeken's rule). */
-static double median_prefix(const struct gf_dist_xw *a, size_t n, double sw)
-{
-    struct gf_ksum c = {0, 0};
-    for (size_t i = 0; i < n; i++) {
-        gf_ksum_add(&c, a[i].w);
-        double cv = gf_ksum_value(&c);
-        if (cv > 0.49 * sw && cv / sw > 0.5)
-            return a[i].x;
-    }
-    return n ? a[n - 1].x : nan_();
-}
-
-static void order_stats(const struct gf_dist_xw *a, size_t n, double W, struct gf_dist_stats *s)
-{
-    s->median = s->arpt = s->arpr = s->qsr = s->rmpg = s->palma = s->gini = nan_();
-    for (int j = 0; j < GF_DIST_NDECILE; j++)
-        s->decile[j] = nan_();
-    for (int j = 0; j < 10; j++)
-        s->decile_share[j] = nan_();
-    if (n == 0 || !(W > 0))
-        return;
-    double P[GF_DIST_NDECILE], thr[GF_DIST_NDECILE], S[GF_DIST_NDECILE];
-    for (int j = 0; j < GF_DIST_NDECILE; j++) {
-        P[j] = (j + 1) / 10.0;
-        thr[j] = P[j] * W * (1 - 1e-9);
-    }
-    struct gf_ksum cw = {0, 0}, wx = {0, 0}, g1 = {0, 0}, g2 = {0, 0};
-    int j = 0, pend = 0; /* quantiles [pend, j) crossed, waiting for their tie group's end */
-    double prev = a[0].x;
-    for (size_t i = 0; i < n; i++) {
-        double x = a[i].x, w = a[i].w;
-        if (x != prev) {
-            double v = gf_ksum_value(&wx);
-            for (; pend < j; pend++)
-                S[pend] = v;
-            prev = x;
-        }
-        gf_ksum_add(&cw, w);
-        double c = gf_ksum_value(&cw);
-        gf_ksum_add(&wx, w * x);
-        gf_ksum_add(&g1, w * x * c);
-        gf_ksum_add(&g2, w * w * x);
-        while (j < GF_DIST_NDECILE && c > thr[j] && c / W > P[j])
-            s->decile[j++] = x;
-    }
-    double T = gf_ksum_value(&wx);
-    for (; pend < j; pend++)
-        S[pend] = T;
-    for (; j < GF_DIST_NDECILE; j++) { /* only by rounding: c/W never exceeded p */
-        s->decile[j] = a[n - 1].x;
-        S[j] = T;
-    }
-    s->median = s->decile[4];
-    if (T > 0) {
-        s->gini = (2 * gf_ksum_value(&g1) - gf_ksum_value(&g2)) / (W * T) - 1;
-        s->decile_share[0] = S[0] / T;
-        for (int d = 1; d < GF_DIST_NDECILE; d++)
-            s->decile_share[d] = (S[d] - S[d - 1]) / T;
-        s->decile_share[9] = (T - S[8]) / T;
-    }
-    s->qsr = S[1] != 0 ? (T - S[7]) / S[1] : nan_();
-    s->palma = S[3] != 0 ? (T - S[8]) / S[3] : nan_();
-    s->arpt = 0.6 * s->median;
-    /* poor: the prefix with x < ARPT */
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (a[mid].x < s->arpt)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    struct gf_ksum wp = {0, 0};
-    for (size_t i = 0; i < lo; i++)
-        gf_ksum_add(&wp, a[i].w);
-    double swp = gf_ksum_value(&wp);
-    s->arpr = swp / W;
-    if (lo > 0 && swp > 0 && s->arpt != 0)
-        s->rmpg = (s->arpt - median_prefix(a, lo, swp)) / s->arpt;
-}
-
 /* ---------- additive measures ---------- */
 
 static double theil_of(double W, double WX, double WXL, double lnK)
@@ -587,25 +506,6 @@ static int cmp_size_desc(const void *a, const void *b)
     return (x->unit > y->unit) - (x->unit < y->unit);
 }
 
-struct ostat_ctx {
-    struct work *wk;
-    const int *units;
-};
-
-static void ostat_fn(void *ctx, size_t i, int thread)
-{
-    (void)thread;
-    struct ostat_ctx *oc = ctx;
-    struct work *wk = oc->wk;
-    int u = oc->units[i];
-    struct gf_dist_stats *s = &wk->out->unit[u];
-    order_stats((wk->in_buf[u] ? wk->buf : wk->a) + wk->start[u], wk->size[u], s->weight_sum, s);
-    if (s->gini != s->gini)
-        return;
-    if (wk->cnt[u].wmin == wk->cnt[u].wmax) /* one value: exactly 0 */
-        s->gini = 0;
-}
-
 static void free_input(const struct gf_dist_input *in)
 {
     if (!(in->flags & GF_DIST_FREE_INPUT))
@@ -809,6 +709,9 @@ static int compute(const struct gf_dist_input *in, const double *unit_food, cons
     struct mtask *mtasks = NULL;
     int *hunits = NULL;
     struct size_unit *hsort = NULL;
+    const struct gf_dist_xw **orows = NULL; /* a height's units for the order-based pass */
+    size_t *on = NULL;
+    struct gf_dist_stats **oout = NULL;
     double *lnz = NULL;
     memset(out, 0, sizeof *out);
     if (nu < 1 || p->nlines < 0 || p->nbands < 0) {
@@ -977,7 +880,10 @@ static int compute(const struct gf_dist_input *in, const double *unit_food, cons
     stasks = malloc(sizeof(struct sort_task) * (nst ? nst : 1));
     hunits = malloc(sizeof(int) * nu_);
     hsort = malloc(sizeof(struct size_unit) * nu_);
-    if (!wk.runs || !stasks || !hunits || !hsort)
+    orows = malloc(sizeof *orows * nu_);
+    on = malloc(sizeof *on * nu_);
+    oout = malloc(sizeof *oout * nu_);
+    if (!wk.runs || !stasks || !hunits || !hsort || !orows || !on || !oout)
         goto nomem;
     nst = 0;
     size_t maxtasks = 1;
@@ -1035,10 +941,20 @@ static int compute(const struct gf_dist_input *in, const double *unit_food, cons
         qsort(hsort, (size_t)nh, sizeof *hsort, cmp_size_desc);
         for (int i = 0; i < nh; i++)
             hunits[i] = hsort[i].unit;
-        struct ostat_ctx oc = {&wk, hunits};
-        if (gf_dist__par_for(wk.nthreads, (size_t)nh, ostat_fn, &oc) != GF_OK) {
-            rc = gf_err_set(e, GF_ESYS, "cannot start threads");
+        for (int i = 0; i < nh; i++) {
+            int u = hunits[i];
+            orows[i] = (wk.in_buf[u] ? wk.buf : wk.a) + wk.start[u];
+            on[i] = wk.size[u];
+            oout[i] = &out->unit[u];
+        }
+        if ((rc = gf_dist__order_stats(wk.nthreads, nh, orows, on, oout)) != GF_OK) {
+            rc = gf_err_set(e, rc, rc == GF_ENOMEM ? "out of memory" : "cannot start threads");
             goto done;
+        }
+        for (int i = 0; i < nh; i++) { /* one value: exactly 0 */
+            struct gf_dist_stats *s = oout[i];
+            if (s->gini == s->gini && wk.cnt[hunits[i]].wmin == wk.cnt[hunits[i]].wmax)
+                s->gini = 0;
         }
     }
     goto done;
@@ -1072,6 +988,9 @@ done:
     free(mtasks);
     free(hunits);
     free(hsort);
+    free(orows);
+    free(on);
+    free(oout);
     if (rc != GF_OK)
         gf_dist_result_free(out);
     return rc;

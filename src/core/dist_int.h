@@ -19,6 +19,13 @@ void gf_dist__merge(const struct gf_dist_xw *a, size_t m, const struct gf_dist_x
  * order). */
 void gf_dist_sort_tmp(struct gf_dist_xw *a, size_t n, struct gf_dist_xw *tmp);
 
+/* The order-based measures (median, deciles and their shares, Gini, S80/S20, Palma, ARPT,
+ * ARPR, rmpg) of nu units from their sorted rows rows[i][0..n[i]), into *out[i] (whose
+ * weight_sum must be set); large units are cut into pieces shared by the threads.  Returns
+ * GF_OK, GF_ENOMEM or GF_ESYS. */
+int gf_dist__order_stats(int nthreads, int nu, const struct gf_dist_xw *const *rows,
+                         const size_t *n, struct gf_dist_stats *const *out);
+
 /* Ask for transparent huge pages on a large allocation and fault it in at once (page faults
  * dominate on virtual machines); a hint only, errors are ignored. */
 void gf_dist__huge(void *p, size_t n);

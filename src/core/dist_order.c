@@ -1,0 +1,266 @@
+/* dist_order.c — the order-based measures of sorted rows (quantiles and deciles, Gini, decile
+ * shares, S80/S20, Palma, ARPT/ARPR, rmpg), spread over the threads in pieces.
+ *
+ * Every measure is a function of running sums along the sorted rows: the cumulative weight c
+ * (a quantile is where c/W passes p), the cumulative Σ w x (decile shares, S80/S20, Palma),
+ * Σ w x c and Σ w² x (Gini).  A unit's rows are cut into pieces of OPIECE rows, which the
+ * threads scan at once, each from zero: the running weight and Σ w x are kept every
+ * CHECK rows.  Then the unit adds the pieces up (c of a piece's row = the weight of the pieces
+ * before + its own running weight; Σ w x (c_before + c) = Σ w x c + c_before Σ w x) and finds
+ * each quantile from the checkpoints and at most CHECK rows.  A unit of one piece gets exactly
+ * the sums of one loop from its first row; several pieces change results by rounding only,
+ * and the pieces do not depend on the number of threads.
+ */
+#include <math.h>
+#include <stdlib.h>
+
+#include "core/dist_int.h"
+#include "core/ksum.h"
+
+#define OPIECE ((size_t)1 << 18)
+#define CHECK ((size_t)1 << 8)
+#define ND GF_DIST_NDECILE
+
+struct ounit {
+    const struct gf_dist_xw *a;
+    size_t n;
+    double W;
+    struct gf_dist_stats *s;
+    size_t p0, np; /* its pieces */
+};
+
+struct opiece {
+    const struct ounit *u;
+    size_t lo, hi; /* rows of the unit */
+    /* running weight and Σ w x from the piece's first row, after rows [lo, lo + k·CHECK) and
+     * (last) after [lo, hi): nblocks + 1 each */
+    struct gf_ksum *cw, *wx;
+    struct gf_ksum g1, g2; /* Σ w x c and Σ w² x with the piece's own running weight */
+    double cb, xb;         /* weight and Σ w x of the unit's pieces before this one */
+};
+
+struct octx {
+    struct ounit *units;
+    struct opiece *pieces;
+};
+
+static double nan_(void)
+{
+    return (double)NAN;
+}
+
+static size_t nblocks(const struct opiece *pc)
+{
+    return (pc->hi - pc->lo + CHECK - 1) / CHECK;
+}
+
+static void scan_task(void *ctx, size_t i, int thread)
+{
+    (void)thread;
+    struct opiece *pc = ((struct octx *)ctx)->pieces + i;
+    const struct gf_dist_xw *a = pc->u->a;
+    struct gf_ksum cw = {0, 0}, wx = {0, 0}, g1 = {0, 0}, g2 = {0, 0};
+    size_t k = 0;
+    for (size_t r = pc->lo; r < pc->hi; r++) {
+        if ((r - pc->lo) % CHECK == 0) {
+            pc->cw[k] = cw;
+            pc->wx[k++] = wx;
+        }
+        double x = a[r].x, w = a[r].w;
+        gf_ksum_add(&cw, w);
+        double c = gf_ksum_value(&cw);
+        gf_ksum_add(&wx, w * x);
+        gf_ksum_add(&g1, w * x * c);
+        gf_ksum_add(&g2, w * w * x);
+    }
+    pc->cw[k] = cw;
+    pc->wx[k] = wx;
+    pc->g1 = g1;
+    pc->g2 = g2;
+}
+
+/* The piece holding row r (0 ≤ r < n). */
+static const struct opiece *piece_of(const struct ounit *u, const struct opiece *pcs, size_t r)
+{
+    return &pcs[u->p0 + r / OPIECE];
+}
+
+/* Cumulative weight and Σ w x of rows [0, r] (r < n), as the scan had them. */
+static void sums_through(const struct ounit *u, const struct opiece *pcs, size_t r, double *c,
+                         double *x)
+{
+    const struct opiece *pc = piece_of(u, pcs, r);
+    size_t k = (r - pc->lo) / CHECK;
+    struct gf_ksum cw = pc->cw[k], wx = pc->wx[k];
+    for (size_t i = pc->lo + k * CHECK; i <= r; i++) {
+        gf_ksum_add(&cw, u->a[i].w);
+        gf_ksum_add(&wx, u->a[i].w * u->a[i].x);
+    }
+    *c = pc->cb + gf_ksum_value(&cw);
+    *x = pc->xb + gf_ksum_value(&wx);
+}
+
+/* The first row r < limit whose cumulative weight c passes (c > t && c / d > p), or limit
+ * when none does: the pieces and checkpoints say where, at most CHECK rows are added. */
+static size_t first_passing(const struct ounit *u, const struct opiece *pcs, size_t limit, double t,
+                            double d, double p)
+{
+    for (size_t q = u->p0; q < u->p0 + u->np && pcs[q].lo < limit; q++) {
+        const struct opiece *pc = &pcs[q];
+        size_t nb = nblocks(pc);
+        for (size_t k = 0; k < nb && pc->lo + k * CHECK < limit; k++) {
+            size_t b0 = pc->lo + k * CHECK, b1 = b0 + CHECK < pc->hi ? b0 + CHECK : pc->hi;
+            if (b1 <= limit) {
+                double ce = pc->cb + gf_ksum_value(&pc->cw[k + 1]);
+                if (!(ce > t && ce / d > p))
+                    continue;
+            } else {
+                b1 = limit;
+            }
+            struct gf_ksum cw = pc->cw[k];
+            for (size_t r = b0; r < b1; r++) {
+                gf_ksum_add(&cw, u->a[r].w);
+                double c = pc->cb + gf_ksum_value(&cw);
+                if (c > t && c / d > p)
+                    return r;
+            }
+        }
+    }
+    return limit;
+}
+
+static void finish_task(void *ctx, size_t i, int thread)
+{
+    (void)thread;
+    struct octx *oc = ctx;
+    const struct ounit *u = oc->units + i;
+    struct gf_dist_stats *s = u->s;
+    const struct gf_dist_xw *a = u->a;
+    struct opiece *pcs = oc->pieces;
+    if (u->np == 0)
+        return;
+    /* the pieces added up: weight and Σ w x before each, Gini sums */
+    struct gf_ksum cb = {0, 0}, xb = {0, 0}, g1 = {0, 0}, g2 = {0, 0};
+    for (size_t q = u->p0; q < u->p0 + u->np; q++) {
+        struct opiece *pc = &pcs[q];
+        size_t nb = nblocks(pc);
+        pc->cb = gf_ksum_value(&cb);
+        pc->xb = gf_ksum_value(&xb);
+        if (q == u->p0) {
+            g1 = pc->g1;
+        } else {
+            gf_ksum_merge(&g1, &pc->g1);
+            gf_ksum_add(&g1, pc->cb * gf_ksum_value(&pc->wx[nb]));
+        }
+        gf_ksum_merge(&g2, &pc->g2);
+        gf_ksum_merge(&cb, &pc->cw[nb]);
+        gf_ksum_merge(&xb, &pc->wx[nb]);
+    }
+    const struct opiece *last = &pcs[u->p0 + u->np - 1];
+    double T = last->xb + gf_ksum_value(&last->wx[nblocks(last)]), S[ND];
+    /* deciles: the first row where c/W passes p (laeken); S = Σ w x through its tie group */
+    for (int j = 0; j < ND; j++) {
+        double P = (j + 1) / 10.0;
+        size_t r = first_passing(u, pcs, u->n, P * u->W * (1 - 1e-9), u->W, P);
+        if (r == u->n) { /* only by rounding: c/W never passed p */
+            s->decile[j] = a[u->n - 1].x;
+            S[j] = T;
+            continue;
+        }
+        double v = a[r].x, c;
+        size_t lo = r, hi = u->n; /* the tie group's end: the first row with x > v */
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (a[mid].x <= v)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        s->decile[j] = v;
+        if (lo == u->n)
+            S[j] = T;
+        else
+            sums_through(u, pcs, lo - 1, &c, &S[j]);
+    }
+    s->median = s->decile[4];
+    if (T > 0) {
+        s->gini = (2 * gf_ksum_value(&g1) - gf_ksum_value(&g2)) / (u->W * T) - 1;
+        s->decile_share[0] = S[0] / T;
+        for (int d = 1; d < ND; d++)
+            s->decile_share[d] = (S[d] - S[d - 1]) / T;
+        s->decile_share[9] = (T - S[8]) / T;
+    }
+    s->qsr = S[1] != 0 ? (T - S[7]) / S[1] : nan_();
+    s->palma = S[3] != 0 ? (T - S[8]) / S[3] : nan_();
+    s->arpt = 0.6 * s->median;
+    /* poor: the rows with x < ARPT, a prefix */
+    size_t lo = 0, hi = u->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (a[mid].x < s->arpt)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    double swp = 0, x;
+    if (lo)
+        sums_through(u, pcs, lo - 1, &swp, &x);
+    s->arpr = swp / u->W;
+    if (lo > 0 && swp > 0 && s->arpt != 0) { /* their weighted median (laeken's rule) */
+        size_t r = first_passing(u, pcs, lo, 0.49 * swp, swp, 0.5);
+        s->rmpg = (s->arpt - a[r < lo ? r : lo - 1].x) / s->arpt;
+    }
+}
+
+int gf_dist__order_stats(int nthreads, int nu, const struct gf_dist_xw *const *rows,
+                         const size_t *n, struct gf_dist_stats *const *out)
+{
+    struct ounit *units = calloc((size_t)(nu > 0 ? nu : 1), sizeof *units);
+    size_t npieces = 0;
+    if (!units)
+        return GF_ENOMEM;
+    for (int i = 0; i < nu; i++) {
+        struct ounit *u = &units[i];
+        struct gf_dist_stats *s = out[i];
+        *u = (struct ounit){.a = rows[i], .n = n[i], .W = s->weight_sum, .s = s, .p0 = npieces};
+        s->median = s->arpt = s->arpr = s->qsr = s->rmpg = s->palma = s->gini = nan_();
+        for (int j = 0; j < ND; j++)
+            s->decile[j] = nan_();
+        for (int j = 0; j < 10; j++)
+            s->decile_share[j] = nan_();
+        if (u->n == 0 || !(u->W > 0))
+            continue;
+        u->np = (u->n + OPIECE - 1) / OPIECE;
+        npieces += u->np;
+    }
+    struct opiece *pcs = malloc(sizeof *pcs * (npieces ? npieces : 1));
+    size_t nck = 0;
+    for (int i = 0; i < nu; i++)
+        nck += units[i].np ? units[i].n / CHECK + 2 * units[i].np : 0;
+    struct gf_ksum *ck = malloc(sizeof *ck * 2 * (nck ? nck : 1));
+    if (!pcs || !ck) {
+        free(pcs);
+        free(ck);
+        free(units);
+        return GF_ENOMEM;
+    }
+    nck = 0;
+    for (int i = 0; i < nu; i++)
+        for (size_t k = 0; k < units[i].np; k++) {
+            struct opiece *pc = &pcs[units[i].p0 + k];
+            pc->u = &units[i];
+            pc->lo = k * OPIECE;
+            pc->hi = pc->lo + OPIECE < units[i].n ? pc->lo + OPIECE : units[i].n;
+            pc->cw = ck + nck;
+            pc->wx = ck + nck + nblocks(pc) + 1;
+            nck += 2 * (nblocks(pc) + 1);
+        }
+    struct octx oc = {units, pcs};
+    int rc = gf_dist__par_for(nthreads, npieces, scan_task, &oc);
+    if (rc == GF_OK)
+        rc = gf_dist__par_for(nthreads, (size_t)nu, finish_task, &oc);
+    free(ck);
+    free(pcs);
+    free(units);
+    return rc;
+}
