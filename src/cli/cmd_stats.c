@@ -442,15 +442,15 @@ static int parse_chunk(struct worker *wk, struct gf_csvscan_chunk *c)
     struct colbuf *b = &wk->cb;
     struct gf_csvscan_field *f = wk->f;
     char *p = c->buf, *end = c->buf + c->len;
-    long line = c->line;
     b->n = 0;
+    /* the number of the line at p, counted only for an error message */
+#define LINE gf_csvscan_line(st->scan, c, p)
     while (p < end) {
         int nf = st->ncols;
         unsigned char *have = wk->have;
         double *num = wk->num;
         if (*p == '\n' || (*p == '\r' && p[1] == '\n')) {
             p += *p == '\r' ? 2 : 1;
-            line++;
             continue;
         }
         char *next = fast_split(st, p, f, num, have);
@@ -460,39 +460,38 @@ static int parse_chunk(struct worker *wk, struct gf_csvscan_chunk *c)
         }
         if (!next) {
             char *nl = memchr(p, '\n', (size_t)(end - p));
-            return worker_fail(wk, line, -1, p, nl ? (size_t)(nl - p) : 0,
+            return worker_fail(wk, LINE, -1, p, nl ? (size_t)(nl - p) : 0,
                                "a line whose quotes are closed on the same line");
         }
         if (nf == 0) {
             p = next;
-            line++;
             continue;
         }
         if (nf != st->ncols) {
             char msg[96];
             snprintf(msg, sizeof msg, "%d fields as in the header, found %d", st->ncols, nf);
-            return worker_fail(wk, line, nf < st->ncols ? nf : -1, NULL, 0, msg);
+            return worker_fail(wk, LINE, nf < st->ncols ? nf : -1, NULL, 0, msg);
         }
         if (b->n == b->cap && colbuf_reserve(b, b->n + 1, st))
-            return worker_fail(wk, line, 0, "", 0, "memory (out of memory)");
+            return worker_fail(wk, LINE, 0, "", 0, "memory (out of memory)");
         size_t i = b->n;
         double x, w = 1, m = 1;
         const struct gf_csvscan_field *fv = &f[st->ci_value];
         if (have[st->ci_value] ? (x = num[st->ci_value], 0) : gf_csvscan_double(fv->p, fv->len, &x) || !isfinite(x))
-            return worker_fail(wk, line, st->ci_value, fv->p, fv->len, "a number");
+            return worker_fail(wk, LINE, st->ci_value, fv->p, fv->len, "a number");
         if (st->ci_weight >= 0) {
             const struct gf_csvscan_field *fw = &f[st->ci_weight];
             if ((have[st->ci_weight] ? (w = num[st->ci_weight], 0)
                                      : gf_csvscan_double(fw->p, fw->len, &w)) ||
                 !isfinite(w) || w < 0)
-                return worker_fail(wk, line, st->ci_weight, fw->p, fw->len, "a weight >= 0");
+                return worker_fail(wk, LINE, st->ci_weight, fw->p, fw->len, "a weight >= 0");
         }
         if (st->ci_size >= 0) {
             const struct gf_csvscan_field *fs = &f[st->ci_size];
             if ((have[st->ci_size] ? (m = num[st->ci_size], 0)
                                    : gf_csvscan_double(fs->p, fs->len, &m)) ||
                 !isfinite(m) || !(m > 0))
-                return worker_fail(wk, line, st->ci_size, fs->p, fs->len,
+                return worker_fail(wk, LINE, st->ci_size, fs->p, fs->len,
                                    "a household size > 0");
         }
         b->x[i] = o->per_capita ? x / m : x;
@@ -504,40 +503,40 @@ static int parse_chunk(struct worker *wk, struct gf_csvscan_chunk *c)
             if ((have[st->ci_food] ? (food = num[st->ci_food], 0)
                                    : gf_csvscan_double(ff->p, ff->len, &food)) ||
                 !isfinite(food))
-                return worker_fail(wk, line, st->ci_food, ff->p, ff->len, "a number");
+                return worker_fail(wk, LINE, st->ci_food, ff->p, ff->len, "a number");
             if ((have[st->ci_cons] ? (cons = num[st->ci_cons], 0)
                                    : gf_csvscan_double(fc->p, fc->len, &cons)) ||
                 !isfinite(cons))
-                return worker_fail(wk, line, st->ci_cons, fc->p, fc->len, "a number");
+                return worker_fail(wk, LINE, st->ci_cons, fc->p, fc->len, "a number");
         }
         if (st->ci_urban >= 0) {
             const struct gf_csvscan_field *fu = &f[st->ci_urban];
             int u = parse_urban(fu->p, fu->len);
             if (u < 0)
-                return worker_fail(wk, line, st->ci_urban, fu->p, fu->len,
+                return worker_fail(wk, LINE, st->ci_urban, fu->p, fu->len,
                                    "1/0, urban/rural or 城镇/农村");
             b->urban[i] = (signed char)u;
         }
         for (int l = 0; l < o->nby; l++) {
             const struct gf_csvscan_field *fg = &f[st->ci_by[l]];
             if (fg->len == 0)
-                return worker_fail(wk, line, st->ci_by[l], "", 0, "a group value (not empty)");
+                return worker_fail(wk, LINE, st->ci_by[l], "", 0, "a group value (not empty)");
             int32_t id = group_id(wk, l, fg->p, fg->len);
             if (id == -2)
-                return worker_fail(wk, line, st->ci_by[l], fg->p, fg->len,
+                return worker_fail(wk, LINE, st->ci_by[l], fg->p, fg->len,
                                    "at most 1000000 groups in a --by column");
             if (id < 0)
-                return worker_fail(wk, line, st->ci_by[l], fg->p, fg->len,
+                return worker_fail(wk, LINE, st->ci_by[l], fg->p, fg->len,
                                    "a group value (out of memory)");
             b->gid[l][i] = id;
         }
         if (st->ci_food >= 0 && engel_add(wk, i, w * food, w * cons))
-            return worker_fail(wk, line, st->ci_food, "", 0, "memory (out of memory)");
+            return worker_fail(wk, LINE, st->ci_food, "", 0, "memory (out of memory)");
         b->n++;
         p = next;
-        line++;
     }
     return 0;
+#undef LINE
 }
 
 static int state_append(struct state *st, const struct colbuf *b, size_t chunk_bytes)

@@ -492,9 +492,11 @@ static int parse_all(struct parser *ps)
     struct pbatch *b = get_free(ps);
     if (!b)
         return GF_OK;
+    long line = 0; /* one parser: the lines are counted here, chunk after chunk */
     while ((r = gf_csvscan_next(ps->sc, &ch, e)) == 1) {
         char *p = ch.buf, *end = ch.buf + ch.len;
-        long line = ch.line;
+        if (line == 0)
+            line = gf_csvscan_line(ps->sc, &ch, p);
         for (; p < end; line++) {
             int nf;
             char *next = gf_csvscan_split(p, ff, maxc, &nf);

@@ -22,6 +22,7 @@ struct gf_csvscan {
     size_t size;
     char *map;  /* a regular file mapped whole (private: in-place unquoting copies the page) */
     size_t pos; /* next byte of the map to hand out */
+    size_t data; /* offset of line 2, the first after the header */
     pthread_mutex_t mu;
     long next_line;
     char *left; /* bytes read after the last complete line */
@@ -321,7 +322,7 @@ int gf_csvscan_open(struct gf_csvscan **out, const char *path, struct gf_err *e)
         void *m = mmap(NULL, s->size, PROT_READ | PROT_WRITE, MAP_PRIVATE, s->fd, 0);
         if (m != MAP_FAILED) {
             s->map = m;
-            s->pos = used;
+            s->pos = s->data = used;
             s->left_len = 0;
 #ifdef MADV_SEQUENTIAL
             madvise(m, s->size, MADV_SEQUENTIAL);
@@ -401,7 +402,8 @@ static int next_mapped(struct gf_csvscan *s, struct gf_csvscan_chunk *c, struct 
             len = (size_t)(nl - start);
         } else if (len < avail || len > GF_CSVSCAN_MAX_LINE) {
             return gf_err_set(e, GF_EUSER, "%s:%ld: line longer than %zu bytes", s->path,
-                              s->next_line, (size_t)GF_CSVSCAN_MAX_LINE);
+                              2 + (long)count_newlines(s->map + s->data, s->pos - s->data),
+                              (size_t)GF_CSVSCAN_MAX_LINE);
         } else { /* the last line, without its '\n' */
             if (!c->mem && !(c->mem = malloc(GF_CSVSCAN_MAX_LINE + 2)))
                 return gf_err_set(e, GF_ENOMEM, "out of memory");
@@ -409,17 +411,26 @@ static int next_mapped(struct gf_csvscan *s, struct gf_csvscan_chunk *c, struct 
             c->mem[len] = '\n';
             c->buf = c->mem;
             c->len = len + 1;
-            c->line = s->next_line++;
+            c->src = start;
+            c->line = 0;
             s->pos = s->size;
             return 1;
         }
     }
     c->buf = start;
     c->len = len;
-    c->line = s->next_line;
-    s->next_line += (long)count_newlines(start, len);
+    c->src = start;
+    c->line = 0;
     s->pos += len;
     return 1;
+}
+
+long gf_csvscan_line(const struct gf_csvscan *s, const struct gf_csvscan_chunk *c, const char *p)
+{
+    if (!c->src)
+        return c->line + (long)count_newlines(c->buf, (size_t)(p - c->buf));
+    const char *at = c->src + (p - c->buf);
+    return 2 + (long)count_newlines(s->map + s->data, (size_t)(at - (s->map + s->data)));
 }
 
 int gf_csvscan_next(struct gf_csvscan *s, struct gf_csvscan_chunk *c, struct gf_err *e)
@@ -490,6 +501,7 @@ int gf_csvscan_next(struct gf_csvscan *s, struct gf_csvscan_chunk *c, struct gf_
     }
     memcpy(s->left, cut, s->left_len);
     c->len = (size_t)(cut - c->buf);
+    c->src = NULL;
     c->line = s->next_line;
     s->next_line += (long)count_newlines(c->buf, c->len);
 out:

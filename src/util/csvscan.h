@@ -8,7 +8,7 @@
  *     unterminated quote is an error (chunks are cut at line ends without looking at quotes).
  *   - a line may be at most GF_CSVSCAN_MAX_LINE bytes.
  *   - the file is read in chunks of whole lines; each thread calls gf_csvscan_next() with its
- *     own chunk and gets the next run of lines with the number of its first line.  A regular
+ *     own chunk and gets the next run of lines (gf_csvscan_line() numbers them).  A regular
  *     file is mapped (private: unquoting in place copies a page) and chunks are spans of the
  *     map, given back to the kernel when the next chunk is taken; a pipe is read into the
  *     chunk's buffer.  Memory is bounded: threads × (chunk size + one line), whatever the size
@@ -34,8 +34,9 @@ struct gf_csvscan_chunk {
     char *buf; /* lines, each ending in '\n' (one is added after a last line without it): a
                 * span of the mapped file, or mem */
     size_t len, cap;
-    char *mem; /* the chunk's own buffer (reading a pipe, or a last line without '\n') */
-    long line; /* number of the first line in the file (1 = header) */
+    char *mem;       /* the chunk's own buffer (reading a pipe, or a last line without '\n') */
+    const char *src; /* where buf's lines are in the map (NULL when read) */
+    long line;       /* number of the first line when read (1 = header); 0 when mapped */
 };
 
 struct gf_csvscan_field {
@@ -54,6 +55,11 @@ const char *gf_csvscan_colname(const struct gf_csvscan *s, int i);
 int gf_csvscan_find(const struct gf_csvscan *s, const char *name);
 /* Size of the file in bytes, or 0 when unknown (a pipe). */
 size_t gf_csvscan_size_hint(const struct gf_csvscan *s);
+
+/* The number of the line (1 = header) that starts at p, a position in c's lines.  Lines are
+ * not counted while a mapped file is read (counting cost a pass over the file under the lock):
+ * for a mapped chunk this counts the lines before p in the file, so it is for error messages. */
+long gf_csvscan_line(const struct gf_csvscan *s, const struct gf_csvscan_chunk *c, const char *p);
 
 /* Fill c with the next lines.  Returns 1 (a chunk), 0 (end of file) or < 0 (read error, line
  * too long; message in e).  Thread-safe. */

@@ -110,7 +110,7 @@ static void *read_all(void *arg)
     long rows = 0, sum = 0, bad = 0;
     while (gf_csvscan_next(r->s, &c, &e) == 1) {
         char *p = c.buf, *end = c.buf + c.len;
-        long line = c.line;
+        long line = gf_csvscan_line(r->s, &c, p);
         while (p < end) {
             int nf;
             p = gf_csvscan_split(p, f, 4, &nf);
