@@ -491,8 +491,7 @@ static int parse_chunk(struct worker *wk, struct gf_csvscan_chunk *c)
             if ((have[st->ci_size] ? (m = num[st->ci_size], 0)
                                    : gf_csvscan_double(fs->p, fs->len, &m)) ||
                 !isfinite(m) || !(m > 0))
-                return worker_fail(wk, LINE, st->ci_size, fs->p, fs->len,
-                                   "a household size > 0");
+                return worker_fail(wk, LINE, st->ci_size, fs->p, fs->len, "a household size > 0");
         }
         b->x[i] = o->per_capita ? x / m : x;
         b->w[i] = w * m;
