@@ -184,28 +184,41 @@ struct shared_map {
 /* ---------- parsing state ---------- */
 
 struct colbuf { /* one chunk's rows, reused */
-    double *x, *w, *hw;
+    double *x, *w, *hw, *food, *cons;
     signed char *urban;
-    int32_t *gid[MAXBY];
+    int32_t *gid[MAXBY]; /* the group of each --by column */
+    int32_t *cell;       /* the combination of those groups */
     size_t n, cap;
 };
 
+/* The rows are kept as value, weight and cell (the combination of the row's --by groups); every
+ * additive measure is summed by cell while the file is read (gf_dist_acc, one per thread), so
+ * household weight, urban/rural, food and consumption are not kept. */
 struct state {
     const struct opts *o;
+    const struct gf_dist_params *dp;
+    unsigned acc_flags;
     struct gf_csvscan *scan;
     int ncols;
     int ci_value, ci_weight, ci_size, ci_urban, ci_food, ci_cons, ci_by[MAXBY];
     unsigned char *isnum; /* per column: parse as a number on the fast path */
     struct shared_map gmap[MAXBY];
+    struct shared_map cells; /* the groups of each cell, as nby int32 */
     /* the rows, shared; grown under the write lock */
     pthread_rwlock_t grow;
-    double *x, *w, *hw;
-    signed char *urban;
-    int32_t *gid[MAXBY];
+    double *x, *w;
+    int32_t *cell;
     size_t cap;
-    /* Engel: Σ weight·food and Σ weight·consumption per group of each level, merged from the
-     * threads after parsing (two sums per group instead of two columns per row) */
-    double *food_sum[MAXBY], *cons_sum[MAXBY], food_all, cons_all;
+    /* the reference for log sums: the weighted mean of the file's first chunk (any value near
+     * the mean keeps every digit; a fixed chunk keeps the results the same run after run) */
+    pthread_mutex_t kmu;
+    pthread_cond_t kcv;
+    int k_ready;
+    double K;
+    /* sums of the cells past LOCAL_CELLS, shared under a lock (bounds the threads' sums when
+     * the groups are very many) */
+    pthread_mutex_t bigmu;
+    struct gf_dist_acc *big;
     atomic_size_t n, est;
     atomic_int stop;
     /* first error per thread */
@@ -220,15 +233,15 @@ struct worker {
     struct state *st;
     int id;
     struct colbuf cb;
-    struct smap local[MAXBY];
+    struct smap local[MAXBY], lcells;
     char last[MAXBY][64];
     size_t last_len[MAXBY];
     int32_t last_id[MAXBY];
+    int32_t last_cell, last_cell_gid[MAXBY];
     struct gf_csvscan_field *f;
-    struct gf_ksum *food[MAXBY], *cons[MAXBY], food_all, cons_all; /* by group id */
-    size_t ecap[MAXBY];
-    double *num;          /* per column: the number parsed on the fast path */
-    unsigned char *have;  /* per column: num is valid */
+    struct gf_dist_acc *acc;    /* additive sums by cell */
+    double *num;                /* per column: the number parsed on the fast path */
+    unsigned char *have;        /* per column: num is valid */
     _Alignas(64) char pad_[64]; /* the next thread's worker starts on a new cache line */
 };
 
@@ -256,8 +269,13 @@ static int colbuf_reserve(struct colbuf *b, size_t need, const struct state *st)
     GROW(b->x, double);
     GROW(b->w, double);
     GROW(b->hw, double);
+    GROW(b->cell, int32_t);
     if (st->ci_urban >= 0)
         GROW(b->urban, signed char);
+    if (st->ci_food >= 0) {
+        GROW(b->food, double);
+        GROW(b->cons, double);
+    }
     for (int l = 0; l < st->o->nby; l++)
         GROW(b->gid[l], int32_t);
 #undef GROW
@@ -270,6 +288,9 @@ static void colbuf_free(struct colbuf *b)
     free(b->x);
     free(b->w);
     free(b->hw);
+    free(b->food);
+    free(b->cons);
+    free(b->cell);
     free(b->urban);
     for (int l = 0; l < MAXBY; l++)
         free(b->gid[l]);
@@ -323,33 +344,33 @@ static int32_t group_id(struct worker *wk, int l, const char *p, size_t n)
     return id;
 }
 
-/* Add a household's weighted food and consumption to its groups' sums (row i of the chunk). */
-static int engel_add(struct worker *wk, size_t i, double food, double cons)
+/* The cell of a row: the id of its combination of groups g[0..nby) (a thread's own table
+ * first, then the shared one); -1 when out of memory. */
+static int32_t cell_id(struct worker *wk, const int32_t *g)
 {
-    gf_ksum_add(&wk->food_all, food);
-    gf_ksum_add(&wk->cons_all, cons);
-    for (int l = 0; l < wk->st->o->nby; l++) {
-        size_t g = (size_t)wk->cb.gid[l][i];
-        if (g >= wk->ecap[l]) {
-            size_t nc = wk->ecap[l] ? wk->ecap[l] * 2 : 1024;
-            while (nc <= g)
-                nc *= 2;
-            struct gf_ksum *a = realloc(wk->food[l], nc * sizeof *a);
-            if (!a)
-                return -1;
-            wk->food[l] = a;
-            struct gf_ksum *c = realloc(wk->cons[l], nc * sizeof *c);
-            if (!c)
-                return -1;
-            wk->cons[l] = c;
-            memset(a + wk->ecap[l], 0, (nc - wk->ecap[l]) * sizeof *a);
-            memset(c + wk->ecap[l], 0, (nc - wk->ecap[l]) * sizeof *c);
-            wk->ecap[l] = nc;
+    int nby = wk->st->o->nby;
+    if (wk->last_cell >= 0 && !memcmp(g, wk->last_cell_gid, sizeof *g * (size_t)nby))
+        return wk->last_cell;
+    const char *key = (const char *)g;
+    size_t n = sizeof *g * (size_t)nby;
+    uint64_t h = hash_bytes(key, n);
+    int32_t id = smap_find(&wk->lcells, key, n, h);
+    if (id < 0) {
+        struct shared_map *m = &wk->st->cells;
+        pthread_mutex_lock(&m->mu);
+        id = smap_find(&m->m, key, n, h);
+        if (id < 0) {
+            id = (int32_t)m->m.n;
+            if (smap_put(&m->m, key, n, h, id, 1))
+                id = -1;
         }
-        gf_ksum_add(&wk->food[l][g], food);
-        gf_ksum_add(&wk->cons[l][g], cons);
+        pthread_mutex_unlock(&m->mu);
+        if (id < 0 || smap_put(&wk->lcells, key, n, h, id, 0))
+            return -1;
     }
-    return 0;
+    memcpy(wk->last_cell_gid, g, n);
+    wk->last_cell = id;
+    return id;
 }
 
 static int parse_urban(const char *p, size_t n)
@@ -496,8 +517,8 @@ static int parse_chunk(struct worker *wk, struct gf_csvscan_chunk *c)
         b->x[i] = o->per_capita ? x / m : x;
         b->w[i] = w * m;
         b->hw[i] = w;
-        double food = 0, cons = 0;
         if (st->ci_food >= 0) {
+            double food, cons;
             const struct gf_csvscan_field *ff = &f[st->ci_food], *fc = &f[st->ci_cons];
             if ((have[st->ci_food] ? (food = num[st->ci_food], 0)
                                    : gf_csvscan_double(ff->p, ff->len, &food)) ||
@@ -507,6 +528,8 @@ static int parse_chunk(struct worker *wk, struct gf_csvscan_chunk *c)
                                    : gf_csvscan_double(fc->p, fc->len, &cons)) ||
                 !isfinite(cons))
                 return worker_fail(wk, LINE, st->ci_cons, fc->p, fc->len, "a number");
+            b->food[i] = food;
+            b->cons[i] = cons;
         }
         if (st->ci_urban >= 0) {
             const struct gf_csvscan_field *fu = &f[st->ci_urban];
@@ -516,6 +539,7 @@ static int parse_chunk(struct worker *wk, struct gf_csvscan_chunk *c)
                                    "1/0, urban/rural or 城镇/农村");
             b->urban[i] = (signed char)u;
         }
+        int32_t g[MAXBY];
         for (int l = 0; l < o->nby; l++) {
             const struct gf_csvscan_field *fg = &f[st->ci_by[l]];
             if (fg->len == 0)
@@ -527,10 +551,10 @@ static int parse_chunk(struct worker *wk, struct gf_csvscan_chunk *c)
             if (id < 0)
                 return worker_fail(wk, LINE, st->ci_by[l], fg->p, fg->len,
                                    "a group value (out of memory)");
-            b->gid[l][i] = id;
+            b->gid[l][i] = g[l] = id;
         }
-        if (st->ci_food >= 0 && engel_add(wk, i, w * food, w * cons))
-            return worker_fail(wk, LINE, st->ci_food, "", 0, "memory (out of memory)");
+        if ((b->cell[i] = o->nby ? cell_id(wk, g) : 0) < 0)
+            return worker_fail(wk, LINE, st->ci_by[0], "", 0, "memory (out of memory)");
         b->n++;
         p = next;
     }
@@ -558,7 +582,7 @@ static int state_append(struct state *st, const struct colbuf *b, size_t chunk_b
             struct {
                 void *p;
                 size_t n;
-            } fresh[4 + MAXBY];
+            } fresh[3];
 #define GROW(arr, t)                                                                               \
     do {                                                                                           \
         if (arr) {                                                                                 \
@@ -573,10 +597,7 @@ static int state_append(struct state *st, const struct colbuf *b, size_t chunk_b
     } while (0)
             GROW(st->x, double);
             GROW(st->w, double);
-            GROW(st->hw, double);
-            GROW(st->urban, signed char);
-            for (int l = 0; l < st->o->nby; l++)
-                GROW(st->gid[l], int32_t);
+            GROW(st->cell, int32_t);
 #undef GROW
             if (bad) {
                 pthread_rwlock_unlock(&st->grow);
@@ -596,13 +617,80 @@ static int state_append(struct state *st, const struct colbuf *b, size_t chunk_b
     }
     memcpy(st->x + off, b->x, k * sizeof(double));
     memcpy(st->w + off, b->w, k * sizeof(double));
-    memcpy(st->hw + off, b->hw, k * sizeof(double));
-    if (st->urban)
-        memcpy(st->urban + off, b->urban, k);
-    for (int l = 0; l < st->o->nby; l++)
-        memcpy(st->gid[l] + off, b->gid[l], k * sizeof(int32_t));
+    memcpy(st->cell + off, b->cell, k * sizeof(int32_t));
     pthread_rwlock_unlock(&st->grow);
     return 0;
+}
+
+/* Stop every thread (an error): also wake those waiting for the reference K. */
+static void stop_all(struct state *st)
+{
+    atomic_store(&st->stop, 1);
+    pthread_mutex_lock(&st->kmu);
+    pthread_cond_broadcast(&st->kcv);
+    pthread_mutex_unlock(&st->kmu);
+}
+
+/* The reference for the log sums: the thread with the file's first chunk sets it from that
+ * chunk's rows (their weighted mean), the others wait for it.  -1 when stopped. */
+static int reference_k(struct worker *wk, const struct gf_csvscan_chunk *c)
+{
+    struct state *st = wk->st;
+    pthread_mutex_lock(&st->kmu);
+    if (c->seq == 0 && !st->k_ready) {
+        struct gf_ksum sw = {0, 0}, swx = {0, 0};
+        for (size_t i = 0; i < wk->cb.n; i++) {
+            gf_ksum_add(&sw, wk->cb.w[i]);
+            gf_ksum_add(&swx, wk->cb.w[i] * wk->cb.x[i]);
+        }
+        double W = gf_ksum_value(&sw);
+        st->K = W > 0 ? gf_ksum_value(&swx) / W : 1.0; /* the library takes ≤ 0 as 1 */
+        st->k_ready = 1;
+        pthread_cond_broadcast(&st->kcv);
+    }
+    while (!st->k_ready && !atomic_load(&st->stop))
+        pthread_cond_wait(&st->kcv, &st->kmu);
+    int ready = st->k_ready;
+    pthread_mutex_unlock(&st->kmu);
+    return ready ? 0 : -1;
+}
+
+/* Cells a thread keeps its own sums for (about 0.4 KiB each); rows of later cells are added
+ * to shared sums under a lock, once a chunk. */
+#define LOCAL_CELLS 65536
+
+/* Add the chunk's rows to the thread's sums by cell. */
+static int add_rows(struct worker *wk)
+{
+    struct state *st = wk->st;
+    const struct colbuf *b = &wk->cb;
+    if (!wk->acc && !(wk->acc = gf_dist_acc_new(st->dp, st->K, st->acc_flags)))
+        return -1;
+    size_t nbig = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        if (b->cell[i] >= LOCAL_CELLS) {
+            nbig++;
+            continue;
+        }
+        if (gf_dist_acc_add(wk->acc, b->cell[i], b->x[i], b->w[i], b->hw[i],
+                            b->urban ? b->urban[i] : -1, b->food ? b->food[i] : 0,
+                            b->cons ? b->cons[i] : 0) != GF_OK)
+            return -1;
+    }
+    if (nbig == 0)
+        return 0;
+    int rc = 0;
+    pthread_mutex_lock(&st->bigmu);
+    if (!st->big && !(st->big = gf_dist_acc_new(st->dp, st->K, st->acc_flags)))
+        rc = -1;
+    for (size_t i = 0; i < b->n && rc == 0; i++)
+        if (b->cell[i] >= LOCAL_CELLS &&
+            gf_dist_acc_add(st->big, b->cell[i], b->x[i], b->w[i], b->hw[i],
+                            b->urban ? b->urban[i] : -1, b->food ? b->food[i] : 0,
+                            b->cons ? b->cons[i] : 0) != GF_OK)
+            rc = -1;
+    pthread_mutex_unlock(&st->bigmu);
+    return rc;
 }
 
 static void *worker_main(void *arg)
@@ -612,21 +700,28 @@ static void *worker_main(void *arg)
     struct gf_csvscan_chunk c = {0};
     for (int l = 0; l < MAXBY; l++)
         wk->last_id[l] = -1;
+    wk->last_cell = -1;
     while (!atomic_load(&st->stop)) {
         int r = gf_csvscan_next(st->scan, &c, &st->err[wk->id]);
         if (r < 0) {
             st->err_line[wk->id] = 0;
-            atomic_store(&st->stop, 1);
+            stop_all(st);
             break;
         }
         if (r == 0)
             break;
-        if (parse_chunk(wk, &c) || state_append(st, &wk->cb, c.len)) {
+        if (parse_chunk(wk, &c)) {
+            stop_all(st);
+            break;
+        }
+        if (reference_k(wk, &c))
+            break;
+        if (add_rows(wk) || state_append(st, &wk->cb, c.len)) {
             if (!st->err[wk->id].msg[0]) {
                 gf_err_set(&st->err[wk->id], GF_ENOMEM, "out of memory");
                 st->err_line[wk->id] = 0;
             }
-            atomic_store(&st->stop, 1);
+            stop_all(st);
             break;
         }
     }
@@ -1025,24 +1120,38 @@ int cmd_stats(struct gf_cli *cli, int argc, char **argv)
         return rc;
     if (cli->db_flag)
         return stats_db(cli, &o);
-    struct state st;
-    memset(&st, 0, sizeof st);
-    st.o = &o;
-    pthread_rwlock_init(&st.grow, NULL);
-    for (int l = 0; l < MAXBY; l++)
-        pthread_mutex_init(&st.gmap[l].mu, NULL);
     int nthreads = o.nthreads ? o.nthreads : (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (nthreads < 1)
         nthreads = 1;
     if (nthreads > 16)
         nthreads = 16;
+    struct gf_dist_params p = {.lines = o.lines,
+                               .nlines = o.nlines,
+                               .band_lo = o.blo,
+                               .band_hi = o.bhi,
+                               .nbands = o.nbands,
+                               .band_scale = o.band_scale,
+                               .nthreads = nthreads};
+    struct state st;
+    memset(&st, 0, sizeof st);
+    st.o = &o;
+    st.dp = &p;
+    st.acc_flags = (o.urban ? GF_DIST_ACC_URBAN : 0) | (o.food ? GF_DIST_ACC_ENGEL : 0);
+    pthread_rwlock_init(&st.grow, NULL);
+    pthread_mutex_init(&st.kmu, NULL);
+    pthread_mutex_init(&st.bigmu, NULL);
+    pthread_cond_init(&st.kcv, NULL);
+    pthread_mutex_init(&st.cells.mu, NULL);
+    for (int l = 0; l < MAXBY; l++)
+        pthread_mutex_init(&st.gmap[l].mu, NULL);
     struct worker *wks = NULL;
     pthread_t tid[16];
     int started = 0;
     struct gf_dist_result res[MAXBY];
     int nres = 0;
-    int32_t *fine_to_coarse[MAXBY] = {0};
-    int32_t *order = NULL, *parent = NULL;
+    int32_t *fine_to_coarse[MAXBY] = {0}, *cell_gid[MAXBY] = {0};
+    int32_t *order = NULL, *parent = NULL, *map = NULL;
+    struct gf_dist_acc *all = NULL, *acc = NULL;
     struct gf_table *t = NULL;
     struct outcols oc = {0};
     memset(res, 0, sizeof res);
@@ -1086,21 +1195,11 @@ int cmd_stats(struct gf_cli *cli, int argc, char **argv)
     st.cap = 1 << 16;
     st.x = malloc(st.cap * sizeof(double));
     st.w = malloc(st.cap * sizeof(double));
-    st.hw = malloc(st.cap * sizeof(double));
-    int bad = !st.x || !st.w || !st.hw;
-    if (o.urban) {
-        st.urban = malloc(st.cap);
-        bad |= !st.urban;
-    }
-    for (int l = 0; l < o.nby; l++) {
-        st.gid[l] = malloc(st.cap * sizeof(int32_t));
-        bad |= !st.gid[l];
-    }
+    st.cell = malloc(st.cap * sizeof(int32_t));
+    int bad = !st.x || !st.w || !st.cell;
     gf_prefault(st.x, st.cap * sizeof(double));
     gf_prefault(st.w, st.cap * sizeof(double));
-    gf_prefault(st.hw, st.cap * sizeof(double));
-    for (int l = 0; l < o.nby; l++)
-        gf_prefault(st.gid[l], st.cap * sizeof(int32_t));
+    gf_prefault(st.cell, st.cap * sizeof(int32_t));
     wks = aligned_alloc(64, line_round(sizeof *wks * (size_t)nthreads));
     if (wks)
         memset(wks, 0, sizeof *wks * (size_t)nthreads);
@@ -1146,44 +1245,34 @@ int cmd_stats(struct gf_cli *cli, int argc, char **argv)
     }
     gf_csvscan_close(st.scan);
     st.scan = NULL;
-    if (o.food) { /* the threads' Engel sums, by group */
-        struct gf_ksum fa = {0, 0}, ca = {0, 0};
-        for (int k = 0; k < nthreads; k++) {
-            gf_ksum_merge(&fa, &wks[k].food_all);
-            gf_ksum_merge(&ca, &wks[k].cons_all);
-        }
-        st.food_all = gf_ksum_value(&fa);
-        st.cons_all = gf_ksum_value(&ca);
-        for (int l = 0; l < o.nby; l++) {
-            size_t ngl = st.gmap[l].m.n;
-            st.food_sum[l] = calloc(ngl ? ngl : 1, sizeof(double));
-            st.cons_sum[l] = calloc(ngl ? ngl : 1, sizeof(double));
-            if (!st.food_sum[l] || !st.cons_sum[l]) {
-                rc = gf_err_set(&cli->err, GF_ENOMEM, "out of memory");
-                goto out;
-            }
-            for (size_t g = 0; g < ngl; g++) {
-                struct gf_ksum a = {0, 0}, c = {0, 0};
-                for (int k = 0; k < nthreads; k++)
-                    if (g < wks[k].ecap[l]) {
-                        gf_ksum_merge(&a, &wks[k].food[l][g]);
-                        gf_ksum_merge(&c, &wks[k].cons[l][g]);
-                    }
-                st.food_sum[l][g] = gf_ksum_value(&a);
-                st.cons_sum[l][g] = gf_ksum_value(&c);
-            }
-        }
-    }
+    /* the threads' sums by cell, together */
+    if (!(all = gf_dist_acc_new(&p, st.K, st.acc_flags)) ||
+        (st.big && gf_dist_acc_merge(all, st.big, NULL) != GF_OK))
+        goto nomem;
+    gf_dist_acc_free(st.big);
+    st.big = NULL;
     for (int k = 0; k < nthreads; k++) {
+        if (wks[k].acc && gf_dist_acc_merge(all, wks[k].acc, NULL) != GF_OK)
+            goto nomem;
+        gf_dist_acc_free(wks[k].acc);
+        wks[k].acc = NULL;
         colbuf_free(&wks[k].cb);
-        for (int l = 0; l < MAXBY; l++) {
+        smap_free(&wks[k].lcells);
+        for (int l = 0; l < MAXBY; l++)
             smap_free(&wks[k].local[l]);
-            free(wks[k].food[l]);
-            free(wks[k].cons[l]);
-            wks[k].food[l] = wks[k].cons[l] = NULL;
-            wks[k].ecap[l] = 0;
-        }
     }
+    /* the groups of each cell */
+    int ncell = o.nby ? (int)st.cells.m.n : 1;
+    for (int l = 0; l < o.nby; l++) {
+        if (!(cell_gid[l] = malloc(sizeof(int32_t) * (size_t)ncell)))
+            goto nomem;
+        for (int c = 0; c < ncell; c++)
+            memcpy(&cell_gid[l][c],
+                   st.cells.m.arena + st.cells.m.id_off[c] + sizeof(int32_t) * (size_t)l,
+                   sizeof(int32_t));
+    }
+    if (!(map = malloc(sizeof(int32_t) * (size_t)ncell)))
+        goto nomem;
 
     /* Do the --by columns nest?  Order them finest first, check each maps into the next. */
     int lv[MAXBY], ng[MAXBY], nested = o.nby > 0;
@@ -1201,45 +1290,29 @@ int cmd_stats(struct gf_cli *cli, int argc, char **argv)
     }
     for (int i = 0; nested && i + 1 < o.nby; i++) {
         int f = lv[i], c = lv[i + 1];
-        int32_t *map = malloc(sizeof(int32_t) * (size_t)ng[f]);
-        if (!map) {
-            rc = gf_err_set(&cli->err, GF_ENOMEM, "out of memory");
-            goto out;
-        }
+        if (!(fine_to_coarse[f] = malloc(sizeof(int32_t) * (size_t)ng[f])))
+            goto nomem;
         for (int g = 0; g < ng[f]; g++)
-            map[g] = -1;
-        const int32_t *gf = st.gid[f], *gc = st.gid[c];
-        for (size_t r = 0; r < n; r++) {
-            if (map[gf[r]] < 0)
-                map[gf[r]] = gc[r];
-            else if (map[gf[r]] != gc[r]) {
+            fine_to_coarse[f][g] = -1;
+        for (int cl = 0; cl < ncell && nested; cl++) {
+            int32_t *m = &fine_to_coarse[f][cell_gid[f][cl]];
+            if (*m < 0)
+                *m = cell_gid[c][cl];
+            else if (*m != cell_gid[c][cl])
                 nested = 0;
-                break;
-            }
         }
-        fine_to_coarse[f] = map;
     }
     phase("nesting", &t0);
-    struct gf_dist_params p = {.lines = o.lines,
-                               .nlines = o.nlines,
-                               .band_lo = o.blo,
-                               .band_hi = o.bhi,
-                               .nbands = o.nbands,
-                               .band_scale = o.band_scale,
-                               .nthreads = nthreads};
     int base[MAXBY] = {0};
     if (o.nby == 0 || nested) {
-        /* one tree: 0 = all, then each level from the coarsest down */
+        /* one tree: 0 = all, then each level from the coarsest down; the rows on the finest */
         int nu = 1;
         for (int i = o.nby - 1; i >= 0; i--) {
             base[lv[i]] = nu;
             nu += ng[lv[i]];
         }
-        parent = malloc(sizeof(int32_t) * (size_t)nu);
-        if (!parent) {
-            rc = gf_err_set(&cli->err, GF_ENOMEM, "out of memory");
-            goto out;
-        }
+        if (!(parent = malloc(sizeof(int32_t) * (size_t)nu)))
+            goto nomem;
         parent[0] = -1;
         for (int i = o.nby - 1; i >= 0; i--) {
             int l = lv[i];
@@ -1247,100 +1320,60 @@ int cmd_stats(struct gf_cli *cli, int argc, char **argv)
                 parent[base[l] + g] =
                     i == o.nby - 1 ? 0 : base[lv[i + 1]] + fine_to_coarse[l][g];
         }
-        int32_t *unit = NULL;
-        if (o.nby) {
-            int f = lv[0];
-            unit = st.gid[f];
-            st.gid[f] = NULL;
-            for (size_t r = 0; r < n; r++)
-                unit[r] += base[f];
-            for (int l = 0; l < o.nby; l++) {
-                free(st.gid[l]);
-                st.gid[l] = NULL;
-            }
-        }
-        double *ufood = NULL, *ucons = NULL;
-        if (o.food) {
-            ufood = calloc((size_t)nu, sizeof(double));
-            ucons = calloc((size_t)nu, sizeof(double));
-            if (!ufood || !ucons) {
-                free(ufood);
-                free(ucons);
-                free(unit);
-                rc = gf_err_set(&cli->err, GF_ENOMEM, "out of memory");
-                goto out;
-            }
-            if (o.nby == 0) {
-                ufood[0] = st.food_all;
-                ucons[0] = st.cons_all;
-            } else {
-                for (int g = 0; g < ng[lv[0]]; g++) {
-                    ufood[base[lv[0]] + g] = st.food_sum[lv[0]][g];
-                    ucons[base[lv[0]] + g] = st.cons_sum[lv[0]][g];
-                }
-            }
-        }
-        struct gf_dist_input in = {.n = n,
-                                   .x = st.x,
-                                   .w = st.w,
-                                   .hw = st.hw,
-                                   .urban = st.urban,
-                                   .unit = unit,
-                                   .flags = GF_DIST_FREE_INPUT};
-        st.x = st.w = st.hw = NULL;
-        st.urban = NULL;
+        for (int c = 0; c < ncell; c++)
+            map[c] = o.nby ? base[lv[0]] + cell_gid[lv[0]][c] : 0;
+        if (!(acc = gf_dist_acc_new(&p, st.K, st.acc_flags)) ||
+            gf_dist_acc_merge(acc, all, map) != GF_OK)
+            goto nomem;
+        gf_dist_acc_free(all);
+        all = NULL;
+        int32_t *unit = st.cell;
+        st.cell = NULL;
+        for (size_t r = 0; r < n; r++)
+            unit[r] = map[unit[r]];
+        struct gf_dist_input in = {
+            .n = n, .x = st.x, .w = st.w, .unit = unit, .flags = GF_DIST_FREE_INPUT};
+        st.x = st.w = NULL;
         struct gf_dist_tree tree = {nu, parent};
-        rc = ufood ? gf_dist_compute_unit_engel(&in, ufood, ucons, &tree, &p, &res[0], &cli->err)
-                   : gf_dist_compute(&in, &tree, &p, &res[0], &cli->err);
-        free(ufood);
-        free(ucons);
-        if (rc)
+        rc = gf_dist_compute_acc(&in, acc, &tree, &p, &res[0], &cli->err);
+        acc = NULL; /* the library's now */
+        if (rc != GF_OK)
             goto out;
         nres = 1;
     } else {
         /* columns that do not nest: one flat grouping per column */
+        int32_t *unit = malloc(sizeof(int32_t) * n);
+        if (!unit)
+            goto nomem;
         for (int l = 0; l < o.nby; l++) {
             free(parent);
-            parent = malloc(sizeof(int32_t) * (size_t)(ng[l] + 1));
-            if (!parent) {
-                rc = gf_err_set(&cli->err, GF_ENOMEM, "out of memory");
-                goto out;
+            if (!(parent = malloc(sizeof(int32_t) * (size_t)(ng[l] + 1)))) {
+                free(unit);
+                goto nomem;
             }
             parent[0] = -1;
             for (int g = 0; g < ng[l]; g++)
                 parent[1 + g] = 0;
+            for (int c = 0; c < ncell; c++)
+                map[c] = 1 + cell_gid[l][c];
             for (size_t r = 0; r < n; r++)
-                st.gid[l][r] += 1;
-            double *ufood = NULL, *ucons = NULL;
-            if (o.food) {
-                ufood = calloc((size_t)ng[l] + 1, sizeof(double));
-                ucons = calloc((size_t)ng[l] + 1, sizeof(double));
-                if (!ufood || !ucons) {
-                    free(ufood);
-                    free(ucons);
-                    rc = gf_err_set(&cli->err, GF_ENOMEM, "out of memory");
-                    goto out;
-                }
-                memcpy(ufood + 1, st.food_sum[l], sizeof(double) * (size_t)ng[l]);
-                memcpy(ucons + 1, st.cons_sum[l], sizeof(double) * (size_t)ng[l]);
+                unit[r] = map[st.cell[r]];
+            gf_dist_acc_free(acc);
+            if (!(acc = gf_dist_acc_new(&p, st.K, st.acc_flags)) ||
+                gf_dist_acc_merge(acc, all, map) != GF_OK) {
+                free(unit);
+                goto nomem;
             }
-            struct gf_dist_input in = {.n = n,
-                                       .x = st.x,
-                                       .w = st.w,
-                                       .hw = st.hw,
-                                       .urban = st.urban,
-                                       .unit = st.gid[l]};
+            struct gf_dist_input in = {.n = n, .x = st.x, .w = st.w, .unit = unit};
             struct gf_dist_tree tree = {ng[l] + 1, parent};
-            rc = ufood ? gf_dist_compute_unit_engel(&in, ufood, ucons, &tree, &p, &res[l],
-                                                    &cli->err)
-                       : gf_dist_compute(&in, &tree, &p, &res[l], &cli->err);
-            free(ufood);
-            free(ucons);
-            if (rc)
+            if ((rc = gf_dist_compute_acc(&in, acc, &tree, &p, &res[l], &cli->err)) != GF_OK) {
+                free(unit);
                 goto out;
+            }
             nres = l + 1;
             base[l] = 1;
         }
+        free(unit);
     }
 
     phase("compute", &t0);
@@ -1376,6 +1409,9 @@ int cmd_stats(struct gf_cli *cli, int argc, char **argv)
     gf_table_print(t, stdout, cli->format, cli->lang);
     phase("output", &t0);
     rc = GF_OK;
+    goto out;
+nomem:
+    rc = gf_err_set(&cli->err, GF_ENOMEM, "out of memory");
 out:
     gf_table_free(t);
     outcols_free(&oc);
@@ -1383,20 +1419,24 @@ out:
         gf_dist_result_free(&res[k]);
     free(parent);
     free(order);
+    free(map);
+    gf_dist_acc_free(all);
+    gf_dist_acc_free(acc);
     for (int l = 0; l < MAXBY; l++) {
         free(fine_to_coarse[l]);
-        free(st.gid[l]);
+        free(cell_gid[l]);
         smap_free(&st.gmap[l].m);
         pthread_mutex_destroy(&st.gmap[l].mu);
     }
+    smap_free(&st.cells.m);
+    pthread_mutex_destroy(&st.cells.mu);
     if (wks) {
         for (int k = 0; k < nthreads; k++) {
             colbuf_free(&wks[k].cb);
-            for (int l = 0; l < MAXBY; l++) {
+            smap_free(&wks[k].lcells);
+            for (int l = 0; l < MAXBY; l++)
                 smap_free(&wks[k].local[l]);
-                free(wks[k].food[l]);
-                free(wks[k].cons[l]);
-            }
+            gf_dist_acc_free(wks[k].acc);
             free(wks[k].f);
             free(wks[k].num);
             free(wks[k].have);
@@ -1405,14 +1445,13 @@ out:
     }
     free(st.x);
     free(st.w);
-    free(st.hw);
-    for (int l = 0; l < MAXBY; l++) {
-        free(st.food_sum[l]);
-        free(st.cons_sum[l]);
-    }
-    free(st.urban);
+    free(st.cell);
     free(st.isnum);
     pthread_rwlock_destroy(&st.grow);
+    pthread_mutex_destroy(&st.kmu);
+    pthread_mutex_destroy(&st.bigmu);
+    gf_dist_acc_free(st.big);
+    pthread_cond_destroy(&st.kcv);
     gf_csvscan_close(st.scan);
     return rc;
 }

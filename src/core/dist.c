@@ -54,15 +54,17 @@ struct work {
     const struct gf_dist_params *p;
     int nunits, nacc, nthreads;
     double K, lnK;
-    double scale;
-    int has_engel;
-    const double *lnz;
+    int has_engel, has_urban;
     /* tree */
     int32_t *parent, *child_off, *child, *topo, *height;
     size_t *own, *size, *start;
     /* rows */
     struct gf_dist_xw *a, *buf;
-    /* accumulators: per slice, nunits × nacc ksums; counts per slice */
+    /* additive sums: one set per slice while scattering, then all in sl[0]; acc and cnt are
+     * sl[0]'s (nunits × nacc sums, nunits counts) */
+    struct gf_dist_acc **sl;
+    const struct gf_dist_acc *given; /* the caller's sums (gf_dist_compute_acc), or NULL */
+    unsigned in_flags;
     struct gf_ksum *acc;
     struct ucount *cnt;
     size_t *cursor; /* per slice × unit */
@@ -118,88 +120,6 @@ static void prepass_task(void *ctx, size_t s, int thread)
     wk->wxsum[s] = swx;
 }
 
-static void scatter_task(void *ctx, size_t s, int thread)
-{
-    (void)thread;
-    struct work *wk = ctx;
-    const struct gf_dist_input *in = wk->in;
-    const struct gf_dist_params *p = wk->p;
-    size_t r0, r1, *cur = wk->cursor + s * (size_t)wk->nunits;
-    slice_range(wk, s, &r0, &r1);
-    struct gf_ksum *acc = wk->acc + s * (size_t)wk->nunits * (size_t)wk->nacc;
-    struct ucount *cnt = wk->cnt + s * (size_t)wk->nunits;
-    const double K = wk->K, invK = 1.0 / wk->K, lnK = wk->lnK;
-    for (size_t i = r0; i < r1; i++) {
-        int u = in->unit ? in->unit[i] : 0;
-        double x = in->x[i], w = in->w ? in->w[i] : 1.0, hw = in->hw ? in->hw[i] : w;
-        wk->a[cur[u]++] = (struct gf_dist_xw){x, w};
-        struct ucount *c = &cnt[u];
-        struct gf_ksum *k = acc + (size_t)u * (size_t)wk->nacc;
-        c->n++;
-        if (x < c->min)
-            c->min = x;
-        if (x > c->max)
-            c->max = x;
-        gf_ksum_add(&k[A_HW], hw);
-        for (int b = 0; b < p->nbands; b++) {
-            double v = wk->scale * x;
-            if (v >= p->band_lo[b] && v <= p->band_hi[b])
-                gf_ksum_add(&k[A_LINE + NLINEACC * p->nlines + b], hw);
-        }
-        if (in->food) {
-            gf_ksum_add(&k[A_FOOD], hw * in->food[i]);
-            gf_ksum_add(&k[A_CONS], hw * in->cons[i]);
-        }
-        if (w == 0)
-            continue;
-        if (x < c->wmin)
-            c->wmin = x;
-        if (x > c->wmax)
-            c->wmax = x;
-        double wx = w * x, lx = 0, wxl = 0, wl = 0;
-        gf_ksum_add(&k[A_W], w);
-        gf_ksum_add(&k[A_WX], wx);
-        if (x > 0) {
-            lx = log(x);
-            wl = w * (lx - lnK);
-            wxl = wx * (lx - lnK);
-            gf_ksum_add(&k[A_WXL], wxl);
-            gf_ksum_add(&k[A_WL], wl);
-            gf_ksum_add(&k[A_WS], w * sqrt(x * invK));
-            gf_ksum_add(&k[A_WINV], w * (K / x));
-        } else if (x == 0) {
-            c->nzero++;
-        } else {
-            c->nneg++;
-        }
-        if (in->urban) {
-            int g = in->urban[i];
-            if (g == 0 || g == 1) {
-                struct gf_ksum *ug = &k[A_URB + 4 * g];
-                gf_ksum_add(&ug[0], w);
-                gf_ksum_add(&ug[1], wx);
-                gf_ksum_add(&ug[2], wxl);
-                gf_ksum_add(&ug[3], wl);
-            } else {
-                c->nother++;
-            }
-        }
-        for (int l = 0; l < p->nlines; l++) {
-            double z = p->lines[l];
-            if (x < z) {
-                struct gf_ksum *lk = &k[A_LINE + NLINEACC * l];
-                double d = 1.0 - x / z;
-                gf_ksum_add(&lk[0], w);
-                gf_ksum_add(&lk[1], hw);
-                gf_ksum_add(&lk[2], w * d);
-                gf_ksum_add(&lk[3], w * d * d);
-                if (x > 0)
-                    gf_ksum_add(&lk[4], w * (wk->lnz[l] - lx));
-            }
-        }
-    }
-}
-
 static void ucount_init(struct ucount *c)
 {
     memset(c, 0, sizeof *c);
@@ -217,6 +137,209 @@ static void ucount_merge(struct ucount *c, const struct ucount *o)
     c->max = fmax(c->max, o->max);
     c->wmin = fmin(c->wmin, o->wmin);
     c->wmax = fmax(c->wmax, o->wmax);
+}
+
+/* ---------- additive sums by unit ---------- */
+
+struct gf_dist_acc {
+    int n, cap; /* units with sums, room */
+    int nacc;
+    unsigned flags;
+    double K, lnK, invK, scale;
+    int nlines, nbands;
+    double *lines, *lnz, *band_lo, *band_hi; /* copies of the parameters */
+    struct gf_ksum *k;                       /* cap × nacc */
+    struct ucount *c;                        /* cap */
+};
+
+static int acc_reserve(struct gf_dist_acc *a, int units)
+{
+    if (units <= a->cap)
+        return GF_OK;
+    int nc = a->cap ? a->cap : 64;
+    while (nc < units)
+        nc = nc > INT32_MAX / 2 ? units : nc * 2;
+    struct gf_ksum *k = realloc(a->k, sizeof *k * (size_t)nc * (size_t)a->nacc);
+    if (!k)
+        return GF_ENOMEM;
+    a->k = k;
+    struct ucount *c = realloc(a->c, sizeof *c * (size_t)nc);
+    if (!c)
+        return GF_ENOMEM;
+    a->c = c;
+    memset(a->k + (size_t)a->cap * (size_t)a->nacc, 0,
+           sizeof *k * (size_t)(nc - a->cap) * (size_t)a->nacc);
+    for (int u = a->cap; u < nc; u++)
+        ucount_init(&a->c[u]);
+    a->cap = nc;
+    return GF_OK;
+}
+
+struct gf_dist_acc *gf_dist_acc_new(const struct gf_dist_params *p, double K, unsigned flags)
+{
+    struct gf_dist_acc *a = calloc(1, sizeof *a);
+    if (!a)
+        return NULL;
+    a->flags = flags;
+    a->K = K > 0 && isfinite(K) ? K : 1.0;
+    a->lnK = log(a->K);
+    a->invK = 1.0 / a->K;
+    a->scale = p->band_scale > 0 ? p->band_scale : 3.0;
+    a->nlines = p->nlines > 0 ? p->nlines : 0;
+    a->nbands = p->nbands > 0 ? p->nbands : 0;
+    a->nacc = A_LINE + NLINEACC * a->nlines + a->nbands;
+    size_t np = (size_t)(2 * a->nlines + 2 * a->nbands + 1);
+    a->lines = malloc(sizeof(double) * np);
+    if (!a->lines) {
+        free(a);
+        return NULL;
+    }
+    a->lnz = a->lines + a->nlines;
+    a->band_lo = a->lnz + a->nlines;
+    a->band_hi = a->band_lo + a->nbands;
+    for (int l = 0; l < a->nlines; l++) {
+        a->lines[l] = p->lines[l];
+        a->lnz[l] = log(p->lines[l]);
+    }
+    for (int b = 0; b < a->nbands; b++) {
+        a->band_lo[b] = p->band_lo[b];
+        a->band_hi[b] = p->band_hi[b];
+    }
+    return a;
+}
+
+void gf_dist_acc_free(struct gf_dist_acc *a)
+{
+    if (!a)
+        return;
+    free(a->lines);
+    free(a->k);
+    free(a->c);
+    free(a);
+}
+
+/* Add one row to unit u's sums (room reserved). */
+static inline void acc_row(struct gf_dist_acc *a, int u, double x, double w, double hw, int urban,
+                           double food, double cons)
+{
+    struct ucount *c = &a->c[u];
+    struct gf_ksum *k = a->k + (size_t)u * (size_t)a->nacc;
+    c->n++;
+    if (x < c->min)
+        c->min = x;
+    if (x > c->max)
+        c->max = x;
+    gf_ksum_add(&k[A_HW], hw);
+    for (int b = 0; b < a->nbands; b++) {
+        double v = a->scale * x;
+        if (v >= a->band_lo[b] && v <= a->band_hi[b])
+            gf_ksum_add(&k[A_LINE + NLINEACC * a->nlines + b], hw);
+    }
+    if (a->flags & GF_DIST_ACC_ENGEL) {
+        gf_ksum_add(&k[A_FOOD], hw * food);
+        gf_ksum_add(&k[A_CONS], hw * cons);
+    }
+    if (w == 0)
+        return;
+    if (x < c->wmin)
+        c->wmin = x;
+    if (x > c->wmax)
+        c->wmax = x;
+    double wx = w * x, lx = 0, wxl = 0, wl = 0;
+    gf_ksum_add(&k[A_W], w);
+    gf_ksum_add(&k[A_WX], wx);
+    if (x > 0) {
+        lx = log(x);
+        wl = w * (lx - a->lnK);
+        wxl = wx * (lx - a->lnK);
+        gf_ksum_add(&k[A_WXL], wxl);
+        gf_ksum_add(&k[A_WL], wl);
+        gf_ksum_add(&k[A_WS], w * sqrt(x * a->invK));
+        gf_ksum_add(&k[A_WINV], w * (a->K / x));
+    } else if (x == 0) {
+        c->nzero++;
+    } else {
+        c->nneg++;
+    }
+    if (a->flags & GF_DIST_ACC_URBAN) {
+        if (urban == 0 || urban == 1) {
+            struct gf_ksum *ug = &k[A_URB + 4 * urban];
+            gf_ksum_add(&ug[0], w);
+            gf_ksum_add(&ug[1], wx);
+            gf_ksum_add(&ug[2], wxl);
+            gf_ksum_add(&ug[3], wl);
+        } else {
+            c->nother++;
+        }
+    }
+    for (int l = 0; l < a->nlines; l++) {
+        double z = a->lines[l];
+        if (x < z) {
+            struct gf_ksum *lk = &k[A_LINE + NLINEACC * l];
+            double d = 1.0 - x / z;
+            gf_ksum_add(&lk[0], w);
+            gf_ksum_add(&lk[1], hw);
+            gf_ksum_add(&lk[2], w * d);
+            gf_ksum_add(&lk[3], w * d * d);
+            if (x > 0)
+                gf_ksum_add(&lk[4], w * (a->lnz[l] - lx));
+        }
+    }
+}
+
+int gf_dist_acc_add(struct gf_dist_acc *a, int32_t unit, double x, double w, double hw, int urban,
+                    double food, double cons)
+{
+    if (unit < 0)
+        return GF_EUSER;
+    if (unit >= a->n) {
+        if (acc_reserve(a, unit + 1) != GF_OK)
+            return GF_ENOMEM;
+        a->n = unit + 1;
+    }
+    acc_row(a, unit, x, w, hw, urban, food, cons);
+    return GF_OK;
+}
+
+int gf_dist_acc_merge(struct gf_dist_acc *into, const struct gf_dist_acc *from, const int32_t *map)
+{
+    if (into->nacc != from->nacc || into->K != from->K || into->flags != from->flags)
+        return GF_EUSER;
+    for (int u = 0; u < from->n; u++) {
+        int t = map ? map[u] : u;
+        if (t < 0)
+            return GF_EUSER;
+        if (t >= into->n) {
+            if (acc_reserve(into, t + 1) != GF_OK)
+                return GF_ENOMEM;
+            into->n = t + 1;
+        }
+        ucount_merge(&into->c[t], &from->c[u]);
+        for (int k = 0; k < from->nacc; k++)
+            gf_ksum_merge(&into->k[(size_t)t * (size_t)into->nacc + (size_t)k],
+                          &from->k[(size_t)u * (size_t)from->nacc + (size_t)k]);
+    }
+    return GF_OK;
+}
+
+/* Scatter the rows of slice s into their units' places in a, adding them to the slice's sums
+ * when the caller gave rows rather than sums. */
+static void scatter_task(void *ctx, size_t s, int thread)
+{
+    (void)thread;
+    struct work *wk = ctx;
+    const struct gf_dist_input *in = wk->in;
+    size_t r0, r1, *cur = wk->cursor + s * (size_t)wk->nunits;
+    slice_range(wk, s, &r0, &r1);
+    struct gf_dist_acc *acc = wk->given ? NULL : wk->sl[s];
+    for (size_t i = r0; i < r1; i++) {
+        int u = in->unit ? in->unit[i] : 0;
+        double x = in->x[i], w = in->w ? in->w[i] : 1.0;
+        wk->a[cur[u]++] = (struct gf_dist_xw){x, w};
+        if (acc)
+            acc_row(acc, u, x, w, in->hw ? in->hw[i] : w, in->urban ? in->urban[i] : -1,
+                    in->food ? in->food[i] : 0, in->cons ? in->cons[i] : 0);
+    }
 }
 
 /* ---------- sorting and merging ---------- */
@@ -349,18 +472,6 @@ void gf_dist_decompose(int ng, const double *W, const double *WX, const double *
     }
 }
 
-double gf_dist_wmean(const double *x, const double *w, size_t n)
-{
-    struct gf_ksum sw = {0, 0}, swx = {0, 0};
-    for (size_t i = 0; i < n; i++) {
-        double wi = w ? w[i] : 1.0;
-        gf_ksum_add(&sw, wi);
-        gf_ksum_add(&swx, wi * x[i]);
-    }
-    double W = gf_ksum_value(&sw);
-    return W != 0 ? gf_ksum_value(&swx) / W : nan_();
-}
-
 static void additive_stats(struct work *wk, int u)
 {
     const struct gf_dist_params *p = wk->p;
@@ -416,7 +527,7 @@ static void additive_stats(struct work *wk, int u)
             s->atkinson[2] = equal ? 0 : 1 - W * wk->K / (gf_ksum_value(&k[A_WINV]) * mu);
         }
     }
-    if (wk->in->urban) {
+    if (wk->has_urban) {
         double gW[2], gWX[2], gT[2], gM[2];
         for (int g = 0; g < 2; g++) {
             const struct gf_ksum *ug = &k[A_URB + 4 * g];
@@ -674,36 +785,37 @@ static int merge_height(struct work *wk, const int *units, int nh, struct mtask 
     return rc;
 }
 
-static int compute(const struct gf_dist_input *in, const double *unit_food, const double *unit_cons,
+static int compute(const struct gf_dist_input *in, const struct gf_dist_acc *given,
                    const struct gf_dist_tree *tree, const struct gf_dist_params *p,
                    struct gf_dist_result *out, struct gf_err *e);
 
 int gf_dist_compute(const struct gf_dist_input *in, const struct gf_dist_tree *tree,
                     const struct gf_dist_params *p, struct gf_dist_result *out, struct gf_err *e)
 {
-    return compute(in, NULL, NULL, tree, p, out, e);
+    return compute(in, NULL, tree, p, out, e);
 }
 
-int gf_dist_compute_unit_engel(const struct gf_dist_input *in, const double *unit_food,
-                               const double *unit_cons, const struct gf_dist_tree *tree,
-                               const struct gf_dist_params *p, struct gf_dist_result *out,
-                               struct gf_err *e)
+int gf_dist_compute_acc(const struct gf_dist_input *in, const struct gf_dist_acc *acc,
+                        const struct gf_dist_tree *tree, const struct gf_dist_params *p,
+                        struct gf_dist_result *out, struct gf_err *e)
 {
-    if (!unit_food || !unit_cons || in->food || in->cons) {
+    if (!acc || in->hw || in->urban || in->food || in->cons) {
         memset(out, 0, sizeof *out);
-        if (in->flags & GF_DIST_FREE_INPUT)
+        if (in->flags & GF_DIST_FREE_INPUT) {
             free_input(in);
-        return gf_err_set(e, GF_EUSER, "unit food and consumption sums go together, without rows'");
+            gf_dist_acc_free((struct gf_dist_acc *)acc);
+        }
+        return gf_err_set(e, GF_EUSER, "sums by unit go with values, weights and units only");
     }
-    return compute(in, unit_food, unit_cons, tree, p, out, e);
+    return compute(in, acc, tree, p, out, e);
 }
 
-static int compute(const struct gf_dist_input *in, const double *unit_food, const double *unit_cons,
+static int compute(const struct gf_dist_input *in, const struct gf_dist_acc *given,
                    const struct gf_dist_tree *tree, const struct gf_dist_params *p,
                    struct gf_dist_result *out, struct gf_err *e)
 {
-    struct work wk = {.in = in, .p = p};
-    int rc = GF_OK, nu = tree ? tree->nunits : 1;
+    struct work wk = {.in = in, .p = p, .given = given, .in_flags = in->flags};
+    int rc = GF_OK, nu = tree ? tree->nunits : 1, given_taken = 0;
     size_t n = in->n;
     struct sort_task *stasks = NULL;
     struct mtask *mtasks = NULL;
@@ -712,7 +824,6 @@ static int compute(const struct gf_dist_input *in, const double *unit_food, cons
     const struct gf_dist_xw **orows = NULL; /* a height's units for the order-based pass */
     size_t *on = NULL;
     struct gf_dist_stats **oout = NULL;
-    double *lnz = NULL;
     memset(out, 0, sizeof *out);
     if (nu < 1 || p->nlines < 0 || p->nbands < 0) {
         rc = gf_err_set(e, GF_EUSER, "need at least one unit");
@@ -729,29 +840,31 @@ static int compute(const struct gf_dist_input *in, const double *unit_food, cons
                             p->band_hi[b]);
             goto done;
         }
-    wk.has_engel = in->food || unit_food;
     if ((in->food == NULL) != (in->cons == NULL)) {
         rc = gf_err_set(e, GF_EUSER, "food and consumption go together");
         goto done;
     }
+    if (given && (given->nlines != p->nlines || given->nbands != p->nbands)) {
+        rc = gf_err_set(e, GF_EUSER, "the sums were made with other lines or bands");
+        goto done;
+    }
+    unsigned flags = given
+                         ? given->flags
+                         : (in->urban ? GF_DIST_ACC_URBAN : 0) | (in->food ? GF_DIST_ACC_ENGEL : 0);
+    wk.has_engel = (flags & GF_DIST_ACC_ENGEL) != 0;
+    wk.has_urban = (flags & GF_DIST_ACC_URBAN) != 0;
     wk.nunits = nu;
     wk.nthreads = p->nthreads > 0 ? p->nthreads : (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (wk.nthreads < 1)
         wk.nthreads = 1;
     if (wk.nthreads > 16)
         wk.nthreads = 16;
-    wk.scale = p->band_scale > 0 ? p->band_scale : 3.0;
     wk.nacc = A_LINE + NLINEACC * p->nlines + p->nbands;
     wk.nslice = n >= 65536 ? (size_t)wk.nthreads : 1;
-    /* per-thread accumulators cost nunits × nacc sums each: one set only when units are many */
-    if ((size_t)nu * (size_t)wk.nacc * sizeof(struct gf_ksum) * wk.nslice > ((size_t)64 << 20))
+    /* per-thread sums cost nunits × nacc sums each: one set only when units are many */
+    if (!given &&
+        (size_t)nu * (size_t)wk.nacc * sizeof(struct gf_ksum) * wk.nslice > ((size_t)64 << 20))
         wk.nslice = 1;
-    lnz = malloc(sizeof(double) * (size_t)(p->nlines + 1));
-    if (!lnz)
-        goto nomem;
-    for (int l = 0; l < p->nlines; l++)
-        lnz[l] = log(p->lines[l]);
-    wk.lnz = lnz;
     size_t nu_ = (size_t)nu;
     wk.parent = malloc(sizeof(int32_t) * nu_);
     wk.child_off = malloc(sizeof(int32_t) * (nu_ + 1));
@@ -765,16 +878,15 @@ static int compute(const struct gf_dist_input *in, const double *unit_food, cons
     wk.bad = malloc(sizeof(size_t) * wk.nslice);
     wk.wsum = malloc(sizeof(struct gf_ksum) * wk.nslice);
     wk.wxsum = malloc(sizeof(struct gf_ksum) * wk.nslice);
-    wk.cnt = malloc(sizeof(struct ucount) * nu_ * wk.nslice);
-    wk.acc = calloc(nu_ * wk.nslice * (size_t)wk.nacc, sizeof(struct gf_ksum));
+    wk.sl = calloc(wk.nslice, sizeof *wk.sl);
     wk.nruns = calloc(nu_, sizeof(int));
     wk.in_buf = calloc(nu_, 1);
     wk.run_off = calloc(nu_ + 1, sizeof(size_t));
     out->unit = calloc(nu_, sizeof(struct gf_dist_stats));
     out->block = malloc(sizeof(double) * nu_ * (size_t)(6 * p->nlines + p->nbands + 1));
     if (!wk.parent || !wk.child_off || !wk.child || !wk.topo || !wk.height || !wk.own || !wk.size ||
-        !wk.start || !wk.cursor || !wk.cnt || !wk.acc || !wk.nruns || !wk.in_buf || !wk.run_off ||
-        !out->unit || !out->block || !wk.bad || !wk.wsum || !wk.wxsum)
+        !wk.start || !wk.cursor || !wk.sl || !wk.nruns || !wk.in_buf || !wk.run_off || !out->unit ||
+        !out->block || !wk.bad || !wk.wsum || !wk.wxsum)
         goto nomem;
     out->nunits = nu;
     out->nlines = p->nlines;
@@ -791,8 +903,6 @@ static int compute(const struct gf_dist_input *in, const double *unit_food, cons
         s->low_persons = blk + 5 * p->nlines;
         s->band_share = blk + 6 * p->nlines;
     }
-    for (size_t i = 0; i < nu_ * wk.nslice; i++)
-        ucount_init(&wk.cnt[i]);
 
     /* (1) check, reference mean, counts and layout */
     if (gf_dist__par_for(wk.nthreads, wk.nslice, prepass_task, &wk) != GF_OK) {
@@ -809,13 +919,41 @@ static int compute(const struct gf_dist_input *in, const double *unit_food, cons
             gf_ksum_merge(&sw, &wk.wsum[s]);
             gf_ksum_merge(&swx, &wk.wxsum[s]);
         }
+        /* Σ w x ln(x/K) loses no digits when K is near the mean */
         double W = gf_ksum_value(&sw), K = W != 0 ? gf_ksum_value(&swx) / W : nan_();
-        wk.K = K > 0 && isfinite(K) ? K : 1.0; /* Σ w x ln(x/K) loses no digits near the mean */
-        wk.lnK = log(wk.K);
+        for (size_t s = 0; s < (given ? 1 : wk.nslice); s++) {
+            if (s == 0 && given && (in->flags & GF_DIST_FREE_INPUT)) {
+                wk.sl[0] = (struct gf_dist_acc *)given; /* ours now: no copy */
+                given_taken = 1;
+            } else if (!(wk.sl[s] = gf_dist_acc_new(p, given ? given->K : K, flags))) {
+                goto nomem;
+            }
+            if (acc_reserve(wk.sl[s], nu) != GF_OK)
+                goto nomem;
+        }
+        wk.K = wk.sl[0]->K;
+        wk.lnK = wk.sl[0]->lnK;
     }
     for (size_t s = 0; s < wk.nslice; s++)
         for (int u = 0; u < nu; u++)
             wk.own[u] += wk.cursor[s * nu_ + (size_t)u];
+    if (given) { /* the caller's sums: of these rows, unit by unit */
+        if (given->n > nu) {
+            rc = gf_err_set(e, GF_EUSER, "sums for unit %d: expected units 0..%d", given->n - 1,
+                            nu - 1);
+            goto done;
+        }
+        for (int u = 0; u < nu; u++)
+            if ((u < given->n ? (size_t)given->c[u].n : 0) != wk.own[u]) {
+                rc = gf_err_set(e, GF_EUSER, "unit %d: sums of %lld rows for %zu rows", u,
+                                u < given->n ? given->c[u].n : 0LL, wk.own[u]);
+                goto done;
+            }
+        if (!given_taken && gf_dist_acc_merge(wk.sl[0], given, NULL) != GF_OK)
+            goto nomem;
+    }
+    for (size_t s = 0; s < (given ? 1 : wk.nslice); s++)
+        wk.sl[s]->n = nu;
     if ((rc = build_tree(&wk, tree ? tree : &(struct gf_dist_tree){1, NULL}, e)) != GF_OK)
         goto done;
     for (int u = 0; u < nu; u++) {
@@ -826,7 +964,7 @@ static int compute(const struct gf_dist_input *in, const double *unit_food, cons
             pos += c;
         }
     }
-    /* (2) scatter and accumulate */
+    /* (2) scatter (and add up, from rows) */
     wk.a = malloc(sizeof(struct gf_dist_xw) * (n ? n : 1));
     if (!wk.a)
         goto nomem;
@@ -835,24 +973,13 @@ static int compute(const struct gf_dist_input *in, const double *unit_food, cons
         rc = gf_err_set(e, GF_ESYS, "cannot start threads");
         goto done;
     }
-    if (unit_food)
-        for (size_t u = 0; u < nu_; u++) {
-            if (!isfinite(unit_food[u]) || !isfinite(unit_cons[u])) {
-                rc = gf_err_set(e, GF_EUSER, "unit %zu: food or consumption sum is not finite", u);
-                goto done;
-            }
-            gf_ksum_add(&wk.acc[u * (size_t)wk.nacc + A_FOOD], unit_food[u]);
-            gf_ksum_add(&wk.acc[u * (size_t)wk.nacc + A_CONS], unit_cons[u]);
-        }
     free_input(in);
     in = NULL;
-    for (size_t s = 1; s < wk.nslice; s++)
-        for (size_t u = 0; u < nu_; u++) {
-            ucount_merge(&wk.cnt[u], &wk.cnt[s * nu_ + u]);
-            for (int k = 0; k < wk.nacc; k++)
-                gf_ksum_merge(&wk.acc[u * (size_t)wk.nacc + (size_t)k],
-                              &wk.acc[(s * nu_ + u) * (size_t)wk.nacc + (size_t)k]);
-        }
+    for (size_t s = 1; s < wk.nslice && !given; s++)
+        if (gf_dist_acc_merge(wk.sl[0], wk.sl[s], NULL) != GF_OK)
+            goto nomem;
+    wk.acc = wk.sl[0]->k;
+    wk.cnt = wk.sl[0]->c;
     for (int i = 0; i < nu; i++) { /* children before parents */
         int u = wk.topo[i], pu = wk.parent[u];
         if (pu < 0)
@@ -963,7 +1090,6 @@ nomem:
 done:
     if (in)
         free_input(in);
-    free(lnz);
     free(wk.parent);
     free(wk.child_off);
     free(wk.child);
@@ -976,8 +1102,12 @@ done:
     free(wk.bad);
     free(wk.wsum);
     free(wk.wxsum);
-    free(wk.cnt);
-    free(wk.acc);
+    if (wk.sl)
+        for (size_t s = 0; s < wk.nslice; s++)
+            gf_dist_acc_free(wk.sl[s]);
+    free(wk.sl);
+    if (given && !given_taken && (wk.in_flags & GF_DIST_FREE_INPUT))
+        gf_dist_acc_free((struct gf_dist_acc *)given);
     free(wk.nruns);
     free(wk.in_buf);
     free(wk.run_off);

@@ -11,8 +11,9 @@
  *          weight h and a household size m, w = h × m
  *   hw     the household weight (NULL = w), used for household counts and middle-income shares
  *   urban  1 urban, 0 rural, anything else = neither (NULL = no urban/rural columns)
- *   food, cons  household food and consumption spending, weighted by hw (NULL = no Engel);
- *          (or the same as sums per unit: gf_dist_compute_unit_engel)
+ *   food, cons  household food and consumption spending, weighted by hw (NULL = no Engel)
+ *   (a caller that streams rows adds these up itself and passes x, w and unit only:
+ *   gf_dist_acc and gf_dist_compute_acc below)
  *   unit   the unit of each row, 0 ≤ unit < tree.nunits (NULL = every row in unit 0)
  *
  * Edge-case behaviour (documented in docs/distribution.md, tested in tests/unit/test_dist.c):
@@ -120,14 +121,39 @@ struct gf_dist_result {
 int gf_dist_compute(const struct gf_dist_input *in, const struct gf_dist_tree *tree,
                     const struct gf_dist_params *p, struct gf_dist_result *out, struct gf_err *e);
 
-/* The same, with the Engel inputs given per unit instead of per row: unit_food[u] and
- * unit_cons[u] are Σ hw·food and Σ hw·consumption over unit u's own rows ([tree.nunits],
- * borrowed); the library adds them up the tree.  For a caller that streams a file and keeps two
- * sums per group instead of two columns per row.  in->food and in->cons must be NULL. */
-int gf_dist_compute_unit_engel(const struct gf_dist_input *in, const double *unit_food,
-                               const double *unit_cons, const struct gf_dist_tree *tree,
-                               const struct gf_dist_params *p, struct gf_dist_result *out,
-                               struct gf_err *e);
+/* ---- additive sums by unit, for callers that stream rows ----
+ *
+ * Every measure that is a sum over rows (weights, means, Theil, MLD, Atkinson, FGT, Watts,
+ * low-income counts, bands, Engel, urban/rural, counts, minimum and maximum) can be added up
+ * while the rows are read: a caller that streams a file adds each row to a gf_dist_acc (one
+ * per thread, merged) and keeps only value, weight and unit for the order-based measures.
+ * Units are whatever the caller numbers (0, 1, …), merged into the tree's units with a map.
+ * Log sums are taken relative to the reference K, any positive number near the mean (digits
+ * are lost in proportion to |ln(mean / K)|; K ≤ 0 or not finite → 1).  Values must have been
+ * checked (finite x; w, hw finite and ≥ 0; food and consumption finite). */
+struct gf_dist_acc;
+
+#define GF_DIST_ACC_URBAN 1u /* urban is 1 urban, 0 rural, anything else neither */
+#define GF_DIST_ACC_ENGEL 2u /* food and consumption are given */
+
+/* NULL when out of memory.  p's lines and bands are copied. */
+struct gf_dist_acc *gf_dist_acc_new(const struct gf_dist_params *p, double K, unsigned flags);
+/* Add a row to unit's sums (unit ≥ 0; room grows).  Returns GF_OK, GF_EUSER (unit < 0) or
+ * GF_ENOMEM. */
+int gf_dist_acc_add(struct gf_dist_acc *a, int32_t unit, double x, double w, double hw, int urban,
+                    double food, double cons);
+/* Add from's units to into's: unit u to map[u] (map NULL: to u).  The two must have the same
+ * parameters, K and flags (else GF_EUSER); GF_ENOMEM. */
+int gf_dist_acc_merge(struct gf_dist_acc *into, const struct gf_dist_acc *from, const int32_t *map);
+void gf_dist_acc_free(struct gf_dist_acc *a);
+
+/* gf_dist_compute with the additive sums given: acc holds the sums of each unit's own rows,
+ * in has only x, w and unit (hw, urban, food, cons NULL) for the order-based measures.  The
+ * rows of each unit must be those summed (their number is checked: GF_EUSER).  With
+ * GF_DIST_FREE_INPUT the library takes the sums too (no copy) and frees them in every case. */
+int gf_dist_compute_acc(const struct gf_dist_input *in, const struct gf_dist_acc *acc,
+                        const struct gf_dist_tree *tree, const struct gf_dist_params *p,
+                        struct gf_dist_result *out, struct gf_err *e);
 
 void gf_dist_result_free(struct gf_dist_result *r);
 
@@ -143,9 +169,6 @@ void gf_dist_merge2(const struct gf_dist_xw *a, size_t m, size_t n, struct gf_di
 /* Weighted quantile of sorted pairs, laeken's weightedQuantile: x_k for the smallest k with
  * (Σ_{j≤k} w_j) / W > p; q(0) = a[0].x, q(1) = a[n-1].x.  NaN when n = 0 or W = 0. */
 double gf_dist_quantile_sorted(const struct gf_dist_xw *a, size_t n, double p);
-
-/* Weighted mean Σ w x / Σ w (w NULL = 1); NaN when the weight sum is 0. */
-double gf_dist_wmean(const double *x, const double *w, size_t n);
 
 /* Theil / MLD decomposition over ng groups given each group's weight sum W, weighted total
  * WX = Σ w x, Theil T and MLD.  Groups with W = 0 are skipped.  out[0] = Theil within,

@@ -25,6 +25,7 @@ struct gf_csvscan {
     size_t data; /* offset of line 2, the first after the header */
     pthread_mutex_t mu;
     long next_line;
+    long nchunks; /* chunks handed out */
     char *left; /* bytes read after the last complete line */
     size_t left_len;
     char **cols;
@@ -444,6 +445,8 @@ int gf_csvscan_next(struct gf_csvscan *s, struct gf_csvscan_chunk *c, struct gf_
     if (s->map) {
         pthread_mutex_lock(&s->mu);
         rc = next_mapped(s, c, e);
+        if (rc == 1)
+            c->seq = s->nchunks++;
         pthread_mutex_unlock(&s->mu);
         return rc;
     }
@@ -502,6 +505,7 @@ int gf_csvscan_next(struct gf_csvscan *s, struct gf_csvscan_chunk *c, struct gf_
     memcpy(s->left, cut, s->left_len);
     c->len = (size_t)(cut - c->buf);
     c->src = NULL;
+    c->seq = s->nchunks++;
     c->line = s->next_line;
     s->next_line += (long)count_newlines(c->buf, c->len);
 out:

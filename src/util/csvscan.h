@@ -37,6 +37,7 @@ struct gf_csvscan_chunk {
     char *mem;       /* the chunk's own buffer (reading a pipe, or a last line without '\n') */
     const char *src; /* where buf's lines are in the map (NULL when read) */
     long line;       /* number of the first line when read (1 = header); 0 when mapped */
+    long seq;        /* 0 for the file's first chunk, then 1, 2, … in file order */
 };
 
 struct gf_csvscan_field {

@@ -390,27 +390,133 @@ static void test_engel(void **st)
     gf_dist_result_free(&r);
 }
 
-/* Engel from per-unit sums: the same as from rows */
-static void test_engel_unit_sums(void **st)
+static double urand(void);
+
+/* Sums added while streaming (gf_dist_acc: two "threads", rows numbered by the caller's own
+ * cells, merged into the tree's units with a map, another reference K) give the same measures as
+ * the rows themselves; sums of other rows are refused. */
+static void test_acc_sums(void **st)
 {
     (void)st;
-    double x[] = {1, 2, 3}, hw[] = {1, 2, 1};
-    int32_t unit[] = {1, 1, 2}, parent[] = {-1, 0, 0};
-    double ufood[] = {0, 30 + 40, 50}, ucons[] = {0, 100 + 160, 120};
-    struct gf_dist_input in = {.n = 3, .x = x, .w = hw, .unit = unit};
-    struct gf_dist_tree t = {3, parent};
-    struct gf_dist_params p = {.nthreads = 1};
-    struct gf_dist_result r;
+    /* 0 root; 1, 2 counties; 3..8 villages (3, 4, 5 in 1; 6, 7, 8 in 2) */
+    enum { NU = 9, NCELL = 6 };
+    int32_t parent[NU] = {-1, 0, 0, 1, 1, 1, 2, 2, 2}, cell_unit[NCELL] = {5, 3, 8, 4, 7, 6};
+    size_t n = 30000;
+    double *x = malloc(n * sizeof *x), *w = malloc(n * sizeof *w), *hw = malloc(n * sizeof *hw);
+    double *food = malloc(n * sizeof *food), *cons = malloc(n * sizeof *cons);
+    int32_t *unit = malloc(n * sizeof *unit), *cell = malloc(n * sizeof *cell);
+    signed char *urb = malloc(n);
+    for (size_t i = 0; i < n; i++) {
+        cell[i] = (int32_t)(urand() * NCELL);
+        unit[i] = cell_unit[cell[i]];
+        double m = 1 + floor(urand() * 5);
+        x[i] = round(exp(9.5 + urand() + 0.1 * unit[i]) / m);
+        if (cell[i] == 0 && i % 97 == 0)
+            x[i] -= 1e6; /* negative incomes in village 5 only */
+        hw[i] = urand() < 0.01 ? 0 : 50 + round(urand() * 200);
+        w[i] = hw[i] * m;
+        urb[i] = i % 50 == 0 ? 2 : urand() < 0.4;
+        cons[i] = 20000 + urand() * 50000;
+        food[i] = cons[i] * (0.2 + 0.2 * urand());
+    }
+    double lines[] = {8000, 12000}, lo[] = {10000}, hi[] = {50000};
+    struct gf_dist_params p = {
+        .lines = lines, .nlines = 2, .band_lo = lo, .band_hi = hi, .nbands = 1, .nthreads = 2};
+    struct gf_dist_tree t = {NU, parent};
+    struct gf_dist_input in = {
+        .n = n, .x = x, .w = w, .hw = hw, .urban = urb, .food = food, .cons = cons, .unit = unit};
+    struct gf_dist_result r1, r2;
     struct gf_err e = {0};
-    assert_int_equal(gf_dist_compute_unit_engel(&in, ufood, ucons, &t, &p, &r, &e), GF_OK);
-    NEAR(r.unit[0].engel, 120.0 / 380, 1e-15);
-    NEAR(r.unit[1].engel, 70.0 / 260, 1e-15);
-    NEAR(r.unit[2].engel, 50.0 / 120, 1e-15);
-    gf_dist_result_free(&r);
-    /* without Engel input: NaN */
-    assert_int_equal(gf_dist_compute(&in, &t, &p, &r, &e), GF_OK);
-    assert_true(isnan(r.unit[0].engel));
-    gf_dist_result_free(&r);
+    assert_int_equal(gf_dist_compute(&in, &t, &p, &r1, &e), GF_OK);
+    unsigned fl = GF_DIST_ACC_URBAN | GF_DIST_ACC_ENGEL;
+    struct gf_dist_acc *a[2] = {gf_dist_acc_new(&p, x[0], fl), gf_dist_acc_new(&p, x[0], fl)};
+    struct gf_dist_acc *all = gf_dist_acc_new(&p, x[0], fl);
+    assert_non_null(a[0]);
+    assert_non_null(a[1]);
+    assert_non_null(all);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(
+            gf_dist_acc_add(a[i % 2], cell[i], x[i], w[i], hw[i], urb[i], food[i], cons[i]), GF_OK);
+    assert_int_equal(gf_dist_acc_merge(all, a[0], cell_unit), GF_OK);
+    assert_int_equal(gf_dist_acc_merge(all, a[1], cell_unit), GF_OK);
+    struct gf_dist_input rows = {.n = n, .x = x, .w = w, .unit = unit};
+    assert_int_equal(gf_dist_compute_acc(&rows, all, &t, &p, &r2, &e), GF_OK);
+    for (int u = 0; u < NU; u++) {
+        const struct gf_dist_stats *s1 = &r1.unit[u], *s2 = &r2.unit[u];
+        const double v1[] = {s1->weight_sum,
+                             s1->hh_weight_sum,
+                             s1->mean,
+                             s1->median,
+                             s1->gini,
+                             s1->theil,
+                             s1->mld,
+                             s1->atkinson[0],
+                             s1->atkinson[1],
+                             s1->atkinson[2],
+                             s1->engel,
+                             s1->urban_mean,
+                             s1->rural_mean,
+                             s1->theil_within_sub,
+                             s1->mld_between_sub,
+                             s1->fgt1[1],
+                             s1->watts[0],
+                             s1->low_hh[1],
+                             s1->band_share[0],
+                             s1->min,
+                             s1->max};
+        const double v2[] = {s2->weight_sum,
+                             s2->hh_weight_sum,
+                             s2->mean,
+                             s2->median,
+                             s2->gini,
+                             s2->theil,
+                             s2->mld,
+                             s2->atkinson[0],
+                             s2->atkinson[1],
+                             s2->atkinson[2],
+                             s2->engel,
+                             s2->urban_mean,
+                             s2->rural_mean,
+                             s2->theil_within_sub,
+                             s2->mld_between_sub,
+                             s2->fgt1[1],
+                             s2->watts[0],
+                             s2->low_hh[1],
+                             s2->band_share[0],
+                             s2->min,
+                             s2->max};
+        assert_int_equal(s1->n, s2->n);
+        for (size_t k = 0; k < sizeof v1 / sizeof v1[0]; k++) {
+            if (isnan(v1[k])) {
+                assert_true(isnan(v2[k]));
+                continue;
+            }
+            NEAR(v2[k], v1[k], 1e-12 * fmax(1, fabs(v1[k])));
+        }
+        /* negative incomes (village 5, county 1, the root): outside Theil's domain */
+        assert_int_equal(isnan(s1->theil), u == 0 || u == 1 || u == 5);
+    }
+    gf_dist_result_free(&r1);
+    gf_dist_result_free(&r2);
+    /* sums of other rows: refused, with the unit named */
+    rows.n = n - 1;
+    assert_int_equal(gf_dist_compute_acc(&rows, all, &t, &p, &r2, &e), GF_EUSER);
+    assert_non_null(strstr(e.msg, "rows"));
+    /* rows with household weights next to sums: refused */
+    rows.n = n;
+    rows.hw = hw;
+    assert_int_equal(gf_dist_compute_acc(&rows, all, &t, &p, &r2, &e), GF_EUSER);
+    gf_dist_acc_free(a[0]);
+    gf_dist_acc_free(a[1]);
+    gf_dist_acc_free(all);
+    free(x);
+    free(w);
+    free(hw);
+    free(food);
+    free(cons);
+    free(unit);
+    free(cell);
+    free(urb);
 }
 
 /* ---- urban / rural: ratio and decomposition adding up ---- */
@@ -818,7 +924,7 @@ int main(void)
         cmocka_unit_test(test_zero_and_negative),
         cmocka_unit_test(test_lines_bands),
         cmocka_unit_test(test_engel),
-        cmocka_unit_test(test_engel_unit_sums),
+        cmocka_unit_test(test_acc_sums),
         cmocka_unit_test(test_urban_decomposition),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_hierarchy),
