@@ -125,9 +125,9 @@ static double phi(const struct gf_eval_aggspec *a, double y)
     }
 }
 
-/* Compensated dot products of many units at once: acc_i += w·x_i with Knuth's branch-free
- * TwoSum, the same error bound as the Neumaier sum of core/ksum.h but vectorisable across units
- * (element-wise, no reassociation, so no -ffast-math is involved). */
+/* Compensated dot products of many units at once: acc_i += w·x_i with the two-sum of
+ * core/ksum.h over arrays, so it vectorises across units (element-wise, no reassociation, so
+ * no -ffast-math is involved). */
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__gnu_linux__)
 /* Vectorised, with an AVX2 clone chosen at run time; -std=c17 keeps FMA contraction off, so
  * every clone gives the same bits. */
@@ -137,11 +137,9 @@ static void
 twosum_axpy(double *restrict s, double *restrict c, const double *restrict x, double w, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        double a = w * x[i];
-        double t = s[i] + a;
-        double bp = t - s[i];
-        c[i] += (s[i] - (t - bp)) + (a - bp);
-        s[i] = t;
+        double e;
+        s[i] = gf_two_sum(s[i], w * x[i], &e);
+        c[i] += e;
     }
 }
 

@@ -1,5 +1,7 @@
-/* ksum.h — compensated (Neumaier) summation, used by every sum of the numeric core.
- * Never build with -ffast-math: it would optimise the compensation away. */
+/* ksum.h — compensated summation (a running sum and the sum of its rounding errors), used by
+ * every sum of the numeric core.  The error bound is Neumaier's; each addition's error is
+ * found exactly by Knuth's two-sum (no branch).  Never build with -ffast-math: it would
+ * optimise the compensation away. */
 #ifndef GF_KSUM_H
 #define GF_KSUM_H
 
@@ -9,13 +11,20 @@ struct gf_ksum {
     double s, c;
 };
 
+/* a + b rounded, and its rounding error exactly in *err (six operations, no branch: the same
+ * error Neumaier's |a| ≥ |b| test picks). */
+static inline double gf_two_sum(double a, double b, double *err)
+{
+    double t = a + b, bv = t - a, av = t - bv;
+    *err = (a - av) + (b - bv);
+    return t;
+}
+
 static inline void gf_ksum_add(struct gf_ksum *k, double x)
 {
-    /* the rounding error of s + x, exactly (Knuth's two-sum: the error Neumaier's |s| ≥ |x|
-     * test picks, in six operations without a branch) */
-    double t = k->s + x, xv = t - k->s, sv = t - xv;
-    k->c += (k->s - sv) + (x - xv);
-    k->s = t;
+    double e;
+    k->s = gf_two_sum(k->s, x, &e);
+    k->c += e;
 }
 
 /* Merge another partial sum (for sums split across threads or units). */
