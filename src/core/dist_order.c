@@ -2,14 +2,15 @@
  * shares, S80/S20, Palma, ARPT/ARPR, rmpg), spread over the threads in pieces.
  *
  * Every measure is a function of running sums along the sorted rows: the cumulative weight c
- * (a quantile is where c/W passes p), the cumulative Σ w x (decile shares, S80/S20, Palma),
- * Σ w x c and Σ w² x (Gini).  A unit's rows are cut into pieces of OPIECE rows, which the
- * threads scan at once, each from zero: the running weight and Σ w x are kept every
- * CHECK rows.  Then the unit adds the pieces up (c of a piece's row = the weight of the pieces
- * before + its own running weight; Σ w x (c_before + c) = Σ w x c + c_before Σ w x) and finds
- * each quantile from the checkpoints and at most CHECK rows.  A unit of one piece gets exactly
- * the sums of one loop from its first row; several pieces change results by rounding only,
- * and the pieces do not depend on the number of threads.
+ * (a quantile is where c/W passes p), the cumulative Σ w x (decile shares, S80/S20, Palma) and
+ * Σ w x (2c − w) (Gini: that / (W Σ w x) − 1, which is laeken's (2 Σ w x c − Σ w² x) / (W Σ w x)
+ * − 1 in one sum).  A unit's rows are cut into pieces of OPIECE rows, which the threads scan at
+ * once, each from zero: the running weight and Σ w x are kept every CHECK rows.  Then the unit
+ * adds the pieces up (c of a piece's row = the weight of the pieces before + its own running
+ * weight, so Σ w x (2c − w) gains 2 c_before Σ w x) and finds each quantile from the
+ * checkpoints and at most CHECK rows.  A unit of one piece gets exactly the sums of one loop
+ * from its first row; several pieces change results by rounding only, and the pieces do not
+ * depend on the number of threads.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -35,7 +36,7 @@ struct opiece {
     /* running weight and Σ w x from the piece's first row, after rows [lo, lo + k·CHECK) and
      * (last) after [lo, hi): nblocks + 1 each */
     struct gf_ksum *cw, *wx;
-    struct gf_ksum g1, g2; /* Σ w x c and Σ w² x with the piece's own running weight */
+    struct gf_ksum g;      /* Σ w x (2c − w) with the piece's own running weight c */
     double cb, xb;         /* weight and Σ w x of the unit's pieces before this one */
 };
 
@@ -59,24 +60,23 @@ static void scan_task(void *ctx, size_t i, int thread)
     (void)thread;
     struct opiece *pc = ((struct octx *)ctx)->pieces + i;
     const struct gf_dist_xw *a = pc->u->a;
-    struct gf_ksum cw = {0, 0}, wx = {0, 0}, g1 = {0, 0}, g2 = {0, 0};
+    struct gf_ksum cw = {0, 0}, wx = {0, 0}, g = {0, 0};
     size_t k = 0;
-    for (size_t r = pc->lo; r < pc->hi; r++) {
-        if ((r - pc->lo) % CHECK == 0) {
-            pc->cw[k] = cw;
-            pc->wx[k++] = wx;
+    for (size_t b0 = pc->lo; b0 < pc->hi; b0 += CHECK) {
+        size_t b1 = b0 + CHECK < pc->hi ? b0 + CHECK : pc->hi;
+        pc->cw[k] = cw;
+        pc->wx[k++] = wx;
+        for (size_t r = b0; r < b1; r++) {
+            double x = a[r].x, w = a[r].w;
+            gf_ksum_add(&cw, w);
+            double c = gf_ksum_value(&cw);
+            gf_ksum_add(&wx, w * x);
+            gf_ksum_add(&g, w * x * (2 * c - w));
         }
-        double x = a[r].x, w = a[r].w;
-        gf_ksum_add(&cw, w);
-        double c = gf_ksum_value(&cw);
-        gf_ksum_add(&wx, w * x);
-        gf_ksum_add(&g1, w * x * c);
-        gf_ksum_add(&g2, w * w * x);
     }
     pc->cw[k] = cw;
     pc->wx[k] = wx;
-    pc->g1 = g1;
-    pc->g2 = g2;
+    pc->g = g;
 }
 
 /* The piece holding row r (0 ≤ r < n). */
@@ -140,19 +140,18 @@ static void finish_task(void *ctx, size_t i, int thread)
     if (u->np == 0)
         return;
     /* the pieces added up: weight and Σ w x before each, Gini sums */
-    struct gf_ksum cb = {0, 0}, xb = {0, 0}, g1 = {0, 0}, g2 = {0, 0};
+    struct gf_ksum cb = {0, 0}, xb = {0, 0}, g = {0, 0};
     for (size_t q = u->p0; q < u->p0 + u->np; q++) {
         struct opiece *pc = &pcs[q];
         size_t nb = nblocks(pc);
         pc->cb = gf_ksum_value(&cb);
         pc->xb = gf_ksum_value(&xb);
         if (q == u->p0) {
-            g1 = pc->g1;
-        } else {
-            gf_ksum_merge(&g1, &pc->g1);
-            gf_ksum_add(&g1, pc->cb * gf_ksum_value(&pc->wx[nb]));
+            g = pc->g;
+        } else { /* Σ w x (2 (c_before + c) − w) = Σ w x (2c − w) + 2 c_before Σ w x */
+            gf_ksum_merge(&g, &pc->g);
+            gf_ksum_add(&g, 2 * pc->cb * gf_ksum_value(&pc->wx[nb]));
         }
-        gf_ksum_merge(&g2, &pc->g2);
         gf_ksum_merge(&cb, &pc->cw[nb]);
         gf_ksum_merge(&xb, &pc->wx[nb]);
     }
@@ -184,7 +183,7 @@ static void finish_task(void *ctx, size_t i, int thread)
     }
     s->median = s->decile[4];
     if (T > 0) {
-        s->gini = (2 * gf_ksum_value(&g1) - gf_ksum_value(&g2)) / (u->W * T) - 1;
+        s->gini = gf_ksum_value(&g) / (u->W * T) - 1;
         s->decile_share[0] = S[0] / T;
         for (int d = 1; d < ND; d++)
             s->decile_share[d] = (S[d] - S[d - 1]) / T;
