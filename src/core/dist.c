@@ -94,7 +94,8 @@ static void slice_range(const struct work *wk, size_t s, size_t *r0, size_t *r1)
 }
 
 /* One pass per slice: check the rows (first bad row of the slice in bad[s]), add up the
- * weights and weighted values for the reference mean K, and count the rows of each unit. */
+ * weights and weighted values for the reference mean K (unless sums are given), and count the
+ * rows of each unit. */
 static void prepass_task(void *ctx, size_t s, int thread)
 {
     (void)thread;
@@ -113,8 +114,10 @@ static void prepass_task(void *ctx, size_t s, int thread)
             break;
         }
         c[u]++;
-        gf_ksum_add(&sw, w);
-        gf_ksum_add(&swx, w * x);
+        if (!wk->given) { /* given sums bring their own reference */
+            gf_ksum_add(&sw, w);
+            gf_ksum_add(&swx, w * x);
+        }
     }
     wk->wsum[s] = sw;
     wk->wxsum[s] = swx;
