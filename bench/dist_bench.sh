@@ -7,7 +7,11 @@
 # env: GONGFU (binary; default: build it in build-bench/), KEEP=1 keeps data/h<N>.csv,
 #      RUNS (default 3): gongfu and DuckDB run that many times each, alternately, and the ratio
 #      is of the median wall times (one run on a virtual machine varies by ±30 %: the first
-#      touch of fresh memory costs what the host makes it cost at that moment).
+#      touch of fresh memory costs what the host makes it cost at that moment);
+#      SETTLE (default 10): seconds of rest before each timed run, so that no run pays for the
+#      memory the previous one gave back (on these virtual machines the kernel hands freed
+#      memory back to the host for seconds after a process ends: 3 GB after DuckDB slowed the
+#      next run by 40 %).  Every run then starts from the same state: memory not yet touched.
 set -euo pipefail
 cd "$(dirname "$0")"
 N=${1:-10000000}
@@ -30,6 +34,7 @@ declare -A WALL PEAK CPU
 run() {
     local name=$1
     shift
+    sleep "${SETTLE:-10}"
     /usr/bin/time -v -o "out/$name.time" "$@" > "out/$name.stdout" 2> "out/$name.stderr" || {
         echo "$name failed:"; cat "out/$name.stderr"; exit 1; }
     local w u s m
