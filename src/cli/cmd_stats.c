@@ -186,8 +186,7 @@ struct shared_map {
 struct colbuf { /* one chunk's rows, reused */
     double *x, *w, *hw, *food, *cons;
     signed char *urban;
-    int32_t *gid[MAXBY]; /* the group of each --by column */
-    int32_t *cell;       /* the combination of those groups */
+    int32_t *cell; /* the combination of the row's --by groups */
     size_t n, cap;
 };
 
@@ -276,8 +275,6 @@ static int colbuf_reserve(struct colbuf *b, size_t need, const struct state *st)
         GROW(b->food, double);
         GROW(b->cons, double);
     }
-    for (int l = 0; l < st->o->nby; l++)
-        GROW(b->gid[l], int32_t);
 #undef GROW
     b->cap = nc;
     return 0;
@@ -292,8 +289,6 @@ static void colbuf_free(struct colbuf *b)
     free(b->cons);
     free(b->cell);
     free(b->urban);
-    for (int l = 0; l < MAXBY; l++)
-        free(b->gid[l]);
     memset(b, 0, sizeof *b);
 }
 
@@ -575,7 +570,7 @@ static int parse_chunk(struct worker *wk, struct gf_csvscan_chunk *c)
             if (id < 0)
                 return worker_fail(wk, LINE, st->ci_by[l], fg->p, fg->len,
                                    "a group value (out of memory)");
-            b->gid[l][i] = g[l] = id;
+            g[l] = id;
         }
         if ((b->cell[i] = o->nby ? cell_id(wk, g) : 0) < 0)
             return worker_fail(wk, LINE, st->ci_by[0], "", 0, "memory (out of memory)");
