@@ -392,6 +392,20 @@ static void test_engel(void **st)
 
 static double urand(void);
 
+/* Measures of every kind of sum (weights, means, order-based, log-based, Engel, urban/rural,
+ * decomposition, FGT, Watts, counts, bands, extremes), for comparing two results. */
+enum { NSOME = 21 };
+static void some_measures(const struct gf_dist_stats *s, double v[NSOME])
+{
+    const double t[NSOME] = {
+        s->weight_sum, s->hh_weight_sum, s->mean,        s->median,           s->gini,
+        s->theil,      s->mld,           s->atkinson[0], s->atkinson[1],      s->atkinson[2],
+        s->engel,      s->urban_mean,    s->rural_mean,  s->theil_within_sub, s->mld_between_sub,
+        s->fgt1[1],    s->watts[0],      s->low_hh[1],   s->band_share[0],    s->min,
+        s->max};
+    memcpy(v, t, sizeof t);
+}
+
 /* Sums added while streaming (gf_dist_acc: two "threads", rows numbered by the caller's own
  * cells, merged into the tree's units with a map, another reference K) give the same measures as
  * the rows themselves; sums of other rows are refused. */
@@ -443,50 +457,11 @@ static void test_acc_sums(void **st)
     assert_int_equal(gf_dist_compute_acc(&rows, all, &t, &p, &r2, &e), GF_OK);
     for (int u = 0; u < NU; u++) {
         const struct gf_dist_stats *s1 = &r1.unit[u], *s2 = &r2.unit[u];
-        const double v1[] = {s1->weight_sum,
-                             s1->hh_weight_sum,
-                             s1->mean,
-                             s1->median,
-                             s1->gini,
-                             s1->theil,
-                             s1->mld,
-                             s1->atkinson[0],
-                             s1->atkinson[1],
-                             s1->atkinson[2],
-                             s1->engel,
-                             s1->urban_mean,
-                             s1->rural_mean,
-                             s1->theil_within_sub,
-                             s1->mld_between_sub,
-                             s1->fgt1[1],
-                             s1->watts[0],
-                             s1->low_hh[1],
-                             s1->band_share[0],
-                             s1->min,
-                             s1->max};
-        const double v2[] = {s2->weight_sum,
-                             s2->hh_weight_sum,
-                             s2->mean,
-                             s2->median,
-                             s2->gini,
-                             s2->theil,
-                             s2->mld,
-                             s2->atkinson[0],
-                             s2->atkinson[1],
-                             s2->atkinson[2],
-                             s2->engel,
-                             s2->urban_mean,
-                             s2->rural_mean,
-                             s2->theil_within_sub,
-                             s2->mld_between_sub,
-                             s2->fgt1[1],
-                             s2->watts[0],
-                             s2->low_hh[1],
-                             s2->band_share[0],
-                             s2->min,
-                             s2->max};
+        double v1[NSOME], v2[NSOME];
+        some_measures(s1, v1);
+        some_measures(s2, v2);
         assert_int_equal(s1->n, s2->n);
-        for (size_t k = 0; k < sizeof v1 / sizeof v1[0]; k++) {
+        for (size_t k = 0; k < NSOME; k++) {
             if (isnan(v1[k])) {
                 assert_true(isnan(v2[k]));
                 continue;
