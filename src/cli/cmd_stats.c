@@ -678,36 +678,39 @@ static int reference_k(struct worker *wk, const struct gf_csvscan_chunk *c)
  * to shared sums under a lock, once a chunk. */
 #define LOCAL_CELLS 65536
 
-/* Add the chunk's rows to the thread's sums by cell. */
-static int add_rows(struct worker *wk)
+/* Add the chunk's rows of the cells below LOCAL_CELLS (big = 0) or of the others (big = 1) to
+ * acc; *other counts the rows left out.  -1 when out of memory. */
+static int add_cells(struct gf_dist_acc *acc, const struct colbuf *b, int big, size_t *other)
 {
-    struct state *st = wk->st;
-    const struct colbuf *b = &wk->cb;
-    if (!wk->acc && !(wk->acc = gf_dist_acc_new(st->dp, st->K, st->acc_flags)))
-        return -1;
-    size_t nbig = 0;
     for (size_t i = 0; i < b->n; i++) {
-        if (b->cell[i] >= LOCAL_CELLS) {
-            nbig++;
+        if ((b->cell[i] >= LOCAL_CELLS) != big) {
+            ++*other;
             continue;
         }
-        if (gf_dist_acc_add(wk->acc, b->cell[i], b->x[i], b->w[i], b->hw[i],
+        if (gf_dist_acc_add(acc, b->cell[i], b->x[i], b->w[i], b->hw[i],
                             b->urban ? b->urban[i] : -1, b->food ? b->food[i] : 0,
                             b->cons ? b->cons[i] : 0) != GF_OK)
             return -1;
     }
+    return 0;
+}
+
+/* Add the chunk's rows to the thread's sums by cell (and to the shared ones for later cells). */
+static int add_rows(struct worker *wk)
+{
+    struct state *st = wk->st;
+    size_t nbig = 0, nlocal = 0;
+    if (!wk->acc && !(wk->acc = gf_dist_acc_new(st->dp, st->K, st->acc_flags)))
+        return -1;
+    if (add_cells(wk->acc, &wk->cb, 0, &nbig))
+        return -1;
     if (nbig == 0)
         return 0;
-    int rc = 0;
     pthread_mutex_lock(&st->bigmu);
-    if (!st->big && !(st->big = gf_dist_acc_new(st->dp, st->K, st->acc_flags)))
-        rc = -1;
-    for (size_t i = 0; i < b->n && rc == 0; i++)
-        if (b->cell[i] >= LOCAL_CELLS &&
-            gf_dist_acc_add(st->big, b->cell[i], b->x[i], b->w[i], b->hw[i],
-                            b->urban ? b->urban[i] : -1, b->food ? b->food[i] : 0,
-                            b->cons ? b->cons[i] : 0) != GF_OK)
-            rc = -1;
+    int rc = (st->big || (st->big = gf_dist_acc_new(st->dp, st->K, st->acc_flags))) &&
+                     !add_cells(st->big, &wk->cb, 1, &nlocal)
+                 ? 0
+                 : -1;
     pthread_mutex_unlock(&st->bigmu);
     return rc;
 }

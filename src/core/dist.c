@@ -93,6 +93,25 @@ static void slice_range(const struct work *wk, size_t s, size_t *r0, size_t *r1)
     *r1 = s + 1 == wk->nslice ? n : n / wk->nslice * (s + 1);
 }
 
+/* What is wrong with row i, if anything (checked on every row: inline). */
+enum { ROW_OK, ROW_X, ROW_W, ROW_HW, ROW_UNIT, ROW_ENGEL };
+
+static inline int row_fault(const struct gf_dist_input *in, size_t i, int nunits)
+{
+    double x = in->x[i], w = in->w ? in->w[i] : 1.0, hw = in->hw ? in->hw[i] : w;
+    if (!isfinite(x))
+        return ROW_X;
+    if (!isfinite(w) || w < 0)
+        return ROW_W;
+    if (!isfinite(hw) || hw < 0)
+        return ROW_HW;
+    if (in->unit && (in->unit[i] < 0 || in->unit[i] >= nunits))
+        return ROW_UNIT;
+    if (in->food && (!isfinite(in->food[i]) || !isfinite(in->cons[i])))
+        return ROW_ENGEL;
+    return ROW_OK;
+}
+
 /* One pass per slice: check the rows (first bad row of the slice in bad[s]), add up the
  * weights and weighted values for the reference mean K (unless sums are given), and count the
  * rows of each unit. */
@@ -106,14 +125,12 @@ static void prepass_task(void *ctx, size_t s, int thread)
     struct gf_ksum sw = {0, 0}, swx = {0, 0};
     wk->bad[s] = (size_t)-1;
     for (size_t i = r0; i < r1; i++) {
-        double x = in->x[i], w = in->w ? in->w[i] : 1.0, hw = in->hw ? in->hw[i] : w;
-        int u = in->unit ? in->unit[i] : 0;
-        if (!isfinite(x) || !isfinite(w) || w < 0 || !isfinite(hw) || hw < 0 || u < 0 ||
-            u >= wk->nunits || (in->food && (!isfinite(in->food[i]) || !isfinite(in->cons[i])))) {
+        if (row_fault(in, i, wk->nunits) != ROW_OK) {
             wk->bad[s] = i;
             break;
         }
-        c[u]++;
+        double x = in->x[i], w = in->w ? in->w[i] : 1.0;
+        c[in->unit ? in->unit[i] : 0]++;
         if (!wk->given) { /* given sums bring their own reference */
             gf_ksum_add(&sw, w);
             gf_ksum_add(&swx, w * x);
@@ -290,33 +307,44 @@ static inline void acc_row(struct gf_dist_acc *a, int u, double x, double w, dou
     }
 }
 
+/* Make unit u one of a's units (u ≥ 0). */
+static int acc_unit(struct gf_dist_acc *a, int u)
+{
+    if (u >= a->n) {
+        if (acc_reserve(a, u + 1) != GF_OK)
+            return GF_ENOMEM;
+        a->n = u + 1;
+    }
+    return GF_OK;
+}
+
 int gf_dist_acc_add(struct gf_dist_acc *a, int32_t unit, double x, double w, double hw, int urban,
                     double food, double cons)
 {
     if (unit < 0)
         return GF_EUSER;
-    if (unit >= a->n) {
-        if (acc_reserve(a, unit + 1) != GF_OK)
-            return GF_ENOMEM;
-        a->n = unit + 1;
-    }
+    if (acc_unit(a, unit) != GF_OK)
+        return GF_ENOMEM;
     acc_row(a, unit, x, w, hw, urban, food, cons);
     return GF_OK;
 }
 
 int gf_dist_acc_merge(struct gf_dist_acc *into, const struct gf_dist_acc *from, const int32_t *map)
 {
-    if (into->nacc != from->nacc || into->K != from->K || into->flags != from->flags)
+    if (into == from || into->nacc != from->nacc || into->K != from->K ||
+        into->flags != from->flags)
         return GF_EUSER;
+    int top = -1; /* the largest unit of into that gets sums: checked and made room for first */
     for (int u = 0; u < from->n; u++) {
         int t = map ? map[u] : u;
         if (t < 0)
             return GF_EUSER;
-        if (t >= into->n) {
-            if (acc_reserve(into, t + 1) != GF_OK)
-                return GF_ENOMEM;
-            into->n = t + 1;
-        }
+        top = t > top ? t : top;
+    }
+    if (top >= 0 && acc_unit(into, top) != GF_OK)
+        return GF_ENOMEM;
+    for (int u = 0; u < from->n; u++) {
+        int t = map ? map[u] : u;
         ucount_merge(&into->c[t], &from->c[u]);
         for (int k = 0; k < from->nacc; k++)
             gf_ksum_merge(&into->k[(size_t)t * (size_t)into->nacc + (size_t)k],
@@ -645,18 +673,21 @@ void gf_dist_result_free(struct gf_dist_result *r)
 /* The message for bad row i (found by prepass_task). */
 static int bad_row(const struct gf_dist_input *in, size_t i, int nunits, struct gf_err *e)
 {
-    double x = in->x[i], w = in->w ? in->w[i] : 1.0, hw = in->hw ? in->hw[i] : w;
-    if (!isfinite(x))
+    double w = in->w ? in->w[i] : 1.0;
+    switch (row_fault(in, i, nunits)) {
+    case ROW_X:
         return gf_err_set(e, GF_EUSER, "row %zu: value is not a finite number", i + 1);
-    if (!isfinite(w) || w < 0)
+    case ROW_W:
         return gf_err_set(e, GF_EUSER, "row %zu: weight %g: expected a number >= 0", i + 1, w);
-    if (!isfinite(hw) || hw < 0)
+    case ROW_HW:
         return gf_err_set(e, GF_EUSER, "row %zu: household weight %g: expected a number >= 0",
-                          i + 1, hw);
-    if (in->unit && (in->unit[i] < 0 || in->unit[i] >= nunits))
+                          i + 1, in->hw[i]);
+    case ROW_UNIT:
         return gf_err_set(e, GF_EUSER, "row %zu: unit %d: expected 0..%d", i + 1, (int)in->unit[i],
                           nunits - 1);
-    return gf_err_set(e, GF_EUSER, "row %zu: food or consumption is not finite", i + 1);
+    default:
+        return gf_err_set(e, GF_EUSER, "row %zu: food or consumption is not finite", i + 1);
+    }
 }
 
 /* Check the tree, build child lists, a topological order (children first), heights and the

@@ -142,8 +142,9 @@ struct gf_dist_acc *gf_dist_acc_new(const struct gf_dist_params *p, double K, un
  * GF_ENOMEM. */
 int gf_dist_acc_add(struct gf_dist_acc *a, int32_t unit, double x, double w, double hw, int urban,
                     double food, double cons);
-/* Add from's units to into's: unit u to map[u] (map NULL: to u).  The two must have the same
- * parameters, K and flags (else GF_EUSER); GF_ENOMEM. */
+/* Add from's units to into's: unit u to map[u] (map NULL: to u).  The two must be different
+ * sets with the same parameters, K and flags, and map must have no negative unit (else
+ * GF_EUSER); GF_ENOMEM.  Nothing is added when it fails. */
 int gf_dist_acc_merge(struct gf_dist_acc *into, const struct gf_dist_acc *from, const int32_t *map);
 void gf_dist_acc_free(struct gf_dist_acc *a);
 

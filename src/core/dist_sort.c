@@ -190,7 +190,8 @@ static size_t half_safe(const struct merge_half *h)
 /* One step: the smallest of the front heads and the largest of the back heads (branch-free). */
 #define HALF_STEP(h)                                                                               \
     do {                                                                                           \
-        int tb_ = (h).bf->x<(h).af->x, ta_ = (h).ab[-1].x>(h).bb[-1].x;                            \
+        int tb_ = (h).bf->x < (h).af->x;                                                           \
+        int ta_ = (h).ab[-1].x > (h).bb[-1].x;                                                     \
         const struct gf_dist_xw *sf_ = tb_ ? (h).bf : (h).af;                                      \
         const struct gf_dist_xw *sb_ = ta_ ? (h).ab - 1 : (h).bb - 1;                              \
         *(h).of++ = *sf_;                                                                          \

@@ -151,6 +151,25 @@ bad 'no.csv: cannot open' no.csv --value income
 # an error far into a file still names its line (chunks are parsed in parallel)
 { echo 'id,income'; seq 1 300000 | awk '{ print $1 "," $1 }'; echo '300001,x'; } > big.csv
 bad 'big.csv:300002: field "income": value "x": expected a number' big.csv --value income
+# an error at the end of the first of several chunks (quoted: slower to parse) while another
+# thread waits for that chunk's reference mean: no hang, and of two errors the earlier is named
+{ echo 'id,income'; seq 1 200000 | awk '{ print "\"" $1 "\",\"" $1 "\"" }'; echo '200001,y'
+  seq 200002 900000 | awk '{ print $1 "," $1 }'; echo '900001,x'; } > big2.csv
+rc=0; timeout 60 "$G" stats big2.csv --value income --threads 2 > big2.out 2>&1 || rc=$?
+[ "$rc" -eq 1 ] || fail "two errors in two chunks: exit $rc"
+grep -q 'big2.csv:200002: field "income": value "y": expected a number' big2.out || fail "$(cat big2.out)"
+
+# more cells than a thread keeps sums for (65 536): the rest are summed in shared sums
+seq 1 70000 | awk 'BEGIN { print "id,g,income,w" } { print $1 ",all," ($1 % 977) + 0.5 "," 1 + $1 % 3 }' > cells.csv
+"$G" stats cells.csv --value income --weight w --by id --by g --threads 2 --format csv > cells.out
+"$G" stats cells.csv --value income --weight w --format csv > cells1.out
+exact id 69999 n 1 cells.out
+near id 69999 mean "$((69999 % 977)).5" cells.out
+exact id 70000 weight_sum 2 cells.out
+for col in n weight_sum mean median gini theil; do
+    near all all "$col" "$(value all all "$col" cells1.out)" cells.out
+    near g all "$col" "$(value all all "$col" cells1.out)" cells.out
+done
 
 # usage errors: exit 2
 rc=0; "$G" stats a.csv > /dev/null 2>&1 || rc=$?; [ "$rc" -eq 2 ] || fail "missing --value: exit $rc"

@@ -96,6 +96,7 @@ static void test_split(void **st)
 struct reader {
     struct gf_csvscan *s;
     long rows, sum_line, bad;
+    long first_line[64]; /* by chunk number: the number of its first line */
 };
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
@@ -111,6 +112,10 @@ static void *read_all(void *arg)
     while (gf_csvscan_next(r->s, &c, &e) == 1) {
         char *p = c.buf, *end = c.buf + c.len;
         long line = gf_csvscan_line(r->s, &c, p);
+        if (c.seq < 0 || c.seq >= 64 || r->first_line[c.seq])
+            bad++; /* chunk numbers: each once */
+        else
+            r->first_line[c.seq] = line;
         while (p < end) {
             int nf;
             p = gf_csvscan_split(p, f, 4, &nf);
@@ -188,6 +193,11 @@ static void chunks_threads(int from_stdin)
     assert_int_equal(r.bad, 0);
     assert_int_equal(r.rows, n + 1);
     assert_int_equal(r.sum_line, sum);
+    /* chunks are numbered 0, 1, … in file order, whichever thread took them */
+    assert_int_equal(r.first_line[0], 2);
+    assert_true(r.first_line[1] > 2);
+    for (int k = 2; k < 64 && r.first_line[k]; k++)
+        assert_true(r.first_line[k] > r.first_line[k - 1]);
 }
 
 static void test_chunks_threads(void **st)
@@ -200,6 +210,44 @@ static void test_chunks_threads_stdin(void **st)
 {
     (void)st;
     chunks_threads(1);
+}
+
+/* A line longer than a chunk: an error naming its line, mapped or read. */
+static void test_long_line(void **st)
+{
+    (void)st;
+    char path[] = "/tmp/gf_csvscan_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *fp = fdopen(fd, "w");
+    fputs("a,b\n1,2\n3,", fp);
+    for (size_t i = 0; i < GF_CSVSCAN_CHUNK + 10; i++)
+        fputc('9', fp);
+    fputs("\n5,6\n", fp);
+    fclose(fp);
+    for (int from_stdin = 0; from_stdin < 2; from_stdin++) {
+        int saved = dup(0);
+        if (from_stdin) {
+            int in = open(path, O_RDONLY);
+            assert_true(in >= 0 && saved >= 0);
+            assert_int_equal(dup2(in, 0), 0);
+            close(in);
+        }
+        struct gf_csvscan *s;
+        struct gf_err e = {0};
+        assert_int_equal(gf_csvscan_open(&s, from_stdin ? "-" : path, &e), GF_OK);
+        struct gf_csvscan_chunk c = {0};
+        int r;
+        while ((r = gf_csvscan_next(s, &c, &e)) == 1)
+            ;
+        assert_true(r < 0);
+        assert_non_null(strstr(e.msg, ":3: line longer than"));
+        gf_csvscan_chunk_free(&c);
+        gf_csvscan_close(s);
+        dup2(saved, 0);
+        close(saved);
+    }
+    unlink(path);
 }
 
 static void test_open_errors(void **st)
@@ -222,6 +270,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_numbers),        cmocka_unit_test(test_split),
         cmocka_unit_test(test_chunks_threads), cmocka_unit_test(test_chunks_threads_stdin),
+        cmocka_unit_test(test_long_line),
         cmocka_unit_test(test_open_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

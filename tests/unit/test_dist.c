@@ -453,6 +453,20 @@ static void test_acc_sums(void **st)
             gf_dist_acc_add(a[i % 2], cell[i], x[i], w[i], hw[i], urb[i], food[i], cons[i]), GF_OK);
     assert_int_equal(gf_dist_acc_merge(all, a[0], cell_unit), GF_OK);
     assert_int_equal(gf_dist_acc_merge(all, a[1], cell_unit), GF_OK);
+    /* refused, changing nothing (the row counts are checked below): a negative unit, sums
+     * with another reference K */
+    assert_int_equal(gf_dist_acc_add(all, -1, 1, 1, 1, 0, 0, 0), GF_EUSER);
+    struct gf_dist_acc *otherk = gf_dist_acc_new(&p, x[0] * 2, fl);
+    assert_non_null(otherk);
+    assert_int_equal(gf_dist_acc_add(otherk, 3, 1, 1, 1, 0, 0, 0), GF_OK);
+    assert_int_equal(gf_dist_acc_merge(all, otherk, NULL), GF_EUSER);
+    struct gf_dist_acc *samek = gf_dist_acc_new(&p, x[0], fl);
+    assert_non_null(samek);
+    for (int u = 0; u < NCELL; u++) /* a unit mapped nowhere, after five that are fine */
+        assert_int_equal(gf_dist_acc_add(samek, u, 1, 1, 1, 0, 0, 0), GF_OK);
+    assert_int_equal(
+        gf_dist_acc_merge(all, samek, (const int32_t[NCELL]){3, 4, 5, 6, 7, -1}), GF_EUSER);
+    gf_dist_acc_free(samek);
     struct gf_dist_input rows = {.n = n, .x = x, .w = w, .unit = unit};
     assert_int_equal(gf_dist_compute_acc(&rows, all, &t, &p, &r2, &e), GF_OK);
     for (int u = 0; u < NU; u++) {
@@ -481,6 +495,13 @@ static void test_acc_sums(void **st)
     rows.n = n;
     rows.hw = hw;
     assert_int_equal(gf_dist_compute_acc(&rows, all, &t, &p, &r2, &e), GF_EUSER);
+    /* sums of a unit the tree does not have: refused, with the unit named */
+    rows.hw = NULL;
+    assert_int_equal(gf_dist_acc_merge(otherk, otherk, NULL), GF_EUSER); /* not with itself */
+    assert_int_equal(gf_dist_acc_add(otherk, NU, 1, 1, 1, 0, 0, 0), GF_OK);
+    assert_int_equal(gf_dist_compute_acc(&rows, otherk, &t, &p, &r2, &e), GF_EUSER);
+    assert_non_null(strstr(e.msg, "sums for unit 9"));
+    gf_dist_acc_free(otherk);
     gf_dist_acc_free(a[0]);
     gf_dist_acc_free(a[1]);
     gf_dist_acc_free(all);
