@@ -142,6 +142,30 @@ static void *read_all(void *arg)
     return NULL;
 }
 
+/* Open the file at path by its path (mapped) or as standard input (read); returns the saved
+ * standard input for close_scan. */
+static int open_scan(struct gf_csvscan **s, const char *path, int from_stdin)
+{
+    struct gf_err e = {0};
+    int saved = dup(0);
+    assert_true(saved >= 0);
+    if (from_stdin) {
+        int in = open(path, O_RDONLY);
+        assert_true(in >= 0);
+        assert_int_equal(dup2(in, 0), 0);
+        close(in);
+    }
+    assert_int_equal(gf_csvscan_open(s, from_stdin ? "-" : path, &e), GF_OK);
+    return saved;
+}
+
+static void close_scan(struct gf_csvscan *s, int saved)
+{
+    gf_csvscan_close(s);
+    dup2(saved, 0);
+    close(saved);
+}
+
 /* Read the test file with two threads, by its path (mapped) or as standard input (read). */
 static void chunks_threads(int from_stdin)
 {
@@ -167,15 +191,7 @@ static void chunks_threads(int from_stdin)
     long size = ftell(fp);
     fclose(fp);
     struct gf_csvscan *s;
-    struct gf_err e = {0};
-    int saved = dup(0);
-    if (from_stdin) {
-        int in = open(path, O_RDONLY);
-        assert_true(in >= 0 && saved >= 0);
-        assert_int_equal(dup2(in, 0), 0);
-        close(in);
-    }
-    assert_int_equal(gf_csvscan_open(&s, from_stdin ? "-" : path, &e), GF_OK);
+    int saved = open_scan(&s, path, from_stdin);
     assert_int_equal(gf_csvscan_size_hint(s), from_stdin ? 0 : (size_t)size);
     assert_int_equal(gf_csvscan_ncols(s), 2);
     assert_string_equal(gf_csvscan_colname(s, 0), "key");
@@ -186,9 +202,7 @@ static void chunks_threads(int from_stdin)
     assert_int_equal(pthread_create(&t, NULL, read_all, &r), 0);
     read_all(&r);
     pthread_join(t, NULL);
-    gf_csvscan_close(s);
-    dup2(saved, 0);
-    close(saved);
+    close_scan(s, saved);
     unlink(path);
     assert_int_equal(r.bad, 0);
     assert_int_equal(r.rows, n + 1);
@@ -226,16 +240,9 @@ static void test_long_line(void **st)
     fputs("\n5,6\n", fp);
     fclose(fp);
     for (int from_stdin = 0; from_stdin < 2; from_stdin++) {
-        int saved = dup(0);
-        if (from_stdin) {
-            int in = open(path, O_RDONLY);
-            assert_true(in >= 0 && saved >= 0);
-            assert_int_equal(dup2(in, 0), 0);
-            close(in);
-        }
         struct gf_csvscan *s;
         struct gf_err e = {0};
-        assert_int_equal(gf_csvscan_open(&s, from_stdin ? "-" : path, &e), GF_OK);
+        int saved = open_scan(&s, path, from_stdin);
         struct gf_csvscan_chunk c = {0};
         int r;
         while ((r = gf_csvscan_next(s, &c, &e)) == 1)
@@ -243,9 +250,7 @@ static void test_long_line(void **st)
         assert_true(r < 0);
         assert_non_null(strstr(e.msg, ":3: line longer than"));
         gf_csvscan_chunk_free(&c);
-        gf_csvscan_close(s);
-        dup2(saved, 0);
-        close(saved);
+        close_scan(s, saved);
     }
     unlink(path);
 }
