@@ -16,8 +16,11 @@
 #include "core/dist.h"
 
 #include <math.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "core/dist_int.h"
@@ -39,7 +42,17 @@ enum {
 #define NLINEACC 5
 
 #define SORT_CHUNK ((size_t)1 << 16)
-#define MERGE_PIECE ((size_t)1 << 18)
+#define PIECE ((size_t)1 << 18)   /* rows a thread merges into its scratch at a time */
+static size_t piece_rows = PIECE; /* smaller in tests (gf_dist__set_piece) */
+static size_t merged_by[4];       /* units merged each way (tests read them) */
+
+void gf_dist__set_piece(size_t rows, size_t counts[4])
+{
+    if (rows)
+        piece_rows = rows;
+    if (counts)
+        memcpy(counts, merged_by, sizeof merged_by);
+}
 
 struct ucount {
     long long n;
@@ -48,6 +61,14 @@ struct ucount {
     double min, max;       /* all rows */
     double wmin, wmax;     /* rows with w > 0 */
 };
+
+struct mpair;
+struct mtask;
+
+/* How a unit's runs are merged: by one thread (at most PIECE rows), through the merge buffer by
+ * all threads, or in place pair by pair (the largest units; _SEQ: one run after the other,
+ * which needs a smaller buffer when the runs are few and large). */
+enum { MERGE_LOCAL, MERGE_BUFFERED, MERGE_IN_PLACE, MERGE_IN_PLACE_SEQ };
 
 struct work {
     const struct gf_dist_input *in;
@@ -59,7 +80,9 @@ struct work {
     int32_t *parent, *child_off, *child, *topo, *height;
     size_t *own, *size, *start;
     /* rows */
-    struct gf_dist_xw *a, *buf;
+    struct gf_dist_xw *a;
+    struct gf_dist_xw *buf; /* the smaller run of a large pair */
+    struct gf_dist_xw *tmp; /* PIECE rows per thread */
     /* additive sums: one set per slice while scattering, then all in sl[0]; acc and cnt are
      * sl[0]'s (nunits × nacc sums, nunits counts) */
     struct gf_dist_acc **sl;
@@ -75,7 +98,10 @@ struct work {
     size_t *run_off; /* per unit offset into runs */
     size_t *runs;    /* boundaries */
     int *nruns;      /* current number of runs per unit */
-    unsigned char *in_buf;
+    unsigned char *mode;  /* per unit: how its runs are merged (MERGE_*) */
+    struct mpair *pairs;  /* one pass's pairs (units merged in place) */
+    struct mtask *mtasks; /* one pass's pieces (a unit merged through buf) */
+    int *hunits_local;    /* a height's units merged each by one thread */
     struct gf_dist_result *out;
 };
 
@@ -353,8 +379,28 @@ int gf_dist_acc_merge(struct gf_dist_acc *into, const struct gf_dist_acc *from, 
     return GF_OK;
 }
 
+/* Give the whole huge pages of the bytes [lo, hi) of array p back to the system, from *done
+ * on (input rows already read, ours to free): the pages of a written next are these ones, and
+ * on a virtual machine memory used before is much cheaper to fault in than fresh memory. */
+static void release_read(const void *p, size_t lo, size_t hi, uintptr_t *done)
+{
+    const uintptr_t H = (uintptr_t)2 << 20;
+    if (!p)
+        return;
+    uintptr_t b = ((uintptr_t)p + lo + H - 1) & ~(H - 1), e = ((uintptr_t)p + hi) & ~(H - 1);
+    if (*done > b)
+        b = *done;
+    if (e > b) {
+        madvise((void *)b, e - b, MADV_DONTNEED);
+        *done = e;
+    }
+}
+
+#define RELEASE_EVERY ((size_t)1 << 17) /* rows */
+
 /* Scatter the rows of slice s into their units' places in a, adding them to the slice's sums
- * when the caller gave rows rather than sums. */
+ * when the caller gave rows rather than sums.  Input that is ours (GF_DIST_FREE_INPUT) is
+ * given back as it is read. */
 static void scatter_task(void *ctx, size_t s, int thread)
 {
     (void)thread;
@@ -363,13 +409,27 @@ static void scatter_task(void *ctx, size_t s, int thread)
     size_t r0, r1, *cur = wk->cursor + s * (size_t)wk->nunits;
     slice_range(wk, s, &r0, &r1);
     struct gf_dist_acc *acc = wk->given ? NULL : wk->sl[s];
-    for (size_t i = r0; i < r1; i++) {
-        int u = in->unit ? in->unit[i] : 0;
-        double x = in->x[i], w = in->w ? in->w[i] : 1.0;
-        wk->a[cur[u]++] = (struct gf_dist_xw){x, w};
-        if (acc)
-            acc_row(acc, u, x, w, in->hw ? in->hw[i] : w, in->urban ? in->urban[i] : -1,
-                    in->food ? in->food[i] : 0, in->cons ? in->cons[i] : 0);
+    int release = (wk->in_flags & GF_DIST_FREE_INPUT) != 0;
+    uintptr_t done[7] = {0};
+    for (size_t c0 = r0; c0 < r1; c0 += RELEASE_EVERY) {
+        size_t c1 = r1 - c0 > RELEASE_EVERY ? c0 + RELEASE_EVERY : r1;
+        for (size_t i = c0; i < c1; i++) {
+            int u = in->unit ? in->unit[i] : 0;
+            double x = in->x[i], w = in->w ? in->w[i] : 1.0;
+            wk->a[cur[u]++] = (struct gf_dist_xw){x, w};
+            if (acc)
+                acc_row(acc, u, x, w, in->hw ? in->hw[i] : w, in->urban ? in->urban[i] : -1,
+                        in->food ? in->food[i] : 0, in->cons ? in->cons[i] : 0);
+        }
+        if (!release)
+            continue;
+        release_read(in->x, r0 * sizeof(double), c1 * sizeof(double), &done[0]);
+        release_read(in->w, r0 * sizeof(double), c1 * sizeof(double), &done[1]);
+        release_read(in->hw, r0 * sizeof(double), c1 * sizeof(double), &done[2]);
+        release_read(in->food, r0 * sizeof(double), c1 * sizeof(double), &done[3]);
+        release_read(in->cons, r0 * sizeof(double), c1 * sizeof(double), &done[4]);
+        release_read(in->unit, r0 * sizeof(int32_t), c1 * sizeof(int32_t), &done[5]);
+        release_read(in->urban, r0, c1, &done[6]);
     }
 }
 
@@ -386,9 +446,128 @@ struct sort_ctx {
 
 static void sort_task_fn(void *ctx, size_t i, int thread)
 {
-    (void)thread;
     struct sort_ctx *sc = ctx;
-    gf_dist_sort_tmp(sc->wk->a + sc->t[i].begin, sc->t[i].len, sc->wk->buf + sc->t[i].begin);
+    gf_dist_sort_tmp(sc->wk->a + sc->t[i].begin, sc->t[i].len,
+                     sc->wk->tmp + (size_t)thread * piece_rows);
+}
+
+/* Merging happens in place in a: neighbouring runs a[s, s+m) and a[s+m, s+m+n) become one.
+ * A pair of at most PIECE rows is merged by one thread into its scratch (PIECE rows) and copied
+ * back.  A larger pair first copies its smaller run into buf, then is merged in pieces of
+ * PIECE outputs by all threads, each into its scratch; a piece is copied back once the pieces
+ * before it (in the order the output fills: from the front when the left run was copied, from
+ * the back otherwise) have read their rows, since only those rows can lie where it writes.
+ * Memory: a, buf (the largest smaller run of a large pair) and PIECE rows per thread, instead of
+ * a second array as large as a. */
+struct mpair {
+    size_t s, m, n;
+};
+
+static void small_pair_fn(void *ctx, size_t i, int thread)
+{
+    struct work *wk = ctx;
+    const struct mpair *pr = &wk->pairs[i];
+    struct gf_dist_xw *t = wk->tmp + (size_t)thread * piece_rows, *a = wk->a + pr->s;
+    gf_dist__merge(a, pr->m, a + pr->m, pr->n, t);
+    memcpy(a, t, sizeof *a * (pr->m + pr->n));
+}
+
+struct big_pair {
+    struct work *wk;
+    const struct gf_dist_xw *x, *y; /* the two runs (one of them copied into buf) */
+    size_t m, n, np;
+    int forward;  /* the left run was copied: pieces fill the output from the front */
+    size_t *icut; /* np + 1 co-ranks: rows of x before each piece */
+    atomic_uchar *read_done;
+    atomic_size_t all_read; /* the pieces (in order) before this one have all read their rows */
+    struct gf_dist_xw *dst;
+};
+
+static void big_piece_fn(void *ctx, size_t q, int thread)
+{
+    struct big_pair *bp = ctx;
+    size_t p = bp->forward ? q : bp->np - 1 - q;
+    size_t k0 = p * piece_rows,
+           k1 = k0 + piece_rows < bp->m + bp->n ? k0 + piece_rows : bp->m + bp->n;
+    size_t i0 = bp->icut[p], i1 = bp->icut[p + 1];
+    struct gf_dist_xw *t = bp->wk->tmp + (size_t)thread * piece_rows;
+    gf_dist__merge(bp->x + i0, i1 - i0, bp->y + (k0 - i0), (k1 - i1) - (k0 - i0), t);
+    atomic_store(&bp->read_done[q], 1);
+    size_t d = atomic_load(&bp->all_read);
+    while (d < bp->np && atomic_load(&bp->read_done[d]))
+        if (atomic_compare_exchange_weak(&bp->all_read, &d, d + 1))
+            d++;
+    while (atomic_load(&bp->all_read) < q)
+        sched_yield();
+    memcpy(bp->dst + k0, t, sizeof *t * (k1 - k0));
+}
+
+static int big_pair_merge(struct work *wk, const struct mpair *pr)
+{
+    struct gf_dist_xw *a = wk->a + pr->s;
+    struct big_pair bp = {.wk = wk, .m = pr->m, .n = pr->n, .dst = a};
+    bp.forward = pr->m <= pr->n;
+    if (bp.forward) {
+        memcpy(wk->buf, a, sizeof *a * pr->m);
+        bp.x = wk->buf;
+        bp.y = a + pr->m;
+    } else {
+        memcpy(wk->buf, a + pr->m, sizeof *a * pr->n);
+        bp.x = a;
+        bp.y = wk->buf;
+    }
+    bp.np = (pr->m + pr->n + piece_rows - 1) / piece_rows;
+    bp.icut = malloc(sizeof *bp.icut * (bp.np + 1));
+    bp.read_done = calloc(bp.np, sizeof *bp.read_done);
+    if (!bp.icut || !bp.read_done) {
+        free(bp.icut);
+        free(bp.read_done);
+        return GF_ENOMEM;
+    }
+    for (size_t p = 0; p <= bp.np; p++) {
+        size_t k = p * piece_rows < pr->m + pr->n ? p * piece_rows : pr->m + pr->n;
+        bp.icut[p] = gf_dist__corank(bp.x, pr->m, bp.y, pr->n, k);
+    }
+    atomic_init(&bp.all_read, 0);
+    int rc = gf_dist__par_for(wk->nthreads, bp.np, big_piece_fn, &bp);
+    free(bp.icut);
+    free(bp.read_done);
+    return rc;
+}
+
+/* One pass over unit u's runs: neighbouring pairs (seq: only the first two), into pairs[]. */
+static void plan_pass(size_t *b, int *nruns, int seq, struct mpair *pairs, size_t *np)
+{
+    int r = *nruns, out = 0;
+    for (int k = 0; k < r; k += 2) {
+        if (k + 1 < r)
+            pairs[(*np)++] = (struct mpair){b[k], b[k + 1] - b[k], b[k + 2] - b[k + 1]};
+        b[++out] = k + 1 < r ? b[k + 2] : b[k + 1];
+        if (seq && k + 2 < r) { /* the rest stay as they are */
+            for (int j = k + 2; j < r; j++)
+                b[++out] = b[j + 1];
+            break;
+        }
+    }
+    *nruns = out;
+}
+
+/* The largest smaller run among the pairs of more than PIECE rows when runs with boundaries
+ * b[0..r] are merged pass by pass (seq: one pair a pass, from the left). */
+static size_t pass_need(const size_t *b0, int r, int seq, size_t *scratch, struct mpair *pairs)
+{
+    size_t need = 0;
+    memcpy(scratch, b0, sizeof *scratch * (size_t)(r + 1));
+    while (r > 1) {
+        size_t np = 0;
+        plan_pass(scratch, &r, seq, pairs, &np);
+        for (size_t i = 0; i < np; i++) {
+            size_t m = pairs[i].m, n = pairs[i].n, lo = m < n ? m : n;
+            if (m + n > piece_rows && lo > need)
+                need = lo;
+        }
+    }
+    return need;
 }
 
 struct mtask {
@@ -404,19 +583,127 @@ static void mtask_fn(void *ctx, size_t i, int thread)
     gf_dist__merge(t->a, t->m, t->b, t->n, t->dst);
 }
 
-/* Add the merge of a[0..m) and b[0..n) into dst as tasks of at most MERGE_PIECE outputs. */
+/* Add the merge of a[0..m) and b[0..n) into dst as tasks of at most PIECE outputs. */
 static void add_merge(struct mtask *tasks, size_t *nt, const struct gf_dist_xw *a, size_t m,
                       const struct gf_dist_xw *b, size_t n, struct gf_dist_xw *dst)
 {
     size_t total = m + n, k0 = 0, i0 = 0;
     while (k0 < total) {
-        size_t k1 = total - k0 > MERGE_PIECE ? k0 + MERGE_PIECE : total;
+        size_t k1 = total - k0 > piece_rows ? k0 + piece_rows : total;
         size_t i1 = k1 == total ? m : gf_dist__corank(a, m, b, n, k1);
         size_t j0 = k0 - i0, j1 = k1 - i1;
         tasks[(*nt)++] = (struct mtask){a + i0, b + j0, i1 - i0, j1 - j0, dst + k0};
         k0 = k1;
         i0 = i1;
     }
+}
+
+/* One pass from src to dst (runs at the same offsets b[0..*r] in both): neighbouring runs
+ * merged, an odd last one copied; done at once, or added as tasks when tasks is not NULL. */
+static void pass_into(const struct gf_dist_xw *src, struct gf_dist_xw *dst, size_t *b, int *r,
+                      struct mtask *tasks, size_t *nt)
+{
+    int out = 0;
+    for (int k = 0; k < *r; k += 2) {
+        size_t m = b[k + 1] - b[k], n = k + 1 < *r ? b[k + 2] - b[k + 1] : 0;
+        if (tasks)
+            add_merge(tasks, nt, src + b[k], m, src + b[k] + m, n, dst + b[k]);
+        else
+            gf_dist__merge(src + b[k], m, src + b[k] + m, n, dst + b[k]);
+        b[++out] = b[k] + m + n;
+    }
+    *r = out;
+}
+
+/* Unit u's runs (absolute boundaries b[0..r]) as offsets from its first row, and back. */
+static void runs_relative(size_t *b, int r, size_t base, int sign)
+{
+    for (int k = 0; k <= r; k++)
+        b[k] = sign > 0 ? b[k] - base : b[k] + base;
+}
+
+/* A unit of at most PIECE rows: all its passes by one thread, between a and its scratch. */
+static void local_unit_fn(void *ctx, size_t i, int thread)
+{
+    struct work *wk = ctx;
+    int u = wk->hunits_local[i];
+    size_t *b = wk->runs + wk->run_off[u], base = b[0];
+    struct gf_dist_xw *x = wk->a + base, *t = wk->tmp + (size_t)thread * piece_rows;
+    int in_tmp = 0;
+    runs_relative(b, wk->nruns[u], base, 1);
+    while (wk->nruns[u] > 1) {
+        pass_into(in_tmp ? t : x, in_tmp ? x : t, b, &wk->nruns[u], NULL, NULL);
+        in_tmp ^= 1;
+    }
+    if (in_tmp)
+        memcpy(x, t, sizeof *x * b[1]);
+    runs_relative(b, 1, base, -1);
+}
+
+/* A unit of at most the merge buffer's rows: passes between a and buf by all threads. */
+static int buffered_unit(struct work *wk, int u)
+{
+    size_t *b = wk->runs + wk->run_off[u], base = b[0], nt;
+    struct gf_dist_xw *x = wk->a + base;
+    int in_buf = 0, rc = GF_OK;
+    runs_relative(b, wk->nruns[u], base, 1);
+    while (wk->nruns[u] > 1) {
+        nt = 0;
+        pass_into(in_buf ? wk->buf : x, in_buf ? x : wk->buf, b, &wk->nruns[u], wk->mtasks, &nt);
+        if (gf_dist__par_for(wk->nthreads, nt, mtask_fn, wk->mtasks) != GF_OK)
+            rc = GF_ESYS;
+        in_buf ^= 1;
+    }
+    if (in_buf) {
+        nt = 0;
+        add_merge(wk->mtasks, &nt, wk->buf, b[1], wk->buf, 0, x);
+        if (gf_dist__par_for(wk->nthreads, nt, mtask_fn, wk->mtasks) != GF_OK)
+            rc = GF_ESYS;
+    }
+    runs_relative(b, 1, base, -1);
+    return rc;
+}
+
+/* Merge the runs of the units of one height into one sorted run each, in a: small units each
+ * by one thread, middle-sized ones one by one through buf, the largest pair by pair in place. */
+static int merge_height(struct work *wk, const int *units, int nh)
+{
+    int rc = GF_OK, nl = 0;
+    for (int i = 0; i < nh; i++)
+        if (wk->nruns[units[i]] > 1 && wk->mode[units[i]] == MERGE_LOCAL)
+            wk->hunits_local[nl++] = units[i];
+    if (nl && gf_dist__par_for(wk->nthreads, (size_t)nl, local_unit_fn, wk) != GF_OK)
+        rc = GF_ESYS;
+    for (int i = 0; i < nh; i++)
+        if (wk->nruns[units[i]] > 1 && wk->mode[units[i]] == MERGE_BUFFERED &&
+            buffered_unit(wk, units[i]) != GF_OK)
+            rc = GF_ESYS;
+    for (;;) {
+        size_t np = 0;
+        for (int i = 0; i < nh; i++) {
+            int u = units[i];
+            if (wk->nruns[u] > 1)
+                plan_pass(wk->runs + wk->run_off[u], &wk->nruns[u],
+                          wk->mode[u] == MERGE_IN_PLACE_SEQ, wk->pairs, &np);
+        }
+        if (np == 0)
+            break;
+        size_t nsmall = 0;
+        for (size_t i = 0; i < np; i++) /* small pairs first, large ones after */
+            if (wk->pairs[i].m + wk->pairs[i].n <= piece_rows) {
+                struct mpair t = wk->pairs[nsmall];
+                wk->pairs[nsmall++] = wk->pairs[i];
+                wk->pairs[i] = t;
+            }
+        if (nsmall && gf_dist__par_for(wk->nthreads, nsmall, small_pair_fn, wk) != GF_OK)
+            rc = GF_ESYS;
+        for (size_t i = nsmall; i < np; i++) {
+            int r = big_pair_merge(wk, &wk->pairs[i]);
+            if (r != GF_OK)
+                rc = r;
+        }
+    }
+    return rc;
 }
 
 /* ---------- measures from sorted pairs ---------- */
@@ -758,67 +1045,6 @@ static int build_tree(struct work *wk, const struct gf_dist_tree *tree, struct g
     return GF_OK;
 }
 
-/* One merge pass over unit u's runs (pairs of neighbouring runs) as tasks added to tasks[]. */
-static void merge_pass(struct work *wk, int u, struct mtask *tasks, size_t *nt)
-{
-    int r = wk->nruns[u];
-    size_t *b = wk->runs + wk->run_off[u];
-    struct gf_dist_xw *src = wk->in_buf[u] ? wk->buf : wk->a;
-    struct gf_dist_xw *dst = wk->in_buf[u] ? wk->a : wk->buf;
-    int k = 0, out = 0;
-    for (; k < r; k += 2) {
-        size_t m = b[k + 1] - b[k], n = k + 1 < r ? b[k + 2] - b[k + 1] : 0;
-        add_merge(tasks, nt, src + b[k], m, n ? src + b[k + 1] : NULL, n, dst + b[k]);
-        b[++out] = b[k] + m + n;
-    }
-    wk->nruns[u] = out;
-    wk->in_buf[u] ^= 1;
-}
-
-/* Gather unit u's runs in one of the two buffers before merging them: its own sorted chunks
- * are in a, each child's rows where the child's merging left them; the fewer rows move. */
-static void gather_runs(struct work *wk, int u, struct mtask *tasks, size_t *nt)
-{
-    size_t in_buf = 0;
-    for (int k = wk->child_off[u]; k < wk->child_off[u + 1]; k++)
-        if (wk->in_buf[wk->child[k]])
-            in_buf += wk->size[wk->child[k]];
-    int to_buf = in_buf > wk->size[u] - in_buf;
-    struct gf_dist_xw *from = to_buf ? wk->a : wk->buf, *to = to_buf ? wk->buf : wk->a;
-    if (to_buf && wk->own[u])
-        add_merge(tasks, nt, from + wk->start[u], wk->own[u], NULL, 0, to + wk->start[u]);
-    for (int k = wk->child_off[u]; k < wk->child_off[u + 1]; k++) {
-        int c = wk->child[k];
-        if (wk->size[c] && wk->in_buf[c] != to_buf)
-            add_merge(tasks, nt, from + wk->start[c], wk->size[c], NULL, 0, to + wk->start[c]);
-    }
-    wk->in_buf[u] = (unsigned char)to_buf;
-}
-
-/* Merge the runs of the units of one height into one sorted run each.  A unit's rows end in
- * a or in buf (in_buf), whichever its last pass wrote: its parent gathers them. */
-static int merge_height(struct work *wk, const int *units, int nh, struct mtask *tasks)
-{
-    int rc = GF_OK;
-    size_t nt = 0;
-    for (int i = 0; i < nh; i++)
-        if (wk->child_off[units[i] + 1] > wk->child_off[units[i]])
-            gather_runs(wk, units[i], tasks, &nt);
-    if (nt && gf_dist__par_for(wk->nthreads, nt, mtask_fn, tasks) != GF_OK)
-        rc = GF_ESYS;
-    for (;;) {
-        nt = 0;
-        for (int i = 0; i < nh; i++)
-            if (wk->nruns[units[i]] > 1)
-                merge_pass(wk, units[i], tasks, &nt);
-        if (nt == 0)
-            break;
-        if (gf_dist__par_for(wk->nthreads, nt, mtask_fn, tasks) != GF_OK)
-            rc = GF_ESYS;
-    }
-    return rc;
-}
-
 static int compute(const struct gf_dist_input *in, const struct gf_dist_acc *given,
                    const struct gf_dist_tree *tree, const struct gf_dist_params *p,
                    struct gf_dist_result *out, struct gf_err *e);
@@ -852,7 +1078,6 @@ static int compute(const struct gf_dist_input *in, const struct gf_dist_acc *giv
     int rc = GF_OK, nu = tree ? tree->nunits : 1, given_taken = 0;
     size_t n = in->n;
     struct sort_task *stasks = NULL;
-    struct mtask *mtasks = NULL;
     int *hunits = NULL;
     struct size_unit *hsort = NULL;
     const struct gf_dist_xw **orows = NULL; /* a height's units for the order-based pass */
@@ -914,12 +1139,12 @@ static int compute(const struct gf_dist_input *in, const struct gf_dist_acc *giv
     wk.wxsum = malloc(sizeof(struct gf_ksum) * wk.nslice);
     wk.sl = calloc(wk.nslice, sizeof *wk.sl);
     wk.nruns = calloc(nu_, sizeof(int));
-    wk.in_buf = calloc(nu_, 1);
+    wk.mode = calloc(nu_, 1);
     wk.run_off = calloc(nu_ + 1, sizeof(size_t));
     out->unit = calloc(nu_, sizeof(struct gf_dist_stats));
     out->block = malloc(sizeof(double) * nu_ * (size_t)(6 * p->nlines + p->nbands + 1));
     if (!wk.parent || !wk.child_off || !wk.child || !wk.topo || !wk.height || !wk.own || !wk.size ||
-        !wk.start || !wk.cursor || !wk.sl || !wk.nruns || !wk.in_buf || !wk.run_off || !out->unit ||
+        !wk.start || !wk.cursor || !wk.sl || !wk.nruns || !wk.mode || !wk.run_off || !out->unit ||
         !out->block || !wk.bad || !wk.wsum || !wk.wxsum)
         goto nomem;
     out->nunits = nu;
@@ -1002,7 +1227,7 @@ static int compute(const struct gf_dist_input *in, const struct gf_dist_acc *giv
     wk.a = malloc(sizeof(struct gf_dist_xw) * (n ? n : 1));
     if (!wk.a)
         goto nomem;
-    gf_dist__huge_par(wk.a, sizeof(struct gf_dist_xw) * n, wk.nthreads);
+    gf_dist__huge_hint(wk.a, sizeof(struct gf_dist_xw) * n);
     if (gf_dist__par_for(wk.nthreads, wk.nslice, scatter_task, &wk) != GF_OK) {
         rc = gf_err_set(e, GF_ESYS, "cannot start threads");
         goto done;
@@ -1029,10 +1254,11 @@ static int compute(const struct gf_dist_input *in, const struct gf_dist_acc *giv
         if ((rc = children_stats(&wk, wk.topo[i])) != GF_OK)
             goto nomem;
 
-    /* (3) sort own rows in chunks; runs = own chunks + children */
+    /* (3) sort own rows in chunks (sorted in a thread's scratch); runs = own chunks + children */
+    size_t sort_chunk = SORT_CHUNK < piece_rows ? SORT_CHUNK : piece_rows;
     size_t nst = 0, nrb = 0;
     for (int u = 0; u < nu; u++) {
-        size_t ch = (wk.own[u] + SORT_CHUNK - 1) / SORT_CHUNK;
+        size_t ch = (wk.own[u] + sort_chunk - 1) / sort_chunk;
         nst += ch;
         wk.run_off[u] = nrb;
         nrb += ch + (size_t)(wk.child_off[u + 1] - wk.child_off[u]) + 1;
@@ -1047,13 +1273,14 @@ static int compute(const struct gf_dist_input *in, const struct gf_dist_acc *giv
     if (!wk.runs || !stasks || !hunits || !hsort || !orows || !on || !oout)
         goto nomem;
     nst = 0;
-    size_t maxtasks = 1;
+    size_t nallruns = 1;
+    int maxr = 1;
     for (int u = 0; u < nu; u++) {
         size_t *b = wk.runs + wk.run_off[u];
         int r = 0;
         b[0] = wk.start[u];
-        for (size_t off = 0; off < wk.own[u]; off += SORT_CHUNK) {
-            size_t len = wk.own[u] - off < SORT_CHUNK ? wk.own[u] - off : SORT_CHUNK;
+        for (size_t off = 0; off < wk.own[u]; off += sort_chunk) {
+            size_t len = wk.own[u] - off < sort_chunk ? wk.own[u] - off : sort_chunk;
             stasks[nst++] = (struct sort_task){wk.start[u] + off, len};
             r++;
             b[r] = b[r - 1] + len;
@@ -1066,16 +1293,51 @@ static int compute(const struct gf_dist_input *in, const struct gf_dist_acc *giv
             b[r] = b[r - 1] + wk.size[c];
         }
         wk.nruns[u] = r;
-        maxtasks += (size_t)r;
+        nallruns += (size_t)r;
+        maxr = r > maxr ? r : maxr;
     }
-    maxtasks += n / MERGE_PIECE * 2 + 2 * nu_;
-    mtasks = malloc(sizeof(struct mtask) * maxtasks);
-    if (!mtasks)
+    /* how each unit is merged, and the merge buffer: as large as the largest unit merged
+     * through it (at most a quarter of the rows) or the largest smaller run of a pair merged
+     * in place; a unit of few runs merges them one after the other when that needs less (5
+     * counties: 2 counties' rows instead of 4) */
+    wk.pairs = malloc(sizeof *wk.pairs * nallruns);
+    wk.mtasks = malloc(sizeof *wk.mtasks * (n / piece_rows + nallruns + 2));
+    wk.hunits_local = malloc(sizeof(int) * nu_);
+    size_t *bscratch = malloc(sizeof *bscratch * ((size_t)maxr + 1)), need = 0;
+    if (!wk.pairs || !wk.mtasks || !wk.hunits_local || !bscratch) {
+        free(bscratch);
         goto nomem;
-    wk.buf = malloc(sizeof(struct gf_dist_xw) * (n ? n : 1));
-    if (!wk.buf)
+    }
+    for (int u = 0; u < nu; u++) {
+        const size_t *b = wk.runs + wk.run_off[u];
+        size_t nb;
+        wk.mode[u] = MERGE_LOCAL;
+        if (wk.nruns[u] < 2 || wk.size[u] <= piece_rows)
+            continue;
+        if (wk.size[u] <= n / 4) {
+            wk.mode[u] = MERGE_BUFFERED;
+            nb = wk.size[u];
+        } else {
+            wk.mode[u] = MERGE_IN_PLACE;
+            nb = pass_need(b, wk.nruns[u], 0, bscratch, wk.pairs);
+            if (wk.nruns[u] <= 16 && nb > 0) {
+                size_t ns = pass_need(b, wk.nruns[u], 1, bscratch, wk.pairs);
+                if (ns < nb) {
+                    wk.mode[u] = MERGE_IN_PLACE_SEQ;
+                    nb = ns;
+                }
+            }
+        }
+        need = nb > need ? nb : need;
+    }
+    for (int u = 0; u < nu; u++)
+        if (wk.nruns[u] > 1)
+            merged_by[wk.mode[u]]++;
+    free(bscratch);
+    wk.tmp = malloc(sizeof(struct gf_dist_xw) * piece_rows * (size_t)wk.nthreads);
+    wk.buf = malloc(sizeof(struct gf_dist_xw) * (need ? need : 1));
+    if (!wk.tmp || !wk.buf)
         goto nomem;
-    gf_dist__huge_par(wk.buf, sizeof(struct gf_dist_xw) * n, wk.nthreads);
     {
         struct sort_ctx sc = {&wk, stasks};
         if (gf_dist__par_for(wk.nthreads, nst, sort_task_fn, &sc) != GF_OK) {
@@ -1092,7 +1354,7 @@ static int compute(const struct gf_dist_input *in, const struct gf_dist_acc *giv
         for (int i = 0; i < nu; i++)
             if (wk.height[wk.topo[i]] == h)
                 hunits[nh++] = wk.topo[i];
-        if (merge_height(&wk, hunits, nh, mtasks) != GF_OK) {
+        if (merge_height(&wk, hunits, nh) != GF_OK) {
             rc = gf_err_set(e, GF_ESYS, "cannot start threads");
             goto done;
         }
@@ -1104,7 +1366,7 @@ static int compute(const struct gf_dist_input *in, const struct gf_dist_acc *giv
             hunits[i] = hsort[i].unit;
         for (int i = 0; i < nh; i++) {
             int u = hunits[i];
-            orows[i] = (wk.in_buf[u] ? wk.buf : wk.a) + wk.start[u];
+            orows[i] = wk.a + wk.start[u];
             on[i] = wk.size[u];
             oout[i] = &out->unit[u];
         }
@@ -1143,13 +1405,16 @@ done:
     if (given && !given_taken && (wk.in_flags & GF_DIST_FREE_INPUT))
         gf_dist_acc_free((struct gf_dist_acc *)given);
     free(wk.nruns);
-    free(wk.in_buf);
+    free(wk.mode);
+    free(wk.pairs);
+    free(wk.mtasks);
+    free(wk.hunits_local);
+    free(wk.tmp);
     free(wk.run_off);
     free(wk.runs);
     free(wk.a);
     free(wk.buf);
     free(stasks);
-    free(mtasks);
     free(hunits);
     free(hsort);
     free(orows);

@@ -26,9 +26,16 @@ void gf_dist_sort_tmp(struct gf_dist_xw *a, size_t n, struct gf_dist_xw *tmp);
 int gf_dist__order_stats(int nthreads, int nu, const struct gf_dist_xw *const *rows,
                          const size_t *n, struct gf_dist_stats *const *out);
 
+/* For tests: merge in pieces of rows rows (0: unchanged; default 2^18) and read how many units
+ * were merged each way so far (MERGE_LOCAL, _BUFFERED, _IN_PLACE, _IN_PLACE_SEQ) into counts
+ * (NULL: not read). */
+void gf_dist__set_piece(size_t rows, size_t counts[4]);
+
 /* Ask for transparent huge pages on a large allocation and fault it in at once (page faults
  * dominate on virtual machines); a hint only, errors are ignored. */
 void gf_dist__huge(void *p, size_t n);
+/* Only ask for transparent huge pages (the pages are faulted in as they are written). */
+void gf_dist__huge_hint(void *p, size_t n);
 /* The same, split between nthreads threads (the kernel zeroes the pages: share the work). */
 void gf_dist__huge_par(void *p, size_t n, int nthreads);
 

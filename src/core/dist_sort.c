@@ -317,6 +317,19 @@ void gf_dist__huge(void *p, size_t n)
     gf_prefault(p, n);
 }
 
+void gf_dist__huge_hint(void *p, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+    const uintptr_t H = (uintptr_t)2 << 20;
+    uintptr_t b = ((uintptr_t)p + H - 1) & ~(H - 1), e = ((uintptr_t)p + n) & ~(H - 1);
+    if (p && e > b)
+        madvise((void *)b, e - b, MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)n;
+#endif
+}
+
 struct huge_ctx {
     char *p;
     size_t n, piece;

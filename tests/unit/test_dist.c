@@ -649,9 +649,10 @@ static double urand(void)
     return (double)(rng >> 11) / 9007199254740992.0;
 }
 
-static void test_hierarchy(void **st)
+/* The hierarchy computed with merge pieces of piece rows (0: the default) on nthreads threads;
+ * own: the library gets copies of the rows to free (GF_DIST_FREE_INPUT, given back as read). */
+static void hierarchy_case(size_t piece, int nthreads, int own, size_t merged[4])
 {
-    (void)st;
     /* 0 root; 1, 2 counties; 3, 4, 5 townships (3, 4 in 1; 5 in 2); 6..17 villages */
     enum { NU = 18 };
     int32_t parent[NU] = {-1, 0, 0, 1, 1, 2};
@@ -662,8 +663,8 @@ static void test_hierarchy(void **st)
     int32_t *unit = malloc(n * sizeof *unit);
     signed char *urb = malloc(n);
     for (size_t i = 0; i < n; i++) {
-        /* village 6 holds a quarter (two sort chunks: its rows end in the other buffer), county
-         * 1 some rows of its own (gathered with its children's into one buffer) */
+        /* village 6 holds a quarter (several sort chunks, the largest unit but the root), county
+         * 1 some rows of its own (merged with its children's) */
         double r = urand();
         int v = r < 0.25 ? 6 : r < 0.3 ? 1 : 6 + (int)(urand() * 12);
         unit[i] = v;
@@ -674,11 +675,27 @@ static void test_hierarchy(void **st)
         urb[i] = urand() < 0.4;
     }
     struct gf_dist_input in = {.n = n, .x = x, .w = w, .unit = unit, .urban = urb};
+    if (own) {
+        in.x = malloc(n * sizeof *x);
+        in.w = malloc(n * sizeof *w);
+        in.unit = malloc(n * sizeof *unit);
+        in.urban = malloc(n);
+        memcpy(in.x, x, n * sizeof *x);
+        memcpy(in.w, w, n * sizeof *w);
+        memcpy(in.unit, unit, n * sizeof *unit);
+        memcpy(in.urban, urb, n);
+        in.flags = GF_DIST_FREE_INPUT;
+    }
     struct gf_dist_tree t = {NU, parent};
-    struct gf_dist_params p = {.nthreads = 2};
+    struct gf_dist_params p = {.nthreads = nthreads};
     struct gf_dist_result r;
     struct gf_err e = {0};
+    size_t before[4], after[4];
+    gf_dist__set_piece(piece, before);
     assert_int_equal(gf_dist_compute(&in, &t, &p, &r, &e), GF_OK);
+    gf_dist__set_piece(1 << 18, after);
+    for (int k = 0; k < 4; k++)
+        merged[k] += after[k] - before[k];
     struct gf_dist_xw *a = malloc(n * sizeof *a);
     for (int u = 0; u < NU; u++) {
         size_t m = 0;
@@ -741,6 +758,20 @@ static void test_hierarchy(void **st)
     free(w);
     free(unit);
     free(urb);
+}
+
+static void test_hierarchy(void **st)
+{
+    (void)st;
+    size_t merged[4] = {0};
+    hierarchy_case(0, 2, 0, merged);
+    assert_true(merged[0] > 0 && merged[2] > 0); /* by one thread; the root in place */
+    hierarchy_case(2000, 2, 1, merged);
+    hierarchy_case(2000, 1, 0, merged);
+    hierarchy_case(700, 2, 0, merged);
+    hierarchy_case(3000, 2, 0, merged); /* villages of 8 sort chunks: 3 passes, end in buf */
+    /* small pieces: also through the buffer, and in place one run after the other */
+    assert_true(merged[1] > 0 && merged[3] > 0);
 }
 
 /* Rows on an inner unit: the unit's data = own rows + descendants; no sub-decomposition. */
