@@ -1,4 +1,4 @@
-/* prefault.c — huge pages and one-call page population for large arrays (prefault.h). */
+/* prefault.c — huge pages and page population for large arrays (prefault.h). */
 #include "core/prefault.h"
 
 #include <stdint.h>
@@ -15,5 +15,10 @@ void gf_prefault(void *p, size_t n)
 #ifdef MADV_HUGEPAGE
     madvise((void *)b, e - b, MADV_HUGEPAGE);
 #endif
-    madvise((void *)b, e - b, 23 /* MADV_POPULATE_WRITE; EINVAL before Linux 5.14: ignored */);
+    /* in pieces: the call holds the process's memory map lock, and a thread that needs it for
+     * writing (growing a malloc heap) would wait for the whole array, stopping its faults too */
+    const uintptr_t piece = (uintptr_t)8 << 20;
+    for (uintptr_t q = b; q < e; q += piece)
+        madvise((void *)q, e - q < piece ? e - q : piece,
+                23 /* MADV_POPULATE_WRITE; EINVAL before Linux 5.14: ignored */);
 }

@@ -6,7 +6,8 @@
 #include <stddef.h>
 
 /* For arrays of 64 KiB and more: ask for transparent huge pages on the whole pages of
- * [p, p+n) and fault them in with one call (MADV_POPULATE_WRITE, Linux 5.14; ignored before).
+ * [p, p+n) and fault them in with a few calls of 8 MiB (MADV_POPULATE_WRITE, Linux 5.14;
+ * ignored before).
  * Only a hint: nothing changes but speed. */
 void gf_prefault(void *p, size_t n);
 
