@@ -682,17 +682,11 @@ static int reference_k(struct worker *wk, const struct gf_csvscan_chunk *c)
  * acc; *other counts the rows left out.  -1 when out of memory. */
 static int add_cells(struct gf_dist_acc *acc, const struct colbuf *b, int big, size_t *other)
 {
-    for (size_t i = 0; i < b->n; i++) {
-        if ((b->cell[i] >= LOCAL_CELLS) != big) {
-            ++*other;
-            continue;
-        }
-        if (gf_dist_acc_add(acc, b->cell[i], b->x[i], b->w[i], b->hw[i],
-                            b->urban ? b->urban[i] : -1, b->food ? b->food[i] : 0,
-                            b->cons ? b->cons[i] : 0) != GF_OK)
-            return -1;
-    }
-    return 0;
+    size_t added = 0;
+    int rc = gf_dist_acc_add_rows(acc, b->n, b->cell, b->x, b->w, b->hw, b->urban, b->food, b->cons,
+                                  big ? LOCAL_CELLS : 0, big ? INT32_MAX : LOCAL_CELLS, &added);
+    *other += b->n - added;
+    return rc == GF_OK ? 0 : -1;
 }
 
 /* Add the chunk's rows to the thread's sums by cell (and to the shared ones for later cells). */

@@ -265,8 +265,9 @@ void gf_dist_acc_free(struct gf_dist_acc *a)
 }
 
 /* Add one row to unit u's sums (room reserved). */
-static inline void acc_row(struct gf_dist_acc *a, int u, double x, double w, double hw, int urban,
-                           double food, double cons)
+static inline __attribute__((always_inline)) void acc_row(struct gf_dist_acc *a, int u, double x,
+                                                          double w, double hw, int urban,
+                                                          double food, double cons)
 {
     struct ucount *c = &a->c[u];
     struct gf_ksum *k = a->k + (size_t)u * (size_t)a->nacc;
@@ -353,6 +354,34 @@ int gf_dist_acc_add(struct gf_dist_acc *a, int32_t unit, double x, double w, dou
         return GF_ENOMEM;
     acc_row(a, unit, x, w, hw, urban, food, cons);
     return GF_OK;
+}
+
+int gf_dist_acc_add_rows(struct gf_dist_acc *a, size_t n, const int32_t *unit, const double *x,
+                         const double *w, const double *hw, const signed char *urban,
+                         const double *food, const double *cons, int32_t lo, int32_t hi,
+                         size_t *added)
+{
+    size_t k = 0;
+    int rc = GF_OK;
+    for (size_t i = 0; i < n; i++) {
+        int32_t u = unit[i];
+        if (u < lo || u >= hi)
+            continue;
+        if (u < 0) {
+            rc = GF_EUSER;
+            break;
+        }
+        if (u >= a->n && acc_unit(a, u) != GF_OK) {
+            rc = GF_ENOMEM;
+            break;
+        }
+        acc_row(a, u, x[i], w[i], hw ? hw[i] : w[i], urban ? urban[i] : -1, food ? food[i] : 0,
+                cons ? cons[i] : 0);
+        k++;
+    }
+    if (added)
+        *added = k;
+    return rc;
 }
 
 int gf_dist_acc_merge(struct gf_dist_acc *into, const struct gf_dist_acc *from, const int32_t *map)

@@ -142,6 +142,14 @@ struct gf_dist_acc *gf_dist_acc_new(const struct gf_dist_params *p, double K, un
  * GF_ENOMEM. */
 int gf_dist_acc_add(struct gf_dist_acc *a, int32_t unit, double x, double w, double hw, int urban,
                     double food, double cons);
+/* Add the rows i < n whose unit[i] is in [lo, hi) (x, w: n values; hw NULL = w; urban, food and
+ * cons NULL = none), as gf_dist_acc_add does one by one; *added (if not NULL) counts them.
+ * Returns GF_OK, GF_EUSER (a unit < 0 in the range) or GF_ENOMEM; on failure the rows before
+ * the failing one are added. */
+int gf_dist_acc_add_rows(struct gf_dist_acc *a, size_t n, const int32_t *unit, const double *x,
+                         const double *w, const double *hw, const signed char *urban,
+                         const double *food, const double *cons, int32_t lo, int32_t hi,
+                         size_t *added);
 /* Add from's units to into's: unit u to map[u] (map NULL: to u).  The two must be different
  * sets with the same parameters, K and flags, and map must have no negative unit (else
  * GF_EUSER); GF_ENOMEM.  Nothing is added when it fails. */

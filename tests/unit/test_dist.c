@@ -448,14 +448,27 @@ static void test_acc_sums(void **st)
     assert_non_null(a[0]);
     assert_non_null(a[1]);
     assert_non_null(all);
-    for (size_t i = 0; i < n; i++)
+    /* the first half row by row, the second in two calls by range of cells */
+    size_t h = n / 2, added[2];
+    for (size_t i = 0; i < h; i++)
         assert_int_equal(
-            gf_dist_acc_add(a[i % 2], cell[i], x[i], w[i], hw[i], urb[i], food[i], cons[i]), GF_OK);
+            gf_dist_acc_add(a[0], cell[i], x[i], w[i], hw[i], urb[i], food[i], cons[i]), GF_OK);
+    assert_int_equal(gf_dist_acc_add_rows(a[1], n - h, cell + h, x + h, w + h, hw + h, urb + h,
+                                          food + h, cons + h, 3, INT32_MAX, &added[0]),
+                     GF_OK);
+    assert_int_equal(gf_dist_acc_add_rows(a[1], n - h, cell + h, x + h, w + h, hw + h, urb + h,
+                                          food + h, cons + h, 0, 3, &added[1]),
+                     GF_OK);
+    assert_int_equal(added[0] + added[1], n - h);
+    assert_true(added[0] > 0 && added[1] > 0);
     assert_int_equal(gf_dist_acc_merge(all, a[0], cell_unit), GF_OK);
     assert_int_equal(gf_dist_acc_merge(all, a[1], cell_unit), GF_OK);
     /* refused, changing nothing (the row counts are checked below): a negative unit, sums
      * with another reference K */
     assert_int_equal(gf_dist_acc_add(all, -1, 1, 1, 1, 0, 0, 0), GF_EUSER);
+    assert_int_equal(gf_dist_acc_add_rows(all, 1, (const int32_t[]){-1}, x, w, NULL, NULL, NULL,
+                                          NULL, -1, 5, NULL),
+                     GF_EUSER);
     struct gf_dist_acc *otherk = gf_dist_acc_new(&p, x[0] * 2, fl);
     assert_non_null(otherk);
     assert_int_equal(gf_dist_acc_add(otherk, 3, 1, 1, 1, 0, 0, 0), GF_OK);
