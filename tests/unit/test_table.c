@@ -103,11 +103,70 @@ static void test_shortest_round_trip(void **st)
     }
 }
 
+/* A table of many numbers (formatted ahead by several threads) prints each cell as
+ * gf_fmt_double does, missing numbers empty (CSV) or null (JSON), in row order. */
+static void test_large_table(void **st)
+{
+    (void)st;
+    enum { NR = 3000 };
+    struct gf_column cols[] = {{"name", NULL, NULL}, {"a", NULL, NULL}, {"b", NULL, NULL}};
+    struct gf_table *t = gf_table_new(cols, 3);
+    assert_non_null(t);
+    double *a = malloc(sizeof *a * NR), *b = malloc(sizeof *b * NR);
+    uint64_t s = 1234567;
+    for (int i = 0; i < NR; i++) {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        a[i] = i % 97 == 0 ? NAN : i % 89 == 0 ? INFINITY : (double)(s >> 11) / 3e7;
+        b[i] = i % 2 ? (double)i : 1.0 / (i + 3);
+        char name[16];
+        snprintf(name, sizeof name, "u%d", i);
+        gf_table_row(t);
+        gf_table_text(t, 0, name);
+        gf_table_num(t, 1, a[i], 2);
+        gf_table_num(t, 2, b[i], -1);
+    }
+    for (int fmt = 0; fmt < 2; fmt++) {
+        char *text = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&text, &len);
+        assert_non_null(f);
+        gf_table_print(t, f, fmt ? GF_FMT_JSON : GF_FMT_CSV, "en");
+        fclose(f);
+        char *line = strtok(text, "\n");
+        if (!fmt) { /* the header */
+            assert_string_equal(line, "name,a,b");
+            line = strtok(NULL, "\n");
+        } else {
+            assert_string_equal(line, "[");
+            line = strtok(NULL, "\n");
+        }
+        for (int i = 0; i < NR; i++, line = strtok(NULL, "\n")) {
+            char fa[64], fb[64], want[256];
+            assert_non_null(line);
+            gf_fmt_double(fa, sizeof fa, a[i]);
+            gf_fmt_double(fb, sizeof fb, b[i]);
+            if (!fmt)
+                snprintf(want, sizeof want, "u%d,%s,%s", i, isnan(a[i]) ? "" : fa, fb);
+            else
+                snprintf(want, sizeof want, " {\"name\": \"u%d\", \"a\": %s, \"b\": %s}%s", i,
+                         isfinite(a[i]) ? fa : "null", fb, i + 1 < NR ? "," : "");
+            assert_string_equal(line, want);
+        }
+        free(text);
+    }
+    gf_table_free(t);
+    free(a);
+    free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_known),
         cmocka_unit_test(test_shortest_round_trip),
+        cmocka_unit_test(test_large_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
