@@ -531,20 +531,51 @@ static void big_piece_fn(void *ctx, size_t q, int thread)
     memcpy(bp->dst + k0, t, sizeof *t * (k1 - k0));
 }
 
+struct mtask {
+    const struct gf_dist_xw *a, *b;
+    size_t m, n;
+    struct gf_dist_xw *dst;
+};
+
+static void mtask_fn(void *ctx, size_t i, int thread)
+{
+    (void)thread;
+    struct mtask *t = (struct mtask *)ctx + i;
+    gf_dist__merge(t->a, t->m, t->b, t->n, t->dst);
+}
+
+/* Add the merge of a[0..m) and b[0..n) into dst as tasks of at most PIECE outputs. */
+static void add_merge(struct mtask *tasks, size_t *nt, const struct gf_dist_xw *a, size_t m,
+                      const struct gf_dist_xw *b, size_t n, struct gf_dist_xw *dst)
+{
+    size_t total = m + n, k0 = 0, i0 = 0;
+    while (k0 < total) {
+        size_t k1 = total - k0 > piece_rows ? k0 + piece_rows : total;
+        size_t i1 = k1 == total ? m : gf_dist__corank(a, m, b, n, k1);
+        size_t j0 = k0 - i0, j1 = k1 - i1;
+        tasks[(*nt)++] = (struct mtask){a + i0, b + j0, i1 - i0, j1 - j0, dst + k0};
+        k0 = k1;
+        i0 = i1;
+    }
+}
+
+/* dst[0..n) = src[0..n) by all threads. */
+static int par_copy(struct work *wk, struct gf_dist_xw *dst, const struct gf_dist_xw *src, size_t n)
+{
+    size_t nt = 0;
+    add_merge(wk->mtasks, &nt, src, n, src, 0, dst);
+    return gf_dist__par_for(wk->nthreads, nt, mtask_fn, wk->mtasks);
+}
+
 static int big_pair_merge(struct work *wk, const struct mpair *pr)
 {
     struct gf_dist_xw *a = wk->a + pr->s;
     struct big_pair bp = {.wk = wk, .m = pr->m, .n = pr->n, .dst = a};
     bp.forward = pr->m <= pr->n;
-    if (bp.forward) {
-        memcpy(wk->buf, a, sizeof *a * pr->m);
-        bp.x = wk->buf;
-        bp.y = a + pr->m;
-    } else {
-        memcpy(wk->buf, a + pr->m, sizeof *a * pr->n);
-        bp.x = a;
-        bp.y = wk->buf;
-    }
+    if (par_copy(wk, wk->buf, bp.forward ? a : a + pr->m, bp.forward ? pr->m : pr->n) != GF_OK)
+        return GF_ESYS;
+    bp.x = bp.forward ? wk->buf : a;
+    bp.y = bp.forward ? a + pr->m : wk->buf;
     bp.np = (pr->m + pr->n + piece_rows - 1) / piece_rows;
     bp.icut = malloc(sizeof *bp.icut * (bp.np + 1));
     bp.read_done = calloc(bp.np, sizeof *bp.read_done);
@@ -597,34 +628,6 @@ static size_t pass_need(const size_t *b0, int r, int seq, size_t *scratch, struc
         }
     }
     return need;
-}
-
-struct mtask {
-    const struct gf_dist_xw *a, *b;
-    size_t m, n;
-    struct gf_dist_xw *dst;
-};
-
-static void mtask_fn(void *ctx, size_t i, int thread)
-{
-    (void)thread;
-    struct mtask *t = (struct mtask *)ctx + i;
-    gf_dist__merge(t->a, t->m, t->b, t->n, t->dst);
-}
-
-/* Add the merge of a[0..m) and b[0..n) into dst as tasks of at most PIECE outputs. */
-static void add_merge(struct mtask *tasks, size_t *nt, const struct gf_dist_xw *a, size_t m,
-                      const struct gf_dist_xw *b, size_t n, struct gf_dist_xw *dst)
-{
-    size_t total = m + n, k0 = 0, i0 = 0;
-    while (k0 < total) {
-        size_t k1 = total - k0 > piece_rows ? k0 + piece_rows : total;
-        size_t i1 = k1 == total ? m : gf_dist__corank(a, m, b, n, k1);
-        size_t j0 = k0 - i0, j1 = k1 - i1;
-        tasks[(*nt)++] = (struct mtask){a + i0, b + j0, i1 - i0, j1 - j0, dst + k0};
-        k0 = k1;
-        i0 = i1;
-    }
 }
 
 /* One pass from src to dst (runs at the same offsets b[0..*r] in both): neighbouring runs
@@ -683,12 +686,8 @@ static int buffered_unit(struct work *wk, int u)
             rc = GF_ESYS;
         in_buf ^= 1;
     }
-    if (in_buf) {
-        nt = 0;
-        add_merge(wk->mtasks, &nt, wk->buf, b[1], wk->buf, 0, x);
-        if (gf_dist__par_for(wk->nthreads, nt, mtask_fn, wk->mtasks) != GF_OK)
-            rc = GF_ESYS;
-    }
+    if (in_buf && par_copy(wk, x, wk->buf, b[1]) != GF_OK)
+        rc = GF_ESYS;
     runs_relative(b, 1, base, -1);
     return rc;
 }
@@ -1383,8 +1382,8 @@ static int compute(const struct gf_dist_input *in, const struct gf_dist_acc *giv
         for (int i = 0; i < nu; i++)
             if (wk.height[wk.topo[i]] == h)
                 hunits[nh++] = wk.topo[i];
-        if (merge_height(&wk, hunits, nh) != GF_OK) {
-            rc = gf_err_set(e, GF_ESYS, "cannot start threads");
+        if ((rc = merge_height(&wk, hunits, nh)) != GF_OK) {
+            rc = gf_err_set(e, rc, rc == GF_ENOMEM ? "out of memory" : "cannot start threads");
             goto done;
         }
         /* (4) order-based measures, largest units first (better balance between threads) */
