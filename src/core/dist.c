@@ -44,14 +44,16 @@ enum {
 #define SORT_CHUNK ((size_t)1 << 16)
 #define PIECE ((size_t)1 << 18)   /* rows a thread merges into its scratch at a time */
 static size_t piece_rows = PIECE; /* smaller in tests (gf_dist__set_piece) */
-static size_t merged_by[4];       /* units merged each way (tests read them) */
+static atomic_size_t merged_by[4]; /* units merged each way (tests read them) */
 
-void gf_dist__set_piece(size_t rows, size_t counts[4])
+size_t gf_dist__set_piece(size_t rows, size_t counts[4])
 {
+    size_t was = piece_rows;
     if (rows)
         piece_rows = rows;
-    if (counts)
-        memcpy(counts, merged_by, sizeof merged_by);
+    for (int k = 0; counts && k < 4; k++)
+        counts[k] = atomic_load(&merged_by[k]);
+    return was;
 }
 
 struct ucount {
@@ -1360,7 +1362,7 @@ static int compute(const struct gf_dist_input *in, const struct gf_dist_acc *giv
     }
     for (int u = 0; u < nu; u++)
         if (wk.nruns[u] > 1)
-            merged_by[wk.mode[u]]++;
+            atomic_fetch_add(&merged_by[wk.mode[u]], 1);
     free(bscratch);
     wk.tmp = malloc(sizeof(struct gf_dist_xw) * piece_rows * (size_t)wk.nthreads);
     wk.buf = malloc(sizeof(struct gf_dist_xw) * (need ? need : 1));

@@ -26,10 +26,11 @@ void gf_dist_sort_tmp(struct gf_dist_xw *a, size_t n, struct gf_dist_xw *tmp);
 int gf_dist__order_stats(int nthreads, int nu, const struct gf_dist_xw *const *rows,
                          const size_t *n, struct gf_dist_stats *const *out);
 
-/* For tests: merge in pieces of rows rows (0: unchanged; default 2^18) and read how many units
- * were merged each way so far (MERGE_LOCAL, _BUFFERED, _IN_PLACE, _IN_PLACE_SEQ) into counts
- * (NULL: not read). */
-void gf_dist__set_piece(size_t rows, size_t counts[4]);
+/* For tests: merge in pieces of rows rows (0: unchanged; default 2^18; returns the previous
+ * size) and read how many units were merged each way so far (by one thread, through the merge
+ * buffer, in place pair by pair, in place one run after the other) into counts (NULL: not
+ * read).  Not to be called while a computation runs. */
+size_t gf_dist__set_piece(size_t rows, size_t counts[4]);
 
 /* Ask for transparent huge pages on a large allocation and fault it in at once (page faults
  * dominate on virtual machines); a hint only, errors are ignored. */
