@@ -27,11 +27,11 @@
 #include "core/ksum.h"
 
 enum {
-    A_W,
+    A_W, /* A_W..A_WL: the same four as each urban/rural group's, in the same order */
     A_WX,
+    A_WXL, /* Σ w x ln(x/K), x > 0 */
+    A_WL,  /* Σ w ln(x/K), x > 0 */
     A_HW,
-    A_WXL,  /* Σ w x ln(x/K), x > 0 */
-    A_WL,   /* Σ w ln(x/K), x > 0 */
     A_WS,   /* Σ w sqrt(x/K), x ≥ 0 */
     A_WINV, /* Σ w K/x, x > 0 */
     A_FOOD,
@@ -40,6 +40,7 @@ enum {
     A_LINE = A_URB + 8, /* per line: W<z, HW<z, Σw(1-x/z), Σw(1-x/z)², Σ_{0<x<z} w ln(z/x) */
 };
 #define NLINEACC 5
+_Static_assert(A_W == 0 && A_WL == 3, "the totals are laid out as a group's sums");
 
 #define SORT_CHUNK ((size_t)1 << 16)
 #define PIECE ((size_t)1 << 18)   /* rows a thread merges into its scratch at a time */
@@ -294,32 +295,28 @@ static inline __attribute__((always_inline)) void acc_row(struct gf_dist_acc *a,
         c->wmin = x;
     if (x > c->wmax)
         c->wmax = x;
-    double wx = w * x, lx = 0, wxl = 0, wl = 0;
-    gf_ksum_add(&k[A_W], w);
-    gf_ksum_add(&k[A_WX], wx);
+    double wx = w * x, lx = 0;
+    /* a row of the urban or the rural group goes to its group's W, WX, WXL and WL only; the
+     * totals are the groups' plus the others' (totals_of_groups, before any use) */
+    struct gf_ksum *t = k;
+    if (a->flags & GF_DIST_ACC_URBAN) {
+        if (urban == 0 || urban == 1)
+            t = &k[A_URB + 4 * urban];
+        else
+            c->nother++;
+    }
+    gf_ksum_add(&t[A_W], w);
+    gf_ksum_add(&t[A_WX], wx);
     if (x > 0) {
         lx = log(x);
-        wl = w * (lx - a->lnK);
-        wxl = wx * (lx - a->lnK);
-        gf_ksum_add(&k[A_WXL], wxl);
-        gf_ksum_add(&k[A_WL], wl);
+        gf_ksum_add(&t[A_WXL], wx * (lx - a->lnK));
+        gf_ksum_add(&t[A_WL], w * (lx - a->lnK));
         gf_ksum_add(&k[A_WS], w * sqrt(x * a->invK));
         gf_ksum_add(&k[A_WINV], w * (a->K / x));
     } else if (x == 0) {
         c->nzero++;
     } else {
         c->nneg++;
-    }
-    if (a->flags & GF_DIST_ACC_URBAN) {
-        if (urban == 0 || urban == 1) {
-            struct gf_ksum *ug = &k[A_URB + 4 * urban];
-            gf_ksum_add(&ug[0], w);
-            gf_ksum_add(&ug[1], wx);
-            gf_ksum_add(&ug[2], wxl);
-            gf_ksum_add(&ug[3], wl);
-        } else {
-            c->nother++;
-        }
     }
     for (int l = 0; l < a->nlines; l++) {
         double z = a->lines[l];
@@ -1100,6 +1097,19 @@ int gf_dist_compute_acc(const struct gf_dist_input *in, const struct gf_dist_acc
     return compute(in, acc, tree, p, out, e);
 }
 
+/* With urban/rural groups, a group's rows were added to the group's W, WX, WXL and WL only
+ * (acc_row): add both groups' to the totals, which hold the other rows'. */
+static void totals_of_groups(struct work *wk)
+{
+    for (int u = 0; u < wk->nunits; u++) {
+        struct gf_ksum *k = wk->acc + (size_t)u * (size_t)wk->nacc;
+        for (int j = A_W; j <= A_WL; j++) {
+            gf_ksum_merge(&k[j], &k[A_URB + j]);
+            gf_ksum_merge(&k[j], &k[A_URB + 4 + j]);
+        }
+    }
+}
+
 static int compute(const struct gf_dist_input *in, const struct gf_dist_acc *given,
                    const struct gf_dist_tree *tree, const struct gf_dist_params *p,
                    struct gf_dist_result *out, struct gf_err *e)
@@ -1269,6 +1279,8 @@ static int compute(const struct gf_dist_input *in, const struct gf_dist_acc *giv
             goto nomem;
     wk.acc = wk.sl[0]->k;
     wk.cnt = wk.sl[0]->c;
+    if (wk.has_urban)
+        totals_of_groups(&wk);
     for (int i = 0; i < nu; i++) { /* children before parents */
         int u = wk.topo[i], pu = wk.parent[u];
         if (pu < 0)
