@@ -68,10 +68,10 @@ static void scan_task(void *ctx, size_t i, int thread)
         pc->wx[k++] = wx;
         for (size_t r = b0; r < b1; r++) {
             double x = a[r].x, w = a[r].w;
-            gf_ksum_add(&cw, w);
+            gf_ksum_add_grow(&cw, w);
             double c = gf_ksum_value(&cw);
-            gf_ksum_add(&wx, w * x);
-            gf_ksum_add(&g, w * x * (2 * c - w));
+            gf_ksum_add_grow(&wx, w * x);
+            gf_ksum_add_grow(&g, w * x * (2 * c - w));
         }
     }
     pc->cw[k] = cw;

@@ -27,6 +27,16 @@ static inline void gf_ksum_add(struct gf_ksum *k, double x)
     k->c += e;
 }
 
+/* The same sum and error (exactly: when |s| ≥ |x| the error of s + x is x − (t − s), Fast2Sum),
+ * with a branch instead of three operations: for running sums whose terms rarely exceed the
+ * sum so far (cumulative weights, Σ w x of sorted incomes), where the branch is predicted. */
+static inline void gf_ksum_add_grow(struct gf_ksum *k, double x)
+{
+    double s = k->s, t = s + x;
+    k->c += fabs(s) >= fabs(x) ? (s - t) + x : (x - t) + s;
+    k->s = t;
+}
+
 /* Merge another partial sum (for sums split across threads or units). */
 static inline void gf_ksum_merge(struct gf_ksum *k, const struct gf_ksum *o)
 {
