@@ -13,6 +13,7 @@
 
 #include "core/dist.h"
 #include "core/dist_int.h"
+#include "core/ksum.h"
 
 #define N_(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -662,6 +663,36 @@ static double urand(void)
     return (double)(rng >> 11) / 9007199254740992.0;
 }
 
+/* gf_ksum_add_grow keeps exactly the sum and error gf_ksum_add keeps, for growing sums of
+ * positive terms of every size and for terms of both signs; both are exact: the compensated
+ * value of 1e16 + 1 + ... (a million ones) is exact, and the plain sum loses all the ones. */
+static void test_ksum_grow(void **st)
+{
+    (void)st;
+    for (int kind = 0; kind < 3; kind++) {
+        struct gf_ksum a = {0, 0}, b = {0, 0};
+        for (int i = 0; i < 200000; i++) {
+            double u = urand(), x = kind == 0   ? u * 300
+                                    : kind == 1 ? exp(40 * u - 20)
+                                                : (u - 0.5) * exp(20 * urand());
+            gf_ksum_add(&a, x);
+            gf_ksum_add_grow(&b, x);
+            if (a.s != b.s || a.c != b.c)
+                fail_msg("kind %d, term %d: %.17g %+.17g vs %.17g %+.17g", kind, i, a.s, a.c, b.s,
+                         b.c);
+        }
+    }
+    struct gf_ksum k = {0, 0};
+    double plain = 1e16;
+    gf_ksum_add_grow(&k, 1e16);
+    for (int i = 0; i < 1000000; i++) {
+        gf_ksum_add_grow(&k, 1);
+        plain += 1;
+    }
+    assert_true(gf_ksum_value(&k) == 1e16 + 1e6);
+    assert_true(plain == 1e16);
+}
+
 /* The hierarchy computed with merge pieces of piece rows (0: the default) on nthreads threads;
  * own: the library gets copies of the rows to free (GF_DIST_FREE_INPUT, given back as read). */
 static void hierarchy_case(size_t piece, int nthreads, int own, size_t merged[4])
@@ -967,6 +998,7 @@ int main(void)
         cmocka_unit_test(test_acc_sums),
         cmocka_unit_test(test_urban_decomposition),
         cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_ksum_grow),
         cmocka_unit_test(test_hierarchy),
         cmocka_unit_test(test_rows_on_inner_unit),
         cmocka_unit_test(test_sort_chunk),
