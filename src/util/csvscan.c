@@ -448,6 +448,11 @@ int gf_csvscan_next(struct gf_csvscan *s, struct gf_csvscan_chunk *c, struct gf_
         if (rc == 1)
             c->seq = s->nchunks++;
         pthread_mutex_unlock(&s->mu);
+        if (rc == 1 && c->buf != c->mem) { /* map the chunk's pages in one call, not by faults */
+            uintptr_t b = (uintptr_t)c->buf & ~(uintptr_t)4095;
+            madvise((void *)b, (uintptr_t)c->buf + c->len - b,
+                    22 /* MADV_POPULATE_READ; EINVAL before Linux 5.14: ignored */);
+        }
         return rc;
     }
     if (!c->mem) {
