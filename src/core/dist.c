@@ -25,6 +25,7 @@
 
 #include "core/dist_int.h"
 #include "core/ksum.h"
+#include "core/prefault.h"
 
 enum {
     A_W, /* A_W..A_WL: the same four as each urban/rural group's, in the same order */
@@ -1267,7 +1268,7 @@ static int compute(const struct gf_dist_input *in, const struct gf_dist_acc *giv
     wk.a = malloc(sizeof(struct gf_dist_xw) * (n ? n : 1));
     if (!wk.a)
         goto nomem;
-    gf_dist__huge_hint(wk.a, sizeof(struct gf_dist_xw) * n);
+    gf_small_pages(wk.a, sizeof(struct gf_dist_xw) * n);
     if (gf_dist__par_for(wk.nthreads, wk.nslice, scatter_task, &wk) != GF_OK) {
         rc = gf_err_set(e, GF_ESYS, "cannot start threads");
         goto done;

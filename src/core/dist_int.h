@@ -32,14 +32,6 @@ int gf_dist__order_stats(int nthreads, int nu, const struct gf_dist_xw *const *r
  * read).  Not to be called while a computation runs. */
 size_t gf_dist__set_piece(size_t rows, size_t counts[4]);
 
-/* Ask for transparent huge pages on a large allocation and fault it in at once (page faults
- * dominate on virtual machines); a hint only, errors are ignored. */
-void gf_dist__huge(void *p, size_t n);
-/* Only ask for transparent huge pages (the pages are faulted in as they are written). */
-void gf_dist__huge_hint(void *p, size_t n);
-/* The same, split between nthreads threads (the kernel zeroes the pages: share the work). */
-void gf_dist__huge_par(void *p, size_t n, int nthreads);
-
 /* Run fn(ctx, task, thread) for task = 0..ntasks-1 on up to nthreads threads (the caller's
  * thread is one of them).  Returns GF_OK or GF_ESYS if a thread could not be started (the
  * remaining tasks then run on the threads that did start). */

@@ -1,9 +1,7 @@
 /* dist_sort.c — sorting and merging (value, weight) pairs, and a tiny parallel-for. */
-#include "core/prefault.h"
 #include "core/dist_int.h"
 
 #include <pthread.h>
-#include <sys/mman.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -310,44 +308,4 @@ int gf_dist__par_for(int nthreads, size_t ntasks, void (*fn)(void *ctx, size_t t
     for (int t = 1; t <= started; t++)
         pthread_join(tid[t], NULL);
     return rc;
-}
-
-void gf_dist__huge(void *p, size_t n)
-{
-    gf_prefault(p, n);
-}
-
-void gf_dist__huge_hint(void *p, size_t n)
-{
-#ifdef MADV_HUGEPAGE
-    const uintptr_t H = (uintptr_t)2 << 20;
-    uintptr_t b = ((uintptr_t)p + H - 1) & ~(H - 1), e = ((uintptr_t)p + n) & ~(H - 1);
-    if (p && e > b)
-        madvise((void *)b, e - b, MADV_HUGEPAGE);
-#else
-    (void)p;
-    (void)n;
-#endif
-}
-
-struct huge_ctx {
-    char *p;
-    size_t n, piece;
-};
-
-static void huge_task(void *ctx, size_t i, int thread)
-{
-    (void)thread;
-    struct huge_ctx *h = ctx;
-    size_t off = i * h->piece, len = h->n - off < h->piece ? h->n - off : h->piece;
-    gf_dist__huge(h->p + off, len);
-}
-
-void gf_dist__huge_par(void *p, size_t n, int nthreads)
-{
-    /* pieces of 32 MiB (a multiple of the 2 MiB huge page), faulted in by all threads */
-    struct huge_ctx h = {p, n, (size_t)32 << 20};
-    if (!p || n == 0)
-        return;
-    gf_dist__par_for(nthreads, (n + h.piece - 1) / h.piece, huge_task, &h);
 }

@@ -1,14 +1,19 @@
 /* prefault.h — make a large new array cheap to fill.  On the virtual machines we run on, one
- * page fault per 4 KiB page costs more than parsing or sorting what goes in it. */
+ * page fault per 4 KiB page costs more than parsing or sorting what goes in it, and a
+ * transparent huge page costs more still: 200 MB of fresh memory took 0.33–0.41 s in 2 MiB
+ * pages and 0.05 s in 4 KiB pages faulted in by MADV_POPULATE_WRITE (0.10 s by writing). */
 #ifndef GF_PREFAULT_H
 #define GF_PREFAULT_H
 
 #include <stddef.h>
 
-/* For arrays of 64 KiB and more: ask for transparent huge pages on the whole pages of
- * [p, p+n) and fault them in with a few calls of 8 MiB (MADV_POPULATE_WRITE, Linux 5.14;
- * ignored before).
- * Only a hint: nothing changes but speed. */
+/* For arrays of 64 KiB and more: fault the whole pages of [p, p+n) in, 8 MiB a call
+ * (MADV_POPULATE_WRITE, Linux 5.14; ignored before), in small pages.  Only a hint: nothing
+ * changes but speed. */
 void gf_prefault(void *p, size_t n);
+
+/* Ask for small pages only on [p, p+n) (MADV_NOHUGEPAGE: whatever the system's transparent
+ * huge page setting), for an array faulted in as it is written. */
+void gf_small_pages(void *p, size_t n);
 
 #endif
