@@ -73,11 +73,11 @@ static inline uint64_t key_of(double x)
     return u >> 63 ? ~u : u | ((uint64_t)1 << 63);
 }
 
-/* Most-significant-digit radix sort of the rows in `from`, scattering into `to`; the result ends
- * in `from` when back is set, else in `to`.  Each level splits on the bits just below the
- * highest bit where the range's keys differ (about four rows a bucket, at most 2^11 buckets),
- * so leading bits common to a village's incomes cost nothing; small buckets are finished by
- * insertion.  Stable: ties keep their order. */
+/* Most-significant-digit radix sort of the rows in `from`, scattering into `to` (for the groups
+ * lsd_sort leaves large); the result ends in `from` when back is set, else in `to`.  Each level
+ * splits on the bits just below the highest bit where the range's keys differ (about four rows a
+ * bucket, at most 2^11 buckets), so leading bits common to a village's incomes cost nothing; small
+ * buckets are finished by insertion.  Stable: ties keep their order. */
 enum { MSD_MAX_BITS = 11, MSD_SMALL = 32 };
 
 static void msd_sort(struct gf_dist_xw *from, struct gf_dist_xw *to, size_t n, int back)
@@ -130,12 +130,65 @@ static void msd_sort(struct gf_dist_xw *from, struct gf_dist_xw *to, size_t n, i
     }
 }
 
+/* Least-significant-digit radix sort in two passes of 11 bits on the 22 bits just below the
+ * highest bit where the keys differ (a village's incomes: 2^22 buckets over its range), then
+ * each group of rows sharing those bits — already in order by them — by insertion when small and
+ * by msd_sort when large (a few outliers can crowd the rest into one group).  Stable; the
+ * result in a. */
+enum { LSD_BITS = 11 };
+
+static void lsd_sort(struct gf_dist_xw *a, struct gf_dist_xw *tmp, size_t n)
+{
+    uint64_t lo = UINT64_MAX, hi = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t k = key_of(a[i].x);
+        lo = k < lo ? k : lo;
+        hi = k > hi ? k : hi;
+    }
+    if (n < 2 || lo == hi)
+        return;
+    int top = 63 - __builtin_clzll(lo ^ hi);
+    int shift = top + 1 > 2 * LSD_BITS ? top + 1 - 2 * LSD_BITS : 0;
+    const uint64_t mask = ((uint64_t)1 << LSD_BITS) - 1;
+    size_t c0[(size_t)1 << LSD_BITS] = {0}, c1[(size_t)1 << LSD_BITS] = {0};
+#define DIGITS(row) ((key_of((row).x) - lo) >> shift)
+    for (size_t i = 0; i < n; i++) {
+        uint64_t d = DIGITS(a[i]);
+        c0[d & mask]++;
+        c1[d >> LSD_BITS]++;
+    }
+    size_t s0 = 0, s1 = 0;
+    for (size_t b = 0; b <= mask; b++) {
+        size_t t0 = c0[b], t1 = c1[b];
+        c0[b] = s0;
+        c1[b] = s1;
+        s0 += t0;
+        s1 += t1;
+    }
+    for (size_t i = 0; i < n; i++)
+        tmp[c0[DIGITS(a[i]) & mask]++] = a[i];
+    for (size_t i = 0; i < n; i++)
+        a[c1[DIGITS(tmp[i]) >> LSD_BITS]++] = tmp[i];
+    for (size_t i = 0; i < n;) {
+        uint64_t d = DIGITS(a[i]);
+        size_t j = i + 1;
+        while (j < n && DIGITS(a[j]) == d)
+            j++;
+        if (j - i > MSD_SMALL)
+            msd_sort(a + i, tmp + i, j - i, 1);
+        else if (j - i > 1)
+            insertion_sort(a + i, j - i);
+        i = j;
+    }
+#undef DIGITS
+}
+
 void gf_dist_sort_tmp(struct gf_dist_xw *a, size_t n, struct gf_dist_xw *tmp)
 {
     if (!tmp)
         quick_sort(a, n);
     else
-        msd_sort(a, tmp, n, 1);
+        lsd_sort(a, tmp, n);
 }
 
 void gf_dist_sort(struct gf_dist_xw *a, size_t n)
