@@ -76,8 +76,8 @@ static inline uint64_t key_of(double x)
 /* Most-significant-digit radix sort of the rows in `from`, scattering into `to` (for the groups
  * lsd_sort leaves large); the result ends in `from` when back is set, else in `to`.  Each level
  * splits on the bits just below the highest bit where the range's keys differ (about four rows a
- * bucket, at most 2^11 buckets), so leading bits common to a village's incomes cost nothing; small
- * buckets are finished by insertion.  Stable: ties keep their order. */
+ * bucket, at most 2^11 buckets), so leading bits common to a village's incomes cost nothing;
+ * small buckets are finished by insertion.  Stable: ties keep their order. */
 enum { MSD_MAX_BITS = 11, MSD_SMALL = 32 };
 
 static void msd_sort(struct gf_dist_xw *from, struct gf_dist_xw *to, size_t n, int back)
