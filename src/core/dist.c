@@ -20,7 +20,6 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include "core/dist_int.h"
@@ -408,28 +407,12 @@ int gf_dist_acc_merge(struct gf_dist_acc *into, const struct gf_dist_acc *from, 
     return GF_OK;
 }
 
-/* Give the whole huge pages of the bytes [lo, hi) of array p back to the system, from *done
- * on (input rows already read, ours to free): the pages of a written next are these ones, and
- * on a virtual machine memory used before is much cheaper to fault in than fresh memory. */
-static void release_read(const void *p, size_t lo, size_t hi, uintptr_t *done)
-{
-    const uintptr_t H = (uintptr_t)2 << 20;
-    if (!p)
-        return;
-    uintptr_t b = ((uintptr_t)p + lo + H - 1) & ~(H - 1), e = ((uintptr_t)p + hi) & ~(H - 1);
-    if (*done > b)
-        b = *done;
-    if (e > b) {
-        madvise((void *)b, e - b, MADV_DONTNEED);
-        *done = e;
-    }
-}
-
 #define RELEASE_EVERY ((size_t)1 << 17) /* rows */
 
 /* Scatter the rows of slice s into their units' places in a, adding them to the slice's sums
  * when the caller gave rows rather than sums.  Input that is ours (GF_DIST_FREE_INPUT) is
- * given back as it is read. */
+ * given back as it is read: the pages of a written next are these ones, and on a virtual
+ * machine memory used before is much cheaper to fault in than fresh memory. */
 static void scatter_task(void *ctx, size_t s, int thread)
 {
     (void)thread;
@@ -438,8 +421,13 @@ static void scatter_task(void *ctx, size_t s, int thread)
     size_t r0, r1, *cur = wk->cursor + s * (size_t)wk->nunits;
     slice_range(wk, s, &r0, &r1);
     struct gf_dist_acc *acc = wk->given ? NULL : wk->sl[s];
-    int release = (wk->in_flags & GF_DIST_FREE_INPUT) != 0;
-    uintptr_t done[7] = {0};
+    struct {
+        const void *p;
+        size_t size, from; /* bytes a row; given back up to from (a page boundary) */
+    } col[] = {{in->x, sizeof *in->x, 0},        {in->w, sizeof *in->w, 0},
+               {in->hw, sizeof *in->hw, 0},      {in->food, sizeof *in->food, 0},
+               {in->cons, sizeof *in->cons, 0},  {in->unit, sizeof *in->unit, 0},
+               {in->urban, sizeof *in->urban, 0}};
     for (size_t c0 = r0; c0 < r1; c0 += RELEASE_EVERY) {
         size_t c1 = r1 - c0 > RELEASE_EVERY ? c0 + RELEASE_EVERY : r1;
         for (size_t i = c0; i < c1; i++) {
@@ -450,15 +438,21 @@ static void scatter_task(void *ctx, size_t s, int thread)
                 acc_row(acc, u, x, w, in->hw ? in->hw[i] : w, in->urban ? in->urban[i] : -1,
                         in->food ? in->food[i] : 0, in->cons ? in->cons[i] : 0);
         }
-        if (!release)
+        if (!(wk->in_flags & GF_DIST_FREE_INPUT))
             continue;
-        release_read(in->x, r0 * sizeof(double), c1 * sizeof(double), &done[0]);
-        release_read(in->w, r0 * sizeof(double), c1 * sizeof(double), &done[1]);
-        release_read(in->hw, r0 * sizeof(double), c1 * sizeof(double), &done[2]);
-        release_read(in->food, r0 * sizeof(double), c1 * sizeof(double), &done[3]);
-        release_read(in->cons, r0 * sizeof(double), c1 * sizeof(double), &done[4]);
-        release_read(in->unit, r0 * sizeof(int32_t), c1 * sizeof(int32_t), &done[5]);
-        release_read(in->urban, r0, c1, &done[6]);
+        for (size_t k = 0; k < sizeof col / sizeof col[0]; k++) {
+            if (!col[k].p)
+                continue;
+            /* from the slice's first row (its first page may hold the other slice's rows), or
+             * from where the last call ended, to the last page boundary read */
+            uintptr_t base = (uintptr_t)col[k].p;
+            uintptr_t end = (base + c1 * col[k].size) & ~(uintptr_t)4095;
+            size_t from = col[k].from ? col[k].from : r0 * col[k].size;
+            if (end > base + from) {
+                gf_release((const char *)col[k].p + from, (size_t)(end - base) - from);
+                col[k].from = (size_t)(end - base);
+            }
+        }
     }
 }
 

@@ -1,11 +1,12 @@
-/* prefault.c — page population for large arrays, in small pages (prefault.h). */
+/* prefault.c — page population for large arrays, in small pages, and giving pages back
+ * (prefault.h). */
 #include "core/prefault.h"
 
 #include <stdint.h>
 #include <sys/mman.h>
 
 /* The whole pages of [p, p+n), or 0 when there are none. */
-static size_t whole_pages(void *p, size_t n, uintptr_t *b)
+static size_t whole_pages(const void *p, size_t n, uintptr_t *b)
 {
     *b = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
     uintptr_t e = ((uintptr_t)p + n) & ~(uintptr_t)4095;
@@ -37,4 +38,20 @@ void gf_prefault(void *p, size_t n)
     for (size_t off = 0; off < len; off += piece)
         madvise((void *)(b + off), len - off < piece ? len - off : piece,
                 23 /* MADV_POPULATE_WRITE; EINVAL before Linux 5.14: ignored */);
+}
+
+void gf_release(const void *p, size_t n)
+{
+    uintptr_t b;
+    size_t len = whole_pages(p, n, &b);
+    if (len)
+        madvise((void *)b, len, MADV_DONTNEED);
+}
+
+void gf_populate_read(const void *p, size_t n)
+{
+    uintptr_t b = (uintptr_t)p & ~(uintptr_t)4095;
+    if (p && n)
+        madvise((void *)b, (uintptr_t)p + n - b,
+                22 /* MADV_POPULATE_READ; EINVAL before Linux 5.14: ignored */);
 }

@@ -204,16 +204,6 @@ static size_t count_newlines(const char *p, size_t n)
     return count;
 }
 
-/* Give the pages wholly inside a handed-out piece of the map back (they are clean copies of
- * the file: dropping them keeps the resident set to the chunks being parsed). */
-static void map_release(const char *p, size_t n)
-{
-    uintptr_t b = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
-    uintptr_t e = ((uintptr_t)p + n) & ~(uintptr_t)4095;
-    if (e > b)
-        madvise((void *)b, e - b, MADV_DONTNEED);
-}
-
 int gf_csvscan_open(struct gf_csvscan **out, const char *path, struct gf_err *e)
 {
     *out = NULL;
@@ -380,8 +370,8 @@ size_t gf_csvscan_size_hint(const struct gf_csvscan *s)
 
 void gf_csvscan_chunk_free(struct gf_csvscan_chunk *c)
 {
-    if (c->buf && c->buf != c->mem)
-        map_release(c->buf, c->len);
+    if (c->buf && c->buf != c->mem) /* clean copies of the file: keep the resident set small */
+        gf_release(c->buf, c->len);
     free(c->mem);
     memset(c, 0, sizeof *c);
 }
@@ -438,7 +428,7 @@ int gf_csvscan_next(struct gf_csvscan *s, struct gf_csvscan_chunk *c, struct gf_
 {
     int rc = 1;
     if (c->buf && c->buf != c->mem) { /* the previous chunk was a span of the map */
-        map_release(c->buf, c->len);
+        gf_release(c->buf, c->len);
         c->buf = NULL;
         c->len = 0;
     }
@@ -448,11 +438,8 @@ int gf_csvscan_next(struct gf_csvscan *s, struct gf_csvscan_chunk *c, struct gf_
         if (rc == 1)
             c->seq = s->nchunks++;
         pthread_mutex_unlock(&s->mu);
-        if (rc == 1 && c->buf != c->mem) { /* map the chunk's pages in one call, not by faults */
-            uintptr_t b = (uintptr_t)c->buf & ~(uintptr_t)4095;
-            madvise((void *)b, (uintptr_t)c->buf + c->len - b,
-                    22 /* MADV_POPULATE_READ; EINVAL before Linux 5.14: ignored */);
-        }
+        if (rc == 1 && c->buf != c->mem)
+            gf_populate_read(c->buf, c->len);
         return rc;
     }
     if (!c->mem) {
