@@ -6,8 +6,9 @@
  * household_id,city,county,township,village,urban,size,income,weight,food,consumption
  * income is annual household disposable income (yuan, 2 decimals), log-normal with county,
  * township and urban effects; size 1..6; weight is the survey weight (households represented);
- * food and consumption are annual spending.  Rows come grouped by village (as survey files are)
- * unless --shuffle.  Synthetic data: no relation to real households.
+ * food and consumption are annual spending.  Rows come grouped by village (as survey files are);
+ * --shuffle writes the same rows (same ids and values) in a random order, as merged files or
+ * files sorted by another key come.  Synthetic data: no relation to real households.
  */
 #include <math.h>
 #include <stdint.h>
@@ -95,13 +96,19 @@ int main(int argc, char **argv)
         veff[v] = 0.05 * gauss();
         vurb[v] = v % NV < 3 ? 0.9 : 0.15; /* share of urban households */
     }
-    /* households per village: n split evenly (village v gets its share) */
+    /* households per village: n split evenly (village v gets its share); with --shuffle the
+     * rows are kept (text, and where each starts) and written in a random order at the end */
     static char buf[1 << 16];
-    char *p = buf;
+    char *p = buf, *all = NULL;
+    size_t all_len = 0, all_cap = 0, *start = NULL;
+    if (shuffle && !(start = malloc(sizeof *start * ((size_t)n + 1)))) {
+        fprintf(stderr, "gen_households: out of memory\n");
+        return 1;
+    }
     fputs("household_id,city,county,township,village,urban,size,income,weight,food,consumption\n",
           stdout);
     for (long long i = 0; i < n; i++) {
-        int v = shuffle ? (int)(next() % NVIL) : (int)(i * NVIL / n);
+        int v = (int)(i * NVIL / n);
         int t = v / NV, c = t / NT;
         long long county = 510402 + c, township = county * 1000 + 1 + t % NT,
                   village = township * 1000 + 1 + v % NV;
@@ -137,10 +144,47 @@ int main(int argc, char **argv)
         *p++ = ',';
         p = put_cents(p, cons);
         *p++ = '\n';
-        if (p - buf > (long)sizeof buf - 256) {
+        if (shuffle) {
+            size_t len = (size_t)(p - buf);
+            if (all_len + len > all_cap) {
+                all_cap = all_cap ? all_cap * 2 : (size_t)1 << 20;
+                if (!(all = realloc(all, all_cap))) {
+                    fprintf(stderr, "gen_households: out of memory\n");
+                    return 1;
+                }
+            }
+            start[i] = all_len;
+            memcpy(all + all_len, buf, len);
+            all_len += len;
+            p = buf;
+        } else if (p - buf > (long)sizeof buf - 256) {
             fwrite(buf, 1, (size_t)(p - buf), stdout);
             p = buf;
         }
+    }
+    if (shuffle) {
+        /* Fisher-Yates over the row numbers, from its own generator: the rows stay the same */
+        size_t *perm = malloc(sizeof *perm * (size_t)n);
+        if (!perm) {
+            fprintf(stderr, "gen_households: out of memory\n");
+            return 1;
+        }
+        start[n] = all_len;
+        uint64_t r = 0x2545F4914F6CDD1Dull;
+        for (long long i = 0; i < n; i++)
+            perm[i] = (size_t)i;
+        for (long long i = n - 1; i > 0; i--) {
+            r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+            size_t j = (size_t)(r % (uint64_t)(i + 1)), t = perm[i];
+            perm[i] = perm[j];
+            perm[j] = t;
+        }
+        for (long long i = 0; i < n; i++)
+            fwrite(all + start[perm[i]], 1, start[perm[i] + 1] - start[perm[i]], stdout);
+        free(perm);
+        free(all);
+        free(start);
+        return 0;
     }
     fwrite(buf, 1, (size_t)(p - buf), stdout);
     return 0;

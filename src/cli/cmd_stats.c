@@ -161,10 +161,15 @@ static const char *usage_en =
     "(gongfu import households), saved as computed indicator values (income_pc, gini, ...;\n"
     "docs/income-microdata.md).  Default period: the newest one.";
 
-/* GONGFU_TIMING=1 prints the time of each step on standard error. */
-static void print_phase(const char *what, double seconds)
+/* GONGFU_TIMING=1 prints the time of each step on standard error (wall, and CPU time of all
+ * threads when known: on a busy machine the CPU time is the steadier measure). */
+static void print_phase(const char *what, double seconds, double cpu_seconds)
 {
-    if (getenv("GONGFU_TIMING"))
+    if (!getenv("GONGFU_TIMING"))
+        return;
+    if (cpu_seconds >= 0)
+        fprintf(stderr, "stats: %-10s %.3f s  (cpu %.3f s)\n", what, seconds, cpu_seconds);
+    else
         fprintf(stderr, "stats: %-10s %.3f s\n", what, seconds);
 }
 
@@ -227,10 +232,10 @@ int cmd_stats(struct gf_cli *cli, int argc, char **argv)
     if ((rc = gf_stats_file(&o.f, &res, &cli->err)) != GF_OK)
         return rc;
     for (int i = 0; i < res.nphase; i++)
-        print_phase(res.phase[i].name, res.phase[i].seconds);
+        print_phase(res.phase[i].name, res.phase[i].seconds, res.phase[i].cpu_seconds);
     double t0 = now_s();
     gf_table_print(res.table, stdout, cli->format, cli->lang);
-    print_phase("output", now_s() - t0);
+    print_phase("output", now_s() - t0, -1);
     gf_stats_result_free(&res);
     return GF_OK;
 }

@@ -15,6 +15,7 @@
  */
 #include "core/dist.h"
 
+#include <float.h>
 #include <math.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -43,8 +44,8 @@ enum {
 _Static_assert(A_W == 0 && A_WL == 3, "the totals are laid out as a group's sums");
 
 #define SORT_CHUNK ((size_t)1 << 16)
-#define PIECE ((size_t)1 << 18)   /* rows a thread merges into its scratch at a time */
-static size_t piece_rows = PIECE; /* smaller in tests (gf_dist__set_piece) */
+#define PIECE ((size_t)1 << 18)    /* rows a thread merges into its scratch at a time */
+static size_t piece_rows = PIECE;  /* smaller in tests (gf_dist__set_piece) */
 static atomic_size_t merged_by[4]; /* units merged each way (tests read them) */
 
 size_t gf_dist__set_piece(size_t rows, size_t counts[4])
@@ -77,7 +78,7 @@ struct work {
     const struct gf_dist_input *in;
     const struct gf_dist_params *p;
     int nunits, nacc, nthreads;
-    double K, lnK;
+    double K;
     int has_engel, has_urban;
     /* tree */
     int32_t *parent, *child_off, *child, *topo, *height;
@@ -98,9 +99,9 @@ struct work {
     size_t *bad;                  /* per slice: first bad row, or SIZE_MAX */
     struct gf_ksum *wsum, *wxsum; /* per slice: Σ w, Σ w x */
     /* runs for merging */
-    size_t *run_off; /* per unit offset into runs */
-    size_t *runs;    /* boundaries */
-    int *nruns;      /* current number of runs per unit */
+    size_t *run_off;      /* per unit offset into runs */
+    size_t *runs;         /* boundaries */
+    int *nruns;           /* current number of runs per unit */
     unsigned char *mode;  /* per unit: how its runs are merged (MERGE_*) */
     struct mpair *pairs;  /* one pass's pairs (units merged in place) */
     struct mtask *mtasks; /* one pass's pieces (a unit merged through buf) */
@@ -194,9 +195,9 @@ struct gf_dist_acc {
     int n, cap; /* units with sums, room */
     int nacc;
     unsigned flags;
-    double K, lnK, invK, scale;
+    double K, invK, scale;
     int nlines, nbands;
-    double *lines, *lnz, *band_lo, *band_hi; /* copies of the parameters */
+    double *lines, *lnz, *band_lo, *band_hi; /* copies of the parameters; lnz = ln(z/K) */
     struct gf_ksum *k;                       /* cap × nacc */
     struct ucount *c;                        /* cap */
 };
@@ -231,7 +232,6 @@ struct gf_dist_acc *gf_dist_acc_new(const struct gf_dist_params *p, double K, un
         return NULL;
     a->flags = flags;
     a->K = K > 0 && isfinite(K) ? K : 1.0;
-    a->lnK = log(a->K);
     a->invK = 1.0 / a->K;
     a->scale = p->band_scale > 0 ? p->band_scale : 3.0;
     a->nlines = p->nlines > 0 ? p->nlines : 0;
@@ -248,7 +248,7 @@ struct gf_dist_acc *gf_dist_acc_new(const struct gf_dist_params *p, double K, un
     a->band_hi = a->band_lo + a->nbands;
     for (int l = 0; l < a->nlines; l++) {
         a->lines[l] = p->lines[l];
-        a->lnz[l] = log(p->lines[l]);
+        a->lnz[l] = log(p->lines[l] * a->invK);
     }
     for (int b = 0; b < a->nbands; b++) {
         a->band_lo[b] = p->band_lo[b];
@@ -295,7 +295,7 @@ static inline __attribute__((always_inline)) void acc_row(struct gf_dist_acc *a,
         c->wmin = x;
     if (x > c->wmax)
         c->wmax = x;
-    double wx = w * x, lx = 0;
+    double wx = w * x, lx = 0; /* ln(x/K) */
     /* a row of the urban or the rural group goes to its group's W, WX, WXL and WL only; the
      * totals are the groups' plus the others' (totals_of_groups, before any use) */
     struct gf_ksum *t = k;
@@ -308,10 +308,13 @@ static inline __attribute__((always_inline)) void acc_row(struct gf_dist_acc *a,
     gf_ksum_add(&t[A_W], w);
     gf_ksum_add(&t[A_WX], wx);
     if (x > 0) {
-        lx = log(x);
-        gf_ksum_add(&t[A_WXL], wx * (lx - a->lnK));
-        gf_ksum_add(&t[A_WL], w * (lx - a->lnK));
-        gf_ksum_add(&k[A_WS], w * sqrt(x * a->invK));
+        /* the log of a ratio near 1 keeps the digits that ln x − ln K would lose in the last
+         * place of ln K */
+        double xk = x * a->invK;
+        lx = log(xk);
+        gf_ksum_add(&t[A_WXL], wx * lx);
+        gf_ksum_add(&t[A_WL], w * lx);
+        gf_ksum_add(&k[A_WS], w * sqrt(xk));
         gf_ksum_add(&k[A_WINV], w * (a->K / x));
     } else if (x == 0) {
         c->nzero++;
@@ -328,7 +331,7 @@ static inline __attribute__((always_inline)) void acc_row(struct gf_dist_acc *a,
             gf_ksum_add(&lk[2], w * d);
             gf_ksum_add(&lk[3], w * d * d);
             if (x > 0)
-                gf_ksum_add(&lk[4], w * (a->lnz[l] - lx));
+                gf_ksum_add(&lk[4], w * (a->lnz[l] - lx)); /* ln(z/K) − ln(x/K) */
         }
     }
 }
@@ -755,16 +758,18 @@ double gf_dist_quantile_sorted(const struct gf_dist_xw *a, size_t n, double p)
 
 /* ---------- additive measures ---------- */
 
-static double theil_of(double W, double WX, double WXL, double lnK)
+/* Theil and MLD from sums relative to K: ln(μ/K) is taken as the log of a ratio near 1, not
+ * as the difference of two logs near ln K (which loses the digits of ln K's last place). */
+static double theil_of(double W, double WX, double WXL, double K)
 {
     double mu = WX / W;
-    return WXL / WX - (log(mu) - lnK);
+    return WXL / WX - log(mu / K);
 }
 
-static double mld_of(double W, double WX, double WL, double lnK)
+static double mld_of(double W, double WX, double WL, double K)
 {
     double mu = WX / W;
-    return (log(mu) - lnK) - WL / W;
+    return log(mu / K) - WL / W;
 }
 
 void gf_dist_decompose(int ng, const double *W, const double *WX, const double *T,
@@ -818,7 +823,6 @@ static void additive_stats(struct work *wk, int u)
     struct gf_dist_stats *s = &wk->out->unit[u];
     const struct gf_ksum *k = wk->acc + (size_t)u * (size_t)wk->nacc;
     const struct ucount *c = &wk->cnt[u];
-    double lnK = wk->lnK;
     s->n = c->n;
     s->own_rows = wk->own[u] > 0;
     s->min = c->n ? c->min : nan_();
@@ -857,13 +861,13 @@ static void additive_stats(struct work *wk, int u)
     int equal = c->wmin == c->wmax;
     if (WX > 0) {
         if (c->nneg == 0) {
-            s->theil = equal ? 0 : theil_of(W, WX, gf_ksum_value(&k[A_WXL]), lnK);
+            s->theil = equal ? 0 : theil_of(W, WX, gf_ksum_value(&k[A_WXL]), wk->K);
             double ms = gf_ksum_value(&k[A_WS]) / W;
             s->atkinson[0] = equal ? 0 : 1 - wk->K * ms * ms / mu;
         }
         if (c->nneg == 0 && c->nzero == 0) {
-            s->mld = equal ? 0 : mld_of(W, WX, gf_ksum_value(&k[A_WL]), lnK);
-            s->atkinson[1] = equal ? 0 : 1 - exp(gf_ksum_value(&k[A_WL]) / W + lnK) / mu;
+            s->mld = equal ? 0 : mld_of(W, WX, gf_ksum_value(&k[A_WL]), wk->K);
+            s->atkinson[1] = equal ? 0 : 1 - exp(gf_ksum_value(&k[A_WL]) / W) * (wk->K / mu);
             s->atkinson[2] = equal ? 0 : 1 - W * wk->K / (gf_ksum_value(&k[A_WINV]) * mu);
         }
     }
@@ -876,9 +880,9 @@ static void additive_stats(struct work *wk, int u)
             gT[g] = gM[g] = nan_();
             if (gW[g] > 0 && gWX[g] > 0) {
                 if (c->nneg == 0)
-                    gT[g] = theil_of(gW[g], gWX[g], gf_ksum_value(&ug[2]), lnK);
+                    gT[g] = theil_of(gW[g], gWX[g], gf_ksum_value(&ug[2]), wk->K);
                 if (c->nneg == 0 && c->nzero == 0)
-                    gM[g] = mld_of(gW[g], gWX[g], gf_ksum_value(&ug[3]), lnK);
+                    gM[g] = mld_of(gW[g], gWX[g], gf_ksum_value(&ug[3]), wk->K);
             }
         }
         s->rural_mean = gW[0] > 0 ? gWX[0] / gW[0] : nan_();
@@ -999,6 +1003,88 @@ static int bad_row(const struct gf_dist_input *in, size_t i, int nunits, struct 
     }
 }
 
+/* ---------- rows given as spans ---------- */
+
+/* Rows given as spans of pairs grouped by unit (gf_dist_compute_spans). */
+struct spans {
+    const struct gf_dist_span *span;
+    size_t nspan, n;
+    size_t *dst; /* where each span goes in a */
+};
+
+#define GATHER_TASK ((size_t)1 << 16) /* rows a gather task copies */
+
+struct gather {
+    struct work *wk;
+    const struct spans *sp;
+    size_t *first; /* ntask + 1: the spans of each task */
+    size_t *bad;   /* per task: the first span holding a bad pair, or SIZE_MAX */
+};
+
+/* Copy a task's spans into their places in a, checking their values (finite x, finite w ≥ 0):
+ * the pages of a are mapped in first, in one call a span (faults cost more than copying). */
+static void gather_task(void *ctx, size_t t, int thread)
+{
+    (void)thread;
+    struct gather *g = ctx;
+    const struct spans *sp = g->sp;
+    g->bad[t] = (size_t)-1;
+    for (size_t k = g->first[t]; k < g->first[t + 1]; k++) {
+        const struct gf_dist_span *s = &sp->span[k];
+        struct gf_dist_xw *d = g->wk->a + sp->dst[k];
+        int ok = 1;
+        for (size_t i = 0; i < s->n; i++) {
+            double x = s->xw[i].x, w = s->xw[i].w;
+            ok &= (fabs(x) <= DBL_MAX) & (w >= 0) & (w <= DBL_MAX); /* NaN compares false */
+            d[i] = s->xw[i];
+        }
+        if (!ok && g->bad[t] == (size_t)-1)
+            g->bad[t] = k;
+    }
+}
+
+/* Copy the spans into a, each unit's after the cursor set for it (own rows at its start). */
+static int gather_spans(struct work *wk, struct spans *sp, struct gf_err *e)
+{
+    int rc = GF_OK;
+    size_t ntask = sp->n / GATHER_TASK + 1;
+    struct gather g = {wk, sp, malloc(sizeof(size_t) * (ntask + 1)),
+                       malloc(sizeof(size_t) * ntask)};
+    sp->dst = malloc(sizeof(size_t) * (sp->nspan ? sp->nspan : 1));
+    if (!g.first || !g.bad || !sp->dst) {
+        rc = gf_err_set(e, GF_ENOMEM, "out of memory");
+        goto out;
+    }
+    /* tasks of about GATHER_TASK rows, in span order */
+    size_t t = 0, rows = 0;
+    g.first[0] = 0;
+    for (size_t k = 0; k < sp->nspan; k++) {
+        sp->dst[k] = wk->cursor[sp->span[k].unit];
+        wk->cursor[sp->span[k].unit] += sp->span[k].n;
+        rows += sp->span[k].n;
+        if (rows >= GATHER_TASK && t + 1 < ntask) {
+            g.first[++t] = k + 1;
+            rows = 0;
+        }
+    }
+    g.first[++t] = sp->nspan;
+    gf_prefault(wk->a, sizeof(struct gf_dist_xw) * sp->n);
+    if (gf_dist__par_for(wk->nthreads, t, gather_task, &g) != GF_OK) {
+        rc = gf_err_set(e, GF_ESYS, "cannot start threads");
+        goto out;
+    }
+    for (size_t i = 0; i < t; i++)
+        if (g.bad[i] != (size_t)-1) {
+            rc = gf_err_set(e, GF_EUSER, "span %zu: a value that is not finite or a weight < 0",
+                            g.bad[i]);
+            goto out;
+        }
+out:
+    free(g.first);
+    free(g.bad);
+    return rc;
+}
+
 /* Check the tree, build child lists, a topological order (children first), heights and the
  * contiguous layout. */
 static int build_tree(struct work *wk, const struct gf_dist_tree *tree, struct gf_err *e)
@@ -1067,14 +1153,14 @@ static int build_tree(struct work *wk, const struct gf_dist_tree *tree, struct g
     return GF_OK;
 }
 
-static int compute(const struct gf_dist_input *in, const struct gf_dist_acc *given,
-                   const struct gf_dist_tree *tree, const struct gf_dist_params *p,
-                   struct gf_dist_result *out, struct gf_err *e);
+static int compute(const struct gf_dist_input *in, struct spans *sp,
+                   const struct gf_dist_acc *given, const struct gf_dist_tree *tree,
+                   const struct gf_dist_params *p, struct gf_dist_result *out, struct gf_err *e);
 
 int gf_dist_compute(const struct gf_dist_input *in, const struct gf_dist_tree *tree,
                     const struct gf_dist_params *p, struct gf_dist_result *out, struct gf_err *e)
 {
-    return compute(in, NULL, tree, p, out, e);
+    return compute(in, NULL, NULL, tree, p, out, e);
 }
 
 int gf_dist_compute_acc(const struct gf_dist_input *in, const struct gf_dist_acc *acc,
@@ -1089,7 +1175,23 @@ int gf_dist_compute_acc(const struct gf_dist_input *in, const struct gf_dist_acc
         }
         return gf_err_set(e, GF_EUSER, "sums by unit go with values, weights and units only");
     }
-    return compute(in, acc, tree, p, out, e);
+    return compute(in, NULL, acc, tree, p, out, e);
+}
+
+int gf_dist_compute_spans(const struct gf_dist_span *span, size_t nspan,
+                          const struct gf_dist_acc *acc, unsigned flags,
+                          const struct gf_dist_tree *tree, const struct gf_dist_params *p,
+                          struct gf_dist_result *out, struct gf_err *e)
+{
+    struct gf_dist_input none = {.flags = flags & GF_DIST_FREE_INPUT};
+    struct spans sp = {span, nspan, 0, NULL};
+    memset(out, 0, sizeof *out);
+    if (!acc)
+        return gf_err_set(e, GF_EUSER, "rows by spans go with their sums");
+    for (size_t k = 0; k < nspan; k++)
+        sp.n += span[k].n;
+    none.n = sp.n;
+    return compute(&none, &sp, acc, tree, p, out, e);
 }
 
 /* With urban/rural groups, a group's rows were added to the group's W, WX, WXL and WL only
@@ -1105,9 +1207,9 @@ static void totals_of_groups(struct work *wk)
     }
 }
 
-static int compute(const struct gf_dist_input *in, const struct gf_dist_acc *given,
-                   const struct gf_dist_tree *tree, const struct gf_dist_params *p,
-                   struct gf_dist_result *out, struct gf_err *e)
+static int compute(const struct gf_dist_input *in, struct spans *sp,
+                   const struct gf_dist_acc *given, const struct gf_dist_tree *tree,
+                   const struct gf_dist_params *p, struct gf_dist_result *out, struct gf_err *e)
 {
     struct work wk = {.in = in, .p = p, .given = given, .in_flags = in->flags};
     int rc = GF_OK, nu = tree ? tree->nunits : 1, given_taken = 0;
@@ -1154,7 +1256,7 @@ static int compute(const struct gf_dist_input *in, const struct gf_dist_acc *giv
     if (wk.nthreads > 16)
         wk.nthreads = 16;
     wk.nacc = A_LINE + NLINEACC * p->nlines + p->nbands;
-    wk.nslice = n >= 65536 ? (size_t)wk.nthreads : 1;
+    wk.nslice = n >= 65536 && !sp ? (size_t)wk.nthreads : 1;
     /* per-thread sums cost nunits × nacc sums each: one set only when units are many */
     if (!given &&
         (size_t)nu * (size_t)wk.nacc * sizeof(struct gf_ksum) * wk.nslice > ((size_t)64 << 20))
@@ -1199,7 +1301,19 @@ static int compute(const struct gf_dist_input *in, const struct gf_dist_acc *giv
     }
 
     /* (1) check, reference mean, counts and layout */
-    if (gf_dist__par_for(wk.nthreads, wk.nslice, prepass_task, &wk) != GF_OK) {
+    if (sp) { /* rows as spans: their units and counts (their values are checked as copied) */
+        for (size_t k = 0; k < sp->nspan; k++) {
+            int32_t u = sp->span[k].unit;
+            if (u < 0 || u >= nu) {
+                rc =
+                    gf_err_set(e, GF_EUSER, "span %zu: unit %d: expected 0..%d", k, (int)u, nu - 1);
+                goto done;
+            }
+            wk.cursor[u] += sp->span[k].n;
+        }
+        wk.bad[0] = (size_t)-1;
+        wk.wsum[0] = wk.wxsum[0] = (struct gf_ksum){0, 0};
+    } else if (gf_dist__par_for(wk.nthreads, wk.nslice, prepass_task, &wk) != GF_OK) {
         rc = gf_err_set(e, GF_ESYS, "cannot start threads");
         goto done;
     }
@@ -1226,7 +1340,6 @@ static int compute(const struct gf_dist_input *in, const struct gf_dist_acc *giv
                 goto nomem;
         }
         wk.K = wk.sl[0]->K;
-        wk.lnK = wk.sl[0]->lnK;
     }
     for (size_t s = 0; s < wk.nslice; s++)
         for (int u = 0; u < nu; u++)
@@ -1258,14 +1371,19 @@ static int compute(const struct gf_dist_input *in, const struct gf_dist_acc *giv
             pos += c;
         }
     }
-    /* (2) scatter (and add up, from rows) */
+    /* (2) scatter (and add up, from rows), or copy the spans */
     wk.a = malloc(sizeof(struct gf_dist_xw) * (n ? n : 1));
     if (!wk.a)
         goto nomem;
-    gf_small_pages(wk.a, sizeof(struct gf_dist_xw) * n);
-    if (gf_dist__par_for(wk.nthreads, wk.nslice, scatter_task, &wk) != GF_OK) {
-        rc = gf_err_set(e, GF_ESYS, "cannot start threads");
-        goto done;
+    if (sp) {
+        if ((rc = gather_spans(&wk, sp, e)) != GF_OK)
+            goto done;
+    } else {
+        gf_small_pages(wk.a, sizeof(struct gf_dist_xw) * n);
+        if (gf_dist__par_for(wk.nthreads, wk.nslice, scatter_task, &wk) != GF_OK) {
+            rc = gf_err_set(e, GF_ESYS, "cannot start threads");
+            goto done;
+        }
     }
     free_input(in);
     in = NULL;
@@ -1423,6 +1541,10 @@ nomem:
 done:
     if (in)
         free_input(in);
+    if (sp) {
+        free(sp->dst);
+        sp->dst = NULL;
+    }
     free(wk.parent);
     free(wk.child_off);
     free(wk.child);

@@ -84,13 +84,13 @@ struct gf_dist_params {
 #define GF_DIST_NDECILE 9
 
 struct gf_dist_stats {
-    long long n;        /* rows (including zero-weight rows) */
-    int own_rows;       /* 1 if the unit has rows of its own (not only through children) */
-    double weight_sum;  /* W = Σ w */
+    long long n;          /* rows (including zero-weight rows) */
+    int own_rows;         /* 1 if the unit has rows of its own (not only through children) */
+    double weight_sum;    /* W = Σ w */
     double hh_weight_sum; /* Σ hw */
     double mean, median, min, max;
-    double decile[GF_DIST_NDECILE];   /* q(0.1) … q(0.9) */
-    double decile_share[10];          /* income share of each tenth, see docs */
+    double decile[GF_DIST_NDECILE]; /* q(0.1) … q(0.9) */
+    double decile_share[10];        /* income share of each tenth, see docs */
     double gini, theil, mld;
     double atkinson[3]; /* ε = 0.5, 1, 2 */
     double arpt, arpr, qsr, rmpg, palma;
@@ -163,6 +163,25 @@ void gf_dist_acc_free(struct gf_dist_acc *a);
 int gf_dist_compute_acc(const struct gf_dist_input *in, const struct gf_dist_acc *acc,
                         const struct gf_dist_tree *tree, const struct gf_dist_params *p,
                         struct gf_dist_result *out, struct gf_err *e);
+
+/* Rows a caller keeps grouped by unit, in pieces: span k holds n pairs of one unit.  A unit may
+ * have any number of spans, in any order (the order of a unit's rows changes results by rounding
+ * at most). */
+struct gf_dist_span {
+    const struct gf_dist_xw *xw;
+    size_t n;
+    int32_t unit;
+};
+
+/* gf_dist_compute_acc with the rows as spans instead of arrays of x, w and unit: the pairs are
+ * copied once into the unit layout (no pass to count or scatter rows), their values checked
+ * (finite x, finite w ≥ 0: else GF_EUSER); the caller keeps the spans (free them after the
+ * call).  acc as in gf_dist_compute_acc; with flags GF_DIST_FREE_INPUT the library takes it
+ * (frees it in every case). */
+int gf_dist_compute_spans(const struct gf_dist_span *span, size_t nspan,
+                          const struct gf_dist_acc *acc, unsigned flags,
+                          const struct gf_dist_tree *tree, const struct gf_dist_params *p,
+                          struct gf_dist_result *out, struct gf_err *e);
 
 void gf_dist_result_free(struct gf_dist_result *r);
 

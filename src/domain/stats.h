@@ -40,8 +40,9 @@ struct gf_stats_file_opts {
 };
 
 struct gf_stats_phase {
-    const char *name; /* "read+parse", "nesting", "compute", "table" */
-    double seconds;
+    const char *name;   /* "read+parse", "nesting", "compute", "table" */
+    double seconds;     /* wall */
+    double cpu_seconds; /* CPU time of the process (every thread, user and system) */
 };
 
 struct gf_stats_result {

@@ -1,12 +1,16 @@
 /* stats_file.c — the engine of `gongfu stats FILE.csv` (contract in stats.h): distribution
  * measures for the whole file and every group of every --by column, straight from a CSV file.
  *
- * The file is read by util/csvscan in chunks by all cores; each thread parses its chunk into
- * columns (only the columns asked for are kept) and maps group values to ids through a
- * thread-local cache in front of a shared table.  When the --by columns nest (each village in
- * one township, each township in one county) they form one unit tree and core/dist computes
- * every unit in one call, merging sorted runs up the tree; otherwise each --by column is its
- * own flat grouping.  Measures and conventions: docs/distribution.md.
+ * The file is read by util/csvscan in chunks by all cores.  Each thread parses a plain line in
+ * one scan of the mapped bytes (numbers, the --by fields as one key, the other fields skipped;
+ * anything unusual goes the general way, which also words the errors), finds the row's cell (the
+ * combination of its groups) by the key in its own table, and collects a batch of rows; the
+ * batch, put in cell order, is added to the thread's sums by cell and its (value, weight) pairs
+ * to the cells' blocks.  The work per row does not depend on the order of the rows.  When the
+ * --by columns nest (each village in one township, each township in one county) they form one
+ * unit tree and core/dist computes every unit in one call from the blocks, merging sorted runs
+ * up the tree; otherwise each --by column is its own flat grouping.  Measures and conventions:
+ * docs/distribution.md.
  */
 #include "domain/stats.h"
 
@@ -26,23 +30,30 @@
 #include "core/prefault.h"
 #include "util/csvscan.h"
 
-static double now_s(void)
+/* Wall and process CPU time (all threads), for the steps' times. */
+struct clock2 {
+    double wall, cpu;
+};
+
+static struct clock2 now2(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+    struct timespec w, c;
+    clock_gettime(CLOCK_MONOTONIC, &w);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c);
+    return (struct clock2){(double)w.tv_sec + (double)w.tv_nsec * 1e-9,
+                           (double)c.tv_sec + (double)c.tv_nsec * 1e-9};
 }
 
 /* Record the time of a step since *t0 and restart the clock. */
-static void phase(struct gf_stats_result *r, const char *what, double *t0)
+static void phase(struct gf_stats_result *r, const char *what, struct clock2 *t0)
 {
-    double t = now_s();
+    struct clock2 t = now2();
     if (r->nphase < (int)(sizeof r->phase / sizeof r->phase[0]))
-        r->phase[r->nphase++] = (struct gf_stats_phase){what, t - *t0};
+        r->phase[r->nphase++] = (struct gf_stats_phase){what, t.wall - t0->wall, t.cpu - t0->cpu};
     *t0 = t;
 }
 
-/* ---------- group value → id ---------- */
+/* ---------- group value → id (shared maps) ---------- */
 
 struct slot {
     uint64_t h;
@@ -55,8 +66,7 @@ struct smap {
     size_t cap, n;
     char *arena;
     size_t alen, acap;
-    uint32_t *id_off, *id_len; /* by id, for the shared table */
-    int32_t *id_of_local;      /* unused */
+    uint32_t *id_off, *id_len; /* by id */
 };
 
 static uint64_t hash_bytes(const char *p, size_t n)
@@ -114,9 +124,10 @@ static int32_t smap_find(const struct smap *m, const char *p, size_t n, uint64_t
     }
 }
 
-/* Insert p[0..n) with id (not present).  keep_ids: also record id → string. */
-static int smap_put(struct smap *m, const char *p, size_t n, uint64_t h, int32_t id, int keep_ids)
+/* Insert p[0..n) (not present) as the next id; returns the id, or -1 when out of memory. */
+static int32_t smap_add(struct smap *m, const char *p, size_t n, uint64_t h)
 {
+    int32_t id = (int32_t)m->n;
     if ((m->n + 1) * 2 > m->cap && smap_grow(m))
         return -1;
     if (m->alen + n + 1 > m->acap) {
@@ -131,6 +142,16 @@ static int smap_put(struct smap *m, const char *p, size_t n, uint64_t h, int32_t
     }
     if (m->alen > UINT32_MAX - n - 1)
         return -1;
+    if ((size_t)id % 1024 == 0) {
+        uint32_t *a = realloc(m->id_off, sizeof *a * ((size_t)id + 1024));
+        if (!a)
+            return -1;
+        m->id_off = a;
+        uint32_t *b = realloc(m->id_len, sizeof *b * ((size_t)id + 1024));
+        if (!b)
+            return -1;
+        m->id_len = b;
+    }
     uint32_t off = (uint32_t)m->alen;
     memcpy(m->arena + off, p, n);
     m->arena[off + n] = 0;
@@ -139,41 +160,156 @@ static int smap_put(struct smap *m, const char *p, size_t n, uint64_t h, int32_t
     while (m->slot[j].id >= 0)
         j = (j + 1) & (m->cap - 1);
     m->slot[j] = (struct slot){h, off, (uint32_t)n, id};
-    if (keep_ids) {
-        if ((size_t)id % 1024 == 0) {
-            uint32_t *a = realloc(m->id_off, sizeof *a * ((size_t)id + 1024));
-            if (!a)
-                return -1;
-            m->id_off = a;
-            uint32_t *b = realloc(m->id_len, sizeof *b * ((size_t)id + 1024));
-            if (!b)
-                return -1;
-            m->id_len = b;
-        }
-        m->id_off[id] = off;
-        m->id_len[id] = (uint32_t)n;
-    }
+    m->id_off[id] = off;
+    m->id_len[id] = (uint32_t)n;
     m->n++;
-    return 0;
+    return id;
 }
 
+/* The id of p[0..n) in a map shared by the threads (added when new); -1 when out of memory,
+ * -2 when the map holds max ids already. */
 struct shared_map {
     pthread_mutex_t mu;
     struct smap m;
 };
 
+static int32_t shared_id(struct shared_map *g, const char *p, size_t n, size_t max)
+{
+    uint64_t h = hash_bytes(p, n);
+    pthread_mutex_lock(&g->mu);
+    int32_t id = smap_find(&g->m, p, n, h);
+    if (id < 0)
+        id = g->m.n >= max ? -2 : smap_add(&g->m, p, n, h);
+    pthread_mutex_unlock(&g->mu);
+    return id;
+}
+
+/* ---------- a row's cell, by the text of its group fields ---------- */
+
+/* The key of a row's groups: a header of the --by fields' lengths (two 32-bit lengths a word,
+ * in column order), then each field's bytes in 8-byte words, the last one zero-padded, in
+ * column order.  Both ways of parsing a line build the same key (the fast one straight from
+ * the mapped bytes), and each thread finds the key's cell in its own table: the work per row
+ * is one hash and one comparison of a few words whatever the order of the rows.  Only a key
+ * the thread has not seen goes to the shared maps (group values → ids, groups → cell). */
+#define KEY_FAST_WORDS 40 /* the fast path takes keys up to this many words */
+
+struct ctab_slot {
+    uint64_t h;
+    uint32_t off; /* the key in the arena: its number of words, then the words */
+    int32_t cell; /* -1 = empty */
+};
+
+struct ctab {
+    struct ctab_slot *slot;
+    size_t cap, n;
+    uint64_t *arena;
+    size_t alen, acap;
+};
+
+static void ctab_free(struct ctab *t)
+{
+    free(t->slot);
+    free(t->arena);
+    memset(t, 0, sizeof *t);
+}
+
+static inline uint64_t key_hash(const uint64_t *w, size_t n)
+{
+    uint64_t h = 0x243F6A8885A308D3ull;
+    for (size_t i = 0; i < n; i++) {
+        h = (h ^ w[i]) * 0x9E3779B97F4A7C15ull;
+        h ^= h >> 29;
+    }
+    return h ^ (h >> 32);
+}
+
+static inline int32_t ctab_find(const struct ctab *t, const uint64_t *w, size_t n, uint64_t h)
+{
+    if (!t->cap)
+        return -1;
+    for (size_t j = h & (t->cap - 1);; j = (j + 1) & (t->cap - 1)) {
+        const struct ctab_slot *s = &t->slot[j];
+        if (s->cell < 0)
+            return -1;
+        if (s->h != h || t->arena[s->off] != n)
+            continue;
+        const uint64_t *k = t->arena + s->off + 1;
+        size_t i = 0;
+        while (i < n && k[i] == w[i])
+            i++;
+        if (i == n)
+            return s->cell;
+    }
+}
+
+static int ctab_put(struct ctab *t, const uint64_t *w, size_t n, uint64_t h, int32_t cell)
+{
+    if ((t->n + 1) * 2 > t->cap) {
+        size_t ncap = t->cap ? t->cap * 2 : 1024;
+        struct ctab_slot *ns = malloc(sizeof *ns * ncap);
+        if (!ns)
+            return -1;
+        for (size_t i = 0; i < ncap; i++)
+            ns[i].cell = -1;
+        for (size_t i = 0; i < t->cap; i++) {
+            if (t->slot[i].cell < 0)
+                continue;
+            size_t j = t->slot[i].h & (ncap - 1);
+            while (ns[j].cell >= 0)
+                j = (j + 1) & (ncap - 1);
+            ns[j] = t->slot[i];
+        }
+        free(t->slot);
+        t->slot = ns;
+        t->cap = ncap;
+    }
+    if (t->alen + n + 1 > t->acap) {
+        size_t na = t->acap ? t->acap * 2 : 4096;
+        while (na < t->alen + n + 1)
+            na *= 2;
+        uint64_t *a = realloc(t->arena, sizeof *a * na);
+        if (!a)
+            return -1;
+        t->arena = a;
+        t->acap = na;
+    }
+    if (t->alen + n + 1 > UINT32_MAX)
+        return -1;
+    uint32_t off = (uint32_t)t->alen;
+    t->arena[off] = n;
+    memcpy(t->arena + off + 1, w, sizeof *w * n);
+    t->alen += n + 1;
+    size_t j = h & (t->cap - 1);
+    while (t->slot[j].cell >= 0)
+        j = (j + 1) & (t->cap - 1);
+    t->slot[j] = (struct ctab_slot){h, off, cell};
+    t->n++;
+    return 0;
+}
+
 /* ---------- parsing state ---------- */
 
-struct colbuf { /* one chunk's rows, reused */
+struct colbuf { /* a batch of rows for the sums, reused */
     double *x, *w, *hw, *food, *cons;
     signed char *urban;
     int32_t *cell; /* the combination of the row's --by groups */
     size_t n, cap;
 };
 
-/* The rows are kept as value, weight and cell (the combination of the row's --by groups); every
- * additive measure is summed by cell while the file is read (gf_dist_acc, one per thread), so
- * household weight, urban/rural, food and consumption are not kept. */
+/* What a column is to the fast path: skipped, a number (slot NUM_*), a group field (its place
+ * in the key), the urban flag. */
+enum { COL_SKIP, COL_NUM, COL_KEY, COL_URBAN };
+enum { NUM_VALUE, NUM_WEIGHT, NUM_SIZE, NUM_FOOD, NUM_CONS, NUM_SLOTS };
+
+struct colplan {
+    unsigned char role, slot;
+};
+
+/* Each row is kept as a (value, weight) pair in its cell's blocks (the cell: the combination of
+ * the row's --by groups), and every additive measure is summed by cell while the file is read
+ * (gf_dist_acc, one per thread, a batch of rows at a time), so household weight, urban/rural,
+ * food and consumption are not kept. */
 struct state {
     const struct gf_stats_file_opts *o;
     const struct gf_dist_params *dp;
@@ -181,25 +317,25 @@ struct state {
     struct gf_csvscan *scan;
     int ncols;
     int ci_value, ci_weight, ci_size, ci_urban, ci_food, ci_cons, ci_by[GF_STATS_MAXBY];
-    unsigned char *isnum; /* per column: parse as a number on the fast path */
+    struct colplan *plan;          /* per column */
+    int key_col[GF_STATS_MAXBY];   /* the --by columns in column order (the key's order) */
+    int key_level[GF_STATS_MAXBY]; /* their --by level */
+    int key_hdr;                   /* header words of a key */
+    size_t key_cap;                /* words of a worker's key buffer */
     struct shared_map gmap[GF_STATS_MAXBY];
     struct shared_map cells; /* the groups of each cell, as nby int32 */
-    /* the rows, shared; grown under the write lock */
-    pthread_rwlock_t grow;
-    double *x, *w;
-    int32_t *cell;
-    size_t cap;
-    /* the reference for log sums: the weighted mean of the file's first chunk (any value near
-     * the mean keeps every digit; a fixed chunk keeps the results the same run after run) */
+    /* the reference for log sums: the weighted mean of the file's first batch of rows (any
+     * value near the mean keeps every digit; fixed rows keep the results the same run after
+     * run, and whatever the order or the writing of the rest) */
     pthread_mutex_t kmu;
     pthread_cond_t kcv;
-    int k_ready;
+    atomic_int k_ready;
     double K;
     /* sums of the cells past LOCAL_CELLS, shared under a lock (bounds the threads' sums when
      * the groups are very many) */
     pthread_mutex_t bigmu;
     struct gf_dist_acc *big;
-    atomic_size_t n, est;
+    atomic_size_t n;
     atomic_int stop;
     /* first error per thread */
     struct gf_err err[16];
@@ -207,21 +343,31 @@ struct state {
 };
 
 /* One per thread.  Cache-line aligned, and its scratch arrays too: the threads write them for
- * every field of every row, and sharing a cache line between threads (false sharing) cost a
- * quarter of the parsing time. */
+ * every row, and sharing a cache line between threads (false sharing) cost a quarter of the
+ * parsing time. */
+struct cellrows { /* a thread's current block of a cell's pairs */
+    struct gf_dist_xw *next;
+    uint32_t left, cap; /* room left in the block, its size */
+    size_t span;        /* the block in the thread's list of spans */
+};
+
 struct worker {
     struct state *st;
     int id;
-    struct colbuf cb;
-    struct smap local[GF_STATS_MAXBY], lcells;
-    char last[GF_STATS_MAXBY][64];
-    size_t last_len[GF_STATS_MAXBY];
-    int32_t last_id[GF_STATS_MAXBY];
-    int32_t last_cell, last_cell_gid[GF_STATS_MAXBY];
-    struct gf_csvscan_field *f;
+    struct colbuf cb, sorted; /* the batch as parsed, and by cell */
+    uint32_t *bucket;         /* BUCKETS + 1 counters for sorting the batch */
+    struct cellrows *rows;    /* by cell */
+    size_t nrows;
+    struct gf_dist_span *span; /* the thread's blocks, in order; unit = the cell */
+    size_t nspan, span_cap;
+    char *slab; /* where the next block goes */
+    size_t slab_left;
+    void **slabs; /* every slab, to free */
+    size_t nslabs;
+    struct ctab cells;          /* key → cell, this thread's */
+    uint64_t *key;              /* the current row's key */
+    struct gf_csvscan_field *f; /* the fields of a line on the general path */
     struct gf_dist_acc *acc;    /* additive sums by cell */
-    double *num;                /* per column: the number parsed on the fast path */
-    unsigned char *have;        /* per column: num is valid */
     _Alignas(64) char pad_[64]; /* the next thread's worker starts on a new cache line */
 };
 
@@ -231,34 +377,123 @@ static size_t line_round(size_t n)
     return (n + 63) / 64 * 64;
 }
 
-static int colbuf_reserve(struct colbuf *b, size_t need, const struct state *st)
+/* Rows are parsed a batch at a time into a buffer that stays in the caches, then put in cell
+ * order (a counting sort on the low bits of the cell) and only then added to their cells' sums
+ * and blocks: rows in random order would touch a different cell's sums (about 0.4 KiB) and
+ * block for every row, rows sorted by cell touch them once for a run of rows. */
+#define BATCH 8192
+#define BUCKETS 4096
+
+static int colbuf_alloc(struct colbuf *b, const struct state *st)
 {
-    if (need <= b->cap)
-        return 0;
-    size_t nc = b->cap ? b->cap * 2 : 65536;
-    while (nc < need)
-        nc *= 2;
-#define GROW(p, t)                                                                                 \
-    do {                                                                                           \
-        t *q_ = realloc(p, sizeof(t) * nc);                                                        \
-        if (!q_)                                                                                   \
-            return -1;                                                                             \
-        p = q_;                                                                                    \
-        gf_prefault(p, sizeof(t) * nc);                                                            \
-    } while (0)
-    GROW(b->x, double);
-    GROW(b->w, double);
-    GROW(b->hw, double);
-    GROW(b->cell, int32_t);
+    b->cap = BATCH;
+    b->x = malloc(sizeof(double) * BATCH);
+    b->w = malloc(sizeof(double) * BATCH);
+    b->hw = malloc(sizeof(double) * BATCH);
+    b->cell = malloc(sizeof(int32_t) * BATCH);
     if (st->ci_urban >= 0)
-        GROW(b->urban, signed char);
+        b->urban = malloc(BATCH);
     if (st->ci_food >= 0) {
-        GROW(b->food, double);
-        GROW(b->cons, double);
+        b->food = malloc(sizeof(double) * BATCH);
+        b->cons = malloc(sizeof(double) * BATCH);
     }
-#undef GROW
-    b->cap = nc;
+    return !b->x || !b->w || !b->hw || !b->cell || (st->ci_urban >= 0 && !b->urban) ||
+                   (st->ci_food >= 0 && (!b->food || !b->cons))
+               ? -1
+               : 0;
+}
+
+/* ---------- a cell's rows: blocks of pairs ---------- */
+
+/* A thread keeps each cell's pairs in blocks carved from its slabs, in the order they are
+ * needed: small blocks (4, 8, then 16 pairs: a cell of one row takes 64 bytes) keep the blocks
+ * being filled close together whatever the order of the rows (rows in random order fill all the
+ * cells' blocks at once: with large blocks they would lie on as many pages, and each row would
+ * miss the TLB), and a block that follows its cell's last one in the slab (rows grouped by
+ * cell) extends it.  The blocks are handed to the library as spans; nothing is copied or
+ * scattered before that. */
+#define SLAB ((size_t)4 << 20)
+#define BLOCK_MIN 4
+#define BLOCK_MAX 64
+
+/* Start a new block for cell (the current one is full or there is none).  -1: out of memory. */
+static int new_block(struct worker *wk, int32_t cell)
+{
+    if ((size_t)cell >= wk->nrows) {
+        size_t nn = wk->nrows ? wk->nrows : 1024;
+        while (nn <= (size_t)cell)
+            nn *= 2;
+        struct cellrows *r = realloc(wk->rows, sizeof *r * nn);
+        if (!r)
+            return -1;
+        memset(r + wk->nrows, 0, sizeof *r * (nn - wk->nrows));
+        wk->rows = r;
+        wk->nrows = nn;
+    }
+    struct cellrows *cr = &wk->rows[cell];
+    uint32_t cap = !cr->cap ? BLOCK_MIN : cr->cap < BLOCK_MAX / 2 ? 2 * cr->cap : BLOCK_MAX;
+    size_t bytes = sizeof(struct gf_dist_xw) * cap;
+    if (cr->cap && (char *)cr->next == wk->slab && wk->slab_left >= bytes &&
+        cr->cap <= UINT32_MAX - BLOCK_MAX) {
+        /* nothing carved since this cell's block: the block grows (one span) */
+        cr->left = cap;
+        cr->cap += cap;
+        wk->slab += bytes;
+        wk->slab_left -= bytes;
+        return 0;
+    }
+    if (cr->cap)
+        wk->span[cr->span].n = cr->cap;
+    if (wk->slab_left < bytes) {
+        if (wk->nslabs % 64 == 0) {
+            void **ns = realloc(wk->slabs, sizeof *ns * (wk->nslabs + 64));
+            if (!ns)
+                return -1;
+            wk->slabs = ns;
+        }
+        if (!(wk->slab = malloc(SLAB)))
+            return -1;
+        gf_prefault(wk->slab, SLAB);
+        wk->slabs[wk->nslabs++] = wk->slab;
+        wk->slab_left = SLAB;
+    }
+    if (wk->nspan == wk->span_cap) {
+        size_t nc = wk->span_cap ? wk->span_cap * 2 : 4096;
+        struct gf_dist_span *ns = realloc(wk->span, sizeof *ns * nc);
+        if (!ns)
+            return -1;
+        wk->span = ns;
+        wk->span_cap = nc;
+    }
+    cr->next = (struct gf_dist_xw *)wk->slab;
+    cr->left = cap;
+    cr->cap = cap;
+    cr->span = wk->nspan;
+    wk->span[wk->nspan++] = (struct gf_dist_span){cr->next, 0, cell};
+    wk->slab += bytes;
+    wk->slab_left -= bytes;
     return 0;
+}
+
+/* The number of pairs in each thread's last block of each cell (the others are full). */
+static void close_blocks(struct worker *wk)
+{
+    for (size_t c = 0; c < wk->nrows; c++)
+        if (wk->rows[c].cap)
+            wk->span[wk->rows[c].span].n = wk->rows[c].cap - wk->rows[c].left;
+}
+
+static void worker_free(struct worker *wk)
+{
+    for (size_t i = 0; i < wk->nslabs; i++)
+        free(wk->slabs[i]);
+    free(wk->slabs);
+    free(wk->span);
+    free(wk->rows);
+    wk->slabs = NULL;
+    wk->span = NULL;
+    wk->rows = NULL;
+    wk->nslabs = wk->nspan = wk->nrows = 0;
 }
 
 static void colbuf_free(struct colbuf *b)
@@ -289,88 +524,42 @@ static int worker_fail(struct worker *wk, long line, int col, const char *val, s
     return -1;
 }
 
-/* a[0..n) == b[0..n), inline for the short group values compared on every row (a call to
- * memcmp cost 6 % of the time); reads nothing outside the two ranges. */
-static inline int same_bytes(const char *a, const char *b, size_t n)
+/* The text of the --by level l's field in a key (not NUL-terminated). */
+static const char *key_field(const struct state *st, const uint64_t *key, int l, size_t *len)
 {
-    uint64_t x, y;
-    if (n >= 8) {
-        for (size_t i = 0; i + 8 <= n; i += 8) {
-            memcpy(&x, a + i, 8);
-            memcpy(&y, b + i, 8);
-            if (x != y)
-                return 0;
+    size_t off = (size_t)st->key_hdr;
+    for (int j = 0;; j++) {
+        size_t n = (size_t)(key[j / 2] >> (32 * (j & 1)) & 0xFFFFFFFFu);
+        if (st->key_level[j] == l) {
+            *len = n;
+            return (const char *)(key + off);
         }
-        memcpy(&x, a + n - 8, 8);
-        memcpy(&y, b + n - 8, 8);
-        return x == y;
+        off += (n + 7) / 8;
     }
-    for (size_t i = 0; i < n; i++)
-        if (a[i] != b[i])
-            return 0;
-    return 1;
 }
 
-static int32_t group_id(struct worker *wk, int l, const char *p, size_t n)
+/* The cell of a key not in the thread's table yet: each group value's id (shared maps, in
+ * --by order), then the cell of those ids (shared), remembered in the thread's table.  Returns
+ * the cell, -1 when out of memory, -2 when a --by column would have more than
+ * GF_STATS_MAXGROUPS groups (*level says which). */
+static int32_t cell_slow(struct worker *wk, const uint64_t *key, size_t nw, uint64_t h, int *level)
 {
-    if (n == wk->last_len[l] && wk->last_id[l] >= 0 && same_bytes(wk->last[l], p, n))
-        return wk->last_id[l];
-    uint64_t h = hash_bytes(p, n);
-    int32_t id = smap_find(&wk->local[l], p, n, h);
-    if (id < 0) {
-        struct shared_map *g = &wk->st->gmap[l];
-        pthread_mutex_lock(&g->mu);
-        id = smap_find(&g->m, p, n, h);
-        if (id < 0 && g->m.n >= GF_STATS_MAXGROUPS) {
-            pthread_mutex_unlock(&g->mu);
-            return -2;
+    struct state *st = wk->st;
+    int nby = st->o->nby;
+    int32_t g[GF_STATS_MAXBY];
+    for (int l = 0; l < nby; l++) {
+        size_t len;
+        const char *txt = key_field(st, key, l, &len);
+        g[l] = shared_id(&st->gmap[l], txt, len, GF_STATS_MAXGROUPS);
+        if (g[l] < 0) {
+            *level = l;
+            return g[l];
         }
-        if (id < 0) {
-            id = (int32_t)g->m.n;
-            if (smap_put(&g->m, p, n, h, id, 1))
-                id = -1;
-        }
-        pthread_mutex_unlock(&g->mu);
-        if (id < 0 || smap_put(&wk->local[l], p, n, h, id, 0))
-            return -1;
     }
-    if (n < sizeof wk->last[l]) {
-        memcpy(wk->last[l], p, n);
-        wk->last_len[l] = n;
-        wk->last_id[l] = id;
-    }
-    return id;
-}
-
-/* The cell of a row: the id of its combination of groups g[0..nby) (a thread's own table
- * first, then the shared one); -1 when out of memory. */
-static int32_t cell_id(struct worker *wk, const int32_t *g)
-{
-    int nby = wk->st->o->nby, same = wk->last_cell >= 0;
-    for (int l = 0; same && l < nby; l++)
-        same = g[l] == wk->last_cell_gid[l];
-    if (same)
-        return wk->last_cell;
-    const char *key = (const char *)g;
-    size_t n = sizeof *g * (size_t)nby;
-    uint64_t h = hash_bytes(key, n);
-    int32_t id = smap_find(&wk->lcells, key, n, h);
-    if (id < 0) {
-        struct shared_map *m = &wk->st->cells;
-        pthread_mutex_lock(&m->mu);
-        id = smap_find(&m->m, key, n, h);
-        if (id < 0) {
-            id = (int32_t)m->m.n;
-            if (smap_put(&m->m, key, n, h, id, 1))
-                id = -1;
-        }
-        pthread_mutex_unlock(&m->mu);
-        if (id < 0 || smap_put(&wk->lcells, key, n, h, id, 0))
-            return -1;
-    }
-    memcpy(wk->last_cell_gid, g, n);
-    wk->last_cell = id;
-    return id;
+    int32_t cell = shared_id(&st->cells, (const char *)g, sizeof *g * (size_t)nby, (size_t)-1);
+    if (cell < 0 || ctab_put(&wk->cells, key, nw, h, cell))
+        return -1;
+    return cell;
 }
 
 static int parse_urban(const char *p, size_t n)
@@ -388,240 +577,146 @@ static int parse_urban(const char *p, size_t n)
     return -1;
 }
 
-/* Bytes that end a plain field (or send the line to the general path). */
-static const unsigned char stop_byte[256] = {[','] = 1, ['\n'] = 1, ['\r'] = 1, ['"'] = 1};
+/* ---------- the fast path: one scan of a plain line ---------- */
 
-static const double pow10_fast[20] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,
-                                      1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19};
+/* A row's values as parsed. */
+struct rowvals {
+    double num[NUM_SLOTS]; /* weight and size 1 when the column is not asked for */
+    int urban;
+    size_t nkey; /* words of the key */
+};
 
-/* The common case in one scan: a line without quotes, plain decimals ([-]digits[.digits]) in
- * the numeric columns.  Fills the field spans and the parsed numbers (exact: an integer of at
- * most 2^53 divided by an exact power of ten is correctly rounded).  Returns the next line, or
- * NULL when anything is unusual — the caller then takes the general path, which also words
- * the error messages. */
-static char *fast_split(const struct state *st, char *p, struct gf_csvscan_field *f, double *num,
-                        unsigned char *have)
+/* Parse a plain line (no quotes, fields as the plan expects them, values within the checks of
+ * the general path) into rv and the key; returns the next line, or NULL when anything is
+ * unusual: the general path then takes the line and words the error, if there is one. */
+static const char *fast_line(const struct state *st, const char *p, const char *end,
+                             struct rowvals *rv, uint64_t *key)
 {
-    int nc = st->ncols;
-    for (int k = 0;; k++) {
-        char *s = p;
-        if (*p == '"')
-            return NULL;
-        have[k] = 0;
-        if (st->isnum[k]) {
-            const char *q = p;
-            int neg = *q == '-', nd = 0, fr = 0;
-            q += neg;
-            uint64_t m = 0;
-            while ((unsigned)(*q - '0') < 10) {
-                m = m * 10 + (uint64_t)(*q - '0');
-                q++;
-                nd++;
-            }
-            if (*q == '.') {
-                q++;
-                while ((unsigned)(*q - '0') < 10) {
-                    m = m * 10 + (uint64_t)(*q - '0');
-                    q++;
-                    nd++;
-                    fr++;
-                }
-            }
-            if (nd > 0 && nd <= 19 && m <= ((uint64_t)1 << 53) &&
-                (*q == ',' || *q == '\n' || *q == '\r')) {
-                double v = (double)m;
-                if (fr)
-                    v /= pow10_fast[fr];
-                num[k] = neg ? -v : v;
-                have[k] = 1;
-                p = (char *)q;
-            }
-        }
-        while (!stop_byte[(unsigned char)*p])
-            p++;
-        if (*p == '"')
-            return NULL;
-        f[k] = (struct gf_csvscan_field){s, (size_t)(p - s)};
-        if (*p == '\r') {
-            if (p[1] != '\n')
+    if (!GF_CSVSCAN_WORDS || !st->plan)
+        return NULL;
+    size_t nw = (size_t)st->key_hdr;
+    int kj = 0;
+    for (int j = 0; j < st->key_hdr; j++)
+        key[j] = 0;
+    for (int k = 0, last = st->ncols - 1;; k++) {
+        const struct colplan cp = st->plan[k];
+        const char *q;
+        if (cp.role == COL_NUM) {
+            q = gf_csvscan_plain_number(p, end, &rv->num[cp.slot]);
+        } else if (cp.role == COL_KEY) {
+            q = gf_csvscan_field_end(p, end, key, &nw, KEY_FAST_WORDS);
+            if (q == p) /* empty: the general path says so */
                 return NULL;
-            p++;
+            if (q)
+                key[kj / 2] |= (uint64_t)(q - p) << (32 * (kj & 1));
+            kj++;
+        } else if (cp.role == COL_URBAN) {
+            if ((*p == '0' || *p == '1') && (unsigned char)p[1] < 0x2D) {
+                rv->urban = *p - '0';
+                q = p + 1;
+            } else {
+                q = gf_csvscan_field_end(p, end, NULL, NULL, 0);
+                if (q && (rv->urban = parse_urban(p, (size_t)(q - p))) < 0)
+                    return NULL;
+            }
+        } else {
+            q = gf_csvscan_field_end(p, end, NULL, NULL, 0);
         }
-        if (*p == '\n')
-            return k == nc - 1 ? p + 1 : NULL;
-        if (k == nc - 1)
-            return NULL; /* more fields than the header */
-        p++;
+        if (!q)
+            return NULL;
+        if (k < last) {
+            if (*q != ',')
+                return NULL;
+            p = q + 1;
+            continue;
+        }
+        rv->nkey = nw;
+        if (!(rv->num[NUM_WEIGHT] >= 0) || !(rv->num[NUM_SIZE] > 0))
+            return NULL;
+        if (*q == '\n')
+            return q + 1;
+        return *q == '\r' && q[1] == '\n' ? q + 2 : NULL;
     }
 }
 
-/* Parse one chunk into wk->cb; returns 0 or -1 (error recorded). */
-static int parse_chunk(struct worker *wk, struct gf_csvscan_chunk *c)
+/* ---------- the general path: any line the fast path did not take ---------- */
+
+/* Split the line at p (not blank: quotes, spaces, exponents, CRLF, errors), check its values
+ * and build its key; returns the next line, or NULL with the error recorded. */
+static char *general_line(struct worker *wk, const struct gf_csvscan_chunk *c, char *p, char *end,
+                          struct rowvals *rv)
 {
     struct state *st = wk->st;
-    const struct gf_stats_file_opts *o = st->o;
-    struct colbuf *b = &wk->cb;
     struct gf_csvscan_field *f = wk->f;
-    char *p = c->buf, *end = c->buf + c->len;
-    b->n = 0;
+    int nf = st->ncols;
     /* the number of the line at p, counted only for an error message */
 #define LINE gf_csvscan_line(st->scan, c, p)
-    while (p < end) {
-        int nf = st->ncols;
-        unsigned char *have = wk->have;
-        double *num = wk->num;
-        if (*p == '\n' || (*p == '\r' && p[1] == '\n')) {
-            p += *p == '\r' ? 2 : 1;
-            continue;
-        }
-        char *next = fast_split(st, p, f, num, have);
-        if (!next) {
-            memset(have, 0, (size_t)st->ncols);
-            next = gf_csvscan_split(p, f, st->ncols, &nf);
-        }
-        if (!next) {
-            char *nl = memchr(p, '\n', (size_t)(end - p));
-            return worker_fail(wk, LINE, -1, p, nl ? (size_t)(nl - p) : 0,
-                               "a line whose quotes are closed on the same line");
-        }
-        if (nf == 0) {
-            p = next;
-            continue;
-        }
-        if (nf != st->ncols) {
-            char msg[96];
-            snprintf(msg, sizeof msg, "%d fields as in the header, found %d", st->ncols, nf);
-            return worker_fail(wk, LINE, nf < st->ncols ? nf : -1, NULL, 0, msg);
-        }
-        if (b->n == b->cap && colbuf_reserve(b, b->n + 1, st))
-            return worker_fail(wk, LINE, 0, "", 0, "memory (out of memory)");
-        size_t i = b->n;
-        double x, w = 1, m = 1;
-        const struct gf_csvscan_field *fv = &f[st->ci_value];
-        if (have[st->ci_value] ? (x = num[st->ci_value], 0)
-                               : gf_csvscan_double(fv->p, fv->len, &x) || !isfinite(x))
-            return worker_fail(wk, LINE, st->ci_value, fv->p, fv->len, "a number");
-        if (st->ci_weight >= 0) {
-            const struct gf_csvscan_field *fw = &f[st->ci_weight];
-            if ((have[st->ci_weight] ? (w = num[st->ci_weight], 0)
-                                     : gf_csvscan_double(fw->p, fw->len, &w)) ||
-                !isfinite(w) || w < 0)
-                return worker_fail(wk, LINE, st->ci_weight, fw->p, fw->len, "a weight >= 0");
-        }
-        if (st->ci_size >= 0) {
-            const struct gf_csvscan_field *fs = &f[st->ci_size];
-            if ((have[st->ci_size] ? (m = num[st->ci_size], 0)
-                                   : gf_csvscan_double(fs->p, fs->len, &m)) ||
-                !isfinite(m) || !(m > 0))
-                return worker_fail(wk, LINE, st->ci_size, fs->p, fs->len, "a household size > 0");
-        }
-        b->x[i] = o->per_capita ? x / m : x;
-        b->w[i] = w * m;
-        b->hw[i] = w;
-        if (st->ci_food >= 0) {
-            double food, cons;
-            const struct gf_csvscan_field *ff = &f[st->ci_food], *fc = &f[st->ci_cons];
-            if ((have[st->ci_food] ? (food = num[st->ci_food], 0)
-                                   : gf_csvscan_double(ff->p, ff->len, &food)) ||
-                !isfinite(food))
-                return worker_fail(wk, LINE, st->ci_food, ff->p, ff->len, "a number");
-            if ((have[st->ci_cons] ? (cons = num[st->ci_cons], 0)
-                                   : gf_csvscan_double(fc->p, fc->len, &cons)) ||
-                !isfinite(cons))
-                return worker_fail(wk, LINE, st->ci_cons, fc->p, fc->len, "a number");
-            b->food[i] = food;
-            b->cons[i] = cons;
-        }
-        if (st->ci_urban >= 0) {
-            const struct gf_csvscan_field *fu = &f[st->ci_urban];
-            int u = parse_urban(fu->p, fu->len);
-            if (u < 0)
-                return worker_fail(wk, LINE, st->ci_urban, fu->p, fu->len,
-                                   "1/0, urban/rural or 城镇/农村");
-            b->urban[i] = (signed char)u;
-        }
-        int32_t g[GF_STATS_MAXBY];
-        for (int l = 0; l < o->nby; l++) {
-            const struct gf_csvscan_field *fg = &f[st->ci_by[l]];
-            if (fg->len == 0)
-                return worker_fail(wk, LINE, st->ci_by[l], "", 0, "a group value (not empty)");
-            int32_t id = group_id(wk, l, fg->p, fg->len);
-            if (id == -2)
-                return worker_fail(wk, LINE, st->ci_by[l], fg->p, fg->len,
-                                   "at most 1000000 groups in a --by column");
-            if (id < 0)
-                return worker_fail(wk, LINE, st->ci_by[l], fg->p, fg->len,
-                                   "a group value (out of memory)");
-            g[l] = id;
-        }
-        if ((b->cell[i] = o->nby ? cell_id(wk, g) : 0) < 0)
-            return worker_fail(wk, LINE, st->ci_by[0], "", 0, "memory (out of memory)");
-        b->n++;
-        p = next;
+    char *next = gf_csvscan_split(p, f, st->ncols, &nf);
+    if (!next) {
+        char *nl = memchr(p, '\n', (size_t)(end - p));
+        worker_fail(wk, LINE, -1, p, nl ? (size_t)(nl - p) : 0,
+                    "a line whose quotes are closed on the same line");
+        return NULL;
     }
-    return 0;
+    if (nf != st->ncols) {
+        char msg[96];
+        snprintf(msg, sizeof msg, "%d fields as in the header, found %d", st->ncols, nf);
+        worker_fail(wk, LINE, nf < st->ncols ? nf : -1, NULL, 0, msg);
+        return NULL;
+    }
+    static const struct {
+        int slot;
+        const char *expected;
+    } checks[] = {{NUM_VALUE, "a number"},
+                  {NUM_WEIGHT, "a weight >= 0"},
+                  {NUM_SIZE, "a household size > 0"},
+                  {NUM_FOOD, "a number"},
+                  {NUM_CONS, "a number"}};
+    int col[NUM_SLOTS] = {st->ci_value, st->ci_weight, st->ci_size, st->ci_food, st->ci_cons};
+    for (size_t k = 0; k < sizeof checks / sizeof checks[0]; k++) {
+        int s = checks[k].slot;
+        if (col[s] < 0)
+            continue;
+        const struct gf_csvscan_field *fv = &f[col[s]];
+        double v;
+        if (gf_csvscan_double(fv->p, fv->len, &v) || !isfinite(v) || (s == NUM_WEIGHT && v < 0) ||
+            (s == NUM_SIZE && !(v > 0))) {
+            worker_fail(wk, LINE, col[s], fv->p, fv->len, checks[k].expected);
+            return NULL;
+        }
+        rv->num[s] = v;
+    }
+    if (st->ci_urban >= 0) {
+        const struct gf_csvscan_field *fu = &f[st->ci_urban];
+        if ((rv->urban = parse_urban(fu->p, fu->len)) < 0) {
+            worker_fail(wk, LINE, st->ci_urban, fu->p, fu->len, "1/0, urban/rural or 城镇/农村");
+            return NULL;
+        }
+    }
+    for (int l = 0; l < st->o->nby; l++)
+        if (f[st->ci_by[l]].len == 0) {
+            worker_fail(wk, LINE, st->ci_by[l], "", 0, "a group value (not empty)");
+            return NULL;
+        }
+    /* the key, as the fast path builds it */
+    size_t nw = (size_t)st->key_hdr;
+    for (int j = 0; j < st->key_hdr; j++)
+        wk->key[j] = 0;
+    for (int j = 0; j < st->o->nby; j++) {
+        const struct gf_csvscan_field *fg = &f[st->key_col[j]];
+        size_t words = (fg->len + 7) / 8;
+        if (nw + words > st->key_cap) { /* cannot happen: a line is at most the buffer */
+            worker_fail(wk, LINE, st->key_col[j], fg->p, fg->len, "a shorter group value");
+            return NULL;
+        }
+        wk->key[nw + words - 1] = 0;
+        memcpy(wk->key + nw, fg->p, fg->len);
+        nw += words;
+        wk->key[j / 2] |= (uint64_t)fg->len << (32 * (j & 1));
+    }
+    rv->nkey = nw;
+    return next;
 #undef LINE
-}
-
-static int state_append(struct state *st, const struct colbuf *b, size_t chunk_bytes)
-{
-    size_t k = b->n, off = atomic_fetch_add(&st->n, k);
-    size_t hint = gf_csvscan_size_hint(st->scan);
-    if (off == 0 && hint && chunk_bytes && k) /* first chunk: estimate the rows of the file */
-        atomic_store(&st->est,
-                     (size_t)((double)hint / (double)chunk_bytes * (double)k * 1.02) + 4096);
-    pthread_rwlock_rdlock(&st->grow);
-    while (off + k > st->cap) {
-        pthread_rwlock_unlock(&st->grow);
-        pthread_rwlock_wrlock(&st->grow);
-        if (off + k > st->cap) {
-            size_t nc = st->cap + st->cap / 4, est = atomic_load(&st->est);
-            if (est > nc)
-                nc = est;
-            while (nc < off + k)
-                nc += nc / 4;
-            int bad = 0, nfresh = 0;
-            struct {
-                void *p;
-                size_t n;
-            } fresh[3];
-#define GROW(arr, t)                                                                               \
-    do {                                                                                           \
-        if (arr) {                                                                                 \
-            t *q_ = realloc(arr, sizeof(t) * nc);                                                  \
-            if (q_) {                                                                              \
-                arr = q_;                                                                          \
-                fresh[nfresh].p = arr + st->cap;                                                   \
-                fresh[nfresh++].n = sizeof(t) * (nc - st->cap);                                    \
-            } else                                                                                 \
-                bad = 1;                                                                           \
-        }                                                                                          \
-    } while (0)
-            GROW(st->x, double);
-            GROW(st->w, double);
-            GROW(st->cell, int32_t);
-#undef GROW
-            if (bad) {
-                pthread_rwlock_unlock(&st->grow);
-                return -1;
-            }
-            st->cap = nc;
-            pthread_rwlock_unlock(&st->grow);
-            /* fault the new room in outside the lock: the other threads go on appending (if
-             * an array moves meanwhile, this touches freed heap pages: harmless) */
-            for (int i = 0; i < nfresh; i++)
-                gf_prefault(fresh[i].p, fresh[i].n);
-            pthread_rwlock_rdlock(&st->grow);
-            continue;
-        }
-        pthread_rwlock_unlock(&st->grow);
-        pthread_rwlock_rdlock(&st->grow);
-    }
-    memcpy(st->x + off, b->x, k * sizeof(double));
-    memcpy(st->w + off, b->w, k * sizeof(double));
-    memcpy(st->cell + off, b->cell, k * sizeof(int32_t));
-    pthread_rwlock_unlock(&st->grow);
-    return 0;
 }
 
 /* Stop every thread (an error): also wake those waiting for the reference K. */
@@ -634,10 +729,13 @@ static void stop_all(struct state *st)
 }
 
 /* The reference for the log sums: the thread with the file's first chunk sets it from that
- * chunk's rows (their weighted mean), the others wait for it.  -1 when stopped. */
+ * chunk's first batch (the weighted mean of the file's first BATCH rows), the others wait for
+ * it before their first sums.  -1 when stopped. */
 static int reference_k(struct worker *wk, const struct gf_csvscan_chunk *c)
 {
     struct state *st = wk->st;
+    if (atomic_load(&st->k_ready))
+        return 0;
     pthread_mutex_lock(&st->kmu);
     if (c->seq == 0 && !st->k_ready) {
         struct gf_ksum sw = {0, 0}, swx = {0, 0};
@@ -658,7 +756,7 @@ static int reference_k(struct worker *wk, const struct gf_csvscan_chunk *c)
 }
 
 /* Cells a thread keeps its own sums for (about 0.4 KiB each); rows of later cells are added
- * to shared sums under a lock, once a chunk. */
+ * to shared sums under a lock, once a batch. */
 #define LOCAL_CELLS 65536
 
 /* Add the chunk's rows of the cells below LOCAL_CELLS (big = 0) or of the others (big = 1) to
@@ -672,24 +770,173 @@ static int add_cells(struct gf_dist_acc *acc, const struct colbuf *b, int big, s
     return rc == GF_OK ? 0 : -1;
 }
 
-/* Add the chunk's rows to the thread's sums by cell (and to the shared ones for later cells). */
+/* Add the sorted batch to the thread's sums by cell (and to the shared ones for later cells). */
 static int add_rows(struct worker *wk)
 {
     struct state *st = wk->st;
     size_t nbig = 0, nlocal = 0;
     if (!wk->acc && !(wk->acc = gf_dist_acc_new(st->dp, st->K, st->acc_flags)))
         return -1;
-    if (add_cells(wk->acc, &wk->cb, 0, &nbig))
+    if (add_cells(wk->acc, &wk->sorted, 0, &nbig))
         return -1;
     if (nbig == 0)
         return 0;
     pthread_mutex_lock(&st->bigmu);
     int rc = (st->big || (st->big = gf_dist_acc_new(st->dp, st->K, st->acc_flags))) &&
-                     !add_cells(st->big, &wk->cb, 1, &nlocal)
+                     !add_cells(st->big, &wk->sorted, 1, &nlocal)
                  ? 0
                  : -1;
     pthread_mutex_unlock(&st->bigmu);
     return rc;
+}
+
+/* The batch wk->cb in cell order (stable) into wk->sorted. */
+static void sort_batch(struct worker *wk)
+{
+    const struct colbuf *b = &wk->cb;
+    struct colbuf *d = &wk->sorted;
+    uint32_t *cnt = wk->bucket;
+    memset(cnt, 0, sizeof *cnt * (BUCKETS + 1));
+    for (size_t i = 0; i < b->n; i++)
+        cnt[((uint32_t)b->cell[i] & (BUCKETS - 1)) + 1]++;
+    for (int j = 0; j < BUCKETS; j++)
+        cnt[j + 1] += cnt[j];
+    for (size_t i = 0; i < b->n; i++) {
+        size_t k = cnt[(uint32_t)b->cell[i] & (BUCKETS - 1)]++;
+        d->x[k] = b->x[i];
+        d->w[k] = b->w[i];
+        d->hw[k] = b->hw[i];
+        d->cell[k] = b->cell[i];
+        if (b->urban)
+            d->urban[k] = b->urban[i];
+        if (b->food) {
+            d->food[k] = b->food[i];
+            d->cons[k] = b->cons[i];
+        }
+    }
+    d->n = b->n;
+}
+
+/* Put the sorted batch's pairs in their cells' blocks.  -1: out of memory. */
+static int store_pairs(struct worker *wk)
+{
+    const struct colbuf *d = &wk->sorted;
+    for (size_t i = 0; i < d->n; i++) {
+        int32_t cell = d->cell[i];
+        struct cellrows *cr = (size_t)cell < wk->nrows ? &wk->rows[cell] : NULL;
+        if (!cr || !cr->left) {
+            if (new_block(wk, cell))
+                return -1;
+            cr = &wk->rows[cell];
+        }
+        *cr->next++ = (struct gf_dist_xw){d->x[i], d->w[i]};
+        cr->left--;
+    }
+    return 0;
+}
+
+/* Sum and store the batch (the file's first batch sets the reference K, the others wait for
+ * it): 0, or -1 when out of memory (error recorded) or stopped. */
+static int flush_batch(struct worker *wk, const struct gf_csvscan_chunk *c)
+{
+    struct state *st = wk->st;
+    if (reference_k(wk, c))
+        return -1;
+    sort_batch(wk);
+    if (store_pairs(wk) || add_rows(wk)) {
+        gf_err_set(&st->err[wk->id], GF_ENOMEM, "out of memory");
+        st->err_line[wk->id] = 0;
+        return -1;
+    }
+    atomic_fetch_add(&st->n, wk->cb.n);
+    wk->cb.n = 0;
+    return 0;
+}
+
+/* Parse one chunk, a batch of rows at a time.  Returns 0 or -1 (error recorded, or stopped). */
+static int parse_chunk(struct worker *wk, struct gf_csvscan_chunk *c)
+{
+    struct state *st = wk->st;
+    const struct gf_stats_file_opts *o = st->o;
+    struct colbuf *b = &wk->cb;
+    char *p = c->buf, *end = c->buf + c->len;
+    int per_capita = o->per_capita, nby = o->nby;
+    while (p < end) {
+        if (*p == '\n' || (*p == '\r' && p[1] == '\n')) {
+            p += *p == '\r' ? 2 : 1;
+            continue;
+        }
+        if (b->n == BATCH && flush_batch(wk, c))
+            return -1;
+        struct rowvals rv = {.num = {0, 1, 1, 0, 0}, .urban = -1};
+        char *next = (char *)fast_line(st, p, end, &rv, wk->key);
+        if (!next && !(next = general_line(wk, c, p, end, &rv)))
+            return -1;
+        int32_t cell = 0;
+        if (nby) {
+            uint64_t h = key_hash(wk->key, rv.nkey);
+            int level = 0;
+            if ((cell = ctab_find(&wk->cells, wk->key, rv.nkey, h)) < 0 &&
+                (cell = cell_slow(wk, wk->key, rv.nkey, h, &level)) < 0) {
+                size_t len;
+                const char *txt = key_field(st, wk->key, level, &len);
+                return worker_fail(wk, gf_csvscan_line(st->scan, c, p), st->ci_by[level], txt, len,
+                                   cell == -2 ? "at most 1000000 groups in a --by column"
+                                              : "a group value (out of memory)");
+            }
+        }
+        double v = rv.num[NUM_VALUE], m = rv.num[NUM_SIZE], hw = rv.num[NUM_WEIGHT];
+        size_t i = b->n++;
+        b->x[i] = per_capita ? v / m : v;
+        b->w[i] = hw * m;
+        b->hw[i] = hw;
+        if (b->food) {
+            b->food[i] = rv.num[NUM_FOOD];
+            b->cons[i] = rv.num[NUM_CONS];
+        }
+        if (b->urban)
+            b->urban[i] = (signed char)rv.urban;
+        b->cell[i] = cell;
+        p = next;
+    }
+    return flush_batch(wk, c);
+}
+
+/* What each column is to the fast path, and the order of the key.  A column asked for twice
+ * (say --weight n --size n) leaves the plan empty: every line then takes the general path. */
+static int plan_columns(struct state *st)
+{
+    const struct gf_stats_file_opts *o = st->o;
+    if (!(st->plan = calloc((size_t)st->ncols, sizeof *st->plan)))
+        return GF_ENOMEM;
+    int clash = 0, nby = o->nby;
+    int num_col[NUM_SLOTS] = {st->ci_value, st->ci_weight, st->ci_size, st->ci_food, st->ci_cons};
+    for (int s = 0; s < NUM_SLOTS; s++)
+        if (num_col[s] >= 0) {
+            clash |= st->plan[num_col[s]].role != COL_SKIP;
+            st->plan[num_col[s]] = (struct colplan){COL_NUM, (unsigned char)s};
+        }
+    if (st->ci_urban >= 0) {
+        clash |= st->plan[st->ci_urban].role != COL_SKIP;
+        st->plan[st->ci_urban] = (struct colplan){COL_URBAN, 0};
+    }
+    for (int l = 0; l < nby; l++) {
+        clash |= st->plan[st->ci_by[l]].role != COL_SKIP;
+        st->plan[st->ci_by[l]] = (struct colplan){COL_KEY, (unsigned char)l};
+    }
+    for (int k = 0, j = 0; k < st->ncols; k++)
+        for (int l = 0; l < nby; l++)
+            if (st->ci_by[l] == k) {
+                st->key_col[j] = k;
+                st->key_level[j++] = l;
+            }
+    st->key_hdr = (nby + 1) / 2;
+    st->key_cap = (size_t)st->key_hdr + GF_CSVSCAN_MAX_LINE / 8 + (size_t)nby + 1;
+    if (clash) {
+        free(st->plan);
+        st->plan = NULL;
+    }
+    return GF_OK;
 }
 
 static void *worker_main(void *arg)
@@ -697,9 +944,6 @@ static void *worker_main(void *arg)
     struct worker *wk = arg;
     struct state *st = wk->st;
     struct gf_csvscan_chunk c = {0};
-    for (int l = 0; l < GF_STATS_MAXBY; l++)
-        wk->last_id[l] = -1;
-    wk->last_cell = -1;
     while (!atomic_load(&st->stop)) {
         int r = gf_csvscan_next(st->scan, &c, &st->err[wk->id]);
         if (r < 0) {
@@ -710,16 +954,6 @@ static void *worker_main(void *arg)
         if (r == 0)
             break;
         if (parse_chunk(wk, &c)) {
-            stop_all(st);
-            break;
-        }
-        if (reference_k(wk, &c))
-            break;
-        if (add_rows(wk) || state_append(st, &wk->cb, c.len)) {
-            if (!st->err[wk->id].msg[0]) {
-                gf_err_set(&st->err[wk->id], GF_ENOMEM, "out of memory");
-                st->err_line[wk->id] = 0;
-            }
             stop_all(st);
             break;
         }
@@ -801,7 +1035,6 @@ int gf_stats_file(const struct gf_stats_file_opts *opts, struct gf_stats_result 
     st.o = o;
     st.dp = &p;
     st.acc_flags = (o->urban ? GF_DIST_ACC_URBAN : 0) | (o->food ? GF_DIST_ACC_ENGEL : 0);
-    pthread_rwlock_init(&st.grow, NULL);
     pthread_mutex_init(&st.kmu, NULL);
     pthread_mutex_init(&st.bigmu, NULL);
     pthread_cond_init(&st.kcv, NULL);
@@ -817,10 +1050,13 @@ int gf_stats_file(const struct gf_stats_file_opts *opts, struct gf_stats_result 
     struct named_group *order = NULL;
     int32_t *parent = NULL, *map = NULL;
     struct gf_dist_acc *all = NULL, *acc = NULL;
+    struct gf_dist_span *span = NULL;
+    int32_t *span_cell = NULL;
+    size_t nspan = 0;
     struct gf_table *t = NULL;
     memset(res, 0, sizeof res);
 
-    double t0 = now_s();
+    struct clock2 t0 = now2();
     if ((rc = gf_csvscan_open(&st.scan, o->path, e)) != GF_OK)
         goto out;
     st.ncols = gf_csvscan_ncols(st.scan);
@@ -843,26 +1079,14 @@ int gf_stats_file(const struct gf_stats_file_opts *opts, struct gf_stats_result 
                            o->by[l]);
             goto out;
         }
-    st.isnum = calloc((size_t)st.ncols, 1);
-    if (!st.isnum) {
+    if (plan_columns(&st) != GF_OK) {
         rc = gf_err_set(e, GF_ENOMEM, "out of memory");
         goto out;
     }
-    for (int k = 0; k < st.ncols; k++)
-        st.isnum[k] = k == st.ci_value || k == st.ci_weight || k == st.ci_size || k == st.ci_food ||
-                      k == st.ci_cons;
-    st.cap = 1 << 16;
-    st.x = malloc(st.cap * sizeof(double));
-    st.w = malloc(st.cap * sizeof(double));
-    st.cell = malloc(st.cap * sizeof(int32_t));
-    int bad = !st.x || !st.w || !st.cell;
-    gf_prefault(st.x, st.cap * sizeof(double));
-    gf_prefault(st.w, st.cap * sizeof(double));
-    gf_prefault(st.cell, st.cap * sizeof(int32_t));
     wks = aligned_alloc(64, line_round(sizeof *wks * (size_t)nthreads));
     if (wks)
         memset(wks, 0, sizeof *wks * (size_t)nthreads);
-    if (bad || !wks) {
+    if (!wks) {
         rc = gf_err_set(e, GF_ENOMEM, "out of memory");
         goto out;
     }
@@ -871,9 +1095,10 @@ int gf_stats_file(const struct gf_stats_file_opts *opts, struct gf_stats_result 
         wks[k].id = k;
         wks[k].f =
             aligned_alloc(64, line_round(sizeof(struct gf_csvscan_field) * (size_t)st.ncols));
-        wks[k].num = aligned_alloc(64, line_round(sizeof(double) * (size_t)st.ncols));
-        wks[k].have = aligned_alloc(64, line_round((size_t)st.ncols));
-        if (!wks[k].f || !wks[k].num || !wks[k].have) {
+        wks[k].key = malloc(sizeof(uint64_t) * st.key_cap);
+        wks[k].bucket = malloc(sizeof(uint32_t) * (BUCKETS + 1));
+        if (!wks[k].f || !wks[k].key || !wks[k].bucket || colbuf_alloc(&wks[k].cb, &st) ||
+            colbuf_alloc(&wks[k].sorted, &st)) {
             rc = gf_err_set(e, GF_ENOMEM, "out of memory");
             goto out;
         }
@@ -917,10 +1142,28 @@ int gf_stats_file(const struct gf_stats_file_opts *opts, struct gf_stats_result 
         gf_dist_acc_free(wks[k].acc);
         wks[k].acc = NULL;
         colbuf_free(&wks[k].cb);
-        smap_free(&wks[k].lcells);
-        for (int l = 0; l < GF_STATS_MAXBY; l++)
-            smap_free(&wks[k].local[l]);
+        colbuf_free(&wks[k].sorted);
+        ctab_free(&wks[k].cells);
+        close_blocks(&wks[k]);
+        nspan += wks[k].nspan;
     }
+    /* every thread's blocks, as spans whose unit is their cell until mapped */
+    if (!(span = malloc(sizeof *span * (nspan ? nspan : 1))))
+        goto nomem;
+    nspan = 0;
+    for (int k = 0; k < nthreads; k++) {
+        if (wks[k].nspan)
+            memcpy(span + nspan, wks[k].span, sizeof *span * wks[k].nspan);
+        nspan += wks[k].nspan;
+        free(wks[k].span);
+        wks[k].span = NULL;
+        free(wks[k].rows);
+        wks[k].rows = NULL;
+    }
+    if (!(span_cell = malloc(sizeof *span_cell * (nspan ? nspan : 1))))
+        goto nomem;
+    for (size_t k = 0; k < nspan; k++)
+        span_cell[k] = span[k].unit;
     /* the groups of each cell */
     int ncell = o->nby ? (int)st.cells.m.n : 1;
     for (int l = 0; l < o->nby; l++) {
@@ -986,53 +1229,38 @@ int gf_stats_file(const struct gf_stats_file_opts *opts, struct gf_stats_result 
             goto nomem;
         gf_dist_acc_free(all);
         all = NULL;
-        int32_t *unit = st.cell;
-        st.cell = NULL;
-        for (size_t i = 0; i < n; i++)
-            unit[i] = map[unit[i]];
-        struct gf_dist_input in = {
-            .n = n, .x = st.x, .w = st.w, .unit = unit, .flags = GF_DIST_FREE_INPUT};
-        st.x = st.w = NULL;
+        for (size_t k = 0; k < nspan; k++)
+            span[k].unit = map[span_cell[k]];
         struct gf_dist_tree tree = {nu, parent};
-        rc = gf_dist_compute_acc(&in, acc, &tree, &p, &res[0], e);
+        rc = gf_dist_compute_spans(span, nspan, acc, GF_DIST_FREE_INPUT, &tree, &p, &res[0], e);
         acc = NULL; /* the library's now */
         if (rc != GF_OK)
             goto out;
         nres = 1;
     } else {
         /* columns that do not nest: one flat grouping per column */
-        int32_t *unit = malloc(sizeof(int32_t) * n);
-        if (!unit)
-            goto nomem;
         for (int l = 0; l < o->nby; l++) {
             free(parent);
-            if (!(parent = malloc(sizeof(int32_t) * (size_t)(ng[l] + 1)))) {
-                free(unit);
+            if (!(parent = malloc(sizeof(int32_t) * (size_t)(ng[l] + 1))))
                 goto nomem;
-            }
             parent[0] = -1;
             for (int g = 0; g < ng[l]; g++)
                 parent[1 + g] = 0;
             for (int c = 0; c < ncell; c++)
                 map[c] = 1 + cell_gid[l][c];
-            for (size_t i = 0; i < n; i++)
-                unit[i] = map[st.cell[i]];
-            gf_dist_acc_free(acc);
+            for (size_t k = 0; k < nspan; k++)
+                span[k].unit = map[span_cell[k]];
             if (!(acc = gf_dist_acc_new(&p, st.K, st.acc_flags)) ||
-                gf_dist_acc_merge(acc, all, map) != GF_OK) {
-                free(unit);
+                gf_dist_acc_merge(acc, all, map) != GF_OK)
                 goto nomem;
-            }
-            struct gf_dist_input in = {.n = n, .x = st.x, .w = st.w, .unit = unit};
             struct gf_dist_tree tree = {ng[l] + 1, parent};
-            if ((rc = gf_dist_compute_acc(&in, acc, &tree, &p, &res[l], e)) != GF_OK) {
-                free(unit);
+            rc = gf_dist_compute_spans(span, nspan, acc, GF_DIST_FREE_INPUT, &tree, &p, &res[l], e);
+            acc = NULL; /* the library's now */
+            if (rc != GF_OK)
                 goto out;
-            }
             nres = l + 1;
             base[l] = 1;
         }
-        free(unit);
     }
 
     phase(r, "compute", &t0);
@@ -1089,21 +1317,19 @@ out:
     if (wks) {
         for (int k = 0; k < nthreads; k++) {
             colbuf_free(&wks[k].cb);
-            smap_free(&wks[k].lcells);
-            for (int l = 0; l < GF_STATS_MAXBY; l++)
-                smap_free(&wks[k].local[l]);
+            colbuf_free(&wks[k].sorted);
+            free(wks[k].bucket);
+            ctab_free(&wks[k].cells);
+            worker_free(&wks[k]);
             gf_dist_acc_free(wks[k].acc);
             free(wks[k].f);
-            free(wks[k].num);
-            free(wks[k].have);
+            free(wks[k].key);
         }
         free(wks);
     }
-    free(st.x);
-    free(st.w);
-    free(st.cell);
-    free(st.isnum);
-    pthread_rwlock_destroy(&st.grow);
+    free(span);
+    free(span_cell);
+    free(st.plan);
     pthread_mutex_destroy(&st.kmu);
     pthread_mutex_destroy(&st.bigmu);
     gf_dist_acc_free(st.big);

@@ -22,6 +22,8 @@
 #define GF_CSVSCAN_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 
 #include "util/err.h"
 
@@ -78,5 +80,148 @@ char *gf_csvscan_split(char *p, struct gf_csvscan_field *f, int nf, int *nfields
  * such a number (empty, letters, nan, inf, hex…). */
 int gf_csvscan_double(const char *p, size_t len, double *out);
 
+/* ---- the fast path for plain lines: inline, called for every field of every line ----
+ *
+ * Both read up to 17 bytes past p with word loads, never at or past end (the end of the chunk's
+ * lines), and fall back to byte loops near it.  Little-endian only (GF_CSVSCAN_WORDS is 0
+ * elsewhere, and callers take their general path). */
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define GF_CSVSCAN_WORDS 1
+#else
+#define GF_CSVSCAN_WORDS 0
+#endif
+
+static inline uint64_t gf_csvscan__load8(const char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return w;
+}
+
+/* The bytes of w that are not ASCII digits, as their high bits (exact for the lowest one: a
+ * borrow or carry only ever flags bytes above a non-digit). */
+static inline uint64_t gf_csvscan__nondigits(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101ull;
+    return ((w - ones * 0x30) | (w + ones * 0x46) | w) & (ones * 0x80);
+}
+
+/* The value of the first k (≤ 8) bytes of w, all digits, most significant first: the digits are
+ * moved to the top of the word (zeros below are leading zeros) and combined in pairs, fours and
+ * eights by three multiplications. */
+static inline uint64_t gf_csvscan__digits(uint64_t w, unsigned k)
+{
+    if (!k)
+        return 0;
+    uint64_t v = (w - 0x3030303030303030ull) << (8 * (8 - k));
+    v = v * 10 + (v >> 8);
+    return (((v & 0x000000FF000000FFull) * 0x000F424000000064ull) +
+            (((v >> 16) & 0x000000FF000000FFull) * 0x0000271000000001ull)) >>
+           32;
+}
+
+static const double gf_csvscan__p10[20] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,
+                                           1e7,  1e8,  1e9,  1e10, 1e11, 1e12, 1e13,
+                                           1e14, 1e15, 1e16, 1e17, 1e18, 1e19};
+
+/* gf_csvscan_plain_number digit by digit (any length up to 19 digits). */
+static inline const char *gf_csvscan__number_bytes(const char *p, double *out)
+{
+    const char *q = p;
+    int neg = *q == '-';
+    q += neg;
+    const char *d0 = q;
+    uint64_t m = 0;
+    while ((unsigned)(*q - '0') < 10)
+        m = m * 10 + (uint64_t)(*q++ - '0');
+    size_t nd = (size_t)(q - d0), fr = 0;
+    if (*q == '.') {
+        const char *f0 = ++q;
+        while ((unsigned)(*q - '0') < 10)
+            m = m * 10 + (uint64_t)(*q++ - '0');
+        fr = (size_t)(q - f0);
+        nd += fr;
+    }
+    if (nd == 0 || nd > 19 || m > ((uint64_t)1 << 53))
+        return NULL;
+    double v = (double)m;
+    if (fr)
+        v /= gf_csvscan__p10[fr];
+    *out = neg ? -v : v;
+    return q;
+}
+
+/* A plain decimal at p, [-]digits[.digits] with at least one digit and at most 19: its value
+ * correctly rounded (an integer up to 2^53 divided by an exact power of ten is one rounding,
+ * as strtod's) and the byte after it; NULL when the text there is not such a number (the
+ * caller checks that the byte after it ends the field).  Up to 7 digits on each side of the
+ * point are read 8 bytes at a time (no branch on the number's length), longer numbers and
+ * numbers near end digit by digit. */
+static inline const char *gf_csvscan_plain_number(const char *p, const char *end, double *out)
+{
+    static const uint64_t u10[8] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000};
+    const char *q = p + (*p == '-');
+    if (!GF_CSVSCAN_WORDS || end - q < 17)
+        return gf_csvscan__number_bytes(p, out);
+    uint64_t w = gf_csvscan__load8(q), nd = gf_csvscan__nondigits(w);
+    if (!nd)
+        return gf_csvscan__number_bytes(p, out);
+    unsigned k1 = (unsigned)__builtin_ctzll(nd) >> 3, fr = 0;
+    uint64_t m = gf_csvscan__digits(w, k1);
+    q += k1;
+    if (*q == '.') {
+        uint64_t w2 = gf_csvscan__load8(q + 1), nd2 = gf_csvscan__nondigits(w2);
+        if (!nd2)
+            return gf_csvscan__number_bytes(p, out);
+        fr = (unsigned)__builtin_ctzll(nd2) >> 3;
+        m = m * u10[fr] + gf_csvscan__digits(w2, fr);
+        q += 1 + fr;
+    }
+    if (k1 + fr == 0)
+        return NULL;
+    double v = (double)m; /* below 10^14 < 2^53: exact */
+    if (fr)
+        v /= gf_csvscan__p10[fr];
+    *out = *p == '-' ? -v : v;
+    return q;
+}
+
+/* The end of the plain field at p, 8 bytes at a time: the first byte below '-' (0x2D) is found
+ * in a word by a subtraction (exact for the lowest such byte); it must be ',', '\n' or '\r'
+ * (the field ends there); anything else there (a quote, a space, other punctuation) or fewer
+ * than 8 bytes left before end gives NULL, for the caller's general path.  With words, the
+ * field's bytes are also stored as 8-byte words at words[*nw…] (the last one zero-padded), at
+ * most max words (NULL beyond). */
+static inline const char *gf_csvscan_field_end(const char *p, const char *end, uint64_t *words,
+                                               size_t *nw, size_t max)
+{
+    const uint64_t ones = 0x0101010101010101ull;
+    if (!GF_CSVSCAN_WORDS)
+        return NULL;
+    for (;;) {
+        if (end - p < 8)
+            return NULL;
+        uint64_t w = gf_csvscan__load8(p), m = (w - ones * 0x2D) & ~w & (ones * 0x80);
+        if (m) {
+            unsigned i = (unsigned)__builtin_ctzll(m) >> 3;
+            char c = p[i];
+            if (c != ',' && c != '\n' && c != '\r')
+                return NULL;
+            if (words && i) {
+                if (*nw >= max)
+                    return NULL;
+                words[(*nw)++] = w & (~0ull >> (64 - 8 * i));
+            }
+            return p + i;
+        }
+        if (words) {
+            if (*nw >= max)
+                return NULL;
+            words[(*nw)++] = w;
+        }
+        p += 8;
+    }
+}
 
 #endif

@@ -159,6 +159,62 @@ rc=0; timeout 60 "$G" stats big2.csv --value income --threads 2 > big2.out 2>&1 
 [ "$rc" -eq 1 ] || fail "two errors in two chunks: exit $rc"
 grep -q 'big2.csv:200002: field "income": value "y": expected a number' big2.out || fail "$(cat big2.out)"
 
+# ---- the order of the rows does not matter; neither does how a line is written ----
+# same_table A B: same rows and columns, text equal, numbers within 1e-12 relative
+same_table() {
+    awk -F, 'NR == FNR { a[FNR] = $0; n = FNR; next }
+        { if (!(FNR in a)) { print "extra row " FNR; bad = 1; exit 1 }
+          k = split(a[FNR], x, ","); if (k != NF) { print "row " FNR ": fields"; bad = 1; exit 1 }
+          for (i = 1; i <= NF; i++) {
+              if (x[i] == $i) continue
+              if (x[i] !~ /^-?[0-9.e+-]+$/ || $i !~ /^-?[0-9.e+-]+$/) { print "row " FNR ": " x[i] " vs " $i; bad = 1; exit 1 }
+              d = x[i] - $i; if (d < 0) d = -d; m = x[i] < 0 ? -x[i] : x[i]
+              if (d > 1e-12 * m) { print "row " FNR " col " i ": " x[i] " vs " $i; bad = 1; exit 1 }
+          } }
+        END { if (!bad && FNR != n) { print "rows " n " vs " FNR; exit 1 } }' "$1" "$2"
+}
+# 60 000 households over 3 levels, grouped by village, then the same rows shuffled
+awk 'BEGIN { srand(7); print "hh,county,town,village,urban,size,income,weight,food,cons"
+    for (i = 1; i <= 60000; i++) { v = int((i - 1) / 200); t = int(v / 6); c = int(t / 5)
+        s = 1 + int(rand() * 5); inc = int(exp(10 + rand() + 0.05 * c) * s * 100) / 100
+        printf "%d,c%d,c%d-t%d,c%d-t%d-village-with-a-long-name-%d,%d,%d,%.2f,%.2f,%.2f,%.2f\n",
+            i, c, c, t, c, t, v, rand() < 0.4, s, inc, 50 + int(rand() * 20000) / 100,
+            inc * 0.2, inc * 0.6 }
+}' > g.csv
+{ head -1 g.csv; tail -n +2 g.csv | awk 'BEGIN { srand(11) } { print rand() "\t" $0 }' |
+    sort -k1,1 | cut -f2-; } > s.csv
+args="--value income --weight weight --size size --per-capita --by village --by town --by county
+      --urban urban --food food --consumption cons --line 20000 --format csv"
+"$G" stats g.csv $args > g.out
+"$G" stats s.csv $args > s.out
+[ "$(wc -l < g.out)" -eq 362 ] || fail "grouped: $(wc -l < g.out) rows"
+same_table g.out s.out || fail "shuffled rows give other measures"
+# the same rows written every other way a line can be (quotes, CRLF, exponents, spaces, a
+# long group value, an urban word): the same measures, byte for byte on one thread
+awk -F, 'NR == 1 { print; next } {
+    k = NR % 7
+    if (k == 1) { $4 = "\"" $4 "\"" }                   # quoted group value
+    if (k == 2) { $7 = sprintf("%.10e", $7) }           # exponent
+    if (k == 3) { $8 = " " $8 " " }                     # spaces around a number
+    if (k == 4) { $0 = $0 "\r" }                        # CRLF
+    if (k == 5) { $5 = $5 == 1 ? "urban" : "rural" }    # a word for urban
+    print }' OFS=, g.csv > m.csv
+"$G" stats g.csv $args --threads 1 > g1.out
+"$G" stats m.csv $args --threads 1 > m1.out
+cmp -s g1.out m1.out || fail "lines written otherwise give other output: $(diff g1.out m1.out | head -5)"
+# group values longer than the fast path's key (and values sharing a long prefix)
+long=$(printf 'x%.0s' $(seq 1 400))
+awk -v L="$long" 'BEGIN { print "id,g,income"; for (i = 1; i <= 3000; i++) print i "," L (i % 3) "," i }' > long.csv
+"$G" stats long.csv --value income --by g --format csv > long.out
+[ "$(wc -l < long.out)" -eq 5 ] || fail "long group values: $(wc -l < long.out) rows"
+exact g "${long}1" n 1000 long.out
+exact g "${long}1" median 1501 long.out
+# one column asked for twice (weight and size): every line takes the general path
+printf 'id,g,income,n\n1,a,10,2\n2,a,20,1\n3,b,30,3\n' > twice.csv
+"$G" stats twice.csv --value income --weight n --size n --by g --format csv > twice.out
+exact all all weight_sum 14 twice.out      # weight x size = n x n: 4 + 1 + 9
+exact g a weight_sum 5 twice.out
+
 # more cells than a thread keeps sums for (65 536): the rest are summed in shared sums
 seq 1 70000 | awk 'BEGIN { print "id,g,income,w" } { print $1 ",all," ($1 % 977) + 0.5 "," 1 + $1 % 3 }' > cells.csv
 "$G" stats cells.csv --value income --weight w --by id --by g --threads 2 --format csv > cells.out

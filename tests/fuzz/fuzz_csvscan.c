@@ -1,6 +1,6 @@
 /* fuzz_csvscan.c — the fast CSV scanner on arbitrary bytes: field splitting, number parsing
- * and the chunked file reader never crash, never read out of bounds, and a number that parses
- * agrees with strtod. */
+ * (also the fast path's plain numbers and field ends) and the chunked file reader never crash,
+ * never read out of bounds, and a number that parses agrees with strtod. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +36,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             }
         }
         p = next;
+    }
+    /* the fast path's helpers from every position: no read at or past the end (the buffer is
+     * exactly as long as the data), and a plain number is strtod's */
+    memcpy(buf, data, size);
+    buf[size] = '\n';
+    for (size_t i = 0; i <= size; i++) {
+        const char *p = buf + i, *end = buf + size + 1;
+        double v;
+        const char *e = gf_csvscan_plain_number(p, end, &v);
+        if (e && (*e == ',' || *e == '\n') && e - p < 100) {
+            char tmp[128];
+            memcpy(tmp, p, (size_t)(e - p));
+            tmp[e - p] = 0;
+            double w = strtod(tmp, NULL);
+            if (memcmp(&v, &w, sizeof v) != 0)
+                abort();
+        }
+        uint64_t words[4];
+        size_t nw = 0;
+        e = gf_csvscan_field_end(p, end, words, &nw, 4);
+        if (e && (e < p || e >= end || (*e != ',' && *e != '\n' && *e != '\r')))
+            abort();
     }
     free(buf);
     /* the file reader, for one input in 100 (each run sets up a 5 MiB chunk buffer) */

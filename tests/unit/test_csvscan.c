@@ -68,6 +68,134 @@ static void test_numbers(void **st)
     }
 }
 
+/* The fast path's decimal parser: the same double as strtod, bit for bit, on every value of
+ * every shape it takes (0 to 19 digits on either side of the point, signs, zeros, lengths near
+ * the end of the buffer), and NULL for what is not a plain decimal. */
+static void test_plain_numbers(void **st)
+{
+    (void)st;
+    char buf[96];
+    uint64_t r = 0x9E3779B97F4A7C15ull;
+    long checked = 0;
+    for (long i = 0; i < 3000000; i++) {
+        r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+        int ip = (int)(r % 11), fp = (int)((r >> 8) % 11), dot = (int)((r >> 16) & 1);
+        if (((r >> 17) & 15) == 0) { /* long ones now and then: the digit-by-digit way */
+            ip = (int)((r >> 21) % 20);
+            fp = (int)((r >> 26) % 20);
+        }
+        char *s = buf;
+        if (((r >> 31) & 7) == 0)
+            *s++ = '-';
+        uint64_t t = r >> 34 | r << 30;
+        for (int k = 0; k < ip; k++, t = t * 6364136223846793005ull + 1)
+            *s++ = (char)('0' + (t >> 60) % 10);
+        if (dot) {
+            *s++ = '.';
+            for (int k = 0; k < fp; k++, t = t * 6364136223846793005ull + 1)
+                *s++ = (char)('0' + (t >> 60) % 10);
+        }
+        char term = ",\n\r"[(r >> 40) % 3];
+        size_t len = (size_t)(s - buf);
+        *s++ = term;
+        memset(s, (r >> 42) & 1 ? '7' : ',', 24);
+        /* the buffer ends right after the terminator sometimes: the word loads must not pass it */
+        const char *end = (r >> 43) & 1 ? s : s + 24;
+        double v = 0;
+        const char *e = gf_csvscan_plain_number(buf, end, &v);
+        int digits = ip + (dot ? fp : 0);
+        char text[96];
+        memcpy(text, buf, len);
+        text[len] = 0;
+        double want = strtod(text, NULL);
+        uint64_t m = 0;
+        int exact = digits > 0 && digits <= 19;
+        for (size_t k = 0; exact && k < len; k++)
+            if (text[k] >= '0' && text[k] <= '9') {
+                if (m > (UINT64_MAX - 9) / 10) {
+                    exact = 0;
+                    break;
+                }
+                m = m * 10 + (uint64_t)(text[k] - '0');
+            }
+        if (exact && m > ((uint64_t)1 << 53))
+            exact = 0;
+        if (!exact) { /* not taken: the caller's strtod path parses it */
+            if (e) {
+                print_error("'%s' taken (%d digits)\n", text, digits);
+                fail();
+            }
+            continue;
+        }
+        if (!e || e != buf + len || memcmp(&v, &want, sizeof v)) {
+            print_error("'%s': got %.17g (%s) want %.17g\n", text, v, e ? "taken" : "NULL", want);
+            fail();
+        }
+        checked++;
+    }
+    assert_true(checked > 1000000);
+    static const char *not_numbers[] = {"-,", ".,", "-.,", ",", "a,", "-a,", "+1,"};
+    for (size_t i = 0; i < sizeof not_numbers / sizeof not_numbers[0]; i++) {
+        char b[64];
+        memset(b, 'x', sizeof b);
+        memcpy(b, not_numbers[i], strlen(not_numbers[i]));
+        double v;
+        assert_null(gf_csvscan_plain_number(b, b + sizeof b, &v));
+    }
+    /* a number stops at anything else: the caller looks at what follows */
+    char e1[64] = "12.5e3,";
+    double v;
+    const char *e = gf_csvscan_plain_number(e1, e1 + sizeof e1, &v);
+    assert_non_null(e);
+    assert_int_equal(*e, 'e');
+}
+
+/* Field ends, 8 bytes at a time: ',', '\n' or '\r' end a field; a quote, a space or other
+ * punctuation, or a field running to within 8 bytes of the end, give NULL; the field's words
+ * are its bytes, zero-padded. */
+static void test_field_end(void **st)
+{
+    (void)st;
+    char b[64];
+    uint64_t w[8];
+    size_t nw;
+    for (size_t len = 0; len < 30; len++) {
+        for (int t = 0; t < 3; t++) {
+            memset(b, 'z', sizeof b);
+            for (size_t k = 0; k < len; k++)
+                b[k] = (char)('0' + k % 43); /* digits, ':', ';', letters: all ≥ '-' */
+            b[len] = ",\n\r"[t];
+            nw = 0;
+            const char *e = gf_csvscan_field_end(b, b + sizeof b, w, &nw, 8);
+            assert_ptr_equal(e, b + len);
+            assert_int_equal(nw, (len + 7) / 8);
+            char back[64] = {0};
+            memcpy(back, w, nw * 8);
+            assert_memory_equal(back, b, len);
+            for (size_t k = len; k < nw * 8; k++)
+                assert_int_equal(back[k], 0);
+            /* too close to the end: NULL, the general path takes the line */
+            const char *near = b + (len > 3 ? len - 3 : 0); /* at most 4 bytes before the end */
+            assert_null(gf_csvscan_field_end(near, b + len + 1, NULL, NULL, 0));
+        }
+    }
+    static const char *stops[] = {"ab\"c,", "ab c,", "a+b,", "a#b,", "ab\tc,"};
+    for (size_t i = 0; i < sizeof stops / sizeof stops[0]; i++) {
+        memset(b, 'z', sizeof b);
+        memcpy(b, stops[i], strlen(stops[i]));
+        assert_null(gf_csvscan_field_end(b, b + sizeof b, NULL, NULL, 0));
+    }
+    /* UTF-8 and '-', '.', '/' belong to a field */
+    memset(b, 'z', sizeof b);
+    memcpy(b, "城镇-1./x,", strlen("城镇-1./x,"));
+    assert_ptr_equal(gf_csvscan_field_end(b, b + sizeof b, NULL, NULL, 0), b + strlen("城镇-1./x"));
+    /* more words than max: NULL */
+    memset(b, 'z', sizeof b);
+    b[40] = ',';
+    nw = 0;
+    assert_null(gf_csvscan_field_end(b, b + sizeof b, w, &nw, 4));
+}
+
 static void test_split(void **st)
 {
     (void)st;
@@ -273,10 +401,10 @@ static void test_open_errors(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_numbers),        cmocka_unit_test(test_split),
+        cmocka_unit_test(test_numbers),        cmocka_unit_test(test_plain_numbers),
+        cmocka_unit_test(test_field_end),      cmocka_unit_test(test_split),
         cmocka_unit_test(test_chunks_threads), cmocka_unit_test(test_chunks_threads_stdin),
-        cmocka_unit_test(test_long_line),
-        cmocka_unit_test(test_open_errors),
+        cmocka_unit_test(test_long_line),      cmocka_unit_test(test_open_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -71,11 +71,12 @@ static double value_of(struct gf_db *db, const char *unit, const char *ind, cons
                        char *source, size_t n)
 {
     struct gf_stmt *st;
-    assert_int_equal(gf_db_prepare(db,
-                                   "SELECT value, source FROM value WHERE unit = ? AND indicator = ?"
-                                   " AND period = ?",
-                                   &st, NULL),
-                     GF_OK);
+    assert_int_equal(
+        gf_db_prepare(db,
+                      "SELECT value, source FROM value WHERE unit = ? AND indicator = ?"
+                      " AND period = ?",
+                      &st, NULL),
+        GF_OK);
     gf_stmt_bind_text(st, 1, unit);
     gf_stmt_bind_text(st, 2, ind);
     gf_stmt_bind_text(st, 3, period);
@@ -104,30 +105,48 @@ static void test_demo_files(void **state)
     long v = (long)gf_db_int(db, "SELECT count(*) FROM unit WHERE level = 4", 0);
     assert_true(v >= 220 && v <= 240);
     /* every township and village is marked synthetic; the five counties carry their real codes */
-    assert_int_equal(gf_db_int(db, "SELECT count(*) FROM unit WHERE level >= 3 AND note NOT LIKE 'synthetic%'", -1), 0);
-    assert_int_equal(gf_db_int(db, "SELECT count(*) FROM unit WHERE code IN ('510402','510403','510411',"
-                                   "'510421','510422') AND parent = '510400'", 0), 5);
+    assert_int_equal(
+        gf_db_int(db, "SELECT count(*) FROM unit WHERE level >= 3 AND note NOT LIKE 'synthetic%'",
+                  -1),
+        0);
+    assert_int_equal(
+        gf_db_int(db,
+                  "SELECT count(*) FROM unit WHERE code IN ('510402','510403','510411',"
+                  "'510421','510422') AND parent = '510400'",
+                  0),
+        5);
     assert_int_equal(gf_db_int(db, "SELECT count(*) FROM team", 0), 12);
     assert_true(gf_db_int(db, "SELECT count(*) FROM department", 0) >= 40);
-    long pz = (long)gf_db_int(db, "SELECT count(*) FROM framework_node WHERE framework = 'panzhihua'"
-                                  " AND kind = 'indicator'", 0);
+    long pz = (long)gf_db_int(db,
+                              "SELECT count(*) FROM framework_node WHERE framework = 'panzhihua'"
+                              " AND kind = 'indicator'",
+                              0);
     assert_true(pz >= 30 && pz <= 45);
     /* the Zhejiang 2025 targets of DESIGN §5 */
-    assert_true(gf_db_int(db, "SELECT value = 75000 FROM target WHERE framework = 'zhejiang2025' AND"
-                              " indicator = 'income_pc' AND year = 2025", 0) == 1);
-    assert_true(gf_db_int(db, "SELECT value = 1.9 FROM target WHERE framework = 'zhejiang2025' AND"
-                              " indicator = 'urban_rural_ratio' AND year = 2025", 0) == 1);
+    assert_true(gf_db_int(db,
+                          "SELECT value = 75000 FROM target WHERE framework = 'zhejiang2025' AND"
+                          " indicator = 'income_pc' AND year = 2025",
+                          0) == 1);
+    assert_true(gf_db_int(db,
+                          "SELECT value = 1.9 FROM target WHERE framework = 'zhejiang2025' AND"
+                          " indicator = 'urban_rural_ratio' AND year = 2025",
+                          0) == 1);
     /* published values carry a source id, never 'synthetic' */
-    assert_int_equal(gf_db_int(db, "SELECT count(*) FROM value WHERE source LIKE '%synthetic%'", -1), 0);
-    assert_int_equal(gf_db_int(db, "SELECT count(*) FROM value WHERE source NOT GLOB 'P[0-9]*'", -1), 0);
+    assert_int_equal(
+        gf_db_int(db, "SELECT count(*) FROM value WHERE source LIKE '%synthetic%'", -1), 0);
+    assert_int_equal(
+        gf_db_int(db, "SELECT count(*) FROM value WHERE source NOT GLOB 'P[0-9]*'", -1), 0);
     close_demo(db, 0);
 }
 
 static double checksum(struct gf_db *db)
 {
     struct gf_stmt *st;
-    assert_int_equal(gf_db_prepare(db, "SELECT unit, indicator, period, value FROM value"
-                                       " ORDER BY unit, indicator, period", &st, NULL), GF_OK);
+    assert_int_equal(gf_db_prepare(db,
+                                   "SELECT unit, indicator, period, value FROM value"
+                                   " ORDER BY unit, indicator, period",
+                                   &st, NULL),
+                     GF_OK);
     double h = 0;
     long k = 0;
     while (gf_stmt_step(st, NULL) == 1)
@@ -157,28 +176,49 @@ static void test_synthetic_values(void **state)
     assert_true(value_of(db, "510402", "gdp", "2023", src, sizeof src) == 571.02);
     assert_true(strncmp(src, "P12 ", 4) == 0);
     /* every written value is labelled, reported and approved */
-    assert_int_equal(gf_db_int(db, "SELECT count(*) FROM value WHERE source = 'synthetic' AND"
-                                   " (origin <> 'reported' OR state <> 'approved')", -1), 0);
-    assert_int_equal(gf_db_int(db, "SELECT count(*) FROM value WHERE source IS NULL OR source = ''", -1), 0);
+    assert_int_equal(gf_db_int(db,
+                               "SELECT count(*) FROM value WHERE source = 'synthetic' AND"
+                               " (origin <> 'reported' OR state <> 'approved')",
+                               -1),
+                     0);
+    assert_int_equal(
+        gf_db_int(db, "SELECT count(*) FROM value WHERE source IS NULL OR source = ''", -1), 0);
     /* nothing for derived indicators, nothing above villages for rolled-up ones */
-    assert_int_equal(gf_db_int(db, "SELECT count(*) FROM value WHERE indicator = 'urban_rural_ratio'", -1), 0);
-    assert_int_equal(gf_db_int(db, "SELECT count(*) FROM value v JOIN unit u ON u.code = v.unit"
-                                   " JOIN indicator i ON i.code = v.indicator WHERE v.source = 'synthetic'"
-                                   " AND i.agg_units <> 'none' AND u.level < 4", -1), 0);
+    assert_int_equal(
+        gf_db_int(db, "SELECT count(*) FROM value WHERE indicator = 'urban_rural_ratio'", -1), 0);
+    assert_int_equal(
+        gf_db_int(db,
+                  "SELECT count(*) FROM value v JOIN unit u ON u.code = v.unit"
+                  " JOIN indicator i ON i.code = v.indicator WHERE v.source = 'synthetic'"
+                  " AND i.agg_units <> 'none' AND u.level < 4",
+                  -1),
+        0);
     /* indicators that do not roll up get county and city values, and not at villages */
-    assert_int_equal(gf_db_int(db, "SELECT count(*) FROM value WHERE indicator = 'gini' AND period = '2023'"
-                                   " AND unit IN ('510400','510402','510403','510411','510421','510422')", 0), 6);
-    assert_int_equal(gf_db_int(db, "SELECT count(*) FROM value v JOIN unit u ON u.code = v.unit"
-                                   " WHERE v.indicator = 'gini' AND u.level = 4", -1), 0);
+    assert_int_equal(
+        gf_db_int(db,
+                  "SELECT count(*) FROM value WHERE indicator = 'gini' AND period = '2023'"
+                  " AND unit IN ('510400','510402','510403','510411','510421','510422')",
+                  0),
+        6);
+    assert_int_equal(gf_db_int(db,
+                               "SELECT count(*) FROM value v JOIN unit u ON u.code = v.unit"
+                               " WHERE v.indicator = 'gini' AND u.level = 4",
+                               -1),
+                     0);
     /* the city series passes through the published anchors and interpolates between them */
     double g21 = value_of(db, "510400", "budget_revenue", "2021", NULL, 0);
     assert_true(g21 > 68.25 && g21 < 83.3);
     /* quarters of a flow sum exactly to the year */
-    assert_int_equal(gf_db_int(db, "SELECT count(*) FROM (SELECT y.unit, y.value - sum(q.value) AS d"
-                                   " FROM value y JOIN value q ON q.unit = y.unit AND q.indicator = y.indicator"
-                                   " AND q.period LIKE y.period || 'Q%' WHERE y.indicator = 'collective_income_village'"
-                                   " AND y.period IN ('2024','2025') GROUP BY y.unit, y.period)"
-                                   " WHERE abs(d) > 1e-6", -1), 0);
+    assert_int_equal(
+        gf_db_int(
+            db,
+            "SELECT count(*) FROM (SELECT y.unit, y.value - sum(q.value) AS d"
+            " FROM value y JOIN value q ON q.unit = y.unit AND q.indicator = y.indicator"
+            " AND q.period LIKE y.period || 'Q%' WHERE y.indicator = 'collective_income_village'"
+            " AND y.period IN ('2024','2025') GROUP BY y.unit, y.period)"
+            " WHERE abs(d) > 1e-6",
+            -1),
+        0);
     /* the deliberate gaps */
     assert_true(isnan(value_of(db, "510422010003", "lowincome_paired_rate", "2025", NULL, 0)));
     assert_false(isnan(value_of(db, "510422010003", "lowincome_paired_rate", "2024", NULL, 0)));
@@ -191,7 +231,8 @@ static void test_synthetic_values(void **state)
         fail_msg("%s", e.msg);
     double ipc = value_of(db, "510400", "income_pc", "2022", NULL, 0);
     double blend = 0.7078 * 50214 + 0.2922 * 23297;
-    print_message("city income_pc 2022 by rollup %.0f, blend of the published figures %.0f\n", ipc, blend);
+    print_message("city income_pc 2022 by rollup %.0f, blend of the published figures %.0f\n", ipc,
+                  blend);
     assert_true(fabs(ipc / blend - 1) < 0.05);
     /* the derived ratio at the city uses the real 2022 figures: 50214 / 23297 */
     double urr = value_of(db, "510400", "urban_rural_ratio", "2022", NULL, 0);
@@ -228,12 +269,23 @@ static void test_lowincome_counts(void **state)
     struct gf_err e = {0};
     if (gf_demo_synthetic_values(db, "test", &e))
         fail_msg("%s", e.msg);
-    assert_int_equal(gf_db_int(db, "SELECT sum(value) FROM value WHERE indicator = 'lowincome_households'"
-                                   " AND period = '2021'", -1), 3180);
-    assert_int_equal(gf_db_int(db, "SELECT sum(value) FROM value WHERE indicator = 'lowincome_households'"
-                                   " AND period = '2023'", -1), 0);
-    assert_int_equal(gf_db_int(db, "SELECT count(*) FROM value WHERE indicator = 'lowincome_households'"
-                                   " AND value <> round(value)", -1), 0);
+    assert_int_equal(
+        gf_db_int(db,
+                  "SELECT sum(value) FROM value WHERE indicator = 'lowincome_households'"
+                  " AND period = '2021'",
+                  -1),
+        3180);
+    assert_int_equal(
+        gf_db_int(db,
+                  "SELECT sum(value) FROM value WHERE indicator = 'lowincome_households'"
+                  " AND period = '2023'",
+                  -1),
+        0);
+    assert_int_equal(gf_db_int(db,
+                               "SELECT count(*) FROM value WHERE indicator = 'lowincome_households'"
+                               " AND value <> round(value)",
+                               -1),
+                     0);
     close_demo(db, 0);
 
     db = open_demo(0);
@@ -241,15 +293,20 @@ static void test_lowincome_counts(void **state)
         fail_msg("%s", e.msg);
     if (gf_demo_synthetic_values(db, "test", &e))
         fail_msg("%s", e.msg);
-    long covered = (long)gf_db_int(db, "SELECT count(*) FROM (SELECT h.unit, i.period FROM hh_income i JOIN"
-                                       " household h ON h.code = i.household GROUP BY 1, 2)", 0);
+    long covered =
+        (long)gf_db_int(db,
+                        "SELECT count(*) FROM (SELECT h.unit, i.period FROM hh_income i JOIN"
+                        " household h ON h.code = i.household GROUP BY 1, 2)",
+                        0);
     assert_true(covered > 0);
-    assert_int_equal(gf_db_int(db, "SELECT count(*) FROM (SELECT h.unit, i.period, sum(i.per_capita < 10000) c"
-                                   " FROM hh_income i JOIN household h ON h.code = i.household GROUP BY 1, 2) r"
-                                   " LEFT JOIN value v ON v.unit = r.unit AND v.period = r.period AND"
-                                   " v.indicator = 'lowincome_households' WHERE v.value IS NULL OR v.value <> r.c",
-                     -1),
-                     0);
+    assert_int_equal(
+        gf_db_int(db,
+                  "SELECT count(*) FROM (SELECT h.unit, i.period, sum(i.per_capita < 10000) c"
+                  " FROM hh_income i JOIN household h ON h.code = i.household GROUP BY 1, 2) r"
+                  " LEFT JOIN value v ON v.unit = r.unit AND v.period = r.period AND"
+                  " v.indicator = 'lowincome_households' WHERE v.value IS NULL OR v.value <> r.c",
+                  -1),
+        0);
     close_demo(db, 0);
 }
 

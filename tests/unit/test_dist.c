@@ -33,8 +33,8 @@ struct one {
 };
 
 static void one_full(struct one *o, size_t n, const double *x, const double *w, const double *hw,
-                     const signed char *urban, const double *lines, int nlines,
-                     const double *blo, const double *bhi, int nbands, double scale)
+                     const signed char *urban, const double *lines, int nlines, const double *blo,
+                     const double *bhi, int nbands, double scale)
 {
     struct gf_dist_input in = {.n = n,
                                .x = (double *)x,
@@ -101,7 +101,7 @@ static void test_wbpip_zeros(void **st)
     one(&o, 100, x, NULL);
     NEAR(o.s->gini, 0.99, 1e-14);
     NEAR(o.s->median, 0, 0);
-    assert_true(isnan(o.s->mld)); /* zero incomes: outside MLD's domain */
+    assert_true(isnan(o.s->mld));        /* zero incomes: outside MLD's domain */
     NEAR(o.s->theil, log(100.0), 1e-14); /* one has everything: T = ln n */
     gf_dist_result_free(&o.r);
 }
@@ -150,7 +150,8 @@ static void test_hand_1_4(void **st)
     NEAR(s->max, 4, 0);
     double mu = 2.5;
     double T = (1 / mu * log(1 / mu) + 2 / mu * log(2 / mu) + 3 / mu * log(3 / mu) +
-                4 / mu * log(4 / mu)) / 4;
+                4 / mu * log(4 / mu)) /
+               4;
     double M = log(mu) - log(24.0) / 4;
     NEAR(s->theil, T, 1e-13);
     NEAR(s->mld, M, 1e-13);
@@ -173,8 +174,8 @@ static void test_hand_1_10(void **st)
     /* rw = .1,.2,…: q(0.2) = 3 (0.2 is not > 0.2), q(0.8) = 9, q(0.4) = 5, q(0.9) = 10 */
     NEAR(o.s->decile[1], 3, 0);
     NEAR(o.s->decile[7], 9, 0);
-    NEAR(o.s->qsr, 10.0 / 6.0, 1e-15);  /* x > 9: 10; x ≤ 3: 1+2+3 */
-    NEAR(o.s->palma, 0.0 / 15.0, 0);    /* x > 10: nobody */
+    NEAR(o.s->qsr, 10.0 / 6.0, 1e-15); /* x > 9: 10; x ≤ 3: 1+2+3 */
+    NEAR(o.s->palma, 0.0 / 15.0, 0);   /* x > 10: nobody */
     NEAR(o.s->median, 6, 0);
     NEAR(o.s->arpt, 3.6, 1e-15);
     NEAR(o.s->arpr, 0.3, 1e-15); /* 1, 2, 3 */
@@ -319,10 +320,10 @@ static void test_zero_and_negative(void **st)
     assert_true(isnan(o.s->atkinson[2]));
     double ms = (0 + 1 + sqrt(2.0) + sqrt(3.0)) / 4;
     NEAR(o.s->atkinson[0], 1 - ms * ms / mu, 1e-13);
-    NEAR(o.s->fgt0[0], 0.5, 0);                /* 0 and 1 are strictly below 2 */
-    NEAR(o.s->fgt1[0], (1 + 0.5) / 4, 1e-15);  /* 2 is not */
+    NEAR(o.s->fgt0[0], 0.5, 0);               /* 0 and 1 are strictly below 2 */
+    NEAR(o.s->fgt1[0], (1 + 0.5) / 4, 1e-15); /* 2 is not */
     NEAR(o.s->fgt2[0], (1 + 0.25) / 4, 1e-15);
-    NEAR(o.s->watts[0], log(2.0) / 4, 1e-15);  /* x = 0 skipped */
+    NEAR(o.s->watts[0], log(2.0) / 4, 1e-15); /* x = 0 skipped */
     gf_dist_result_free(&o.r);
 
     double xn[] = {-1, 1, 2, 4};
@@ -361,8 +362,8 @@ static void test_lines_bands(void **st)
     double lo[] = {100000, 10000}, hi[] = {500000, 40000};
     struct one o;
     one_full(&o, 4, x, w, hw, NULL, lines, 2, lo, hi, 1, 3);
-    NEAR(o.s->low_hh[0], 3, 0);       /* 5000 (1) + 9000 (2); 10000 is not below */
-    NEAR(o.s->low_persons[0], 7, 0);  /* 3 + 4 */
+    NEAR(o.s->low_hh[0], 3, 0);      /* 5000 (1) + 9000 (2); 10000 is not below */
+    NEAR(o.s->low_persons[0], 7, 0); /* 3 + 4 */
     NEAR(o.s->fgt0[0], 7.0 / 12, 1e-15);
     NEAR(o.s->fgt1[0], (3 * 0.5 + 4 * 0.1) / 12, 1e-15);
     NEAR(o.s->fgt2[0], (3 * 0.25 + 4 * 0.01) / 12, 1e-15);
@@ -478,8 +479,8 @@ static void test_acc_sums(void **st)
     assert_non_null(samek);
     for (int u = 0; u < NCELL; u++) /* a unit mapped nowhere, after five that are fine */
         assert_int_equal(gf_dist_acc_add(samek, u, 1, 1, 1, 0, 0, 0), GF_OK);
-    assert_int_equal(
-        gf_dist_acc_merge(all, samek, (const int32_t[NCELL]){3, 4, 5, 6, 7, -1}), GF_EUSER);
+    assert_int_equal(gf_dist_acc_merge(all, samek, (const int32_t[NCELL]){3, 4, 5, 6, 7, -1}),
+                     GF_EUSER);
     gf_dist_acc_free(samek);
     struct gf_dist_input rows = {.n = n, .x = x, .w = w, .unit = unit};
     assert_int_equal(gf_dist_compute_acc(&rows, all, &t, &p, &r2, &e), GF_OK);
@@ -526,6 +527,113 @@ static void test_acc_sums(void **st)
     free(cons);
     free(unit);
     free(cell);
+    free(urb);
+}
+
+/* Rows given as spans of pairs grouped by unit (gf_dist_compute_spans: any number of spans a
+ * unit, in any order, rows on inner units too) give the measures of the same rows given as
+ * arrays; spans outside the tree, bad values and sums of other rows are refused. */
+static void test_spans(void **st)
+{
+    (void)st;
+    /* 0 root; 1, 2 counties; 3..8 villages; rows on the villages and on county 1 */
+    enum { NU = 9 };
+    int32_t parent[NU] = {-1, 0, 0, 1, 1, 1, 2, 2, 2};
+    size_t n = 40000;
+    double *x = malloc(n * sizeof *x), *w = malloc(n * sizeof *w), *hw = malloc(n * sizeof *hw);
+    int32_t *unit = malloc(n * sizeof *unit);
+    signed char *urb = malloc(n);
+    for (size_t i = 0; i < n; i++) {
+        unit[i] = i % 41 == 0 ? 1 : 3 + (int32_t)(urand() * 6);
+        double m = 1 + floor(urand() * 5);
+        x[i] = round(exp(9.5 + urand() + 0.1 * unit[i]) / m * 100) / 100;
+        hw[i] = urand() < 0.01 ? 0 : 50 + round(urand() * 200);
+        w[i] = hw[i] * m;
+        urb[i] = urand() < 0.4;
+    }
+    double lines[] = {8000}, lo[] = {10000}, hi[] = {50000};
+    struct gf_dist_params p = {
+        .lines = lines, .nlines = 1, .band_lo = lo, .band_hi = hi, .nbands = 1, .nthreads = 2};
+    struct gf_dist_tree t = {NU, parent};
+    struct gf_dist_input in = {.n = n, .x = x, .w = w, .hw = hw, .urban = urb, .unit = unit};
+    struct gf_dist_result r1, r2;
+    struct gf_err e = {0};
+    assert_int_equal(gf_dist_compute(&in, &t, &p, &r1, &e), GF_OK);
+    /* the pairs by unit, cut in spans of 1 to 700 rows, the spans shuffled */
+    struct gf_dist_xw *xw = malloc(n * sizeof *xw);
+    struct gf_dist_span *sp = malloc(n * sizeof *sp);
+    size_t k = 0, ns = 0;
+    for (int u = 0; u < NU; u++) {
+        size_t first = k;
+        for (size_t i = 0; i < n; i++)
+            if (unit[i] == u)
+                xw[k++] = (struct gf_dist_xw){x[i], w[i]};
+        for (size_t b = first; b < k;) {
+            size_t len = 1 + (size_t)(urand() * 700);
+            if (len > k - b)
+                len = k - b;
+            sp[ns++] = (struct gf_dist_span){xw + b, len, u};
+            b += len;
+        }
+    }
+    for (size_t i = ns - 1; i > 0; i--) {
+        size_t j = (size_t)(urand() * (double)(i + 1));
+        struct gf_dist_span tmp = sp[i];
+        sp[i] = sp[j];
+        sp[j] = tmp;
+    }
+    unsigned fl = GF_DIST_ACC_URBAN;
+    struct gf_dist_acc *acc = gf_dist_acc_new(&p, 20000, fl);
+    assert_non_null(acc);
+    assert_int_equal(
+        gf_dist_acc_add_rows(acc, n, unit, x, w, hw, urb, NULL, NULL, 0, INT32_MAX, NULL), GF_OK);
+    assert_int_equal(gf_dist_compute_spans(sp, ns, acc, 0, &t, &p, &r2, &e), GF_OK);
+    for (int u = 0; u < NU; u++) {
+        const struct gf_dist_stats *s1 = &r1.unit[u], *s2 = &r2.unit[u];
+        double v1[NSOME], v2[NSOME];
+        some_measures(s1, v1);
+        some_measures(s2, v2);
+        assert_int_equal(s1->n, s2->n);
+        for (size_t j = 0; j < NSOME; j++) {
+            if (isnan(v1[j])) {
+                assert_true(isnan(v2[j]));
+                continue;
+            }
+            NEAR(v2[j], v1[j], 1e-12 * fmax(1, fabs(v1[j])));
+        }
+        NEAR(s2->median, s1->median, 0); /* order statistics: the same rows, exactly */
+        NEAR(s2->decile[8], s1->decile[8], 0);
+    }
+    gf_dist_result_free(&r1);
+    gf_dist_result_free(&r2);
+    /* refused: a span of a unit the tree does not have, a value that is not finite, a
+     * negative weight, fewer rows than summed, no sums */
+    struct gf_dist_span keep = sp[0];
+    sp[0].unit = NU;
+    assert_int_equal(gf_dist_compute_spans(sp, ns, acc, 0, &t, &p, &r2, &e), GF_EUSER);
+    assert_non_null(strstr(e.msg, "span 0: unit 9"));
+    sp[0] = keep;
+    struct gf_dist_xw saved = xw[n / 2];
+    xw[n / 2].x = NAN;
+    assert_int_equal(gf_dist_compute_spans(sp, ns, acc, 0, &t, &p, &r2, &e), GF_EUSER);
+    xw[n / 2] = (struct gf_dist_xw){saved.x, -1};
+    assert_int_equal(gf_dist_compute_spans(sp, ns, acc, 0, &t, &p, &r2, &e), GF_EUSER);
+    assert_non_null(strstr(e.msg, "weight"));
+    xw[n / 2] = saved;
+    assert_int_equal(gf_dist_compute_spans(sp, ns - 1, acc, 0, &t, &p, &r2, &e), GF_EUSER);
+    assert_non_null(strstr(e.msg, "rows"));
+    assert_int_equal(gf_dist_compute_spans(sp, ns, NULL, 0, &t, &p, &r2, &e), GF_EUSER);
+    /* with GF_DIST_FREE_INPUT the library takes the sums (the sanitizer build sees a leak or a
+     * double free otherwise) */
+    assert_int_equal(gf_dist_compute_spans(sp, ns, acc, GF_DIST_FREE_INPUT, &t, &p, &r2, &e),
+                     GF_OK);
+    gf_dist_result_free(&r2);
+    free(xw);
+    free(sp);
+    free(x);
+    free(w);
+    free(hw);
+    free(unit);
     free(urb);
 }
 
@@ -999,6 +1107,7 @@ int main(void)
         cmocka_unit_test(test_lines_bands),
         cmocka_unit_test(test_engel),
         cmocka_unit_test(test_acc_sums),
+        cmocka_unit_test(test_spans),
         cmocka_unit_test(test_urban_decomposition),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_ksum_grow),

@@ -52,7 +52,10 @@ static void close_base(struct gf_db *db)
 static double value(struct gf_db *db, const char *unit, const char *ind, const char *period)
 {
     struct gf_stmt *st;
-    assert_int_equal(gf_db_prepare(db, "SELECT value FROM value WHERE unit = ? AND indicator = ? AND period = ?", &st, NULL), GF_OK);
+    assert_int_equal(
+        gf_db_prepare(db, "SELECT value FROM value WHERE unit = ? AND indicator = ? AND period = ?",
+                      &st, NULL),
+        GF_OK);
     gf_stmt_bind_text(st, 1, unit);
     gf_stmt_bind_text(st, 2, ind);
     gf_stmt_bind_text(st, 3, period);
@@ -70,7 +73,7 @@ static void test_hierarchy(void **state)
     assert_int_equal(gf_units_load(db, &u, &e), GF_OK);
     assert_int_equal(u.n, 8);
     /* depth-first: city, 东区, its township and community, then 米易县 and its subtree */
-    const char *order[] = {"510400", "510402", "510402001", "510402001001",
+    const char *order[] = {"510400", "510402",    "510402001",    "510402001001",
                            "510421", "510421001", "510421001001", "510421001002"};
     for (int i = 0; i < 8; i++)
         assert_string_equal(u.unit[i].code, order[i]);
@@ -90,7 +93,11 @@ static void test_hierarchy(void **state)
     assert_string_equal(u.level_zh[4], "村(社区)");
     gf_units_free(&u);
     /* a cycle written behind the importer's back is caught by the check */
-    assert_int_equal(gf_db_exec(db, "PRAGMA foreign_keys=OFF; UPDATE unit SET parent = '510421001001' WHERE code = '510421001'", NULL), GF_OK);
+    assert_int_equal(gf_db_exec(db,
+                                "PRAGMA foreign_keys=OFF; UPDATE unit SET parent = '510421001001' "
+                                "WHERE code = '510421001'",
+                                NULL),
+                     GF_OK);
     assert_int_equal(gf_units_check(db, "x.csv", NULL, NULL, &e), GF_EUSER);
     assert_non_null(strstr(e.msg, "cycle"));
     close_base(db);
@@ -127,14 +134,23 @@ static void test_rollup(void **state)
     assert_int_equal(s.unchanged, written);
     /* a reported county value wins over the rollup, and the city follows it:
      * (70000*600 + 45000*400)/1000 = 60000 */
-    assert_int_equal(gf_db_exec(db, "INSERT INTO value VALUES ('510402','income_urban','2024',70000,'reported','t','approved','t','t')"
-                                    " ON CONFLICT (unit, indicator, period) DO UPDATE SET value = 70000, origin = 'reported'", &e), GF_OK);
+    assert_int_equal(
+        gf_db_exec(db,
+                   "INSERT INTO value VALUES "
+                   "('510402','income_urban','2024',70000,'reported','t','approved','t','t')"
+                   " ON CONFLICT (unit, indicator, period) DO UPDATE SET value = 70000, origin = "
+                   "'reported'",
+                   &e),
+        GF_OK);
     assert_int_equal(gf_values_rollup(db, "test", "2024", &s, &e), GF_OK);
     assert_float_equal(value(db, "510402", "income_urban", "2024"), 70000, 0);
     assert_float_equal(value(db, "510400", "income_urban", "2024"), 60000, 1e-9);
     assert_float_equal(value(db, "510400", "ratio", "2024"), 60000.0 / 27000.0, 1e-12);
     /* a village loses its value: its township, county and city lose theirs */
-    assert_int_equal(gf_db_exec(db, "DELETE FROM value WHERE unit = '510421001002' AND indicator = 'income_rural'", &e), GF_OK);
+    assert_int_equal(
+        gf_db_exec(
+            db, "DELETE FROM value WHERE unit = '510421001002' AND indicator = 'income_rural'", &e),
+        GF_OK);
     assert_int_equal(gf_values_rollup(db, "test", NULL, &s, &e), GF_OK);
     assert_true(isnan(value(db, "510421", "income_rural", "2024")));
     assert_true(isnan(value(db, "510400", "income_rural", "2024")));
@@ -170,15 +186,15 @@ static void test_formula(void **state)
 {
     (void)state;
     assert_float_equal(eval("a / b"), 2, 0);
-    assert_float_equal(eval("a + b * 2"), 12, 0);         /* precedence */
+    assert_float_equal(eval("a + b * 2"), 12, 0); /* precedence */
     assert_float_equal(eval("(a + b) * 2"), 18, 0);
-    assert_float_equal(eval("a - b - 1"), 2, 0);          /* left associative */
+    assert_float_equal(eval("a - b - 1"), 2, 0); /* left associative */
     assert_float_equal(eval("a / b / 2"), 1, 0);
     assert_float_equal(eval("-a + 10"), 4, 0);
     assert_float_equal(eval("a * 1e3"), 6000, 0);
     assert_float_equal(eval(" 100 * (a - b) / a "), 50, 1e-12);
-    assert_true(isnan(eval("a / z")));                    /* division by zero: no value */
-    assert_true(isnan(eval("a + missing")));              /* missing input: no value */
+    assert_true(isnan(eval("a / z")));       /* division by zero: no value */
+    assert_true(isnan(eval("a + missing"))); /* missing input: no value */
     struct gf_formula *f;
     struct gf_err e = {0};
     assert_int_equal(gf_formula_parse("a / b + a", &f, &e), GF_OK);
@@ -212,14 +228,21 @@ static void test_import_idempotent_and_dry_run(void **state)
     fputs("unit,indicator,period,value\n510421001001,income_rural,2024,21000\n", f);
     fclose(f);
     o.dry_run = 1;
-    assert_int_equal(gf_import_file(db, gf_import_kind_find("values"), "/tmp/gongfu-test-domain-v.csv", &o, &s, &e), GF_OK);
+    assert_int_equal(gf_import_file(db, gf_import_kind_find("values"),
+                                    "/tmp/gongfu-test-domain-v.csv", &o, &s, &e),
+                     GF_OK);
     assert_int_equal(s.updated, 1);
     assert_float_equal(value(db, "510421001001", "income_rural", "2024"), 20000, 0); /* dry run */
     o.dry_run = 0;
-    assert_int_equal(gf_import_file(db, gf_import_kind_find("values"), "/tmp/gongfu-test-domain-v.csv", &o, &s, &e), GF_OK);
+    assert_int_equal(gf_import_file(db, gf_import_kind_find("values"),
+                                    "/tmp/gongfu-test-domain-v.csv", &o, &s, &e),
+                     GF_OK);
     assert_float_equal(value(db, "510421001001", "income_rural", "2024"), 21000, 0);
     struct gf_stmt *st;
-    assert_int_equal(gf_db_prepare(db, "SELECT actor, action, before, after FROM audit ORDER BY id DESC LIMIT 1", &st, NULL), GF_OK);
+    assert_int_equal(
+        gf_db_prepare(db, "SELECT actor, action, before, after FROM audit ORDER BY id DESC LIMIT 1",
+                      &st, NULL),
+        GF_OK);
     assert_int_equal(gf_stmt_step(st, NULL), 1);
     assert_string_equal(gf_stmt_text(st, 0), "test");
     assert_string_equal(gf_stmt_text(st, 1), "update");

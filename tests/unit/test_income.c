@@ -74,7 +74,8 @@ static void test_demo_income(void **state)
     clock_gettime(CLOCK_MONOTONIC, &t1);
     double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     print_message("gf_demo_income: %.3f s (goal < 1 s in a release build; not asserted: sanitizer\n"
-                  "builds and loaded CI machines are slower)\n", secs);
+                  "builds and loaded CI machines are slower)\n",
+                  secs);
     /* calibration: the city's urban and rural means equal the targets (cents rounding) */
     assert_float_equal(value(db, "510400", "income_urban", "2023"), 52172, 1);
     assert_float_equal(value(db, "510400", "income_rural", "2023"), 24905, 1);
@@ -87,8 +88,11 @@ static void test_demo_income(void **state)
     /* 2024: a few rural households fall back under the line */
     double low24 = value(db, "510400", "lowincome_households", "2024");
     assert_true(low24 > 0 && low24 < 2000);
-    assert_int_equal(gf_db_int(db, "SELECT count(*) FROM income_microdata WHERE period = '2024'"
-                                   " AND income < 10000 AND urban = 1", -1), 0);
+    assert_int_equal(gf_db_int(db,
+                               "SELECT count(*) FROM income_microdata WHERE period = '2024'"
+                               " AND income < 10000 AND urban = 1",
+                               -1),
+                     0);
     /* a plausible spread */
     double g = value(db, "510400", "gini", "2023");
     assert_true(g > 0.25 && g < 0.45);
@@ -100,7 +104,9 @@ static void test_demo_income(void **state)
     long villages = (long)gf_db_int(db, "SELECT count(*) FROM unit WHERE level = 4", 0);
     long rows = (long)gf_db_int(db, "SELECT count(*) FROM income_microdata", 0);
     assert_true(rows >= villages * 2 * 30 && rows <= villages * 2 * 50);
-    assert_int_equal(gf_db_int(db, "SELECT count(*) FROM income_batch WHERE source NOT LIKE 'synthetic%'", -1), 0);
+    assert_int_equal(
+        gf_db_int(db, "SELECT count(*) FROM income_batch WHERE source NOT LIKE 'synthetic%'", -1),
+        0);
     /* twice: nothing changes, no audit row */
     int64_t audits = gf_db_int(db, "SELECT count(*) FROM audit", 0);
     int64_t vsum = gf_db_int(db, "SELECT total(value) * 1000 FROM value", 0);
