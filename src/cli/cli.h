@@ -14,7 +14,7 @@ struct gf_cli {
     const char *db_path; /* --db, default ./gongfu.db (or $GONGFU_DB) */
     enum gf_format format;
     const char *lang; /* "zh" (default) or "en" */
-    const char *user; /* who is acting: --user, $GONGFU_USER, $USER, "cli" */
+    const char *user; /* who is acting: --user or $GONGFU_USER; NULL = the database's admin */
     int format_given; /* 1 if --format was on the command line */
     int db_flag;      /* 1 if --db was given without a path (use the default database) */
     struct gf_err err;
@@ -28,6 +28,15 @@ int gf_cli_wants_help(int argc, char **argv);
 
 /* Usage error helper: fills cli->err and returns GF_EUSAGE. */
 int gf_cli_usage(struct gf_cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Run the service operation opname with argv[from..argc) as its parameters (see run.c) and
+ * print its result; cmd names the command in messages ("households list"). */
+int gf_cli_call(struct gf_cli *cli, const char *opname, int argc, char **argv, int from,
+                const char *cmd);
+struct gf_db;
+struct gf_actor;
+/* Who the CLI acts as: the --user (GONGFU_USER) user, or the database's administrator. */
+int gf_cli_actor(struct gf_cli *cli, struct gf_db *db, struct gf_actor *out);
 
 #define GF_COMMAND(name, zh, en) int cmd_##name(struct gf_cli *cli, int argc, char **argv);
 #include "cli/commands.h"

@@ -128,9 +128,8 @@ int main(int argc, char **argv)
     struct gf_cli cli = {0};
     cli.db_path = getenv("GONGFU_DB") ? getenv("GONGFU_DB") : "gongfu.db";
     cli.lang = getenv("GONGFU_LANG") && !strcmp(getenv("GONGFU_LANG"), "en") ? "en" : "zh";
-    cli.user = getenv("GONGFU_USER") ? getenv("GONGFU_USER")
-               : getenv("USER")      ? getenv("USER")
-                                     : "cli";
+    /* who acts: --user or GONGFU_USER (an active user of the database), else its administrator */
+    cli.user = getenv("GONGFU_USER");
     /* Pull global options out of argv wherever they are (before "--"). */
     char **args = calloc((size_t)argc + 1, sizeof *args);
     if (!args)

@@ -54,6 +54,8 @@ void gf_stmt_finalize(struct gf_stmt *st);
 int gf_db_run(struct gf_db *db, struct gf_err *e, const char *sql, ...);
 /* Single integer result of a query (first column of first row), def if no row. */
 int64_t gf_db_int(struct gf_db *db, const char *sql, int64_t def);
+/* The same with one text parameter (NULL binds NULL); 0 if no row. */
+int64_t gf_db_int_text(struct gf_db *db, const char *sql, const char *arg);
 
 /* Schema migrations are grouped by module; each module lists its steps in order and the store
  * applies the ones not yet applied, each in its own transaction, when a database is opened.

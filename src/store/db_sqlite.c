@@ -284,3 +284,16 @@ int64_t gf_db_int(struct gf_db *db, const char *sql, int64_t def)
     gf_stmt_finalize(st);
     return v;
 }
+
+int64_t gf_db_int_text(struct gf_db *db, const char *sql, const char *arg)
+{
+    struct gf_stmt *st;
+    if (gf_db_prepare(db, sql, &st, NULL))
+        return 0;
+    gf_stmt_bind_text(st, 1, arg);
+    int64_t v = 0;
+    if (gf_stmt_step(st, NULL) == 1 && !gf_stmt_is_null(st, 0))
+        v = gf_stmt_int(st, 0);
+    gf_stmt_finalize(st);
+    return v;
+}

@@ -89,6 +89,7 @@ extern const char *const gf_schema_eval_steps[];
 extern const char *const gf_schema_households_steps[];
 extern const char *const gf_schema_lists_steps[];
 extern const char *const gf_schema_income_steps[];
+extern const char *const gf_schema_users_steps[];
 
 static int apply(struct gf_db *db, const char *module, const char *const *steps,
                  struct gf_err *e)
@@ -136,6 +137,7 @@ int gf_schema_migrate(struct gf_db *db, struct gf_err *e)
         {"households", gf_schema_households_steps},
         {"lists", gf_schema_lists_steps},
         {"income", gf_schema_income_steps},
+        {"users", gf_schema_users_steps},
     };
     for (size_t i = 0; i < sizeof modules / sizeof modules[0]; i++)
         if ((rc = apply(db, modules[i].module, modules[i].steps, e)))

@@ -8,6 +8,7 @@ int gf_err_vset(struct gf_err *e, int code, const char *fmt, va_list ap)
 {
     if (e) {
         e->code = code;
+        e->field[0] = 0;
         vsnprintf(e->msg, sizeof e->msg, fmt, ap);
     }
     return code;
@@ -96,6 +97,7 @@ int gf_err_at(struct gf_err *e, const char *file, long line, const char *field, 
     ADD("expected %s", expected);
 #undef ADD
     e->code = GF_EUSER;
+    snprintf(e->field, sizeof e->field, "%s", field ? field : "");
     return GF_EUSER;
 }
 
@@ -116,6 +118,7 @@ void gf_err_clear(struct gf_err *e)
 {
     if (e) {
         e->code = 0;
+        e->field[0] = 0;
         e->msg[0] = 0;
     }
 }

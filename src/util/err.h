@@ -16,10 +16,15 @@ enum {
     GF_EUSAGE = -2, /* bad command line */
     GF_ESYS = -3,   /* I/O or database failure */
     GF_ENOMEM = -4, /* out of memory */
+    GF_EAUTH = -5,      /* not signed in, or an unknown or disabled user */
+    GF_EFORBIDDEN = -6, /* the actor's role or scope does not allow it */
+    GF_ENOTFOUND = -7,  /* no such resource (or not visible to the actor) */
+    GF_ECONFLICT = -8,  /* the resource changed since the client read it (stale version) */
 };
 
 struct gf_err {
     int code;
+    char field[64]; /* the field or parameter at fault, "" if none (gf_err_at sets it) */
     char msg[2048];
 };
 
