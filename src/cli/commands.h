@@ -15,3 +15,4 @@ GF_COMMAND(problems, "问题亮晒与闭环整改", "problems and their closing 
 GF_COMMAND(race, "赛马争先:排名、红黑榜、奖项", "horse race: ranking, red/black lists, awards")
 GF_COMMAND(eval, "综合评价与排名", "composite evaluation and ranking")
 GF_COMMAND(user, "用户、角色与范围", "users, roles and scopes")
+GF_COMMAND(serve, "HTTP 接口与驾驶舱网页", "the HTTP API and the web dashboard")

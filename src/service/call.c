@@ -67,24 +67,27 @@ void gf_ctx_init(struct gf_ctx *cx, struct gf_db *db, const struct gf_actor *act
 
 void gf_ctx_release(struct gf_ctx *cx)
 {
-    if (cx->units_loaded)
-        gf_units_free(&cx->units);
-    cx->units_loaded = 0;
+    if (cx->own_loaded)
+        gf_units_free(&cx->own_units);
+    cx->own_loaded = 0;
 }
 
 const struct gf_units *gf_ctx_units(struct gf_ctx *cx, struct gf_err *e)
 {
-    if (!cx->units_loaded) {
-        if (gf_units_load(cx->db, &cx->units, e))
+    if (cx->units)
+        return cx->units;
+    if (!cx->own_loaded) {
+        if (gf_units_load(cx->db, &cx->own_units, e))
             return NULL;
-        cx->units_loaded = 1;
+        cx->own_loaded = 1;
     }
-    return &cx->units;
+    return &cx->own_units;
 }
 
 void gf_ctx_units_changed(struct gf_ctx *cx)
 {
     gf_ctx_release(cx);
+    cx->units = NULL;
 }
 
 /* ---- arguments ------------------------------------------------------------------------------ */

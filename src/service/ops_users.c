@@ -169,16 +169,25 @@ static int op_add(struct gf_call *c)
     return rc;
 }
 
-/* Apply an UPDATE to one user (bumping its version), audited as action, in one transaction. */
+/* Run an UPDATE of one user whose parameters are args[0..n) and then the user's name (the last
+ * `?`), bumping its version; audited as action; one transaction. */
 static int update_user(struct gf_call *c, const char *action, const char *name, const char *sql,
-                       const char *a1, const char *a2, const char *a3, const char *a4)
+                       const char *const *args, int n)
 {
     struct gf_db *db = c->cx->db;
     int rc = gf_db_begin(db, &c->err);
     if (rc)
         return rc;
     char *before = user_json(db, name);
-    rc = gf_db_run(db, &c->err, sql, a1, a2, a3, a4, name);
+    struct gf_stmt *st;
+    if ((rc = gf_db_prepare(db, sql, &st, &c->err)) == GF_OK) {
+        for (int i = 0; i < n; i++)
+            gf_stmt_bind_text(st, i + 1, args[i]);
+        gf_stmt_bind_text(st, n + 1, name);
+        rc = gf_stmt_step(st, &c->err);
+        rc = rc < 0 ? rc : GF_OK;
+        gf_stmt_finalize(st);
+    }
     if (rc == GF_OK)
         rc = audit_change(c, action, name, before);
     else
@@ -205,10 +214,10 @@ static int op_passwd(struct gf_call *c)
     char hash[256];
     if ((rc = gf_password_policy(name, pw, &c->err)) || (rc = gf_password_hash(pw, hash, &c->err)))
         return rc;
+    const char *args[] = {hash};
     rc = update_user(c, "user_passwd", name,
-                     "UPDATE app_user SET password = ?, version = version + 1 WHERE name = ?"
-                     " AND ? IS NULL AND ? IS NULL AND ? IS NULL",
-                     hash, NULL, NULL, NULL);
+                     "UPDATE app_user SET password = ?, version = version + 1 WHERE name = ?", args,
+                     1);
     /* a new password ends every session of the user */
     if (rc == GF_OK)
         rc = gf_db_run(c->cx->db, &c->err,
@@ -231,10 +240,11 @@ static int op_role(struct gf_call *c)
         return rc;
     if (strcmp(role, "admin") && (rc = keeps_an_admin(c, name)))
         return rc;
+    const char *args[] = {role, scope, team, person};
     rc = update_user(c, "user_role", name,
                      "UPDATE app_user SET role = ?, scope = ?, team = ?, person = ?,"
                      " version = version + 1 WHERE name = ?",
-                     role, scope, team, person);
+                     args, 4);
     if (rc == GF_OK)
         gf_result_msg(c, "用户 %s 的角色为 %s%s%s", "user %s is now %s%s%s", name, role,
                       scope ? " @" : "", scope ? scope : "");
@@ -250,10 +260,10 @@ static int set_disabled(struct gf_call *c, int disabled)
         return rc;
     if (disabled && (rc = keeps_an_admin(c, name)))
         return rc;
+    const char *args[] = {disabled ? "1" : "0"};
     rc = update_user(c, disabled ? "user_disable" : "user_enable", name,
-                     "UPDATE app_user SET disabled = ?, version = version + 1 WHERE name = ?"
-                     " AND ? IS NULL AND ? IS NULL AND ? IS NULL",
-                     disabled ? "1" : "0", NULL, NULL, NULL);
+                     "UPDATE app_user SET disabled = ?, version = version + 1 WHERE name = ?", args,
+                     1);
     if (rc == GF_OK && disabled)
         rc = gf_db_run(c->cx->db, &c->err,
                        "DELETE FROM app_session WHERE user_id = (SELECT id FROM app_user"

@@ -90,7 +90,7 @@ void gf_result_print(const struct gf_result *r, FILE *out, enum gf_format fmt, c
             fputs("}\n", out);
             return;
         }
-        gf_result_json(r, out, lang);
+        gf_result_json(r, out, lang, NULL);
         fputc('\n', out);
         return;
     }
@@ -113,7 +113,7 @@ void gf_result_print(const struct gf_result *r, FILE *out, enum gf_format fmt, c
     }
 }
 
-void gf_result_json(const struct gf_result *r, FILE *out, const char *lang)
+void gf_result_json(const struct gf_result *r, FILE *out, const char *lang, const char *extra)
 {
     int en = lang && lang[0] == 'e';
     const char *msg = en ? r->msg_en : r->msg_zh;
@@ -152,7 +152,12 @@ void gf_result_json(const struct gf_result *r, FILE *out, const char *lang)
     }
     if (r->version) {
         fputs(first ? "" : ",\n ", out);
+        first = 0;
         fprintf(out, "\"version\": %lld", (long long)r->version);
+    }
+    if (extra) {
+        fputs(first ? "" : ",\n ", out);
+        fputs(extra, out);
     }
     fputc('}', out);
 }

@@ -33,9 +33,10 @@ struct gf_ctx {
     struct gf_db *db;
     struct gf_actor actor;
     const char *lang;        /* "zh" or "en": labels in results */
-    struct gf_units units;   /* the unit tree, loaded on first use (gf_ctx_units) */
-    int units_loaded;
-    int unmasked_ok;         /* set by authz when the actor may see personal data of a row */
+    const struct gf_units *units; /* the unit tree: a door's cache it keeps current, or NULL to
+                                     load it on first use (gf_ctx_units) */
+    struct gf_units own_units;
+    int own_loaded;
 };
 
 /* Initialise a context over an open database for the actor.  Nothing is allocated until
@@ -44,7 +45,7 @@ void gf_ctx_init(struct gf_ctx *cx, struct gf_db *db, const struct gf_actor *act
 void gf_ctx_release(struct gf_ctx *cx);
 /* The unit tree (loaded once per context).  NULL on error (e filled). */
 const struct gf_units *gf_ctx_units(struct gf_ctx *cx, struct gf_err *e);
-/* Forget the cached unit tree (after a units import). */
+/* Forget the unit tree (after a units import). */
 void gf_ctx_units_changed(struct gf_ctx *cx);
 /* Label by the context's language. */
 #define GF_L(cx, zh, en) ((cx)->lang && (cx)->lang[0] == 'e' ? (en) : (zh))
@@ -186,8 +187,9 @@ void gf_result_release(struct gf_result *r);
  * array); several print as headed blocks (table), blank-line separated blocks (csv) or one JSON
  * object of sections. */
 void gf_result_print(const struct gf_result *r, FILE *out, enum gf_format fmt, const char *lang);
-/* Write the result as the HTTP door's JSON body: {"section": [...] | {...}, ..., "message": ...}. */
-void gf_result_json(const struct gf_result *r, FILE *out, const char *lang);
+/* Write the result as the HTTP door's JSON body: {"section": [...] | {...}, ..., "message": ...};
+ * extra (may be NULL) is more members, written before the closing brace ("\"pager\": {…}"). */
+void gf_result_json(const struct gf_result *r, FILE *out, const char *lang, const char *extra);
 
 /* Run a query with text parameters and add its rows as a table section; numeric (NULL-terminated
  * column codes, may be NULL) are kept as numbers.  For list operations. */

@@ -31,6 +31,18 @@ int gf_db_begin(struct gf_db *db, struct gf_err *e);
 int gf_db_commit(struct gf_db *db, struct gf_err *e);
 void gf_db_rollback(struct gf_db *db);
 int64_t gf_db_last_id(struct gf_db *db);
+/* Group commit: inside a transaction, gf_db_savepoint marks where one unit of work starts (at
+ * most one mark at a time); gf_db_savepoint_release keeps its work; gf_db_savepoint_rollback
+ * undoes it alone — and clears the doom an inner gf_db_rollback set — so the other units of the
+ * transaction commit. */
+int gf_db_savepoint(struct gf_db *db, struct gf_err *e);
+int gf_db_savepoint_release(struct gf_db *db, struct gf_err *e);
+int gf_db_savepoint_rollback(struct gf_db *db, struct gf_err *e);
+/* 1 when an inner rollback has doomed the current transaction. */
+int gf_db_doomed(const struct gf_db *db);
+/* A number that changes whenever another connection commits a change to the database (SQLite:
+ * PRAGMA data_version).  Caches compare it to know whether what they hold is still current. */
+int64_t gf_db_data_version(struct gf_db *db);
 /* Bulk mode for large imports inside one transaction (SQLite: larger cache). */
 void gf_db_bulk(struct gf_db *db, int on);
 

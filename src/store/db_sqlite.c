@@ -144,6 +144,38 @@ int64_t gf_db_last_id(struct gf_db *db)
     return sqlite3_last_insert_rowid(db->h);
 }
 
+int gf_db_savepoint(struct gf_db *db, struct gf_err *e)
+{
+    if (db->depth <= 0)
+        return gf_err_set(e, GF_ESYS, "database: savepoint outside a transaction");
+    return gf_db_exec(db, "SAVEPOINT gf_unit", e);
+}
+
+int gf_db_savepoint_release(struct gf_db *db, struct gf_err *e)
+{
+    return gf_db_exec(db, "RELEASE gf_unit", e);
+}
+
+int gf_db_savepoint_rollback(struct gf_db *db, struct gf_err *e)
+{
+    int rc = gf_db_exec(db, "ROLLBACK TO gf_unit", e);
+    if (rc == GF_OK)
+        rc = gf_db_exec(db, "RELEASE gf_unit", e);
+    if (rc == GF_OK)
+        db->failed = 0;
+    return rc;
+}
+
+int gf_db_doomed(const struct gf_db *db)
+{
+    return db->failed;
+}
+
+int64_t gf_db_data_version(struct gf_db *db)
+{
+    return gf_db_int(db, "PRAGMA data_version", 0);
+}
+
 void gf_db_bulk(struct gf_db *db, int on)
 {
     gf_db_exec(db, on ? "PRAGMA cache_size=-262144" : "PRAGMA cache_size=-2000", NULL);

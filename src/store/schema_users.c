@@ -42,5 +42,20 @@ const char *const gf_schema_users_steps[] = {
     "  hash TEXT NOT NULL,"
     "  published_by TEXT NOT NULL, published_at TEXT NOT NULL,"
     "  withdrawn_at TEXT, withdrawn_by TEXT, withdraw_reason TEXT);",
+    /* 2: change counters for the server's caches: units_version moves with every change to the
+     * unit tree, auth_version with every change to users and every ended session. */
+    "INSERT OR IGNORE INTO meta (key, value) VALUES ('units_version', '0'), ('auth_version', '0');"
+    "CREATE TRIGGER unit_changed_i AFTER INSERT ON unit BEGIN"
+    "  UPDATE meta SET value = value + 1 WHERE key = 'units_version'; END;"
+    "CREATE TRIGGER unit_changed_u AFTER UPDATE ON unit BEGIN"
+    "  UPDATE meta SET value = value + 1 WHERE key = 'units_version'; END;"
+    "CREATE TRIGGER unit_changed_d AFTER DELETE ON unit BEGIN"
+    "  UPDATE meta SET value = value + 1 WHERE key = 'units_version'; END;"
+    "CREATE TRIGGER user_changed_u AFTER UPDATE ON app_user BEGIN"
+    "  UPDATE meta SET value = value + 1 WHERE key = 'auth_version'; END;"
+    "CREATE TRIGGER user_changed_d AFTER DELETE ON app_user BEGIN"
+    "  UPDATE meta SET value = value + 1 WHERE key = 'auth_version'; END;"
+    "CREATE TRIGGER session_ended AFTER DELETE ON app_session BEGIN"
+    "  UPDATE meta SET value = value + 1 WHERE key = 'auth_version'; END;",
     NULL,
 };
