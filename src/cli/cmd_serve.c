@@ -55,13 +55,13 @@ int cmd_serve(struct gf_cli *cli, int argc, char **argv)
                "用法: gongfu serve [--listen 地址:端口] [--web 目录] [--threads N]\n"
                "                   [--max-connections N] [--per-ip N] [--timeout 秒]\n"
                "                   [--max-body 1M] [--max-upload 256M] [--tls-cert F --tls-key F]\n"
-               "                   [--access-log]\n"
+               "                   [--session-idle 秒] [--session-max 秒] [--access-log]\n"
                "提供 HTTP JSON 接口(/api/…,说明见 /api/openapi.json)和驾驶舱网页(默认 web/dist)。\n"
                "默认只在 127.0.0.1:8080 监听;对外服务请放在反向代理之后或使用 --tls-cert。",
                "usage: gongfu serve [--listen ADDRESS:PORT] [--web DIR] [--threads N]\n"
                "                    [--max-connections N] [--per-ip N] [--timeout SECONDS]\n"
                "                    [--max-body 1M] [--max-upload 256M] [--tls-cert F --tls-key F]\n"
-               "                    [--access-log]\n"
+               "                    [--session-idle S] [--session-max S] [--access-log]\n"
                "Serve the HTTP JSON API (/api/…, described at /api/openapi.json) and the dashboard\n"
                "(web/dist by default).  Listens on 127.0.0.1:8080 unless told otherwise; put it\n"
                "behind a reverse proxy or give --tls-cert/--tls-key to serve other machines."));
@@ -94,6 +94,10 @@ int cmd_serve(struct gf_cli *cli, int argc, char **argv)
             rc = size_opt(cli, a, v, &o.max_body);
         else if (!strcmp(a, "--max-upload"))
             rc = size_opt(cli, a, v, &o.max_upload);
+        else if (!strcmp(a, "--session-idle"))
+            rc = int_opt(cli, a, v, 1, 7 * 86400, &o.session_idle_s);
+        else if (!strcmp(a, "--session-max"))
+            rc = int_opt(cli, a, v, 1, 30 * 86400, &o.session_max_s);
         else if (!strcmp(a, "--tls-cert"))
             o.tls_cert = v;
         else if (!strcmp(a, "--tls-key"))

@@ -161,10 +161,13 @@ static int path_match(struct gf_req *r, const char *pat, const char *url)
         if (*pat == '{') {
             const char *end = strchr(pat, '}');
             size_t k = strcspn(url, "/");
-            if (!end || k == 0 || k >= sizeof r->pathval[0] || n >= 4)
+            if (!end || k == 0 || k >= sizeof r->pathval[0] || n >= 4 ||
+                (size_t)(end - pat - 1) >= sizeof r->pathname[0])
                 return 0;
             memcpy(r->pathval[n], url, k);
-            r->pathval[n++][k] = 0;
+            r->pathval[n][k] = 0;
+            memcpy(r->pathname[n], pat + 1, (size_t)(end - pat - 1));
+            r->pathname[n++][end - pat - 1] = 0;
             pat = end + 1;
             url += k;
             continue;
@@ -198,8 +201,19 @@ static const struct gf_op *route(struct gf_req *r, int *other_method)
 struct session_blob {
     struct gf_actor actor;
     char csrf[GF_TOKEN_LEN + 1];
-    double checked; /* monotonic time of the last check against the database */
+    int64_t expires; /* when the session ends unless used again (idle) or at all */
+    double checked;  /* monotonic time of the last check against the database */
 };
+
+static int idle_s(const struct gf_http *h)
+{
+    return h->o->session_idle_s > 0 ? h->o->session_idle_s : GF_SESSION_IDLE_S;
+}
+
+static int max_s(const struct gf_http *h)
+{
+    return h->o->session_max_s > 0 ? h->o->session_max_s : GF_SESSION_ABSOLUTE_S;
+}
 
 static int64_t wall(void)
 {
@@ -235,13 +249,16 @@ static int authenticate(struct gf_req *r, struct gf_worker *w, char *csrf)
     struct session_blob b;
     long long tag = atomic_load(&h->auth_ver);
     double now = gf_http_now();
-    /* a cached session is rechecked (expiry, and the idle clock moved) once a minute */
-    if (gf_cache_get(h->sessions, token, tag, NULL, &b, sizeof b) && now - b.checked < 60) {
+    /* a cached session is rechecked against the database (its idle clock moved) once a minute,
+     * or sooner when it would otherwise end */
+    if (gf_cache_get(h->sessions, token, tag, NULL, &b, sizeof b) && now - b.checked < 60 &&
+        wall() < b.expires) {
         r->actor = b.actor;
         memcpy(csrf, b.csrf, sizeof b.csrf);
         return GF_OK;
     }
-    int rc = gf_session_actor(w->db, token, wall(), 1, &b.actor, b.csrf, &r->call.err);
+    int rc = gf_session_actor(w->db, token, wall(), idle_s(h), 1, &b.actor, b.csrf, &b.expires,
+                              &r->call.err);
     if (rc) {
         gf_cache_drop(h->sessions, token);
         return rc;
@@ -453,14 +470,14 @@ static void do_login(struct gf_req *r, struct gf_worker *w)
     throttle_note(h, name, addr, rc != GF_OK);
     char token[GF_TOKEN_LEN + 1], csrf[GF_TOKEN_LEN + 1];
     if (rc == GF_OK)
-        rc = gf_session_create(w->db, a.id, "session", addr, wall(), token, csrf, &e);
+        rc = gf_session_create(w->db, a.id, "session", addr, wall(), max_s(h), token, csrf, &e);
     json_decref(root);
     if (rc) {
         gf_reply_from_err(&r->reply, &e, 0);
         return;
     }
     session_reply(r, &a, csrf);
-    set_cookie(r, token, GF_SESSION_ABSOLUTE_S);
+    set_cookie(r, token, max_s(h));
     sodium_memzero(token, sizeof token);
 }
 
@@ -471,7 +488,7 @@ static void do_token(struct gf_req *r, struct gf_worker *w)
     char token[GF_TOKEN_LEN + 1];
     struct gf_err e = {0};
     int rc = gf_session_create(w->db, r->actor.id, "bearer", label ? label : "script", wall(),
-                               token, NULL, &e);
+                               GF_TOKEN_TTL_S, token, NULL, &e);
     json_decref(root);
     if (rc) {
         gf_reply_from_err(&r->reply, &e, 0);
@@ -629,10 +646,9 @@ int gf_api_handle(struct gf_req *r)
     gf_call_init(&r->call, &r->cx, op);
     r->call_ready = 1;
     /* arguments: path segments, then the query, then the body */
-    int rc = GF_OK, key = 0;
-    for (int i = 0; op->params[i].name && rc == GF_OK; i++)
-        if ((op->params[i].flags & GF_PF_KEY) && key < r->npath)
-            rc = gf_call_set(&r->call, op->params[i].name, r->pathval[key++]);
+    int rc = GF_OK;
+    for (int i = 0; i < r->npath && rc == GF_OK; i++)
+        rc = gf_call_set(&r->call, r->pathname[i], r->pathval[i]);
     struct argv_ctx a = {.r = r};
     if (rc == GF_OK) {
         MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, query_arg, &a);
@@ -697,9 +713,11 @@ int gf_api_handle(struct gf_req *r)
         gf_jobs_start(h->jobs, r);
         return 0;
     }
-    /* a write: the writer commits it in a group and resumes this connection */
-    r->stage = 2;
-    MHD_suspend_connection(r->conn);
+    /* a write: the writer commits it with the others waiting, then answers */
+    sem_init(&r->done, 0, 0);
     gf_writer_submit(h->writer, r);
-    return 1;
+    while (sem_wait(&r->done) != 0)
+        ;
+    sem_destroy(&r->done);
+    return 0;
 }

@@ -94,7 +94,9 @@ static void add_op(json_t *paths, const struct gf_op *op)
             schema = json_pack("{s:s, s:o}", "type", "array", "items", schema);
         char desc[512];
         snprintf(desc, sizeof desc, "%s (%s)", p->en, p->zh);
-        if (p->flags & GF_PF_KEY)
+        char seg[48];
+        snprintf(seg, sizeof seg, "{%s}", p->name);
+        if (strstr(op->path, seg))
             json_array_append_new(params,
                                   json_pack("{s:s, s:s, s:b, s:s, s:o}", "name", p->name, "in",
                                             "path", "required", 1, "description", desc, "schema",
@@ -155,10 +157,37 @@ static void add_op(json_t *paths, const struct gf_op *op)
         json_object_set_new(json_object_get(o, "responses"), "202",
                             json_pack("{s:s, s:{s:{s:o}}}", "description",
                                       "the job started; poll its href", "content",
-                                      "application/json", "schema", ref("JobStarted")));
+                                      "application/json", "schema", ref("Job")));
     if (op->perm == GF_PERM_PUBLIC)
         json_object_set_new(o, "security", json_pack("[{}]"));
     json_object_set_new(item, method, o);
+}
+
+/* One of the door's own operations: its success status and schema, the usual errors. */
+static json_t *door_op(const char *id, const char *summary, int public, const char *status,
+                       const char *schema, json_t *body)
+{
+    json_t *o = json_pack("{s:s, s:s}", "operationId", id, "summary", summary);
+    json_t *resp = json_object();
+    json_object_set_new(resp, status,
+                        json_pack("{s:s, s:{s:{s:o}}}", "description", summary, "content",
+                                  "application/json", "schema", ref(schema)));
+    static const char *const errs[][2] = {{"400", "bad input"},
+                                          {"401", "not signed in, or wrong name or password"},
+                                          {"403", "missing CSRF token"},
+                                          {"429", "too many failed sign-ins: wait"}};
+    for (size_t i = 0; i < sizeof errs / sizeof errs[0]; i++)
+        json_object_set_new(resp, errs[i][0],
+                            json_pack("{s:s, s:{s:{s:o}}}", "description", errs[i][1], "content",
+                                      "application/json", "schema", ref("Error")));
+    json_object_set_new(o, "responses", resp);
+    if (public)
+        json_object_set_new(o, "security", json_pack("[{}]"));
+    if (body)
+        json_object_set_new(o, "requestBody",
+                            json_pack("{s:b, s:{s:{s:o}}}", "required", 1, "content",
+                                      "application/json", "schema", body));
+    return o;
 }
 
 static json_t *door_paths(void)
@@ -166,50 +195,43 @@ static json_t *door_paths(void)
     json_t *p = json_object();
     json_object_set_new(
         p, "/api/login",
-        json_pack("{s:{s:s, s:s, s:[{}], s:{s:b, s:{s:{s:{s:s, s:[s,s], s:{s:{s:s}, s:{s:s}}}}}}, "
-                  "s:{s:{s:s, s:{s:{s:o}}}, s:{s:s, s:{s:{s:o}}}, s:{s:s, s:{s:{s:o}}}}}}",
-                  "post", "operationId", "login", "summary",
-                  "sign in: sets the session cookie, returns the user and the CSRF token",
-                  "security", "requestBody", "required", 1, "content", "application/json",
-                  "schema", "type", "object", "required", "name", "password", "properties",
-                  "name", "type", "string", "password", "type", "string", "responses", "200",
-                  "description", "signed in", "content", "application/json", "schema",
-                  ref("Session"), "401", "description", "wrong name or password", "content",
-                  "application/json", "schema", ref("Error"), "429", "description",
-                  "too many failures: wait", "content", "application/json", "schema",
-                  ref("Error")));
+        json_pack("{s:o}", "post",
+                  door_op("login", "sign in: sets the session cookie, returns the user and the "
+                                   "CSRF token",
+                          1, "200", "Session",
+                          json_pack("{s:s, s:[s,s], s:{s:{s:s}, s:{s:s}}}", "type", "object",
+                                    "required", "name", "password", "properties", "name", "type",
+                                    "string", "password", "type", "string"))));
     json_object_set_new(p, "/api/logout",
-                        json_pack("{s:{s:s, s:s, s:{s:{s:s}}}}", "post", "operationId", "logout",
-                                  "summary", "sign out", "responses", "200", "description",
-                                  "signed out"));
-    json_object_set_new(p, "/api/session",
-                        json_pack("{s:{s:s, s:s, s:{s:{s:s, s:{s:{s:o}}}}}}", "get",
-                                  "operationId", "session", "summary",
-                                  "the signed-in user and the CSRF token", "responses", "200",
-                                  "description", "the session", "content", "application/json",
-                                  "schema", ref("Session")));
+                        json_pack("{s:o}", "post",
+                                  door_op("logout", "sign out", 0, "200", "Result", NULL)));
+    json_object_set_new(
+        p, "/api/session",
+        json_pack("{s:o}", "get",
+                  door_op("session", "the signed-in user and the CSRF token", 0, "200", "Session",
+                          NULL)));
     json_object_set_new(
         p, "/api/tokens",
-        json_pack("{s:{s:s, s:s, s:{s:{s:s}}}}", "post", "operationId", "token_create", "summary",
-                  "a bearer token for scripts (shown once)", "responses", "201", "description",
-                  "the token"));
-    json_object_set_new(
-        p, "/api/jobs/{id}",
-        json_pack("{s:{s:s, s:s, s:[{s:s, s:s, s:b, s:{s:s}}], s:{s:{s:s}}}}", "get",
-                  "operationId", "job_get", "summary", "a job's state, progress and result",
-                  "parameters", "name", "id", "in", "path", "required", 1, "schema", "type",
-                  "string", "responses", "200", "description", "the job"));
+        json_pack("{s:o}", "post",
+                  door_op("token_create", "a bearer token for scripts (shown once)", 0, "201",
+                          "Token",
+                          json_pack("{s:s, s:{s:{s:s}}}", "type", "object", "properties", "label",
+                                    "type", "string"))));
+    json_t *job = door_op("job_get", "a job's state, progress and result", 0, "200", "Job", NULL);
+    json_object_set_new(job, "parameters",
+                        json_pack("[{s:s, s:s, s:b, s:{s:s}}]", "name", "id", "in", "path",
+                                  "required", 1, "schema", "type", "string"));
+    json_object_set_new(p, "/api/jobs/{id}", json_pack("{s:o}", "get", job));
     json_object_set_new(p, "/api/health",
-                        json_pack("{s:{s:s, s:s, s:[{}], s:{s:{s:s}}}}", "get", "operationId",
-                                  "health", "summary", "the server answers", "security",
-                                  "responses", "200", "description", "ok"));
+                        json_pack("{s:o}", "get",
+                                  door_op("health", "the server answers", 1, "200", "Result",
+                                          NULL)));
     return p;
 }
 
 static json_t *schemas(void)
 {
-    json_t *cell = json_pack("{s:[{s:s},{s:s},{s:s},{s:s}]}", "oneOf", "type", "string", "type",
-                             "number", "type", "integer", "type", "null");
+    json_t *cell = json_pack("{s:[s,s,s]}", "type", "string", "number", "null");
     json_t *row = json_pack("{s:s, s:o}", "type", "object", "additionalProperties", cell);
     json_t *s = json_object();
     json_object_set_new(s, "Row", row);
@@ -226,7 +248,7 @@ static json_t *schemas(void)
                   "named sections: a list of rows, or one row as an object; with a pager for "
                   "lists, a message for people, the id and version of what was written",
                   "properties", "pager", ref("Pager"), "message", "type", "string", "id", "type",
-                  "integer", "version", "type", "integer", "additionalProperties", "oneOf",
+                  "integer", "version", "type", "integer", "additionalProperties", "anyOf",
                   ref("Row"), "type", "array", "items", ref("Row"), "type", "null"));
     json_object_set_new(
         s, "Error",
@@ -240,9 +262,17 @@ static json_t *schemas(void)
         json_pack("{s:s, s:[s,s], s:{s:{s:s}, s:{s:[s,s]}}}", "type", "object", "required", "user",
                   "csrf", "properties", "user", "type", "object", "csrf", "type", "string", "null"));
     json_object_set_new(
-        s, "JobStarted",
-        json_pack("{s:s, s:[s], s:{s:{s:s}}}", "type", "object", "required", "job", "properties",
-                  "job", "type", "object"));
+        s, "Job",
+        json_pack("{s:s, s:[s], s:{s:{s:s, s:[s,s,s], s:{s:{s:s}, s:{s:s}, s:{s:s, s:[s,s,s]},"
+                  " s:{s:s}}}}}",
+                  "type", "object", "required", "job", "properties", "job", "type", "object",
+                  "required", "id", "operation", "state", "properties", "id", "type", "string",
+                  "operation", "type", "string", "state", "type", "string", "enum", "running",
+                  "done", "failed", "progress", "type", "number"));
+    json_object_set_new(
+        s, "Token",
+        json_pack("{s:s, s:[s], s:{s:{s:s}, s:{s:s}}}", "type", "object", "required", "token",
+                  "properties", "token", "type", "string", "expires_in", "type", "integer"));
     return s;
 }
 
@@ -255,7 +285,7 @@ char *gf_openapi(size_t *len)
     json_t *doc = json_pack(
         "{s:s, s:{s:s, s:s, s:s}, s:[{s:s}], s:o, s:{s:o, s:{s:{s:s, s:s, s:s}, s:{s:s, s:s}}}, "
         "s:[{s:[]},{s:[]}]}",
-        "openapi", "3.0.3", "info", "title", "gongfu 共富 API", "version", "0.1.0", "description",
+        "openapi", "3.1.0", "info", "title", "gongfu 共富 API", "version", "0.1.0", "description",
         "The HTTP JSON API of gongfu: every operation of the command line, authorised by role and "
         "unit scope.  Browsers sign in at /api/login (session cookie + X-CSRF-Token header on "
         "writes); scripts send Authorization: Bearer TOKEN.",

@@ -413,9 +413,7 @@ static MHD_RESULT handler(void *cls, struct MHD_Connection *conn, const char *ur
         *upload_data_size = 0;
         return MHD_YES;
     }
-    if (r->stage == 3)
-        return queue_reply(r);
-    if (r->stage == 2) /* resumed too early: wait for the writer */
+    if (r->stage == 3) /* answered already (a client that keeps sending) */
         return MHD_YES;
     if (r->upload && fflush(r->upload) != 0)
         r->too_big = 2;
@@ -426,12 +424,9 @@ static MHD_RESULT handler(void *cls, struct MHD_Connection *conn, const char *ur
         gf_reply_error(&r->reply, 413, "too_large", msg, NULL);
     } else if (r->too_big == 2)
         gf_reply_error(&r->reply, 503, "no_space", "the request body could not be stored", NULL);
-    else if (!strncmp(url, "/api/", 5) || !strcmp(url, "/api")) {
-        if (gf_api_handle(r)) { /* handed to the writer: it resumes the connection */
-            r->stage = 2;
-            return MHD_YES;
-        }
-    } else
+    else if (!strncmp(url, "/api/", 5) || !strcmp(url, "/api"))
+        gf_api_handle(r);
+    else
         gf_static_handle(r);
     r->stage = 3;
     return queue_reply(r);
@@ -448,8 +443,8 @@ static int parse_listen(const char *s, struct sockaddr_storage *ss, socklen_t *l
         return gf_err_at(e, NULL, 0, "--listen", s, "ADDRESS:PORT, e.g. 127.0.0.1:8080");
     char *end;
     long port = strtol(colon + 1, &end, 10);
-    if (*end || port < 1 || port > 65535)
-        return gf_err_at(e, NULL, 0, "--listen", s, "a port from 1 to 65535");
+    if (*end || port < 0 || port > 65535)
+        return gf_err_at(e, NULL, 0, "--listen", s, "a port from 1 to 65535 (0: any free port)");
     memcpy(host, s, (size_t)(colon - s));
     host[colon - s] = 0;
     memset(ss, 0, sizeof *ss);
@@ -514,14 +509,15 @@ int gf_server_run(const struct gf_server_opts *o, struct gf_err *e)
         rc = e->code;
         goto out;
     }
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_LINUX_ONLY |
-                     MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+    unsigned flags =
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_LINUX_ONLY | MHD_USE_ERROR_LOG;
     if (ss.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     if (cert)
         flags |= MHD_USE_TLS;
+    /* writes wait in their worker thread for the group commit: more threads than cores */
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    unsigned threads = o->threads > 0 ? (unsigned)o->threads : ncpu > 0 ? (unsigned)ncpu : 2;
+    unsigned threads = o->threads > 0 ? (unsigned)o->threads : ncpu > 4 ? 4 * (unsigned)ncpu : 16;
     struct MHD_OptionItem tls[] = {
         {cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, cert},
         {key ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, key},
@@ -541,8 +537,14 @@ int gf_server_run(const struct gf_server_opts *o, struct gf_err *e)
                         o->listen ? o->listen : "127.0.0.1:8080", strerror(errno));
         goto out;
     }
-    if (o->ready)
-        o->ready(o->ready_ctx, o->listen ? o->listen : "127.0.0.1:8080");
+    if (o->ready) { /* with port 0 the system chose one: say which */
+        const union MHD_DaemonInfo *di = MHD_get_daemon_info(h.d, MHD_DAEMON_INFO_BIND_PORT);
+        const char *l = o->listen ? o->listen : "127.0.0.1:8080";
+        char addr[160];
+        snprintf(addr, sizeof addr, "%.*s:%u", (int)(strrchr(l, ':') - l), l,
+                 di ? (unsigned)di->port : 0u);
+        o->ready(o->ready_ctx, addr);
+    }
     while (!o->stop || !*o->stop) {
         struct timespec ts = {0, 100 * 1000 * 1000};
         nanosleep(&ts, NULL);

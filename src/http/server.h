@@ -18,7 +18,7 @@ struct gf_server_opts {
     const char *db_path;
     const char *listen;     /* "127.0.0.1:8080" (default), "0.0.0.0:80", "[::1]:8080" */
     const char *web_root;   /* the built dashboard (index.html and assets), NULL = API only */
-    int threads;            /* worker threads; 0 = one per core */
+    int threads;            /* worker threads; 0 = 16, or 4 per core on larger machines */
     int max_connections;    /* total (default 1024) */
     int per_ip;             /* connections from one address (default 256) */
     int timeout_s;          /* idle connection timeout (default 30) */
@@ -26,6 +26,8 @@ struct gf_server_opts {
     size_t max_upload;      /* uploaded import files (default 256 MiB) */
     const char *tls_cert, *tls_key; /* PEM files: serve HTTPS (libmicrohttpd with GnuTLS) */
     int access_log;         /* one line per request on standard error */
+    int session_idle_s;     /* a session ends after this many idle seconds (default 1 800) */
+    int session_max_s;      /* … and this many after sign-in (default 43 200) */
     volatile int *stop;     /* set to non-zero to stop (signal handlers do) */
     void (*ready)(void *ctx, const char *address); /* called once listening; may be NULL */
     void *ready_ctx;

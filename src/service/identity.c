@@ -185,7 +185,7 @@ static void random_token(char *out)
 }
 
 int gf_session_create(struct gf_db *db, int64_t user_id, const char *kind, const char *label,
-                      int64_t now, char *token, char *csrf, struct gf_err *e)
+                      int64_t now, int64_t ttl, char *token, char *csrf, struct gf_err *e)
 {
     int rc = sodium_ready(e);
     if (rc)
@@ -199,8 +199,7 @@ int gf_session_create(struct gf_db *db, int64_t user_id, const char *kind, const
         memcpy(csrf, c, sizeof c);
     gf_token_hash(token, hash);
     snprintf(when, sizeof when, "%lld", (long long)now);
-    snprintf(until, sizeof until, "%lld",
-             (long long)(now + (bearer ? GF_TOKEN_TTL_S : GF_SESSION_ABSOLUTE_S)));
+    snprintf(until, sizeof until, "%lld", (long long)(now + ttl));
     char uid[24];
     snprintf(uid, sizeof uid, "%lld", (long long)user_id);
     return gf_db_run(db, e,
@@ -209,8 +208,8 @@ int gf_session_create(struct gf_db *db, int64_t user_id, const char *kind, const
                      hash, uid, kind, bearer ? NULL : c, label, when, when, until);
 }
 
-int gf_session_actor(struct gf_db *db, const char *token, int64_t now, int touch,
-                     struct gf_actor *out, char *csrf, struct gf_err *e)
+int gf_session_actor(struct gf_db *db, const char *token, int64_t now, int64_t idle_s, int touch,
+                     struct gf_actor *out, char *csrf, int64_t *expires_out, struct gf_err *e)
 {
     if (!token || strlen(token) != GF_TOKEN_LEN)
         return gf_err_set(e, GF_EAUTH, "not signed in");
@@ -242,12 +241,16 @@ int gf_session_actor(struct gf_db *db, const char *token, int64_t now, int touch
         memset(out, 0, sizeof *out);
         return gf_err_set(e, GF_EAUTH, "this account is disabled");
     }
-    if (now >= expires || (!bearer && now - seen >= GF_SESSION_IDLE_S)) {
+    if (expires_out)
+        *expires_out = bearer ? expires : (expires < seen + idle_s ? expires : seen + idle_s);
+    if (now >= expires || (!bearer && now - seen >= idle_s)) {
         memset(out, 0, sizeof *out);
         gf_db_run(db, NULL, "DELETE FROM app_session WHERE token_hash = ?", hash);
         return gf_err_set(e, GF_EAUTH, "the session has expired: sign in again");
     }
     if (touch && now - seen >= 60) { /* at most one write a minute per session */
+        if (expires_out && !bearer)
+            *expires_out = expires < now + idle_s ? expires : now + idle_s;
         char when[24];
         snprintf(when, sizeof when, "%lld", (long long)now);
         gf_db_run(db, NULL, "UPDATE app_session SET seen_at = ? WHERE token_hash = ?", when, hash);

@@ -18,7 +18,7 @@
 #include "store/db.h"
 #include "util/err.h"
 
-#define GF_SESSION_IDLE_S (30 * 60)          /* a browser session ends after 30 idle minutes */
+#define GF_SESSION_IDLE_S (30 * 60)          /* default: a browser session ends after 30 idle minutes */
 #define GF_SESSION_ABSOLUTE_S (12 * 3600)    /* … and 12 hours after sign-in, whatever happens */
 #define GF_TOKEN_TTL_S (90L * 24 * 3600)     /* bearer tokens for scripts: 90 days */
 #define GF_TOKEN_LEN 43                      /* 32 random bytes, base64url without padding */
@@ -46,15 +46,17 @@ int gf_login_check(struct gf_db *db, const char *name, const char *password,
                    struct gf_actor *out, struct gf_err *e);
 
 /* Start a session (kind "session") or a bearer token (kind "bearer", label says what for) for
- * user_id at time now (seconds).  token (>= GF_TOKEN_LEN + 1 bytes) receives the secret, shown
- * once; csrf (same size, may be NULL for bearer tokens) the CSRF token. */
+ * user_id at time now (seconds), ending at the latest ttl seconds later.  token (>=
+ * GF_TOKEN_LEN + 1 bytes) receives the secret, shown once; csrf (same size, may be NULL for
+ * bearer tokens) the CSRF token. */
 int gf_session_create(struct gf_db *db, int64_t user_id, const char *kind, const char *label,
-                      int64_t now, char *token, char *csrf, struct gf_err *e);
-/* The actor of a live session or token at time now; refreshes its idle expiry when touch.
- * GF_EAUTH when unknown, expired or its user disabled.  csrf (may be NULL) receives the
- * session's CSRF token ("" for bearer tokens, which need none). */
-int gf_session_actor(struct gf_db *db, const char *token, int64_t now, int touch,
-                     struct gf_actor *out, char *csrf, struct gf_err *e);
+                      int64_t now, int64_t ttl, char *token, char *csrf, struct gf_err *e);
+/* The actor of a live session or token at time now; a session idle for idle_s seconds has ended.
+ * Refreshes its idle clock when touch.  GF_EAUTH when unknown, ended or its user disabled.  csrf
+ * (may be NULL) receives the session's CSRF token ("" for bearer tokens, which need none);
+ * *seen and *expires (may be NULL) the session's last use and end. */
+int gf_session_actor(struct gf_db *db, const char *token, int64_t now, int64_t idle_s, int touch,
+                     struct gf_actor *out, char *csrf, int64_t *expires, struct gf_err *e);
 /* End one session (sign out). */
 int gf_session_delete(struct gf_db *db, const char *token, struct gf_err *e);
 /* The hex SHA-256 of a token as stored (out >= 65 bytes). */
