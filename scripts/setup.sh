@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
   build-essential cmake pkg-config git
   libsqlite3-dev libjansson-dev libcmocka-dev libsodium-dev libmicrohttpd-dev
-  sqlite3 time
+  sqlite3 time wrk
   r-base-core r-cran-laeken
 )
 # node and npm (benchmarks against DuckDB): the machine image ships its own; Debian's only if missing
@@ -22,6 +22,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+
+# npm packages of the tests (HTTP API checks, the browser tests), locked in tests/package-lock.json
+[ -d tests/node_modules ] || (cd tests && npm ci --no-audit --no-fund --loglevel=error)
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGONGFU_WERROR=ON >/dev/null
 cmake --build build -j"$(nproc)"

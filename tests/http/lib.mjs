@@ -47,6 +47,13 @@ export function demoDb(dir) {
   return p;
 }
 
+// A small database: the units, framework and values of tests/data/base.
+export function baseDb(dir) {
+  const p = join(dir, `base-${Math.random().toString(36).slice(2)}.db`);
+  for (const k of ['units', 'framework', 'values']) mustCli(p, ['import', k, join(SRC, 'tests/data/base', `${k}.csv`)]);
+  return p;
+}
+
 // Start `gongfu serve` on a free port; resolves to {url, proc, stop(), kill()}.
 export function startServer(db, args = [], env = {}) {
   return new Promise((resolve, reject) => {

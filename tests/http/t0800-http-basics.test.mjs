@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir, demoDb, startServer, Client, addUser, mustCli, SRC } from './lib.mjs';
+import { tempDir, baseDb, startServer, Client, addUser, mustCli, SRC } from './lib.mjs';
 
 const dir = tempDir();
 let db, srv, admin;
@@ -26,7 +26,7 @@ async function refused(promise, status, code, text) {
 }
 
 before(async () => {
-  db = demoDb(dir);
+  db = baseDb(dir);
   addUser(db, 'admin2', 'admin', { password: 'Admin-pass-1' });
   addUser(db, 'lead', 'leader', { password: 'Leader-pass-1' });
   srv = await startServer(db, ['--max-body', '4K']);
