@@ -287,61 +287,64 @@ int cmd_eval(struct gf_cli *cli, int argc, char **argv)
     }
     struct gf_table *all = NULL;
     int human = cli->format == GF_FMT_TABLE;
-    struct gf_evaluation last;
-    int have_last = 0;
+    struct gf_evaluation evs[2];
+    long long runs[2] = {0, 0};
+    int nev = 0;
     for (int li = 0; li < nlevels && rc == GF_OK; li++) {
         o.level = levels[li];
-        struct gf_evaluation ev;
-        if ((rc = gf_evaluation_run(db, &o, &ev, &cli->err)))
-            break;
+        if ((rc = gf_evaluation_run(db, &o, &evs[nev], &cli->err)) == GF_OK)
+            nev++;
+    }
+    /* one save is one transaction: a kill leaves every level's run of it stored, or none */
+    if (rc == GF_OK && save && (rc = gf_db_begin(db, &cli->err)) == GF_OK) {
+        for (int k = 0; k < nev && rc == GF_OK; k++)
+            rc = gf_evaluation_save(db, &evs[k], cli->user, &runs[k], &cli->err);
+        if (rc == GF_OK)
+            rc = gf_db_commit(db, &cli->err);
+        else
+            gf_db_rollback(db);
+    }
+    for (int k = 0; k < nev && rc == GF_OK; k++) {
+        const struct gf_evaluation *ev = &evs[k];
         char lname[64];
         struct gf_stmt *st;
-        snprintf(lname, sizeof lname, "%d", ev.level);
+        snprintf(lname, sizeof lname, "%d", ev->level);
         if (gf_db_prepare(db, "SELECT name_zh, name_en FROM unit_level WHERE level = ?", &st, NULL) == GF_OK) {
             gf_stmt_bind_text(st, 1, lname);
             if (gf_stmt_step(st, NULL) == 1)
                 snprintf(lname, sizeof lname, "%s", human ? L(cli, gf_stmt_text(st, 0), gf_stmt_text(st, 1)) : gf_stmt_text(st, 1));
             gf_stmt_finalize(st);
         }
-        long long run = 0;
-        if (save && (rc = gf_evaluation_save(db, &ev, cli->user, &run, &cli->err))) {
-            gf_evaluation_free(&ev);
-            break;
-        }
         if (human) {
             printf(L(cli, "综合评价 · 体系 %s · %s 年 · %s · 管线 %s%s", "Evaluation · framework %s · %s · %s · pipeline %s%s"),
-                   ev.framework, ev.period, lname, ev.pipeline.name[0] ? ev.pipeline.name : "custom",
-                   ev.res.sens ? "" : "\n");
-            if (ev.res.sens)
+                   ev->framework, ev->period, lname, ev->pipeline.name[0] ? ev->pipeline.name : "custom",
+                   ev->res.sens ? "" : "\n");
+            if (ev->res.sens)
                 printf(L(cli, " · 敏感性 %d 次抽样(种子 %llu)\n", " · sensitivity %d draws (seed %llu)\n"),
-                       ev.pipeline.mc.draws, (unsigned long long)ev.pipeline.mc.seed);
+                       ev->pipeline.mc.draws, (unsigned long long)ev->pipeline.mc.seed);
             if (save)
-                printf(L(cli, "已保存为评价运行 #%lld\n", "saved as evaluation run #%lld\n"), run);
-            struct gf_table *t = ranking_table(cli, &ev, 0);
-            add_rows(cli, t, &ev, 0, lname);
+                printf(L(cli, "已保存为评价运行 #%lld\n", "saved as evaluation run #%lld\n"), runs[k]);
+            struct gf_table *t = ranking_table(cli, ev, 0);
+            add_rows(cli, t, ev, 0, lname);
             gf_table_print(t, stdout, GF_FMT_TABLE, cli->lang);
             gf_table_free(t);
-            if (ev.res.n < ev.n)
+            if (ev->res.n < ev->n)
                 printf(L(cli, "(%zu 个单位因数据不足未参与排名)\n", "(%zu units screened out for lack of data)\n"),
-                       ev.n - ev.res.n);
+                       ev->n - ev->res.n);
             putchar('\n');
         } else {
             if (!all)
-                all = ranking_table(cli, &ev, 1);
-            add_rows(cli, all, &ev, 1, lname);
+                all = ranking_table(cli, ev, 1);
+            add_rows(cli, all, ev, 1, lname);
         }
-        if (have_last)
-            gf_evaluation_free(&last);
-        last = ev;
-        have_last = 1;
     }
-    if (rc == GF_OK && human && have_last)
-        zone_targets(cli, &last);
+    if (rc == GF_OK && human && nev > 0)
+        zone_targets(cli, &evs[nev - 1]);
     if (rc == GF_OK && all)
         gf_table_print(all, stdout, cli->format, cli->lang);
     gf_table_free(all);
-    if (have_last)
-        gf_evaluation_free(&last);
+    for (int k = 0; k < nev; k++)
+        gf_evaluation_free(&evs[k]);
     gf_db_close(db);
     free(pj);
     return rc;

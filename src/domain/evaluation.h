@@ -50,7 +50,8 @@ struct gf_evaluation {
 
 int gf_evaluation_run(struct gf_db *db, const struct gf_evaluation_opts *o, struct gf_evaluation *ev,
                       struct gf_err *e);
-/* Store as a run; *run_id receives its id. */
+/* Store as a run; *run_id receives its id.  One transaction, which nests in the caller's: a
+ * caller saving several levels at once wraps them in its own (gongfu eval --save does). */
 int gf_evaluation_save(struct gf_db *db, const struct gf_evaluation *ev, const char *actor,
                        long long *run_id, struct gf_err *e);
 void gf_evaluation_free(struct gf_evaluation *ev);
