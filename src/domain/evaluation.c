@@ -214,7 +214,18 @@ static int load_tree(struct gf_db *db, struct gf_evaluation *ev, char *const *ex
                 p = r[q].idx;
         ev->node[r[i].idx].parent = p;
     }
-    /* level of aggregates for display: the depth below the root, root highest */
+    /* an aggregate's level is one above its highest child (indicators are level 1, as in
+     * COINr's iMeta), so a pipeline's noise per level means the same here */
+    for (int changed = 1; changed;) {
+        changed = 0;
+        for (size_t q = 0; q < nn; q++) {
+            int p = ev->node[q].parent;
+            if (p >= 0 && ev->node[p].level < ev->node[q].level + 1) {
+                ev->node[p].level = ev->node[q].level + 1;
+                changed = 1;
+            }
+        }
+    }
     rc = GF_OK;
 out:
     for (size_t i = 0; i < nr; i++) {
@@ -460,7 +471,7 @@ int gf_evaluation_run(struct gf_db *db, const struct gf_evaluation_opts *o, stru
     for (size_t t = 0; t < nper; t++)
         memcpy(panel + t * n * m, years + t * stride, sizeof *panel * n * m);
     struct gf_eval_tree tree = {m, ev->nnode, ev->node};
-    struct gf_eval_input in = {n, m, ev->x, ev->ind, &tree, NULL, 0, NULL, panel, nper};
+    struct gf_eval_input in = {n, m, ev->x, ev->ind, &tree, NULL, 0, NULL, panel, nper, 0, NULL};
     rc = gf_eval_run(&ev->pipeline, &in, &ev->res, e);
     if (rc) {
         free(panel);
@@ -477,7 +488,7 @@ int gf_evaluation_run(struct gf_db *db, const struct gf_evaluation_opts *o, stru
         size_t have = 0;
         for (size_t k = 0; k < n * m; k++)
             have += !isnan(xp[k]);
-        struct gf_eval_input ip = {n, m, xp, ev->ind, &tree, NULL, 0, NULL, panel, nper - 1};
+        struct gf_eval_input ip = {n, m, xp, ev->ind, &tree, NULL, 0, NULL, panel, nper - 1, 0, NULL};
         struct gf_eval_result rp;
         memset(&rp, 0, sizeof rp);
         if (have > 0 && gf_eval_run(&pp, &ip, &rp, NULL) == GF_OK) {

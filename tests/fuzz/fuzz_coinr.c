@@ -37,7 +37,7 @@ static void score(const struct gf_eval_coinr *md, const char *json)
     struct gf_eval_input in = {md->n,    md->m,     md->x,
                                md->ind,  &md->tree, md->den,
                                md->nden, md->group, md->nper ? md->panel : NULL,
-                               md->nper};
+                               md->nper, md->ngroup, (const char *const *)md->grpcode.v};
     if (gf_eval_run(&p, &in, &r, &e) == GF_OK)
         gf_eval_result_free(&r);
 }
