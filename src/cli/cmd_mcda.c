@@ -384,10 +384,10 @@ static int *previous_ranks(const struct gf_eval_pipeline *p0, const struct gf_ev
     p.mc.draws = 0;
     for (size_t g = 1; grp && g < md->ngroup && k != n; g++) /* group columns: stride k */
         memmove(grp + g * k, grp + g * n, k * sizeof *grp);
-    struct gf_eval_input in = {k,   m,          x,
-                               md->ind, &md->tree, nd ? den : NULL,
-                               nd,  grp,        t ? panel : NULL,
-                               t,   md->ngroup, (const char *const *)md->grpcode.v};
+    struct gf_eval_input in = {k,       m,          x,
+                               md->ind, &md->tree,  nd ? den : NULL,
+                               nd,      grp,        t ? panel : NULL,
+                               t,       md->ngroup, (const char *const *)md->grpcode.v};
     if (k < 2) {
         snprintf(e.msg, sizeof e.msg, "fewer than two units have data");
     } else if (t > 0 && k != n) {
@@ -550,8 +550,9 @@ static int mcda_score(struct gf_cli *cli, int argc, char **argv)
                           "with more than one period)",
                           file ? file : data);
     }
-    struct gf_eval_input in = {md.n,    md.m,      md.x,     md.ind, &md.tree,
-                               md.den,  md.nden,   md.group, md.nper ? md.panel : NULL,
+    struct gf_eval_input in = {md.n,    md.m,      md.x,
+                               md.ind,  &md.tree,  md.den,
+                               md.nden, md.group,  md.nper ? md.panel : NULL,
                                md.nper, md.ngroup, (const char *const *)md.grpcode.v};
     struct gf_eval_result r;
     if ((rc = gf_eval_run(&p, &in, &r, &cli->err))) {

@@ -178,10 +178,12 @@ int cmd_race(struct gf_cli *cli, int argc, char **argv)
             printf(L(cli, ",上期(%s)无可比排名\n", ", no ranking for the previous period (%s)\n"),
                    any->prev_period);
     }
-    for (int g = 0; g < 2; g++) { /* why a component is missing, where the race could not evaluate */
+    for (int g = 0; g < 2;
+         g++) { /* why a component is missing, where the race could not evaluate */
         const struct gf_race *r = g ? &rt : &ru;
         if (r->eval_note[0] && (g ? teams : units))
-            fprintf(stderr, "gongfu: note: race %s: %s\n", r->teams ? "teams" : "units", r->eval_note);
+            fprintf(stderr, "gongfu: note: race %s: %s\n", r->teams ? "teams" : "units",
+                    r->eval_note);
     }
     gf_table_print(t, stdout, cli->format, cli->lang);
     if (tab) {

@@ -372,7 +372,7 @@ struct gf_eval_step {
 
 /* Weight noise of one framework level, or of one node (COINr's noise_factor per Level). */
 struct gf_eval_noise {
-    int level;    /* framework level (1 = indicators, 2 = their parents, …); 0 = by node code */
+    int level; /* framework level (1 = indicators, 2 = their parents, …); 0 = by node code */
     char node[64];
     double spread; /* the weight is × (1 + spread·U(−1,1)), spread in [0,1) */
 };
@@ -384,8 +384,8 @@ struct gf_eval_mc {
                              table, the spread of the nodes it does not name */
     int nnoise;           /* 0 = every node gets weight_spread */
     struct gf_eval_noise noise[GF_EVAL_MAX_NOISE];
-    int threads;          /* default 2 */
-    int nnorm;            /* normalisation alternatives (0 = the pipeline's only) */
+    int threads; /* default 2 */
+    int nnorm;   /* normalisation alternatives (0 = the pipeline's only) */
     struct gf_eval_norm norm[GF_EVAL_MAX_ALT];
     int nagg; /* aggregation alternatives (0 = the pipeline's only) */
     struct gf_eval_aggspec agg[GF_EVAL_MAX_ALT];

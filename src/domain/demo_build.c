@@ -19,12 +19,13 @@ static int demo_eval_runs(struct gf_db *db, const char *actor, struct gf_err *e)
     for (int l = 0; l < 2; l++) {
         struct gf_stmt *st;
         int years[64], ny = 0, rc;
-        if ((rc = gf_db_prepare(db,
-                                "SELECT DISTINCT p.year FROM value v JOIN period p ON p.code = v.period"
-                                " AND p.kind = 'year' JOIN unit u ON u.code = v.unit AND u.level = ?"
-                                " JOIN framework_node n ON n.framework = ? AND n.code = v.indicator"
-                                " ORDER BY p.year",
-                                &st, e)))
+        if ((rc = gf_db_prepare(
+                 db,
+                 "SELECT DISTINCT p.year FROM value v JOIN period p ON p.code = v.period"
+                 " AND p.kind = 'year' JOIN unit u ON u.code = v.unit AND u.level = ?"
+                 " JOIN framework_node n ON n.framework = ? AND n.code = v.indicator"
+                 " ORDER BY p.year",
+                 &st, e)))
             return rc;
         gf_stmt_bind_int(st, 1, levels[l]);
         gf_stmt_bind_text(st, 2, GF_DEMO_FRAMEWORK);

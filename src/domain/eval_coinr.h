@@ -45,10 +45,10 @@ struct gf_eval_coinr {
     struct gf_eval_ind *ind;   /* m */
     struct gf_eval_node *node; /* nnode: indicators (in iMeta order) then aggregates */
     struct gf_eval_tree tree;
-    double *x;   /* n × m, the evaluated period */
-    double *den; /* n × nden */
-    int *group;  /* ngroup × n: the Group columns (iMeta order) as ids, group g of unit i at
-                    group[g*n + i], −1 where the cell is empty or NA; NULL if none */
+    double *x;     /* n × m, the evaluated period */
+    double *den;   /* n × nden */
+    int *group;    /* ngroup × n: the Group columns (iMeta order) as ids, group g of unit i at
+                      group[g*n + i], −1 where the cell is empty or NA; NULL if none */
     size_t ngroup; /* = grpcode.n, whose strings name the columns */
     /* panel data (iData with a Time column): the evaluated period is years[nper] */
     size_t nper;   /* earlier periods */

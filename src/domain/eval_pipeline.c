@@ -366,9 +366,9 @@ static int parse_noise(struct ctx *c, json_t *o, json_t *a, struct gf_eval_mc *m
 
 static int parse_mc(struct ctx *c, json_t *o, struct gf_eval_mc *mc)
 {
-    static const char *const keys[] = {"draws",     "seed",      "weight_spread", "threads",
-                                       "normalise", "aggregate", "winsor",        "noise",
-                                       NULL};
+    static const char *const keys[] = {"draws",   "seed",      "weight_spread",
+                                       "threads", "normalise", "aggregate",
+                                       "winsor",  "noise",     NULL};
     long draws = 0, threads = 2, seed = 1;
     if (!json_is_object(o))
         return bad(c, NULL, o, "an object");

@@ -85,8 +85,7 @@ static const double big[] = {1.7e308, -1.7e308, 1e308, 0};
 static const double big_minmax[] = {1, 0, 0.79411764705882371, 0.5};
 static const double big_z[] = {0.98281559466093582, -1.32171752385436192, 0.50835289379013926,
                                -0.16945096459671311};
-static const double big_vec[] = {0.65288106674618329, -0.65288106674618329, 0.38404768632128433,
-                                 0};
+static const double big_vec[] = {0.65288106674618329, -0.65288106674618329, 0.38404768632128433, 0};
 
 static void test_normalise_near_dbl_max(void **state)
 {
@@ -259,7 +258,7 @@ static void test_log_ct_default(void **state)
 
 /* indicators a b c d (level 1) → D1 {a, b}, D2 {c, d} (level 2) → S (level 3) → I (level 4) */
 static struct gf_eval_node nodes[] = {
-    {"a", 4, 1, 1}, {"b", 4, 2, 1}, {"c", 5, 1, 1}, {"d", 5, 3, 1},
+    {"a", 4, 1, 1},  {"b", 4, 2, 1},  {"c", 5, 1, 1}, {"d", 5, 3, 1},
     {"D1", 6, 1, 2}, {"D2", 6, 2, 2}, {"S", 7, 1, 3}, {"I", -1, 1, 4},
 };
 
@@ -285,8 +284,8 @@ static void test_noise_per_level(void **state)
         gf_eval_mc_draw(&mc, w, sp, 8, d, wd, &in, &ia, &iw);
         for (int k = 0; k < 4; k++) /* indicators exactly nominal in every draw */
             if (wd[k] != w[k])
-                fail_msg("draw %llu: indicator %s weight %.17g, nominal %g",
-                         (unsigned long long)d, nodes[k].code, wd[k], w[k]);
+                fail_msg("draw %llu: indicator %s weight %.17g, nominal %g", (unsigned long long)d,
+                         nodes[k].code, wd[k], w[k]);
         for (int k = 4; k < 7; k++) {
             assert_true(wd[k] >= 0.75 * w[k] && wd[k] <= 1.25 * w[k]);
             moved2 += wd[k] != w[k];
@@ -350,7 +349,8 @@ static void test_noise_sensitivity_and_pipeline(void **state)
     mc.nnoise = 2;
     mc.noise[0] = (struct gf_eval_noise){2, "", 0.25};
     mc.noise[1] = (struct gf_eval_noise){3, "", 0.25};
-    assert_int_equal(gf_eval_sensitivity(x, n, NULL, &t, w, NULL, &nm, &ag, &mc, levels, &e), GF_OK);
+    assert_int_equal(gf_eval_sensitivity(x, n, NULL, &t, w, NULL, &nm, &ag, &mc, levels, &e),
+                     GF_OK);
     double we = 0, wl = 0;
     for (size_t i = 0; i < n; i++) {
         we += every[i].p95 - every[i].p05;
@@ -374,9 +374,11 @@ static void test_noise_sensitivity_and_pipeline(void **state)
     assert_true(p.mc.weight_spread == 0.2);
     const char *bad = "{\"steps\":[{\"step\":\"normalise\",\"method\":\"minmax\"}],\"sensitivity\":"
                       "{\"noise\":[{\"level\":2,\"node\":\"D1\",\"noise_factor\":0.25}]}}";
-    expect_error(gf_eval_pipeline_parse(bad, strlen(bad), "bad", &p, &e), &e, "sensitivity.noise[0]");
-    const char *bad2 = "{\"steps\":[{\"step\":\"normalise\",\"method\":\"minmax\"}],\"sensitivity\":"
-                       "{\"noise\":[{\"level\":2,\"noise_factor\":1.5}]}}";
+    expect_error(gf_eval_pipeline_parse(bad, strlen(bad), "bad", &p, &e), &e,
+                 "sensitivity.noise[0]");
+    const char *bad2 =
+        "{\"steps\":[{\"step\":\"normalise\",\"method\":\"minmax\"}],\"sensitivity\":"
+        "{\"noise\":[{\"level\":2,\"noise_factor\":1.5}]}}";
     expect_error(gf_eval_pipeline_parse(bad2, strlen(bad2), "bad2", &p, &e), &e, "noise_factor");
 }
 
