@@ -8,6 +8,7 @@
 #define GF_CLI_H
 
 #include "util/err.h"
+#include "util/outfile.h"
 #include "util/table.h"
 
 struct gf_cli {
@@ -28,6 +29,11 @@ int gf_cli_wants_help(int argc, char **argv);
 
 /* Usage error helper: fills cli->err and returns GF_EUSAGE. */
 int gf_cli_usage(struct gf_cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Start writing an output file named on the command line (export -o, mcda --draws-out): refuses
+ * the database's own files (cli->db_path) and any database file, and writes through a temporary
+ * file renamed into place (util/outfile.h), so an output never costs data. */
+int gf_cli_output_open(struct gf_cli *cli, const char *path, struct gf_outfile *o);
 
 #define GF_COMMAND(name, zh, en) int cmd_##name(struct gf_cli *cli, int argc, char **argv);
 #include "cli/commands.h"

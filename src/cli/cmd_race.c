@@ -106,7 +106,7 @@ int cmd_race(struct gf_cli *cli, int argc, char **argv)
     if (level)
         c.level = level;
     struct gf_db *db;
-    if ((rc = gf_db_open_existing(&db, cli->db_path, &cli->err)))
+    if ((rc = gf_db_open_read(&db, cli->db_path, &cli->err)))
         return rc;
     char pbuf[32], today[32];
     if (!period) {

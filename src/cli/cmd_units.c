@@ -34,7 +34,7 @@ int cmd_units(struct gf_cli *cli, int argc, char **argv)
             return gf_cli_usage(cli, "units: --level '%s' is not one of city, county, township, village, 1-4", level);
     }
     struct gf_db *db;
-    int rc = gf_db_open_existing(&db, cli->db_path, &cli->err);
+    int rc = gf_db_open_read(&db, cli->db_path, &cli->err);
     if (rc)
         return rc;
     struct gf_units u;
