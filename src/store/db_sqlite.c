@@ -22,7 +22,7 @@
 struct gf_stmt {
     struct gf_db *db;
     sqlite3_stmt *s;
-    char *sql;  /* non-NULL when cached */
+    char *sql; /* non-NULL when cached */
     int in_use;
 };
 
@@ -62,8 +62,7 @@ static int fail(struct gf_db *db, struct gf_err *e, int rc, const char *detail)
                           "restore it from a backup",
                           db->path, detail);
     case SQLITE_READONLY:
-        return gf_err_set(e, GF_EUSER, "%s: the database is read-only here (%s)", db->path,
-                          detail);
+        return gf_err_set(e, GF_EUSER, "%s: the database is read-only here (%s)", db->path, detail);
     default:
         return gf_err_set(e, code_of(rc), "database: %s", detail);
     }
@@ -145,6 +144,23 @@ static struct gf_db *new_db(const char *path)
     return db;
 }
 
+static int no_such_database(const char *path, struct gf_err *e)
+{
+    return gf_err_set(e, GF_EUSER,
+                      "%s: no such database (create it with `gongfu init` or `gongfu demo`)", path);
+}
+
+/* The end of every open: hand db out when rc is GF_OK, else close it. */
+static int finish_open(struct gf_db **out, struct gf_db *db, int rc)
+{
+    if (rc) {
+        gf_db_close(db);
+        return rc;
+    }
+    *out = db;
+    return GF_OK;
+}
+
 /* A new in-memory database with the newest schema: what gongfu expects a database to hold. */
 static int reference_db(struct gf_db **out, struct gf_err *e)
 {
@@ -154,12 +170,7 @@ static int reference_db(struct gf_db **out, struct gf_err *e)
     int rc = connect(ref, ":memory:", SQLITE_OPEN_READWRITE, e) ? GF_ESYS : GF_OK;
     if (rc == GF_OK)
         rc = gf_schema_migrate(ref, e);
-    if (rc) {
-        gf_db_close(ref);
-        return rc;
-    }
-    *out = ref;
-    return GF_OK;
+    return finish_open(out, ref, rc);
 }
 
 static void quote_ident(char *out, size_t cap, const char *name)
@@ -312,9 +323,7 @@ static int open_write(struct gf_db **out, const char *path, int create, struct g
     struct stat sb;
     int exists = stat(path, &sb) == 0;
     if (!create && !exists)
-        return gf_err_set(e, GF_EUSER,
-                          "%s: no such database (create it with `gongfu init` or `gongfu demo`)",
-                          path);
+        return no_such_database(path, e);
     int rc = check_writable(path, exists, e);
     if (rc)
         return rc;
@@ -342,12 +351,7 @@ static int open_write(struct gf_db **out, const char *path, int create, struct g
         gf_err_prefix(e, "%s", path);
     if (rc == GF_OK)
         rc = check_objects(db, e);
-    if (rc) {
-        gf_db_close(db);
-        return rc;
-    }
-    *out = db;
-    return GF_OK;
+    return finish_open(out, db, rc);
 }
 
 /* A URI that opens path as immutable: nothing is locked, no -shm is needed. */
@@ -357,7 +361,8 @@ static int immutable_uri(char *out, size_t cap, const char *path)
     for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
         if (o + 4 >= cap)
             return -1;
-        if (*p == '%' || *p == '?' || *p == '#' || (p == (const unsigned char *)path && *p == '/' && p[1] == '/'))
+        if (*p == '%' || *p == '?' || *p == '#' ||
+            (p == (const unsigned char *)path && *p == '/' && p[1] == '/'))
             o += (size_t)snprintf(out + o, cap - o, "%%%02X", *p);
         else
             out[o++] = (char)*p;
@@ -378,9 +383,7 @@ int gf_db_open_read(struct gf_db **out, const char *path, struct gf_err *e)
 {
     *out = NULL;
     if (access(path, F_OK) != 0)
-        return gf_err_set(e, GF_EUSER,
-                          "%s: no such database (create it with `gongfu init` or `gongfu demo`)",
-                          path);
+        return no_such_database(path, e);
     struct gf_db *db = new_db(path);
     if (!db)
         return gf_err_set(e, GF_ENOMEM, "out of memory");
@@ -425,12 +428,7 @@ int gf_db_open_read(struct gf_db **out, const char *path, struct gf_err *e)
     }
     if (rc == GF_OK)
         rc = check_objects(db, e);
-    if (rc) {
-        gf_db_close(db);
-        return rc;
-    }
-    *out = db;
-    return GF_OK;
+    return finish_open(out, db, rc);
 }
 
 int gf_db_open(struct gf_db **out, const char *path, struct gf_err *e)

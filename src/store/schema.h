@@ -7,8 +7,8 @@
 /* How a database's schema compares with the one this gongfu builds.  A version is written per
  * module as "core 2, eval 1, …" (the number of migration steps applied). */
 struct gf_schema_state {
-    int pending;     /* this gongfu has steps the database lacks (or it is new) */
-    int newer;       /* the database has steps or modules this gongfu does not know */
+    int pending;      /* this gongfu has steps the database lacks (or it is new) */
+    int newer;        /* the database has steps or modules this gongfu does not know */
     char theirs[256]; /* the database's version ("none" when it has no schema yet) */
     char ours[256];   /* this gongfu's version */
 };
