@@ -616,7 +616,7 @@ static void test_unmasked_read_audited(void **s)
     assert_true(gf_stmt_is_null(st, 4));
     assert_string_equal(gf_stmt_text(st, 5),
                         "{\"command\":\"households list\",\"filter\":\"unit=510411\","
-                        "\"fields\":\"id_number,phone\",\"rows\":\"7\"}");
+                        "\"fields\":\"head_name,name,id_number,phone\",\"rows\":\"7\"}");
     assert_int_equal(gf_stmt_step(st, NULL), 0);
     gf_stmt_finalize(st);
     close_base(db);
