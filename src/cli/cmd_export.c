@@ -84,14 +84,16 @@ int cmd_export(struct gf_cli *cli, int argc, char **argv)
 {
     size_t nk = sizeof kinds / sizeof kinds[0];
     if (gf_cli_wants_help(argc, argv)) {
-        puts(L(cli, "用法: gongfu export 类型 [-o 文件] [--format csv|json] [--unmasked]\n\n"
-                    "按导入格式导出数据(默认 CSV),可直接再导入。个人信息(people 的电话, audit\n"
-                    "记录中的身份证号、电话和户主、成员姓名)默认脱敏; --unmasked 显示原文并记入\n"
-                    "审计日志。类型:",
-               "usage: gongfu export KIND [-o FILE] [--format csv|json] [--unmasked]\n\n"
-               "Write data in the import format (CSV by default), ready to import again. Personal\n"
-               "data (people's phones; ID numbers, phones and household names in audit records) is\n"
-               "masked unless --unmasked, which is recorded in the audit log. Kinds:"));
+        puts(
+            L(cli,
+              "用法: gongfu export 类型 [-o 文件] [--format csv|json] [--unmasked]\n\n"
+              "按导入格式导出数据(默认 CSV),可直接再导入。个人信息(people 的电话, audit\n"
+              "记录中的身份证号、电话和户主、成员姓名)默认脱敏; --unmasked 显示原文并记入\n"
+              "审计日志。类型:",
+              "usage: gongfu export KIND [-o FILE] [--format csv|json] [--unmasked]\n\n"
+              "Write data in the import format (CSV by default), ready to import again. Personal\n"
+              "data (people's phones; ID numbers, phones and household names in audit records) is\n"
+              "masked unless --unmasked, which is recorded in the audit log. Kinds:"));
         for (size_t i = 0; i < nk; i++)
             printf("  %s\n", kinds[i].name);
         return 0;
@@ -119,8 +121,9 @@ int cmd_export(struct gf_cli *cli, int argc, char **argv)
     if (!k)
         return gf_cli_usage(cli, "export: need a kind: units, teams, departments, people, framework, values, audit");
     if (unmasked && !k->entity)
-        return gf_cli_usage(cli, "export %s: --unmasked applies to people and audit (%s hold no personal data)",
-                            k->name, k->name);
+        return gf_cli_usage(
+            cli, "export %s: --unmasked applies to people and audit (%s hold no personal data)",
+            k->name, k->name);
     enum gf_format fmt = cli->format_given && cli->format == GF_FMT_JSON ? GF_FMT_JSON : GF_FMT_CSV;
     struct gf_column cols[32];
     char buf[1024], *names[32];
@@ -141,9 +144,9 @@ int cmd_export(struct gf_cli *cli, int argc, char **argv)
     if (rc)
         return rc;
     struct mask_ctx mc = {k, cols};
-    struct gf_table *t = gf_cli_query_table(cli, db, k->sql, NULL, 0, cols, nc,
-                                            (const char *const *)numeric,
-                                            k->entity && !unmasked ? mask_cell : NULL, &mc, &rc);
+    struct gf_table *t =
+        gf_cli_query_table(cli, db, k->sql, NULL, 0, cols, nc, (const char *const *)numeric,
+                           k->entity && !unmasked ? mask_cell : NULL, &mc, &rc);
     if (t && unmasked) { /* recorded before anything is written */
         char what[64];
         snprintf(what, sizeof what, "export %s", k->name);

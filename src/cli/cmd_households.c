@@ -187,7 +187,8 @@ static const struct sub_help helps[] = {
      "                               [--days N] [--months M] [--unmasked]\n"
      "预警: no_cadre 已识别未结对, no_visit 超过 N 天未走访, still_under 帮扶 M "
      "个月后仍低于监测线,\n"
-     "back_under 消除风险后返回线下, cadre_over 干部结对超限。户主姓名默认脱敏(--unmasked 记入审计日志)。",
+     "back_under 消除风险后返回线下, cadre_over 干部结对超限。户主姓名默认脱敏(--unmasked "
+     "记入审计日志)。",
      "usage: gongfu households alerts [--unit UNIT] [--cadre P] [--rule RULE] [--date DATE]\n"
      "                               [--days N] [--months M] [--unmasked]\n"
      "Open alerts: no_cadre, no_visit (N days, default 30), still_under (after M months of "
@@ -929,9 +930,9 @@ static int sub_alerts(struct gf_cli *cli, int argc, char **argv)
     const char *unit = NULL, *cadre = NULL, *rule = NULL, *date = NULL, *days = NULL,
                *months = NULL, *pos[1];
     int npos, unmasked = 0;
-    const struct opt opts[] = {{"--unit", &unit, NULL},       {"--cadre", &cadre, NULL},
-                               {"--rule", &rule, NULL},       {"--date", &date, NULL},
-                               {"--days", &days, NULL},       {"--months", &months, NULL},
+    const struct opt opts[] = {{"--unit", &unit, NULL},         {"--cadre", &cadre, NULL},
+                               {"--rule", &rule, NULL},         {"--date", &date, NULL},
+                               {"--days", &days, NULL},         {"--months", &months, NULL},
                                {"--unmasked", NULL, &unmasked}, {NULL, NULL, NULL}};
     int rc = parse(cli, "alerts", argc, argv, 2, opts, pos, 0, &npos);
     if (rc)

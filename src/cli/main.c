@@ -134,9 +134,9 @@ int main(int argc, char **argv)
     struct gf_cli cli = {0};
     cli.db_path = getenv("GONGFU_DB") ? getenv("GONGFU_DB") : "gongfu.db";
     cli.lang = getenv("GONGFU_LANG") && !strcmp(getenv("GONGFU_LANG"), "en") ? "en" : "zh";
-    cli.user = getenv("GONGFU_USER")                   ? getenv("GONGFU_USER")
+    cli.user = getenv("GONGFU_USER")            ? getenv("GONGFU_USER")
                : gf_actor_valid(getenv("USER")) ? getenv("USER")
-                                                 : "cli";
+                                                : "cli";
     /* Pull global options out of argv wherever they are (before "--"). */
     char **args = calloc((size_t)argc + 1, sizeof *args);
     if (!args)
@@ -159,8 +159,9 @@ int main(int argc, char **argv)
             i += used - 1;
     }
     if (!gf_actor_valid(cli.user)) { /* --user was checked as it was read */
-        rc = gf_cli_usage(&cli, "GONGFU_USER: '%s' names nobody: give the acting user (e.g. "
-                                "P0001) or unset it",
+        rc = gf_cli_usage(&cli,
+                          "GONGFU_USER: '%s' names nobody: give the acting user (e.g. "
+                          "P0001) or unset it",
                           cli.user);
         goto out;
     }

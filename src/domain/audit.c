@@ -242,17 +242,17 @@ int gf_audit_verify(struct gf_db *db, struct gf_audit_check *out, struct gf_err 
             out->bad_id = id;
             break;
         }
+        record_fields(st, idbuf, f);
+        record_hash(stored_prev, f, hash);
+        if (strcmp(hash, stored)) { /* at its place: changed; elsewhere: not gongfu's */
+            out->state = id == want ? GF_AUDIT_CHANGED : GF_AUDIT_INSERTED;
+            out->bad_id = id;
+            break;
+        }
         if (id != want) {
             out->state = id > want ? GF_AUDIT_REMOVED : GF_AUDIT_INSERTED;
             out->bad_id = id > want ? want : id;
             out->bad_last = id - 1;
-            break;
-        }
-        record_fields(st, idbuf, f);
-        record_hash(stored_prev, f, hash);
-        if (strcmp(hash, stored)) {
-            out->state = GF_AUDIT_CHANGED;
-            out->bad_id = id;
             break;
         }
         if (strcmp(stored_prev, prev)) {

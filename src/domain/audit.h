@@ -33,18 +33,19 @@ enum gf_audit_state {
     GF_AUDIT_INTACT,   /* every record is where the chain says */
     GF_AUDIT_CHANGED,  /* record bad_id no longer matches its hash */
     GF_AUDIT_REMOVED,  /* records bad_id .. bad_last are missing */
-    GF_AUDIT_INSERTED, /* record bad_id has no chain hash: added outside gongfu */
+    GF_AUDIT_INSERTED, /* record bad_id was added outside gongfu: it has no chain hash, or
+                          a hash that fits neither its content nor its place */
     GF_AUDIT_BROKEN,   /* record bad_id does not link to the one before it (that one was
                           rewritten with a new hash, or bad_id was put in its place) */
 };
 
 struct gf_audit_check {
     enum gf_audit_state state;
-    long records;           /* records read */
-    long chained;           /* records written before the chain existed, chained by this call */
+    long records; /* records read */
+    long chained; /* records written before the chain existed, chained by this call */
     int64_t bad_id, bad_last;
-    int64_t last_id;        /* the head of the chain (when intact) */
-    char head[65];          /* its hash, 64 hex digits */
+    int64_t last_id; /* the head of the chain (when intact) */
+    char head[65];   /* its hash, 64 hex digits */
 };
 
 /* Walk the whole trail in id order and check every record's hash and link.  Records written

@@ -210,9 +210,11 @@ void gf_hh_mask_phone(const char *in, char *out, size_t cap)
 /* Bytes of the UTF-8 character at s (1 for a byte that does not start a valid one). */
 static size_t utf8_char_len(const unsigned char *s)
 {
-    size_t n = s[0] < 0x80 ? 1 : (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3
-                              : (s[0] & 0xF8) == 0xF0 ? 4
-                                                      : 1;
+    size_t n = s[0] < 0x80             ? 1
+               : (s[0] & 0xE0) == 0xC0 ? 2
+               : (s[0] & 0xF0) == 0xE0 ? 3
+               : (s[0] & 0xF8) == 0xF0 ? 4
+                                       : 1;
     for (size_t i = 1; i < n; i++)
         if ((s[i] & 0xC0) != 0x80)
             return 1;

@@ -5,8 +5,8 @@
  *                          rectified --verify(reject)--> open;  closed/rectified --reopen--> open
  * A problem is closed only by a verification from a person who is neither its owner nor the one
  * who wrote the rectification (also enforced by a CHECK in the schema).  Who rectifies and who
- * verifies is the acting user (gf_actor_as): a request cannot name somebody else.  Each transition writes
- * the row and its audit record (before/after as JSON) in one transaction. */
+ * verifies is the acting user (gf_actor_as): a request cannot name somebody else.  Each transition
+ * writes the row and its audit record (before/after as JSON) in one transaction. */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -75,8 +75,9 @@ static int values_row(struct gf_import_ctx *c, struct gf_err *e)
     gf_stmt_finalize(st);
     if (rc < 0)
         return rc;
-    char key[256];
+    char key[256], vb[40], now[32];
     value_key(key, sizeof key, unit, ind, period);
+    gf_fmt_double(vb, sizeof vb, v);
     int approving = !strcmp(state, "approved");
     if (same && (locked || (!approving && (was_submitted || !strcmp(state, "draft"))))) {
         c->stats->unchanged++;
@@ -87,24 +88,20 @@ static int values_row(struct gf_import_ctx *c, struct gf_err *e)
                          "draft or submitted: an import cannot approve a value (%s); approve it "
                          "with `gongfu values approve`, by someone other than who submitted it",
                          key);
-    if (locked) {
-        char vb[40];
-        gf_fmt_double(vb, sizeof vb, v);
+    if (locked)
         return gf_err_at(e, c->path, c->line, "value", vb,
                          "no change to %s: it is approved and locked; unlock it first "
                          "(gongfu values unlock --unit %s --period %s --indicator %s --reason …)",
                          key, unit, period, ind);
-    }
-    char vb[40], now[32];
-    gf_fmt_double(vb, sizeof vb, v);
     gf_now(now);
-    int submit = !strcmp(state, "submitted");
-    const char *cols[] = {"unit",         "indicator",    "period",      "value",
-                          "origin",       "source",       "state",       "updated_by",
-                          "updated_at",   "submitted_by", "submitted_at", "approved_by",
-                          "approved_at"};
-    const char *vals[] = {unit,     ind,    period,   vb, "reported", source, state, c->actor,
-                          now,      submit ? c->actor : NULL, submit ? now : NULL, NULL, NULL};
+    /* a value imported as submitted is submitted by the importer */
+    const char *submitter = strcmp(state, "submitted") ? NULL : c->actor;
+    const char *submitted_at = submitter ? now : NULL;
+    const char *cols[] = {"unit",         "indicator",   "period",     "value",      "origin",
+                          "source",       "state",       "updated_by", "updated_at", "submitted_by",
+                          "submitted_at", "approved_by", "approved_at"};
+    const char *vals[] = {unit,     ind, period,    vb,           "reported", source, state,
+                          c->actor, now, submitter, submitted_at, NULL,       NULL};
     return gf_upsert(c, "value", 13, 3, cols, vals, NULL, e);
 }
 
@@ -610,8 +607,8 @@ static int not_the_submitter(struct gf_db *db, const char *actor, const char *ke
  * under), indicator and period (NULL = all) in state m->from, all or nothing, each with its
  * audit record. */
 static int apply_move(struct gf_db *db, const char *actor, const char *unit, int under,
-                      const char *indicator, const char *period, const struct move *m,
-                      long *moved, struct gf_err *e)
+                      const char *indicator, const char *period, const struct move *m, long *moved,
+                      struct gf_err *e)
 {
     *moved = 0;
     struct gf_units u;
@@ -650,9 +647,9 @@ static int apply_move(struct gf_db *db, const char *actor, const char *unit, int
                                   "approved_by", f[k].approved_by, NULL);
             char *af = m->reason ? gf_json_obj("state", m->to, "reason", m->reason, NULL)
                                  : gf_json_obj("state", m->to, NULL);
-            rc = !b || !af ? gf_err_set(e, GF_ENOMEM, "out of memory")
-                           : gf_audit(db, actor, m->reason ? "unlock" : m->to, "value", key, b,
-                                      af, e);
+            rc = !b || !af
+                     ? gf_err_set(e, GF_ENOMEM, "out of memory")
+                     : gf_audit(db, actor, m->reason ? "unlock" : m->to, "value", key, b, af, e);
             free(b);
             free(af);
             (*moved)++;
