@@ -94,15 +94,16 @@ static int values_row(struct gf_import_ctx *c, struct gf_err *e)
                          "(gongfu values unlock --unit %s --period %s --indicator %s --reason …)",
                          key, unit, period, ind);
     gf_now(now);
-    /* a value imported as submitted is submitted by the importer */
+    /* a value imported as submitted is submitted by the importer; approved_by/_at stay NULL:
+     * only an approved value has them, and an approved value is never written here */
     const char *submitter = strcmp(state, "submitted") ? NULL : c->actor;
     const char *submitted_at = submitter ? now : NULL;
-    const char *cols[] = {"unit",         "indicator",   "period",     "value",      "origin",
-                          "source",       "state",       "updated_by", "updated_at", "submitted_by",
-                          "submitted_at", "approved_by", "approved_at"};
-    const char *vals[] = {unit,     ind, period,    vb,           "reported", source, state,
-                          c->actor, now, submitter, submitted_at, NULL,       NULL};
-    return gf_upsert(c, "value", 13, 3, cols, vals, NULL, e);
+    const char *cols[] = {"unit",       "indicator",    "period",      "value",
+                          "origin",     "source",       "state",       "updated_by",
+                          "updated_at", "submitted_by", "submitted_at"};
+    const char *vals[] = {unit,  ind,      period, vb,        "reported",  source,
+                          state, c->actor, now,    submitter, submitted_at};
+    return gf_upsert(c, "value", 11, 3, cols, vals, NULL, e);
 }
 
 const struct gf_import_kind gf_import_values = {
