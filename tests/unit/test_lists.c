@@ -208,17 +208,25 @@ static void test_progress_closes_and_refuses(void **state)
 /* ---- the problem loop --------------------------------------------------------------------------
  */
 
-static void test_problem_loop(void **state)
+/* On 2024-05-01, item Z1 and a problem raised against it by actor, owned by P1. */
+static int64_t raise_z1(struct gf_db *db, const char *actor)
 {
-    (void)state;
-    struct gf_db *db = fixture();
     struct gf_err e = {0};
     setenv("GONGFU_NOW", "2024-05-01T00:00:00Z", 1);
     item(db, "Z1", "A", "T01", "2024-01-01", "2024-06-30", "active", NULL, NULL);
     struct gf_problem_new pn = {"Z1", NULL, "进度滞后", "high", "P1", "2024-05-31", "督查组"};
     int64_t id = 0;
-    assert_int_equal(gf_problem_raise(db, "t", &pn, &id, &e), GF_OK);
+    assert_int_equal(gf_problem_raise(db, actor, &pn, &id, &e), GF_OK);
     assert_true(id > 0);
+    return id;
+}
+
+static void test_problem_loop(void **state)
+{
+    (void)state;
+    struct gf_db *db = fixture();
+    struct gf_err e = {0};
+    int64_t id = raise_z1(db, "t");
     /* verifying before a rectification is refused */
     assert_int_equal(gf_problem_verify(db, "P2", id, NULL, 1, NULL, &e), GF_EUSER);
     assert_int_equal(gf_problem_rectify(db, "P1", id, NULL, "已整改", &e), GF_OK);
@@ -273,11 +281,7 @@ static void test_problem_acting_user(void **state)
     (void)state;
     struct gf_db *db = fixture();
     struct gf_err e = {0};
-    setenv("GONGFU_NOW", "2024-05-01T00:00:00Z", 1);
-    item(db, "Z1", "A", "T01", "2024-01-01", "2024-06-30", "active", NULL, NULL);
-    struct gf_problem_new pn = {"Z1", NULL, "进度滞后", "high", "P1", "2024-05-31", "督查组"};
-    int64_t id = 0;
-    assert_int_equal(gf_problem_raise(db, "P3", &pn, &id, &e), GF_OK);
+    int64_t id = raise_z1(db, "P3");
     /* P3 cannot report the rectification in P1's name */
     assert_int_equal(gf_problem_rectify(db, "P3", id, "P1", "已整改", &e), GF_EUSER);
     assert_non_null(strstr(e.msg, "\"P1\""));
