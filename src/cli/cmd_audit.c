@@ -27,10 +27,10 @@ int cmd_audit(struct gf_cli *cli, int argc, char **argv)
         usage(cli);
         return 0;
     }
-    if (argc < 2 || strcmp(argv[1], "verify"))
-        return gf_cli_usage(cli, "audit: %s '%s' (verify)",
-                            argc < 2 ? "which subcommand?" : "unknown subcommand",
-                            argc < 2 ? "" : argv[1]);
+    if (argc < 2)
+        return gf_cli_usage(cli, "audit: which subcommand? (verify)");
+    if (strcmp(argv[1], "verify"))
+        return gf_cli_usage(cli, "audit: unknown subcommand '%s' (verify)", argv[1]);
     if (argc > 2)
         return gf_cli_usage(cli, "audit verify: unexpected argument '%s'", argv[2]);
     struct gf_db *db;

@@ -16,6 +16,10 @@ expect_exit 0 G audit verify
 expect_in "$T/out" "审计日志完整: $n 条记录" "最后一条 #$n, 哈希 $head"
 expect_exit 0 G --lang en audit verify
 expect_in "$T/out" "audit log intact: $n records, the hash chain holds; last record #$n, hash $head"
+expect_exit 2 G audit
+expect_in "$T/err" 'which subcommand? (verify)'
+expect_exit 2 G audit verify now
+expect_in "$T/err" "unexpected argument 'now'"
 # every record links to the one before, ids without gaps
 [ "$(sqlite3 "$db" 'SELECT count(*) FROM audit a JOIN audit b ON b.id = a.id - 1 WHERE a.prev_hash <> b.hash')" = 0 ] && ok ||
   fail "records not linked"
