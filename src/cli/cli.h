@@ -15,7 +15,7 @@ struct gf_cli {
     const char *db_path; /* --db, default ./gongfu.db (or $GONGFU_DB) */
     enum gf_format format;
     const char *lang; /* "zh" (default) or "en" */
-    const char *user; /* who is acting: --user, $GONGFU_USER, $USER, "cli" */
+    const char *user; /* who is acting: --user, $GONGFU_USER, $USER, "cli"; never blank */
     int format_given; /* 1 if --format was on the command line */
     int db_flag;      /* 1 if --db was given without a path (use the default database) */
     struct gf_err err;

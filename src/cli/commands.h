@@ -14,3 +14,4 @@ GF_COMMAND(items, "四张清单:事项、进度、预警", "the four lists: item
 GF_COMMAND(problems, "问题亮晒与闭环整改", "problems and their closing loop")
 GF_COMMAND(race, "赛马争先:排名、红黑榜、奖项", "horse race: ranking, red/black lists, awards")
 GF_COMMAND(eval, "综合评价与排名", "composite evaluation and ranking")
+GF_COMMAND(audit, "审计日志核验", "check the audit trail")

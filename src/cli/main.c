@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "domain/actor.h"
 #include "store/db.h"
 
 struct command {
@@ -142,6 +143,11 @@ static int global_option(struct gf_cli *cli, int argc, char **argv, int i)
             cli->lang = val;
             break;
         case 3:
+            if (!gf_actor_valid(val)) {
+                gf_cli_usage(cli, "--user: '%s' names nobody: give the acting user (e.g. P0001)",
+                             val);
+                return -1;
+            }
             cli->user = val;
             break;
         }
@@ -155,9 +161,9 @@ int main(int argc, char **argv)
     struct gf_cli cli = {0};
     cli.db_path = getenv("GONGFU_DB") ? getenv("GONGFU_DB") : "gongfu.db";
     cli.lang = getenv("GONGFU_LANG") && !strcmp(getenv("GONGFU_LANG"), "en") ? "en" : "zh";
-    cli.user = getenv("GONGFU_USER") ? getenv("GONGFU_USER")
-               : getenv("USER")      ? getenv("USER")
-                                     : "cli";
+    cli.user = getenv("GONGFU_USER")            ? getenv("GONGFU_USER")
+               : gf_actor_valid(getenv("USER")) ? getenv("USER")
+                                                : "cli";
     /* Pull global options out of argv wherever they are (before "--"). */
     char **args = calloc((size_t)argc + 1, sizeof *args);
     if (!args)
@@ -178,6 +184,13 @@ int main(int argc, char **argv)
             args[n++] = argv[i];
         else
             i += used - 1;
+    }
+    if (!gf_actor_valid(cli.user)) { /* --user was checked as it was read */
+        rc = gf_cli_usage(&cli,
+                          "GONGFU_USER: '%s' names nobody: give the acting user (e.g. "
+                          "P0001) or unset it",
+                          cli.user);
+        goto out;
     }
     if (argc == 1) { /* plain `gongfu` */
         overview(stdout, cli.lang);
