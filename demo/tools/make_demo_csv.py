@@ -549,7 +549,7 @@ def make_values():
     for r in REAL:
         assert r[1] in IND, r
     write("values-published.csv", ["unit", "indicator", "period", "value", "source", "state"],
-          [(u, i, p, v, s, "approved") for u, i, p, v, s in REAL])
+          [(u, i, p, v, s, "submitted") for u, i, p, v, s in REAL])
 
 
 if __name__ == "__main__":

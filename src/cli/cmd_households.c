@@ -1,7 +1,7 @@
 /* cmd_households.c — `gongfu households …`: the low-income household registry, the monitoring
  * workflow (flag, identify, pair, visit, eliminate), alerts and the coverage report.
- * Personal data (ID numbers, phones) is masked in every output unless --unmasked, which is
- * recorded in the audit log before anything is printed. */
+ * Personal data (names of household members and heads, ID numbers, phones) is masked in every
+ * output unless --unmasked, which is recorded in the audit log before anything is printed. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -108,24 +108,28 @@ static const struct sub_help helps[] = {
      "用法: gongfu households list [--unit 单位] [--category 类别] [--state 状态] [--cadre 干部]\n"
      "                             [--unmasked]\n"
      "列出监测户(含下级单位)。state: found|identified|assisted|eliminated|none。"
-     "电话默认脱敏; --unmasked 显示原文并记入审计日志。",
+     "户主姓名和电话默认脱敏; --unmasked 显示原文并记入审计日志。",
      "usage: gongfu households list [--unit UNIT] [--category CAT] [--state STATE] [--cadre P]\n"
      "                             [--unmasked]\n"
      "List households (the unit and its descendants). state: found|identified|assisted|"
-     "eliminated|none. Phones are masked unless --unmasked (recorded in the audit log)."},
+     "eliminated|none. Head names and phones are masked unless --unmasked (recorded in the audit "
+     "log)."},
     {"show",
      "用法: gongfu households show 户编码 [--unmasked]\n显示一户: "
-     "成员、收入、状态、识别步骤、历史、走访与措施。",
+     "成员、收入、状态、识别步骤、历史、走访与措施。\n姓名、身份证号和电话默认脱敏; --unmasked "
+     "显示原文并记入审计日志。",
      "usage: gongfu households show CODE [--unmasked]\nOne household: members, incomes, case, "
-     "identification steps, history, visits and measures."},
+     "identification steps, history, visits and measures.\nNames, ID numbers and phones are masked "
+     "unless --unmasked (recorded in the audit log)."},
     {"export",
      "用法: gongfu households export [--unit 单位] [--category 类别] [--state 状态] [--cadre "
      "干部]\n"
      "                               [--unmasked]\n"
-     "按成员导出(默认 CSV)。身份证号和电话默认脱敏; --unmasked 记入审计日志。",
+     "按成员导出(默认 CSV)。姓名、身份证号和电话默认脱敏; --unmasked 记入审计日志。",
      "usage: gongfu households export [--unit UNIT] [--category CAT] [--state STATE] [--cadre P]\n"
      "                               [--unmasked]\n"
-     "Export one row per member (CSV unless --format). ID numbers and phones are masked unless "
+     "Export one row per member (CSV unless --format). Names, ID numbers and phones are masked "
+     "unless "
      "--unmasked (recorded in the audit log)."},
     {"flag",
      "用法: gongfu households flag [--unit 单位] [--period 年] [--line 元] [--file 收入文件]\n"
@@ -180,14 +184,16 @@ static const struct sub_help helps[] = {
      "eliminate_periods) are at or above the line; the evidence is recorded."},
     {"alerts",
      "用法: gongfu households alerts [--unit 单位] [--cadre 干部] [--rule 规则] [--date 日期]\n"
-     "                               [--days N] [--months M]\n"
+     "                               [--days N] [--months M] [--unmasked]\n"
      "预警: no_cadre 已识别未结对, no_visit 超过 N 天未走访, still_under 帮扶 M "
      "个月后仍低于监测线,\n"
-     "back_under 消除风险后返回线下, cadre_over 干部结对超限。",
+     "back_under 消除风险后返回线下, cadre_over 干部结对超限。户主姓名默认脱敏(--unmasked "
+     "记入审计日志)。",
      "usage: gongfu households alerts [--unit UNIT] [--cadre P] [--rule RULE] [--date DATE]\n"
-     "                               [--days N] [--months M]\n"
+     "                               [--days N] [--months M] [--unmasked]\n"
      "Open alerts: no_cadre, no_visit (N days, default 30), still_under (after M months of "
-     "assistance), back_under (eliminated but under the line again), cadre_over."},
+     "assistance), back_under (eliminated but under the line again), cadre_over. Head names are "
+     "masked unless --unmasked (recorded in the audit log)."},
     {"report",
      "用法: gongfu households report --unit 单位 [--period 年]\n"
      "覆盖情况: 本单位及各下级单位的建档、识别、结对率、30/90 天走访率、本年消除、返贫,\n"
@@ -346,6 +352,12 @@ static int check_filters(struct gf_cli *cli, struct gf_db *db, const struct gf_u
     return GF_OK;
 }
 
+/* The text shown for a personal field: as stored when unmasked, else masked. */
+static void shown(enum gf_hh_personal kind, const char *value, int unmasked, char *out, size_t cap)
+{
+    gf_hh_mask(unmasked ? GF_HH_NOT_PERSONAL : kind, value, out, cap);
+}
+
 static const char *filter_text(const struct filters *f, char *buf, size_t cap)
 {
     snprintf(buf, cap, "unit=%s;category=%s;state=%s;cadre=%s", f->unit ? f->unit : "*",
@@ -456,19 +468,16 @@ static int sub_list(struct gf_cli *cli, int argc, char **argv, int export)
         int ui = gf_units_find(&u, unit);
         if (a >= 0 && (ui < 0 || !gf_units_within(&u, ui, a)))
             continue;
-        char phone[64];
-        const char *ph = gf_stmt_text(st, 4);
-        if (f.unmasked)
-            snprintf(phone, sizeof phone, "%s", ph ? ph : "");
-        else
-            gf_hh_mask_phone(ph, phone, sizeof phone);
+        char phone[64], head[256];
+        shown(GF_HH_PHONE, gf_stmt_text(st, 4), f.unmasked, phone, sizeof phone);
+        shown(GF_HH_NAME, gf_stmt_text(st, 3), f.unmasked, head, sizeof head);
         const char *catname = gf_stmt_text(st, cli->lang[0] == 'e' ? 10 : 9);
         if (!export) {
             gf_table_row(t);
             gf_table_text(t, 0, gf_stmt_text(st, 0));
             gf_table_text(t, 1, unit);
             gf_table_text(t, 2, gf_stmt_text(st, 2));
-            gf_table_text(t, 3, gf_stmt_text(st, 3));
+            gf_table_text(t, 3, head);
             gf_table_text(t, 4, phone);
             gf_table_text(t, 5, gf_stmt_text(st, 5));
             gf_table_int(t, 6, gf_stmt_int(st, 6));
@@ -485,21 +494,18 @@ static int sub_list(struct gf_cli *cli, int argc, char **argv, int export)
         gf_stmt_reset(ms);
         gf_stmt_bind_text(ms, 1, gf_stmt_text(st, 0));
         while ((rc = gf_stmt_step(ms, &cli->err)) == 1) {
-            char id[64];
-            const char *idn = gf_stmt_text(ms, 3);
-            if (f.unmasked)
-                snprintf(id, sizeof id, "%s", idn ? idn : "");
-            else
-                gf_hh_mask_id(idn, id, sizeof id);
+            char id[64], name[256];
+            shown(GF_HH_ID_NUMBER, gf_stmt_text(ms, 3), f.unmasked, id, sizeof id);
+            shown(GF_HH_NAME, gf_stmt_text(ms, 1), f.unmasked, name, sizeof name);
             gf_table_row(t);
             gf_table_text(t, 0, gf_stmt_text(st, 0));
             gf_table_text(t, 1, unit);
-            gf_table_text(t, 2, gf_stmt_text(st, 3));
+            gf_table_text(t, 2, head);
             gf_table_text(t, 3, phone);
             gf_table_text(t, 4, gf_stmt_text(st, 7));
             gf_table_text(t, 5, gf_stmt_text(st, 8));
             gf_table_int(t, 6, gf_stmt_int(ms, 0));
-            gf_table_text(t, 7, gf_stmt_text(ms, 1));
+            gf_table_text(t, 7, name);
             gf_table_text(t, 8, gf_stmt_text(ms, 2));
             gf_table_text(t, 9, id);
             if (gf_stmt_is_null(ms, 4))
@@ -535,11 +541,11 @@ out:
 
 /* ---- show -------------------------------------------------------------------------------- */
 
-/* Run a query with one text parameter into a table of the given columns; mask_col (or -1) is
- * masked with mask() unless unmasked. */
+/* Run a query with one text parameter into a table of the given columns; the columns holding
+ * personal data (personal[i], or none when personal is NULL) are masked unless unmasked. */
 static struct gf_table *query_table(struct gf_db *db, const char *sql, const char *param,
-                                    const struct gf_column *cols, int ncols, int mask_col,
-                                    void (*mask)(const char *, char *, size_t), int unmasked,
+                                    const struct gf_column *cols, int ncols,
+                                    const enum gf_hh_personal *personal, int unmasked,
                                     const int *numeric, struct gf_err *e, int *rc)
 {
     struct gf_stmt *st;
@@ -553,9 +559,9 @@ static struct gf_table *query_table(struct gf_db *db, const char *sql, const cha
         for (int i = 0; i < ncols; i++) {
             if (gf_stmt_is_null(st, i)) {
                 gf_table_text(t, i, NULL);
-            } else if (i == mask_col && !unmasked) {
-                char m[128];
-                mask(gf_stmt_text(st, i), m, sizeof m);
+            } else if (personal && personal[i]) {
+                char m[256];
+                shown(personal[i], gf_stmt_text(st, i), unmasked, m, sizeof m);
                 gf_table_text(t, i, m);
             } else if (numeric && numeric[i] == 1)
                 gf_table_int(t, i, gf_stmt_int(st, i));
@@ -621,6 +627,7 @@ static int sub_show(struct gf_cli *cli, int argc, char **argv)
         {"source", "来源", "source"},
     };
     static const int n0[20] = {[15] = 1};
+    static const enum gf_hh_personal p0[20] = {[2] = GF_HH_NAME, [4] = GF_HH_PHONE};
     static const struct gf_column c1[] = {
         {"seq", "序号", "seq"},
         {"name", "姓名", "name"},
@@ -632,6 +639,7 @@ static int sub_show(struct gf_cli *cli, int argc, char **argv)
         {"schooling", "在校", "schooling"},
     };
     static const int n1[8] = {1, 0, 0, 0, 1};
+    static const enum gf_hh_personal p1[8] = {[1] = GF_HH_NAME, [3] = GF_HH_ID_NUMBER};
     static const struct gf_column c2[] = {
         {"period", "期别", "period"},       {"per_capita", "人均可支配收入", "per capita"},
         {"wages", "工资性", "wages"},       {"business", "经营净", "business"},
@@ -664,7 +672,7 @@ static int sub_show(struct gf_cli *cli, int argc, char **argv)
               " c.organisation, c.cadre, p.name, h.source"
               " FROM household h LEFT JOIN hh_case c ON c.household = h.code"
               " LEFT JOIN person p ON p.code = c.cadre WHERE h.code = ?",
-              hh, c0, 20, 4, gf_hh_mask_phone, unmasked, n0, &cli->err, &rc)))
+              hh, c0, 20, p0, unmasked, n0, &cli->err, &rc)))
         goto out;
     if (gf_table_rows(t[0]) == 0) {
         rc = gf_err_at(&cli->err, NULL, 0, "household", hh,
@@ -674,26 +682,26 @@ static int sub_show(struct gf_cli *cli, int argc, char **argv)
     if (!(t[1] = query_table(db,
                              "SELECT seq, name, relation, id_number, age, health, employment,"
                              " schooling FROM hh_member WHERE household = ? ORDER BY seq",
-                             hh, c1, 8, 3, gf_hh_mask_id, unmasked, n1, &cli->err, &rc)) ||
+                             hh, c1, 8, p1, unmasked, n1, &cli->err, &rc)) ||
         !(t[2] = query_table(db,
                              "SELECT i.period, i.per_capita, i.wages, i.business, i.property,"
                              " i.transfers, i.source FROM hh_income i JOIN period p"
                              " ON p.code = i.period WHERE i.household = ? ORDER BY p.start_date",
-                             hh, c2, 7, -1, NULL, 1, n2, &cli->err, &rc)) ||
+                             hh, c2, 7, NULL, 1, n2, &cli->err, &rc)) ||
         !(t[3] = query_table(db,
                              "SELECT c.step, s.name, c.done_on, c.done_by, c.note FROM"
                              " hh_case_step c JOIN hh_ident_step s ON s.code = c.step"
                              " WHERE c.household = ? ORDER BY s.position",
-                             hh, c3, 5, -1, NULL, 1, NULL, &cli->err, &rc)) ||
+                             hh, c3, 5, NULL, 1, NULL, &cli->err, &rc)) ||
         !(t[4] = query_table(db,
                              "SELECT on_date, action, from_state, to_state, category,"
                              " organisation, cadre, actor, note, evidence FROM hh_event"
                              " WHERE household = ? ORDER BY on_date, id",
-                             hh, c4, 10, -1, NULL, 1, NULL, &cli->err, &rc)) ||
+                             hh, c4, 10, NULL, 1, NULL, &cli->err, &rc)) ||
         !(t[5] = query_table(db,
                              "SELECT visit_date, person, measure, amount, note FROM hh_visit"
                              " WHERE household = ? ORDER BY visit_date, id",
-                             hh, c5, 5, -1, NULL, 1, n5, &cli->err, &rc)))
+                             hh, c5, 5, NULL, 1, n5, &cli->err, &rc)))
         goto out;
     if (unmasked) {
         char ft[128];
@@ -923,11 +931,11 @@ static int sub_alerts(struct gf_cli *cli, int argc, char **argv)
 {
     const char *unit = NULL, *cadre = NULL, *rule = NULL, *date = NULL, *days = NULL,
                *months = NULL, *pos[1];
-    int npos;
-    const struct opt opts[] = {{"--unit", &unit, NULL}, {"--cadre", &cadre, NULL},
-                               {"--rule", &rule, NULL}, {"--date", &date, NULL},
-                               {"--days", &days, NULL}, {"--months", &months, NULL},
-                               {NULL, NULL, NULL}};
+    int npos, unmasked = 0;
+    const struct opt opts[] = {{"--unit", &unit, NULL},         {"--cadre", &cadre, NULL},
+                               {"--rule", &rule, NULL},         {"--date", &date, NULL},
+                               {"--days", &days, NULL},         {"--months", &months, NULL},
+                               {"--unmasked", NULL, &unmasked}, {NULL, NULL, NULL}};
     int rc = parse(cli, "alerts", argc, argv, 2, opts, pos, 0, &npos);
     if (rc)
         return rc;
@@ -944,14 +952,22 @@ static int sub_alerts(struct gf_cli *cli, int argc, char **argv)
                              "one of: no_cadre, no_visit, still_under, back_under, cadre_over");
     }
     struct gf_db *db;
-    if ((rc = open_db(cli, &db, 0)))
+    if ((rc = open_db(cli, &db, unmasked)))
         return rc;
     struct gf_hh_alert *al = NULL;
     int n = 0;
     rc = gf_hh_alerts(db, unit, cadre, date, nd, nm, &al, &n, &cli->err);
+    if (rc == GF_OK && unmasked) { /* recorded before anything is printed */
+        char ft[256];
+        snprintf(ft, sizeof ft, "unit=%s;cadre=%s;rule=%s", unit ? unit : "*", cadre ? cadre : "*",
+                 rule ? rule : "*");
+        rc = gf_hh_audit_read(db, cli->user, "households alerts", ft, n, &cli->err);
+    }
     gf_db_close(db);
-    if (rc)
+    if (rc) {
+        free(al);
         return rc;
+    }
     static const struct gf_column cols[] = {
         {"rule", "规则", "rule"},
         {"rule_name", "预警", "alert"},
@@ -973,7 +989,9 @@ static int sub_alerts(struct gf_cli *cli, int argc, char **argv)
         gf_table_text(t, 1, en ? gf_hh_rule_en[al[i].rule] : gf_hh_rule_zh[al[i].rule]);
         gf_table_text(t, 2, al[i].household[0] ? al[i].household : NULL);
         gf_table_text(t, 3, al[i].unit[0] ? al[i].unit : NULL);
-        gf_table_text(t, 4, al[i].head[0] ? al[i].head : NULL);
+        char head[sizeof al[i].head];
+        shown(GF_HH_NAME, al[i].head, unmasked, head, sizeof head);
+        gf_table_text(t, 4, head[0] ? head : NULL);
         gf_table_text(t, 5, al[i].state[0] ? al[i].state : NULL);
         gf_table_text(t, 6, al[i].cadre[0] ? al[i].cadre : NULL);
         gf_table_text(t, 7, al[i].cadre_name[0] ? al[i].cadre_name : NULL);

@@ -1,4 +1,4 @@
-/* cmd_values.c — `gongfu values`: list values; `values rollup`; `values submit|approve`. */
+/* cmd_values.c — `gongfu values`: list values; `values rollup`; `values submit|approve|unlock`. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,21 +10,31 @@
 
 static void usage(struct gf_cli *cli)
 {
-    puts(L(cli,
-           "用法:\n"
-           "  gongfu values [list] [--unit 代码 [--under]] [--indicator 代码] [--period 期别]\n"
-           "                [--framework 体系] [--origin reported|computed|rollup|derived]\n"
-           "  gongfu values rollup [--period 期别]     按汇总规则逐级汇总并计算派生指标\n"
-           "  gongfu values submit  --unit 代码 [--under] --period 期别 [--indicator 代码]\n"
-           "  gongfu values approve --unit 代码 [--under] --period 期别 [--indicator 代码]\n"
-           "期别: 2024(年), 2024Q1(季度), 2024-03(月)。数据状态: 草稿 → 已报送 → 已审核。",
-           "usage:\n"
-           "  gongfu values [list] [--unit CODE [--under]] [--indicator CODE] [--period P]\n"
-           "                [--framework F] [--origin reported|computed|rollup|derived]\n"
-           "  gongfu values rollup [--period P]      roll values up the hierarchy, compute formulas\n"
-           "  gongfu values submit  --unit CODE [--under] --period P [--indicator CODE]\n"
-           "  gongfu values approve --unit CODE [--under] --period P [--indicator CODE]\n"
-           "Periods: 2024 (year), 2024Q1 (quarter), 2024-03 (month). States: draft → submitted → approved."));
+    puts(L(
+        cli,
+        "用法:\n"
+        "  gongfu values [list] [--unit 代码 [--under]] [--indicator 代码] [--period 期别]\n"
+        "                [--framework 体系] [--origin reported|computed|rollup|derived]\n"
+        "  gongfu values rollup [--period 期别]     按汇总规则逐级汇总并计算派生指标\n"
+        "  gongfu values submit  --unit 代码 [--under] --period 期别 [--indicator 代码]\n"
+        "  gongfu values approve --unit 代码 [--under] --period 期别 [--indicator 代码]\n"
+        "  gongfu values unlock  --unit 代码 [--under] --period 期别 [--indicator 代码] --reason "
+        "原因\n"
+        "期别: 2024(年), 2024Q1(季度), 2024-03(月)。数据状态: 草稿 → 已报送 → 已审核。\n"
+        "报送人不能审核自己报送的数据; 已审核数据锁定, 修改前须由审核人解锁(记入审计日志)。",
+        "usage:\n"
+        "  gongfu values [list] [--unit CODE [--under]] [--indicator CODE] [--period P]\n"
+        "                [--framework F] [--origin reported|computed|rollup|derived]\n"
+        "  gongfu values rollup [--period P]      roll values up the hierarchy, compute formulas\n"
+        "  gongfu values submit  --unit CODE [--under] --period P [--indicator CODE]\n"
+        "  gongfu values approve --unit CODE [--under] --period P [--indicator CODE]\n"
+        "  gongfu values unlock  --unit CODE [--under] --period P [--indicator CODE] --reason "
+        "TEXT\n"
+        "Periods: 2024 (year), 2024Q1 (quarter), 2024-03 (month). States: draft → submitted → "
+        "approved.\n"
+        "Whoever submitted a value cannot approve it; approved values are locked until an "
+        "approver\n"
+        "unlocks them (back to draft, recorded in the audit log)."));
 }
 
 int cmd_values(struct gf_cli *cli, int argc, char **argv)
@@ -33,7 +43,8 @@ int cmd_values(struct gf_cli *cli, int argc, char **argv)
         usage(cli);
         return 0;
     }
-    const char *sub = "list", *unit = NULL, *ind = NULL, *period = NULL, *fw = NULL, *origin = NULL;
+    const char *sub = "list", *unit = NULL, *ind = NULL, *period = NULL, *fw = NULL, *origin = NULL,
+               *reason = NULL;
     int under = 0, i = 1;
     if (argc > 1 && argv[1][0] != '-')
         sub = argv[i++];
@@ -44,6 +55,7 @@ int cmd_values(struct gf_cli *cli, int argc, char **argv)
                             : !strcmp(a, "--period")    ? &period
                             : !strcmp(a, "--framework") ? &fw
                             : !strcmp(a, "--origin")    ? &origin
+                            : !strcmp(a, "--reason")    ? &reason
                                                         : NULL;
         if (slot) {
             if (i + 1 >= argc)
@@ -68,6 +80,22 @@ int cmd_values(struct gf_cli *cli, int argc, char **argv)
                    s.written, s.unchanged, s.removed);
         return rc;
     }
+    if (reason && strcmp(sub, "unlock"))
+        return gf_cli_usage(cli, "values %s: --reason goes with unlock", sub);
+    if (!strcmp(sub, "unlock")) {
+        if (!unit || !period || !reason)
+            return gf_cli_usage(cli, "values unlock: needs --unit, --period and --reason");
+        if ((rc = gf_db_open_existing(&db, cli->db_path, &cli->err)))
+            return rc;
+        long moved;
+        rc = gf_values_unlock(db, cli->user, unit, under, ind, period, reason, &moved, &cli->err);
+        gf_db_close(db);
+        if (rc == GF_OK)
+            printf(L(cli, "%ld 条已审核数据已解锁(退回草稿)\n",
+                     "%ld approved values unlocked (back to draft)\n"),
+                   moved);
+        return rc;
+    }
     if (!strcmp(sub, "submit") || !strcmp(sub, "approve")) {
         if (!unit || !period)
             return gf_cli_usage(cli, "values %s: needs --unit and --period", sub);
@@ -83,7 +111,8 @@ int cmd_values(struct gf_cli *cli, int argc, char **argv)
         return rc;
     }
     if (strcmp(sub, "list"))
-        return gf_cli_usage(cli, "values: unknown subcommand '%s' (list, rollup, submit, approve)", sub);
+        return gf_cli_usage(
+            cli, "values: unknown subcommand '%s' (list, rollup, submit, approve, unlock)", sub);
     if ((rc = gf_db_open_read(&db, cli->db_path, &cli->err)))
         return rc;
     /* unit filter: one unit or its subtree, by code range of the depth-first order */

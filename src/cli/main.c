@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "domain/actor.h"
 #include "store/db.h"
 
 struct command {
@@ -142,6 +143,11 @@ static int global_option(struct gf_cli *cli, int argc, char **argv, int i)
             cli->lang = val;
             break;
         case 3:
+            if (!gf_actor_valid(val)) {
+                gf_cli_usage(cli, "--user: '%s' names nobody: give the acting user (e.g. P0001)",
+                             val);
+                return -1;
+            }
             cli->user = val;
             cli->user_given = 1;
             break;
@@ -181,6 +187,13 @@ int main(int argc, char **argv)
             args[n++] = argv[i];
         else
             i += used - 1;
+    }
+    if (!gf_actor_valid(cli.user)) { /* --user was checked as it was read */
+        rc = gf_cli_usage(&cli,
+                          "GONGFU_USER: '%s' names nobody: give the acting user (e.g. "
+                          "P0001) or unset it",
+                          cli.user);
+        goto out;
     }
     if (argc == 1) { /* plain `gongfu` */
         overview(stdout, cli.lang);

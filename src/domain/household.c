@@ -3,6 +3,7 @@
  * with its history event and audit record in one transaction. */
 #include "domain/household.h"
 
+#include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -206,6 +207,101 @@ void gf_hh_mask_phone(const char *in, char *out, size_t cap)
     mask_keep(in, out, cap, 3, 4, 9);
 }
 
+/* Bytes of the UTF-8 character at s (1 for a byte that does not start a valid one). */
+static size_t utf8_char_len(const unsigned char *s)
+{
+    size_t n = s[0] < 0x80             ? 1
+               : (s[0] & 0xE0) == 0xC0 ? 2
+               : (s[0] & 0xF0) == 0xE0 ? 3
+               : (s[0] & 0xF8) == 0xF0 ? 4
+                                       : 1;
+    for (size_t i = 1; i < n; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 1;
+    return n;
+}
+
+void gf_hh_mask_name(const char *in, char *out, size_t cap)
+{
+    if (!cap)
+        return;
+    out[0] = 0;
+    if (!in || !*in)
+        return;
+    const unsigned char *s = (const unsigned char *)in;
+    size_t nchars = 0, last = 0; /* last: where the last character starts */
+    for (size_t i = 0; s[i]; i += utf8_char_len(s + i), nchars++)
+        last = i;
+    /* the first character, a star for each hidden one, and the last one of three or more */
+    size_t first = utf8_char_len(s), stars = nchars >= 3 ? nchars - 2 : 1;
+    size_t tail = nchars >= 3 ? strlen(in + last) : 0;
+    if (nchars == 1 || first + stars + tail >= cap) {
+        snprintf(out, cap, "*");
+        return;
+    }
+    memcpy(out, in, first);
+    memset(out + first, '*', stars);
+    memcpy(out + first + stars, in + last, tail);
+    out[first + stars + tail] = 0;
+}
+
+enum gf_hh_personal gf_hh_personal_field(const char *entity, const char *column)
+{
+    if (!column)
+        return GF_HH_NOT_PERSONAL;
+    if (!strcmp(column, "id_number"))
+        return GF_HH_ID_NUMBER;
+    if (!strcmp(column, "phone"))
+        return GF_HH_PHONE;
+    if (!strcmp(column, "head_name") ||
+        (!strcmp(column, "name") && entity && !strcmp(entity, "hh_member")))
+        return GF_HH_NAME;
+    return GF_HH_NOT_PERSONAL;
+}
+
+void gf_hh_mask(enum gf_hh_personal kind, const char *in, char *out, size_t cap)
+{
+    switch (kind) {
+    case GF_HH_ID_NUMBER:
+        gf_hh_mask_id(in, out, cap);
+        break;
+    case GF_HH_PHONE:
+        gf_hh_mask_phone(in, out, cap);
+        break;
+    case GF_HH_NAME:
+        gf_hh_mask_name(in, out, cap);
+        break;
+    default:
+        snprintf(out, cap, "%s", in ? in : "");
+    }
+}
+
+char *gf_hh_mask_record(const char *entity, const char *json)
+{
+    if (!json)
+        return NULL;
+    json_t *o = json_loads(json, JSON_DECODE_ANY, NULL);
+    int masked = 0;
+    if (json_is_object(o)) {
+        const char *k;
+        json_t *v;
+        json_object_foreach(o, k, v)
+        {
+            enum gf_hh_personal kind = gf_hh_personal_field(entity, k);
+            if (kind == GF_HH_NOT_PERSONAL || !json_is_string(v))
+                continue;
+            char m[256];
+            gf_hh_mask(kind, json_string_value(v), m, sizeof m);
+            json_string_set(v, m);
+            masked = 1;
+        }
+    }
+    /* untouched text stays byte for byte as it was */
+    char *r = masked ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : strdup(json);
+    json_decref(o);
+    return r;
+}
+
 int gf_hh_id_valid(const char *s)
 {
     static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
@@ -225,21 +321,7 @@ int gf_hh_id_valid(const char *s)
 int gf_hh_audit_read(struct gf_db *db, const char *actor, const char *what, const char *filter,
                      long rows, struct gf_err *e)
 {
-    char nrows[32];
-    snprintf(nrows, sizeof nrows, "%ld", rows);
-    char *after = gf_json_obj("command", what, "filter", filter ? filter : "", "fields",
-                              "id_number,phone", "rows", nrows, NULL);
-    int rc = gf_db_begin(db, e);
-    if (rc == GF_OK) {
-        rc = gf_audit(db, actor, "read_unmasked", "household", filter && *filter ? filter : "*",
-                      NULL, after, e);
-        if (rc == GF_OK)
-            rc = gf_db_commit(db, e);
-        else
-            gf_db_rollback(db);
-    }
-    free(after);
-    return rc;
+    return gf_audit_read(db, actor, what, "household", filter, GF_HH_PERSONAL_FIELDS, rows, e);
 }
 
 /* ---- the case ---------------------------------------------------------------------------- */

@@ -52,14 +52,16 @@ struct gf_problem_new {
 
 int gf_problem_raise(struct gf_db *db, const char *actor, const struct gf_problem_new *p,
                      int64_t *id, struct gf_err *e);
-/* The owner's rectification report: open → rectified. */
+/* The rectification report (by the owner or on their behalf): open → rectified.  The reporter
+ * recorded is the acting user's person (gf_actor_person), who must be in the person register;
+ * by (may be NULL) must be that same person. */
 int gf_problem_rectify(struct gf_db *db, const char *actor, int64_t id, const char *by,
                        const char *report, struct gf_err *e);
-/* The closing check by verifier (a person code, never the owner nor the one who wrote the
- * rectification): accept → closed; reject → open again with the note.  Only a rectified
- * problem can be verified. */
-int gf_problem_verify(struct gf_db *db, const char *actor, int64_t id, const char *verifier,
-                      int accept, const char *note, struct gf_err *e);
+/* The closing check: accept → closed; reject → open again with the note.  The verifier is the
+ * acting user's person, never the owner nor the one who reported the rectification; by (may be
+ * NULL) must be that same person.  Only a rectified problem can be verified. */
+int gf_problem_verify(struct gf_db *db, const char *actor, int64_t id, const char *by, int accept,
+                      const char *note, struct gf_err *e);
 /* A closed (or rectified) problem back to open, with the reason. */
 int gf_problem_reopen(struct gf_db *db, const char *actor, int64_t id, const char *reason,
                       struct gf_err *e);

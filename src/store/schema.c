@@ -81,6 +81,24 @@ static const char *const core_steps[] = {
     "  before TEXT, after TEXT);",
     /* 2: facts about the database itself (e.g. demo = 1 for a demo database) */
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);",
+    /* 3: the value workflow records who submitted and who approved each value; the same
+     * name never does both (the domain compares people, this is the last line of defence) */
+    "ALTER TABLE value ADD COLUMN submitted_by TEXT;"
+    "ALTER TABLE value ADD COLUMN submitted_at TEXT;"
+    "ALTER TABLE value ADD COLUMN approved_by TEXT"
+    "  CHECK (approved_by IS NULL OR submitted_by IS NULL OR approved_by <> submitted_by);"
+    "ALTER TABLE value ADD COLUMN approved_at TEXT;"
+    /* values moved along before: the last change made them submitted or approved */
+    "UPDATE value SET submitted_by = updated_by, submitted_at = updated_at"
+    "  WHERE origin = 'reported' AND state = 'submitted';"
+    "UPDATE value SET approved_by = updated_by, approved_at = updated_at"
+    "  WHERE origin = 'reported' AND state = 'approved';",
+    /* 4: the audit trail becomes a hash chain (domain/audit.c); the records already there are
+     * chained by the domain on the next audit write or `gongfu audit verify`, up to this id */
+    "ALTER TABLE audit ADD COLUMN prev_hash TEXT;"
+    "ALTER TABLE audit ADD COLUMN hash TEXT;"
+    "INSERT INTO meta (key, value) SELECT 'audit_unchained_upto', max(id) FROM audit"
+    "  HAVING count(*) > 0;",
     NULL,
 };
 

@@ -64,10 +64,10 @@ expect_in "$T/out" 'admin,update,value,510421001001/income_rural/2024' '""value"
 expect_exit 0 G values rollup
 expect_exit 0 G values --unit 510400 --indicator income_urban --period 2024 --format csv
 expect_in "$T/out" "510400,攀枝花市,income_urban,城镇居民人均可支配收入,2024,54000,元,rollup"
-# workflow: submit then approve the draft quarterly values of a community
+# workflow: submit then approve (someone else) the draft quarterly values of a community
 expect_exit 0 G values submit --unit 510402 --under --period 2024Q1
 expect_in "$T/out" "1 条数据已报送"
-expect_exit 0 G values approve --unit 510402 --under --period 2024Q1
+expect_exit 0 G --user reviewer values approve --unit 510402 --under --period 2024Q1
 expect_exit 0 G values --unit 510402001001 --period 2024Q1 --format csv
 expect_in "$T/out" ",approved"
 

@@ -13,7 +13,7 @@ fresh() { # fresh DB: a small hand-made database (not a demo)
   for k in units framework values; do "$GONGFU" --db "$1" import $k "$B/$k.csv" >/dev/null; done
 }
 # one value of the demo changed by a user: the import that makes a demo "touched"
-printf 'unit,indicator,period,value,source,state\n510400,budget_revenue,2019,64,mine,approved\n' > mine.csv
+printf 'unit,indicator,period,value,source\n510400,budget_revenue,2026,64,mine\n' > mine.csv
 mine() { sqlite3 "$1" "SELECT count(*) FROM value WHERE source = 'mine'"; }
 
 # ---- 1. an output file never replaces the database or any SQLite file ------------------------

@@ -127,7 +127,9 @@ static void test_rollup(void **state)
     assert_int_equal(s.unchanged, written);
     /* a reported county value wins over the rollup, and the city follows it:
      * (70000*600 + 45000*400)/1000 = 60000 */
-    assert_int_equal(gf_db_exec(db, "INSERT INTO value VALUES ('510402','income_urban','2024',70000,'reported','t','approved','t','t')"
+    assert_int_equal(gf_db_exec(db, "INSERT INTO value (unit, indicator, period, value, origin, source, state,"
+                                    " updated_by, updated_at)"
+                                    " VALUES ('510402','income_urban','2024',70000,'reported','t','approved','t','t')"
                                     " ON CONFLICT (unit, indicator, period) DO UPDATE SET value = 70000, origin = 'reported'", &e), GF_OK);
     assert_int_equal(gf_values_rollup(db, "test", "2024", &s, &e), GF_OK);
     assert_float_equal(value(db, "510402", "income_urban", "2024"), 70000, 0);

@@ -140,7 +140,7 @@ static void test_newer_database(void **state)
     assert_int_equal(gf_db_open_existing(&db, dbp, &e), GF_EUSER);
     assert_non_null(strstr(e.msg, "newer gongfu"));
     assert_non_null(strstr(e.msg, "[core 999,"));
-    assert_non_null(strstr(e.msg, "this gongfu's is [core 2,"));
+    assert_non_null(strstr(e.msg, "this gongfu's is [core "));
     assert_int_equal(gf_db_open_read(&db, dbp, &e), GF_OK);
     assert_int_equal(
         gf_db_int(db, "SELECT max(step) FROM schema_migration WHERE module = 'core'", 0), 999);
