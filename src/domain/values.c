@@ -26,39 +26,35 @@ static void value_key(char *out, size_t cap, const char *unit, const char *ind, 
     snprintf(out, cap, "%s/%s/%s", unit, ind, period);
 }
 
-/* An import writes data (value, source) and may bring a value to draft or submitted; it never
- * approves one, never changes an approved one, and never takes a submission back: the same file
- * imported again over values submitted or approved since changes nothing. */
-static int values_row(struct gf_import_ctx *c, struct gf_err *e)
+/* Write one reported value (an import's row, or a single entry): data (value, source) and a state
+ * of draft or submitted; never an approval, never a change to an approved value, never a
+ * submission taken back: the same data written again over values submitted or approved since
+ * changes nothing.  file/line (NULL/0 outside an import) locate it in messages; c (NULL outside
+ * an import) counts it; *changed gets 0 unchanged, 1 inserted, 2 updated. */
+static int put_value(struct gf_db *db, const char *actor, const char *unit, const char *ind,
+                     const char *period, double v, const char *source, const char *state,
+                     const char *file, long line, struct gf_import_ctx *c, int *changed,
+                     struct gf_err *e)
 {
-    static const char *const states[] = {"draft", "submitted", "approved", NULL};
-    const char *unit, *ind, *period, *source = NULL, *state = "draft";
-    double v;
-    int rc;
-    if ((rc = gf_field_ref(c, "unit", 1, "unit", "code", &unit, e)) ||
-        (rc = gf_field_ref(c, "indicator", 1, "indicator", "code", &ind, e)) ||
-        (rc = gf_field_text(c, "period", 1, &period, e)) ||
-        (rc = gf_field_num(c, "value", 1, &v, e)) ||
-        (rc = gf_field_text(c, "source", 0, &source, e)) ||
-        (rc = gf_field_enum(c, "state", 0, states, &state, e)))
-        return rc;
+    *changed = 0;
     struct gf_period p;
     if (gf_period_parse(period, &p))
-        return gf_err_at(e, c->path, c->line, "period", period,
+        return gf_err_at(e, file, line, "period", period,
                          "a year (2024), a quarter (2024Q1) or a month (2024-03)");
     struct gf_stmt *st;
-    if ((rc = gf_db_prepare(c->db, "SELECT formula FROM indicator WHERE code = ?", &st, e)))
+    int rc;
+    if ((rc = gf_db_prepare(db, "SELECT formula FROM indicator WHERE code = ?", &st, e)))
         return rc;
     gf_stmt_bind_text(st, 1, ind);
     int derived = gf_stmt_step(st, e) == 1 && !gf_stmt_is_null(st, 0);
     gf_stmt_finalize(st);
     if (derived)
-        return gf_err_at(e, c->path, c->line, "indicator", ind,
+        return gf_err_at(e, file, line, "indicator", ind,
                          "an indicator without a formula (%s is computed from its formula)", ind);
-    if ((rc = gf_period_ensure(c->db, period, e)))
+    if ((rc = gf_period_ensure(db, period, e)))
         return rc;
     /* what is stored: is the data the same, and how far along the workflow is it? */
-    if ((rc = gf_db_prepare(c->db,
+    if ((rc = gf_db_prepare(db,
                             "SELECT origin = 'reported' AND value = ? AND source IS ?,"
                             " origin = 'reported' AND state = 'approved', state FROM value"
                             " WHERE unit = ? AND indicator = ? AND period = ?",
@@ -80,30 +76,101 @@ static int values_row(struct gf_import_ctx *c, struct gf_err *e)
     gf_fmt_double(vb, sizeof vb, v);
     int approving = !strcmp(state, "approved");
     if (same && (locked || (!approving && (was_submitted || !strcmp(state, "draft"))))) {
-        c->stats->unchanged++;
+        if (c)
+            c->stats->unchanged++;
         return GF_OK;
     }
     if (approving)
-        return gf_err_at(e, c->path, c->line, "state", state,
+        return gf_err_at(e, file, line, "state", state,
                          "draft or submitted: an import cannot approve a value (%s); approve it "
                          "with `gongfu values approve`, by someone other than who submitted it",
                          key);
     if (locked)
-        return gf_err_at(e, c->path, c->line, "value", vb,
+        return gf_err_at(e, file, line, "value", vb,
                          "no change to %s: it is approved and locked; unlock it first "
                          "(gongfu values unlock --unit %s --period %s --indicator %s --reason …)",
                          key, unit, period, ind);
     gf_now(now);
-    /* a value imported as submitted is submitted by the importer; approved_by/_at stay NULL:
+    /* a value written as submitted is submitted by its writer; approved_by/_at stay NULL:
      * only an approved value has them, and an approved value is never written here */
-    const char *submitter = strcmp(state, "submitted") ? NULL : c->actor;
+    const char *submitter = strcmp(state, "submitted") ? NULL : actor;
     const char *submitted_at = submitter ? now : NULL;
     const char *cols[] = {"unit",       "indicator",    "period",      "value",
                           "origin",     "source",       "state",       "updated_by",
                           "updated_at", "submitted_by", "submitted_at"};
-    const char *vals[] = {unit,  ind,      period, vb,        "reported",  source,
-                          state, c->actor, now,    submitter, submitted_at};
-    return gf_upsert(c, "value", 11, 3, cols, vals, NULL, e);
+    const char *vals[] = {unit,  ind,   period, vb,        "reported",  source,
+                          state, actor, now,    submitter, submitted_at};
+    return c ? gf_upsert(c, "value", 11, 3, cols, vals, changed, e)
+             : gf_upsert_row(db, actor, "value", 11, 3, cols, vals, changed, e);
+}
+
+static int values_row(struct gf_import_ctx *c, struct gf_err *e)
+{
+    static const char *const states[] = {"draft", "submitted", "approved", NULL};
+    const char *unit, *ind, *period, *source = NULL, *state = "draft";
+    double v;
+    int rc, changed;
+    if ((rc = gf_field_ref(c, "unit", 1, "unit", "code", &unit, e)) ||
+        (rc = gf_field_ref(c, "indicator", 1, "indicator", "code", &ind, e)) ||
+        (rc = gf_field_text(c, "period", 1, &period, e)) ||
+        (rc = gf_field_num(c, "value", 1, &v, e)) ||
+        (rc = gf_field_text(c, "source", 0, &source, e)) ||
+        (rc = gf_field_enum(c, "state", 0, states, &state, e)))
+        return rc;
+    return put_value(c->db, c->actor, unit, ind, period, v, source, state, c->path, c->line, c,
+                     &changed, e);
+}
+
+int gf_value_set(struct gf_db *db, const char *actor, const char *unit, const char *indicator,
+                 const char *period, double v, const char *source, int64_t if_version,
+                 int64_t *version, struct gf_err *e)
+{
+    *version = 0;
+    if (!isfinite(v))
+        return gf_err_at(e, NULL, 0, "value", "", "a finite number");
+    if (!gf_db_int_text(db, "SELECT count(*) FROM unit WHERE code = ?", unit))
+        return gf_err_at(e, NULL, 0, "unit", unit, "an existing unit code");
+    if (!gf_db_int_text(db, "SELECT count(*) FROM indicator WHERE code = ?", indicator))
+        return gf_err_at(e, NULL, 0, "indicator", indicator, "an existing indicator code");
+    int rc = gf_db_begin(db, e);
+    if (rc)
+        return rc;
+    int64_t cur = gf_value_version(db, unit, indicator, period);
+    if (if_version >= 0 && cur != if_version) {
+        gf_db_rollback(db);
+        return gf_err_set(e, GF_ECONFLICT,
+                          "value %s/%s/%s changed since it was read (version %lld, now %lld): "
+                          "reload it",
+                          unit, indicator, period, (long long)if_version, (long long)cur);
+    }
+    int changed;
+    rc = put_value(db, actor, unit, indicator, period, v, source, "draft", NULL, 0, NULL, &changed,
+                   e);
+    if (rc) {
+        gf_db_rollback(db);
+        return rc;
+    }
+    if ((rc = gf_db_commit(db, e)) == GF_OK)
+        *version = gf_value_version(db, unit, indicator, period);
+    return rc;
+}
+
+int64_t gf_value_version(struct gf_db *db, const char *unit, const char *indicator,
+                         const char *period)
+{
+    struct gf_stmt *st;
+    int64_t v = 0;
+    if (gf_db_prepare(db,
+                      "SELECT version FROM value WHERE unit = ? AND indicator = ? AND period = ?",
+                      &st, NULL))
+        return 0;
+    gf_stmt_bind_text(st, 1, unit);
+    gf_stmt_bind_text(st, 2, indicator);
+    gf_stmt_bind_text(st, 3, period);
+    if (gf_stmt_step(st, NULL) == 1)
+        v = gf_stmt_int(st, 0);
+    gf_stmt_finalize(st);
+    return v;
 }
 
 const struct gf_import_kind gf_import_values = {
@@ -501,25 +568,31 @@ out:
 struct move {
     const char *from, *to;
     const char *sql;    /* the UPDATE: ?1 actor, ?2 now, ?3 unit, ?4 indicator, ?5 period */
-    const char *reason; /* kept in the audit record (unlock) */
+    const char *action; /* in the audit record */
+    const char *reason; /* kept in the audit record (return, unlock) */
 };
 
 static const struct move submit_move = {
     "draft", "submitted",
     "UPDATE value SET state = 'submitted', submitted_by = ?1, submitted_at = ?2, updated_by = ?1,"
     " updated_at = ?2 WHERE unit = ?3 AND indicator = ?4 AND period = ?5",
-    NULL};
+    "submitted", NULL};
 static const struct move approve_move = {
     "submitted", "approved",
     "UPDATE value SET state = 'approved', approved_by = ?1, approved_at = ?2, updated_by = ?1,"
     " updated_at = ?2 WHERE unit = ?3 AND indicator = ?4 AND period = ?5",
-    NULL};
+    "approved", NULL};
+static const struct move return_move = {
+    "submitted", "draft",
+    "UPDATE value SET state = 'draft', submitted_by = NULL, submitted_at = NULL, updated_by = ?1,"
+    " updated_at = ?2 WHERE unit = ?3 AND indicator = ?4 AND period = ?5",
+    "return", NULL};
 static const struct move unlock_move = {
     "approved", "draft",
     "UPDATE value SET state = 'draft', submitted_by = NULL, submitted_at = NULL,"
     " approved_by = NULL, approved_at = NULL, updated_by = ?1, updated_at = ?2"
     " WHERE unit = ?3 AND indicator = ?4 AND period = ?5",
-    NULL};
+    "unlock", NULL};
 
 struct found {
     char *indicator, *period, *submitted_by, *approved_by;
@@ -648,9 +721,8 @@ static int apply_move(struct gf_db *db, const char *actor, const char *unit, int
                                   "approved_by", f[k].approved_by, NULL);
             char *af = m->reason ? gf_json_obj("state", m->to, "reason", m->reason, NULL)
                                  : gf_json_obj("state", m->to, NULL);
-            rc = !b || !af
-                     ? gf_err_set(e, GF_ENOMEM, "out of memory")
-                     : gf_audit(db, actor, m->reason ? "unlock" : m->to, "value", key, b, af, e);
+            rc = !b || !af ? gf_err_set(e, GF_ENOMEM, "out of memory")
+                           : gf_audit(db, actor, m->action, "value", key, b, af, e);
             free(b);
             free(af);
             (*moved)++;
@@ -676,6 +748,19 @@ int gf_values_set_state(struct gf_db *db, const char *actor, const char *unit, i
     if (!strcmp(state, "approved"))
         return apply_move(db, actor, unit, under, indicator, period, &approve_move, moved, e);
     return gf_err_set(e, GF_EUSAGE, "state \"%s\": expected submitted or approved", state);
+}
+
+int gf_values_return(struct gf_db *db, const char *actor, const char *unit, int under,
+                     const char *indicator, const char *period, const char *reason, long *moved,
+                     struct gf_err *e)
+{
+    *moved = 0;
+    if (!reason || !reason[strspn(reason, " \t\r\n")])
+        return gf_err_at(e, NULL, 0, "reason", reason ? reason : "",
+                         "why the values go back to the reporter (they see it in the history)");
+    struct move m = return_move;
+    m.reason = reason;
+    return apply_move(db, actor, unit, under, indicator, period, &m, moved, e);
 }
 
 int gf_values_unlock(struct gf_db *db, const char *actor, const char *unit, int under,

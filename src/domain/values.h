@@ -12,6 +12,8 @@
 #ifndef GF_VALUES_H
 #define GF_VALUES_H
 
+#include <stdint.h>
+
 #include "store/db.h"
 
 struct gf_rollup_stats {
@@ -43,5 +45,22 @@ int gf_values_set_state(struct gf_db *db, const char *actor, const char *unit, i
 int gf_values_unlock(struct gf_db *db, const char *actor, const char *unit, int under,
                      const char *indicator, const char *period, const char *reason, long *moved,
                      struct gf_err *e);
+
+/* Send submitted values back to the reporter (back to draft), with the reason (required, kept
+ * in the audit record).  By an approver of the level above (gf_actor_may). */
+int gf_values_return(struct gf_db *db, const char *actor, const char *unit, int under,
+                     const char *indicator, const char *period, const char *reason, long *moved,
+                     struct gf_err *e);
+
+/* Enter one reported value as a draft (the data-entry form, PUT /api/values/...): the same rules
+ * as an import (not a derived indicator, not an approved value, the same data twice changes
+ * nothing), audited, one transaction.  if_version >= 0: refused with GF_ECONFLICT unless the
+ * stored value is at that version (0 = not stored yet).  *version gets the new version. */
+int gf_value_set(struct gf_db *db, const char *actor, const char *unit, const char *indicator,
+                 const char *period, double v, const char *source, int64_t if_version,
+                 int64_t *version, struct gf_err *e);
+/* The version of a stored value (every change moves it), 0 if there is none. */
+int64_t gf_value_version(struct gf_db *db, const char *unit, const char *indicator,
+                         const char *period);
 
 #endif

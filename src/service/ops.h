@@ -3,5 +3,6 @@
  * (declarations, then the registry). */
 GF_OPS(units)
 GF_OPS(users)
+GF_OPS(values)
 GF_OPS(race)
 GF_OPS(publications)

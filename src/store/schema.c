@@ -99,6 +99,13 @@ static const char *const core_steps[] = {
     "ALTER TABLE audit ADD COLUMN hash TEXT;"
     "INSERT INTO meta (key, value) SELECT 'audit_unchained_upto', max(id) FROM audit"
     "  HAVING count(*) > 0;",
+    /* 5: every value has a version that every change moves (optimistic concurrency: the data-entry
+     * form sends back the version it showed), whichever path changes it */
+    "ALTER TABLE value ADD COLUMN version INTEGER NOT NULL DEFAULT 1;"
+    "CREATE TRIGGER value_version AFTER UPDATE OF value, source, state, origin ON value"
+    "  WHEN new.version = old.version BEGIN"
+    "  UPDATE value SET version = old.version + 1"
+    "    WHERE unit = new.unit AND indicator = new.indicator AND period = new.period; END;",
     NULL,
 };
 

@@ -67,6 +67,7 @@ expect_in "$T/out" "510400,攀枝花市,income_urban,城镇居民人均可支配
 # workflow: submit then approve (someone else) the draft quarterly values of a community
 expect_exit 0 G values submit --unit 510402 --under --period 2024Q1
 expect_in "$T/out" "1 条数据已报送"
+G user add reviewer --role approver --scope 510400 >/dev/null # the city approves the district's
 expect_exit 0 G --user reviewer values approve --unit 510402 --under --period 2024Q1
 expect_exit 0 G values --unit 510402001001 --period 2024Q1 --format csv
 expect_in "$T/out" ",approved"

@@ -9,6 +9,10 @@ db=$T/w.db
 G() { "$GONGFU" --db "$db" "$@"; }
 q() { sqlite3 "$db" "$1"; }
 for k in units framework; do G import $k "$B/$k.csv" >/dev/null; done
+# P1 and P2 both may approve the community's values (the coordination centre and the district's
+# approver); separation of duties is the rule under test
+G user add P1 --role centre >/dev/null
+G user add P2 --role approver --scope 510402 >/dev/null
 # refused CMD...: exit 1 and not one byte of the database changed
 refused() {
   local before

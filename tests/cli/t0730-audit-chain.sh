@@ -8,6 +8,7 @@ B=$GONGFU_SRC/tests/data/base
 db=$T/a.db
 G() { "$GONGFU" --db "$db" "$@"; }
 for k in units framework values; do G import $k "$B/$k.csv" >/dev/null; done
+G user add P2 --role centre >/dev/null # approves below
 n=$(sqlite3 "$db" 'SELECT count(*) FROM audit')
 [ "$n" -gt 20 ] && ok || fail "too few audit records to tamper with: $n"
 head=$(sqlite3 "$db" 'SELECT hash FROM audit ORDER BY id DESC LIMIT 1')
