@@ -14,6 +14,7 @@
 #include "domain/demo_build.h"
 #include "domain/import.h"
 #include "domain/values.h"
+#include "service/demo_users.h"
 #include "store/db.h"
 
 #ifndef GONGFU_SOURCE_DIR
@@ -174,6 +175,8 @@ int cmd_demo(struct gf_cli *cli, int argc, char **argv)
         struct gf_rollup_stats rs;
         rc = gf_values_rollup(db, "demo", NULL, &rs, &cli->err);
     }
+    if (rc == GF_OK)
+        rc = gf_demo_users(db, &cli->err);
     if (rc == GF_OK)
         rc = gf_db_exec(db, "INSERT INTO meta VALUES ('demo', '1') ON CONFLICT (key) DO UPDATE SET value = '1'",
                         &cli->err);

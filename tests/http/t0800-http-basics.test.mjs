@@ -66,6 +66,8 @@ test('sign-in: a session cookie that scripts cannot read, the user and a CSRF to
   assert.match(cookie, /HttpOnly/);
   assert.match(cookie, /SameSite=Strict/);
   assert.equal(r.json.user.role, 'leader');
+  assert.ok(r.json.user.permissions.includes('eval.read'), r.text); // the role's permissions
+  assert.ok(!r.json.user.permissions.includes('users'), r.text);
   assert.equal(r.json.csrf.length, 43);
   assert.equal(r.text.includes(cookie.match(/gf_session=([^;]*)/)[1]), false, 'token in the body');
   assert.equal((await c.get('/api/me')).json.user.name, 'lead');
