@@ -14,7 +14,8 @@ struct gf_cli {
     const char *db_path; /* --db, default ./gongfu.db (or $GONGFU_DB) */
     enum gf_format format;
     const char *lang; /* "zh" (default) or "en" */
-    const char *user; /* who is acting: --user or $GONGFU_USER; NULL = the database's admin */
+    const char *user; /* who is acting: --user or $GONGFU_USER, else "admin" */
+    int user_given;   /* a user was named; otherwise the CLI acts as the database's admin */
     int format_given; /* 1 if --format was on the command line */
     int db_flag;      /* 1 if --db was given without a path (use the default database) */
     struct gf_err err;

@@ -116,6 +116,7 @@ static int global_option(struct gf_cli *cli, int argc, char **argv, int i)
             break;
         case 3:
             cli->user = val;
+            cli->user_given = 1;
             break;
         }
         return used;
@@ -130,6 +131,9 @@ int main(int argc, char **argv)
     cli.lang = getenv("GONGFU_LANG") && !strcmp(getenv("GONGFU_LANG"), "en") ? "en" : "zh";
     /* who acts: --user or GONGFU_USER (an active user of the database), else its administrator */
     cli.user = getenv("GONGFU_USER");
+    cli.user_given = cli.user != NULL;
+    if (!cli.user)
+        cli.user = "admin";
     /* Pull global options out of argv wherever they are (before "--"). */
     char **args = calloc((size_t)argc + 1, sizeof *args);
     if (!args)

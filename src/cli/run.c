@@ -13,7 +13,7 @@
 
 int gf_cli_actor(struct gf_cli *cli, struct gf_db *db, struct gf_actor *out)
 {
-    if (cli->user)
+    if (cli->user_given)
         return gf_actor_load(db, cli->user, out, &cli->err);
     return gf_actor_admin(db, out, &cli->err);
 }
@@ -55,15 +55,15 @@ static int take_args(struct gf_cli *cli, struct gf_call *c, int argc, char **arg
                 v = argv[++i];
             else
                 return gf_cli_usage(cli, "%s: %s needs a value", cmd, a);
-            if (gf_call_set(c, p->name, v))
-                return cli->err = c->err, c->err.code;
+            if (gf_call_set(c, p->name, v)) /* a malformed option is a usage error */
+                return cli->err = c->err, cli->err.code = GF_EUSAGE;
             continue;
         }
         int placed = 0;
         for (int k = 0; op->params[k].name && !placed; k++)
             if ((op->params[k].flags & GF_PF_KEY) && !gf_arg(c, op->params[k].name)) {
                 if (gf_call_set(c, op->params[k].name, a))
-                    return cli->err = c->err, c->err.code;
+                    return cli->err = c->err, cli->err.code = GF_EUSAGE;
                 placed = 1;
             }
         if (!placed && op->input && !c->input) {
@@ -102,8 +102,14 @@ int gf_cli_call(struct gf_cli *cli, const char *opname, int argc, char **argv, i
         rc = gf_call_run(&c);
         if (rc)
             cli->err = c.err;
-        else
+        else {
+            for (const char *s = c.res.notes; s && *s;) {
+                size_t n = strcspn(s, "\n");
+                fprintf(stderr, "gongfu: note: %.*s\n", (int)n, s);
+                s += n + (s[n] == '\n');
+            }
             gf_result_print(&c.res, stdout, cli->format, cli->lang);
+        }
     }
     gf_call_release(&c);
     gf_ctx_release(&cx);

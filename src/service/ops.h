@@ -3,3 +3,5 @@
  * (declarations, then the registry). */
 GF_OPS(units)
 GF_OPS(users)
+GF_OPS(race)
+GF_OPS(publications)

@@ -50,6 +50,31 @@ void gf_result_msg(struct gf_call *c, const char *zh, const char *en, ...)
     c->res.msg_en = strdup(buf);
 }
 
+void gf_result_note(struct gf_call *c, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    size_t old = c->res.notes ? strlen(c->res.notes) : 0, n = strlen(buf);
+    char *v = realloc(c->res.notes, old + n + 2);
+    if (!v)
+        return;
+    memcpy(v + old, buf, n);
+    v[old + n] = '\n';
+    v[old + n + 1] = 0;
+    c->res.notes = v;
+}
+
+void gf_result_say(struct gf_call *c, const char *zh, const char *en)
+{
+    free(c->res.msg_zh);
+    free(c->res.msg_en);
+    c->res.msg_zh = strdup(zh ? zh : en ? en : "");
+    c->res.msg_en = strdup(en ? en : zh ? zh : "");
+}
+
 void gf_result_release(struct gf_result *r)
 {
     for (int i = 0; i < r->nsec; i++) {
@@ -60,6 +85,7 @@ void gf_result_release(struct gf_result *r)
     }
     free(r->msg_zh);
     free(r->msg_en);
+    free(r->notes);
     memset(r, 0, sizeof *r);
 }
 
@@ -144,6 +170,21 @@ void gf_result_json(const struct gf_result *r, FILE *out, const char *lang, cons
         first = 0;
         fputs("\"message\": ", out);
         gf_json_string(out, msg);
+    }
+    if (r->notes) {
+        fputs(first ? "" : ",\n ", out);
+        first = 0;
+        fputs("\"notes\": [", out);
+        for (const char *s = r->notes; *s;) {
+            size_t n = strcspn(s, "\n");
+            char line[1024];
+            snprintf(line, sizeof line, "%.*s", (int)n, s);
+            gf_json_string(out, line);
+            s += n + (s[n] == '\n');
+            if (*s)
+                fputs(", ", out);
+        }
+        fputc(']', out);
     }
     if (r->id) {
         fputs(first ? "" : ",\n ", out);

@@ -18,6 +18,7 @@
 #ifndef GF_SERVICE_H
 #define GF_SERVICE_H
 
+#include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -121,6 +122,7 @@ struct gf_result {
     struct gf_section sec[GF_RESULT_MAXSEC];
     int nsec;
     char *msg_zh, *msg_en;   /* a sentence for people ("3 values approved"); may be NULL */
+    char *notes;             /* remarks about the result, one a line (the CLI: on stderr) */
     int64_t id;              /* the id of what a write created, 0 if none */
     int64_t version;         /* the version of the resource read or written (ETag), 0 if none */
 };
@@ -178,8 +180,13 @@ struct gf_table *gf_result_table(struct gf_call *c, const char *name, const char
 /* The same for a single record (printed vertically for people, an object in JSON). */
 struct gf_table *gf_result_record(struct gf_call *c, const char *name, const char *label_zh,
                                   const char *label_en, struct gf_table *t);
-/* A sentence for people, in both languages (printf formats with the same arguments). */
+/* A sentence for people, in both languages (printf formats that take the same arguments). */
 void gf_result_msg(struct gf_call *c, const char *zh, const char *en, ...);
+/* The same from two finished texts. */
+void gf_result_say(struct gf_call *c, const char *zh, const char *en);
+/* A remark about the result (why a part is missing): the CLI prints it on standard error as
+ * "gongfu: note: …", the HTTP door as "notes": [...]. */
+void gf_result_note(struct gf_call *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Free a result's contents. */
 void gf_result_release(struct gf_result *r);
 
@@ -196,5 +203,17 @@ void gf_result_json(const struct gf_result *r, FILE *out, const char *lang, cons
 int gf_result_query(struct gf_call *c, const char *name, const char *label_zh,
                     const char *label_en, const char *sql, const char *const *params, int nparams,
                     const struct gf_column *cols, int ncols, const char *const *numeric);
+
+/* ---- publication (亮晒) ---------------------------------------------------------------------- */
+
+/* The result as JSON (sections with their column codes and labels, rows, the sentences), and back
+ * into a call's result. */
+json_t *gf_result_dump(const struct gf_result *r);
+int gf_result_load(struct gf_call *c, json_t *doc);
+/* Freeze the call's current result as a publication of kind ("race", "evaluation") for period and
+ * subject: stored as canonical JSON with its SHA-256, which the audit record carries (so the audit
+ * chain vouches for it).  Sets c->res.id and the sentence.  One transaction. */
+int gf_publish(struct gf_call *c, const char *kind, const char *period, const char *subject,
+               const char *title);
 
 #endif

@@ -409,6 +409,13 @@ const char *gf_table_cell(const struct gf_table *t, int row, int col, char *buf,
     return exact(&t->cells[(size_t)row * (size_t)t->ncols + (size_t)col], buf, cap);
 }
 
+int gf_table_cell_numeric(const struct gf_table *t, int row, int col)
+{
+    if (row < 0 || row >= t->nrows || col < 0 || col >= t->ncols)
+        return 0;
+    return t->cells[(size_t)row * (size_t)t->ncols + (size_t)col].numeric;
+}
+
 int gf_table_cell_missing(const struct gf_table *t, int row, int col)
 {
     if (row < 0 || row >= t->nrows || col < 0 || col >= t->ncols)

@@ -46,6 +46,8 @@ const struct gf_column *gf_table_col(const struct gf_table *t, int col);
 int gf_table_col_index(const struct gf_table *t, const char *code); /* -1 if none */
 /* The cell's exact text (CSV's), "" when missing; buf (>= 400 bytes) holds a number's. */
 const char *gf_table_cell(const struct gf_table *t, int row, int col, char *buf, int cap);
+/* 1 when the cell holds a number (a JSON number). */
+int gf_table_cell_numeric(const struct gf_table *t, int row, int col);
 /* 1 when the cell is missing (NULL text, or a NaN number). */
 int gf_table_cell_missing(const struct gf_table *t, int row, int col);
 /* Write row as a JSON object {"code": value, ...} (numbers as numbers, missing as null). */

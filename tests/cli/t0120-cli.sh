@@ -57,7 +57,7 @@ expect_in "$T/out" "10 rows, 0 inserted, 0 updated, 10 unchanged"
 printf '{"unit": "510421001001", "indicator": "income_rural", "period": "2024", "value": 21000, "state": "submitted"}\n' > "$T/v.jsonl"
 expect_exit 0 G import values "$T/v.jsonl"
 expect_exit 0 G export audit --format csv
-expect_in "$T/out" 'tester,update,value,510421001001/income_rural/2024' '""value"":""20000""' '""value"":""21000""'
+expect_in "$T/out" 'admin,update,value,510421001001/income_rural/2024' '""value"":""20000""' '""value"":""21000""'
 
 # rollup and values: city income is the population-weighted mean of the counties
 # 东区 60000 (600), 米易县 (40000·150 + 48000·250)/400 = 45000 (400) → 54000
