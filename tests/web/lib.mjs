@@ -78,6 +78,7 @@ export async function signIn(page, base, name) {
   await page.fill('input[data-test=login-password]', DEMO_PASSWORD);
   await page.click('[data-test=login-submit]');
   await page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 15000 });
+  await page.waitForLoadState('networkidle'); // the landing page's requests, before the test moves on
 }
 
 /** Open a page of the dashboard and wait until its requests are done. */

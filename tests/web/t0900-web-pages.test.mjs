@@ -5,7 +5,7 @@
 // English and stays.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { demoServer, launch, watchedPage, signIn, open, axeProblems, permissionsOf, ACCOUNTS, PAGES, VIEWPORTS } from './lib.mjs';
+import { demoServer, launch, watchedPage, signIn, open, axeProblems, permissionsOf, serverOps, ACCOUNTS, PAGES, VIEWPORTS } from './lib.mjs';
 
 let srv, url, browser;
 const axeDone = new Set();
@@ -78,13 +78,28 @@ test('the sign-in page: a wrong password is said so, axe finds nothing serious',
   }
 });
 
-test('the public page shows without signing in, on a laptop and a phone', async () => {
+test('the centre publishes the race; the public page shows it without signing in, on a laptop and a phone', async (t) => {
+  const ops = await serverOps(url);
+  if (!ops.has('race.publish') || !ops.has('publications.show')) { t.skip('not on the server yet: race.publish, publications.show'); return; }
+  const c = await watchedPage(browser);
+  try {
+    await signIn(c.page, url, ACCOUNTS.centre);
+    await open(c.page, url, '/race');
+    await c.page.click('[data-test=publish]');
+    await c.page.click('.el-message-box__btns .el-button--primary');
+    await c.page.waitForSelector('.el-message--success');
+    assert.deepEqual(c.problems(), []);
+  } finally {
+    await c.ctx.close();
+  }
   for (const viewport of [VIEWPORTS.laptop, VIEWPORTS.phone]) {
     const w = await watchedPage(browser, { viewport });
     try {
       await open(w.page, url, '/public');
       assert.equal(new URL(w.page.url()).pathname, '/public');
-      await w.page.waitForSelector('[data-test=page-public]');
+      await w.page.waitForSelector('[data-test=red-list]');
+      assert.match(await w.page.textContent('[data-test=red-list]'), /东区/);
+      assert.match(await w.page.textContent('[data-test=black-list]'), /盐边县/);
       assert.deepEqual(w.problems(), []);
       assert.deepEqual(await axeProblems(w.page), [], 'axe on /public');
     } finally {

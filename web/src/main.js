@@ -5,6 +5,7 @@ import { router } from './router';
 import { i18n } from './locales';
 import { setUnauthenticatedHandler } from './api/http';
 import { dropSession } from './stores/session';
+import { focusableScrollRegions } from './a11y';
 import 'element-plus/theme-chalk/base.css';
 import 'element-plus/es/components/message/style/css';
 import 'element-plus/es/components/message-box/style/css';
@@ -17,3 +18,4 @@ setUnauthenticatedHandler(() => {
 });
 
 createApp(App).use(router).use(i18n).mount('#app');
+focusableScrollRegions();
