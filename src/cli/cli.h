@@ -8,6 +8,7 @@
 #define GF_CLI_H
 
 #include "util/err.h"
+#include "util/outfile.h"
 #include "util/table.h"
 
 struct gf_cli {
@@ -38,6 +39,10 @@ struct gf_db;
 struct gf_actor;
 /* Who the CLI acts as: the --user (GONGFU_USER) user, or the database's administrator. */
 int gf_cli_actor(struct gf_cli *cli, struct gf_db *db, struct gf_actor *out);
+/* Start writing an output file named on the command line (export -o, mcda --draws-out): refuses
+ * the database's own files (cli->db_path) and any database file, and writes through a temporary
+ * file renamed into place (util/outfile.h), so an output never costs data. */
+int gf_cli_output_open(struct gf_cli *cli, const char *path, struct gf_outfile *o);
 
 #define GF_COMMAND(name, zh, en) int cmd_##name(struct gf_cli *cli, int argc, char **argv);
 #include "cli/commands.h"

@@ -349,7 +349,7 @@ int cmd_eval(struct gf_cli *cli, int argc, char **argv)
         o.pipeline_src = pipeline;
     }
     struct gf_db *db;
-    int rc = gf_db_open_existing(&db, cli->db_path, &cli->err);
+    int rc = (save ? gf_db_open_existing : gf_db_open_read)(&db, cli->db_path, &cli->err);
     if (rc) {
         free(pj);
         return rc;

@@ -98,17 +98,22 @@ int cmd_export(struct gf_cli *cli, int argc, char **argv)
         numeric[nn++] = p;
     numeric[nn] = NULL;
     struct gf_db *db;
-    int rc = gf_db_open_existing(&db, cli->db_path, &cli->err);
+    int rc = gf_db_open_read(&db, cli->db_path, &cli->err);
     if (rc)
         return rc;
-    FILE *out = stdout;
-    if (outpath && !(out = fopen(outpath, "w"))) {
+    struct gf_outfile of = {stdout, NULL, NULL};
+    if (outpath && (rc = gf_cli_output_open(cli, outpath, &of))) {
         gf_db_close(db);
-        return gf_err_set(&cli->err, GF_EUSER, "%s: cannot write", outpath);
+        return rc;
     }
-    rc = gf_cli_print_query(cli, db, k->sql, NULL, 0, cols, nc, (const char *const *)numeric, out, fmt);
-    if (out != stdout && fclose(out) != 0 && rc == GF_OK)
-        rc = gf_err_set(&cli->err, GF_ESYS, "%s: write failed", outpath);
+    rc = gf_cli_print_query(cli, db, k->sql, NULL, 0, cols, nc, (const char *const *)numeric, of.fp,
+                            fmt);
+    if (outpath) {
+        if (rc == GF_OK)
+            rc = gf_outfile_commit(&of, &cli->err);
+        else
+            gf_outfile_abort(&of);
+    }
     gf_db_close(db);
     return rc;
 }

@@ -259,9 +259,11 @@ static void print_table(struct gf_cli *cli, struct gf_table *t)
     gf_table_free(t);
 }
 
-static int open_db(struct gf_cli *cli, struct gf_db **db)
+/* write: the command changes the database (an unmasked read is audited, so it writes too);
+ * else it is opened read-only (read-only media) */
+static int open_db(struct gf_cli *cli, struct gf_db **db, int write)
 {
-    return gf_db_open_existing(db, cli->db_path, &cli->err);
+    return (write ? gf_db_open_existing : gf_db_open_read)(db, cli->db_path, &cli->err);
 }
 
 /* ---- import ------------------------------------------------------------------------------ */
@@ -287,7 +289,7 @@ static int sub_import(struct gf_cli *cli, int argc, char **argv)
                             "incomes",
                             pos[0]);
     struct gf_db *db;
-    if ((rc = open_db(cli, &db)))
+    if ((rc = open_db(cli, &db, 1)))
         return rc;
     struct gf_import_opts o = {dry, cli->user, NULL};
     struct gf_import_stats s;
@@ -385,7 +387,7 @@ static int sub_list(struct gf_cli *cli, int argc, char **argv, int export)
     if (rc)
         return rc;
     struct gf_db *db;
-    if ((rc = open_db(cli, &db)))
+    if ((rc = open_db(cli, &db, f.unmasked)))
         return rc;
     struct gf_units u;
     if ((rc = gf_units_load(db, &u, &cli->err))) {
@@ -583,7 +585,7 @@ static int sub_show(struct gf_cli *cli, int argc, char **argv)
         return rc;
     const char *hh = pos[0];
     struct gf_db *db;
-    if ((rc = open_db(cli, &db)))
+    if ((rc = open_db(cli, &db, unmasked)))
         return rc;
     struct gf_table *t[6] = {0};
     static const char *const titles_zh[] = {"户",       "家庭成员", "收入(元/人·年)",
@@ -745,7 +747,7 @@ static int sub_flag(struct gf_cli *cli, int argc, char **argv)
     if (line && z <= 0)
         return gf_err_at(&cli->err, NULL, 0, "--line", line, "a positive amount in yuan");
     struct gf_db *db;
-    if ((rc = open_db(cli, &db)))
+    if ((rc = open_db(cli, &db, 1)))
         return rc;
     if (household) {
         if (unit || period || line || file || dry || micro)
@@ -823,7 +825,7 @@ static int sub_identify(struct gf_cli *cli, int argc, char **argv)
         return gf_cli_usage(cli, "households identify: --step records one step; use --steps "
                                  "with --category to identify");
     struct gf_db *db;
-    if ((rc = open_db(cli, &db)))
+    if ((rc = open_db(cli, &db, 1)))
         return rc;
     if (step) {
         rc = gf_hh_step(db, cli->user, pos[0], step, date, note, &cli->err);
@@ -863,7 +865,7 @@ static int sub_pair(struct gf_cli *cli, int argc, char **argv)
     if (!org || !cadre)
         return gf_cli_usage(cli, "households pair: --org and --cadre are required");
     struct gf_db *db;
-    if ((rc = open_db(cli, &db)))
+    if ((rc = open_db(cli, &db, 1)))
         return rc;
     rc = gf_hh_pair(db, cli->user, pos[0], org, cadre, date, &cli->err);
     gf_db_close(db);
@@ -886,7 +888,7 @@ static int sub_visit(struct gf_cli *cli, int argc, char **argv)
     if (amount && (rc = parse_double(cli, "--amount", amount, &amt)))
         return rc;
     struct gf_db *db;
-    if ((rc = open_db(cli, &db)))
+    if ((rc = open_db(cli, &db, 1)))
         return rc;
     rc = gf_hh_visit(db, cli->user, pos[0], date, cadre, measure, amt, note, &cli->err);
     gf_db_close(db);
@@ -906,7 +908,7 @@ static int sub_eliminate(struct gf_cli *cli, int argc, char **argv)
     if (rc || (rc = need_pos(cli, "eliminate", npos, 1, "the household code")))
         return rc;
     struct gf_db *db;
-    if ((rc = open_db(cli, &db)))
+    if ((rc = open_db(cli, &db, 1)))
         return rc;
     rc = gf_hh_eliminate(db, cli->user, pos[0], date, note, &cli->err);
     gf_db_close(db);
@@ -942,7 +944,7 @@ static int sub_alerts(struct gf_cli *cli, int argc, char **argv)
                              "one of: no_cadre, no_visit, still_under, back_under, cadre_over");
     }
     struct gf_db *db;
-    if ((rc = open_db(cli, &db)))
+    if ((rc = open_db(cli, &db, 0)))
         return rc;
     struct gf_hh_alert *al = NULL;
     int n = 0;
@@ -1008,7 +1010,7 @@ static int sub_report(struct gf_cli *cli, int argc, char **argv)
         period = year;
     }
     struct gf_db *db;
-    if ((rc = open_db(cli, &db)))
+    if ((rc = open_db(cli, &db, 0)))
         return rc;
     struct gf_hh_coverage *c = NULL;
     int n = 0;
@@ -1080,7 +1082,7 @@ static int sub_set(struct gf_cli *cli, int argc, char **argv)
     if (cadre && strcmp(pos[0], "max_households_per_cadre"))
         return gf_cli_usage(cli, "households set: --cadre goes with max_households_per_cadre");
     struct gf_db *db;
-    if ((rc = open_db(cli, &db)))
+    if ((rc = open_db(cli, &db, 1)))
         return rc;
     if (cadre)
         rc = gf_hh_cadre_max_set(db, cli->user, cadre, pos[1], &cli->err);
@@ -1131,7 +1133,7 @@ static int sub_lists(struct gf_cli *cli, int argc, char **argv)
         snprintf(posbuf, sizeof posbuf, "%d", v);
     }
     struct gf_db *db;
-    if ((rc = open_db(cli, &db)))
+    if ((rc = open_db(cli, &db, 1)))
         return rc;
     if (npos == 3) { /* add or change one entry (audited) */
         const char *cols[5] = {"code", "name", "name_en", "position", "required"};
@@ -1226,7 +1228,7 @@ static int sub_lines(struct gf_cli *cli, int argc, char **argv)
     if (npos != 0 && npos != 4)
         return gf_cli_usage(cli, "households lines: give REGION AREA YEAR AMOUNT to set a line");
     struct gf_db *db;
-    if ((rc = open_db(cli, &db)))
+    if ((rc = open_db(cli, &db, 1)))
         return rc;
     if (npos == 4) {
         double amount;
@@ -1342,7 +1344,7 @@ int cmd_households(struct gf_cli *cli, int argc, char **argv)
         if (argc > 2)
             return gf_cli_usage(cli, "households demo: unexpected argument '%s'", argv[2]);
         struct gf_db *db;
-        int rc = open_db(cli, &db);
+        int rc = open_db(cli, &db, 1);
         if (rc)
             return rc;
         rc = gf_demo_households(db, cli->user, &cli->err);

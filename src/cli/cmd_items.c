@@ -55,9 +55,10 @@ static const char *status_label(struct gf_cli *cli, const char *s)
     return s;
 }
 
-static int open_db(struct gf_cli *cli, struct gf_db **db)
+/* write: the command changes the database; else it is opened read-only (read-only media) */
+static int open_db(struct gf_cli *cli, struct gf_db **db, int write)
 {
-    return gf_db_open_existing(db, cli->db_path, &cli->err);
+    return (write ? gf_db_open_existing : gf_db_open_read)(db, cli->db_path, &cli->err);
 }
 
 static int do_import(struct gf_cli *cli, int argc, char **argv)
@@ -84,7 +85,7 @@ static int do_import(struct gf_cli *cli, int argc, char **argv)
         return gf_cli_usage(cli, "items import: --what '%s' is not one of items, progress, kinds",
                             what);
     struct gf_db *db;
-    int rc = open_db(cli, &db);
+    int rc = open_db(cli, &db, 1);
     if (rc)
         return rc;
     struct gf_import_stats s;
@@ -115,7 +116,7 @@ static int do_list(struct gf_cli *cli, int argc, char **argv)
             return gf_cli_usage(cli, "items list: unexpected argument '%s'", argv[i]);
     }
     struct gf_db *db;
-    int rc = open_db(cli, &db);
+    int rc = open_db(cli, &db, 0);
     if (rc)
         return rc;
     struct gf_stmt *st;
@@ -205,7 +206,7 @@ static int do_show(struct gf_cli *cli, int argc, char **argv)
         return gf_cli_usage(cli, "items show: give one item code (gongfu items show CODE)");
     const char *code = argv[2];
     struct gf_db *db;
-    int rc = open_db(cli, &db);
+    int rc = open_db(cli, &db, 0);
     if (rc)
         return rc;
     struct gf_stmt *st;
@@ -396,7 +397,7 @@ static int do_progress(struct gf_cli *cli, int argc, char **argv)
     if (isnan(p.percent))
         return gf_cli_usage(cli, "items progress: --percent is required");
     struct gf_db *db;
-    if ((rc = open_db(cli, &db)))
+    if ((rc = open_db(cli, &db, 1)))
         return rc;
     int changed = 0;
     rc = gf_progress_add(db, cli->user, &p, NULL, 0, &changed, &cli->err);
@@ -429,7 +430,7 @@ static int do_report(struct gf_cli *cli, int argc, char **argv)
             return gf_cli_usage(cli, "items report: unexpected argument '%s'", argv[i]);
     }
     struct gf_db *db;
-    int rc = open_db(cli, &db);
+    int rc = open_db(cli, &db, 0);
     if (rc)
         return rc;
     struct gf_flags fl;

@@ -306,17 +306,19 @@ static int read_text(const char *path, char **out, size_t *len, struct gf_err *e
     return GF_OK;
 }
 
-static int write_draws(const char *path, const struct gf_eval_pipeline *p, const double *w,
-                       const struct gf_eval_coinr *md, struct gf_err *e)
+static int write_draws(struct gf_cli *cli, const char *path, const struct gf_eval_pipeline *p,
+                       const double *w, const struct gf_eval_coinr *md)
 {
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return gf_err_at(e, path, -1, NULL, NULL, "a writable file (%s)", strerror(errno));
+    struct gf_outfile of;
+    int rc = gf_cli_output_open(cli, path, &of);
+    if (rc)
+        return rc;
+    FILE *f = of.fp;
     double *wd = malloc(md->nnode * sizeof *wd), *spread = malloc(md->nnode * sizeof *spread);
-    int rc = !wd || !spread ? gf_err_set(e, GF_ENOMEM, "out of memory")
-                            : gf_eval_mc_spreads(&p->mc, &md->tree, spread, e);
+    rc = !wd || !spread ? gf_err_set(&cli->err, GF_ENOMEM, "out of memory")
+                        : gf_eval_mc_spreads(&p->mc, &md->tree, spread, &cli->err);
     if (rc) {
-        fclose(f);
+        gf_outfile_abort(&of);
         free(wd);
         free(spread);
         return rc;
@@ -339,9 +341,7 @@ static int write_draws(const char *path, const struct gf_eval_pipeline *p, const
     }
     free(wd);
     free(spread);
-    if (fclose(f) != 0)
-        return gf_err_at(e, path, -1, NULL, NULL, "a writable file (write failed)");
-    return GF_OK;
+    return gf_outfile_commit(&of, &cli->err);
 }
 
 /* Ranks of the index in the period before the evaluated one (same pipeline, no sensitivity),
@@ -561,7 +561,7 @@ static int mcda_score(struct gf_cli *cli, int argc, char **argv)
         return rc;
     }
     int *prev_rank = md.nper ? previous_ranks(&p, &md, data) : NULL;
-    if (draws_out && p.mc.draws > 0 && (rc = write_draws(draws_out, &p, r.weight, &md, &cli->err)))
+    if (draws_out && p.mc.draws > 0 && (rc = write_draws(cli, draws_out, &p, r.weight, &md)))
         goto out;
     struct gf_table *t = NULL;
     if (mode == 1) { /* weights of every node */

@@ -178,7 +178,7 @@ int cmd_problems(struct gf_cli *cli, int argc, char **argv)
         }
     }
     struct gf_db *db;
-    if ((rc = gf_db_open_existing(&db, cli->db_path, &cli->err)))
+    if ((rc = (is_list ? gf_db_open_read : gf_db_open_existing)(&db, cli->db_path, &cli->err)))
         return rc;
     if (is_list)
         rc = do_list(cli, db, argc, argv);

@@ -84,7 +84,7 @@ int cmd_values(struct gf_cli *cli, int argc, char **argv)
     }
     if (strcmp(sub, "list"))
         return gf_cli_usage(cli, "values: unknown subcommand '%s' (list, rollup, submit, approve)", sub);
-    if ((rc = gf_db_open_existing(&db, cli->db_path, &cli->err)))
+    if ((rc = gf_db_open_read(&db, cli->db_path, &cli->err)))
         return rc;
     /* unit filter: one unit or its subtree, by code range of the depth-first order */
     char *unit_list = NULL;

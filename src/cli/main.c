@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "store/db.h"
 
 struct command {
     const char *name;
@@ -38,6 +39,16 @@ int gf_cli_usage(struct gf_cli *cli, const char *fmt, ...)
     return GF_EUSAGE;
 }
 
+int gf_cli_output_open(struct gf_cli *cli, const char *path, struct gf_outfile *o)
+{
+    if (gf_db_owns_file(cli->db_path, path))
+        return gf_err_set(&cli->err, GF_EUSER,
+                          "%s is the database (or one of its files): refusing to write output "
+                          "over it (choose another file name)",
+                          path);
+    return gf_outfile_open(o, path, &cli->err);
+}
+
 static void overview(FILE *out, const char *lang)
 {
     int en = lang && lang[0] == 'e';
@@ -55,17 +66,29 @@ static void overview(FILE *out, const char *lang)
           out);
 }
 
+/* gongfu help [COMMAND]: the overview, or the help of one command. */
 int cmd_help(struct gf_cli *cli, int argc, char **argv)
 {
-    if (argc > 1 && argv[1][0] != '-') {
-        char *sub[] = {argv[1], "--help", NULL};
-        for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-            if (!strcmp(commands[i].name, argv[1]) && strcmp(argv[1], "help"))
-                return commands[i].fn(cli, 2, sub);
-        return gf_cli_usage(cli, "unknown command '%s' (see `gongfu help`)", argv[1]);
+    if (argc > 2)
+        return gf_cli_usage(cli, "help: unexpected argument '%s' (gongfu help [COMMAND])", argv[2]);
+    if (argc == 1 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
+        !strcmp(argv[1], "help")) {
+        overview(stdout, cli->lang);
+        return 0;
     }
-    overview(stdout, cli->lang);
-    return 0;
+    if (argv[1][0] == '-')
+        return gf_cli_usage(cli, "help: unknown option '%s' (gongfu help [COMMAND])", argv[1]);
+    char *sub[] = {argv[1], "--help", NULL};
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(commands[i].name, argv[1]))
+            return commands[i].fn(cli, 2, sub);
+    return gf_cli_usage(cli, "unknown command '%s' (see `gongfu help`)", argv[1]);
+}
+
+/* The commands that take --db without a path: "work on the database instead of a file". */
+static int takes_bare_db(const char *command)
+{
+    return !strcmp(command, "stats");
 }
 
 /* Take a global option at argv[i]; returns how many arguments it used (0 if not global). */
@@ -93,6 +116,10 @@ static int global_option(struct gf_cli *cli, int argc, char **argv, int i)
             used = 1;
         } else
             continue;
+        if (!*val) {
+            gf_cli_usage(cli, "%s needs a value, not an empty one", names[k]);
+            return -1;
+        }
         switch (k) {
         case 0:
             cli->db_path = val;
@@ -155,12 +182,24 @@ int main(int argc, char **argv)
         else
             i += used - 1;
     }
-    if (n == 0 || !strcmp(args[0], "--help") || !strcmp(args[0], "-h")) {
+    if (argc == 1) { /* plain `gongfu` */
         overview(stdout, cli.lang);
         goto out;
     }
+    if (n == 0) {
+        rc = cli.db_flag ? gf_cli_usage(&cli, "--db needs a value (a database path)")
+                         : gf_cli_usage(&cli, "no command given (see `gongfu help`)");
+        goto out;
+    }
+    if (!strcmp(args[0], "--help") || !strcmp(args[0], "-h")) { /* as `gongfu help ...` */
+        rc = cmd_help(&cli, n, args);
+        goto out;
+    }
     if (!strcmp(args[0], "--version") || !strcmp(args[0], "version")) {
-        puts("gongfu 0.1.0");
+        if (n > 1)
+            rc = gf_cli_usage(&cli, "version: unexpected argument '%s'", args[1]);
+        else
+            puts("gongfu 0.1.0");
         goto out;
     }
     const struct command *cmd = NULL;
@@ -169,6 +208,10 @@ int main(int argc, char **argv)
             cmd = &commands[i];
     if (!cmd) {
         rc = gf_cli_usage(&cli, "unknown command '%s' (see `gongfu help`)", args[0]);
+        goto out;
+    }
+    if (cli.db_flag && !takes_bare_db(cmd->name)) {
+        rc = gf_cli_usage(&cli, "--db needs a value (a database path)");
         goto out;
     }
     rc = cmd->fn(&cli, n, args);

@@ -83,8 +83,9 @@ int gf_cli_call(struct gf_cli *cli, const char *opname, int argc, char **argv, i
     const struct gf_op *op = gf_op_find(opname);
     if (!op)
         return gf_err_set(&cli->err, GF_ESYS, "no operation %s", opname);
-    struct gf_db *db;
-    int rc = gf_db_open_existing(&db, cli->db_path, &cli->err);
+    struct gf_db *db; /* reads work on read-only media */
+    int rc = op->kind == GF_OP_READ ? gf_db_open_read(&db, cli->db_path, &cli->err)
+                                    : gf_db_open_existing(&db, cli->db_path, &cli->err);
     if (rc)
         return rc;
     struct gf_actor actor;
