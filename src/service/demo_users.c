@@ -38,9 +38,9 @@ int gf_demo_users(struct gf_db *db, struct gf_err *e)
         struct gf_call c;
         gf_call_init(&c, &cx, add);
         const char *args[][2] = {
-            {"name", accounts[i].name},       {"role", accounts[i].role},
-            {"scope", accounts[i].scope},     {"team", accounts[i].team},
-            {"person", accounts[i].person},   {"display_name", accounts[i].display},
+            {"name", accounts[i].name},     {"role", accounts[i].role},
+            {"scope", accounts[i].scope},   {"team", accounts[i].team},
+            {"person", accounts[i].person}, {"display_name", accounts[i].display},
             {"password", GF_DEMO_PASSWORD},
         };
         for (size_t k = 0; k < sizeof args / sizeof args[0] && rc == GF_OK; k++)
