@@ -1,9 +1,10 @@
 /* demo_users.c — the demo database's sign-in accounts: one synthetic user per role, so the
  * dashboard can be tried as each of them (scripts/demo.sh prints them).  They are added through
- * the user.add operation, as the database's administrator, so they pass the same checks and land
- * in the audit log like any other user. */
+ * the user.add operation with the administrator's rights, so they pass the same checks and land
+ * in the audit log like any other user (as written by "demo", like the rest of the demo). */
 #include "service/demo_users.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "service/identity.h"
@@ -31,6 +32,8 @@ int gf_demo_users(struct gf_db *db, struct gf_err *e)
     int rc = gf_actor_admin(db, &admin, e);
     if (rc)
         return rc;
+    /* with the administrator's rights, recorded as the demo like everything the demo writes */
+    snprintf(admin.name, sizeof admin.name, "demo");
     struct gf_ctx cx;
     gf_ctx_init(&cx, db, &admin, "zh");
     const struct gf_op *add = gf_op_find("user.add");
