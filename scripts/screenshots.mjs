@@ -38,8 +38,18 @@ function serve() {
   });
 }
 
+// The centre publishes the race first, so the public page has lists to show.
+async function publishRace(base) {
+  const login = await fetch(`${base}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'zhongxin', password: PASSWORD }) });
+  const cookie = login.headers.get('set-cookie').split(';')[0];
+  const { csrf } = await login.json();
+  const r = await fetch(`${base}/api/race/publish`, { method: 'POST', headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrf }, body: JSON.stringify({ period: '2024' }) });
+  if (!r.ok) console.warn(`publishing the race: ${r.status} ${await r.text()}`);
+}
+
 mkdirSync(out, { recursive: true });
 const srv = await serve();
+await publishRace(srv.url);
 const browser = await chromium.launch({
   executablePath: '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
