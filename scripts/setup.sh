@@ -7,6 +7,7 @@ PACKAGES=(
   build-essential cmake pkg-config git
   libsqlite3-dev libjansson-dev libcmocka-dev libsodium-dev libmicrohttpd-dev
   sqlite3 time wrk
+  chromium fonts-noto-cjk
   r-base-core r-cran-laeken
 )
 # node and npm (benchmarks against DuckDB): the machine image ships its own; Debian's only if missing
@@ -25,6 +26,16 @@ fi
 
 # npm packages of the tests (HTTP API checks, the browser tests), locked in tests/package-lock.json
 [ -d tests/node_modules ] || (cd tests && npm ci --no-audit --no-fund --loglevel=error)
+
+# the web dashboard (web/): npm ci when its lock changed, vite build when web/dist is missing or
+# older than its sources; `gongfu serve` serves web/dist
+if [ ! -f web/node_modules/.package-lock.json ] || [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then
+  (cd web && npm ci --no-audit --no-fund --loglevel=error)
+fi
+if [ ! -f web/dist/index.html ] || [ -n "$(find web/src web/public web/index.html web/vite.config.js web/package-lock.json \
+      web/scripts -newer web/dist/index.html -print -quit)" ]; then
+  (cd web && npm run --silent build)
+fi
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGONGFU_WERROR=ON >/dev/null
 cmake --build build -j"$(nproc)"

@@ -14,6 +14,7 @@
 #include "domain/demo_build.h"
 #include "domain/import.h"
 #include "domain/values.h"
+#include "service/demo_users.h"
 #include "store/db.h"
 
 #ifndef GONGFU_SOURCE_DIR
@@ -93,6 +94,8 @@ static int build(struct gf_cli *cli, struct gf_db *db)
         struct gf_rollup_stats rs;
         rc = gf_values_rollup(db, "demo", NULL, &rs, &cli->err);
     }
+    if (rc == GF_OK)
+        rc = gf_demo_users(db, &cli->err);
     /* the marker, and the last audit record the demo wrote: anything after it is the user's */
     if (rc == GF_OK)
         rc = gf_db_exec(db,

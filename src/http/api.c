@@ -406,7 +406,15 @@ static void session_reply(struct gf_req *r, const struct gf_actor *a, const char
         gf_json_string(f, a->person);
     else
         fputs("null", f);
-    fputs("}, \"csrf\": ", f);
+    /* what the role may do, so the dashboard offers only the pages it can use (the operations
+     * still check every request) */
+    fputs(", \"permissions\": [", f);
+    for (int p = 0, n = 0; p < GF_NPERMS; p++)
+        if (gf_role_can(a->role, (enum gf_perm)p)) {
+            fputs(n++ ? ", " : "", f);
+            gf_json_string(f, gf_perm_code[p]);
+        }
+    fputs("]}, \"csrf\": ", f);
     if (csrf && *csrf)
         gf_json_string(f, csrf);
     else
