@@ -136,6 +136,30 @@ int gf_value_set(struct gf_db *db, const char *actor, const char *unit, const ch
     if (rc)
         return rc;
     int64_t cur = gf_value_version(db, unit, indicator, period);
+    /* a submitted value awaits its approver: the form does not change it behind their back */
+    struct gf_stmt *st;
+    if ((rc = gf_db_prepare(db,
+                            "SELECT value = ? AND source IS ? FROM value WHERE unit = ?"
+                            " AND indicator = ? AND period = ? AND state = 'submitted'"
+                            " AND origin = 'reported'",
+                            &st, e))) {
+        gf_db_rollback(db);
+        return rc;
+    }
+    gf_stmt_bind_double(st, 1, v);
+    gf_stmt_bind_text(st, 2, source);
+    gf_stmt_bind_text(st, 3, unit);
+    gf_stmt_bind_text(st, 4, indicator);
+    gf_stmt_bind_text(st, 5, period);
+    int submitted = gf_stmt_step(st, NULL) == 1, same = submitted && gf_stmt_int(st, 0);
+    gf_stmt_finalize(st);
+    if (submitted && !same) {
+        gf_db_rollback(db);
+        return gf_err_set(e, GF_EUSER,
+                          "value %s/%s/%s is submitted and awaits approval: it cannot be changed "
+                          "now (the approver may return it to you)",
+                          unit, indicator, period);
+    }
     if (if_version >= 0 && cur != if_version) {
         gf_db_rollback(db);
         return gf_err_set(e, GF_ECONFLICT,

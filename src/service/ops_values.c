@@ -250,7 +250,11 @@ static int do_move(struct gf_call *c, enum move m)
                                      "%ld values returned to the reporter",
                                      "%ld approved values unlocked"};
     gf_result_msg(c, zh[m], en[m], moved);
-    c->res.id = moved;
+    static const struct gf_column cols[] = {{"values", "条数", "values"}};
+    struct gf_table *t = gf_table_new(cols, 1);
+    gf_table_row(t);
+    gf_table_int(t, 0, moved);
+    gf_result_record(c, "summary", "结果", "summary", t);
     return GF_OK;
 }
 
