@@ -29,6 +29,15 @@ int gf_cli_wants_help(int argc, char **argv);
 /* Usage error helper: fills cli->err and returns GF_EUSAGE. */
 int gf_cli_usage(struct gf_cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+struct gf_db;
+struct gf_import_kind;
+/* Run an import for every import command (gongfu import, items import, households import) with
+ * one rule: path "-" is standard input; the format is format ("csv", "json": --csv, --json),
+ * else the file name's extension, else --format csv|json, else the text; the same summary line
+ * and the same messages.  Returns 0 or a GF_E* code with cli->err filled. */
+int gf_cli_import(struct gf_cli *cli, struct gf_db *db, const struct gf_import_kind *kind,
+                  const char *path, int dry_run, const char *format);
+
 #define GF_COMMAND(name, zh, en) int cmd_##name(struct gf_cli *cli, int argc, char **argv);
 #include "cli/commands.h"
 #undef GF_COMMAND

@@ -159,7 +159,7 @@ int cmd_demo(struct gf_cli *cli, int argc, char **argv)
         {"framework", "framework-zhejiang.csv"},
         {"values", "values-published.csv"},
     };
-    struct gf_import_opts o = {0, "demo", NULL};
+    struct gf_import_opts o = {0, "demo", NULL, NULL};
     for (size_t i = 0; i < sizeof files / sizeof files[0] && rc == GF_OK; i++) {
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", demo_dir(), files[i].file);

@@ -94,12 +94,12 @@ struct sub_help {
 
 static const struct sub_help helps[] = {
     {"import",
-     "用法: gongfu households import households|members|incomes 文件 [--dry-run]\n"
+     "用法: gongfu households import households|members|incomes 文件 [--dry-run] [--json|--csv]\n"
      "导入登记册: 户(code,unit,head_name,address,phone,area,size,source,note)、\n"
      "成员(household,seq,name,relation,id_number,age,health,employment,schooling)、\n"
      "收入(household,period,per_capita,wages,business,property,transfers,source)。CSV 或 JSON;"
      "全部成功或全部不变。",
-     "usage: gongfu households import households|members|incomes FILE [--dry-run]\n"
+     "usage: gongfu households import households|members|incomes FILE [--dry-run] [--json|--csv]\n"
      "Import the registry: households (code,unit,head_name,address,phone,area,size,source,note),\n"
      "members (household,seq,name,relation,id_number,age,health,employment,schooling),\n"
      "incomes (household,period,per_capita,wages,business,property,transfers,source). CSV or "
@@ -269,8 +269,11 @@ static int open_db(struct gf_cli *cli, struct gf_db **db)
 static int sub_import(struct gf_cli *cli, int argc, char **argv)
 {
     const char *pos[2];
-    int npos, dry = 0;
-    const struct opt opts[] = {{"--dry-run", NULL, &dry}, {NULL, NULL, NULL}};
+    int npos, dry = 0, json = 0, csv = 0;
+    const struct opt opts[] = {{"--dry-run", NULL, &dry},
+                               {"--json", NULL, &json},
+                               {"--csv", NULL, &csv},
+                               {NULL, NULL, NULL}};
     int rc = parse(cli, "import", argc, argv, 2, opts, pos, 2, &npos);
     if (rc || (rc = need_pos(cli, "import", npos, 2, "KIND and FILE")))
         return rc;
@@ -289,17 +292,9 @@ static int sub_import(struct gf_cli *cli, int argc, char **argv)
     struct gf_db *db;
     if ((rc = open_db(cli, &db)))
         return rc;
-    struct gf_import_opts o = {dry, cli->user, NULL};
-    struct gf_import_stats s;
-    rc = gf_import_file(db, k, pos[1], &o, &s, &cli->err);
+    rc = gf_cli_import(cli, db, k, pos[1], dry, json ? "json" : csv ? "csv" : NULL);
     gf_db_close(db);
-    if (rc)
-        return rc;
-    printf(L(cli, "%s%s: %ld 行, 新增 %ld, 更新 %ld, 未变 %ld\n",
-             "%s%s: %ld rows, %ld inserted, %ld updated, %ld unchanged\n"),
-           dry ? L(cli, "(试运行, 未写入) ", "(dry run, nothing written) ") : "", pos[1], s.rows,
-           s.inserted, s.updated, s.unchanged);
-    return 0;
+    return rc;
 }
 
 /* ---- list / export ----------------------------------------------------------------------- */

@@ -2,6 +2,7 @@
  * matrix (first column the unit code, a header row of indicator codes) or on a COINr-shaped
  * iMeta + iData pair, so an analyst can use it on a spreadsheet without a database. */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,7 +65,8 @@ static size_t nz(size_t k)
     return k ? k : 1;
 }
 
-/* "a,b,c" → doubles; returns count or -1. */
+/* "a,b,c" → doubles: returns how many numbers the list holds (only the first max are stored in
+ * out, so the caller can say "5 numbers for 4 criteria"), or -1 if it is not such a list. */
 static int parse_list(const char *s, double *out, int max)
 {
     int k = 0;
@@ -72,12 +74,15 @@ static int parse_list(const char *s, double *out, int max)
     while (*s) {
         const char *c = strchr(s, ',');
         size_t len = c ? (size_t)(c - s) : strlen(s);
-        if (len == 0 || len >= sizeof buf || k >= max)
+        double x;
+        if (len == 0 || len >= sizeof buf || k == INT_MAX)
             return -1;
         memcpy(buf, s, len);
         buf[len] = 0;
-        if (gf_eval_parse_cell(buf, &out[k]) || isnan(out[k]))
+        if (gf_eval_parse_cell(buf, &x) || isnan(x))
             return -1;
+        if (k < max)
+            out[k] = x;
         k++;
         s += len + (c ? 1 : 0);
         if (c && !*s)
@@ -240,7 +245,7 @@ static int mcda_topsis(struct gf_cli *cli, int argc, char **argv)
         goto out;
     }
     if (weights) {
-        int k = parse_list(weights, w, (int)mx.m + 1);
+        int k = parse_list(weights, w, (int)mx.m);
         if (k < 0) {
             rc = gf_cli_usage(
                 cli, "mcda topsis: --weights '%s': expected numbers separated by commas", weights);

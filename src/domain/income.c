@@ -844,5 +844,5 @@ static const char *const kind_req[] = {"unit", "income", "size", NULL};
 const struct gf_import_kind gf_import_income_microdata = {
     "households", "住户收入微观数据(收入分配测算, 见 docs/income-microdata.md)",
     "household income microdata for the distribution engine (docs/income-microdata.md)",
-    kind_cols, kind_req, NULL, kind_row, NULL, NULL,
+    kind_cols, kind_req, NULL, kind_row, NULL, NULL, NULL,
 };

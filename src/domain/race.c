@@ -7,6 +7,7 @@
  * rank.  Percentiles: `draws` resamples; each multiplies every weight by U(1−j, 1+j) and, when
  * the evaluation stored its sensitivity (rank_p05/rank_p95), draws the evaluation rank
  * uniformly in [rank_p05, rank_p95].  The race stores nothing: it is recomputed from the data. */
+#include <errno.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include "domain/lists.h"
 #include "domain/lists_int.h"
 #include "domain/period.h"
+#include "util/input.h"
 #include "domain/unit.h"
 
 void gf_race_config_default(struct gf_race_config *c)
@@ -51,26 +53,36 @@ static const char *const comp_key[GF_RACE_NCOMP] = {
 static int num_in(json_t *v, const char *path, const char *key, double lo, double hi, double *out,
                   struct gf_err *e)
 {
-    if (!json_is_number(v) || json_number_value(v) < lo || json_number_value(v) > hi)
-        return gf_err_at(e, path, 0, key, json_is_number(v) ? "out of range" : "not a number",
-                         "a number from %g to %g", lo, hi);
+    if (!json_is_number(v) || json_number_value(v) < lo || json_number_value(v) > hi) {
+        char *text = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+        int rc = gf_err_at(e, path, 0, key, text ? text : "", "a number from %g to %g", lo, hi);
+        free(text);
+        return rc;
+    }
     *out = json_number_value(v);
     return GF_OK;
 }
 
 int gf_race_config_load(struct gf_race_config *c, const char *path, struct gf_err *e)
 {
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return gf_err_set(e, GF_EUSER, "%s: cannot open the race configuration", path);
+    FILE *fp;
+    int rc = gf_input_open(path, &fp, e);
+    if (rc)
+        return rc;
+    path = gf_input_name(path);
     char *buf = malloc(GF_RACE_CONFIG_MAX + 1);
     if (!buf) {
-        fclose(fp);
+        gf_input_close(fp);
         return gf_err_set(e, GF_ENOMEM, "out of memory");
     }
     size_t n = fread(buf, 1, GF_RACE_CONFIG_MAX + 1, fp);
-    fclose(fp);
-    int rc = n > GF_RACE_CONFIG_MAX ? gf_err_at(e, path, 0, NULL, NULL,
+    int err = ferror(fp) ? errno : 0;
+    gf_input_close(fp);
+    if (err) {
+        free(buf);
+        return gf_err_set(e, GF_ESYS, "%s: read error: %s", path, strerror(err));
+    }
+    rc = n > GF_RACE_CONFIG_MAX ? gf_err_at(e, path, 0, NULL, NULL,
                                                 "a file of at most %d bytes", GF_RACE_CONFIG_MAX)
                                     : gf_race_config_parse(c, buf, n, path, e);
     free(buf);
@@ -108,7 +120,9 @@ int gf_race_config_parse(struct gf_race_config *c, const char *text, size_t len,
                                    "investment, funds, problems");
                     goto out;
                 }
-                if ((rc = num_in(v2, path, k2, 0, 1e6, &c->w[i], e)))
+                char name[64];
+                snprintf(name, sizeof name, "weights.%s", k2);
+                if ((rc = num_in(v2, path, name, 0, 1e6, &c->w[i], e)))
                     goto out;
             }
         } else if (!strcmp(key, "penalties") && json_is_object(v)) {

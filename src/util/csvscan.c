@@ -2,6 +2,7 @@
 #include "util/csvscan.h"
 
 #include "core/prefault.h"
+#include "util/input.h"
 
 #include <errno.h>
 #ifdef __SSE2__
@@ -214,14 +215,10 @@ int gf_csvscan_open(struct gf_csvscan **out, const char *path, struct gf_err *e)
     s->fd = -1;
     pthread_mutex_init(&s->mu, NULL);
     int rc = GF_OK;
-    if (!strcmp(path, "-")) {
-        s->fd = 0;
-    } else {
-        s->fd = open(path, O_RDONLY);
-        if (s->fd < 0) {
-            rc = gf_err_set(e, GF_EUSER, "%s: cannot open: %s", path, strerror(errno));
-            goto fail;
-        }
+    if ((rc = gf_input_open_fd(path, &s->fd, e)))
+        goto fail;
+    s->path = path = gf_input_name(path);
+    if (s->fd != 0) {
         s->own_fd = 1;
         struct stat st;
         if (fstat(s->fd, &st) == 0 && S_ISREG(st.st_mode))
@@ -259,6 +256,12 @@ int gf_csvscan_open(struct gf_csvscan **out, const char *path, struct gf_err *e)
         }
     }
     char *h = s->left;
+    const char *z = memchr(s->left, 0, (size_t)(nl - s->left));
+    if (z) {
+        rc = gf_err_at(e, s->path, 1, NULL, NULL, "text without NUL bytes (column %ld holds one)",
+                       (long)(z - s->left) + 1);
+        goto fail;
+    }
     if (s->left_len >= 3 && (unsigned char)h[0] == 0xEF && (unsigned char)h[1] == 0xBB &&
         (unsigned char)h[2] == 0xBF)
         h += 3;
@@ -424,6 +427,19 @@ long gf_csvscan_line(const struct gf_csvscan *s, const struct gf_csvscan_chunk *
     return 2 + (long)count_newlines(s->map + s->data, (size_t)(at - (s->map + s->data)));
 }
 
+/* A NUL byte would cut a field copied as a C string without a word: refuse it, naming its place. */
+static int refuse_nul(const struct gf_csvscan *s, const struct gf_csvscan_chunk *c, struct gf_err *e)
+{
+    const char *z = memchr(c->buf, 0, c->len);
+    if (!z)
+        return 1;
+    const char *bol = z;
+    while (bol > c->buf && bol[-1] != '\n')
+        bol--;
+    return gf_err_at(e, s->path, gf_csvscan_line(s, c, z), NULL, NULL,
+                     "text without NUL bytes (column %ld holds one)", (long)(z - bol) + 1);
+}
+
 int gf_csvscan_next(struct gf_csvscan *s, struct gf_csvscan_chunk *c, struct gf_err *e)
 {
     int rc = 1;
@@ -440,7 +456,7 @@ int gf_csvscan_next(struct gf_csvscan *s, struct gf_csvscan_chunk *c, struct gf_
         pthread_mutex_unlock(&s->mu);
         if (rc == 1 && c->buf != c->mem)
             gf_populate_read(c->buf, c->len);
-        return rc;
+        return rc == 1 ? refuse_nul(s, c, e) : rc;
     }
     if (!c->mem) {
         c->cap = GF_CSVSCAN_CHUNK + GF_CSVSCAN_MAX_LINE + 2;
@@ -503,5 +519,5 @@ int gf_csvscan_next(struct gf_csvscan *s, struct gf_csvscan_chunk *c, struct gf_
     s->next_line += (long)count_newlines(c->buf, c->len);
 out:
     pthread_mutex_unlock(&s->mu);
-    return rc;
+    return rc == 1 ? refuse_nul(s, c, e) : rc;
 }

@@ -1,0 +1,60 @@
+/* input.c — opening input files: "-" for standard input, the OS reason when a path cannot be read. */
+#include "util/input.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+const char *gf_input_name(const char *path)
+{
+    return strcmp(path, "-") ? path : GF_INPUT_STDIN_NAME;
+}
+
+int gf_input_open_fd(const char *path, int *fd, struct gf_err *e)
+{
+    *fd = -1;
+    if (!strcmp(path, "-")) {
+        *fd = 0;
+        return GF_OK;
+    }
+    int d = open(path, O_RDONLY | O_CLOEXEC);
+    int err = errno;
+    struct stat st;
+    /* open() succeeds on a directory; reading it would fail later with a bare "read error" */
+    if (d >= 0 && fstat(d, &st) == 0 && S_ISDIR(st.st_mode)) {
+        close(d);
+        d = -1;
+        err = EISDIR;
+    }
+    if (d < 0)
+        return gf_err_set(e, GF_EUSER, "%s: cannot open: %s", path, strerror(err));
+    *fd = d;
+    return GF_OK;
+}
+
+int gf_input_open(const char *path, FILE **fp, struct gf_err *e)
+{
+    *fp = NULL;
+    if (!strcmp(path, "-")) {
+        *fp = stdin;
+        return GF_OK;
+    }
+    int fd;
+    int rc = gf_input_open_fd(path, &fd, e);
+    if (rc)
+        return rc;
+    if (!(*fp = fdopen(fd, "rb"))) {
+        int err = errno;
+        close(fd);
+        return gf_err_set(e, GF_ESYS, "%s: cannot open: %s", path, strerror(err));
+    }
+    return GF_OK;
+}
+
+void gf_input_close(FILE *fp)
+{
+    if (fp && fp != stdin)
+        fclose(fp);
+}
