@@ -20,6 +20,11 @@ struct gf_cli {
     struct gf_err err;
 };
 
+/* The whole command: global options, the subcommand, its message on stderr.  Returns the exit
+ * status (0, 1 bad input or data, 2 bad usage).  Reads the environment (GONGFU_DB, GONGFU_LANG,
+ * GONGFU_USER, USER); keeps no state between calls. */
+int gf_cli_main(int argc, char **argv);
+
 /* Label by language: L(cli, "中文", "English"). */
 #define L(cli, zh, en) ((cli)->lang && (cli)->lang[0] == 'e' ? (en) : (zh))
 

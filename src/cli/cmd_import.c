@@ -39,9 +39,11 @@ static int import_income(struct gf_cli *cli, struct gf_db *db, const char *path,
                          "\n(nothing was imported; the database is unchanged)"));
         return rc;
     }
-    printf(L(cli, "%s%s: %ld 行, %ld 个(期别, 单位), %s\n", "%s%s: %ld rows, %ld (period, unit) pairs, %s\n"),
-           dry_run ? L(cli, "[试运行,未写入] ", "[dry run, nothing written] ") : "", gf_input_name(path), s.rows,
-           s.pairs, s.unchanged ? L(cli, "与库中数据相同, 未变", "same as stored, unchanged")
+    printf(L(cli, "%s%s: %ld 行, %ld 个(期别, 单位), %s\n",
+             "%s%s: %ld rows, %ld (period, unit) pairs, %s\n"),
+           dry_run ? L(cli, "[试运行,未写入] ", "[dry run, nothing written] ") : "",
+           gf_input_name(path), s.rows, s.pairs,
+           s.unchanged  ? L(cli, "与库中数据相同, 未变", "same as stored, unchanged")
            : s.replaced ? L(cli, "替换了原有数据", "replaced the stored rows")
                         : L(cli, "新增", "inserted"));
     return 0;
@@ -51,7 +53,7 @@ int gf_cli_import(struct gf_cli *cli, struct gf_db *db, const struct gf_import_k
                   const char *path, int dry_run, const char *format)
 {
     /* --format csv|json (a global option) names the input's format when nothing else does */
-    const char *hint = !cli->format_given            ? NULL
+    const char *hint = !cli->format_given           ? NULL
                        : cli->format == GF_FMT_CSV  ? "csv"
                        : cli->format == GF_FMT_JSON ? "json"
                                                     : NULL;
@@ -60,9 +62,10 @@ int gf_cli_import(struct gf_cli *cli, struct gf_db *db, const struct gf_import_k
     int rc = gf_import_file(db, kind, path, &o, &s, &cli->err);
     if (rc) {
         if (!strstr(cli->err.msg, "nothing was imported"))
-            snprintf(cli->err.msg + strlen(cli->err.msg), sizeof cli->err.msg - strlen(cli->err.msg),
-                     "%s", L(cli, "\n(未导入任何数据,数据库保持原样)",
-                             "\n(nothing was imported; the database is unchanged)"));
+            snprintf(cli->err.msg + strlen(cli->err.msg),
+                     sizeof cli->err.msg - strlen(cli->err.msg), "%s",
+                     L(cli, "\n(未导入任何数据,数据库保持原样)",
+                       "\n(nothing was imported; the database is unchanged)"));
         return rc;
     }
     printf(L(cli, "%s%s: %ld 行, 新增 %ld, 更新 %ld, 未变 %ld\n",

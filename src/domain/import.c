@@ -183,7 +183,8 @@ static int records_open(struct gf_records *r, FILE *fp, const char *name, const 
         if (rc < 0)
             return rc;
         if (rc == 0)
-            return gf_err_at(e, name, 1, NULL, NULL, "a header row naming the columns (the file is empty)");
+            return gf_err_at(e, name, 1, NULL, NULL,
+                             "a header row naming the columns (the file is empty)");
         r->nheader = r->csv.nfield;
         r->header = calloc(r->nheader, sizeof *r->header);
         if (!r->header)
@@ -201,7 +202,8 @@ static int records_open(struct gf_records *r, FILE *fp, const char *name, const 
     }
     r->fp = fp;
     if (first == EOF)
-        return gf_err_at(e, name, 1, NULL, NULL, "a JSON array of objects or JSON Lines (the file is empty)");
+        return gf_err_at(e, name, 1, NULL, NULL,
+                         "a JSON array of objects or JSON Lines (the file is empty)");
     size_t mark = npre >= 3 && !memcmp(pre, "\xEF\xBB\xBF", 3) ? 3 : 0;
     if (first == '[')
         return read_array(r, pre + mark, npre - mark, e);
@@ -617,10 +619,11 @@ int gf_upsert(struct gf_import_ctx *c, const char *table, int ncols, int nkey,
 /* The keys met in this file live in a TEMP table, which never reaches the database file. */
 static int keys_begin(struct gf_db *db, struct gf_err *e)
 {
-    return gf_db_exec(db,
-                      "CREATE TEMP TABLE IF NOT EXISTS import_key (k TEXT PRIMARY KEY, line INTEGER);"
-                      "DELETE FROM import_key;",
-                      e);
+    return gf_db_exec(
+        db,
+        "CREATE TEMP TABLE IF NOT EXISTS import_key (k TEXT PRIMARY KEY, line INTEGER);"
+        "DELETE FROM import_key;",
+        e);
 }
 
 static void keys_end(struct gf_db *db)
@@ -665,7 +668,8 @@ static int key_check(struct gf_import_ctx *c, const char *const *key, struct gf_
         int n = key[1] ? snprintf(k + ko, sizeof k - ko, "%zu:%s|", strlen(v), v)
                        : snprintf(k + ko, sizeof k - ko, "%s", v);
         if (n < 0 || (size_t)n >= sizeof k - ko)
-            return gf_err_at(e, c->path, c->line, key[i], v, "a shorter value (the key is too long)");
+            return gf_err_at(e, c->path, c->line, key[i], v,
+                             "a shorter value (the key is too long)");
         ko += (size_t)n;
         n = snprintf(shown + so, sizeof shown - so, "%s%s %s", i ? ", " : "", key[i], pv);
         so = n < 0 || (size_t)n >= sizeof shown - so ? sizeof shown - 1 : so + (size_t)n;

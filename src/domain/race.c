@@ -82,9 +82,9 @@ int gf_race_config_load(struct gf_race_config *c, const char *path, struct gf_er
         free(buf);
         return gf_err_set(e, GF_ESYS, "%s: read error: %s", path, strerror(err));
     }
-    rc = n > GF_RACE_CONFIG_MAX ? gf_err_at(e, path, 0, NULL, NULL,
-                                                "a file of at most %d bytes", GF_RACE_CONFIG_MAX)
-                                    : gf_race_config_parse(c, buf, n, path, e);
+    rc = n > GF_RACE_CONFIG_MAX
+             ? gf_err_at(e, path, 0, NULL, NULL, "a file of at most %d bytes", GF_RACE_CONFIG_MAX)
+             : gf_race_config_parse(c, buf, n, path, e);
     free(buf);
     return rc;
 }

@@ -1,4 +1,5 @@
-/* input.c — opening input files: "-" for standard input, the OS reason when a path cannot be read. */
+/* input.c — opening input files: "-" for standard input, the OS reason when a path cannot be read.
+ */
 #include "util/input.h"
 
 #include <errno.h>
