@@ -48,13 +48,18 @@ run() {
   local runs cov eps crashes
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   eps=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
-  cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | sed 's/cov: //')
+  cov=$({ grep -o 'cov: [0-9]*' "$log" || true; } | tail -1 | sed 's/cov: //')
   crashes=$(find "$art" -type f | wc -l)
+  if [ -z "$runs" ] && [ "$crashes" -eq 0 ]; then
+    crashes=1 # it died before its statistics: see the log
+    echo "$log" >"$art/no-statistics"
+  fi
   [ "$crashes" -eq 0 ] || failed=1
   printf '%-28s %12s %10s %8s %8s\n' "$label" "${runs:-?}" "${eps:-?}" "${cov:-?}" "$crashes"
   if [ "$crashes" -ne 0 ]; then
     find "$art" -type f | sed 's/^/    /'
-    grep -m1 -E 'ERROR: |runtime error|deadly signal' "$log" | sed 's/^/    /' || true
+    { grep -m1 -E 'ERROR: |runtime error|deadly signal|fuzz_[a-z]*: ' "$log" || tail -3 "$log"; } |
+      sed 's/^/    /'
   fi
 }
 

@@ -616,7 +616,10 @@ int gf_upsert(struct gf_import_ctx *c, const char *table, int ncols, int nkey,
 
 /* ---- keys: each record once per file -------------------------------------------------- */
 
-/* The keys met in this file live in a TEMP table, which never reaches the database file. */
+/* The keys met in this file live in a TEMP table, which never reaches the database file.  It is
+ * made once per connection, outside the import's transaction, and emptied before and after each
+ * file: creating and dropping it for every file would change the schema, and a schema change
+ * makes SQLite prepare every cached statement again. */
 static int keys_begin(struct gf_db *db, struct gf_err *e)
 {
     return gf_db_exec(
@@ -628,7 +631,7 @@ static int keys_begin(struct gf_db *db, struct gf_err *e)
 
 static void keys_end(struct gf_db *db)
 {
-    gf_db_exec(db, "DROP TABLE IF EXISTS temp.import_key", NULL);
+    gf_db_exec(db, "DELETE FROM temp.import_key", NULL);
 }
 
 static long key_line(struct gf_db *db, const char *k)
@@ -738,10 +741,10 @@ int gf_import_stream(struct gf_db *db, const struct gf_import_kind *kind, FILE *
                 goto out_close;
             }
     }
-    if ((rc = gf_db_begin(db, e)))
+    if ((kind->key && (rc = keys_begin(db, e))) || (rc = gf_db_begin(db, e)))
         goto out_close;
     gf_db_bulk(db, 1);
-    if ((kind->key && (rc = keys_begin(db, e))) || (kind->begin && (rc = kind->begin(&c, e))))
+    if (kind->begin && (rc = kind->begin(&c, e)))
         goto out_rollback;
     long data_rows = 0;
     while ((rc = records_next(&rec, &c.line, e)) == 1) {

@@ -2,7 +2,7 @@
  * (and what runs after it) never crashes and ends with exit status 0, 1 or 2.
  *
  * An input is the arguments after "gongfu", one per line (a NUL byte also ends one).  Each input
- * runs gf_cli_main in a private temporary folder, against a fresh copy of a small database
+ * runs gf_cli_main in a private temporary folder (entered for the command only), against a fresh copy of a small database
  * built once (units, a framework, values, people, list items, monitored households with cases)
  * and beside small files the arguments can name (CSV, JSON, a pipeline, a race configuration).
  * To stay bounded and deterministic: no argument may hold '/' (nothing outside the folder is
@@ -11,6 +11,7 @@
  * files the command wrote are removed after it.  Output goes to /dev/null (GONGFU_FUZZ_VERBOSE=1
  * prints each argument vector and its exit status). */
 #include <dirent.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,6 +97,20 @@ static const char *const build[][12] = {
 
 static char dir[64];
 static FILE *devnull;
+static int home = -1; /* the folder the fuzzer runs in: it reads and writes its corpus there */
+
+/* Into the private folder for a command, and back (only there: libFuzzer's paths are relative). */
+static void enter(void)
+{
+    if (chdir(dir) != 0)
+        abort();
+}
+
+static void leave(void)
+{
+    if (fchdir(home) != 0)
+        abort();
+}
 
 static void cleanup(void)
 {
@@ -108,7 +123,7 @@ static void cleanup(void)
             unlink(de->d_name);
     if (d)
         closedir(d);
-    if (chdir("/") == 0)
+    if (fchdir(home) == 0)
         rmdir(dir);
 }
 
@@ -163,10 +178,11 @@ static int run(int argc, char **argv)
 static void setup(void)
 {
     snprintf(dir, sizeof dir, "%s", "/tmp/gongfu-fuzz-cli-XXXXXX");
-    if (!mkdtemp(dir) || chdir(dir) != 0 || !(devnull = fopen("/dev/null", "w")) ||
-        !freopen("/dev/null", "r", stdin))
+    if (!mkdtemp(dir) || (home = open(".", O_RDONLY | O_DIRECTORY)) < 0 ||
+        !(devnull = fopen("/dev/null", "w")) || !freopen("/dev/null", "r", stdin))
         abort();
     atexit(cleanup);
+    enter();
     setenv("GONGFU_NOW", "2026-06-30T12:00:00Z", 1);
     setenv("GONGFU_USER", "fuzz", 1);
     setenv("GONGFU_LANG", "zh", 1);
@@ -188,6 +204,7 @@ static void setup(void)
             abort();
         }
     }
+    leave();
 }
 
 static int work_option(const char *a)
@@ -233,6 +250,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (eq && work_option(argv[i]) && strtol(eq + 1, NULL, 10) > 100)
             return 0;
     }
+    enter();
     if (copy_file("base.db", "work.db"))
         abort();
     int rc = run(argc, argv);
@@ -244,5 +262,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (rc != 0 && rc != 1 && rc != 2)
         abort(); /* 3: out of memory in main; anything else is a bug */
     sweep();
+    leave();
     return 0;
 }
