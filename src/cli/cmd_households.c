@@ -830,11 +830,18 @@ static int sub_identify(struct gf_cli *cli, int argc, char **argv)
     }
     char buf[512];
     const char *list[17] = {0};
-    if (steps) {
+    if (steps) { /* at most 16 codes: more are refused, not dropped */
+        if (strlen(steps) >= sizeof buf)
+            return gf_cli_usage(cli, "households identify: --steps is longer than %zu bytes",
+                                sizeof buf - 1);
         snprintf(buf, sizeof buf, "%s", steps);
         int k = 0;
-        for (char *s = strtok(buf, ","); s && k < 16; s = strtok(NULL, ","))
-            list[k++] = s;
+        for (char *s = strtok(buf, ","); s; s = strtok(NULL, ","))
+            if (k == 16)
+                return gf_cli_usage(cli, "households identify: --steps '%s': at most 16 steps",
+                                    steps);
+            else
+                list[k++] = s;
     }
     rc =
         gf_hh_identify(db, cli->user, pos[0], category, date, steps ? list : NULL, note, &cli->err);

@@ -12,6 +12,7 @@
 #include "core/eval.h"
 #include "domain/eval_coinr.h"
 #include "domain/eval_pipeline.h"
+#include "util/input.h"
 
 #define MAX_PIPELINE_BYTES (1 << 20)
 
@@ -287,30 +288,6 @@ out:
     return rc;
 }
 
-static int read_text(const char *path, char **out, size_t *len, struct gf_err *e)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return gf_err_at(e, path, -1, NULL, NULL, "a readable file (%s)", strerror(errno));
-    char *buf = malloc(MAX_PIPELINE_BYTES + 1);
-    if (!buf) {
-        fclose(f);
-        return gf_err_set(e, GF_ENOMEM, "out of memory");
-    }
-    size_t n = fread(buf, 1, MAX_PIPELINE_BYTES + 1, f);
-    int err = ferror(f);
-    fclose(f);
-    if (err || n > MAX_PIPELINE_BYTES) {
-        free(buf);
-        return gf_err_at(e, path, -1, NULL, NULL, err ? "a readable file" : "at most %d bytes",
-                         MAX_PIPELINE_BYTES);
-    }
-    buf[n] = 0;
-    *out = buf;
-    *len = n;
-    return GF_OK;
-}
-
 static int write_draws(const char *path, const struct gf_eval_pipeline *p, const double *w,
                        const struct gf_eval_coinr *md, struct gf_err *e)
 {
@@ -495,7 +472,7 @@ static int mcda_score(struct gf_cli *cli, int argc, char **argv)
     if (pipe) {
         char *txt = NULL;
         size_t len = 0;
-        if ((rc = read_text(pipe, &txt, &len, &cli->err)))
+        if ((rc = gf_input_read_file(pipe, MAX_PIPELINE_BYTES, &txt, &len, &cli->err)))
             return rc;
         rc = gf_eval_pipeline_parse(txt, len, pipe, &p, &cli->err);
         free(txt);

@@ -98,45 +98,16 @@ static int json_error(struct gf_err *e, const char *path, long line, const json_
 /* The whole JSON array text: prefix then the rest of fp, at most JSON_MAX_BYTES. */
 static int read_array(struct gf_records *r, const char *prefix, size_t n, struct gf_err *e)
 {
-    size_t cap = 1 << 16, len = n;
-    char *buf = malloc(cap);
-    int rc = GF_OK;
-    if (!buf)
-        return gf_err_set(e, GF_ENOMEM, "out of memory");
-    memcpy(buf, prefix, n);
-    for (;;) {
-        if (len == cap) {
-            if (cap > JSON_MAX_BYTES) {
-                rc = gf_err_at(e, r->path, 0, NULL, NULL,
-                               "a JSON array file of at most %u MiB (use JSON Lines or CSV for "
-                               "larger files)",
-                               JSON_MAX_BYTES >> 20);
-                goto out;
-            }
-            char *b = realloc(buf, cap * 2);
-            if (!b) {
-                rc = gf_err_set(e, GF_ENOMEM, "out of memory");
-                goto out;
-            }
-            buf = b;
-            cap *= 2;
-        }
-        size_t k = fread(buf + len, 1, cap - len, r->fp);
-        len += k;
-        if (k == 0)
-            break;
-    }
-    if (ferror(r->fp)) {
-        rc = gf_err_set(e, GF_ESYS, "%s: read error: %s", r->path, strerror(errno));
-        goto out;
-    }
-    if (len > JSON_MAX_BYTES) {
-        rc = gf_err_at(e, r->path, 0, NULL, NULL,
-                       "a JSON array file of at most %u MiB (use JSON Lines or CSV for larger "
-                       "files)",
-                       JSON_MAX_BYTES >> 20);
-        goto out;
-    }
+    char *buf;
+    size_t len;
+    int rc = gf_input_read_rest(r->fp, r->path, prefix, n, JSON_MAX_BYTES, &buf, &len, e);
+    if (rc == GF_EUSER)
+        return gf_err_at(e, r->path, 0, NULL, NULL,
+                         "a JSON array file of at most %u MiB (use JSON Lines or CSV for larger "
+                         "files)",
+                         JSON_MAX_BYTES >> 20);
+    if (rc)
+        return rc;
     long line, col;
     if (nul_at(buf, len, &line, &col)) {
         rc = nul_error(e, r->path, line, col);

@@ -7,7 +7,6 @@
  * rank.  Percentiles: `draws` resamples; each multiplies every weight by U(1−j, 1+j) and, when
  * the evaluation stored its sensitivity (rank_p05/rank_p95), draws the evaluation rank
  * uniformly in [rank_p05, rank_p95].  The race stores nothing: it is recomputed from the data. */
-#include <errno.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -65,26 +64,12 @@ static int num_in(json_t *v, const char *path, const char *key, double lo, doubl
 
 int gf_race_config_load(struct gf_race_config *c, const char *path, struct gf_err *e)
 {
-    FILE *fp;
-    int rc = gf_input_open(path, &fp, e);
+    char *buf;
+    size_t n;
+    int rc = gf_input_read_file(path, GF_RACE_CONFIG_MAX, &buf, &n, e);
     if (rc)
         return rc;
-    path = gf_input_name(path);
-    char *buf = malloc(GF_RACE_CONFIG_MAX + 1);
-    if (!buf) {
-        gf_input_close(fp);
-        return gf_err_set(e, GF_ENOMEM, "out of memory");
-    }
-    size_t n = fread(buf, 1, GF_RACE_CONFIG_MAX + 1, fp);
-    int err = ferror(fp) ? errno : 0;
-    gf_input_close(fp);
-    if (err) {
-        free(buf);
-        return gf_err_set(e, GF_ESYS, "%s: read error: %s", path, strerror(err));
-    }
-    rc = n > GF_RACE_CONFIG_MAX
-             ? gf_err_at(e, path, 0, NULL, NULL, "a file of at most %d bytes", GF_RACE_CONFIG_MAX)
-             : gf_race_config_parse(c, buf, n, path, e);
+    rc = gf_race_config_parse(c, buf, n, gf_input_name(path), e);
     free(buf);
     return rc;
 }

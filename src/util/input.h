@@ -23,4 +23,13 @@ const char *gf_input_name(const char *path);
 /* Close fp unless it is standard input. */
 void gf_input_close(FILE *fp);
 
+/* Read the rest of fp (called name in messages) after the nhead bytes of head (already taken
+ * from it, may be NULL): *out (malloc'd, NUL-terminated, caller frees) and *len.  More than max
+ * bytes in all: GF_EUSER "NAME: expected a file of at most MAX bytes".  Read error: GF_ESYS with
+ * the reason. */
+int gf_input_read_rest(FILE *fp, const char *name, const char *head, size_t nhead, size_t max,
+                       char **out, size_t *len, struct gf_err *e);
+/* Open path (as gf_input_open), read it whole (as gf_input_read_rest), close it. */
+int gf_input_read_file(const char *path, size_t max, char **out, size_t *len, struct gf_err *e);
+
 #endif

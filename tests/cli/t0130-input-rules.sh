@@ -79,6 +79,12 @@ kinds="units teams departments people framework values households household_regi
 [ "$(echo $kinds | wc -w)" = "$(g import --help | grep -c '^  [a-z_]* ')" ] && ok ||
   fail "the kinds listed here are not every kind of gongfu import --help"
 
+# every kind is fuzzed: fuzz_import runs one case per seed folder (the microdata: fuzz_income)
+for k in $kinds; do
+  [ "$k" = households ] || [ -d "$GONGFU_SRC/tests/fuzz/seeds/import/$k" ] && ok ||
+    fail "no fuzz seeds for import kind $k (tests/fuzz/seeds/import/$k/)"
+done
+
 # refused TEXT... -- CMD...: exit 1, stderr names every TEXT, database byte-for-byte unchanged
 refused() {
   local texts=()
@@ -184,6 +190,9 @@ for cmd in "import values" "import households" "items import" "households import
 done
 refused 'adir: cannot open: Is a directory' -- g stats adir --value x
 refused 'adir: cannot open: Is a directory' -- g mcda topsis adir
+refused 'adir: cannot open: Is a directory' -- g race --config adir
+refused 'adir: cannot open: Is a directory' -- g eval --pipeline adir
+refused 'adir: cannot open: Is a directory' -- g mcda score --pipeline adir hex-values.csv
 
 # ---- item 18: dates of things that happened are not after today (GONGFU_NOW: 2026-06-30) ----
 g households import households "$D/households.csv" >/dev/null
@@ -217,6 +226,11 @@ refused 'future-actual.csv:2:' 'field "start_actual"' 'value "2099-01-01"' -- g 
 # plan and due dates may be in the future
 printf 'code,title,kind,lead_unit,owner,start,due,start_planned\nIX3,三,project,D1,P1,2027-01-01,2099-12-31,2030-01-01\n' >future-plan.csv
 expect_exit 0 g import items future-plan.csv || true
+
+# ---- item 4: option lists are bounded and say so (mcda --weights: t0300-mcda.sh) ----
+steps=$(seq -s, -f 's%g' 1 17)
+expect_exit 2 g households identify H2 --category edge --steps "$steps" --date 2026-06-01 || true
+expect_in "$T/err" "at most 16 steps"
 
 # ---- item 19: messages show the value, with file and line when it came from a file ----
 printf 'framework,code,parent,kind,name,direction,weight\nfx,ix,dx,indicator,指标,+,-5\n' >neg-weight.csv
