@@ -21,11 +21,16 @@ have_fuzzer_runtime() {
     [ -n "$(find /usr/lib/llvm-*/lib/clang -name 'libclang_rt.fuzzer-x86_64.a' 2>/dev/null | head -1)" ]
 }
 if ! have_fuzzer_runtime; then
-  bash scripts/setup.sh # installs clang and libclang-rt-14-dev
+  GONGFU_SETUP_FUZZ=1 bash scripts/setup.sh # installs clang and libclang-rt-14-dev
 fi
 
-CC=clang cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGONGFU_FUZZ=ON >/dev/null
-cmake --build "$build" -j"${FUZZ_JOBS:-2}" >/dev/null
+mkdir -p "$build"
+if ! { CC=clang cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGONGFU_FUZZ=ON &&
+  cmake --build "$build" -j"${FUZZ_JOBS:-2}"; } >"$build/build.log" 2>&1; then
+  tail -30 "$build/build.log"
+  echo "fuzz.sh: the fuzz build failed (log: $build/build.log)" >&2
+  exit 2
+fi
 
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then

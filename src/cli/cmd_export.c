@@ -33,14 +33,16 @@ static const struct export_kind kinds[] = {
      " (SELECT value FROM target t WHERE t.framework = n.framework AND t.indicator = n.code AND year = 2027),"
      " (SELECT value FROM target t WHERE t.framework = n.framework AND t.indicator = n.code AND year = 2030),"
      " (SELECT value FROM target t WHERE t.framework = n.framework AND t.indicator = n.code AND year = 2035),"
-     " d.description"
+     " n.target_level, n.target_scale, d.description"
      " FROM framework_node n JOIN framework f ON f.code = n.framework"
      " LEFT JOIN indicator d ON d.code = n.code AND n.kind = 'indicator'"
      " ORDER BY n.framework, n.position",
      "framework,framework_name,framework_name_en,code,parent,kind,name,name_en,weight,"
      "unit_of_measure,direction,band_lo,band_hi,agg_time,agg_units,formula,source,team,baseline,"
-     "baseline_year,target_2025,target_2027,target_2030,target_2035,description",
-     "weight,band_lo,band_hi,baseline,baseline_year,target_2025,target_2027,target_2030,target_2035"},
+     "baseline_year,target_2025,target_2027,target_2030,target_2035,target_level,target_scale,"
+     "description",
+     "weight,band_lo,band_hi,baseline,baseline_year,target_2025,target_2027,target_2030,target_2035,"
+     "target_level"},
     {"values",
      "SELECT unit, indicator, period, value, source, state FROM value WHERE origin = 'reported'"
      " ORDER BY unit, indicator, period",

@@ -294,10 +294,14 @@ static int write_draws(const char *path, const struct gf_eval_pipeline *p, const
     FILE *f = fopen(path, "w");
     if (!f)
         return gf_err_at(e, path, -1, NULL, NULL, "a writable file (%s)", strerror(errno));
-    double *wd = malloc(md->nnode * sizeof *wd);
-    if (!wd) {
+    double *wd = malloc(md->nnode * sizeof *wd), *spread = malloc(md->nnode * sizeof *spread);
+    int rc = !wd || !spread ? gf_err_set(e, GF_ENOMEM, "out of memory")
+                            : gf_eval_mc_spreads(&p->mc, &md->tree, spread, e);
+    if (rc) {
         fclose(f);
-        return gf_err_set(e, GF_ENOMEM, "out of memory");
+        free(wd);
+        free(spread);
+        return rc;
     }
     fputs("draw,winsor,normalise,aggregate", f);
     for (size_t k = 0; k < md->nnode; k++)
@@ -306,7 +310,7 @@ static int write_draws(const char *path, const struct gf_eval_pipeline *p, const
     char buf[40];
     for (int d = 0; d < p->mc.draws; d++) {
         int in, ia, iw;
-        gf_eval_mc_draw(&p->mc, w, md->nnode, (uint64_t)d, wd, &in, &ia, &iw);
+        gf_eval_mc_draw(&p->mc, w, spread, md->nnode, (uint64_t)d, wd, &in, &ia, &iw);
         fprintf(f, "%d,%d,%d,%d", d, p->mc.nwinsor > 1 ? iw : 0, p->mc.nnorm > 1 ? in : 0,
                 p->mc.nagg > 1 ? ia : 0);
         for (size_t k = 0; k < md->nnode; k++) {
@@ -316,6 +320,7 @@ static int write_draws(const char *path, const struct gf_eval_pipeline *p, const
         fputc('\n', f);
     }
     free(wd);
+    free(spread);
     if (fclose(f) != 0)
         return gf_err_at(e, path, -1, NULL, NULL, "a writable file (write failed)");
     return GF_OK;
@@ -332,7 +337,7 @@ static int *previous_ranks(const struct gf_eval_pipeline *p0, const struct gf_ev
     size_t *map = malloc(n * sizeof *map);
     double *x = malloc(n * m * sizeof *x), *den = malloc(nz(n * nd) * sizeof *den);
     double *panel = malloc(nz(t * n * m) * sizeof *panel);
-    int *grp = md->group ? malloc(n * sizeof *grp) : NULL;
+    int *grp = md->group ? malloc(md->ngroup * n * sizeof *grp) : NULL;
     struct gf_eval_pipeline p = *p0;
     struct gf_eval_result r;
     struct gf_err e = {0};
@@ -351,16 +356,20 @@ static int *previous_ranks(const struct gf_eval_pipeline *p0, const struct gf_ev
         memcpy(x + k * m, row, m * sizeof *x);
         if (nd)
             memcpy(den + k * nd, md->pden + (t * n + i) * nd, nd * sizeof *den);
-        if (grp)
-            grp[k] = md->group[i];
+        for (size_t g = 0; grp && g < md->ngroup; g++)
+            grp[g * n + k] = md->group[g * n + i];
         for (size_t q = 0; q < t; q++)
             memcpy(panel + (q * n + k) * m, md->panel + (q * n + i) * m, m * sizeof *panel);
         k++;
     }
     /* panel rows were laid out with stride n: keep it (rows ≥ k unused) */
     p.mc.draws = 0;
-    struct gf_eval_input in = {
-        k, m, x, md->ind, &md->tree, nd ? den : NULL, nd, grp, t ? panel : NULL, t};
+    for (size_t g = 1; grp && g < md->ngroup && k != n; g++) /* group columns: stride k */
+        memmove(grp + g * k, grp + g * n, k * sizeof *grp);
+    struct gf_eval_input in = {k,       m,          x,
+                               md->ind, &md->tree,  nd ? den : NULL,
+                               nd,      grp,        t ? panel : NULL,
+                               t,       md->ngroup, (const char *const *)md->grpcode.v};
     if (k < 2) {
         snprintf(e.msg, sizeof e.msg, "fewer than two units have data");
     } else if (t > 0 && k != n) {
@@ -523,9 +532,10 @@ static int mcda_score(struct gf_cli *cli, int argc, char **argv)
                           "with more than one period)",
                           file ? file : data);
     }
-    struct gf_eval_input in = {
-        md.n,   md.m, md.x, md.ind, &md.tree, md.den, md.nden, md.group, md.nper ? md.panel : NULL,
-        md.nper};
+    struct gf_eval_input in = {md.n,    md.m,      md.x,
+                               md.ind,  &md.tree,  md.den,
+                               md.nden, md.group,  md.nper ? md.panel : NULL,
+                               md.nper, md.ngroup, (const char *const *)md.grpcode.v};
     struct gf_eval_result r;
     if ((rc = gf_eval_run(&p, &in, &r, &cli->err))) {
         gf_err_prefix(&cli->err, "%s", file ? file : data);

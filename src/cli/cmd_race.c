@@ -38,7 +38,8 @@ static void add_rows(struct gf_cli *cli, struct gf_table *t, const struct gf_rac
         gf_table_text(t, 0,
                       tab ? (r->teams ? L(cli, "专班", "team") : L(cli, "单位", "unit"))
                           : (r->teams ? "team" : "unit"));
-        gf_table_int(t, 1, s->rank);
+        if (s->rank > 0) /* 0: nothing measured, not ranked */
+            gf_table_int(t, 1, s->rank);
         gf_table_text(t, 2, s->code);
         gf_table_text(t, 3, s->name);
         gf_table_num(t, 4, s->score, 1);
@@ -166,6 +167,10 @@ int cmd_race(struct gf_cli *cli, int argc, char **argv)
         if (any->eval_run)
             printf(L(cli, ",综合评价运行 #%lld", ", evaluation run #%lld"),
                    (long long)any->eval_run);
+        else if (any->eval_computed)
+            printf("%s", L(cli, ",综合评价未保存,已按默认管线现算(gongfu eval --save 可保存)",
+                           ", evaluation not saved: computed now with the default pipeline "
+                           "(gongfu eval --save keeps one)"));
         else
             printf("%s", L(cli, ",本期无综合评价结果", ", no evaluation result for the period"));
         if (any->prev_valid)
@@ -173,6 +178,13 @@ int cmd_race(struct gf_cli *cli, int argc, char **argv)
         else
             printf(L(cli, ",上期(%s)无可比排名\n", ", no ranking for the previous period (%s)\n"),
                    any->prev_period);
+    }
+    for (int g = 0; g < 2;
+         g++) { /* why a component is missing, where the race could not evaluate */
+        const struct gf_race *r = g ? &rt : &ru;
+        if (r->eval_note[0] && (g ? teams : units))
+            fprintf(stderr, "gongfu: note: race %s: %s\n", r->teams ? "teams" : "units",
+                    r->eval_note);
     }
     gf_table_print(t, stdout, cli->format, cli->lang);
     if (tab) {

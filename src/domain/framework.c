@@ -12,7 +12,8 @@ static const char *const fw_cols[] = {
     "framework", "framework_name", "framework_name_en", "code", "parent", "kind", "name",
     "name_en", "weight", "unit_of_measure", "direction", "band_lo", "band_hi", "agg_time",
     "agg_units", "formula", "source", "team", "baseline", "baseline_year", "target_2025",
-    "target_2027", "target_2030", "target_2035", "description", NULL};
+    "target_2027", "target_2030", "target_2035", "target_level", "target_scale", "description",
+    NULL};
 static const char *const fw_req[] = {"framework", "code", "kind", "name", NULL};
 
 static const char *num_text(char *buf, size_t n, double v, int present)
@@ -46,6 +47,9 @@ static int fw_row(struct gf_import_ctx *c, struct gf_err *e)
                     *name_en = NULL, *uom = NULL, *dir = "+", *agg_t = "last", *agg_u = "none",
                     *formula = NULL, *source = NULL, *team = NULL, *desc = NULL;
     double weight = 1, band_lo = 0, band_hi = 0, baseline = 0, t[4] = {0};
+    static const char *const scales[] = {"none", "same", NULL};
+    const char *tscale = NULL;
+    char tlevel[8] = "";
     long long byear = 0;
     int rc;
     if ((rc = gf_field_code(c, "framework", &fw, e)) ||
@@ -103,7 +107,9 @@ static int fw_row(struct gf_import_ctx *c, struct gf_err *e)
             (rc = gf_field_text(c, "source", 0, &source, e)) ||
             (rc = gf_field_ref(c, "team", 0, "team", "code", &team, e)) ||
             (rc = gf_field_text(c, "description", 0, &desc, e)) ||
-            (rc = gf_field_int(c, "baseline_year", 0, &byear, e)))
+            (rc = gf_field_int(c, "baseline_year", 0, &byear, e)) ||
+            (rc = gf_field_level(c, "target_level", 0, tlevel, sizeof tlevel, e)) ||
+            (rc = gf_field_enum(c, "target_scale", 0, scales, &tscale, e)))
             return rc;
         const char *tmp = NULL;
         if ((rc = gf_field_text(c, "baseline", 0, &tmp, e)))
@@ -185,11 +191,13 @@ static int fw_row(struct gf_import_ctx *c, struct gf_err *e)
     snprintf(by, sizeof by, "%lld", byear);
     char pos[24]; /* the file's order is the framework's order */
     snprintf(pos, sizeof pos, "%ld", c->line);
-    const char *cols[] = {"framework", "code", "parent", "kind", "name", "name_en",
-                          "weight", "baseline", "baseline_year", "position"};
-    const char *vals[] = {fw, code, parent, kind, name, name_en, num_text(w, sizeof w, weight, 1),
-                          num_text(bl, sizeof bl, baseline, has_base), byear ? by : NULL, pos};
-    return gf_upsert(c, "framework_node", 10, 2, cols, vals, NULL, e);
+    const char *cols[] = {"framework", "code",     "parent",        "kind",
+                          "name",      "name_en",  "weight",        "baseline",
+                          "baseline_year", "position", "target_level", "target_scale"};
+    const char *vals[] = {fw,   code, parent, kind, name, name_en, num_text(w, sizeof w, weight, 1),
+                          num_text(bl, sizeof bl, baseline, has_base), byear ? by : NULL, pos,
+                          tlevel[0] ? tlevel : NULL, tscale};
+    return gf_upsert(c, "framework_node", 12, 2, cols, vals, NULL, e);
 }
 
 /* Whole-file checks: the tree of every framework touched, and the formulas. */

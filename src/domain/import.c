@@ -459,6 +459,31 @@ int gf_field_ref(struct gf_import_ctx *c, const char *name, int required, const 
     return GF_OK;
 }
 
+int gf_field_level(struct gf_import_ctx *c, const char *name, int required, char *out,
+                   size_t cap, struct gf_err *e)
+{
+    const char *v;
+    int rc = field_raw(c, name, required, &v, e);
+    if (rc)
+        return rc > 0 ? GF_OK : rc;
+    struct gf_stmt *st;
+    if ((rc = gf_db_prepare(c->db,
+                            "SELECT level FROM unit_level WHERE code = ? OR CAST(level AS TEXT) = ?",
+                            &st, e)))
+        return rc;
+    gf_stmt_bind_text(st, 1, v);
+    gf_stmt_bind_text(st, 2, v);
+    if ((rc = gf_stmt_step(st, e)) == 1)
+        snprintf(out, cap, "%lld", (long long)gf_stmt_int(st, 0));
+    gf_stmt_finalize(st);
+    if (rc < 0)
+        return rc;
+    if (rc == 0)
+        return gf_err_at(e, c->path, c->line, name, v,
+                         "a level: city, county, township or village (or 1-4)");
+    return GF_OK;
+}
+
 /* ---- upsert with audit ------------------------------------------------------------------- */
 
 int gf_upsert_row(struct gf_db *db, const char *actor, const char *table, int ncols, int nkey,

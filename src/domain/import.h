@@ -12,6 +12,7 @@
 #ifndef GF_IMPORT_H
 #define GF_IMPORT_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 #include "store/db.h"
@@ -87,6 +88,10 @@ int gf_field_date(struct gf_import_ctx *c, const char *name, int required, const
 /* A date "YYYY-MM-DD" of something that happened: not after today (gf_today). */
 int gf_field_past_date(struct gf_import_ctx *c, const char *name, int required, const char **out,
                        struct gf_err *e);
+/* A unit level: a code of unit_level (city, county, township, village) or its number; out
+ * receives the number as text (cap ≥ 8), untouched when absent. */
+int gf_field_level(struct gf_import_ctx *c, const char *name, int required, char *out,
+                   size_t cap, struct gf_err *e);
 /* A code that exists in table.column (e.g. "unit", "code"). */
 int gf_field_ref(struct gf_import_ctx *c, const char *name, int required, const char *table,
                  const char *column, const char **out, struct gf_err *e);

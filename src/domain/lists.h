@@ -138,9 +138,9 @@ int gf_race_config_parse(struct gf_race_config *c, const char *text, size_t len,
 struct gf_race_entry {
     char code[64], name[192];
     double comp[GF_RACE_NCOMP]; /* NaN = not applicable (weight redistributed) */
-    double score;
-    int rank;                                        /* 1 = best, ties share the smaller rank */
-    int prev_rank;                                   /* 0 = no ranking in the previous period */
+    double score;               /* NaN = no data: not ranked */
+    int rank;      /* 1 = best, ties share the smaller rank; 0 = not ranked (nothing measured) */
+    int prev_rank; /* 0 = no ranking in the previous period */
     double rank_p05, rank_p95, score_p05, score_p95; /* from the resampling */
     int eval_rank;                                   /* 0 = no evaluation result */
     int has_eval_sensitivity;                        /* eval rank_p05/p95 were stored and used */
@@ -151,9 +151,11 @@ struct gf_race_entry {
 
 struct gf_race {
     char period[16], prev_period[16], as_of[11];
-    int teams;        /* 0 = units, 1 = teams */
-    int64_t eval_run; /* the evaluation run used, 0 if none */
-    int prev_valid;   /* the previous period could be ranked */
+    int teams;           /* 0 = units, 1 = teams */
+    int64_t eval_run;    /* the evaluation run used, 0 if none */
+    int eval_computed;   /* no run was saved: the evaluation was computed now (not stored) */
+    char eval_note[400]; /* why there is no evaluation component (empty when there is one) */
+    int prev_valid;      /* the previous period could be ranked */
     int n;
     struct gf_race_entry *e; /* ordered by rank */
 };

@@ -49,14 +49,15 @@ static int units_begin(struct gf_import_ctx *c, struct gf_err *e)
 
 static int units_row(struct gf_import_ctx *c, struct gf_err *e)
 {
-    const char *code, *name, *name_en = NULL, *parent = NULL, *level, *area, *note = NULL;
+    const char *code, *name, *name_en = NULL, *parent = NULL, *area, *note = NULL;
     long long pop = LLONG_MIN;
     static const char *const areas[] = {"urban", "rural", NULL};
+    char lv[8] = ""; /* a number 1-9 or a level code from unit_level */
     int rc;
     if ((rc = gf_field_code(c, "code", &code, e)) || (rc = gf_field_text(c, "name", 1, &name, e)) ||
         (rc = gf_field_text(c, "name_en", 0, &name_en, e)) ||
         (rc = gf_field_text(c, "parent", 0, &parent, e)) ||
-        (rc = gf_field_text(c, "level", 1, &level, e)) ||
+        (rc = gf_field_level(c, "level", 1, lv, sizeof lv, e)) ||
         (rc = gf_field_enum(c, "area", 1, areas, &area, e)) ||
         (rc = gf_field_int(c, "population", 0, &pop, e)) ||
         (rc = gf_field_text(c, "note", 0, &note, e)))
@@ -64,22 +65,6 @@ static int units_row(struct gf_import_ctx *c, struct gf_err *e)
     if (parent && !strcmp(parent, code))
         return gf_err_at(e, c->path, c->line, "parent", parent,
                          "the code of another unit (a unit cannot be its own parent)");
-    /* level: a number 1-9 or a level code from unit_level (city, county, township, village) */
-    char lv[8] = "";
-    struct gf_stmt *st;
-    if ((rc = gf_db_prepare(c->db, "SELECT level FROM unit_level WHERE code = ? OR CAST(level AS TEXT) = ?",
-                            &st, e)))
-        return rc;
-    gf_stmt_bind_text(st, 1, level);
-    gf_stmt_bind_text(st, 2, level);
-    if ((rc = gf_stmt_step(st, e)) == 1)
-        snprintf(lv, sizeof lv, "%lld", (long long)gf_stmt_int(st, 0));
-    gf_stmt_finalize(st);
-    if (rc < 0)
-        return rc;
-    if (!lv[0])
-        return gf_err_at(e, c->path, c->line, "level", level,
-                         "a level: city, county, township or village (or 1-4)");
     char popbuf[24] = "";
     if (pop != LLONG_MIN) {
         if (pop < 0) {
