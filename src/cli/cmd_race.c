@@ -85,8 +85,9 @@ int cmd_race(struct gf_cli *cli, int argc, char **argv)
             if (!gf_parse_date(asof))
                 return gf_cli_usage(cli, "race: --as-of '%s' is not a date YYYY-MM-DD", asof);
         } else if (!strcmp(argv[i], "--level") && i + 1 < argc) {
-            level = atoi(argv[++i]);
-            if (level < 1 || level > 9)
+            const char *lv = argv[++i];
+            level = lv[0] >= '1' && lv[0] <= '9' && !lv[1] ? lv[0] - '0' : 0;
+            if (level == 0)
                 return gf_cli_usage(cli, "race: --level '%s' is not 1..9", argv[i]);
         } else if (!strcmp(argv[i], "--units"))
             teams = 0;

@@ -106,8 +106,11 @@ static int values_row(struct gf_import_ctx *c, struct gf_err *e)
     return gf_upsert(c, "value", 11, 3, cols, vals, NULL, e);
 }
 
+static const char *const val_key[] = {"unit", "indicator", "period", NULL};
+
 const struct gf_import_kind gf_import_values = {
     "values", "指标数据", "indicator values", val_cols, val_req, NULL, values_row, NULL, NULL,
+    val_key,
 };
 
 /* ---- rollups ----------------------------------------------------------------------------- */
