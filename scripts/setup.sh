@@ -10,6 +10,8 @@ PACKAGES=(
   chromium fonts-noto-cjk
   r-base-core r-cran-laeken
 )
+# the fuzz build (scripts/fuzz.sh): clang and its libFuzzer runtime
+[ "${GONGFU_SETUP_FUZZ:-0}" = 1 ] && PACKAGES+=(clang libclang-rt-14-dev)
 # node and npm (benchmarks against DuckDB): the machine image ships its own; Debian's only if missing
 command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
 missing=()

@@ -22,6 +22,11 @@ struct gf_cli {
     struct gf_err err;
 };
 
+/* The whole command: global options, the subcommand, its message on stderr.  Returns the exit
+ * status (0, 1 bad input or data, 2 bad usage).  Reads the environment (GONGFU_DB, GONGFU_LANG,
+ * GONGFU_USER, USER); keeps no state between calls. */
+int gf_cli_main(int argc, char **argv);
+
 /* Label by language: L(cli, "中文", "English"). */
 #define L(cli, zh, en) ((cli)->lang && (cli)->lang[0] == 'e' ? (en) : (zh))
 
@@ -43,6 +48,14 @@ int gf_cli_actor(struct gf_cli *cli, struct gf_db *db, struct gf_actor *out);
  * the database's own files (cli->db_path) and any database file, and writes through a temporary
  * file renamed into place (util/outfile.h), so an output never costs data. */
 int gf_cli_output_open(struct gf_cli *cli, const char *path, struct gf_outfile *o);
+struct gf_db;
+struct gf_import_kind;
+/* Run an import for every import command (gongfu import, items import, households import) with
+ * one rule: path "-" is standard input; the format is format ("csv", "json": --csv, --json),
+ * else the file name's extension, else --format csv|json, else the text; the same summary line
+ * and the same messages.  Returns 0 or a GF_E* code with cli->err filled. */
+int gf_cli_import(struct gf_cli *cli, struct gf_db *db, const struct gf_import_kind *kind,
+                  const char *path, int dry_run, const char *format);
 
 #define GF_COMMAND(name, zh, en) int cmd_##name(struct gf_cli *cli, int argc, char **argv);
 #include "cli/commands.h"

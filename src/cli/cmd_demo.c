@@ -72,7 +72,7 @@ static int build(struct gf_cli *cli, struct gf_db *db)
         {"framework", "framework-zhejiang.csv"},
         {"values", "values-published.csv"},
     };
-    struct gf_import_opts o = {0, "demo", NULL};
+    struct gf_import_opts o = {0, "demo", NULL, NULL};
     int rc = GF_OK;
     for (size_t i = 0; i < sizeof files / sizeof files[0] && rc == GF_OK; i++) {
         char path[4096];

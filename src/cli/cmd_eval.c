@@ -1,5 +1,4 @@
 /* cmd_eval.c — `gongfu eval`: composite evaluation of the units of a level on the database. */
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +7,7 @@
 #include "cli/cli.h"
 #include "domain/evaluation.h"
 #include "store/db.h"
+#include "util/input.h"
 
 static void usage(struct gf_cli *cli)
 {
@@ -30,36 +30,6 @@ static void usage(struct gf_cli *cli)
            "framework weights, arithmetic mean; see docs/pipelines/). --save stores the run.\n"
            "--show attainment lists every unit's attainment of every indicator's target; where a\n"
            "target does not apply at the level the attainment is empty and the note says why."));
-}
-
-static char *read_file(const char *path, struct gf_err *e)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        gf_err_set(e, GF_EUSER, "%s: cannot open: %s", path, strerror(errno));
-        return NULL;
-    }
-    size_t cap = 4096, len = 0;
-    char *buf = malloc(cap);
-    for (;;) {
-        if (len + 1024 >= cap) {
-            if (cap > (1u << 20)) {
-                fclose(f);
-                free(buf);
-                gf_err_set(e, GF_EUSER, "%s: a pipeline file of at most 1 MiB", path);
-                return NULL;
-            }
-            cap *= 2;
-            buf = realloc(buf, cap);
-        }
-        size_t k = fread(buf + len, 1, cap - len - 1, f);
-        len += k;
-        if (k == 0)
-            break;
-    }
-    fclose(f);
-    buf[len] = 0;
-    return buf;
 }
 
 static const char *track_label(struct gf_cli *cli, int t)
@@ -343,8 +313,10 @@ int cmd_eval(struct gf_cli *cli, int argc, char **argv)
     }
     char *pj = NULL;
     if (pipeline) {
-        if (!(pj = read_file(pipeline, &cli->err)))
-            return GF_EUSER;
+        size_t len;
+        int rc = gf_input_read_file(pipeline, 1u << 20, &pj, &len, &cli->err);
+        if (rc)
+            return rc;
         o.pipeline_json = pj;
         o.pipeline_src = pipeline;
     }

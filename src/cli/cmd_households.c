@@ -94,12 +94,12 @@ struct sub_help {
 
 static const struct sub_help helps[] = {
     {"import",
-     "用法: gongfu households import households|members|incomes 文件 [--dry-run]\n"
+     "用法: gongfu households import households|members|incomes 文件 [--dry-run] [--json|--csv]\n"
      "导入登记册: 户(code,unit,head_name,address,phone,area,size,source,note)、\n"
      "成员(household,seq,name,relation,id_number,age,health,employment,schooling)、\n"
      "收入(household,period,per_capita,wages,business,property,transfers,source)。CSV 或 JSON;"
      "全部成功或全部不变。",
-     "usage: gongfu households import households|members|incomes FILE [--dry-run]\n"
+     "usage: gongfu households import households|members|incomes FILE [--dry-run] [--json|--csv]\n"
      "Import the registry: households (code,unit,head_name,address,phone,area,size,source,note),\n"
      "members (household,seq,name,relation,id_number,age,health,employment,schooling),\n"
      "incomes (household,period,per_capita,wages,business,property,transfers,source). CSV or "
@@ -277,8 +277,11 @@ static int open_db(struct gf_cli *cli, struct gf_db **db, int write)
 static int sub_import(struct gf_cli *cli, int argc, char **argv)
 {
     const char *pos[2];
-    int npos, dry = 0;
-    const struct opt opts[] = {{"--dry-run", NULL, &dry}, {NULL, NULL, NULL}};
+    int npos, dry = 0, json = 0, csv = 0;
+    const struct opt opts[] = {{"--dry-run", NULL, &dry},
+                               {"--json", NULL, &json},
+                               {"--csv", NULL, &csv},
+                               {NULL, NULL, NULL}};
     int rc = parse(cli, "import", argc, argv, 2, opts, pos, 2, &npos);
     if (rc || (rc = need_pos(cli, "import", npos, 2, "KIND and FILE")))
         return rc;
@@ -297,17 +300,9 @@ static int sub_import(struct gf_cli *cli, int argc, char **argv)
     struct gf_db *db;
     if ((rc = open_db(cli, &db, 1)))
         return rc;
-    struct gf_import_opts o = {dry, cli->user, NULL};
-    struct gf_import_stats s;
-    rc = gf_import_file(db, k, pos[1], &o, &s, &cli->err);
+    rc = gf_cli_import(cli, db, k, pos[1], dry, json ? "json" : csv ? "csv" : NULL);
     gf_db_close(db);
-    if (rc)
-        return rc;
-    printf(L(cli, "%s%s: %ld 行, 新增 %ld, 更新 %ld, 未变 %ld\n",
-             "%s%s: %ld rows, %ld inserted, %ld updated, %ld unchanged\n"),
-           dry ? L(cli, "(试运行, 未写入) ", "(dry run, nothing written) ") : "", pos[1], s.rows,
-           s.inserted, s.updated, s.unchanged);
-    return 0;
+    return rc;
 }
 
 /* ---- list / export ----------------------------------------------------------------------- */
@@ -845,11 +840,18 @@ static int sub_identify(struct gf_cli *cli, int argc, char **argv)
     }
     char buf[512];
     const char *list[17] = {0};
-    if (steps) {
+    if (steps) { /* at most 16 codes: more are refused, not dropped */
+        if (strlen(steps) >= sizeof buf)
+            return gf_cli_usage(cli, "households identify: --steps is longer than %zu bytes",
+                                sizeof buf - 1);
         snprintf(buf, sizeof buf, "%s", steps);
         int k = 0;
-        for (char *s = strtok(buf, ","); s && k < 16; s = strtok(NULL, ","))
-            list[k++] = s;
+        for (char *s = strtok(buf, ","); s; s = strtok(NULL, ","))
+            if (k == 16)
+                return gf_cli_usage(cli, "households identify: --steps '%s': at most 16 steps",
+                                    steps);
+            else
+                list[k++] = s;
     }
     rc =
         gf_hh_identify(db, cli->user, pos[0], category, date, steps ? list : NULL, note, &cli->err);

@@ -2,6 +2,7 @@
  * matrix (first column the unit code, a header row of indicator codes) or on a COINr-shaped
  * iMeta + iData pair, so an analyst can use it on a spreadsheet without a database. */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include "core/eval.h"
 #include "domain/eval_coinr.h"
 #include "domain/eval_pipeline.h"
+#include "util/input.h"
 
 #define MAX_PIPELINE_BYTES (1 << 20)
 
@@ -64,7 +66,8 @@ static size_t nz(size_t k)
     return k ? k : 1;
 }
 
-/* "a,b,c" → doubles; returns count or -1. */
+/* "a,b,c" → doubles: returns how many numbers the list holds (only the first max are stored in
+ * out, so the caller can say "5 numbers for 4 criteria"), or -1 if it is not such a list. */
 static int parse_list(const char *s, double *out, int max)
 {
     int k = 0;
@@ -72,12 +75,15 @@ static int parse_list(const char *s, double *out, int max)
     while (*s) {
         const char *c = strchr(s, ',');
         size_t len = c ? (size_t)(c - s) : strlen(s);
-        if (len == 0 || len >= sizeof buf || k >= max)
+        double x;
+        if (len == 0 || len >= sizeof buf || k == INT_MAX)
             return -1;
         memcpy(buf, s, len);
         buf[len] = 0;
-        if (gf_eval_parse_cell(buf, &out[k]) || isnan(out[k]))
+        if (gf_eval_parse_cell(buf, &x) || isnan(x))
             return -1;
+        if (k < max)
+            out[k] = x;
         k++;
         s += len + (c ? 1 : 0);
         if (c && !*s)
@@ -240,7 +246,7 @@ static int mcda_topsis(struct gf_cli *cli, int argc, char **argv)
         goto out;
     }
     if (weights) {
-        int k = parse_list(weights, w, (int)mx.m + 1);
+        int k = parse_list(weights, w, (int)mx.m);
         if (k < 0) {
             rc = gf_cli_usage(
                 cli, "mcda topsis: --weights '%s': expected numbers separated by commas", weights);
@@ -280,30 +286,6 @@ out:
     free(rank);
     gf_eval_matrix_free(&mx);
     return rc;
-}
-
-static int read_text(const char *path, char **out, size_t *len, struct gf_err *e)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return gf_err_at(e, path, -1, NULL, NULL, "a readable file (%s)", strerror(errno));
-    char *buf = malloc(MAX_PIPELINE_BYTES + 1);
-    if (!buf) {
-        fclose(f);
-        return gf_err_set(e, GF_ENOMEM, "out of memory");
-    }
-    size_t n = fread(buf, 1, MAX_PIPELINE_BYTES + 1, f);
-    int err = ferror(f);
-    fclose(f);
-    if (err || n > MAX_PIPELINE_BYTES) {
-        free(buf);
-        return gf_err_at(e, path, -1, NULL, NULL, err ? "a readable file" : "at most %d bytes",
-                         MAX_PIPELINE_BYTES);
-    }
-    buf[n] = 0;
-    *out = buf;
-    *len = n;
-    return GF_OK;
 }
 
 static int write_draws(struct gf_cli *cli, const char *path, const struct gf_eval_pipeline *p,
@@ -499,7 +481,7 @@ static int mcda_score(struct gf_cli *cli, int argc, char **argv)
     if (pipe) {
         char *txt = NULL;
         size_t len = 0;
-        if ((rc = read_text(pipe, &txt, &len, &cli->err)))
+        if ((rc = gf_input_read_file(pipe, MAX_PIPELINE_BYTES, &txt, &len, &cli->err)))
             return rc;
         rc = gf_eval_pipeline_parse(txt, len, pipe, &p, &cli->err);
         free(txt);

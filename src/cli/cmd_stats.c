@@ -536,6 +536,14 @@ static int parse_chunk(struct worker *wk, struct gf_csvscan_chunk *c)
         b->x[i] = o->per_capita ? x / m : x;
         b->w[i] = w * m;
         b->hw[i] = w;
+        if (!isfinite(b->w[i]) && st->ci_weight >= 0) { /* w × size overflows: name the cell here */
+            const struct gf_csvscan_field *fw = &f[st->ci_weight];
+            return worker_fail(wk, LINE, st->ci_weight, fw->p, fw->len,
+                               "a weight whose product with the household size is finite");
+        }
+        if (!isfinite(b->x[i]))
+            return worker_fail(wk, LINE, st->ci_value, fv->p, fv->len,
+                               "a value that stays finite divided by the household size");
         if (st->ci_food >= 0) {
             double food, cons;
             const struct gf_csvscan_field *ff = &f[st->ci_food], *fc = &f[st->ci_cons];

@@ -4,13 +4,13 @@
  * sizes, every bad cell named by file, line, field and value.  No output. */
 #include "domain/eval_coinr.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util/csv.h"
+#include "util/csvscan.h"
 
 #define MAX_COLS 100000
 #define MAX_ROWS 50000000L
@@ -83,12 +83,8 @@ int gf_eval_parse_cell(const char *s, double *out)
         *out = NAN;
         return 0;
     }
-    char *end;
-    errno = 0;
-    double d = strtod(s, &end);
-    while (*end == ' ')
-        end++;
-    if (*end || errno == ERANGE || !isfinite(d))
+    double d; /* decimal only, as every number read from a file (no "0x10", no "inf") */
+    if (gf_csvscan_double(s, strlen(s), &d) || !isfinite(d))
         return -1;
     *out = d;
     return 0;

@@ -408,15 +408,17 @@ static int ref_check(struct gf_db *db, const char *table, const char *field, con
     return GF_OK;
 }
 
-/* The date of the change: given or today; valid and not before the household's last event. */
+/* The date of the change: given or today; valid, not after today and not before the
+ * household's last event. */
 static int check_date(const struct hcase *c, const char *hh, const char *date, char *out,
                       struct gf_err *e)
 {
     char today[32];
+    int rc;
     if (!date || !*date)
         date = gf_today(today);
-    if (!gf_parse_date(date))
-        return gf_err_at(e, NULL, 0, "date", date, "a date YYYY-MM-DD");
+    if ((rc = gf_check_past_date(NULL, 0, "date", date, e)))
+        return rc;
     if (c->last_date[0] && strcmp(date, c->last_date) < 0)
         return gf_err_at(e, NULL, 0, "date", date,
                          "a date on or after %s, the last recorded change of household %s",
@@ -772,8 +774,11 @@ static int visit_body(struct gf_db *db, const char *actor, const char *hh, const
                              "the code of an existing person (no such person)");
     } else
         person = c.cadre[0] ? c.cadre : NULL;
-    if (!isnan(amount) && (!isfinite(amount) || amount < 0))
-        return gf_err_set(e, GF_EUSER, "household %s: amount must be a number >= 0", hh);
+    if (!isnan(amount) && (!isfinite(amount) || amount < 0)) {
+        char a[40];
+        snprintf(a, sizeof a, "%g", amount);
+        return gf_err_at(e, NULL, 0, "amount", a, "an amount >= 0 (household %s)", hh);
+    }
     /* a visit may be logged late (dated before the last change), but not before the household
      * was found and not after today; a measure that starts assistance must follow the last
      * change */
@@ -785,15 +790,13 @@ static int visit_body(struct gf_db *db, const char *actor, const char *hh, const
     } else {
         if (!date || !*date)
             date = gf_today(today);
-        if (!gf_parse_date(date))
-            return gf_err_at(e, NULL, 0, "date", date, "a date YYYY-MM-DD");
+        if ((rc = gf_check_past_date(NULL, 0, "date", date, e)))
+            return rc;
         if (strcmp(date, c.found_on) < 0)
             return gf_err_at(e, NULL, 0, "date", date,
                              "a date on or after %s, when household %s was found", c.found_on, hh);
         copy(d, sizeof d, date);
     }
-    if (strcmp(d, gf_today(today)) > 0)
-        return gf_err_at(e, NULL, 0, "date", d, "a date not after today (%s)", today);
     char amt[40] = "";
     if (!isnan(amount))
         snprintf(amt, sizeof amt, "%.2f", amount);

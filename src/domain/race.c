@@ -21,6 +21,7 @@
 #include "domain/lists.h"
 #include "domain/lists_int.h"
 #include "domain/period.h"
+#include "util/input.h"
 #include "domain/unit.h"
 
 void gf_race_config_default(struct gf_race_config *c)
@@ -54,28 +55,24 @@ static const char *const comp_key[GF_RACE_NCOMP] = {
 static int num_in(json_t *v, const char *path, const char *key, double lo, double hi, double *out,
                   struct gf_err *e)
 {
-    if (!json_is_number(v) || json_number_value(v) < lo || json_number_value(v) > hi)
-        return gf_err_at(e, path, 0, key, json_is_number(v) ? "out of range" : "not a number",
-                         "a number from %g to %g", lo, hi);
+    if (!json_is_number(v) || json_number_value(v) < lo || json_number_value(v) > hi) {
+        char *text = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+        int rc = gf_err_at(e, path, 0, key, text ? text : "", "a number from %g to %g", lo, hi);
+        free(text);
+        return rc;
+    }
     *out = json_number_value(v);
     return GF_OK;
 }
 
 int gf_race_config_load(struct gf_race_config *c, const char *path, struct gf_err *e)
 {
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return gf_err_set(e, GF_EUSER, "%s: cannot open the race configuration", path);
-    char *buf = malloc(GF_RACE_CONFIG_MAX + 1);
-    if (!buf) {
-        fclose(fp);
-        return gf_err_set(e, GF_ENOMEM, "out of memory");
-    }
-    size_t n = fread(buf, 1, GF_RACE_CONFIG_MAX + 1, fp);
-    fclose(fp);
-    int rc = n > GF_RACE_CONFIG_MAX ? gf_err_at(e, path, 0, NULL, NULL,
-                                                "a file of at most %d bytes", GF_RACE_CONFIG_MAX)
-                                    : gf_race_config_parse(c, buf, n, path, e);
+    char *buf;
+    size_t n;
+    int rc = gf_input_read_file(path, GF_RACE_CONFIG_MAX, &buf, &n, e);
+    if (rc)
+        return rc;
+    rc = gf_race_config_parse(c, buf, n, gf_input_name(path), e);
     free(buf);
     return rc;
 }
@@ -111,7 +108,9 @@ int gf_race_config_parse(struct gf_race_config *c, const char *text, size_t len,
                                    "investment, funds, problems");
                     goto out;
                 }
-                if ((rc = num_in(v2, path, k2, 0, 1e6, &c->w[i], e)))
+                char name[64];
+                snprintf(name, sizeof name, "weights.%s", k2);
+                if ((rc = num_in(v2, path, name, 0, 1e6, &c->w[i], e)))
                     goto out;
             }
         } else if (!strcmp(key, "penalties") && json_is_object(v)) {

@@ -197,8 +197,11 @@ int64_t gf_value_version(struct gf_db *db, const char *unit, const char *indicat
     return v;
 }
 
+static const char *const val_key[] = {"unit", "indicator", "period", NULL};
+
 const struct gf_import_kind gf_import_values = {
     "values", "指标数据", "indicator values", val_cols, val_req, NULL, values_row, NULL, NULL,
+    val_key,
 };
 
 /* ---- rollups ----------------------------------------------------------------------------- */

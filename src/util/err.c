@@ -37,8 +37,7 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
     return len;
 }
 
-/* Copy a value into out, printable and shortened to about 80 bytes. */
-static void printable(char *out, size_t cap, const char *v)
+void gf_err_printable(char *out, size_t cap, const char *v)
 {
     const unsigned char *s = (const unsigned char *)v;
     size_t n = strlen(v), o = 0, i = 0;
@@ -91,7 +90,7 @@ int gf_err_at(struct gf_err *e, const char *file, long line, const char *field, 
     if (field)
         ADD("field \"%s\": ", field);
     if (value) {
-        printable(val, sizeof val, value);
+        gf_err_printable(val, sizeof val, value);
         ADD("value \"%s\": ", val);
     }
     ADD("expected %s", expected);

@@ -41,7 +41,7 @@ I2,争取中央预算内资金,upward,P1,9102,P1,,T02,9102,2024-01-01,2024-06-30
 I3,户籍制度改革,reform,P2,D02,P2,,T01,9103,2024-01-01,2024-03-31,done,2024-03-20,,,,,,,1
 EOF
 expect_exit 0 G items import items.csv
-expect_in out "3 行,新增 3"
+expect_in out "3 行, 新增 3"
 # idempotent
 expect_exit 0 G --lang en items import items.csv
 expect_in out "3 rows, 0 inserted, 0 updated, 3 unchanged"

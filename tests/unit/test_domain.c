@@ -29,7 +29,7 @@ static struct gf_db *open_base(void)
     for (int i = 0; i < 3; i++) {
         char path[512];
         snprintf(path, sizeof path, "%s/tests/data/base/%s.csv", GONGFU_SOURCE_DIR, kinds[i]);
-        struct gf_import_opts o = {0, "test", NULL};
+        struct gf_import_opts o = {0, "test", NULL, NULL};
         struct gf_import_stats s;
         int rc = gf_import_file(db, gf_import_kind_find(kinds[i]), path, &o, &s, &e);
         if (rc)
@@ -203,7 +203,7 @@ static void test_import_idempotent_and_dry_run(void **state)
     long long audit0 = gf_db_int(db, "SELECT count(*) FROM audit", -1);
     char path[512];
     snprintf(path, sizeof path, "%s/tests/data/base/values.csv", GONGFU_SOURCE_DIR);
-    struct gf_import_opts o = {0, "test", NULL};
+    struct gf_import_opts o = {0, "test", NULL, NULL};
     struct gf_import_stats s;
     assert_int_equal(gf_import_file(db, gf_import_kind_find("values"), path, &o, &s, &e), GF_OK);
     assert_int_equal(s.rows, 10);

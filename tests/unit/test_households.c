@@ -663,7 +663,7 @@ static int import_text(struct gf_db *db, const struct gf_import_kind *k, const c
     FILE *f = fopen(path, "w");
     fputs(text, f);
     fclose(f);
-    struct gf_import_opts o = {0, "t", NULL};
+    struct gf_import_opts o = {0, "t", NULL, NULL};
     struct gf_import_stats st;
     int rc = gf_import_file(db, k, path, &o, &st, e);
     unlink(path);

@@ -517,7 +517,7 @@ static void test_demo_lists(void **state)
     for (int i = 0; i < 4; i++) {
         char path[512];
         snprintf(path, sizeof path, "%s/demo/%s.csv", GONGFU_SOURCE_DIR, kinds[i]);
-        struct gf_import_opts o = {0, "test", NULL};
+        struct gf_import_opts o = {0, "test", NULL, NULL};
         struct gf_import_stats st;
         int rc = gf_import_file(db, gf_import_kind_find(kinds[i]), path, &o, &st, &e);
         if (rc)
