@@ -32,6 +32,9 @@ if ! { CC=clang cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGONGF
   exit 2
 fi
 
+# absolute paths: fuzz_cli runs each command in its own folder, where libFuzzer may write a crash
+build=$(cd "$build" && pwd)
+
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
   for src in tests/fuzz/fuzz_*.c; do
@@ -45,11 +48,13 @@ run() {
   local name=$1 case=$2 seeds=$3 label=$1${2:+/$2}
   local corpus="$build/corpus/${label//\//-}" art="$build/artifacts/${label//\//-}/"
   local log="$build/logs/${label//\//-}.log"
-  rm -rf "$corpus" "$art"
-  mkdir -p "$corpus" "$art" "$(dirname "$log")"
-  GONGFU_FUZZ_CASE=$case ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  local tmp="$build/tmp/${label//\//-}"
+  rm -rf "$corpus" "$art" "$tmp"
+  mkdir -p "$corpus" "$art" "$tmp" "$(dirname "$log")"
+  TMPDIR=$tmp GONGFU_FUZZ_CASE=$case ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     "$build/$name" -max_total_time="$secs" -timeout=20 -rss_limit_mb=2048 -print_final_stats=1 \
-    -artifact_prefix="$art" "$corpus" "$seeds" >"$log" 2>&1 || true
+    -artifact_prefix="$art" "$corpus" "$PWD/$seeds" >"$log" 2>&1 || true
+  rm -rf "$tmp"
   local runs cov eps crashes
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   eps=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)

@@ -95,7 +95,7 @@ static const char *const build[][12] = {
      "--deadline", "2026-12-31"},
 };
 
-static char dir[64];
+static char dir[4096];
 static FILE *devnull;
 static int home = -1; /* the folder the fuzzer runs in: it reads and writes its corpus there */
 
@@ -177,7 +177,10 @@ static int run(int argc, char **argv)
 
 static void setup(void)
 {
-    snprintf(dir, sizeof dir, "%s", "/tmp/gongfu-fuzz-cli-XXXXXX");
+    /* under $TMPDIR: libFuzzer ends with _Exit (no atexit cleanup), scripts/fuzz.sh removes it */
+    const char *tmp = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+    if (snprintf(dir, sizeof dir, "%s/gongfu-fuzz-cli-XXXXXX", tmp) >= (int)sizeof dir)
+        abort();
     if (!mkdtemp(dir) || (home = open(".", O_RDONLY | O_DIRECTORY)) < 0 ||
         !(devnull = fopen("/dev/null", "w")) || !freopen("/dev/null", "r", stdin))
         abort();
