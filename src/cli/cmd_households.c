@@ -827,17 +827,6 @@ static int sub_identify(struct gf_cli *cli, int argc, char **argv)
     if (step && (category || steps))
         return gf_cli_usage(cli, "households identify: --step records one step; use --steps "
                                  "with --category to identify");
-    struct gf_db *db;
-    if ((rc = open_db(cli, &db, 1)))
-        return rc;
-    if (step) {
-        rc = gf_hh_step(db, cli->user, pos[0], step, date, note, &cli->err);
-        if (!rc)
-            printf(L(cli, "%s: 已记录识别步骤 %s\n", "%s: identification step %s recorded\n"),
-                   pos[0], step);
-        gf_db_close(db);
-        return rc;
-    }
     char buf[512];
     const char *list[17] = {0};
     if (steps) { /* at most 16 codes: more are refused, not dropped */
@@ -852,6 +841,17 @@ static int sub_identify(struct gf_cli *cli, int argc, char **argv)
                                     steps);
             else
                 list[k++] = s;
+    }
+    struct gf_db *db;
+    if ((rc = open_db(cli, &db, 1)))
+        return rc;
+    if (step) {
+        rc = gf_hh_step(db, cli->user, pos[0], step, date, note, &cli->err);
+        if (!rc)
+            printf(L(cli, "%s: 已记录识别步骤 %s\n", "%s: identification step %s recorded\n"),
+                   pos[0], step);
+        gf_db_close(db);
+        return rc;
     }
     rc =
         gf_hh_identify(db, cli->user, pos[0], category, date, steps ? list : NULL, note, &cli->err);
