@@ -18,7 +18,7 @@ if [ -z "${GONGFU:-}" ]; then
     GONGFU=../build-bench/gongfu
 fi
 command -v wrk > /dev/null || { echo "wrk is missing (apt-get install wrk)"; exit 1; }
-cc -O2 -std=c17 -o out/http_hello http_hello.c -lmicrohttpd
+cc -O2 -std=c17 -D_POSIX_C_SOURCE=200809L -o out/http_hello http_hello.c -lmicrohttpd
 DB=data/http-bench.db
 rm -f "$DB" "$DB"-wal "$DB"-shm
 "$GONGFU" --db "$DB" demo > /dev/null
@@ -29,11 +29,13 @@ PIDS=()
 cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2> /dev/null || true; done; }
 trap cleanup EXIT
 
-# wrk_run NAME URL [wrk args...] → "rps p50_ms p99_ms non2xx"
+# wrk_run NAME URL [wrk options...] [-- script args...] → "rps p50_ms p99_ms non2xx"
 wrk_run() {
-    local name=$1 url=$2
+    local name=$1 url=$2 opts=() args=()
     shift 2
-    wrk -t2 -c64 -d"${SECS}s" --latency "$@" "$url" > "out/$name.wrk"
+    while [ $# -gt 0 ] && [ "$1" != "--" ]; do opts+=("$1"); shift; done
+    [ $# -gt 0 ] && shift && args=(-- "$@")
+    wrk -t2 -c64 -d"${SECS}s" --latency "${opts[@]}" "$url" "${args[@]}" > "out/$name.wrk"
     awk '
       /Requests\/sec/ { rps = $2 }
       /^ +50%/ { p50 = $2 } /^ +99%/ { p99 = $2 }
@@ -57,9 +59,11 @@ TOKEN=$(curl -s -X POST -H 'Content-Type: application/json' -d '{"name":"bench",
 AUTH=(-H "Authorization: Bearer $TOKEN")
 
 READ_PATH=${READ_PATH:-/api/overview?period=2025}
-curl -sf "${AUTH[@]}" "http://127.0.0.1:$GP$READ_PATH" > /dev/null || READ_PATH=/api/units?level=county
+curl -sf "${AUTH[@]}" "http://127.0.0.1:$GP$READ_PATH" > /dev/null || READ_PATH=/api/race?period=2025
 echo "reads: $READ_PATH, $SECS s each, 64 connections, 2 wrk threads"
 read -r h_rps h_p50 h_p99 h_bad < <(wrk_run hello "http://127.0.0.1:$HP/")
+# the first read computes what the cache then serves: warm it, as a dashboard in use is
+wrk -t1 -c4 -d1s "${AUTH[@]}" "http://127.0.0.1:$GP$READ_PATH" > /dev/null
 read -r g_rps g_p50 g_p99 g_bad < <(wrk_run reads "http://127.0.0.1:$GP$READ_PATH" "${AUTH[@]}")
 printf '%-22s %10s %9s %9s %8s\n' "" "req/s" "p50 ms" "p99 ms" "non-2xx"
 printf '%-22s %10s %9s %9s %8s\n' "hello-world (ceiling)" "$h_rps" "$h_p50" "$h_p99" "$h_bad"
@@ -68,31 +72,37 @@ awk -v g="$g_rps" -v h="$h_rps" -v p="$g_p99" -v b="$g_bad" 'BEGIN {
     printf "gongfu / ceiling = %.2f  (goal: >= 0.5, >= 20 000 req/s, p99 < 10 ms, no errors): %s\n",
         g / h, (g / h >= 0.5 && g >= 20000 && p < 10 && b == 0) ? "met" : "NOT met" }'
 
-# writes: each wrk connection PUTs values of its own village and indicator, counting up
+# writes: PUT single values of the villages (period 2026: not approved, so not locked), each a
+# real change (the value counts up), audited, acknowledged only after its group commit
 cat > out/writes.lua << 'EOF'
-local counter = 0
 local threads = {}
 function setup(thread)
-  thread:set("id", #threads)
+  thread:set("tid", #threads)
   table.insert(threads, thread)
 end
 function init(args)
-  unit = args[1]; indicator = args[2]; token = args[3]
-  n = 0
+  token = args[1]; indicator = args[2]; villages = {}
+  for i = 3, #args do villages[#villages + 1] = args[i] end
+  n = tid * 100000000
+  headers = {["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json"}
 end
 function request()
   n = n + 1
-  local body = string.format('{"value": %d, "source": "bench"}', n)
-  return wrk.format("PUT", string.format("/api/values/%s/%s/2025", unit, indicator),
-    {["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json"}, body)
+  local unit = villages[(n % #villages) + 1]
+  return wrk.format("PUT", "/api/values/" .. unit .. "/" .. indicator .. "/2026", headers,
+    string.format('{"value": %d, "source": "bench"}', n))
 end
 EOF
-VILLAGE=$(sqlite3 "$DB" "SELECT code FROM unit WHERE level = 4 ORDER BY code LIMIT 1")
-IND=$(sqlite3 "$DB" "SELECT i.code FROM indicator i JOIN framework_node f ON f.code = i.code WHERE i.formula IS NULL AND i.agg_units = 'sum' LIMIT 1")
-BEFORE=$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'set' AND entity = 'value'")
-read -r w_rps w_p50 w_p99 w_bad < <(wrk_run writes "http://127.0.0.1:$GP/" -s out/writes.lua -- "$VILLAGE" "$IND" "$TOKEN")
-AFTER=$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE action = 'set' AND entity = 'value'")
-echo "writes: PUT /api/values/$VILLAGE/$IND/2025, 64 clients"
+VILLAGES=$(sqlite3 "$DB" "SELECT code FROM unit WHERE level = 4 ORDER BY code LIMIT 64" | tr '\n' ' ')
+IND=$(sqlite3 "$DB" "SELECT d.code FROM framework_node n JOIN indicator d ON d.code = n.code WHERE n.kind = 'indicator' AND d.formula IS NULL ORDER BY n.framework, n.code LIMIT 1")
+BEFORE=$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE entity = 'value'")
+# shellcheck disable=SC2086
+read -r w_rps w_p50 w_p99 w_bad < <(wrk_run writes "http://127.0.0.1:$GP/" -s out/writes.lua -- "$TOKEN" "$IND" $VILLAGES)
+AFTER=$(sqlite3 "$DB" "SELECT count(*) FROM audit WHERE entity = 'value'")
+echo
+echo "writes: PUT /api/values/{village}/$IND/2026 over 64 villages, 64 connections"
+printf '%-22s %10s %9s %9s %8s\n' "" "req/s" "p50 ms" "p99 ms" "non-2xx"
 printf '%-22s %10s %9s %9s %8s\n' "gongfu writes" "$w_rps" "$w_p50" "$w_p99" "$w_bad"
-awk -v w="$w_rps" 'BEGIN { printf "committed writes/s: %.0f (goal >= 2 000): %s\n", w, w >= 2000 ? "met" : "NOT met" }'
-echo "audit records of value writes during the run: $((AFTER - BEFORE))"
+awk -v w="$w_rps" -v b="$w_bad" 'BEGIN {
+    printf "committed writes/s: %.0f (goal >= 2 000, no errors): %s\n", w, (w >= 2000 && b == 0) ? "met" : "NOT met" }'
+echo "value changes audited during the run: $((AFTER - BEFORE)) (each acknowledged write that changed a value is one)"
