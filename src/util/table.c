@@ -483,7 +483,8 @@ void gf_table_slice(struct gf_table *t, int from, int n)
         free(t->cells[k].text);
     for (long k = (long)(from + n) * t->ncols; k < (long)t->nrows * t->ncols; k++)
         free(t->cells[k].text);
-    memmove(t->cells, t->cells + (size_t)from * w, sizeof *t->cells * (size_t)n * w);
+    if (n > 0) /* an empty table may have no cells at all */
+        memmove(t->cells, t->cells + (size_t)from * w, sizeof *t->cells * (size_t)n * w);
     t->nrows = n;
 }
 

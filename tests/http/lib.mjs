@@ -78,7 +78,11 @@ export function startServer(db, args = [], env = {}) {
       }
     });
     proc.stderr.on('data', (b) => { err += b; });
-    proc.on('exit', (code) => { clearTimeout(timer); if (!out.includes('http://')) reject(new Error(`server exited ${code}: ${err}`)); });
+    proc.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (!out.includes('http://')) reject(new Error(`server exited ${code}: ${err}`));
+      else if (code && !signal) process.stderr.write(`gongfu serve exited ${code} on its own:\n${err}\n`); // a crash (a sanitizer's report): say why
+    });
   });
 }
 
