@@ -81,7 +81,7 @@ export function startServer(db, args = [], env = {}) {
     proc.on('exit', (code, signal) => {
       clearTimeout(timer);
       if (!out.includes('http://')) reject(new Error(`server exited ${code}: ${err}`));
-      else if (code && !signal) process.stderr.write(`gongfu serve exited ${code} on its own:\n${err}\n`); // a crash (a sanitizer's report): say why
+      else if (code || (signal && signal !== 'SIGTERM' && signal !== 'SIGKILL')) process.stderr.write(`gongfu serve exited ${code ?? signal} on its own:\n${err}\n`); // a crash (a sanitizer's report): say why
     });
   });
 }
