@@ -721,10 +721,11 @@ int gf_api_handle(struct gf_req *r)
         gf_jobs_start(h->jobs, r);
         return 0;
     }
-    /* a write: the writer commits it with the others waiting, then resumes this connection.
-     * Nothing of r may be touched here after the submit: the writer owns it until it resumes. */
-    r->stage = 2;
-    MHD_suspend_connection(r->conn);
+    /* a write: the writer commits it with the others waiting, then answers */
+    sem_init(&r->done, 0, 0);
     gf_writer_submit(h->writer, r);
-    return 1;
+    while (sem_wait(&r->done) != 0)
+        ;
+    sem_destroy(&r->done);
+    return 0;
 }

@@ -4,6 +4,7 @@
 
 #include <microhttpd.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -88,8 +89,8 @@ struct gf_req {
     struct MHD_Connection *conn;
     const char *method;
     char *url;
-    int stage;             /* 0 new, 2 waiting for the writer (suspended), 3 reply ready */
-    int queued;            /* the reply was handed to libmicrohttpd */
+    int stage;             /* 0 new, 3 reply ready */
+    sem_t done;            /* posted by the writer when the write's reply is ready */
     char *body;            /* a JSON body */
     size_t len, cap;
     FILE *upload;          /* an import file, streamed to disk */
@@ -111,8 +112,8 @@ struct gf_req {
     double t0;
 };
 
-/* The API: route, authenticate, authorise, run.  Fills r->reply and returns 0, or hands a write
- * to the writer with the connection suspended and returns 1 (the writer resumes it). */
+/* The API: route, authenticate, authorise, run — writes through the writer, waiting for their
+ * group's commit.  Fills r->reply. */
 int gf_api_handle(struct gf_req *r);
 /* Serve a file of the dashboard (or index.html for its routes). */
 void gf_static_handle(struct gf_req *r);
@@ -132,8 +133,7 @@ void gf_cache_drop(struct gf_cache *c, const char *key);
 
 struct gf_writer *gf_writer_start(struct gf_http *h, struct gf_err *e);
 void gf_writer_stop(struct gf_writer *w);
-/* Queue the request's call; the writer runs it, fills r->reply, sets r->stage to 3 and resumes
- * the connection. */
+/* Queue the request's call; the writer runs it, fills r->reply and posts r->done. */
 void gf_writer_submit(struct gf_writer *w, struct gf_req *r);
 
 /* ---- jobs ----------------------------------------------------------------------------------- */

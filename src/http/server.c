@@ -270,7 +270,6 @@ void gf_static_handle(struct gf_req *r)
 static MHD_RESULT queue_reply(struct gf_req *r)
 {
     struct gf_reply *p = &r->reply;
-    r->queued = 1;
     if (!p->status)
         gf_reply_error(p, 500, "internal", "no reply", NULL);
     struct MHD_Response *resp =
@@ -414,9 +413,7 @@ static MHD_RESULT handler(void *cls, struct MHD_Connection *conn, const char *ur
         *upload_data_size = 0;
         return MHD_YES;
     }
-    if (r->stage == 3) /* the writer's answer (after the resume), or one already queued */
-        return r->reply.status && !r->queued ? queue_reply(r) : MHD_YES;
-    if (r->stage == 2) /* suspended for the writer: not called again until resumed */
+    if (r->stage == 3) /* answered already (a client that keeps sending) */
         return MHD_YES;
     if (r->upload && fflush(r->upload) != 0)
         r->too_big = 2;
@@ -427,10 +424,9 @@ static MHD_RESULT handler(void *cls, struct MHD_Connection *conn, const char *ur
         gf_reply_error(&r->reply, 413, "too_large", msg, NULL);
     } else if (r->too_big == 2)
         gf_reply_error(&r->reply, 503, "no_space", "the request body could not be stored", NULL);
-    else if (!strncmp(url, "/api/", 5) || !strcmp(url, "/api")) {
-        if (gf_api_handle(r)) /* suspended: the writer owns r until it resumes the connection */
-            return MHD_YES;
-    } else
+    else if (!strncmp(url, "/api/", 5) || !strcmp(url, "/api"))
+        gf_api_handle(r);
+    else
         gf_static_handle(r);
     r->stage = 3;
     return queue_reply(r);
@@ -513,15 +509,15 @@ int gf_server_run(const struct gf_server_opts *o, struct gf_err *e)
         rc = e->code;
         goto out;
     }
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_LINUX_ONLY |
-                     MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
+    unsigned flags =
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL_LINUX_ONLY | MHD_USE_ERROR_LOG;
     if (ss.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     if (cert)
         flags |= MHD_USE_TLS;
-    /* one worker thread per core: nothing waits in them (writes are suspended for the writer) */
+    /* writes wait in their worker thread for the group commit: more threads than cores */
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    unsigned threads = o->threads > 0 ? (unsigned)o->threads : ncpu > 2 ? (unsigned)ncpu : 2;
+    unsigned threads = o->threads > 0 ? (unsigned)o->threads : ncpu > 4 ? 4 * (unsigned)ncpu : 16;
     struct MHD_OptionItem tls[] = {
         {cert ? MHD_OPTION_HTTPS_MEM_CERT : MHD_OPTION_END, 0, cert},
         {key ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, key},

@@ -5,7 +5,9 @@
  * write that is waiting, runs each in its own savepoint (a failed write rolls back alone and gets
  * its error), commits them all with one sync, and only then answers each client: an
  * acknowledged write is on disk.  If the commit fails, every write of the group is refused.
- * Meanwhile the connection is suspended: the worker threads go on answering reads. */
+ * The worker thread that took the request waits for its answer (libmicrohttpd 0.9.75 can lose a
+ * resume that comes while the request's handler is still returning), so the server keeps more
+ * worker threads than cores: each waiting thread is one more write in the next group. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,8 +94,7 @@ static void run_group(struct gf_writer *w, struct gf_req **g, int n)
             r->reply.status = 503;
         }
         r->cx.units = NULL;
-        r->stage = 3; /* before the resume: the handler answers when it sees it */
-        MHD_resume_connection(r->conn);
+        sem_post(&r->done);
     }
 }
 
@@ -166,8 +167,7 @@ void gf_writer_submit(struct gf_writer *w, struct gf_req *r)
         if (!q) {
             pthread_mutex_unlock(&w->m);
             gf_reply_error(&r->reply, 503, "busy", "the server is out of memory", NULL);
-            r->stage = 3;
-            MHD_resume_connection(r->conn);
+            sem_post(&r->done);
             return;
         }
         w->q = q;
