@@ -18,7 +18,7 @@ struct gf_server_opts {
     const char *db_path;
     const char *listen;     /* "127.0.0.1:8080" (default), "0.0.0.0:80", "[::1]:8080" */
     const char *web_root;   /* the built dashboard (index.html and assets), NULL = API only */
-    int threads;            /* worker threads; 0 = 16, or 4 per core on larger machines */
+    int threads;            /* worker threads; 0 = two per core (at least 4) */
     int max_connections;    /* total (default 1024) */
     int per_ip;             /* connections from one address (default 256) */
     int timeout_s;          /* idle connection timeout (default 30) */
