@@ -54,7 +54,7 @@ treat <- function(x, winmax) {
   }
   if (!done) {
     mn <- min(orig); mx <- max(orig); off <- 0.01 * (mx - mn)
-    x <- if (s0[1] > 0) log(orig - mn + off) else -log(mx - orig + off)
+    x <- log(orig - mn + off)             # COINr's log_CT, whatever the skew
   }
   x
 }

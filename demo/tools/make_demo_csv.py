@@ -383,21 +383,32 @@ ind("petitions_per_10k", "每万人信访量", "Petitions per 10 000 residents",
 FW_HEADER = ["framework", "framework_name", "framework_name_en", "code", "parent", "kind", "name",
              "name_en", "weight", "unit_of_measure", "direction", "band_lo", "band_hi", "agg_time",
              "agg_units", "formula", "source", "team", "baseline", "baseline_year", "target_2025",
-             "target_2027", "target_2035", "description"]
+             "target_2027", "target_2035", "target_level", "target_scale", "description"]
+
+# Where a target applies (docs/formats.md): totals and counts set for the whole city (GDP, budget
+# revenue, retail sales, low-income households) and the city's highest/lowest county ratio apply
+# to the city only; the village collective income target is set per village; every other target is
+# a rate, share, ratio or per-capita figure, the same at every level.
+CITY_ONLY = {"gdp", "budget_revenue", "retail_sales", "lowincome_households", "income_range_ratio"}
+TARGET_LEVEL = {"collective_income_village": "village"}
+
+
+def target_rule(code):
+    return [TARGET_LEVEL.get(code, "city"), "none" if code in CITY_ONLY else "same"]
 
 
 def fw_rows(fw, fw_name, fw_en, index, dims):
     """index = (code, name, name_en, description); dims = [(code, name, name_en, weight,
     [(indicator, weight, baseline, baseline_year, t2025, t2027, t2035)])]"""
-    rows = [[fw, fw_name, fw_en, index[0], "", "index", index[1], index[2], 1] + [""] * 14 + [index[3]]]
+    rows = [[fw, fw_name, fw_en, index[0], "", "index", index[1], index[2], 1] + [""] * 16 + [index[3]]]
     for dcode, dname, den, dw, inds in dims:
-        rows.append([fw, fw_name, fw_en, dcode, index[0], "dimension", dname, den, dw] + [""] * 15)
+        rows.append([fw, fw_name, fw_en, dcode, index[0], "dimension", dname, den, dw] + [""] * 17)
         for code, w, base, by, t25, t27, t35 in inds:
             m = IND[code]
             rows.append([fw, fw_name, fw_en, code, dcode, "indicator", m["name"], m["name_en"], w,
                          m["uom"], m["direction"], m["band_lo"], m["band_hi"], m["agg_time"],
                          m["agg_units"], m["formula"], m["source"], m["team"], base, by, t25, t27,
-                         t35, m["desc"]])
+                         t35] + target_rule(code) + [m["desc"]])
     return rows
 
 
@@ -538,7 +549,7 @@ def make_values():
     for r in REAL:
         assert r[1] in IND, r
     write("values-published.csv", ["unit", "indicator", "period", "value", "source", "state"],
-          [(u, i, p, v, s, "approved") for u, i, p, v, s in REAL])
+          [(u, i, p, v, s, "submitted") for u, i, p, v, s in REAL])
 
 
 if __name__ == "__main__":

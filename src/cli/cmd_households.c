@@ -1,7 +1,7 @@
 /* cmd_households.c — `gongfu households …`: the low-income household registry, the monitoring
  * workflow (flag, identify, pair, visit, eliminate), alerts and the coverage report.
- * Personal data (ID numbers, phones) is masked in every output unless --unmasked, which is
- * recorded in the audit log before anything is printed. */
+ * Personal data (names of household members and heads, ID numbers, phones) is masked in every
+ * output unless --unmasked, which is recorded in the audit log before anything is printed. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,12 +94,12 @@ struct sub_help {
 
 static const struct sub_help helps[] = {
     {"import",
-     "用法: gongfu households import households|members|incomes 文件 [--dry-run]\n"
+     "用法: gongfu households import households|members|incomes 文件 [--dry-run] [--json|--csv]\n"
      "导入登记册: 户(code,unit,head_name,address,phone,area,size,source,note)、\n"
      "成员(household,seq,name,relation,id_number,age,health,employment,schooling)、\n"
      "收入(household,period,per_capita,wages,business,property,transfers,source)。CSV 或 JSON;"
      "全部成功或全部不变。",
-     "usage: gongfu households import households|members|incomes FILE [--dry-run]\n"
+     "usage: gongfu households import households|members|incomes FILE [--dry-run] [--json|--csv]\n"
      "Import the registry: households (code,unit,head_name,address,phone,area,size,source,note),\n"
      "members (household,seq,name,relation,id_number,age,health,employment,schooling),\n"
      "incomes (household,period,per_capita,wages,business,property,transfers,source). CSV or "
@@ -108,24 +108,28 @@ static const struct sub_help helps[] = {
      "用法: gongfu households list [--unit 单位] [--category 类别] [--state 状态] [--cadre 干部]\n"
      "                             [--unmasked]\n"
      "列出监测户(含下级单位)。state: found|identified|assisted|eliminated|none。"
-     "电话默认脱敏; --unmasked 显示原文并记入审计日志。",
+     "户主姓名和电话默认脱敏; --unmasked 显示原文并记入审计日志。",
      "usage: gongfu households list [--unit UNIT] [--category CAT] [--state STATE] [--cadre P]\n"
      "                             [--unmasked]\n"
      "List households (the unit and its descendants). state: found|identified|assisted|"
-     "eliminated|none. Phones are masked unless --unmasked (recorded in the audit log)."},
+     "eliminated|none. Head names and phones are masked unless --unmasked (recorded in the audit "
+     "log)."},
     {"show",
      "用法: gongfu households show 户编码 [--unmasked]\n显示一户: "
-     "成员、收入、状态、识别步骤、历史、走访与措施。",
+     "成员、收入、状态、识别步骤、历史、走访与措施。\n姓名、身份证号和电话默认脱敏; --unmasked "
+     "显示原文并记入审计日志。",
      "usage: gongfu households show CODE [--unmasked]\nOne household: members, incomes, case, "
-     "identification steps, history, visits and measures."},
+     "identification steps, history, visits and measures.\nNames, ID numbers and phones are masked "
+     "unless --unmasked (recorded in the audit log)."},
     {"export",
      "用法: gongfu households export [--unit 单位] [--category 类别] [--state 状态] [--cadre "
      "干部]\n"
      "                               [--unmasked]\n"
-     "按成员导出(默认 CSV)。身份证号和电话默认脱敏; --unmasked 记入审计日志。",
+     "按成员导出(默认 CSV)。姓名、身份证号和电话默认脱敏; --unmasked 记入审计日志。",
      "usage: gongfu households export [--unit UNIT] [--category CAT] [--state STATE] [--cadre P]\n"
      "                               [--unmasked]\n"
-     "Export one row per member (CSV unless --format). ID numbers and phones are masked unless "
+     "Export one row per member (CSV unless --format). Names, ID numbers and phones are masked "
+     "unless "
      "--unmasked (recorded in the audit log)."},
     {"flag",
      "用法: gongfu households flag [--unit 单位] [--period 年] [--line 元] [--file 收入文件]\n"
@@ -180,14 +184,16 @@ static const struct sub_help helps[] = {
      "eliminate_periods) are at or above the line; the evidence is recorded."},
     {"alerts",
      "用法: gongfu households alerts [--unit 单位] [--cadre 干部] [--rule 规则] [--date 日期]\n"
-     "                               [--days N] [--months M]\n"
+     "                               [--days N] [--months M] [--unmasked]\n"
      "预警: no_cadre 已识别未结对, no_visit 超过 N 天未走访, still_under 帮扶 M "
      "个月后仍低于监测线,\n"
-     "back_under 消除风险后返回线下, cadre_over 干部结对超限。",
+     "back_under 消除风险后返回线下, cadre_over 干部结对超限。户主姓名默认脱敏(--unmasked "
+     "记入审计日志)。",
      "usage: gongfu households alerts [--unit UNIT] [--cadre P] [--rule RULE] [--date DATE]\n"
-     "                               [--days N] [--months M]\n"
+     "                               [--days N] [--months M] [--unmasked]\n"
      "Open alerts: no_cadre, no_visit (N days, default 30), still_under (after M months of "
-     "assistance), back_under (eliminated but under the line again), cadre_over."},
+     "assistance), back_under (eliminated but under the line again), cadre_over. Head names are "
+     "masked unless --unmasked (recorded in the audit log)."},
     {"report",
      "用法: gongfu households report --unit 单位 [--period 年]\n"
      "覆盖情况: 本单位及各下级单位的建档、识别、结对率、30/90 天走访率、本年消除、返贫,\n"
@@ -259,9 +265,11 @@ static void print_table(struct gf_cli *cli, struct gf_table *t)
     gf_table_free(t);
 }
 
-static int open_db(struct gf_cli *cli, struct gf_db **db)
+/* write: the command changes the database (an unmasked read is audited, so it writes too);
+ * else it is opened read-only (read-only media) */
+static int open_db(struct gf_cli *cli, struct gf_db **db, int write)
 {
-    return gf_db_open_existing(db, cli->db_path, &cli->err);
+    return (write ? gf_db_open_existing : gf_db_open_read)(db, cli->db_path, &cli->err);
 }
 
 /* ---- import ------------------------------------------------------------------------------ */
@@ -269,8 +277,11 @@ static int open_db(struct gf_cli *cli, struct gf_db **db)
 static int sub_import(struct gf_cli *cli, int argc, char **argv)
 {
     const char *pos[2];
-    int npos, dry = 0;
-    const struct opt opts[] = {{"--dry-run", NULL, &dry}, {NULL, NULL, NULL}};
+    int npos, dry = 0, json = 0, csv = 0;
+    const struct opt opts[] = {{"--dry-run", NULL, &dry},
+                               {"--json", NULL, &json},
+                               {"--csv", NULL, &csv},
+                               {NULL, NULL, NULL}};
     int rc = parse(cli, "import", argc, argv, 2, opts, pos, 2, &npos);
     if (rc || (rc = need_pos(cli, "import", npos, 2, "KIND and FILE")))
         return rc;
@@ -287,19 +298,11 @@ static int sub_import(struct gf_cli *cli, int argc, char **argv)
                             "incomes",
                             pos[0]);
     struct gf_db *db;
-    if ((rc = open_db(cli, &db)))
+    if ((rc = open_db(cli, &db, 1)))
         return rc;
-    struct gf_import_opts o = {dry, cli->user, NULL};
-    struct gf_import_stats s;
-    rc = gf_import_file(db, k, pos[1], &o, &s, &cli->err);
+    rc = gf_cli_import(cli, db, k, pos[1], dry, json ? "json" : csv ? "csv" : NULL);
     gf_db_close(db);
-    if (rc)
-        return rc;
-    printf(L(cli, "%s%s: %ld 行, 新增 %ld, 更新 %ld, 未变 %ld\n",
-             "%s%s: %ld rows, %ld inserted, %ld updated, %ld unchanged\n"),
-           dry ? L(cli, "(试运行, 未写入) ", "(dry run, nothing written) ") : "", pos[1], s.rows,
-           s.inserted, s.updated, s.unchanged);
-    return 0;
+    return rc;
 }
 
 /* ---- list / export ----------------------------------------------------------------------- */
@@ -344,6 +347,12 @@ static int check_filters(struct gf_cli *cli, struct gf_db *db, const struct gf_u
     return GF_OK;
 }
 
+/* The text shown for a personal field: as stored when unmasked, else masked. */
+static void shown(enum gf_hh_personal kind, const char *value, int unmasked, char *out, size_t cap)
+{
+    gf_hh_mask(unmasked ? GF_HH_NOT_PERSONAL : kind, value, out, cap);
+}
+
 static const char *filter_text(const struct filters *f, char *buf, size_t cap)
 {
     snprintf(buf, cap, "unit=%s;category=%s;state=%s;cadre=%s", f->unit ? f->unit : "*",
@@ -385,7 +394,7 @@ static int sub_list(struct gf_cli *cli, int argc, char **argv, int export)
     if (rc)
         return rc;
     struct gf_db *db;
-    if ((rc = open_db(cli, &db)))
+    if ((rc = open_db(cli, &db, f.unmasked)))
         return rc;
     struct gf_units u;
     if ((rc = gf_units_load(db, &u, &cli->err))) {
@@ -454,19 +463,16 @@ static int sub_list(struct gf_cli *cli, int argc, char **argv, int export)
         int ui = gf_units_find(&u, unit);
         if (a >= 0 && (ui < 0 || !gf_units_within(&u, ui, a)))
             continue;
-        char phone[64];
-        const char *ph = gf_stmt_text(st, 4);
-        if (f.unmasked)
-            snprintf(phone, sizeof phone, "%s", ph ? ph : "");
-        else
-            gf_hh_mask_phone(ph, phone, sizeof phone);
+        char phone[64], head[256];
+        shown(GF_HH_PHONE, gf_stmt_text(st, 4), f.unmasked, phone, sizeof phone);
+        shown(GF_HH_NAME, gf_stmt_text(st, 3), f.unmasked, head, sizeof head);
         const char *catname = gf_stmt_text(st, cli->lang[0] == 'e' ? 10 : 9);
         if (!export) {
             gf_table_row(t);
             gf_table_text(t, 0, gf_stmt_text(st, 0));
             gf_table_text(t, 1, unit);
             gf_table_text(t, 2, gf_stmt_text(st, 2));
-            gf_table_text(t, 3, gf_stmt_text(st, 3));
+            gf_table_text(t, 3, head);
             gf_table_text(t, 4, phone);
             gf_table_text(t, 5, gf_stmt_text(st, 5));
             gf_table_int(t, 6, gf_stmt_int(st, 6));
@@ -483,21 +489,18 @@ static int sub_list(struct gf_cli *cli, int argc, char **argv, int export)
         gf_stmt_reset(ms);
         gf_stmt_bind_text(ms, 1, gf_stmt_text(st, 0));
         while ((rc = gf_stmt_step(ms, &cli->err)) == 1) {
-            char id[64];
-            const char *idn = gf_stmt_text(ms, 3);
-            if (f.unmasked)
-                snprintf(id, sizeof id, "%s", idn ? idn : "");
-            else
-                gf_hh_mask_id(idn, id, sizeof id);
+            char id[64], name[256];
+            shown(GF_HH_ID_NUMBER, gf_stmt_text(ms, 3), f.unmasked, id, sizeof id);
+            shown(GF_HH_NAME, gf_stmt_text(ms, 1), f.unmasked, name, sizeof name);
             gf_table_row(t);
             gf_table_text(t, 0, gf_stmt_text(st, 0));
             gf_table_text(t, 1, unit);
-            gf_table_text(t, 2, gf_stmt_text(st, 3));
+            gf_table_text(t, 2, head);
             gf_table_text(t, 3, phone);
             gf_table_text(t, 4, gf_stmt_text(st, 7));
             gf_table_text(t, 5, gf_stmt_text(st, 8));
             gf_table_int(t, 6, gf_stmt_int(ms, 0));
-            gf_table_text(t, 7, gf_stmt_text(ms, 1));
+            gf_table_text(t, 7, name);
             gf_table_text(t, 8, gf_stmt_text(ms, 2));
             gf_table_text(t, 9, id);
             if (gf_stmt_is_null(ms, 4))
@@ -533,11 +536,11 @@ out:
 
 /* ---- show -------------------------------------------------------------------------------- */
 
-/* Run a query with one text parameter into a table of the given columns; mask_col (or -1) is
- * masked with mask() unless unmasked. */
+/* Run a query with one text parameter into a table of the given columns; the columns holding
+ * personal data (personal[i], or none when personal is NULL) are masked unless unmasked. */
 static struct gf_table *query_table(struct gf_db *db, const char *sql, const char *param,
-                                    const struct gf_column *cols, int ncols, int mask_col,
-                                    void (*mask)(const char *, char *, size_t), int unmasked,
+                                    const struct gf_column *cols, int ncols,
+                                    const enum gf_hh_personal *personal, int unmasked,
                                     const int *numeric, struct gf_err *e, int *rc)
 {
     struct gf_stmt *st;
@@ -551,9 +554,9 @@ static struct gf_table *query_table(struct gf_db *db, const char *sql, const cha
         for (int i = 0; i < ncols; i++) {
             if (gf_stmt_is_null(st, i)) {
                 gf_table_text(t, i, NULL);
-            } else if (i == mask_col && !unmasked) {
-                char m[128];
-                mask(gf_stmt_text(st, i), m, sizeof m);
+            } else if (personal && personal[i]) {
+                char m[256];
+                shown(personal[i], gf_stmt_text(st, i), unmasked, m, sizeof m);
                 gf_table_text(t, i, m);
             } else if (numeric && numeric[i] == 1)
                 gf_table_int(t, i, gf_stmt_int(st, i));
@@ -583,7 +586,7 @@ static int sub_show(struct gf_cli *cli, int argc, char **argv)
         return rc;
     const char *hh = pos[0];
     struct gf_db *db;
-    if ((rc = open_db(cli, &db)))
+    if ((rc = open_db(cli, &db, unmasked)))
         return rc;
     struct gf_table *t[6] = {0};
     static const char *const titles_zh[] = {"户",       "家庭成员", "收入(元/人·年)",
@@ -619,6 +622,7 @@ static int sub_show(struct gf_cli *cli, int argc, char **argv)
         {"source", "来源", "source"},
     };
     static const int n0[20] = {[15] = 1};
+    static const enum gf_hh_personal p0[20] = {[2] = GF_HH_NAME, [4] = GF_HH_PHONE};
     static const struct gf_column c1[] = {
         {"seq", "序号", "seq"},
         {"name", "姓名", "name"},
@@ -630,6 +634,7 @@ static int sub_show(struct gf_cli *cli, int argc, char **argv)
         {"schooling", "在校", "schooling"},
     };
     static const int n1[8] = {1, 0, 0, 0, 1};
+    static const enum gf_hh_personal p1[8] = {[1] = GF_HH_NAME, [3] = GF_HH_ID_NUMBER};
     static const struct gf_column c2[] = {
         {"period", "期别", "period"},       {"per_capita", "人均可支配收入", "per capita"},
         {"wages", "工资性", "wages"},       {"business", "经营净", "business"},
@@ -662,7 +667,7 @@ static int sub_show(struct gf_cli *cli, int argc, char **argv)
               " c.organisation, c.cadre, p.name, h.source"
               " FROM household h LEFT JOIN hh_case c ON c.household = h.code"
               " LEFT JOIN person p ON p.code = c.cadre WHERE h.code = ?",
-              hh, c0, 20, 4, gf_hh_mask_phone, unmasked, n0, &cli->err, &rc)))
+              hh, c0, 20, p0, unmasked, n0, &cli->err, &rc)))
         goto out;
     if (gf_table_rows(t[0]) == 0) {
         rc = gf_err_at(&cli->err, NULL, 0, "household", hh,
@@ -672,26 +677,26 @@ static int sub_show(struct gf_cli *cli, int argc, char **argv)
     if (!(t[1] = query_table(db,
                              "SELECT seq, name, relation, id_number, age, health, employment,"
                              " schooling FROM hh_member WHERE household = ? ORDER BY seq",
-                             hh, c1, 8, 3, gf_hh_mask_id, unmasked, n1, &cli->err, &rc)) ||
+                             hh, c1, 8, p1, unmasked, n1, &cli->err, &rc)) ||
         !(t[2] = query_table(db,
                              "SELECT i.period, i.per_capita, i.wages, i.business, i.property,"
                              " i.transfers, i.source FROM hh_income i JOIN period p"
                              " ON p.code = i.period WHERE i.household = ? ORDER BY p.start_date",
-                             hh, c2, 7, -1, NULL, 1, n2, &cli->err, &rc)) ||
+                             hh, c2, 7, NULL, 1, n2, &cli->err, &rc)) ||
         !(t[3] = query_table(db,
                              "SELECT c.step, s.name, c.done_on, c.done_by, c.note FROM"
                              " hh_case_step c JOIN hh_ident_step s ON s.code = c.step"
                              " WHERE c.household = ? ORDER BY s.position",
-                             hh, c3, 5, -1, NULL, 1, NULL, &cli->err, &rc)) ||
+                             hh, c3, 5, NULL, 1, NULL, &cli->err, &rc)) ||
         !(t[4] = query_table(db,
                              "SELECT on_date, action, from_state, to_state, category,"
                              " organisation, cadre, actor, note, evidence FROM hh_event"
                              " WHERE household = ? ORDER BY on_date, id",
-                             hh, c4, 10, -1, NULL, 1, NULL, &cli->err, &rc)) ||
+                             hh, c4, 10, NULL, 1, NULL, &cli->err, &rc)) ||
         !(t[5] = query_table(db,
                              "SELECT visit_date, person, measure, amount, note FROM hh_visit"
                              " WHERE household = ? ORDER BY visit_date, id",
-                             hh, c5, 5, -1, NULL, 1, n5, &cli->err, &rc)))
+                             hh, c5, 5, NULL, 1, n5, &cli->err, &rc)))
         goto out;
     if (unmasked) {
         char ft[128];
@@ -745,7 +750,7 @@ static int sub_flag(struct gf_cli *cli, int argc, char **argv)
     if (line && z <= 0)
         return gf_err_at(&cli->err, NULL, 0, "--line", line, "a positive amount in yuan");
     struct gf_db *db;
-    if ((rc = open_db(cli, &db)))
+    if ((rc = open_db(cli, &db, 1)))
         return rc;
     if (household) {
         if (unit || period || line || file || dry || micro)
@@ -822,8 +827,23 @@ static int sub_identify(struct gf_cli *cli, int argc, char **argv)
     if (step && (category || steps))
         return gf_cli_usage(cli, "households identify: --step records one step; use --steps "
                                  "with --category to identify");
+    char buf[512];
+    const char *list[17] = {0};
+    if (steps) { /* at most 16 codes: more are refused, not dropped */
+        if (strlen(steps) >= sizeof buf)
+            return gf_cli_usage(cli, "households identify: --steps is longer than %zu bytes",
+                                sizeof buf - 1);
+        snprintf(buf, sizeof buf, "%s", steps);
+        int k = 0;
+        for (char *s = strtok(buf, ","); s; s = strtok(NULL, ","))
+            if (k == 16)
+                return gf_cli_usage(cli, "households identify: --steps '%s': at most 16 steps",
+                                    steps);
+            else
+                list[k++] = s;
+    }
     struct gf_db *db;
-    if ((rc = open_db(cli, &db)))
+    if ((rc = open_db(cli, &db, 1)))
         return rc;
     if (step) {
         rc = gf_hh_step(db, cli->user, pos[0], step, date, note, &cli->err);
@@ -832,14 +852,6 @@ static int sub_identify(struct gf_cli *cli, int argc, char **argv)
                    pos[0], step);
         gf_db_close(db);
         return rc;
-    }
-    char buf[512];
-    const char *list[17] = {0};
-    if (steps) {
-        snprintf(buf, sizeof buf, "%s", steps);
-        int k = 0;
-        for (char *s = strtok(buf, ","); s && k < 16; s = strtok(NULL, ","))
-            list[k++] = s;
     }
     rc =
         gf_hh_identify(db, cli->user, pos[0], category, date, steps ? list : NULL, note, &cli->err);
@@ -863,7 +875,7 @@ static int sub_pair(struct gf_cli *cli, int argc, char **argv)
     if (!org || !cadre)
         return gf_cli_usage(cli, "households pair: --org and --cadre are required");
     struct gf_db *db;
-    if ((rc = open_db(cli, &db)))
+    if ((rc = open_db(cli, &db, 1)))
         return rc;
     rc = gf_hh_pair(db, cli->user, pos[0], org, cadre, date, &cli->err);
     gf_db_close(db);
@@ -886,7 +898,7 @@ static int sub_visit(struct gf_cli *cli, int argc, char **argv)
     if (amount && (rc = parse_double(cli, "--amount", amount, &amt)))
         return rc;
     struct gf_db *db;
-    if ((rc = open_db(cli, &db)))
+    if ((rc = open_db(cli, &db, 1)))
         return rc;
     rc = gf_hh_visit(db, cli->user, pos[0], date, cadre, measure, amt, note, &cli->err);
     gf_db_close(db);
@@ -906,7 +918,7 @@ static int sub_eliminate(struct gf_cli *cli, int argc, char **argv)
     if (rc || (rc = need_pos(cli, "eliminate", npos, 1, "the household code")))
         return rc;
     struct gf_db *db;
-    if ((rc = open_db(cli, &db)))
+    if ((rc = open_db(cli, &db, 1)))
         return rc;
     rc = gf_hh_eliminate(db, cli->user, pos[0], date, note, &cli->err);
     gf_db_close(db);
@@ -921,11 +933,11 @@ static int sub_alerts(struct gf_cli *cli, int argc, char **argv)
 {
     const char *unit = NULL, *cadre = NULL, *rule = NULL, *date = NULL, *days = NULL,
                *months = NULL, *pos[1];
-    int npos;
-    const struct opt opts[] = {{"--unit", &unit, NULL}, {"--cadre", &cadre, NULL},
-                               {"--rule", &rule, NULL}, {"--date", &date, NULL},
-                               {"--days", &days, NULL}, {"--months", &months, NULL},
-                               {NULL, NULL, NULL}};
+    int npos, unmasked = 0;
+    const struct opt opts[] = {{"--unit", &unit, NULL},         {"--cadre", &cadre, NULL},
+                               {"--rule", &rule, NULL},         {"--date", &date, NULL},
+                               {"--days", &days, NULL},         {"--months", &months, NULL},
+                               {"--unmasked", NULL, &unmasked}, {NULL, NULL, NULL}};
     int rc = parse(cli, "alerts", argc, argv, 2, opts, pos, 0, &npos);
     if (rc)
         return rc;
@@ -942,14 +954,22 @@ static int sub_alerts(struct gf_cli *cli, int argc, char **argv)
                              "one of: no_cadre, no_visit, still_under, back_under, cadre_over");
     }
     struct gf_db *db;
-    if ((rc = open_db(cli, &db)))
+    if ((rc = open_db(cli, &db, unmasked)))
         return rc;
     struct gf_hh_alert *al = NULL;
     int n = 0;
     rc = gf_hh_alerts(db, unit, cadre, date, nd, nm, &al, &n, &cli->err);
+    if (rc == GF_OK && unmasked) { /* recorded before anything is printed */
+        char ft[256];
+        snprintf(ft, sizeof ft, "unit=%s;cadre=%s;rule=%s", unit ? unit : "*", cadre ? cadre : "*",
+                 rule ? rule : "*");
+        rc = gf_hh_audit_read(db, cli->user, "households alerts", ft, n, &cli->err);
+    }
     gf_db_close(db);
-    if (rc)
+    if (rc) {
+        free(al);
         return rc;
+    }
     static const struct gf_column cols[] = {
         {"rule", "规则", "rule"},
         {"rule_name", "预警", "alert"},
@@ -971,7 +991,9 @@ static int sub_alerts(struct gf_cli *cli, int argc, char **argv)
         gf_table_text(t, 1, en ? gf_hh_rule_en[al[i].rule] : gf_hh_rule_zh[al[i].rule]);
         gf_table_text(t, 2, al[i].household[0] ? al[i].household : NULL);
         gf_table_text(t, 3, al[i].unit[0] ? al[i].unit : NULL);
-        gf_table_text(t, 4, al[i].head[0] ? al[i].head : NULL);
+        char head[sizeof al[i].head];
+        shown(GF_HH_NAME, al[i].head, unmasked, head, sizeof head);
+        gf_table_text(t, 4, head[0] ? head : NULL);
         gf_table_text(t, 5, al[i].state[0] ? al[i].state : NULL);
         gf_table_text(t, 6, al[i].cadre[0] ? al[i].cadre : NULL);
         gf_table_text(t, 7, al[i].cadre_name[0] ? al[i].cadre_name : NULL);
@@ -1008,7 +1030,7 @@ static int sub_report(struct gf_cli *cli, int argc, char **argv)
         period = year;
     }
     struct gf_db *db;
-    if ((rc = open_db(cli, &db)))
+    if ((rc = open_db(cli, &db, 0)))
         return rc;
     struct gf_hh_coverage *c = NULL;
     int n = 0;
@@ -1080,7 +1102,7 @@ static int sub_set(struct gf_cli *cli, int argc, char **argv)
     if (cadre && strcmp(pos[0], "max_households_per_cadre"))
         return gf_cli_usage(cli, "households set: --cadre goes with max_households_per_cadre");
     struct gf_db *db;
-    if ((rc = open_db(cli, &db)))
+    if ((rc = open_db(cli, &db, 1)))
         return rc;
     if (cadre)
         rc = gf_hh_cadre_max_set(db, cli->user, cadre, pos[1], &cli->err);
@@ -1131,7 +1153,7 @@ static int sub_lists(struct gf_cli *cli, int argc, char **argv)
         snprintf(posbuf, sizeof posbuf, "%d", v);
     }
     struct gf_db *db;
-    if ((rc = open_db(cli, &db)))
+    if ((rc = open_db(cli, &db, 1)))
         return rc;
     if (npos == 3) { /* add or change one entry (audited) */
         const char *cols[5] = {"code", "name", "name_en", "position", "required"};
@@ -1226,7 +1248,7 @@ static int sub_lines(struct gf_cli *cli, int argc, char **argv)
     if (npos != 0 && npos != 4)
         return gf_cli_usage(cli, "households lines: give REGION AREA YEAR AMOUNT to set a line");
     struct gf_db *db;
-    if ((rc = open_db(cli, &db)))
+    if ((rc = open_db(cli, &db, 1)))
         return rc;
     if (npos == 4) {
         double amount;
@@ -1342,7 +1364,7 @@ int cmd_households(struct gf_cli *cli, int argc, char **argv)
         if (argc > 2)
             return gf_cli_usage(cli, "households demo: unexpected argument '%s'", argv[2]);
         struct gf_db *db;
-        int rc = open_db(cli, &db);
+        int rc = open_db(cli, &db, 1);
         if (rc)
             return rc;
         rc = gf_demo_households(db, cli->user, &cli->err);

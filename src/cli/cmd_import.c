@@ -6,6 +6,7 @@
 #include "domain/import.h"
 #include "domain/income.h"
 #include "store/db.h"
+#include "util/input.h"
 
 static void usage(struct gf_cli *cli)
 {
@@ -38,11 +39,39 @@ static int import_income(struct gf_cli *cli, struct gf_db *db, const char *path,
                          "\n(nothing was imported; the database is unchanged)"));
         return rc;
     }
-    printf(L(cli, "%s%s: %ld 行, %ld 个(期别, 单位), %s\n", "%s%s: %ld rows, %ld (period, unit) pairs, %s\n"),
-           dry_run ? L(cli, "[试运行,未写入] ", "[dry run, nothing written] ") : "", path, s.rows,
-           s.pairs, s.unchanged ? L(cli, "与库中数据相同, 未变", "same as stored, unchanged")
+    printf(L(cli, "%s%s: %ld 行, %ld 个(期别, 单位), %s\n",
+             "%s%s: %ld rows, %ld (period, unit) pairs, %s\n"),
+           dry_run ? L(cli, "[试运行,未写入] ", "[dry run, nothing written] ") : "",
+           gf_input_name(path), s.rows, s.pairs,
+           s.unchanged  ? L(cli, "与库中数据相同, 未变", "same as stored, unchanged")
            : s.replaced ? L(cli, "替换了原有数据", "replaced the stored rows")
                         : L(cli, "新增", "inserted"));
+    return 0;
+}
+
+int gf_cli_import(struct gf_cli *cli, struct gf_db *db, const struct gf_import_kind *kind,
+                  const char *path, int dry_run, const char *format)
+{
+    /* --format csv|json (a global option) names the input's format when nothing else does */
+    const char *hint = !cli->format_given           ? NULL
+                       : cli->format == GF_FMT_CSV  ? "csv"
+                       : cli->format == GF_FMT_JSON ? "json"
+                                                    : NULL;
+    struct gf_import_opts o = {dry_run, cli->user, format, hint};
+    struct gf_import_stats s;
+    int rc = gf_import_file(db, kind, path, &o, &s, &cli->err);
+    if (rc) {
+        if (!strstr(cli->err.msg, "nothing was imported"))
+            snprintf(cli->err.msg + strlen(cli->err.msg),
+                     sizeof cli->err.msg - strlen(cli->err.msg), "%s",
+                     L(cli, "\n(未导入任何数据,数据库保持原样)",
+                       "\n(nothing was imported; the database is unchanged)"));
+        return rc;
+    }
+    printf(L(cli, "%s%s: %ld 行, 新增 %ld, 更新 %ld, 未变 %ld\n",
+             "%s%s: %ld rows, %ld inserted, %ld updated, %ld unchanged\n"),
+           dry_run ? L(cli, "[试运行,未写入] ", "[dry run, nothing written] ") : "",
+           gf_input_name(path), s.rows, s.inserted, s.updated, s.unchanged);
     return 0;
 }
 
@@ -52,16 +81,15 @@ int cmd_import(struct gf_cli *cli, int argc, char **argv)
         usage(cli);
         return 0;
     }
-    struct gf_import_opts o = {0, cli->user, NULL};
-    const char *pos[2] = {NULL, NULL}, *period = NULL;
-    int npos = 0;
+    const char *pos[2] = {NULL, NULL}, *period = NULL, *format = NULL;
+    int npos = 0, dry_run = 0;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--dry-run"))
-            o.dry_run = 1;
+            dry_run = 1;
         else if (!strcmp(argv[i], "--json"))
-            o.format = "json";
+            format = "json";
         else if (!strcmp(argv[i], "--csv"))
-            o.format = "csv";
+            format = "csv";
         else if (!strcmp(argv[i], "--period") && i + 1 < argc)
             period = argv[++i]; /* household microdata only */
         else if (argv[i][0] == '-' && argv[i][1])
@@ -78,25 +106,16 @@ int cmd_import(struct gf_cli *cli, int argc, char **argv)
         return gf_cli_usage(cli, "import: unknown kind '%s' (see gongfu import --help)", pos[0]);
     if (period && strcmp(pos[0], "households"))
         return gf_cli_usage(cli, "import: --period is for household microdata only");
+    if (format && !strcmp(pos[0], "households") && strcmp(format, "csv"))
+        return gf_cli_usage(cli, "import: household microdata is read from CSV only (not --%s)",
+                            format);
     struct gf_db *db;
     int rc = gf_db_open(&db, cli->db_path, &cli->err);
     if (rc)
         return rc;
     if (!strcmp(pos[0], "households")) /* household microdata: the fast path (domain/income.h) */
-        return import_income(cli, db, pos[1], period, o.dry_run);
-    struct gf_import_stats s;
-    rc = gf_import_file(db, kind, pos[1], &o, &s, &cli->err);
+        return import_income(cli, db, pos[1], period, dry_run);
+    rc = gf_cli_import(cli, db, kind, pos[1], dry_run, format);
     gf_db_close(db);
-    if (rc) {
-        if (!strstr(cli->err.msg, "nothing was imported"))
-            snprintf(cli->err.msg + strlen(cli->err.msg), sizeof cli->err.msg - strlen(cli->err.msg),
-                     "%s", L(cli, "\n(未导入任何数据,数据库保持原样)",
-                             "\n(nothing was imported; the database is unchanged)"));
-        return rc;
-    }
-    printf(L(cli, "%s%s: %ld 行, 新增 %ld, 更新 %ld, 未变 %ld\n",
-             "%s%s: %ld rows, %ld inserted, %ld updated, %ld unchanged\n"),
-           o.dry_run ? L(cli, "[试运行,未写入] ", "[dry run, nothing written] ") : "", pos[1],
-           s.rows, s.inserted, s.updated, s.unchanged);
-    return 0;
+    return rc;
 }

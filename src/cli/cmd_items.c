@@ -13,7 +13,7 @@
 static const char *usage_zh =
     "用法: gongfu items 子命令 [参数]\n"
     "四张清单(向上争取/改革事项/重大项目/重点任务)的事项、进度与预警。\n\n"
-    "  items import 文件 [--what items|progress|kinds] [--dry-run]\n"
+    "  items import 文件 [--what items|progress|kinds] [--dry-run] [--json|--csv]\n"
     "      导入事项(默认)、进度报告或自定义清单类别(CSV/JSON,全部成功或全部不变)\n"
     "  items list [--kind 类别] [--unit 单位] [--team 专班] [--status 状态]\n"
     "      列出事项(含最新进度)\n"
@@ -28,7 +28,7 @@ static const char *usage_en =
     "usage: gongfu items SUBCOMMAND [ARGS]\n"
     "Items of the four lists (upward funding, reform, major projects, key tasks), their\n"
     "progress and flags.\n\n"
-    "  items import FILE [--what items|progress|kinds] [--dry-run]\n"
+    "  items import FILE [--what items|progress|kinds] [--dry-run] [--json|--csv]\n"
     "      import items (default), progress reports or custom list kinds (CSV/JSON, all or\n"
     "      nothing)\n"
     "  items list [--kind KIND] [--unit UNIT] [--team TEAM] [--status STATUS]\n"
@@ -55,22 +55,25 @@ static const char *status_label(struct gf_cli *cli, const char *s)
     return s;
 }
 
-static int open_db(struct gf_cli *cli, struct gf_db **db)
+/* write: the command changes the database; else it is opened read-only (read-only media) */
+static int open_db(struct gf_cli *cli, struct gf_db **db, int write)
 {
-    return gf_db_open_existing(db, cli->db_path, &cli->err);
+    return (write ? gf_db_open_existing : gf_db_open_read)(db, cli->db_path, &cli->err);
 }
 
 static int do_import(struct gf_cli *cli, int argc, char **argv)
 {
-    const char *file = NULL, *what = "items";
-    struct gf_import_opts o = {0, cli->user, NULL};
+    const char *file = NULL, *what = "items", *format = NULL;
+    int dry_run = 0;
     for (int i = 2; i < argc; i++) {
         if (!strcmp(argv[i], "--what") && i + 1 < argc)
             what = argv[++i];
         else if (!strcmp(argv[i], "--dry-run"))
-            o.dry_run = 1;
-        else if (argv[i][0] != '-' && !file)
-            file = argv[i];
+            dry_run = 1;
+        else if (!strcmp(argv[i], "--json") || !strcmp(argv[i], "--csv"))
+            format = argv[i] + 2;
+        else if ((argv[i][0] != '-' || !argv[i][1]) && !file)
+            file = argv[i]; /* "-": standard input */
         else
             return gf_cli_usage(cli, "items import: unexpected argument '%s'", argv[i]);
     }
@@ -84,19 +87,12 @@ static int do_import(struct gf_cli *cli, int argc, char **argv)
         return gf_cli_usage(cli, "items import: --what '%s' is not one of items, progress, kinds",
                             what);
     struct gf_db *db;
-    int rc = open_db(cli, &db);
+    int rc = open_db(cli, &db, 1);
     if (rc)
         return rc;
-    struct gf_import_stats s;
-    rc = gf_import_file(db, k, file, &o, &s, &cli->err);
+    rc = gf_cli_import(cli, db, k, file, dry_run, format);
     gf_db_close(db);
-    if (rc)
-        return rc;
-    printf(L(cli, "%s%s: %ld 行,新增 %ld,更新 %ld,未变 %ld\n",
-             "%s%s: %ld rows, %ld inserted, %ld updated, %ld unchanged\n"),
-           o.dry_run ? L(cli, "(试运行,未写入) ", "(dry run, nothing written) ") : "", file, s.rows,
-           s.inserted, s.updated, s.unchanged);
-    return 0;
+    return rc;
 }
 
 static int do_list(struct gf_cli *cli, int argc, char **argv)
@@ -115,7 +111,7 @@ static int do_list(struct gf_cli *cli, int argc, char **argv)
             return gf_cli_usage(cli, "items list: unexpected argument '%s'", argv[i]);
     }
     struct gf_db *db;
-    int rc = open_db(cli, &db);
+    int rc = open_db(cli, &db, 0);
     if (rc)
         return rc;
     struct gf_stmt *st;
@@ -205,7 +201,7 @@ static int do_show(struct gf_cli *cli, int argc, char **argv)
         return gf_cli_usage(cli, "items show: give one item code (gongfu items show CODE)");
     const char *code = argv[2];
     struct gf_db *db;
-    int rc = open_db(cli, &db);
+    int rc = open_db(cli, &db, 0);
     if (rc)
         return rc;
     struct gf_stmt *st;
@@ -396,7 +392,7 @@ static int do_progress(struct gf_cli *cli, int argc, char **argv)
     if (isnan(p.percent))
         return gf_cli_usage(cli, "items progress: --percent is required");
     struct gf_db *db;
-    if ((rc = open_db(cli, &db)))
+    if ((rc = open_db(cli, &db, 1)))
         return rc;
     int changed = 0;
     rc = gf_progress_add(db, cli->user, &p, NULL, 0, &changed, &cli->err);
@@ -429,7 +425,7 @@ static int do_report(struct gf_cli *cli, int argc, char **argv)
             return gf_cli_usage(cli, "items report: unexpected argument '%s'", argv[i]);
     }
     struct gf_db *db;
-    int rc = open_db(cli, &db);
+    int rc = open_db(cli, &db, 0);
     if (rc)
         return rc;
     struct gf_flags fl;

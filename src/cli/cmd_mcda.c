@@ -2,6 +2,7 @@
  * matrix (first column the unit code, a header row of indicator codes) or on a COINr-shaped
  * iMeta + iData pair, so an analyst can use it on a spreadsheet without a database. */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include "core/eval.h"
 #include "domain/eval_coinr.h"
 #include "domain/eval_pipeline.h"
+#include "util/input.h"
 
 #define MAX_PIPELINE_BYTES (1 << 20)
 
@@ -64,7 +66,8 @@ static size_t nz(size_t k)
     return k ? k : 1;
 }
 
-/* "a,b,c" → doubles; returns count or -1. */
+/* "a,b,c" → doubles: returns how many numbers the list holds (only the first max are stored in
+ * out, so the caller can say "5 numbers for 4 criteria"), or -1 if it is not such a list. */
 static int parse_list(const char *s, double *out, int max)
 {
     int k = 0;
@@ -72,12 +75,15 @@ static int parse_list(const char *s, double *out, int max)
     while (*s) {
         const char *c = strchr(s, ',');
         size_t len = c ? (size_t)(c - s) : strlen(s);
-        if (len == 0 || len >= sizeof buf || k >= max)
+        double x;
+        if (len == 0 || len >= sizeof buf || k == INT_MAX)
             return -1;
         memcpy(buf, s, len);
         buf[len] = 0;
-        if (gf_eval_parse_cell(buf, &out[k]) || isnan(out[k]))
+        if (gf_eval_parse_cell(buf, &x) || isnan(x))
             return -1;
+        if (k < max)
+            out[k] = x;
         k++;
         s += len + (c ? 1 : 0);
         if (c && !*s)
@@ -240,7 +246,7 @@ static int mcda_topsis(struct gf_cli *cli, int argc, char **argv)
         goto out;
     }
     if (weights) {
-        int k = parse_list(weights, w, (int)mx.m + 1);
+        int k = parse_list(weights, w, (int)mx.m);
         if (k < 0) {
             rc = gf_cli_usage(
                 cli, "mcda topsis: --weights '%s': expected numbers separated by commas", weights);
@@ -282,40 +288,22 @@ out:
     return rc;
 }
 
-static int read_text(const char *path, char **out, size_t *len, struct gf_err *e)
+static int write_draws(struct gf_cli *cli, const char *path, const struct gf_eval_pipeline *p,
+                       const double *w, const struct gf_eval_coinr *md)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return gf_err_at(e, path, -1, NULL, NULL, "a readable file (%s)", strerror(errno));
-    char *buf = malloc(MAX_PIPELINE_BYTES + 1);
-    if (!buf) {
-        fclose(f);
-        return gf_err_set(e, GF_ENOMEM, "out of memory");
-    }
-    size_t n = fread(buf, 1, MAX_PIPELINE_BYTES + 1, f);
-    int err = ferror(f);
-    fclose(f);
-    if (err || n > MAX_PIPELINE_BYTES) {
-        free(buf);
-        return gf_err_at(e, path, -1, NULL, NULL, err ? "a readable file" : "at most %d bytes",
-                         MAX_PIPELINE_BYTES);
-    }
-    buf[n] = 0;
-    *out = buf;
-    *len = n;
-    return GF_OK;
-}
-
-static int write_draws(const char *path, const struct gf_eval_pipeline *p, const double *w,
-                       const struct gf_eval_coinr *md, struct gf_err *e)
-{
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return gf_err_at(e, path, -1, NULL, NULL, "a writable file (%s)", strerror(errno));
-    double *wd = malloc(md->nnode * sizeof *wd);
-    if (!wd) {
-        fclose(f);
-        return gf_err_set(e, GF_ENOMEM, "out of memory");
+    struct gf_outfile of;
+    int rc = gf_cli_output_open(cli, path, &of);
+    if (rc)
+        return rc;
+    FILE *f = of.fp;
+    double *wd = malloc(md->nnode * sizeof *wd), *spread = malloc(md->nnode * sizeof *spread);
+    rc = !wd || !spread ? gf_err_set(&cli->err, GF_ENOMEM, "out of memory")
+                        : gf_eval_mc_spreads(&p->mc, &md->tree, spread, &cli->err);
+    if (rc) {
+        gf_outfile_abort(&of);
+        free(wd);
+        free(spread);
+        return rc;
     }
     fputs("draw,winsor,normalise,aggregate", f);
     for (size_t k = 0; k < md->nnode; k++)
@@ -324,7 +312,7 @@ static int write_draws(const char *path, const struct gf_eval_pipeline *p, const
     char buf[40];
     for (int d = 0; d < p->mc.draws; d++) {
         int in, ia, iw;
-        gf_eval_mc_draw(&p->mc, w, md->nnode, (uint64_t)d, wd, &in, &ia, &iw);
+        gf_eval_mc_draw(&p->mc, w, spread, md->nnode, (uint64_t)d, wd, &in, &ia, &iw);
         fprintf(f, "%d,%d,%d,%d", d, p->mc.nwinsor > 1 ? iw : 0, p->mc.nnorm > 1 ? in : 0,
                 p->mc.nagg > 1 ? ia : 0);
         for (size_t k = 0; k < md->nnode; k++) {
@@ -334,9 +322,8 @@ static int write_draws(const char *path, const struct gf_eval_pipeline *p, const
         fputc('\n', f);
     }
     free(wd);
-    if (fclose(f) != 0)
-        return gf_err_at(e, path, -1, NULL, NULL, "a writable file (write failed)");
-    return GF_OK;
+    free(spread);
+    return gf_outfile_commit(&of, &cli->err);
 }
 
 /* Ranks of the index in the period before the evaluated one (same pipeline, no sensitivity),
@@ -350,7 +337,7 @@ static int *previous_ranks(const struct gf_eval_pipeline *p0, const struct gf_ev
     size_t *map = malloc(n * sizeof *map);
     double *x = malloc(n * m * sizeof *x), *den = malloc(nz(n * nd) * sizeof *den);
     double *panel = malloc(nz(t * n * m) * sizeof *panel);
-    int *grp = md->group ? malloc(n * sizeof *grp) : NULL;
+    int *grp = md->group ? malloc(md->ngroup * n * sizeof *grp) : NULL;
     struct gf_eval_pipeline p = *p0;
     struct gf_eval_result r;
     struct gf_err e = {0};
@@ -369,16 +356,20 @@ static int *previous_ranks(const struct gf_eval_pipeline *p0, const struct gf_ev
         memcpy(x + k * m, row, m * sizeof *x);
         if (nd)
             memcpy(den + k * nd, md->pden + (t * n + i) * nd, nd * sizeof *den);
-        if (grp)
-            grp[k] = md->group[i];
+        for (size_t g = 0; grp && g < md->ngroup; g++)
+            grp[g * n + k] = md->group[g * n + i];
         for (size_t q = 0; q < t; q++)
             memcpy(panel + (q * n + k) * m, md->panel + (q * n + i) * m, m * sizeof *panel);
         k++;
     }
     /* panel rows were laid out with stride n: keep it (rows ≥ k unused) */
     p.mc.draws = 0;
-    struct gf_eval_input in = {
-        k, m, x, md->ind, &md->tree, nd ? den : NULL, nd, grp, t ? panel : NULL, t};
+    for (size_t g = 1; grp && g < md->ngroup && k != n; g++) /* group columns: stride k */
+        memmove(grp + g * k, grp + g * n, k * sizeof *grp);
+    struct gf_eval_input in = {k,       m,          x,
+                               md->ind, &md->tree,  nd ? den : NULL,
+                               nd,      grp,        t ? panel : NULL,
+                               t,       md->ngroup, (const char *const *)md->grpcode.v};
     if (k < 2) {
         snprintf(e.msg, sizeof e.msg, "fewer than two units have data");
     } else if (t > 0 && k != n) {
@@ -490,7 +481,7 @@ static int mcda_score(struct gf_cli *cli, int argc, char **argv)
     if (pipe) {
         char *txt = NULL;
         size_t len = 0;
-        if ((rc = read_text(pipe, &txt, &len, &cli->err)))
+        if ((rc = gf_input_read_file(pipe, MAX_PIPELINE_BYTES, &txt, &len, &cli->err)))
             return rc;
         rc = gf_eval_pipeline_parse(txt, len, pipe, &p, &cli->err);
         free(txt);
@@ -541,9 +532,10 @@ static int mcda_score(struct gf_cli *cli, int argc, char **argv)
                           "with more than one period)",
                           file ? file : data);
     }
-    struct gf_eval_input in = {
-        md.n,   md.m, md.x, md.ind, &md.tree, md.den, md.nden, md.group, md.nper ? md.panel : NULL,
-        md.nper};
+    struct gf_eval_input in = {md.n,    md.m,      md.x,
+                               md.ind,  &md.tree,  md.den,
+                               md.nden, md.group,  md.nper ? md.panel : NULL,
+                               md.nper, md.ngroup, (const char *const *)md.grpcode.v};
     struct gf_eval_result r;
     if ((rc = gf_eval_run(&p, &in, &r, &cli->err))) {
         gf_err_prefix(&cli->err, "%s", file ? file : data);
@@ -551,7 +543,7 @@ static int mcda_score(struct gf_cli *cli, int argc, char **argv)
         return rc;
     }
     int *prev_rank = md.nper ? previous_ranks(&p, &md, data) : NULL;
-    if (draws_out && p.mc.draws > 0 && (rc = write_draws(draws_out, &p, r.weight, &md, &cli->err)))
+    if (draws_out && p.mc.draws > 0 && (rc = write_draws(cli, draws_out, &p, r.weight, &md)))
         goto out;
     struct gf_table *t = NULL;
     if (mode == 1) { /* weights of every node */

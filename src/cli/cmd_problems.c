@@ -16,10 +16,11 @@ static const char *usage_zh =
     "      --owner 人员代码 --deadline 日期\n"
     "  problems rectify 编号 --report 整改情况 [--by 人员代码]\n"
     "  problems verify 编号 [--by 人员代码] [--reject] [--note 说明]\n"
-    "      核验销号:核验人不能是责任人,也不能是整改报告人\n"
+    "      核验销号:核验人即当前用户,不能是责任人,也不能是整改报告人\n"
     "  problems reopen 编号 --reason 原因\n"
     "  problems list [--status open|rectified|closed] [--overdue] [--item 事项] [--unit 单位]\n\n"
-    "--by 默认为 --user(或 $GONGFU_USER),须为人员代码。";
+    "整改报告人和核验人都是当前用户(--user 或 $GONGFU_USER,须为人员代码);\n"
+    "--by 可省略,给出时须与当前用户相同,不能代他人操作。";
 static const char *usage_en =
     "usage: gongfu problems SUBCOMMAND [ARGS]\n"
     "Problems and their closing loop: raise → rectify → verified by someone else (reject and\n"
@@ -29,11 +30,13 @@ static const char *usage_en =
     "      --owner PERSON --deadline DATE\n"
     "  problems rectify ID --report TEXT [--by PERSON]\n"
     "  problems verify ID [--by PERSON] [--reject] [--note TEXT]\n"
-    "      closing check: the verifier is neither the owner nor the one who reported the\n"
-    "      rectification\n"
+    "      closing check: the verifier is the acting user, neither the owner nor the one who\n"
+    "      reported the rectification\n"
     "  problems reopen ID --reason TEXT\n"
     "  problems list [--status open|rectified|closed] [--overdue] [--item ITEM] [--unit UNIT]\n\n"
-    "--by defaults to --user (or $GONGFU_USER) and must be a person code.";
+    "Who reports a rectification and who verifies is the acting user (--user or $GONGFU_USER, a\n"
+    "person code); --by may be left out and, when given, must be the acting user: nobody acts in\n"
+    "another person's name.";
 
 static int parse_id(struct gf_cli *cli, const char *s, int64_t *id)
 {
@@ -128,7 +131,7 @@ int cmd_problems(struct gf_cli *cli, int argc, char **argv)
     }
     const char *sub = argv[1];
     struct gf_problem_new pn = {0};
-    const char *by = cli->user, *report = NULL, *note = NULL, *reason = NULL;
+    const char *by = NULL, *report = NULL, *note = NULL, *reason = NULL;
     int reject = 0;
     int64_t id = 0;
     int rc;
@@ -178,7 +181,7 @@ int cmd_problems(struct gf_cli *cli, int argc, char **argv)
         }
     }
     struct gf_db *db;
-    if ((rc = gf_db_open_existing(&db, cli->db_path, &cli->err)))
+    if ((rc = (is_list ? gf_db_open_read : gf_db_open_existing)(&db, cli->db_path, &cli->err)))
         return rc;
     if (is_list)
         rc = do_list(cli, db, argc, argv);

@@ -83,12 +83,14 @@ int gf_eval_screen(double *x, size_t *n, size_t m, double threshold, size_t *row
 enum gf_eval_impute {
     GF_IMPUTE_MEAN,
     GF_IMPUTE_MEDIAN,
-    GF_IMPUTE_GROUP_MEAN, /* group[i] = group id of unit i (any int) */
+    GF_IMPUTE_GROUP_MEAN, /* group[i] = group id of unit i (≥ 0; negative = no group) */
     GF_IMPUTE_GROUP_MEDIAN,
 };
 
 /* Fill missing values column by column.  A column (or, for group methods, a group within a
- * column that has a missing value) with no data at all is an error.  *nfilled may be NULL. */
+ * column that has a missing value) with no data at all is an error.  Group methods skip units
+ * without a group (group[i] < 0): they take no part in any group's value and their gaps stay
+ * missing (COINr's skip_f_na = TRUE).  *nfilled may be NULL. */
 int gf_eval_impute(double *x, size_t n, size_t m, enum gf_eval_impute method, const int *group,
                    size_t *nfilled, struct gf_err *e);
 
@@ -107,11 +109,19 @@ int gf_eval_impute_panel(double *x, size_t nper, size_t n, size_t m, enum gf_eva
 int gf_eval_skew_kurt(const double *v, size_t n, size_t stride, double *skew, double *kurt,
                       struct gf_err *e);
 
+/* The second treatment, when winsorisation does not pass (COINr's f2). */
+enum gf_eval_treat_log {
+    GF_TREAT_NO_LOG = 0,      /* keep the winsorised values */
+    GF_TREAT_LOG_CT = 1,      /* COINr's default log_CT: log(x − min + 0.01·(max − min)) */
+    GF_TREAT_LOG_CT_PLUS = 2, /* COINr's log_CT_plus (skew corrected): as log_CT for a positive
+                                 skew, −log(max − x + 0.01·(max − min)) for a negative one */
+};
+
 struct gf_eval_treat {
     int winmax;       /* most points winsorised per indicator (COINr default 5) */
     double skew_max;  /* passes if |skew| < skew_max (2) … */
     double kurt_max;  /* … or kurtosis < kurt_max (3.5) */
-    int log_fallback; /* 1: log-transform when winsorisation does not pass */
+    int log_fallback; /* enum gf_eval_treat_log (default GF_TREAT_LOG_CT) */
 };
 
 void gf_eval_treat_default(struct gf_eval_treat *t);
@@ -126,8 +136,8 @@ struct gf_eval_treat_info {
 /* Treat one column (n values, stride) in place: if it fails the test, replace the most extreme
  * value(s) on the side of the skew by the next one, one step at a time, as long as at most winmax
  * distinct points have been changed (COINr's winsorise; a step that would exceed is not taken); if
- * it still fails and log_fallback, restore the data and log-transform:
- * positive skew log(x − min + 0.01·(max − min)), negative skew −log(max − x + 0.01·(max − min)).
+ * it still fails and log_fallback is set, restore the data and log-transform it (enum
+ * gf_eval_treat_log: log_CT, or log_CT_plus which mirrors the log for a negative skew).
  * Columns with fewer than 4 values or no variance are left alone (info->passed = 1). */
 int gf_eval_treat_column(double *v, size_t n, size_t stride, const struct gf_eval_treat *t,
                          struct gf_eval_treat_info *info, struct gf_err *e);
@@ -349,6 +359,7 @@ struct gf_eval_step {
     double scale;               /* denominate: multiply by (e.g. 10000 = per 10 000) */
     double threshold;           /* screen: data availability ≥ threshold */
     int impute;                 /* enum gf_eval_impute, or 100 + enum gf_eval_panel */
+    char use_group[64];         /* group imputation: the group column (empty = the first) */
     struct gf_eval_treat treat; /* treat */
     struct gf_eval_norm norm;   /* normalise */
     enum gf_eval_weight_method weight, weight2; /* weight (+ optional second scheme) */
@@ -357,12 +368,24 @@ struct gf_eval_step {
     struct gf_eval_aggspec agg;                 /* aggregate */
 };
 
+#define GF_EVAL_MAX_NOISE 64
+
+/* Weight noise of one framework level, or of one node (COINr's noise_factor per Level). */
+struct gf_eval_noise {
+    int level; /* framework level (1 = indicators, 2 = their parents, …); 0 = by node code */
+    char node[64];
+    double spread; /* the weight is × (1 + spread·U(−1,1)), spread in [0,1) */
+};
+
 struct gf_eval_mc {
     int draws; /* 0 = no sensitivity analysis */
     uint64_t seed;
-    double weight_spread; /* each weight × (1 + spread·U(−1,1)); default 0.25 */
-    int threads;          /* default 2 */
-    int nnorm;            /* normalisation alternatives (0 = the pipeline's only) */
+    double weight_spread; /* each weight × (1 + spread·U(−1,1)); default 0.25; with a noise
+                             table, the spread of the nodes it does not name */
+    int nnoise;           /* 0 = every node gets weight_spread */
+    struct gf_eval_noise noise[GF_EVAL_MAX_NOISE];
+    int threads; /* default 2 */
+    int nnorm;   /* normalisation alternatives (0 = the pipeline's only) */
     struct gf_eval_norm norm[GF_EVAL_MAX_ALT];
     int nagg; /* aggregation alternatives (0 = the pipeline's only) */
     struct gf_eval_aggspec agg[GF_EVAL_MAX_ALT];
@@ -383,7 +406,9 @@ void gf_eval_pipeline_init(struct gf_eval_pipeline *p);
 
 /* Input of a run.  x: n × m raw values of the evaluated period (NaN missing); panel (may be
  * NULL): nper × n × m earlier periods in time order for panel imputation; den: n × nden
- * denominators; group: n group ids (for group imputation, may be NULL). */
+ * denominators; group (may be NULL): ngroup grouping columns of n group ids each, column g at
+ * group[g*n .. g*n + n) (negative = the unit has no group), named group_name[g] (ngroup 0 with
+ * a group means one column; names may be NULL when a pipeline does not name its group). */
 struct gf_eval_input {
     size_t n, m;
     const double *x;
@@ -394,6 +419,8 @@ struct gf_eval_input {
     const int *group;
     const double *panel;
     size_t nper;
+    size_t ngroup;
+    const char *const *group_name;
 };
 
 struct gf_eval_sens {
@@ -433,11 +460,20 @@ void gf_eval_result_free(struct gf_eval_result *res);
 
 /* ---------- sensitivity ---------- */
 
-/* One Monte Carlo draw d of a sensitivity analysis: perturbed node weights (nnode), and the
- * chosen alternatives (indices into mc.norm / mc.agg / mc.winsor, 0 when a list is empty).
- * Draw d depends only on (mc->seed, d). */
-void gf_eval_mc_draw(const struct gf_eval_mc *mc, const double *w, size_t nnode, uint64_t d,
-                     double *wd, int *inorm, int *iagg, int *iwin);
+/* The weight spread of every node (spread, t->nnode entries): its own entry of mc->noise, else
+ * its level's (t->node[k].level), else mc->weight_spread.  Errors: a node code that is not in
+ * the tree, a spread outside [0,1). */
+int gf_eval_mc_spreads(const struct gf_eval_mc *mc, const struct gf_eval_tree *t, double *spread,
+                       struct gf_err *e);
+
+/* One Monte Carlo draw d of a sensitivity analysis: perturbed node weights
+ * wd[k] = w[k]·(1 + spread[k]·(2u − 1)) (spread NULL = mc->weight_spread for every node; a
+ * spread of 0 leaves the weight exactly nominal), and the chosen alternatives (indices into
+ * mc.norm / mc.agg / mc.winsor, 0 when a list is empty).  One uniform is drawn per node
+ * whatever its spread, so the layout of the stream is fixed.  Draw d depends only on
+ * (mc->seed, d). */
+void gf_eval_mc_draw(const struct gf_eval_mc *mc, const double *w, const double *spread,
+                     size_t nnode, uint64_t d, double *wd, int *inorm, int *iagg, int *iwin);
 
 /* Rank sensitivity of the root: data x (n × m, after imputation, before treatment), the
  * nominal spec (treat may be NULL = no treatment), alternatives in mc, nominal node weights w.

@@ -194,6 +194,7 @@ int gf_eval_topsis(const double *x, size_t n, size_t m, const double *w, const i
     }
     for (size_t j = 0; j < m; j++) {
         struct gf_ksum ss = {0, 0};
+        double big = 0;
         for (size_t i = 0; i < n; i++) {
             double v = x[i * m + j];
             if (!isfinite(v)) {
@@ -201,6 +202,12 @@ int gf_eval_topsis(const double *x, size_t n, size_t m, const double *w, const i
                               isnan(v) ? "missing" : "not finite");
                 goto out;
             }
+            big = fabs(v) > big ? fabs(v) : big;
+        }
+        /* x/√Σx² is scale-free: scale by a power of two so Σx² stays finite near ±DBL_MAX */
+        double sc = (flags & GF_TOPSIS_NO_VECTOR) ? 1 : gf_eval__pow2_scale(big, 500);
+        for (size_t i = 0; i < n; i++) {
+            double v = x[i * m + j] / sc;
             gf_ksum_add(&ss, v * v);
         }
         double norm = (flags & GF_TOPSIS_NO_VECTOR) ? 1 : sqrt(gf_ksum_value(&ss));
@@ -211,7 +218,7 @@ int gf_eval_topsis(const double *x, size_t n, size_t m, const double *w, const i
         double wj = (flags & GF_TOPSIS_WEIGHTS_IN_DISTANCE) ? 1 : w[j] / W;
         double mn = INFINITY, mx = -INFINITY;
         for (size_t i = 0; i < n; i++) {
-            double v = x[i * m + j] / norm * wj;
+            double v = x[i * m + j] / sc / norm * wj;
             r[i * m + j] = v;
             mn = v < mn ? v : mn;
             mx = v > mx ? v : mx;

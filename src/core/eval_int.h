@@ -36,6 +36,13 @@ void gf_eval__ctree_free(struct gf_eval__ctree *c);
 void gf_eval__rank_radix(const double *s, size_t n, size_t stride, int higher_better, int *rank,
                          uint64_t *key, uint64_t *key2, uint32_t *idx, uint32_t *idx2);
 
+/* A power of two to divide a column by so that its differences, sums and sums of squares stay
+ * finite: 1 while max|v| < 2^limit_exp (the data are left exactly as they are), else 2^(e−1)
+ * with max|v| = f·2^e, f in [0.5,1), so every scaled value lies in [−2, 2].  Dividing by a
+ * power of two is exact (except for values 2^1022 times smaller than the largest, which are
+ * negligible against it), so a method that is scale-free gives the same result either way. */
+double gf_eval__pow2_scale(double maxabs, int limit_exp);
+
 /* Root node index of a checked tree. */
 size_t gf_eval__root(const struct gf_eval_tree *t);
 

@@ -58,14 +58,44 @@ static int pick(struct gf_rng *r, int count)
     return k;
 }
 
-void gf_eval_mc_draw(const struct gf_eval_mc *mc, const double *w, size_t nnode, uint64_t d,
-                     double *wd, int *inorm, int *iagg, int *iwin)
+int gf_eval_mc_spreads(const struct gf_eval_mc *mc, const struct gf_eval_tree *t, double *spread,
+                       struct gf_err *e)
+{
+    if (mc->nnoise < 0 || mc->nnoise > GF_EVAL_MAX_NOISE)
+        return EVAL_ERR(e, "sensitivity: at most %d noise entries", GF_EVAL_MAX_NOISE);
+    for (size_t k = 0; k < t->nnode; k++)
+        spread[k] = mc->weight_spread;
+    /* levels first, then nodes, so a node's own entry wins over its level's */
+    for (int pass = 0; pass < 2; pass++)
+        for (int q = 0; q < mc->nnoise; q++) {
+            const struct gf_eval_noise *nz = mc->noise + q;
+            if ((nz->level == 0) != (pass == 1))
+                continue;
+            if (!(nz->spread >= 0 && nz->spread < 1))
+                return EVAL_ERR(e, "sensitivity: noise %g: expected a share in [0,1)", nz->spread);
+            int found = 0;
+            for (size_t k = 0; k < t->nnode; k++)
+                if (pass == 0 ? t->node[k].level == nz->level
+                              : t->node[k].code && !strcmp(t->node[k].code, nz->node)) {
+                    spread[k] = nz->spread;
+                    found = 1;
+                }
+            if (!found && pass == 1)
+                return EVAL_ERR(e, "sensitivity: noise for node \"%s\": no such node in the framework",
+                                nz->node);
+        }
+    return GF_OK;
+}
+
+void gf_eval_mc_draw(const struct gf_eval_mc *mc, const double *w, const double *spread,
+                     size_t nnode, uint64_t d, double *wd, int *inorm, int *iagg, int *iwin)
 {
     struct gf_rng r;
     gf_rng_seed(&r, mc->seed, d);
     for (size_t k = 0; k < nnode; k++) {
-        double u = gf_rng_uniform(&r);
-        wd[k] = w[k] * (1 + mc->weight_spread * (2 * u - 1));
+        double u = gf_rng_uniform(&r); /* drawn even for a zero spread: a fixed layout */
+        double sp = spread ? spread[k] : mc->weight_spread;
+        wd[k] = sp == 0 ? w[k] : w[k] * (1 + sp * (2 * u - 1));
     }
     *iwin = pick(&r, mc->nwinsor);
     *inorm = pick(&r, mc->nnorm);
@@ -79,6 +109,7 @@ struct mc_shared {
     const struct gf_eval_tree *t;
     const struct gf_eval__ctree *c;
     const double *w;
+    const double *spread; /* nnode weight spreads */
     const struct gf_eval_mc *mc;
     int nwin, nnorm, nagg;
     const struct gf_eval_aggspec *aggs; /* nagg */
@@ -163,7 +194,7 @@ static void *mc_worker(void *arg)
     }
     for (uint64_t d = (uint64_t)th->tid; d < (uint64_t)sh->mc->draws; d += (uint64_t)th->nthreads) {
         int inorm, iagg, iwin;
-        gf_eval_mc_draw(sh->mc, sh->w, nn, d, wd, &inorm, &iagg, &iwin);
+        gf_eval_mc_draw(sh->mc, sh->w, sh->spread, nn, d, wd, &inorm, &iagg, &iwin);
         if (sh->nwin <= 1)
             iwin = 0;
         if (sh->nnorm <= 1)
@@ -306,6 +337,7 @@ int gf_eval_sensitivity(const double *x, size_t n, const struct gf_eval_ind *ind
     else
         sh.rank32 = malloc((size_t)mc->draws * n * sizeof *sh.rank32);
     int *nominal = malloc(n * sizeof *nominal);
+    double *spread = malloc(nn * sizeof *spread);
     unsigned *hist = malloc((n + 1) * sizeof *hist);
     double *score = malloc(n * nn * sizeof *score);
     struct mc_thread *th = NULL;
@@ -313,10 +345,14 @@ int gf_eval_sensitivity(const double *x, size_t n, const struct gf_eval_ind *ind
     int nthreads = mc->threads > 0 ? mc->threads : 2;
     if (nthreads > 64)
         nthreads = 64;
-    if (!sh.Y || !sh.Phi || !sh.PhiT || !(sh.rank16 || sh.rank32) || !nominal || !hist || !score) {
+    if (!sh.Y || !sh.Phi || !sh.PhiT || !(sh.rank16 || sh.rank32) || !nominal || !spread ||
+        !hist || !score) {
         rc = EVAL_NOMEM(e);
         goto out;
     }
+    if ((rc = gf_eval_mc_spreads(mc, t, spread, e)))
+        goto out;
+    sh.spread = spread;
     /* nominal ranks */
     {
         double *y = malloc(n * m * sizeof *y);
@@ -504,6 +540,7 @@ out:
     free(sh.rank16);
     free(sh.rank32);
     free(nominal);
+    free(spread);
     free(hist);
     free(score);
     free(th);

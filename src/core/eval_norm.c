@@ -83,7 +83,6 @@ int gf_eval_normalise_column(double *v, size_t n, size_t stride, const struct gf
                         mname, code);
     double mn = INFINITY, mx = -INFINITY;
     size_t k = 0;
-    struct gf_ksum s = {0, 0}, ss = {0, 0};
     for (size_t i = 0; i < n; i++) {
         double x = v[i * stride];
         if (isnan(x))
@@ -94,11 +93,28 @@ int gf_eval_normalise_column(double *v, size_t n, size_t stride, const struct gf
         k++;
         mn = x < mn ? x : mn;
         mx = x > mx ? x : mx;
-        gf_ksum_add(&s, x);
-        gf_ksum_add(&ss, x * x);
     }
     if (k == 0)
         return EVAL_ERR(e, "normalise %s: indicator %s has no data (all missing)", mname, code);
+    /* ranges, means and sums of squares are taken on values divided by sc (a power of two, 1
+     * for ordinary data) so that a column near ±DBL_MAX does not overflow: every method here
+     * is scale-free or scaled back exactly */
+    double big = fabs(mn) > fabs(mx) ? fabs(mn) : fabs(mx);
+    if (ind && (nm->method == GF_NORM_DIST_TARGET || nm->method == GF_NORM_GOALPOSTS)) {
+        double extra[3] = {ind->target, ind->goal_lo, ind->goal_hi};
+        for (int q = 0; q < 3; q++)
+            if (isfinite(extra[q]) && fabs(extra[q]) > big)
+                big = fabs(extra[q]);
+    }
+    double sc = gf_eval__pow2_scale(big, 500);
+    struct gf_ksum s = {0, 0}, ss = {0, 0};
+    for (size_t i = 0; i < n; i++) {
+        double x = v[i * stride] / sc;
+        if (!isnan(x)) {
+            gf_ksum_add(&s, x);
+            gf_ksum_add(&ss, x * x);
+        }
+    }
     double sgn = dir == GF_EVAL_NEG ? -1 : 1;
     switch (nm->method) {
     case GF_NORM_MINMAX:
@@ -111,7 +127,8 @@ int gf_eval_normalise_column(double *v, size_t n, size_t stride, const struct gf
             double *p = v + i * stride;
             if (isnan(*p))
                 continue;
-            double r = dir == GF_EVAL_NEG ? (mx - *p) / (mx - mn) : (*p - mn) / (mx - mn);
+            double r = dir == GF_EVAL_NEG ? (mx / sc - *p / sc) / (mx / sc - mn / sc)
+                                          : (*p / sc - mn / sc) / (mx / sc - mn / sc);
             *p = nm->l + (nm->u - nm->l) * r;
         }
         return GF_OK;
@@ -125,14 +142,14 @@ int gf_eval_normalise_column(double *v, size_t n, size_t stride, const struct gf
         struct gf_ksum d2 = {0, 0};
         for (size_t i = 0; i < n; i++)
             if (!isnan(v[i * stride])) {
-                double d = v[i * stride] - mean;
+                double d = v[i * stride] / sc - mean;
                 gf_ksum_add(&d2, d * d);
             }
         double sd = sqrt(gf_ksum_value(&d2) / (double)(k - 1));
         for (size_t i = 0; i < n; i++) {
             double *p = v + i * stride;
             if (!isnan(*p))
-                *p = nm->l + nm->u * sgn * (*p - mean) / sd;
+                *p = nm->l + nm->u * sgn * (*p / sc - mean) / sd;
         }
         return GF_OK;
     }
@@ -183,7 +200,7 @@ int gf_eval_normalise_column(double *v, size_t n, size_t stride, const struct gf
             double *p = v + i * stride;
             if (isnan(*p))
                 continue;
-            double r = (*p - ref) / (t - ref);
+            double r = (*p / sc - ref / sc) / (t / sc - ref / sc);
             if (nm->cap && r > 1)
                 r = 1;
             *p = nm->u * r;
@@ -202,7 +219,8 @@ int gf_eval_normalise_column(double *v, size_t n, size_t stride, const struct gf
             double *p = v + i * stride;
             if (isnan(*p))
                 continue;
-            double r = dir == GF_EVAL_NEG ? (hi - *p) / (hi - lo) : (*p - lo) / (hi - lo);
+            double r = dir == GF_EVAL_NEG ? (hi / sc - *p / sc) / (hi / sc - lo / sc)
+                                          : (*p / sc - lo / sc) / (hi / sc - lo / sc);
             r = r < 0 ? 0 : r > 1 ? 1 : r;
             *p = nm->u * r;
         }
@@ -236,7 +254,7 @@ int gf_eval_normalise_column(double *v, size_t n, size_t stride, const struct gf
         for (size_t i = 0; i < n; i++) {
             double *p = v + i * stride;
             if (!isnan(*p))
-                *p = dir == GF_EVAL_NEG ? 1 - *p / norm : *p / norm;
+                *p = dir == GF_EVAL_NEG ? 1 - *p / sc / norm : *p / sc / norm;
         }
         return GF_OK;
     }

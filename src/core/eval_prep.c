@@ -102,6 +102,15 @@ double gf_eval__quantile7(const double *a, size_t n, double q)
     return a[lo] + (h - (double)lo) * (a[lo + 1] - a[lo]);
 }
 
+double gf_eval__pow2_scale(double maxabs, int limit_exp)
+{
+    if (!(maxabs >= ldexp(1, limit_exp)) || !isfinite(maxabs))
+        return 1;
+    int ex;
+    frexp(maxabs, &ex);
+    return ldexp(1, ex - 1);
+}
+
 /* ---- denominate / screen ---- */
 
 int gf_eval_denominate(double *x, size_t n, size_t m, const struct gf_eval_ind *ind,
@@ -179,6 +188,19 @@ static double median_of(double *buf, size_t k)
     return k % 2 ? buf[k / 2] : (buf[k / 2 - 1] + buf[k / 2]) / 2;
 }
 
+/* Compensated mean of buf[0..k), k > 0, finite even for values near ±DBL_MAX. */
+static double mean_of(const double *buf, size_t k)
+{
+    double big = 0;
+    for (size_t i = 0; i < k; i++)
+        big = fabs(buf[i]) > big ? fabs(buf[i]) : big;
+    double sc = gf_eval__pow2_scale(big, 500);
+    struct gf_ksum s = {0, 0};
+    for (size_t i = 0; i < k; i++)
+        gf_ksum_add(&s, buf[i] / sc);
+    return gf_ksum_value(&s) / (double)k * sc;
+}
+
 int gf_eval_impute(double *x, size_t n, size_t m, enum gf_eval_impute method, const int *group,
                    size_t *nfilled, struct gf_err *e)
 {
@@ -205,13 +227,10 @@ int gf_eval_impute(double *x, size_t n, size_t m, enum gf_eval_impute method, co
         }
         if (!grouped) {
             size_t k = 0;
-            struct gf_ksum s = {0, 0};
             for (size_t i = 0; i < n; i++)
-                if (!isnan(x[i * m + j])) {
+                if (!isnan(x[i * m + j]))
                     buf[k++] = x[i * m + j];
-                    gf_ksum_add(&s, x[i * m + j]);
-                }
-            double v = med ? median_of(buf, k) : gf_ksum_value(&s) / (double)k;
+            double v = med ? median_of(buf, k) : mean_of(buf, k);
             for (size_t i = 0; i < n; i++)
                 if (isnan(x[i * m + j])) {
                     x[i * m + j] = v;
@@ -221,22 +240,19 @@ int gf_eval_impute(double *x, size_t n, size_t m, enum gf_eval_impute method, co
         }
         /* group by group: compute the value once per group that has a gap */
         for (size_t i = 0; i < n && rc == GF_OK; i++) {
-            if (!isnan(x[i * m + j]))
+            if (!isnan(x[i * m + j]) || group[i] < 0)
                 continue;
             int g = group[i];
             size_t k = 0;
-            struct gf_ksum s = {0, 0};
             for (size_t u = 0; u < n; u++)
-                if (group[u] == g && !isnan(x[u * m + j])) {
+                if (group[u] == g && !isnan(x[u * m + j]))
                     buf[k++] = x[u * m + j];
-                    gf_ksum_add(&s, x[u * m + j]);
-                }
             if (k == 0) {
                 rc = EVAL_ERR(e, "impute: indicator %zu has no data in group %d (unit %zu)", j + 1,
                               g, i + 1);
                 break;
             }
-            double v = med ? median_of(buf, k) : gf_ksum_value(&s) / (double)k;
+            double v = med ? median_of(buf, k) : mean_of(buf, k);
             for (size_t u = i; u < n; u++)
                 if (group[u] == g && isnan(x[u * m + j])) {
                     x[u * m + j] = v;
@@ -312,20 +328,26 @@ int gf_eval_skew_kurt(const double *v, size_t n, size_t stride, double *skew, do
 {
     struct gf_ksum s = {0, 0};
     size_t k = 0;
+    double big = 0;
     for (size_t i = 0; i < n; i++)
         if (!isnan(v[i * stride])) {
-            gf_ksum_add(&s, v[i * stride]);
+            big = fabs(v[i * stride]) > big ? fabs(v[i * stride]) : big;
             k++;
         }
     if (k < 4)
         return EVAL_ERR(e, "skewness/kurtosis need at least 4 values, got %zu", k);
+    /* both are scale-free: large values are scaled so that the fourth powers stay finite */
+    double sc = gf_eval__pow2_scale(big, 200);
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(v[i * stride]))
+            gf_ksum_add(&s, v[i * stride] / sc);
     double mean = gf_ksum_value(&s) / (double)k;
     struct gf_ksum s2 = {0, 0}, s3 = {0, 0}, s4 = {0, 0};
     for (size_t i = 0; i < n; i++) {
         double x = v[i * stride];
         if (isnan(x))
             continue;
-        double d = x - mean, d2 = d * d;
+        double d = x / sc - mean, d2 = d * d;
         gf_ksum_add(&s2, d2);
         gf_ksum_add(&s3, d2 * d);
         gf_ksum_add(&s4, d2 * d2);
@@ -347,7 +369,7 @@ void gf_eval_treat_default(struct gf_eval_treat *t)
     t->winmax = 5;
     t->skew_max = 2;
     t->kurt_max = 3.5;
-    t->log_fallback = 1;
+    t->log_fallback = GF_TREAT_LOG_CT;
 }
 
 static int passes(double sk, double ku, const struct gf_eval_treat *t)
@@ -360,7 +382,8 @@ int gf_eval_treat_column(double *v, size_t n, size_t stride, const struct gf_eva
 {
     struct gf_eval_treat_info inf;
     memset(&inf, 0, sizeof inf);
-    if (!t || t->winmax < 0 || !(t->skew_max > 0) || !(t->kurt_max > 0))
+    if (!t || t->winmax < 0 || !(t->skew_max > 0) || !(t->kurt_max > 0) || t->log_fallback < 0 ||
+        t->log_fallback > GF_TREAT_LOG_CT_PLUS)
         return EVAL_ERR(e, "treat: winmax must be ≥ 0 and the skew/kurtosis limits positive");
     double sk, ku;
     size_t k = 0;
@@ -429,11 +452,18 @@ int gf_eval_treat_column(double *v, size_t n, size_t stride, const struct gf_eva
                 mx = orig[i] > mx ? orig[i] : mx;
             }
         }
-        double off = 0.01 * (mx - mn);
-        int pos = inf.skew0 > 0;
+        /* near ±DBL_MAX the range would overflow: work on values scaled by a power of two
+         * and add its logarithm back (sc = 1, lsc = 0 for any ordinary column) */
+        double sc = gf_eval__pow2_scale(fabs(mn) > fabs(mx) ? fabs(mn) : fabs(mx), 1020);
+        double lsc = sc == 1 ? 0 : log(sc);
+        double off = 0.01 * (mx / sc - mn / sc);
+        /* log_CT (COINr's default): log(x − min + a) whatever the skew; log_CT_plus mirrors
+         * it for a negative skew so that the skew shrinks either way */
+        int pos = t->log_fallback != GF_TREAT_LOG_CT_PLUS || inf.skew0 > 0;
         for (size_t i = 0; i < n; i++)
             if (!isnan(orig[i]))
-                v[i * stride] = pos ? log(orig[i] - mn + off) : -log(mx - orig[i] + off);
+                v[i * stride] = pos ? lsc + log(orig[i] / sc - mn / sc + off)
+                                    : -(lsc + log(mx / sc - orig[i] / sc + off));
         inf.nwinsor = 0;
         inf.logged = 1;
         if (gf_eval_skew_kurt(v, n, stride, &sk, &ku, NULL) == GF_OK) {

@@ -95,6 +95,32 @@ static int node_weights_from_leaves(const struct gf_eval_tree *t, const double *
     return GF_OK;
 }
 
+/* The grouping column an imputation step asks for: by name (COINr's use_group), else the
+ * first.  group holds ngroup columns with a stride of in->n units. */
+static int pick_group(const struct gf_eval_input *in, const int *group, size_t ngroup,
+                      const char *name, const int **out, struct gf_err *e)
+{
+    if (!ngroup)
+        return EVAL_ERR(e, "group imputation needs a group column (a Group row in iMeta), and "
+                           "the data have none");
+    if (!name[0]) {
+        *out = group;
+        return GF_OK;
+    }
+    for (size_t g = 0; g < ngroup; g++)
+        if (in->group_name && in->group_name[g] && !strcmp(in->group_name[g], name)) {
+            *out = group + g * in->n;
+            return GF_OK;
+        }
+    char have[256] = "";
+    for (size_t g = 0; g < ngroup && in->group_name; g++)
+        if (in->group_name[g])
+            snprintf(have + strlen(have), sizeof have - strlen(have), "%s%s", g ? ", " : "",
+                     in->group_name[g]);
+    return EVAL_ERR(e, "use_group \"%s\": no such group column (the data have: %s)", name,
+                    have[0] ? have : "none named");
+}
+
 static void prefix_step(struct gf_err *e, int s, const char *what)
 {
     gf_err_prefix(e, "pipeline step %d (%s)", s + 1, what);
@@ -148,12 +174,13 @@ int gf_eval_run(const struct gf_eval_pipeline *p, const struct gf_eval_input *in
         }
         memcpy(den, in->den, n * in->nden * sizeof *den);
     }
-    if (in->group) {
-        if (!(group = malloc(n * sizeof *group))) {
+    size_t ngroup = in->group ? (in->ngroup ? in->ngroup : 1) : 0;
+    if (ngroup) {
+        if (!(group = malloc(ngroup * n * sizeof *group))) {
             rc = EVAL_NOMEM(e);
             goto fail;
         }
-        memcpy(group, in->group, n * sizeof *group);
+        memcpy(group, in->group, ngroup * n * sizeof *group);
     }
     for (size_t k = 0; k < nn; k++)
         res->weight[k] = t->node[k].weight;
@@ -197,8 +224,8 @@ int gf_eval_run(const struct gf_eval_pipeline *p, const struct gf_eval_input *in
                     if (den)
                         memmove(den + i * in->nden, den + map[i] * in->nden,
                                 in->nden * sizeof *den);
-                    if (group)
-                        group[i] = group[map[i]];
+                    for (size_t g = 0; g < ngroup; g++)
+                        group[g * in->n + i] = group[g * in->n + map[i]];
                 }
                 res->n = n;
             }
@@ -228,8 +255,13 @@ int gf_eval_run(const struct gf_eval_pipeline *p, const struct gf_eval_input *in
                     memcpy(x, panel + in->nper * n * m, n * m * sizeof *x);
                 free(panel);
                 panel = NULL;
-            } else
-                rc = gf_eval_impute(x, n, m, (enum gf_eval_impute)st->impute, group, NULL, e);
+            } else {
+                const int *g = NULL;
+                if (st->impute == GF_IMPUTE_GROUP_MEAN || st->impute == GF_IMPUTE_GROUP_MEDIAN)
+                    rc = pick_group(in, group, ngroup, st->use_group, &g, e);
+                if (!rc)
+                    rc = gf_eval_impute(x, n, m, (enum gf_eval_impute)st->impute, g, NULL, e);
+            }
             break;
         case GF_STEP_TREAT:
             treat = &st->treat;

@@ -43,6 +43,7 @@ int gf_eval_weights_entropy(const double *x, size_t n, size_t m, enum gf_eval_sh
         return EVAL_NOMEM(e);
     struct gf_ksum total = {0, 0};
     const double lnn = log((double)n);
+    size_t nvar = 0; /* columns that are not constant */
     int rc = GF_OK;
     for (size_t j = 0; j < m; j++) {
         double mn = INFINITY, mx = -INFINITY;
@@ -59,6 +60,8 @@ int gf_eval_weights_entropy(const double *x, size_t n, size_t m, enum gf_eval_sh
             mx = v > mx ? v : mx;
             col[i] = v;
         }
+        double big = fabs(mn) > fabs(mx) ? fabs(mn) : fabs(mx);
+        double sc = gf_eval__pow2_scale(big, 500); /* p = y/Σy is scale-free */
         if (shift == GF_SHIFT_RESCALE) {
             if (!(mx > mn)) {
                 rc = EVAL_ERR(e, "entropy weights: column %zu is constant: cannot rescale", j + 1);
@@ -66,7 +69,9 @@ int gf_eval_weights_entropy(const double *x, size_t n, size_t m, enum gf_eval_sh
             }
             int neg = dir && dir[j] == GF_EVAL_NEG;
             for (size_t i = 0; i < n; i++)
-                col[i] = 0.002 + 0.998 * (neg ? mx - col[i] : col[i] - mn) / (mx - mn);
+                col[i] = 0.002 + 0.998 * (neg ? mx / sc - col[i] / sc : col[i] / sc - mn / sc) /
+                                     (mx / sc - mn / sc);
+            sc = 1;
         } else {
             double add = shift == GF_SHIFT_1E4 ? 0.0001 : shift == GF_SHIFT_1E2 ? 0.01 : 0;
             if (mn < 0) {
@@ -80,9 +85,19 @@ int gf_eval_weights_entropy(const double *x, size_t n, size_t m, enum gf_eval_sh
             for (size_t i = 0; i < n; i++)
                 col[i] += add;
         }
+        /* a constant column has every p = 1/n, so e_j = 1 and its weight is 0 exactly: decided
+         * by comparing the values, not by the rounding of Σ p ln p (which lands on either side
+         * of 1 depending on n) */
+        size_t same = 1;
+        while (same < n && col[same] == col[0])
+            same++;
+        if (same == n && col[0] > 0) {
+            w[j] = 0;
+            continue;
+        }
         struct gf_ksum s = {0, 0};
         for (size_t i = 0; i < n; i++)
-            gf_ksum_add(&s, col[i]);
+            gf_ksum_add(&s, col[i] / sc);
         double sum = gf_ksum_value(&s);
         if (!(sum > 0)) {
             rc = EVAL_ERR(e,
@@ -91,15 +106,21 @@ int gf_eval_weights_entropy(const double *x, size_t n, size_t m, enum gf_eval_sh
                           j + 1);
             goto out;
         }
+        nvar++;
         struct gf_ksum h = {0, 0};
         for (size_t i = 0; i < n; i++) {
-            double p = col[i] / sum;
+            double p = col[i] / sc / sum;
             if (p > 0)
                 gf_ksum_add(&h, p * log(p));
         }
         double ej = -gf_ksum_value(&h) / lnn;
         w[j] = 1 - ej;
         gf_ksum_add(&total, w[j]);
+    }
+    if (nvar == 0) {
+        rc = EVAL_ERR(e, "entropy weights: every indicator is constant (no variation): weights "
+                         "undefined");
+        goto out;
     }
     double tot = gf_ksum_value(&total);
     if (!(tot > 0)) {
@@ -124,14 +145,19 @@ int gf_eval_weights_critic(const double *x, size_t n, size_t m, double *w, struc
     if (m < 2)
         return EVAL_ERR(e, "CRITIC weights: need at least two indicators, got %zu", m);
     double *mean = calloc(m, sizeof *mean), *sd = calloc(m, sizeof *sd);
+    double *scl = calloc(m, sizeof *scl);
     double *z = malloc(n * m * sizeof *z);
     int rc = GF_OK;
-    if (!mean || !sd || !z) {
+    if (!mean || !sd || !scl || !z) {
         rc = EVAL_NOMEM(e);
         goto out;
     }
+    /* columns are scaled by a power of two (scl[j], 1 for ordinary data) so that means and
+     * squares of values near ±DBL_MAX stay finite; r is scale-free and σ_j is scaled back
+     * relative to the largest scale (so C_j too stays finite) */
+    double smax = 1;
     for (size_t j = 0; j < m; j++) {
-        struct gf_ksum s = {0, 0};
+        double mn = INFINITY, mx = -INFINITY;
         for (size_t i = 0; i < n; i++) {
             double v = x[i * m + j];
             if (!isfinite(v)) {
@@ -139,21 +165,27 @@ int gf_eval_weights_critic(const double *x, size_t n, size_t m, double *w, struc
                               isnan(v) ? "missing" : "not finite");
                 goto out;
             }
-            gf_ksum_add(&s, v);
+            mn = v < mn ? v : mn;
+            mx = v > mx ? v : mx;
         }
-        mean[j] = gf_ksum_value(&s) / (double)n;
-        struct gf_ksum d = {0, 0};
-        for (size_t i = 0; i < n; i++) {
-            double dv = x[i * m + j] - mean[j];
-            z[j * n + i] = dv;
-            gf_ksum_add(&d, dv * dv);
-        }
-        sd[j] = sqrt(gf_ksum_value(&d) / (double)n);
-        if (!(sd[j] > 0)) {
+        if (!(mx > mn)) { /* exact: every value equal */
             rc = EVAL_ERR(
                 e, "CRITIC weights: column %zu is constant: its correlations are undefined", j + 1);
             goto out;
         }
+        scl[j] = gf_eval__pow2_scale(fabs(mn) > fabs(mx) ? fabs(mn) : fabs(mx), 500);
+        smax = scl[j] > smax ? scl[j] : smax;
+        struct gf_ksum s = {0, 0};
+        for (size_t i = 0; i < n; i++)
+            gf_ksum_add(&s, x[i * m + j] / scl[j]);
+        mean[j] = gf_ksum_value(&s) / (double)n;
+        struct gf_ksum d = {0, 0};
+        for (size_t i = 0; i < n; i++) {
+            double dv = x[i * m + j] / scl[j] - mean[j];
+            z[j * n + i] = dv;
+            gf_ksum_add(&d, dv * dv);
+        }
+        sd[j] = sqrt(gf_ksum_value(&d) / (double)n);
     }
     struct gf_ksum total = {0, 0};
     for (size_t j = 0; j < m; j++) {
@@ -167,7 +199,7 @@ int gf_eval_weights_critic(const double *x, size_t n, size_t m, double *w, struc
             double r = gf_ksum_value(&cov) / (double)n / (sd[j] * sd[k]);
             gf_ksum_add(&c, 1 - r);
         }
-        w[j] = sd[j] * gf_ksum_value(&c);
+        w[j] = sd[j] * (scl[j] / smax) * gf_ksum_value(&c);
         gf_ksum_add(&total, w[j]);
     }
     double tot = gf_ksum_value(&total);
@@ -180,6 +212,7 @@ int gf_eval_weights_critic(const double *x, size_t n, size_t m, double *w, struc
 out:
     free(mean);
     free(sd);
+    free(scl);
     free(z);
     return rc;
 }

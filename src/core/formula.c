@@ -80,7 +80,9 @@ static int factor(struct parser *ps)
     } else if ((ch >= '0' && ch <= '9') || ch == '.') {
         char *end;
         double v = strtod(ps->p, &end);
-        if (end == ps->p || !isfinite(v))
+        size_t len = (size_t)(end - ps->p);
+        /* decimal only: strtod also reads hexadecimal ("0x10" is not 16 here) */
+        if (end == ps->p || !isfinite(v) || memchr(ps->p, 'x', len) || memchr(ps->p, 'X', len))
             return fail(ps, "a number");
         ps->p = end;
         if ((rc = emit(ps, OP_NUM, v, 0)))

@@ -10,26 +10,48 @@
 #include "domain/lists.h"
 #include "domain/values.h"
 
-/* Evaluation runs the horse race reads: counties, 2023 and 2024, with rank sensitivity. */
+/* Evaluation runs the horse race reads: every year with values, at the county and the village
+ * level, with rank sensitivity — so each run has the previous year's beside it and the race's
+ * improvement and rank change are live (the race would otherwise evaluate on the fly). */
 static int demo_eval_runs(struct gf_db *db, const char *actor, struct gf_err *e)
 {
-    static const char *const periods[] = {"2023", "2024"};
-    for (int p = 0; p < 2; p++) {
-        struct gf_evaluation_opts o = {0};
-        o.framework = GF_DEMO_FRAMEWORK;
-        o.period = periods[p];
-        o.level = 2;
-        o.draws = 1000;
-        o.seed = 2024;
-        struct gf_evaluation ev;
-        int rc = gf_evaluation_run(db, &o, &ev, e);
-        if (rc)
+    static const int levels[] = {2, 4};
+    for (int l = 0; l < 2; l++) {
+        struct gf_stmt *st;
+        int years[64], ny = 0, rc;
+        if ((rc = gf_db_prepare(
+                 db,
+                 "SELECT DISTINCT p.year FROM value v JOIN period p ON p.code = v.period"
+                 " AND p.kind = 'year' JOIN unit u ON u.code = v.unit AND u.level = ?"
+                 " JOIN framework_node n ON n.framework = ? AND n.code = v.indicator"
+                 " ORDER BY p.year",
+                 &st, e)))
             return rc;
-        long long id;
-        rc = gf_evaluation_save(db, &ev, actor, &id, e);
-        gf_evaluation_free(&ev);
-        if (rc)
+        gf_stmt_bind_int(st, 1, levels[l]);
+        gf_stmt_bind_text(st, 2, GF_DEMO_FRAMEWORK);
+        while (ny < 64 && (rc = gf_stmt_step(st, e)) == 1)
+            years[ny++] = (int)gf_stmt_int(st, 0);
+        gf_stmt_finalize(st);
+        if (rc < 0)
             return rc;
+        for (int y = 0; y < ny; y++) {
+            char period[8];
+            snprintf(period, sizeof period, "%d", years[y]);
+            struct gf_evaluation_opts o = {0};
+            o.framework = GF_DEMO_FRAMEWORK;
+            o.period = period;
+            o.level = levels[l];
+            o.draws = 1000;
+            o.seed = 2024;
+            struct gf_evaluation ev;
+            if ((rc = gf_evaluation_run(db, &o, &ev, e)))
+                return rc;
+            long long id;
+            rc = gf_evaluation_save(db, &ev, actor, &id, e);
+            gf_evaluation_free(&ev);
+            if (rc)
+                return rc;
+        }
     }
     return GF_OK;
 }

@@ -4,13 +4,13 @@
  * sizes, every bad cell named by file, line, field and value.  No output. */
 #include "domain/eval_coinr.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util/csv.h"
+#include "util/csvscan.h"
 
 #define MAX_COLS 100000
 #define MAX_ROWS 50000000L
@@ -83,15 +83,18 @@ int gf_eval_parse_cell(const char *s, double *out)
         *out = NAN;
         return 0;
     }
-    char *end;
-    errno = 0;
-    double d = strtod(s, &end);
-    while (*end == ' ')
-        end++;
-    if (*end || errno == ERANGE || !isfinite(d))
+    double d; /* decimal only, as every number read from a file (no "0x10", no "inf") */
+    if (gf_csvscan_double(s, strlen(s), &d) || !isfinite(d))
         return -1;
     *out = d;
     return 0;
+}
+
+/* A text cell as R's read.csv reads it: "NA" is missing (as COINr's iMeta and iData written by
+ * write.csv have it), given back as "". */
+static const char *text_cell(const char *s)
+{
+    return strcmp(s, "NA") ? s : "";
 }
 
 /* ---- a plain matrix CSV ---- */
@@ -276,7 +279,8 @@ static int read_meta(const char *path, struct meta_row **rowsp, size_t *nrowsp, 
         memset(r, 0, sizeof *r);
         nrows++;
         r->line = c.line;
-        const char *code = c.field[ci[0]], *type = c.field[ci[5]];
+        const char *code = text_cell(c.field[ci[0]]), *type = text_cell(c.field[ci[5]]);
+        const char *parent = text_cell(c.field[ci[2]]);
         if (!code[0]) {
             rc = gf_err_at(e, path, c.line, "iCode", code, "an indicator or aggregate code");
             goto out;
@@ -289,9 +293,10 @@ static int read_meta(const char *path, struct meta_row **rowsp, size_t *nrowsp, 
         }
         r->code = xdup(code);
         r->type = xdup(type);
-        r->name = xdup(co[0] >= 0 ? c.field[co[0]] : code);
-        r->parent = xdup(c.field[ci[2]]);
-        r->den = xdup(co[1] >= 0 ? c.field[co[1]] : "");
+        const char *name = co[0] >= 0 ? text_cell(c.field[co[0]]) : "";
+        r->name = xdup(name[0] ? name : code);
+        r->parent = xdup(parent);
+        r->den = xdup(co[1] >= 0 ? text_cell(c.field[co[1]]) : "");
         if (!r->code || !r->type || !r->name || !r->parent || !r->den) {
             rc = gf_err_set(e, GF_ENOMEM, "out of memory");
             goto out;
@@ -317,7 +322,7 @@ static int read_meta(const char *path, struct meta_row **rowsp, size_t *nrowsp, 
                 goto out;
             }
         }
-        if (ia && c.field[ci[2]][0] && isnan(r->weight))
+        if (ia && parent[0] && isnan(r->weight))
             r->weight = 1;
         if (ia && !isnan(r->weight) && !(r->weight > 0)) {
             rc = gf_err_at(e, path, c.line, "Weight", c.field[ci[4]], "a positive weight");
@@ -418,7 +423,7 @@ static int panelise(struct gf_eval_coinr *md, const double *tv, const double *lv
     }
     x = malloc(n * m * sizeof *x);
     den = malloc(nz(n * nd) * sizeof *den);
-    grp = md->group ? malloc(n * sizeof *grp) : NULL;
+    grp = md->group ? malloc(md->ngroup * n * sizeof *grp) : NULL;
     md->years = malloc((nper + 1) * sizeof *md->years);
     md->panel = malloc(nz(nper * n * m) * sizeof *md->panel);
     md->pden = malloc(nz(nper * n * nd) * sizeof *md->pden);
@@ -431,8 +436,8 @@ static int panelise(struct gf_eval_coinr *md, const double *tv, const double *lv
         memcpy(x + k * m, md->x + r * m, m * sizeof *x);
         if (nd)
             memcpy(den + k * nd, md->den + r * nd, nd * sizeof *den);
-        if (grp)
-            grp[k] = md->group[r];
+        for (size_t g = 0; grp && g < md->ngroup; g++)
+            grp[g * n + k] = md->group[g * nrec + r];
         if ((rc = strs_push(&uc, md->ucode.v[r], e)) || (rc = strs_push(&un, md->uname.v[r], e)))
             goto out;
         ix[k].code = uc.v[k];
@@ -654,11 +659,15 @@ int gf_eval_coinr_read(const char *meta, const char *data, const char *period,
         if ((dcol[d] = gf_csv_index(c.field, c.nfield, md->dencode.v[d])) < 0)
             rc = gf_err_at(e, data, c.line, md->dencode.v[d], NULL,
                            "a column for denominator %s (declared in %s)", md->dencode.v[d], meta);
-    int gcol = md->grpcode.n ? gf_csv_index(c.field, c.nfield, md->grpcode.v[0]) : -1;
+    size_t ng = md->grpcode.n;
+    int *gcol = malloc((ng + 1) * sizeof *gcol);
     int tcol = gf_csv_index(c.field, c.nfield, "Time");
-    if (!rc && md->grpcode.n && gcol < 0)
-        rc = gf_err_at(e, data, c.line, md->grpcode.v[0], NULL, "a column for group %s",
-                       md->grpcode.v[0]);
+    if (!gcol && !rc)
+        rc = gf_err_set(e, GF_ENOMEM, "out of memory");
+    for (size_t g = 0; g < ng && !rc; g++)
+        if ((gcol[g] = gf_csv_index(c.field, c.nfield, md->grpcode.v[g])) < 0)
+            rc = gf_err_at(e, data, c.line, md->grpcode.v[g], NULL,
+                           "a column for group %s (declared in %s)", md->grpcode.v[g], meta);
     while (!rc && (rc = gf_csv_read(&c, e)) == 1) {
         if (c.nfield != nhead) {
             rc = gf_err_at(e, data, c.line, NULL, NULL, "%zu fields like the header, got %zu",
@@ -666,8 +675,8 @@ int gf_eval_coinr_read(const char *meta, const char *data, const char *period,
             break;
         }
         const char *u = c.field[iu];
-        if (!u[0]) {
-            rc = gf_err_at(e, data, c.line, "uCode", u, "a unit code");
+        if (!text_cell(u)[0]) {
+            rc = gf_err_at(e, data, c.line, "uCode", u, "a unit code (NA reads as missing)");
             break;
         }
         if ((long)md->ucode.n >= MAX_ROWS) {
@@ -675,7 +684,7 @@ int gf_eval_coinr_read(const char *meta, const char *data, const char *period,
             break;
         }
         if ((rc = strs_push(&md->ucode, u, e)) ||
-            (rc = strs_push(&md->uname, in >= 0 ? c.field[in] : u, e)))
+            (rc = strs_push(&md->uname, in >= 0 && text_cell(c.field[in])[0] ? c.field[in] : u, e)))
             break;
         if (tcol >= 0) {
             char *end;
@@ -702,26 +711,29 @@ int gf_eval_coinr_read(const char *meta, const char *data, const char *period,
             else
                 rc = dbuf_push(&dv, v, e);
         }
-        if (!rc && gcol >= 0) {
-            long g = gf_eval_strs_find(&gvals, c.field[gcol]);
-            if (g < 0) {
-                rc = strs_push(&gvals, c.field[gcol], e);
-                g = (long)gvals.n - 1;
-            }
-            if (md->ucode.n > grp_cap) {
-                grp_cap = grp_cap ? grp_cap * 2 : 256;
-                int *ng = realloc(grp, grp_cap * sizeof *ng);
-                if (!ng)
-                    rc = gf_err_set(e, GF_ENOMEM, "out of memory");
-                else
-                    grp = ng;
+        if (!rc && ng && md->ucode.n > grp_cap) {
+            grp_cap = grp_cap ? grp_cap * 2 : 256;
+            int *gp = realloc(grp, grp_cap * ng * sizeof *gp);
+            if (!gp)
+                rc = gf_err_set(e, GF_ENOMEM, "out of memory");
+            else
+                grp = gp;
+        }
+        /* record-major while reading (grp[record*ng + g]); an empty or NA cell: no group */
+        for (size_t g = 0; g < ng && !rc; g++) {
+            const char *gv = text_cell(c.field[gcol[g]]);
+            long id = -1;
+            if (gv[0] && (id = gf_eval_strs_find(&gvals, gv)) < 0) {
+                rc = strs_push(&gvals, gv, e);
+                id = (long)gvals.n - 1;
             }
             if (!rc)
-                grp[md->ucode.n - 1] = (int)g;
+                grp[(md->ucode.n - 1) * ng + g] = (int)id;
         }
     }
     free(icol);
     free(dcol);
+    free(gcol);
     if (rc < 0)
         goto out;
     rc = GF_OK;
@@ -734,8 +746,16 @@ int gf_eval_coinr_read(const char *meta, const char *data, const char *period,
     xv.v = NULL;
     md->den = dv.v;
     dv.v = NULL;
-    md->group = grp;
-    grp = NULL;
+    md->ngroup = ng;
+    if (ng) { /* group columns one after the other: group[g*n + unit] */
+        if (!(md->group = malloc(ng * md->n * sizeof *md->group))) {
+            rc = gf_err_set(e, GF_ENOMEM, "out of memory");
+            goto out;
+        }
+        for (size_t r = 0; r < md->n; r++)
+            for (size_t g = 0; g < ng; g++)
+                md->group[g * md->n + r] = grp[r * ng + g];
+    }
     if (tcol >= 0)
         rc = panelise(md, tv.v, lv.v, period, data, e);
 out:

@@ -5,6 +5,7 @@
  *          (+ optional BandLo, BandHi, LimLo, LimHi, GoalLo, GoalHi),
  *   iData: uCode, uName, group columns, denominator columns, indicator columns (+ optional Time).
  * Cells: empty, NA, NaN, nan, "." or "-" are missing; anything else must be a finite number.
+ * Text cells (codes, names, parents, denominators, groups) read "NA" as missing, as R does.
  * Errors name the file, line, field, value and what was expected (GF_EUSER).
  * Ownership: the structs own everything they point to (free with the matching _free); the tree
  * and indicator codes point into the structs' own strings.
@@ -44,9 +45,11 @@ struct gf_eval_coinr {
     struct gf_eval_ind *ind;   /* m */
     struct gf_eval_node *node; /* nnode: indicators (in iMeta order) then aggregates */
     struct gf_eval_tree tree;
-    double *x;   /* n × m, the evaluated period */
-    double *den; /* n × nden */
-    int *group;  /* n: the first Group column as ids, NULL if none */
+    double *x;     /* n × m, the evaluated period */
+    double *den;   /* n × nden */
+    int *group;    /* ngroup × n: the Group columns (iMeta order) as ids, group g of unit i at
+                      group[g*n + i], −1 where the cell is empty or NA; NULL if none */
+    size_t ngroup; /* = grpcode.n, whose strings name the columns */
     /* panel data (iData with a Time column): the evaluated period is years[nper] */
     size_t nper;   /* earlier periods */
     int *years;    /* nper + 1, ascending; NULL without a Time column */

@@ -197,15 +197,25 @@ static int parse_step(struct ctx *c, json_t *o, struct gf_eval_step *st)
         return rc ? rc : get_num(c, o, "threshold", 0, 1, &st->threshold);
     }
     if (!strcmp(kind, "impute")) {
-        static const char *const keys[] = {"step", "method", NULL};
+        static const char *const keys[] = {"step", "method", "use_group", NULL};
         static const char *const names[] = {"mean", "median", "group_mean", "group_median"};
-        const char *m = NULL;
+        const char *m = NULL, *grp = NULL;
         st->kind = GF_STEP_IMPUTE;
         rc = only_keys(c, o, keys);
         if (!rc)
             rc = get_str(c, o, "method", 1, &m);
+        if (!rc)
+            rc = get_str(c, o, "use_group", 0, &grp);
         if (rc)
             return rc;
+        /* COINr's parameter name: the group column of iData (an iCode of a Group row) */
+        if (grp && (!grp[0] || strlen(grp) >= sizeof st->use_group))
+            return bad(c, "use_group", json_object_get(o, "use_group"),
+                       "the name of a group column (1 to 63 bytes)");
+        if (grp && strncmp(m, "group_", 6))
+            return bad(c, "use_group", json_object_get(o, "use_group"),
+                       "no group with this method (use group_mean or group_median)");
+        snprintf(st->use_group, sizeof st->use_group, "%s", grp ? grp : "");
         for (int i = 0; i < 4; i++)
             if (!strcmp(m, names[i])) {
                 st->impute = i;
@@ -230,8 +240,19 @@ static int parse_step(struct ctx *c, json_t *o, struct gf_eval_step *st)
             rc = get_num(c, o, "skew", 1e-9, 1e9, &st->treat.skew_max);
         if (!rc)
             rc = get_num(c, o, "kurtosis", 1e-9, 1e9, &st->treat.kurt_max);
-        if (!rc)
-            rc = get_bool(c, o, "log", &st->treat.log_fallback);
+        json_t *lg = json_object_get(o, "log");
+        if (!rc && lg) {
+            /* true = COINr's default log_CT; the skew-corrected variant by its COINr name */
+            const char *ls = json_is_string(lg) ? json_string_value(lg) : "";
+            if (json_is_boolean(lg))
+                st->treat.log_fallback = json_is_true(lg) ? GF_TREAT_LOG_CT : GF_TREAT_NO_LOG;
+            else if (!strcmp(ls, "log_CT"))
+                st->treat.log_fallback = GF_TREAT_LOG_CT;
+            else if (!strcmp(ls, "log_CT_plus"))
+                st->treat.log_fallback = GF_TREAT_LOG_CT_PLUS;
+            else
+                rc = bad(c, "log", lg, "true (log_CT), false, \"log_CT\" or \"log_CT_plus\"");
+        }
         st->treat.winmax = (int)wm;
         return rc;
     }
@@ -301,10 +322,53 @@ static int parse_step(struct ctx *c, json_t *o, struct gf_eval_step *st)
                "denominate, screen, impute, treat, normalise, weight or aggregate");
 }
 
+/* "noise": [{"level": 2, "noise_factor": 0.25}, {"node": "D1", "noise_factor": 0.1}, …] — COINr's
+ * noise factor per Level, and per node.  With a table, nodes it does not name keep their
+ * nominal weight unless "weight_spread" is given too. */
+static int parse_noise(struct ctx *c, json_t *o, json_t *a, struct gf_eval_mc *mc)
+{
+    static const char *const keys[] = {"level", "node", "noise_factor", NULL};
+    if (!json_is_array(a) || json_array_size(a) < 1 || json_array_size(a) > GF_EVAL_MAX_NOISE)
+        return bad(c, "noise", a, "an array of 1 to 64 {\"level\" or \"node\", \"noise_factor\"}");
+    if (!json_object_get(o, "weight_spread"))
+        mc->weight_spread = 0;
+    size_t plen = strlen(c->path);
+    for (size_t i = 0; i < json_array_size(a); i++) {
+        json_t *it = json_array_get(a, i);
+        struct gf_eval_noise *nz = mc->noise + i;
+        const char *node = NULL;
+        long level = 0;
+        snprintf(c->path + plen, sizeof c->path - plen, ".noise[%zu]", i);
+        if (!json_is_object(it))
+            return bad(c, NULL, it, "an object {\"level\": 2, \"noise_factor\": 0.25}");
+        int rc = only_keys(c, it, keys);
+        if (!rc)
+            rc = get_int(c, it, "level", 1, 100, &level);
+        if (!rc)
+            rc = get_str(c, it, "node", 0, &node);
+        if (!rc && !json_object_get(it, "noise_factor"))
+            rc = bad(c, "noise_factor", NULL, "a number between 0 and 0.99 (missing)");
+        if (!rc)
+            rc = get_num(c, it, "noise_factor", 0, 0.99, &nz->spread);
+        if (!rc && (level > 0) == (node != NULL))
+            rc = bad(c, NULL, it, "either \"level\" or \"node\"");
+        if (!rc && node && (!node[0] || strlen(node) >= sizeof nz->node))
+            rc = bad(c, "node", json_object_get(it, "node"), "a node code of 1 to 63 bytes");
+        if (rc)
+            return rc;
+        nz->level = (int)level;
+        snprintf(nz->node, sizeof nz->node, "%s", node ? node : "");
+    }
+    c->path[plen] = 0;
+    mc->nnoise = (int)json_array_size(a);
+    return GF_OK;
+}
+
 static int parse_mc(struct ctx *c, json_t *o, struct gf_eval_mc *mc)
 {
-    static const char *const keys[] = {"draws",     "seed",      "weight_spread", "threads",
-                                       "normalise", "aggregate", "winsor",        NULL};
+    static const char *const keys[] = {"draws",   "seed",      "weight_spread",
+                                       "threads", "normalise", "aggregate",
+                                       "winsor",  "noise",     NULL};
     long draws = 0, threads = 2, seed = 1;
     if (!json_is_object(o))
         return bad(c, NULL, o, "an object");
@@ -363,6 +427,8 @@ static int parse_mc(struct ctx *c, json_t *o, struct gf_eval_mc *mc)
         }
         mc->nwinsor = (int)json_array_size(a);
     }
+    if ((a = json_object_get(o, "noise")))
+        return parse_noise(c, o, a, mc);
     return GF_OK;
 }
 

@@ -52,6 +52,13 @@ static void free_tree(struct gf_evaluation *ev)
     free(ev->node);
     free(ev->ind);
     free(ev->target);
+    for (size_t j = 0; j < ev->m && ev->target_note; j++)
+        free(ev->target_note[j]);
+    free(ev->target_note);
+    free(ev->target_level);
+    free(ev->target_same);
+    ev->target_note = NULL;
+    ev->target_level = ev->target_same = NULL;
     ev->node_code = ev->node_name = ev->node_name_en = ev->node_kind = NULL;
     ev->node = NULL;
     ev->ind = NULL;
@@ -67,9 +74,12 @@ void gf_evaluation_free(struct gf_evaluation *ev)
         free(ev->unit_name_en[i]);
     }
     free_tree(ev);
-    for (size_t k = 0; k < ev->ndropped; k++)
+    for (size_t k = 0; k < ev->ndropped; k++) {
         free(ev->dropped[k]);
+        free(ev->dropped_note[k]);
+    }
     free(ev->dropped);
+    free(ev->dropped_note);
     free(ev->unit_code);
     free(ev->unit_name);
     free(ev->unit_name_en);
@@ -94,7 +104,9 @@ static int load_tree(struct gf_db *db, struct gf_evaluation *ev, char *const *ex
     int rc = gf_db_prepare(db,
                            "SELECT n.code, n.parent, n.kind, coalesce(n.name, d.name),"
                            " coalesce(n.name_en, d.name_en, n.name, d.name), n.weight, d.direction,"
-                           " d.band_lo, d.band_hi FROM framework_node n LEFT JOIN indicator d"
+                           " d.band_lo, d.band_hi, coalesce(n.target_level, 1),"
+                           " coalesce(n.target_scale, 'none') = 'same'"
+                           " FROM framework_node n LEFT JOIN indicator d"
                            " ON d.code = n.code AND n.kind = 'indicator' WHERE n.framework = ?"
                            " ORDER BY n.position, n.code",
                            &st, e);
@@ -104,7 +116,7 @@ static int load_tree(struct gf_db *db, struct gf_evaluation *ev, char *const *ex
     struct raw {
         char *code, *parent, *kind, *name, *name_en, *dir;
         double w, lo, hi;
-        int keep, idx;
+        int keep, idx, tlevel, tsame;
     } *r = NULL;
     size_t nr = 0;
     while ((rc = gf_stmt_step(st, e)) == 1) {
@@ -116,7 +128,8 @@ static int load_tree(struct gf_db *db, struct gf_evaluation *ev, char *const *ex
         r = p;
         r[nr] = (struct raw){dup(gf_stmt_text(st, 0)), dup(gf_stmt_text(st, 1)), dup(gf_stmt_text(st, 2)),
                              dup(gf_stmt_text(st, 3)), dup(gf_stmt_text(st, 4)), dup(gf_stmt_text(st, 6)),
-                             gf_stmt_double(st, 5), gf_stmt_double(st, 7), gf_stmt_double(st, 8), 1, -1};
+                             gf_stmt_double(st, 5), gf_stmt_double(st, 7), gf_stmt_double(st, 8), 1, -1,
+                             (int)gf_stmt_int(st, 9), (int)gf_stmt_int(st, 10)};
         nr++;
     }
     gf_stmt_finalize(st);
@@ -173,6 +186,9 @@ static int load_tree(struct gf_db *db, struct gf_evaluation *ev, char *const *ex
     ev->node_name_en = xcalloc(nn, sizeof(char *));
     ev->node_kind = xcalloc(nn, sizeof(char *));
     ev->ind = xcalloc(m, sizeof *ev->ind);
+    ev->target_level = xcalloc(m, sizeof *ev->target_level);
+    ev->target_same = xcalloc(m, sizeof *ev->target_same);
+    ev->target_note = xcalloc(m, sizeof *ev->target_note);
     size_t k = 0;
     for (int pass = 0; pass < 2; pass++)
         for (size_t i = 0; i < nr; i++) {
@@ -189,6 +205,8 @@ static int load_tree(struct gf_db *db, struct gf_evaluation *ev, char *const *ex
             if (pass == 0) {
                 struct gf_eval_ind *d = &ev->ind[k];
                 gf_eval_ind_init(d, ev->node_code[k]);
+                ev->target_level[k] = r[i].tlevel;
+                ev->target_same[k] = r[i].tsame;
                 d->direction = !r[i].dir || !strcmp(r[i].dir, "+") ? GF_EVAL_POS
                                : !strcmp(r[i].dir, "-")             ? GF_EVAL_NEG
                                                                     : GF_EVAL_BAND;
@@ -214,7 +232,18 @@ static int load_tree(struct gf_db *db, struct gf_evaluation *ev, char *const *ex
                 p = r[q].idx;
         ev->node[r[i].idx].parent = p;
     }
-    /* level of aggregates for display: the depth below the root, root highest */
+    /* an aggregate's level is one above its highest child (indicators are level 1, as in
+     * COINr's iMeta), so a pipeline's noise per level means the same here */
+    for (int changed = 1; changed;) {
+        changed = 0;
+        for (size_t q = 0; q < nn; q++) {
+            int p = ev->node[q].parent;
+            if (p >= 0 && ev->node[p].level < ev->node[q].level + 1) {
+                ev->node[p].level = ev->node[q].level + 1;
+                changed = 1;
+            }
+        }
+    }
     rc = GF_OK;
 out:
     for (size_t i = 0; i < nr; i++) {
@@ -280,6 +309,33 @@ static int load_years(struct gf_db *db, const struct gf_evaluation *ev, int firs
     }
     gf_stmt_finalize(st);
     return rc < 0 ? rc : GF_OK;
+}
+
+/* Does the target of indicator j apply to units of the given level? */
+static int target_applies(const struct gf_evaluation *ev, size_t j, int level)
+{
+    return ev->target_same[j] || ev->target_level[j] == level;
+}
+
+/* Does the pipeline (or one of its sensitivity alternatives) normalise by the targets? */
+static int needs_targets(const struct gf_eval_pipeline *p)
+{
+    for (int s = 0; s < p->nstep; s++)
+        if (p->step[s].kind == GF_STEP_NORMALISE &&
+            (p->step[s].norm.method == GF_NORM_ATTAIN || p->step[s].norm.method == GF_NORM_DIST_TARGET))
+            return 1;
+    for (int a = 0; a < p->mc.nnorm; a++)
+        if (p->mc.norm[a].method == GF_NORM_ATTAIN || p->mc.norm[a].method == GF_NORM_DIST_TARGET)
+            return 1;
+    return 0;
+}
+
+static void drop(struct gf_evaluation *ev, const char *code, const char *note)
+{
+    ev->dropped = realloc(ev->dropped, sizeof *ev->dropped * (ev->ndropped + 1));
+    ev->dropped_note = realloc(ev->dropped_note, sizeof *ev->dropped_note * (ev->ndropped + 1));
+    ev->dropped[ev->ndropped] = dup(code);
+    ev->dropped_note[ev->ndropped++] = dup(note);
 }
 
 int gf_evaluation_run(struct gf_db *db, const struct gf_evaluation_opts *o, struct gf_evaluation *ev,
@@ -403,7 +459,8 @@ int gf_evaluation_run(struct gf_db *db, const struct gf_evaluation_opts *o, stru
     int y1 = per.year, y0 = per.year - 9;
     size_t stride = 0;
     /* the tree, its targets and ten years of values; indicators without any value at this
-     * level for the period take no part (listed in ev->dropped) and the tree is rebuilt */
+     * level for the period, and under a target-based normalisation those whose target is not
+     * for this level, take no part (listed in ev->dropped) and the tree is rebuilt */
     for (int attempt = 0;; attempt++) {
         if ((rc = load_tree(db, ev, ev->dropped, ev->ndropped, e)))
             goto fail;
@@ -422,6 +479,17 @@ int gf_evaluation_run(struct gf_db *db, const struct gf_evaluation_opts *o, stru
                 ev->target[j] = gf_stmt_double(st, 0);
             gf_stmt_finalize(st);
             ev->ind[j].target = ev->target[j];
+            if (!isnan(ev->target[j]) && ev->ind[j].direction != GF_EVAL_BAND &&
+                !target_applies(ev, j, ev->level)) {
+                /* a target set for another level: no attainment here, and no 100 % against
+                 * a zone-wide count (the framework may say target_scale same) */
+                char note[160];
+                snprintf(note, sizeof note,
+                         "target set for level %d, not for level %d (no target_scale rule)",
+                         ev->target_level[j], ev->level);
+                ev->target_note[j] = dup(note);
+                ev->ind[j].target = NAN;
+            }
         }
         stride = (n + 1) * m;
         years = xcalloc((size_t)(y1 - y0 + 1) * stride, sizeof *years);
@@ -433,10 +501,20 @@ int gf_evaluation_run(struct gf_db *db, const struct gf_evaluation_opts *o, stru
             for (size_t i = 0; i < n; i++)
                 have += !isnan(years[(size_t)(y1 - y0) * stride + i * m + j]);
             if (have == 0) {
-                ev->dropped = realloc(ev->dropped, sizeof *ev->dropped * (ev->ndropped + 1));
-                ev->dropped[ev->ndropped++] = dup(ev->node_code[j]);
+                drop(ev, ev->node_code[j], "no value at this level for the period");
+                empty++;
+            } else if (ev->target_note[j] && needs_targets(&ev->pipeline)) {
+                drop(ev, ev->node_code[j], ev->target_note[j]);
                 empty++;
             }
+        }
+        if (empty == m && ev->ndropped > 0 && strcmp(ev->dropped_note[0], "no value at this level for the period")) {
+            rc = gf_err_set(e, GF_EUSER,
+                            "framework \"%s\", level %d: no indicator with values has a target for "
+                            "this level (%s: %s); give the framework target_level %d or target_scale "
+                            "same, or use a pipeline that does not normalise by targets",
+                            ev->framework, ev->level, ev->dropped[0], ev->dropped_note[0], ev->level);
+            goto fail;
         }
         if (empty == 0 || empty == m || attempt > 0)
             break;
@@ -460,7 +538,7 @@ int gf_evaluation_run(struct gf_db *db, const struct gf_evaluation_opts *o, stru
     for (size_t t = 0; t < nper; t++)
         memcpy(panel + t * n * m, years + t * stride, sizeof *panel * n * m);
     struct gf_eval_tree tree = {m, ev->nnode, ev->node};
-    struct gf_eval_input in = {n, m, ev->x, ev->ind, &tree, NULL, 0, NULL, panel, nper};
+    struct gf_eval_input in = {n, m, ev->x, ev->ind, &tree, NULL, 0, NULL, panel, nper, 0, NULL};
     rc = gf_eval_run(&ev->pipeline, &in, &ev->res, e);
     if (rc) {
         free(panel);
@@ -477,7 +555,7 @@ int gf_evaluation_run(struct gf_db *db, const struct gf_evaluation_opts *o, stru
         size_t have = 0;
         for (size_t k = 0; k < n * m; k++)
             have += !isnan(xp[k]);
-        struct gf_eval_input ip = {n, m, xp, ev->ind, &tree, NULL, 0, NULL, panel, nper - 1};
+        struct gf_eval_input ip = {n, m, xp, ev->ind, &tree, NULL, 0, NULL, panel, nper - 1, 0, NULL};
         struct gf_eval_result rp;
         memset(&rp, 0, sizeof rp);
         if (have > 0 && gf_eval_run(&pp, &ip, &rp, NULL) == GF_OK) {
@@ -501,7 +579,8 @@ int gf_evaluation_run(struct gf_db *db, const struct gf_evaluation_opts *o, stru
         for (size_t j = 0; j < m; j++) {
             int *slot = i < n ? &ev->track[i * m + j] : &ev->zone_track[j];
             *slot = -1;
-            if (isnan(ev->target[j]) || ev->ind[j].direction == GF_EVAL_BAND)
+            int applies = i < n ? !isnan(ev->ind[j].target) : target_applies(ev, j, 1);
+            if (isnan(ev->target[j]) || ev->ind[j].direction == GF_EVAL_BAND || !applies)
                 continue;
             for (int t = 0; t <= y1 - y0; t++)
                 series[t] = years[(size_t)t * stride + i * m + j];
@@ -515,7 +594,9 @@ int gf_evaluation_run(struct gf_db *db, const struct gf_evaluation_opts *o, stru
         ev->zone_value[j] = v;
         ev->zone_attain[j] = NAN;
         double a;
-        if (!isnan(v) && gf_eval_attainment(v, &ev->ind[j], &a, NULL) == GF_OK)
+        struct gf_eval_ind zi = ev->ind[j]; /* the zone is level 1 */
+        zi.target = target_applies(ev, j, 1) ? ev->target[j] : NAN;
+        if (!isnan(v) && gf_eval_attainment(v, &zi, &a, NULL) == GF_OK)
             ev->zone_attain[j] = a;
     }
     free(years);
@@ -545,8 +626,8 @@ int gf_evaluation_save(struct gf_db *db, const struct gf_evaluation *ev, const c
     if (rc == GF_OK)
         rc = gf_db_prepare(db,
                            "INSERT INTO eval_result (run, unit, node, score, rank, rank_change, rank_median,"
-                           " rank_p05, rank_p95, rank_shift, attainment, contribution, status)"
-                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           " rank_p05, rank_p95, rank_shift, attainment, contribution, status, note)"
+                           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                            &st, e);
     const struct gf_eval_result *r = &ev->res;
     for (size_t k = 0; k < r->n && rc == GF_OK; k++) {
@@ -571,6 +652,7 @@ int gf_evaluation_save(struct gf_db *db, const struct gf_evaluation *ev, const c
                 gf_stmt_bind_double(st, 12, r->contrib ? r->contrib[k * r->m + q] : NAN);
                 int tr = ev->track[i * ev->m + q];
                 gf_stmt_bind_text(st, 13, tr >= 0 ? gf_eval_track_name((enum gf_eval_track)tr) : NULL);
+                gf_stmt_bind_text(st, 14, ev->target_note[q]);
             }
             rc = gf_stmt_step(st, e) < 0 ? GF_ESYS : GF_OK;
             gf_stmt_reset(st);

@@ -1,6 +1,12 @@
 /* evaluation.h — composite evaluation on the database: a framework, a period and a level of
  * units in, scores, ranks, rank change, attainment, target tracking and rank sensitivity out.
  *
+ * Targets apply at the unit level they are set for (framework target_level, default 1 = the
+ * zone) and at other levels only when the framework says the same value holds there
+ * (target_scale same).  Elsewhere an indicator has no attainment and no target status
+ * (target_note says why); under a target-based normalisation (attainment, distance to target)
+ * it takes no part in the score at that level (listed in dropped with the reason).
+ *
  * gf_evaluation_run gathers the data (the framework tree without zero-weight nodes, the values
  * of every unit of the level for the period and the years before it, the targets of the target
  * year), runs the pipeline of core/eval.h, runs it again on the previous year for the rank
@@ -44,13 +50,19 @@ struct gf_evaluation {
     int *zone_track;    /* m: the zone root's target tracking, -1 none */
     double *zone_value; /* m */
     char *zone_code, *zone_name;
-    char **dropped;     /* indicators without any value at this level for the period */
+    int *target_level;  /* m: the unit level the target is set for (1 = the zone) */
+    int *target_same;   /* m: 1 = the target applies unchanged at every level (target_scale same) */
+    char **target_note; /* m: why the indicator has no attainment at this level (NULL = it has) */
+    char **dropped;     /* indicators left out: no value at this level for the period, or (with a
+                           target-based normalisation) no target for this level */
+    char **dropped_note;/* ndropped: the reason, in English */
     size_t ndropped;
 };
 
 int gf_evaluation_run(struct gf_db *db, const struct gf_evaluation_opts *o, struct gf_evaluation *ev,
                       struct gf_err *e);
-/* Store as a run; *run_id receives its id. */
+/* Store as a run; *run_id receives its id.  One transaction, which nests in the caller's: a
+ * caller saving several levels at once wraps them in its own (gongfu eval --save does). */
 int gf_evaluation_save(struct gf_db *db, const struct gf_evaluation *ev, const char *actor,
                        long long *run_id, struct gf_err *e);
 void gf_evaluation_free(struct gf_evaluation *ev);

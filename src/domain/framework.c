@@ -6,12 +6,14 @@
 
 #include "core/formula.h"
 #include "domain/import.h"
+#include "util/table.h"
 
 static const char *const fw_cols[] = {
     "framework", "framework_name", "framework_name_en", "code", "parent", "kind", "name",
     "name_en", "weight", "unit_of_measure", "direction", "band_lo", "band_hi", "agg_time",
     "agg_units", "formula", "source", "team", "baseline", "baseline_year", "target_2025",
-    "target_2027", "target_2030", "target_2035", "description", NULL};
+    "target_2027", "target_2030", "target_2035", "target_level", "target_scale", "description",
+    NULL};
 static const char *const fw_req[] = {"framework", "code", "kind", "name", NULL};
 
 static const char *num_text(char *buf, size_t n, double v, int present)
@@ -45,6 +47,9 @@ static int fw_row(struct gf_import_ctx *c, struct gf_err *e)
                     *name_en = NULL, *uom = NULL, *dir = "+", *agg_t = "last", *agg_u = "none",
                     *formula = NULL, *source = NULL, *team = NULL, *desc = NULL;
     double weight = 1, band_lo = 0, band_hi = 0, baseline = 0, t[4] = {0};
+    static const char *const scales[] = {"none", "same", NULL};
+    const char *tscale = NULL;
+    char tlevel[8] = "";
     long long byear = 0;
     int rc;
     if ((rc = gf_field_code(c, "framework", &fw, e)) ||
@@ -57,8 +62,11 @@ static int fw_row(struct gf_import_ctx *c, struct gf_err *e)
         (rc = gf_field_text(c, "name_en", 0, &name_en, e)) ||
         (rc = gf_field_num(c, "weight", 0, &weight, e)))
         return rc;
-    if (weight < 0)
-        return gf_err_at(e, c->path, c->line, "weight", "negative", "a weight >= 0");
+    if (weight < 0) {
+        const char *w = NULL;
+        gf_field_text(c, "weight", 1, &w, e);
+        return gf_err_at(e, c->path, c->line, "weight", w, "a weight >= 0");
+    }
     int is_ind = !strcmp(kind, "indicator");
     if (!strcmp(kind, "index") && parent)
         return gf_err_at(e, c->path, c->line, "parent", parent,
@@ -82,19 +90,9 @@ static int fw_row(struct gf_import_ctx *c, struct gf_err *e)
         if ((rc = gf_upsert(c, "framework", 3, 1, cols, vals, NULL, e)))
             return rc;
     }
-    /* duplicates within the file */
+    /* the node's line, for the whole-file checks (the driver refuses a node given twice) */
     char line[24];
     snprintf(line, sizeof line, "%ld", c->line);
-    if ((rc = gf_db_prepare(c->db, "SELECT line FROM import_nodes WHERE framework = ? AND code = ?",
-                            &st, e)))
-        return rc;
-    gf_stmt_bind_text(st, 1, fw);
-    gf_stmt_bind_text(st, 2, code);
-    long first = gf_stmt_step(st, e) == 1 ? (long)gf_stmt_int(st, 0) : 0;
-    gf_stmt_finalize(st);
-    if (first)
-        return gf_err_at(e, c->path, c->line, "code", code,
-                         "a node code not already used in framework %s (line %ld has it)", fw, first);
     if ((rc = gf_db_run(c->db, e, "INSERT INTO import_nodes VALUES (?, ?, ?)", fw, code, line)))
         return rc;
     int has_base = 0, has_t[4] = {0};
@@ -109,7 +107,9 @@ static int fw_row(struct gf_import_ctx *c, struct gf_err *e)
             (rc = gf_field_text(c, "source", 0, &source, e)) ||
             (rc = gf_field_ref(c, "team", 0, "team", "code", &team, e)) ||
             (rc = gf_field_text(c, "description", 0, &desc, e)) ||
-            (rc = gf_field_int(c, "baseline_year", 0, &byear, e)))
+            (rc = gf_field_int(c, "baseline_year", 0, &byear, e)) ||
+            (rc = gf_field_level(c, "target_level", 0, tlevel, sizeof tlevel, e)) ||
+            (rc = gf_field_enum(c, "target_scale", 0, scales, &tscale, e)))
             return rc;
         const char *tmp = NULL;
         if ((rc = gf_field_text(c, "baseline", 0, &tmp, e)))
@@ -146,8 +146,12 @@ static int fw_row(struct gf_import_ctx *c, struct gf_err *e)
         if (!strcmp(dir, "band") && (!has_lo || !has_hi))
             return gf_err_at(e, c->path, c->line, has_lo ? "band_hi" : "band_lo", "",
                              "both band_lo and band_hi for a band indicator");
-        if (!strcmp(dir, "band") && band_lo > band_hi)
-            return gf_err_at(e, c->path, c->line, "band_hi", "", "band_hi >= band_lo");
+        if (!strcmp(dir, "band") && band_lo > band_hi) {
+            char lo[40], hi[40];
+            gf_fmt_double(lo, sizeof lo, band_lo);
+            gf_fmt_double(hi, sizeof hi, band_hi);
+            return gf_err_at(e, c->path, c->line, "band_hi", hi, "a number >= band_lo (%s)", lo);
+        }
         if (formula) {
             struct gf_formula *f;
             if ((rc = gf_formula_parse(formula, &f, e))) {
@@ -187,11 +191,13 @@ static int fw_row(struct gf_import_ctx *c, struct gf_err *e)
     snprintf(by, sizeof by, "%lld", byear);
     char pos[24]; /* the file's order is the framework's order */
     snprintf(pos, sizeof pos, "%ld", c->line);
-    const char *cols[] = {"framework", "code", "parent", "kind", "name", "name_en",
-                          "weight", "baseline", "baseline_year", "position"};
-    const char *vals[] = {fw, code, parent, kind, name, name_en, num_text(w, sizeof w, weight, 1),
-                          num_text(bl, sizeof bl, baseline, has_base), byear ? by : NULL, pos};
-    return gf_upsert(c, "framework_node", 10, 2, cols, vals, NULL, e);
+    const char *cols[] = {"framework", "code",     "parent",        "kind",
+                          "name",      "name_en",  "weight",        "baseline",
+                          "baseline_year", "position", "target_level", "target_scale"};
+    const char *vals[] = {fw,   code, parent, kind, name, name_en, num_text(w, sizeof w, weight, 1),
+                          num_text(bl, sizeof bl, baseline, has_base), byear ? by : NULL, pos,
+                          tlevel[0] ? tlevel : NULL, tscale};
+    return gf_upsert(c, "framework_node", 12, 2, cols, vals, NULL, e);
 }
 
 /* Whole-file checks: the tree of every framework touched, and the formulas. */
@@ -320,7 +326,9 @@ static int fw_finish(struct gf_import_ctx *c, struct gf_err *e)
     return rc < 0 ? rc : GF_OK;
 }
 
+static const char *const fw_key[] = {"framework", "code", NULL};
+
 const struct gf_import_kind gf_import_framework = {
     "framework", "评价指标体系", "indicator framework", fw_cols, fw_req,
-    fw_begin, fw_row, fw_finish, fw_release,
+    fw_begin, fw_row, fw_finish, fw_release, fw_key,
 };

@@ -3,6 +3,7 @@
  * with its history event and audit record in one transaction. */
 #include "domain/household.h"
 
+#include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -206,6 +207,101 @@ void gf_hh_mask_phone(const char *in, char *out, size_t cap)
     mask_keep(in, out, cap, 3, 4, 9);
 }
 
+/* Bytes of the UTF-8 character at s (1 for a byte that does not start a valid one). */
+static size_t utf8_char_len(const unsigned char *s)
+{
+    size_t n = s[0] < 0x80             ? 1
+               : (s[0] & 0xE0) == 0xC0 ? 2
+               : (s[0] & 0xF0) == 0xE0 ? 3
+               : (s[0] & 0xF8) == 0xF0 ? 4
+                                       : 1;
+    for (size_t i = 1; i < n; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 1;
+    return n;
+}
+
+void gf_hh_mask_name(const char *in, char *out, size_t cap)
+{
+    if (!cap)
+        return;
+    out[0] = 0;
+    if (!in || !*in)
+        return;
+    const unsigned char *s = (const unsigned char *)in;
+    size_t nchars = 0, last = 0; /* last: where the last character starts */
+    for (size_t i = 0; s[i]; i += utf8_char_len(s + i), nchars++)
+        last = i;
+    /* the first character, a star for each hidden one, and the last one of three or more */
+    size_t first = utf8_char_len(s), stars = nchars >= 3 ? nchars - 2 : 1;
+    size_t tail = nchars >= 3 ? strlen(in + last) : 0;
+    if (nchars == 1 || first + stars + tail >= cap) {
+        snprintf(out, cap, "*");
+        return;
+    }
+    memcpy(out, in, first);
+    memset(out + first, '*', stars);
+    memcpy(out + first + stars, in + last, tail);
+    out[first + stars + tail] = 0;
+}
+
+enum gf_hh_personal gf_hh_personal_field(const char *entity, const char *column)
+{
+    if (!column)
+        return GF_HH_NOT_PERSONAL;
+    if (!strcmp(column, "id_number"))
+        return GF_HH_ID_NUMBER;
+    if (!strcmp(column, "phone"))
+        return GF_HH_PHONE;
+    if (!strcmp(column, "head_name") ||
+        (!strcmp(column, "name") && entity && !strcmp(entity, "hh_member")))
+        return GF_HH_NAME;
+    return GF_HH_NOT_PERSONAL;
+}
+
+void gf_hh_mask(enum gf_hh_personal kind, const char *in, char *out, size_t cap)
+{
+    switch (kind) {
+    case GF_HH_ID_NUMBER:
+        gf_hh_mask_id(in, out, cap);
+        break;
+    case GF_HH_PHONE:
+        gf_hh_mask_phone(in, out, cap);
+        break;
+    case GF_HH_NAME:
+        gf_hh_mask_name(in, out, cap);
+        break;
+    default:
+        snprintf(out, cap, "%s", in ? in : "");
+    }
+}
+
+char *gf_hh_mask_record(const char *entity, const char *json)
+{
+    if (!json)
+        return NULL;
+    json_t *o = json_loads(json, JSON_DECODE_ANY, NULL);
+    int masked = 0;
+    if (json_is_object(o)) {
+        const char *k;
+        json_t *v;
+        json_object_foreach(o, k, v)
+        {
+            enum gf_hh_personal kind = gf_hh_personal_field(entity, k);
+            if (kind == GF_HH_NOT_PERSONAL || !json_is_string(v))
+                continue;
+            char m[256];
+            gf_hh_mask(kind, json_string_value(v), m, sizeof m);
+            json_string_set(v, m);
+            masked = 1;
+        }
+    }
+    /* untouched text stays byte for byte as it was */
+    char *r = masked ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : strdup(json);
+    json_decref(o);
+    return r;
+}
+
 int gf_hh_id_valid(const char *s)
 {
     static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
@@ -225,21 +321,7 @@ int gf_hh_id_valid(const char *s)
 int gf_hh_audit_read(struct gf_db *db, const char *actor, const char *what, const char *filter,
                      long rows, struct gf_err *e)
 {
-    char nrows[32];
-    snprintf(nrows, sizeof nrows, "%ld", rows);
-    char *after = gf_json_obj("command", what, "filter", filter ? filter : "", "fields",
-                              "id_number,phone", "rows", nrows, NULL);
-    int rc = gf_db_begin(db, e);
-    if (rc == GF_OK) {
-        rc = gf_audit(db, actor, "read_unmasked", "household", filter && *filter ? filter : "*",
-                      NULL, after, e);
-        if (rc == GF_OK)
-            rc = gf_db_commit(db, e);
-        else
-            gf_db_rollback(db);
-    }
-    free(after);
-    return rc;
+    return gf_audit_read(db, actor, what, "household", filter, GF_HH_PERSONAL_FIELDS, rows, e);
 }
 
 /* ---- the case ---------------------------------------------------------------------------- */
@@ -326,15 +408,17 @@ static int ref_check(struct gf_db *db, const char *table, const char *field, con
     return GF_OK;
 }
 
-/* The date of the change: given or today; valid and not before the household's last event. */
+/* The date of the change: given or today; valid, not after today and not before the
+ * household's last event. */
 static int check_date(const struct hcase *c, const char *hh, const char *date, char *out,
                       struct gf_err *e)
 {
     char today[32];
+    int rc;
     if (!date || !*date)
         date = gf_today(today);
-    if (!gf_parse_date(date))
-        return gf_err_at(e, NULL, 0, "date", date, "a date YYYY-MM-DD");
+    if ((rc = gf_check_past_date(NULL, 0, "date", date, e)))
+        return rc;
     if (c->last_date[0] && strcmp(date, c->last_date) < 0)
         return gf_err_at(e, NULL, 0, "date", date,
                          "a date on or after %s, the last recorded change of household %s",
@@ -690,8 +774,11 @@ static int visit_body(struct gf_db *db, const char *actor, const char *hh, const
                              "the code of an existing person (no such person)");
     } else
         person = c.cadre[0] ? c.cadre : NULL;
-    if (!isnan(amount) && (!isfinite(amount) || amount < 0))
-        return gf_err_set(e, GF_EUSER, "household %s: amount must be a number >= 0", hh);
+    if (!isnan(amount) && (!isfinite(amount) || amount < 0)) {
+        char a[40];
+        snprintf(a, sizeof a, "%g", amount);
+        return gf_err_at(e, NULL, 0, "amount", a, "an amount >= 0 (household %s)", hh);
+    }
     /* a visit may be logged late (dated before the last change), but not before the household
      * was found and not after today; a measure that starts assistance must follow the last
      * change */
@@ -703,15 +790,13 @@ static int visit_body(struct gf_db *db, const char *actor, const char *hh, const
     } else {
         if (!date || !*date)
             date = gf_today(today);
-        if (!gf_parse_date(date))
-            return gf_err_at(e, NULL, 0, "date", date, "a date YYYY-MM-DD");
+        if ((rc = gf_check_past_date(NULL, 0, "date", date, e)))
+            return rc;
         if (strcmp(date, c.found_on) < 0)
             return gf_err_at(e, NULL, 0, "date", date,
                              "a date on or after %s, when household %s was found", c.found_on, hh);
         copy(d, sizeof d, date);
     }
-    if (strcmp(d, gf_today(today)) > 0)
-        return gf_err_at(e, NULL, 0, "date", d, "a date not after today (%s)", today);
     char amt[40] = "";
     if (!isnan(amount))
         snprintf(amt, sizeof amt, "%.2f", amount);

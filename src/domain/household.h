@@ -56,11 +56,26 @@ double gf_hh_line(struct gf_db *db, const struct gf_units *units, const char *un
  * bytes.  NULL in → "". */
 void gf_hh_mask_id(const char *in, char *out, size_t cap);
 void gf_hh_mask_phone(const char *in, char *out, size_t cap);
+/* A person's name by UTF-8 characters: "张小华" → "张*华" (first and last kept, a star for each
+ * one between), "张华" → "张*", one character → "*".  A name that does not fit in cap is "*". */
+void gf_hh_mask_name(const char *in, char *out, size_t cap);
+
+/* Personal data (DESIGN §6) is found by column name, wherever it is shown: ID numbers and phones
+ * in any table, the head's name, and the name of a household member (entity hh_member). */
+enum gf_hh_personal { GF_HH_NOT_PERSONAL, GF_HH_ID_NUMBER, GF_HH_PHONE, GF_HH_NAME };
+/* The columns that, in an unmasked read of the registry, are shown as they are. */
+#define GF_HH_PERSONAL_FIELDS "head_name,name,id_number,phone"
+enum gf_hh_personal gf_hh_personal_field(const char *entity, const char *column);
+/* Mask in by its kind (GF_HH_NOT_PERSONAL copies it). */
+void gf_hh_mask(enum gf_hh_personal kind, const char *in, char *out, size_t cap);
+/* A record of entity as a JSON object text (an audit record's before or after) with its
+ * personal fields masked; other text is returned unchanged.  malloc'd (caller frees); NULL in →
+ * NULL. */
+char *gf_hh_mask_record(const char *entity, const char *json);
 /* 1 if s is an 18-character resident ID number (17 digits + digit or X) with a correct
  * GB 11643 check character. */
 int gf_hh_id_valid(const char *s);
-/* Record an unmasked read of personal data in the audit log (action "read_unmasked"): what
- * command, which filter, how many rows. */
+/* gf_audit_read for the registry (entity household, fields GF_HH_PERSONAL_FIELDS). */
 int gf_hh_audit_read(struct gf_db *db, const char *actor, const char *what, const char *filter,
                      long rows, struct gf_err *e);
 

@@ -12,6 +12,7 @@
 static const char *const hh_cols[] = {"code", "unit", "head_name", "address", "phone",
                                       "area", "size", "source",    "note",    NULL};
 static const char *const hh_req[] = {"code", "unit", "head_name", NULL};
+static const char *const hh_key[] = {"code", NULL};
 static const char *const areas[] = {"urban", "rural", NULL};
 
 static int phone_ok(const char *s)
@@ -29,7 +30,7 @@ static int hh_row(struct gf_import_ctx *c, struct gf_err *e)
                                     *note = NULL;
     long long size = -1; /* absent */
     int rc;
-    if ((rc = gf_field_text(c, "code", 1, &code, e)) ||
+    if ((rc = gf_field_code(c, "code", &code, e)) ||
         (rc = gf_field_ref(c, "unit", 1, "unit", "code", &unit, e)) ||
         (rc = gf_field_text(c, "head_name", 1, &head, e)) ||
         (rc = gf_field_text(c, "address", 0, &address, e)) ||
@@ -79,6 +80,7 @@ const struct gf_import_kind gf_import_households = {
     hh_row,
     NULL,
     NULL,
+    hh_key,
 };
 
 /* ---- members ----------------------------------------------------------------------------- */
@@ -87,6 +89,7 @@ static const char *const mem_cols[] = {"household", "seq", "name",   "relation",
                                        "id_number", "age", "health", "employment",
                                        "schooling", NULL};
 static const char *const mem_req[] = {"household", "seq", "name", "relation", NULL};
+static const char *const mem_key[] = {"household", "seq", NULL};
 
 static int mem_row(struct gf_import_ctx *c, struct gf_err *e)
 {
@@ -157,6 +160,7 @@ const struct gf_import_kind gf_import_household_members = {
     mem_row,
     NULL,
     NULL,
+    mem_key,
 };
 
 /* ---- incomes ----------------------------------------------------------------------------- */
@@ -164,6 +168,7 @@ const struct gf_import_kind gf_import_household_members = {
 static const char *const inc_cols[] = {"household", "period",    "per_capita", "wages", "business",
                                        "property",  "transfers", "source",     NULL};
 static const char *const inc_req[] = {"household", "period", "per_capita", NULL};
+static const char *const inc_key[] = {"household", "period", NULL};
 
 static int inc_row(struct gf_import_ctx *c, struct gf_err *e)
 {
@@ -207,4 +212,5 @@ const struct gf_import_kind gf_import_household_incomes = {
     inc_row,
     NULL,
     NULL,
+    inc_key,
 };

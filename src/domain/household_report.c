@@ -167,13 +167,16 @@ static int flag_run(struct gf_db *db, const char *actor, const char *unit, const
         if (gf_period_parse(period, &p) || p.kind != GF_PERIOD_YEAR)
             return gf_err_at(e, NULL, 0, "period", period, "a year such as 2024");
     }
-    int rc = gf_db_begin(db, e);
+    int rc;
+    if (date && (rc = gf_check_past_date(NULL, 0, "date", date, e)))
+        return rc;
+    rc = gf_db_begin(db, e);
     if (rc)
         return rc;
     struct gf_units u = {0};
     int a;
     if (income_file) {
-        struct gf_import_opts o = {0, actor, NULL};
+        struct gf_import_opts o = {0, actor, NULL, NULL};
         struct gf_import_stats stats;
         if ((rc = gf_import_file(db, &gf_import_household_incomes, income_file, &o, &stats, e)))
             goto fail;

@@ -9,48 +9,153 @@
 
 #include "domain/audit.h"
 #include "util/csv.h"
+#include "util/csvscan.h"
+#include "util/input.h"
 #include "util/table.h"
 
 /* ---- record sources ---------------------------------------------------------------------- */
 
 #define JSON_MAX_BYTES (64u << 20)
+#define SNIFF_MAX 4096 /* blank bytes looked through to find the format */
 
 struct gf_records {
     int is_json;
+    const char *path; /* name for messages */
     /* CSV */
     struct gf_csv csv;
     char **header;
     size_t nheader;
     /* JSON: an array loaded whole (bounded), or JSON Lines read one object at a time */
+    FILE *fp;
     json_t *array;
     size_t array_pos;
-    FILE *fp;
     json_t *obj;
-    char numbuf[64];
     long json_line;
     char *linebuf;
     size_t linecap;
 };
 
-static int records_open(struct gf_records *r, const char *path, const char *format,
-                        struct gf_err *e)
+static int ends_with(const char *s, const char *tail)
+{
+    size_t n = strlen(s), k = strlen(tail);
+    return n > k && !strcmp(s + n - k, tail);
+}
+
+/* Read the stream's byte-order mark and blank space and the byte after them, which tells JSON
+ * ('[' or '{') from CSV.  buf gets every byte read (*n of them); returns the first byte that is
+ * neither mark nor blank, EOF if there is none within SNIFF_MAX bytes. */
+static int sniff(FILE *fp, char *buf, size_t *n)
+{
+    static const char bom[] = "\xEF\xBB\xBF";
+    int c;
+    size_t marked = 0; /* leading bytes that match the mark */
+    *n = 0;
+    while (*n < SNIFF_MAX && (c = getc(fp)) != EOF) {
+        buf[(*n)++] = (char)c;
+        if (marked == *n - 1 && marked < 3 && c == (unsigned char)bom[marked]) {
+            marked++;
+            continue;
+        }
+        if (marked > 0 && marked < 3)
+            return (unsigned char)buf[0]; /* a broken mark: that is content */
+        if (c != ' ' && c != '\t' && c != '\r' && c != '\n')
+            return c;
+    }
+    return EOF;
+}
+
+/* Where the first NUL byte of buf is, as line and column (1-based); 0 if there is none. */
+static int nul_at(const char *buf, size_t n, long *line, long *col)
+{
+    const char *z = memchr(buf, 0, n);
+    if (!z)
+        return 0;
+    *line = 1;
+    const char *bol = buf;
+    for (const char *p = buf; (p = memchr(p, '\n', (size_t)(z - p))); bol = ++p)
+        ++*line;
+    *col = (long)(z - bol) + 1;
+    return 1;
+}
+
+static int nul_error(struct gf_err *e, const char *path, long line, long col)
+{
+    return gf_err_at(e, path, line, NULL, NULL, "text without NUL bytes (column %ld holds one)",
+                     col);
+}
+
+/* A jansson error, in our words where jansson's are its own. */
+static int json_error(struct gf_err *e, const char *path, long line, const json_error_t *je,
+                      const char *expected)
+{
+    if (strstr(je->text, "\\u0000"))
+        return gf_err_at(e, path, line, NULL, NULL,
+                         "text without NUL characters (\\u0000 at column %d)", je->column);
+    return gf_err_at(e, path, line, NULL, NULL, "%s (column %d: %s)", expected, je->column,
+                     je->text);
+}
+
+/* The whole JSON array text: prefix then the rest of fp, at most JSON_MAX_BYTES. */
+static int read_array(struct gf_records *r, const char *prefix, size_t n, struct gf_err *e)
+{
+    char *buf;
+    size_t len;
+    int rc = gf_input_read_rest(r->fp, r->path, prefix, n, JSON_MAX_BYTES, &buf, &len, e);
+    if (rc == GF_EUSER)
+        return gf_err_at(e, r->path, 0, NULL, NULL,
+                         "a JSON array file of at most %u MiB (use JSON Lines or CSV for larger "
+                         "files)",
+                         JSON_MAX_BYTES >> 20);
+    if (rc)
+        return rc;
+    long line, col;
+    if (nul_at(buf, len, &line, &col)) {
+        rc = nul_error(e, r->path, line, col);
+        goto out;
+    }
+    json_error_t je;
+    r->array = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
+    if (!r->array)
+        rc = json_error(e, r->path, je.line, &je, "valid JSON");
+    else if (!json_is_array(r->array))
+        rc = gf_err_at(e, r->path, 1, NULL, NULL, "a JSON array of objects");
+    else if (json_array_size(r->array) == 0)
+        rc = gf_err_at(e, r->path, 1, NULL, NULL, "at least one record (the array is empty)");
+out:
+    free(buf);
+    return rc;
+}
+
+/* Open the records of fp (named name in messages).  The format: format if given ("csv",
+ * "json"), else the name's extension (.csv, .json, .jsonl), else hint, else what the text
+ * starts with ('[' or '{': JSON). */
+static int records_open(struct gf_records *r, FILE *fp, const char *name, const char *format,
+                        const char *hint, struct gf_err *e)
 {
     memset(r, 0, sizeof *r);
-    size_t n = strlen(path);
+    r->path = name;
+    char pre[SNIFF_MAX];
+    size_t npre;
+    int first = sniff(fp, pre, &npre);
     if (format)
         r->is_json = !strcmp(format, "json");
+    else if (ends_with(name, ".json") || ends_with(name, ".jsonl") || ends_with(name, ".csv"))
+        r->is_json = !ends_with(name, ".csv");
+    else if (hint)
+        r->is_json = !strcmp(hint, "json");
     else
-        r->is_json = (n > 5 && !strcmp(path + n - 5, ".json")) ||
-                     (n > 6 && !strcmp(path + n - 6, ".jsonl"));
+        r->is_json = first == '[' || first == '{';
     if (!r->is_json) {
-        int rc = gf_csv_open(&r->csv, path, e);
+        int rc = gf_csv_open_stream(&r->csv, fp, name, e);
         if (rc)
             return rc;
+        gf_csv_preload(&r->csv, pre, npre);
         rc = gf_csv_read(&r->csv, e);
         if (rc < 0)
             return rc;
         if (rc == 0)
-            return gf_err_at(e, path, 1, NULL, NULL, "a header row naming the columns (the file is empty)");
+            return gf_err_at(e, name, 1, NULL, NULL,
+                             "a header row naming the columns (the file is empty)");
         r->nheader = r->csv.nfield;
         r->header = calloc(r->nheader, sizeof *r->header);
         if (!r->header)
@@ -61,40 +166,22 @@ static int records_open(struct gf_records *r, const char *path, const char *form
                 return gf_err_set(e, GF_ENOMEM, "out of memory");
             for (size_t j = 0; j < i; j++)
                 if (!strcmp(r->header[i], r->header[j]))
-                    return gf_err_at(e, path, 1, r->header[i], NULL,
+                    return gf_err_at(e, name, 1, r->header[i], NULL,
                                      "each column named once in the header");
         }
         return GF_OK;
     }
-    r->fp = fopen(path, "rb");
-    if (!r->fp)
-        return gf_err_set(e, GF_EUSER, "%s: cannot open: %s", path, strerror(errno));
-    int c;
-    do
-        c = fgetc(r->fp);
-    while (c == ' ' || c == '\n' || c == '\r' || c == '\t');
-    if (c == EOF)
-        return gf_err_at(e, path, 1, NULL, NULL, "a JSON array of objects or JSON Lines (the file is empty)");
-    ungetc(c, r->fp);
-    if (c == '[') {
-        fseek(r->fp, 0, SEEK_END);
-        long size = ftell(r->fp);
-        rewind(r->fp);
-        if (size > (long)JSON_MAX_BYTES)
-            return gf_err_at(e, path, 0, NULL, NULL,
-                             "a JSON array file of at most %u MiB (use JSON Lines or CSV for larger files)",
-                             JSON_MAX_BYTES >> 20);
-        json_error_t je;
-        r->array = json_loadf(r->fp, JSON_REJECT_DUPLICATES, &je);
-        if (!r->array)
-            return gf_err_at(e, path, je.line, NULL, NULL, "valid JSON (column %d: %s)", je.column, je.text);
-        if (!json_is_array(r->array))
-            return gf_err_at(e, path, 1, NULL, NULL, "a JSON array of objects");
-        if (json_array_size(r->array) == 0)
-            return gf_err_at(e, path, 1, NULL, NULL, "at least one record (the array is empty)");
-    } else {
-        r->json_line = 0; /* JSON Lines */
-    }
+    r->fp = fp;
+    if (first == EOF)
+        return gf_err_at(e, name, 1, NULL, NULL,
+                         "a JSON array of objects or JSON Lines (the file is empty)");
+    size_t mark = npre >= 3 && !memcmp(pre, "\xEF\xBB\xBF", 3) ? 3 : 0;
+    if (first == '[')
+        return read_array(r, pre + mark, npre - mark, e);
+    /* JSON Lines: the first object starts with its first byte; blank lines before it count */
+    ungetc(first, fp);
+    for (size_t i = 0; i + 1 < npre; i++)
+        r->json_line += pre[i] == '\n';
     return GF_OK;
 }
 
@@ -109,8 +196,6 @@ static void records_close(struct gf_records *r)
     } else {
         json_decref(r->array);
         json_decref(r->obj);
-        if (r->fp)
-            fclose(r->fp);
         free(r->linebuf);
     }
 }
@@ -124,8 +209,9 @@ static int records_has(struct gf_records *r, const char *name)
 }
 
 /* 1 = record, 0 = end, < 0 error; *line set to the record's line (JSON array: its index + 1). */
-static int records_next(struct gf_records *r, const char *path, long *line, struct gf_err *e)
+static int records_next(struct gf_records *r, long *line, struct gf_err *e)
 {
+    const char *path = r->path;
     if (!r->is_json) {
         int rc = gf_csv_read(&r->csv, e);
         if (rc <= 0)
@@ -145,22 +231,28 @@ static int records_next(struct gf_records *r, const char *path, long *line, stru
         *line = (long)r->array_pos;
     } else {
         for (;;) {
+            errno = 0;
             ssize_t n = getline(&r->linebuf, &r->linecap, r->fp);
-            if (n < 0)
+            if (n < 0) {
+                if (ferror(r->fp))
+                    return gf_err_set(e, GF_ESYS, "%s: read error: %s", path, strerror(errno));
                 return 0;
+            }
             r->json_line++;
             if (n > (ssize_t)GF_CSV_MAX_RECORD)
                 return gf_err_at(e, path, r->json_line, NULL, NULL,
                                  "a line of at most %u bytes", GF_CSV_MAX_RECORD);
+            long nl, col;
+            if (nul_at(r->linebuf, (size_t)n, &nl, &col))
+                return nul_error(e, path, r->json_line, col);
             size_t k = strspn(r->linebuf, " \t\r\n");
             if (r->linebuf[k] == 0)
                 continue;
             json_error_t je;
-            r->obj = json_loads(r->linebuf, JSON_REJECT_DUPLICATES, &je);
+            r->obj = json_loadb(r->linebuf, (size_t)n, JSON_REJECT_DUPLICATES, &je);
             *line = r->json_line;
             if (!r->obj)
-                return gf_err_at(e, path, r->json_line, NULL, NULL, "a JSON object (column %d: %s)",
-                                 je.column, je.text);
+                return json_error(e, path, r->json_line, &je, "a JSON object");
             break;
         }
     }
@@ -169,10 +261,12 @@ static int records_next(struct gf_records *r, const char *path, long *line, stru
     return 1;
 }
 
-/* Text of a field: NULL if absent (missing column, JSON null); numbers as text. */
-static int records_get(struct gf_records *r, const char *path, long line, const char *name,
-                       const char **out, struct gf_err *e)
+/* Text of a field: NULL if absent (missing column, JSON null); numbers as text.  Valid until the
+ * next record. */
+static int records_get(struct gf_records *r, long line, const char *name, const char **out,
+                       struct gf_err *e)
 {
+    const char *path = r->path;
     *out = NULL;
     if (!r->is_json) {
         int i = gf_csv_index(r->header, r->nheader, name);
@@ -183,15 +277,19 @@ static int records_get(struct gf_records *r, const char *path, long line, const 
     json_t *v = json_object_get(r->obj, name);
     if (!v || json_is_null(v))
         return GF_OK;
+    if (json_is_number(v)) {
+        /* the number's text replaces it in the record, so that it lives as long as the record */
+        char num[64];
+        if (json_is_integer(v))
+            snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
+        else
+            gf_fmt_double(num, sizeof num, json_real_value(v));
+        if (!(v = json_string(num)) || json_object_set_new(r->obj, name, v))
+            return gf_err_set(e, GF_ENOMEM, "out of memory");
+    }
     if (json_is_string(v))
         *out = json_string_value(v);
-    else if (json_is_integer(v)) {
-        snprintf(r->numbuf, sizeof r->numbuf, "%lld", (long long)json_integer_value(v));
-        *out = r->numbuf;
-    } else if (json_is_real(v)) {
-        gf_fmt_double(r->numbuf, sizeof r->numbuf, json_real_value(v));
-        *out = r->numbuf;
-    } else
+    else
         return gf_err_at(e, path, line, name, json_is_boolean(v) ? (json_is_true(v) ? "true" : "false") : "{…}",
                          "a string or a number");
     return GF_OK;
@@ -201,17 +299,11 @@ static int records_get(struct gf_records *r, const char *path, long line, const 
 
 int gf_parse_num(const char *s, double *out)
 {
-    if (!s || !*s)
-        return -1;
-    const char *p = s;
-    if (*p == '+' || *p == '-')
-        p++;
-    if (!((*p >= '0' && *p <= '9') || *p == '.'))
-        return -1; /* no "inf", "nan", spaces */
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (*end || errno == ERANGE || !isfinite(v))
+    /* decimal only: strtod would also take "0x10", "inf", "nan" and leading blanks */
+    double v;
+    size_t n = s ? strlen(s) : 0;
+    if (n == 0 || s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t' ||
+        gf_csvscan_double(s, n, &v) || !isfinite(v))
         return -1;
     *out = v;
     return 0;
@@ -221,8 +313,12 @@ int gf_parse_date(const char *s)
 {
     int y, m, d;
     char tail;
-    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-' ||
-        sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
+    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return 0;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+            return 0; /* sscanf alone would take "2024- 1-01" */
+    if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3)
         return 0;
     static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1)
@@ -234,8 +330,8 @@ int gf_parse_date(const char *s)
 static int field_raw(struct gf_import_ctx *c, const char *name, int required, const char **out,
                      struct gf_err *e)
 {
-    const char *v;
-    int rc = records_get(c->rec, c->path, c->line, name, &v, e);
+    const char *v = NULL;
+    int rc = records_get(c->rec, c->line, name, &v, e);
     if (rc)
         return rc;
     if (!v || !*v) {
@@ -257,7 +353,7 @@ int gf_field_text(struct gf_import_ctx *c, const char *name, int required, const
 int gf_field_num(struct gf_import_ctx *c, const char *name, int required, double *out,
                  struct gf_err *e)
 {
-    const char *v;
+    const char *v = NULL;
     int rc = field_raw(c, name, required, &v, e);
     if (rc)
         return rc > 0 ? GF_OK : rc;
@@ -269,7 +365,7 @@ int gf_field_num(struct gf_import_ctx *c, const char *name, int required, double
 int gf_field_int(struct gf_import_ctx *c, const char *name, int required, long long *out,
                  struct gf_err *e)
 {
-    const char *v;
+    const char *v = NULL;
     int rc = field_raw(c, name, required, &v, e);
     if (rc)
         return rc > 0 ? GF_OK : rc;
@@ -285,7 +381,7 @@ int gf_field_int(struct gf_import_ctx *c, const char *name, int required, long l
 int gf_field_enum(struct gf_import_ctx *c, const char *name, int required,
                   const char *const *allowed, const char **out, struct gf_err *e)
 {
-    const char *v;
+    const char *v = NULL;
     int rc = field_raw(c, name, required, &v, e);
     if (rc)
         return rc > 0 ? GF_OK : rc;
@@ -305,7 +401,7 @@ int gf_field_enum(struct gf_import_ctx *c, const char *name, int required,
 int gf_field_date(struct gf_import_ctx *c, const char *name, int required, const char **out,
                   struct gf_err *e)
 {
-    const char *v;
+    const char *v = NULL;
     int rc = field_raw(c, name, required, &v, e);
     if (rc)
         return rc > 0 ? GF_OK : rc;
@@ -315,10 +411,35 @@ int gf_field_date(struct gf_import_ctx *c, const char *name, int required, const
     return GF_OK;
 }
 
+int gf_check_past_date(const char *file, long line, const char *field, const char *date,
+                       struct gf_err *e)
+{
+    char today[32];
+    if (!date || !gf_parse_date(date))
+        return gf_err_at(e, file, line, field, date ? date : "", "a date YYYY-MM-DD");
+    if (strcmp(date, gf_today(today)) > 0)
+        return gf_err_at(e, file, line, field, date,
+                         "a date not after today (%s): it records what happened", today);
+    return GF_OK;
+}
+
+int gf_field_past_date(struct gf_import_ctx *c, const char *name, int required, const char **out,
+                       struct gf_err *e)
+{
+    const char *v = NULL;
+    int rc = field_raw(c, name, required, &v, e);
+    if (rc)
+        return rc > 0 ? GF_OK : rc;
+    if ((rc = gf_check_past_date(c->path, c->line, name, v, e)))
+        return rc;
+    *out = v;
+    return GF_OK;
+}
+
 int gf_field_ref(struct gf_import_ctx *c, const char *name, int required, const char *table,
                  const char *column, const char **out, struct gf_err *e)
 {
-    const char *v;
+    const char *v = NULL;
     int rc = field_raw(c, name, required, &v, e);
     if (rc)
         return rc > 0 ? GF_OK : rc;
@@ -335,6 +456,31 @@ int gf_field_ref(struct gf_import_ctx *c, const char *name, int required, const 
     if (rc == 0)
         return gf_err_at(e, c->path, c->line, name, v, "the code of an existing %s", table);
     *out = v;
+    return GF_OK;
+}
+
+int gf_field_level(struct gf_import_ctx *c, const char *name, int required, char *out,
+                   size_t cap, struct gf_err *e)
+{
+    const char *v;
+    int rc = field_raw(c, name, required, &v, e);
+    if (rc)
+        return rc > 0 ? GF_OK : rc;
+    struct gf_stmt *st;
+    if ((rc = gf_db_prepare(c->db,
+                            "SELECT level FROM unit_level WHERE code = ? OR CAST(level AS TEXT) = ?",
+                            &st, e)))
+        return rc;
+    gf_stmt_bind_text(st, 1, v);
+    gf_stmt_bind_text(st, 2, v);
+    if ((rc = gf_stmt_step(st, e)) == 1)
+        snprintf(out, cap, "%lld", (long long)gf_stmt_int(st, 0));
+    gf_stmt_finalize(st);
+    if (rc < 0)
+        return rc;
+    if (rc == 0)
+        return gf_err_at(e, c->path, c->line, name, v,
+                         "a level: city, county, township or village (or 1-4)");
     return GF_OK;
 }
 
@@ -464,16 +610,105 @@ int gf_upsert(struct gf_import_ctx *c, const char *table, int ncols, int nkey,
     return GF_OK;
 }
 
+/* ---- keys: each record once per file -------------------------------------------------- */
+
+/* The keys met in this file live in a TEMP table, which never reaches the database file.  It is
+ * made once per connection, outside the import's transaction, and emptied before and after each
+ * file: creating and dropping it for every file would change the schema, and a schema change
+ * makes SQLite prepare every cached statement again. */
+static int keys_begin(struct gf_db *db, struct gf_err *e)
+{
+    return gf_db_exec(
+        db,
+        "CREATE TEMP TABLE IF NOT EXISTS import_key (k TEXT PRIMARY KEY, line INTEGER);"
+        "DELETE FROM import_key;",
+        e);
+}
+
+static void keys_end(struct gf_db *db)
+{
+    gf_db_exec(db, "DELETE FROM temp.import_key", NULL);
+}
+
+static long key_line(struct gf_db *db, const char *k)
+{
+    struct gf_stmt *st;
+    if (gf_db_prepare(db, "SELECT line FROM import_key WHERE k = ?", &st, NULL))
+        return 0;
+    gf_stmt_bind_text(st, 1, k);
+    long line = gf_stmt_step(st, NULL) == 1 ? (long)gf_stmt_int(st, 0) : 0;
+    gf_stmt_finalize(st);
+    return line;
+}
+
+long gf_import_key_line(void *ctx, const char *key)
+{
+    struct gf_import_ctx *c = ctx;
+    return key_line(c->db, key);
+}
+
+/* Refuse a record whose key columns repeat an earlier record's.  A record missing a key field is
+ * left to the row callback, which names the missing field. */
+static int key_check(struct gf_import_ctx *c, const char *const *key, struct gf_err *e)
+{
+    char k[2048], shown[1024];
+    size_t ko = 0, so = 0;
+    for (int i = 0; key[i]; i++) {
+        const char *v;
+        int rc = records_get(c->rec, c->line, key[i], &v, e);
+        if (rc)
+            return rc;
+        if (!v || !*v)
+            return GF_OK;
+        char pv[128];
+        gf_err_printable(pv, sizeof pv, v);
+        /* one column: the value itself (gf_import_key_line looks codes up); several: each value
+         * prefixed with its length, so that no two keys run together */
+        int n = key[1] ? snprintf(k + ko, sizeof k - ko, "%zu:%s|", strlen(v), v)
+                       : snprintf(k + ko, sizeof k - ko, "%s", v);
+        if (n < 0 || (size_t)n >= sizeof k - ko)
+            return gf_err_at(e, c->path, c->line, key[i], v,
+                             "a shorter value (the key is too long)");
+        ko += (size_t)n;
+        n = snprintf(shown + so, sizeof shown - so, "%s%s %s", i ? ", " : "", key[i], pv);
+        so = n < 0 || (size_t)n >= sizeof shown - so ? sizeof shown - 1 : so + (size_t)n;
+    }
+    long first = key_line(c->db, k);
+    if (first)
+        return gf_err_set(e, GF_EUSER,
+                          "%s:%ld: line %ld repeats the key of line %ld: %s (expected each record "
+                          "once in a file)",
+                          c->path, c->line, c->line, first, shown);
+    char line[24];
+    snprintf(line, sizeof line, "%ld", c->line);
+    return gf_db_run(c->db, e, "INSERT INTO import_key (k, line) VALUES (?, ?)", k, line);
+}
+
 /* ---- the driver -------------------------------------------------------------------------- */
 
 int gf_import_file(struct gf_db *db, const struct gf_import_kind *kind, const char *path,
                    const struct gf_import_opts *o, struct gf_import_stats *stats,
                    struct gf_err *e)
 {
+    FILE *fp;
+    memset(stats, 0, sizeof *stats);
+    int rc = gf_input_open(path, &fp, e);
+    if (rc)
+        return rc;
+    rc = gf_import_stream(db, kind, fp, gf_input_name(path), o, stats, e);
+    gf_input_close(fp);
+    return rc;
+}
+
+int gf_import_stream(struct gf_db *db, const struct gf_import_kind *kind, FILE *fp,
+                     const char *name, const struct gf_import_opts *o,
+                     struct gf_import_stats *stats, struct gf_err *e)
+{
     struct gf_records rec;
+    const char *path = name;
     struct gf_import_ctx c = {db, o && o->actor ? o->actor : "cli", path, 0, &rec, stats, NULL};
     memset(stats, 0, sizeof *stats);
-    int rc = records_open(&rec, path, o ? o->format : NULL, e);
+    int rc = records_open(&rec, fp, name, o ? o->format : NULL, o ? o->format_hint : NULL, e);
     if (rc) {
         records_close(&rec);
         return rc;
@@ -502,13 +737,13 @@ int gf_import_file(struct gf_db *db, const struct gf_import_kind *kind, const ch
                 goto out_close;
             }
     }
-    if ((rc = gf_db_begin(db, e)))
+    if ((kind->key && (rc = keys_begin(db, e))) || (rc = gf_db_begin(db, e)))
         goto out_close;
     gf_db_bulk(db, 1);
     if (kind->begin && (rc = kind->begin(&c, e)))
         goto out_rollback;
     long data_rows = 0;
-    while ((rc = records_next(&rec, path, &c.line, e)) == 1) {
+    while ((rc = records_next(&rec, &c.line, e)) == 1) {
         if (rec.is_json) {
             const char *key;
             json_t *v;
@@ -531,7 +766,7 @@ int gf_import_file(struct gf_db *db, const struct gf_import_kind *kind, const ch
         }
         stats->rows++;
         data_rows++;
-        if ((rc = kind->row(&c, e)))
+        if ((kind->key && (rc = key_check(&c, kind->key, e))) || (rc = kind->row(&c, e)))
             goto out_rollback;
     }
     if (rc < 0)
@@ -544,6 +779,8 @@ int gf_import_file(struct gf_db *db, const struct gf_import_kind *kind, const ch
         goto out_rollback;
     if (kind->release)
         kind->release(&c);
+    if (kind->key)
+        keys_end(db);
     gf_db_bulk(db, 0);
     if (o && o->dry_run) {
         gf_db_rollback(db);
@@ -556,6 +793,8 @@ int gf_import_file(struct gf_db *db, const struct gf_import_kind *kind, const ch
 out_rollback:
     if (kind->release)
         kind->release(&c);
+    if (kind->key)
+        keys_end(db);
     gf_db_bulk(db, 0);
     gf_db_rollback(db);
 out_close:

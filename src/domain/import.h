@@ -12,6 +12,9 @@
 #ifndef GF_IMPORT_H
 #define GF_IMPORT_H
 
+#include <stddef.h>
+#include <stdio.h>
+
 #include "store/db.h"
 
 struct gf_records; /* a record source (CSV or JSON), see gf_field_* */
@@ -39,22 +42,32 @@ struct gf_import_kind {
     int (*row)(struct gf_import_ctx *c, struct gf_err *e);
     int (*finish)(struct gf_import_ctx *c, struct gf_err *e); /* may be NULL */
     void (*release)(struct gf_import_ctx *c);                 /* may be NULL */
+    /* The columns that identify a record, NULL-terminated (NULL: none).  The driver refuses a
+     * record whose key repeats an earlier one of the same file, naming both lines. */
+    const char *const *key;
 };
 
 struct gf_import_opts {
     int dry_run;
     const char *actor;
-    const char *format; /* "csv", "json" or NULL to decide by the file name */
+    const char *format;      /* "csv", "json" or NULL to decide by the file name, */
+    const char *format_hint; /* then by this ("csv", "json" or NULL), then by the text */
 };
 
 /* The registered kinds, NULL-terminated. */
 extern const struct gf_import_kind *const gf_import_kinds[];
 const struct gf_import_kind *gf_import_kind_find(const char *name);
 
-/* Import a file of the given kind.  Returns GF_OK, or an error and nothing changed. */
+/* Import a file of the given kind ("-" = standard input, util/input.h).  Returns GF_OK, or an
+ * error and nothing changed.  The format: o->format, else the file name's extension (.csv,
+ * .json, .jsonl), else o->format_hint, else the text (JSON starts with '[' or '{'). */
 int gf_import_file(struct gf_db *db, const struct gf_import_kind *kind, const char *path,
                    const struct gf_import_opts *o, struct gf_import_stats *stats,
                    struct gf_err *e);
+/* The same from an open stream (not closed), called name in messages. */
+int gf_import_stream(struct gf_db *db, const struct gf_import_kind *kind, FILE *fp,
+                     const char *name, const struct gf_import_opts *o,
+                     struct gf_import_stats *stats, struct gf_err *e);
 
 /* Field accessors for row callbacks: each validates and, on bad input, returns GF_EUSER with a
  * message naming file, line, field, value and what was expected.  A missing column or an empty
@@ -72,6 +85,13 @@ int gf_field_enum(struct gf_import_ctx *c, const char *name, int required,
 /* A date "YYYY-MM-DD". */
 int gf_field_date(struct gf_import_ctx *c, const char *name, int required, const char **out,
                   struct gf_err *e);
+/* A date "YYYY-MM-DD" of something that happened: not after today (gf_today). */
+int gf_field_past_date(struct gf_import_ctx *c, const char *name, int required, const char **out,
+                       struct gf_err *e);
+/* A unit level: a code of unit_level (city, county, township, village) or its number; out
+ * receives the number as text (cap ≥ 8), untouched when absent. */
+int gf_field_level(struct gf_import_ctx *c, const char *name, int required, char *out,
+                   size_t cap, struct gf_err *e);
 /* A code that exists in table.column (e.g. "unit", "code"). */
 int gf_field_ref(struct gf_import_ctx *c, const char *name, int required, const char *table,
                  const char *column, const char **out, struct gf_err *e);
@@ -90,18 +110,20 @@ int gf_upsert_row(struct gf_db *db, const char *actor, const char *table, int nc
 /* A stable code (required): 1–64 characters from [0-9A-Za-z_.-]. */
 int gf_field_code(struct gf_import_ctx *c, const char *name, const char **out, struct gf_err *e);
 
-/* Duplicate detection within one file: begin() creates a TEMP table of the codes seen (with
- * their lines), gf_import_seen() refuses a code met twice, gf_import_seen_line() gives the line
- * of a code (for whole-file checks), release() drops the table. */
-int gf_import_seen_begin(struct gf_import_ctx *c, struct gf_err *e);
-int gf_import_seen(struct gf_import_ctx *c, const char *field, const char *code,
-                   struct gf_err *e);
-long gf_import_seen_line(void *ctx, const char *code);
-void gf_import_seen_release(struct gf_import_ctx *c);
+/* The line of the record whose key (a kind with a one-column key) is key, 0 if none: for the
+ * checks finish() makes on the whole file.  ctx is the struct gf_import_ctx. */
+long gf_import_key_line(void *ctx, const char *key);
 
-/* Parse a whole string as a finite number ("1e3", "-2.5"; no spaces, no "nan"). */
+/* Parse a whole string as a finite decimal number ("1e3", "-2.5"; no spaces, no "nan", no
+ * "0x10"). */
 int gf_parse_num(const char *s, double *out);
 /* Valid calendar date "YYYY-MM-DD". */
 int gf_parse_date(const char *s);
+/* Check that date is a valid "YYYY-MM-DD" not after today (gf_today, which honours
+ * $GONGFU_NOW): the date of something that happened.  Plan and due dates may be later.  On bad
+ * input returns GF_EUSER with a message naming file and line (file NULL, line 0: none), field
+ * and value. */
+int gf_check_past_date(const char *file, long line, const char *field, const char *date,
+                       struct gf_err *e);
 
 #endif

@@ -293,7 +293,9 @@ int gf_income_sink_finish(struct gf_income_sink *s, const char *file, const char
         if ((rc = gf_db_exec(s->db, sql, e)))
             goto out;
         st->replaced = (long)gf_db_int(s->db, "SELECT changes()", 0);
-        if ((rc = gf_db_exec(s->db, "DROP TABLE temp.income_touch", e)))
+        /* emptied, not dropped: a schema change makes SQLite prepare every cached statement
+         * again at the next import */
+        if ((rc = gf_db_exec(s->db, "DELETE FROM temp.income_touch", e)))
             goto out;
     }
     /* 3. record the batches, the periods, one audit row */
@@ -844,5 +846,5 @@ static const char *const kind_req[] = {"unit", "income", "size", NULL};
 const struct gf_import_kind gf_import_income_microdata = {
     "households", "住户收入微观数据(收入分配测算, 见 docs/income-microdata.md)",
     "household income microdata for the distribution engine (docs/income-microdata.md)",
-    kind_cols, kind_req, NULL, kind_row, NULL, NULL,
+    kind_cols, kind_req, NULL, kind_row, NULL, NULL, NULL,
 };

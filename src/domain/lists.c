@@ -158,6 +158,7 @@ static int delete_row(struct gf_db *db, const char *actor, const char *table, co
 
 static const char *const kind_cols[] = {"code", "name", "name_en", NULL};
 static const char *const kind_req[] = {"code", "name", NULL};
+static const char *const code_key[] = {"code", NULL};
 
 static int kind_row(struct gf_import_ctx *c, struct gf_err *e)
 {
@@ -197,6 +198,7 @@ const struct gf_import_kind gf_import_list_kinds = {
     kind_row,
     NULL,
     NULL,
+    code_key,
 };
 
 /* ---- import: items ------------------------------------------------------------------------- */
@@ -339,7 +341,9 @@ static int item_row(struct gf_import_ctx *c, struct gf_err *e)
             goto out;                                                                              \
         var = keep(&k, var);                                                                       \
     } while (0)
-    TXT("code", code, 1);
+    if ((rc = gf_field_code(c, "code", &code, e)))
+        goto out;
+    code = keep(&k, code);
     if (strlen(code) > 60) {
         rc = gf_err_at(e, c->path, c->line, "code", code, "a code of at most 60 bytes");
         goto out;
@@ -404,7 +408,7 @@ static int item_row(struct gf_import_ctx *c, struct gf_err *e)
     }
     if ((rc = gf_field_enum(c, "status", 0, statuses, &status, e)))
         goto out;
-    if ((rc = gf_field_date(c, "completed", 0, &completed, e)))
+    if ((rc = gf_field_past_date(c, "completed", 0, &completed, e)))
         goto out;
     completed = keep(&k, completed);
     if (!strcmp(status, "done") && !completed) {
@@ -434,7 +438,7 @@ static int item_row(struct gf_import_ctx *c, struct gf_err *e)
         if ((rc = gf_field_date(c, n1, 0, &mp[m], e)))
             goto out;
         mp[m] = keep(&k, mp[m]);
-        if ((rc = gf_field_date(c, n2, 0, &ma[m], e)))
+        if ((rc = gf_field_past_date(c, n2, 0, &ma[m], e)))
             goto out;
         ma[m] = keep(&k, ma[m]);
         if (ma[m] && !mp[m]) {
@@ -509,6 +513,7 @@ const struct gf_import_kind gf_import_items = {
     item_row,
     NULL,
     NULL,
+    code_key,
 };
 
 /* ---- progress ------------------------------------------------------------------------------ */
@@ -524,10 +529,8 @@ int gf_progress_add(struct gf_db *db, const char *actor, const struct gf_progres
     if (!p->item || !exists(db, "list_item", "code", p->item))
         return gf_err_at(e, file, line, "item", p->item ? p->item : "",
                          "the code of an existing list item");
-    if (!gf_parse_date(date))
-        return gf_err_at(e, file, line, "date", date, "a date YYYY-MM-DD");
-    if (strcmp(date, gf_today(now)) > 0)
-        return gf_err_at(e, file, line, "date", date, "a date not after today (%s)", now);
+    if ((rc = gf_check_past_date(file, line, "date", date, e)))
+        return rc;
     if (!p->by || !exists(db, "person", "code", p->by))
         return gf_err_at(e, file, line, "reported_by", p->by ? p->by : "",
                          "the code of an existing person");
@@ -550,9 +553,9 @@ int gf_progress_add(struct gf_db *db, const char *actor, const struct gf_progres
         if (!ok)
             return gf_err_at(e, file, line, "milestone", p->milestone,
                              "one of: land, start, complete, produce");
-        if (p->milestone_date && !gf_parse_date(p->milestone_date))
-            return gf_err_at(e, file, line, "milestone_date", p->milestone_date,
-                             "a date YYYY-MM-DD");
+        if (p->milestone_date &&
+            (rc = gf_check_past_date(file, line, "milestone_date", p->milestone_date, e)))
+            return rc;
     }
     fmt_num(pct, sizeof pct, p->percent);
     fmt_num(inv, sizeof inv, p->invest_done);
@@ -693,6 +696,7 @@ static const char *const prog_cols[] = {
     "item",          "date",        "percent",   "text",           "invest_done",
     "funds_secured", "reported_by", "milestone", "milestone_date", NULL};
 static const char *const prog_req[] = {"item", "date", "percent", "reported_by", NULL};
+static const char *const prog_key[] = {"item", "date", NULL};
 
 static int progress_row(struct gf_import_ctx *c, struct gf_err *e)
 {
@@ -746,6 +750,7 @@ const struct gf_import_kind gf_import_progress = {
     progress_row,
     NULL,
     NULL,
+    prog_key,
 };
 
 /* ---- flags --------------------------------------------------------------------------------- */

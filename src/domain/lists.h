@@ -52,14 +52,16 @@ struct gf_problem_new {
 
 int gf_problem_raise(struct gf_db *db, const char *actor, const struct gf_problem_new *p,
                      int64_t *id, struct gf_err *e);
-/* The owner's rectification report: open → rectified. */
+/* The rectification report (by the owner or on their behalf): open → rectified.  The reporter
+ * recorded is the acting user's person (gf_actor_person), who must be in the person register;
+ * by (may be NULL) must be that same person. */
 int gf_problem_rectify(struct gf_db *db, const char *actor, int64_t id, const char *by,
                        const char *report, struct gf_err *e);
-/* The closing check by verifier (a person code, never the owner nor the one who wrote the
- * rectification): accept → closed; reject → open again with the note.  Only a rectified
- * problem can be verified. */
-int gf_problem_verify(struct gf_db *db, const char *actor, int64_t id, const char *verifier,
-                      int accept, const char *note, struct gf_err *e);
+/* The closing check: accept → closed; reject → open again with the note.  The verifier is the
+ * acting user's person, never the owner nor the one who reported the rectification; by (may be
+ * NULL) must be that same person.  Only a rectified problem can be verified. */
+int gf_problem_verify(struct gf_db *db, const char *actor, int64_t id, const char *by, int accept,
+                      const char *note, struct gf_err *e);
 /* A closed (or rectified) problem back to open, with the reason. */
 int gf_problem_reopen(struct gf_db *db, const char *actor, int64_t id, const char *reason,
                       struct gf_err *e);
@@ -138,9 +140,9 @@ int gf_race_config_parse(struct gf_race_config *c, const char *text, size_t len,
 struct gf_race_entry {
     char code[64], name[192];
     double comp[GF_RACE_NCOMP]; /* NaN = not applicable (weight redistributed) */
-    double score;
-    int rank;                                        /* 1 = best, ties share the smaller rank */
-    int prev_rank;                                   /* 0 = no ranking in the previous period */
+    double score;               /* NaN = no data: not ranked */
+    int rank;      /* 1 = best, ties share the smaller rank; 0 = not ranked (nothing measured) */
+    int prev_rank; /* 0 = no ranking in the previous period */
     double rank_p05, rank_p95, score_p05, score_p95; /* from the resampling */
     int eval_rank;                                   /* 0 = no evaluation result */
     int has_eval_sensitivity;                        /* eval rank_p05/p95 were stored and used */
@@ -151,9 +153,11 @@ struct gf_race_entry {
 
 struct gf_race {
     char period[16], prev_period[16], as_of[11];
-    int teams;        /* 0 = units, 1 = teams */
-    int64_t eval_run; /* the evaluation run used, 0 if none */
-    int prev_valid;   /* the previous period could be ranked */
+    int teams;           /* 0 = units, 1 = teams */
+    int64_t eval_run;    /* the evaluation run used, 0 if none */
+    int eval_computed;   /* no run was saved: the evaluation was computed now (not stored) */
+    char eval_note[400]; /* why there is no evaluation component (empty when there is one) */
+    int prev_valid;      /* the previous period could be ranked */
     int n;
     struct gf_race_entry *e; /* ordered by rank */
 };

@@ -33,76 +33,31 @@ int gf_field_code(struct gf_import_ctx *c, const char *name, const char **out, s
     return GF_OK;
 }
 
-/* Codes seen in this file live in a TEMP table, which never reaches the database file. */
-int gf_import_seen_begin(struct gf_import_ctx *c, struct gf_err *e)
-{
-    return gf_db_exec(c->db,
-                      "CREATE TEMP TABLE IF NOT EXISTS import_seen (code TEXT PRIMARY KEY, line INTEGER);"
-                      "DELETE FROM import_seen;",
-                      e);
-}
-
-int gf_import_seen(struct gf_import_ctx *c, const char *field, const char *code,
-                   struct gf_err *e)
-{
-    char line[24];
-    snprintf(line, sizeof line, "%ld", c->line);
-    struct gf_stmt *st;
-    int rc = gf_db_prepare(c->db, "SELECT line FROM import_seen WHERE code = ?", &st, e);
-    if (rc)
-        return rc;
-    gf_stmt_bind_text(st, 1, code);
-    rc = gf_stmt_step(st, e);
-    long first = rc == 1 ? (long)gf_stmt_int(st, 0) : 0;
-    gf_stmt_finalize(st);
-    if (rc < 0)
-        return rc;
-    if (first)
-        return gf_err_at(e, c->path, c->line, field, code,
-                         "a code not already used in this file (line %ld has it)", first);
-    return gf_db_run(c->db, e, "INSERT INTO import_seen (code, line) VALUES (?, ?)", code, line);
-}
-
-long gf_import_seen_line(void *ctx, const char *code)
-{
-    struct gf_import_ctx *c = ctx;
-    struct gf_stmt *st;
-    if (gf_db_prepare(c->db, "SELECT line FROM import_seen WHERE code = ?", &st, NULL))
-        return 0;
-    gf_stmt_bind_text(st, 1, code);
-    long line = gf_stmt_step(st, NULL) == 1 ? (long)gf_stmt_int(st, 0) : 0;
-    gf_stmt_finalize(st);
-    return line;
-}
-
-void gf_import_seen_release(struct gf_import_ctx *c)
-{
-    gf_db_exec(c->db, "DROP TABLE IF EXISTS temp.import_seen", NULL);
-}
-
 /* ---- units ------------------------------------------------------------------------------- */
 
 static const char *const unit_cols[] = {"code", "name", "name_en", "parent", "level",
                                         "area", "population", "note", NULL};
 static const char *const unit_req[] = {"code", "name", "level", "area", NULL};
 
+static const char *const code_key[] = {"code", NULL};
+
 static int units_begin(struct gf_import_ctx *c, struct gf_err *e)
 {
     /* the parent may come later in the file: check references at the end */
-    int rc = gf_db_exec(c->db, "PRAGMA defer_foreign_keys = ON", e);
-    return rc ? rc : gf_import_seen_begin(c, e);
+    return gf_db_exec(c->db, "PRAGMA defer_foreign_keys = ON", e);
 }
 
 static int units_row(struct gf_import_ctx *c, struct gf_err *e)
 {
-    const char *code, *name, *name_en = NULL, *parent = NULL, *level, *area, *note = NULL;
+    const char *code, *name, *name_en = NULL, *parent = NULL, *area, *note = NULL;
     long long pop = LLONG_MIN;
     static const char *const areas[] = {"urban", "rural", NULL};
+    char lv[8] = ""; /* a number 1-9 or a level code from unit_level */
     int rc;
     if ((rc = gf_field_code(c, "code", &code, e)) || (rc = gf_field_text(c, "name", 1, &name, e)) ||
         (rc = gf_field_text(c, "name_en", 0, &name_en, e)) ||
         (rc = gf_field_text(c, "parent", 0, &parent, e)) ||
-        (rc = gf_field_text(c, "level", 1, &level, e)) ||
+        (rc = gf_field_level(c, "level", 1, lv, sizeof lv, e)) ||
         (rc = gf_field_enum(c, "area", 1, areas, &area, e)) ||
         (rc = gf_field_int(c, "population", 0, &pop, e)) ||
         (rc = gf_field_text(c, "note", 0, &note, e)))
@@ -110,22 +65,6 @@ static int units_row(struct gf_import_ctx *c, struct gf_err *e)
     if (parent && !strcmp(parent, code))
         return gf_err_at(e, c->path, c->line, "parent", parent,
                          "the code of another unit (a unit cannot be its own parent)");
-    /* level: a number 1-9 or a level code from unit_level (city, county, township, village) */
-    char lv[8] = "";
-    struct gf_stmt *st;
-    if ((rc = gf_db_prepare(c->db, "SELECT level FROM unit_level WHERE code = ? OR CAST(level AS TEXT) = ?",
-                            &st, e)))
-        return rc;
-    gf_stmt_bind_text(st, 1, level);
-    gf_stmt_bind_text(st, 2, level);
-    if ((rc = gf_stmt_step(st, e)) == 1)
-        snprintf(lv, sizeof lv, "%lld", (long long)gf_stmt_int(st, 0));
-    gf_stmt_finalize(st);
-    if (rc < 0)
-        return rc;
-    if (!lv[0])
-        return gf_err_at(e, c->path, c->line, "level", level,
-                         "a level: city, county, township or village (or 1-4)");
     char popbuf[24] = "";
     if (pop != LLONG_MIN) {
         if (pop < 0) {
@@ -134,8 +73,6 @@ static int units_row(struct gf_import_ctx *c, struct gf_err *e)
         }
         snprintf(popbuf, sizeof popbuf, "%lld", pop);
     }
-    if ((rc = gf_import_seen(c, "code", code, e)))
-        return rc;
     const char *cols[] = {"code", "name", "name_en", "parent", "level", "area", "population", "note"};
     const char *vals[] = {code, name, name_en, parent, lv, area, popbuf[0] ? popbuf : NULL, note};
     return gf_upsert(c, "unit", 8, 1, cols, vals, NULL, e);
@@ -143,12 +80,12 @@ static int units_row(struct gf_import_ctx *c, struct gf_err *e)
 
 static int units_finish(struct gf_import_ctx *c, struct gf_err *e)
 {
-    return gf_units_check(c->db, c->path, gf_import_seen_line, c, e);
+    return gf_units_check(c->db, c->path, gf_import_key_line, c, e);
 }
 
 const struct gf_import_kind gf_import_units = {
     "units", "行政区划单位", "administrative units", unit_cols, unit_req,
-    units_begin, units_row, units_finish, gf_import_seen_release,
+    units_begin, units_row, units_finish, NULL, code_key,
 };
 
 /* ---- teams ------------------------------------------------------------------------------- */
@@ -164,7 +101,7 @@ static int teams_row(struct gf_import_ctx *c, struct gf_err *e)
     if ((rc = gf_field_code(c, "code", &code, e)) || (rc = gf_field_text(c, "name", 1, &name, e)) ||
         (rc = gf_field_text(c, "name_en", 0, &name_en, e)) ||
         (rc = gf_field_enum(c, "kind", 1, kinds, &kind, e)) ||
-        (rc = gf_field_text(c, "note", 0, &note, e)) || (rc = gf_import_seen(c, "code", code, e)))
+        (rc = gf_field_text(c, "note", 0, &note, e)))
         return rc;
     const char *cols[] = {"code", "name", "name_en", "kind", "note"};
     const char *vals[] = {code, name, name_en, kind, note};
@@ -173,7 +110,7 @@ static int teams_row(struct gf_import_ctx *c, struct gf_err *e)
 
 const struct gf_import_kind gf_import_teams = {
     "teams", "工作专班", "teams (1+8+3)", team_cols, team_req,
-    gf_import_seen_begin, teams_row, NULL, gf_import_seen_release,
+    NULL, teams_row, NULL, NULL, code_key,
 };
 
 /* ---- departments ------------------------------------------------------------------------- */
@@ -188,8 +125,7 @@ static int depts_row(struct gf_import_ctx *c, struct gf_err *e)
     if ((rc = gf_field_code(c, "code", &code, e)) || (rc = gf_field_text(c, "name", 1, &name, e)) ||
         (rc = gf_field_text(c, "name_en", 0, &name_en, e)) ||
         (rc = gf_field_ref(c, "team", 0, "team", "code", &team, e)) ||
-        (rc = gf_field_ref(c, "unit", 0, "unit", "code", &unit, e)) ||
-        (rc = gf_import_seen(c, "code", code, e)))
+        (rc = gf_field_ref(c, "unit", 0, "unit", "code", &unit, e)))
         return rc;
     const char *cols[] = {"code", "name", "name_en", "team", "unit"};
     const char *vals[] = {code, name, name_en, team, unit};
@@ -198,7 +134,7 @@ static int depts_row(struct gf_import_ctx *c, struct gf_err *e)
 
 const struct gf_import_kind gf_import_departments = {
     "departments", "部门", "departments", dept_cols, dept_req,
-    gf_import_seen_begin, depts_row, NULL, gf_import_seen_release,
+    NULL, depts_row, NULL, NULL, code_key,
 };
 
 /* ---- people ------------------------------------------------------------------------------ */
@@ -216,7 +152,7 @@ static int people_row(struct gf_import_ctx *c, struct gf_err *e)
         (rc = gf_field_ref(c, "team", 0, "team", "code", &team, e)) ||
         (rc = gf_field_ref(c, "unit", 0, "unit", "code", &unit, e)) ||
         (rc = gf_field_text(c, "title", 0, &title, e)) ||
-        (rc = gf_field_text(c, "phone", 0, &phone, e)) || (rc = gf_import_seen(c, "code", code, e)))
+        (rc = gf_field_text(c, "phone", 0, &phone, e)))
         return rc;
     const char *cols[] = {"code", "name", "department", "team", "unit", "title", "phone"};
     const char *vals[] = {code, name, dept, team, unit, title, phone};
@@ -225,5 +161,5 @@ static int people_row(struct gf_import_ctx *c, struct gf_err *e)
 
 const struct gf_import_kind gf_import_people = {
     "people", "人员", "people", person_cols, person_req,
-    gf_import_seen_begin, people_row, NULL, gf_import_seen_release,
+    NULL, people_row, NULL, NULL, code_key,
 };

@@ -56,3 +56,17 @@ int gf_period_ensure(struct gf_db *db, const char *code, struct gf_err *e)
                      "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO NOTHING",
                      code, kinds[p.kind], y, s, p.start, p.end);
 }
+
+int gf_period_prev(const char *code, char *out, size_t cap)
+{
+    struct gf_period p;
+    if (gf_period_parse(code, &p))
+        return -1;
+    if (p.kind == GF_PERIOD_YEAR)
+        snprintf(out, cap, "%04d", p.year - 1);
+    else if (p.kind == GF_PERIOD_QUARTER)
+        snprintf(out, cap, "%04dQ%d", p.sub > 1 ? p.year : p.year - 1, p.sub > 1 ? p.sub - 1 : 4);
+    else
+        snprintf(out, cap, "%04d-%02d", p.sub > 1 ? p.year : p.year - 1, p.sub > 1 ? p.sub - 1 : 12);
+    return 0;
+}

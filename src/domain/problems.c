@@ -4,13 +4,15 @@
  * open --rectify(report)--> rectified --verify(accept, by someone else)--> closed
  *                          rectified --verify(reject)--> open;  closed/rectified --reopen--> open
  * A problem is closed only by a verification from a person who is neither its owner nor the one
- * who wrote the rectification (also enforced by a CHECK in the schema).  Each transition writes
- * the row and its audit record (before/after as JSON) in one transaction. */
+ * who wrote the rectification (also enforced by a CHECK in the schema).  Who rectifies and who
+ * verifies is the acting user (gf_actor_as): a request cannot name somebody else.  Each transition
+ * writes the row and its audit record (before/after as JSON) in one transaction. */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/actor.h"
 #include "domain/audit.h"
 #include "domain/lists.h"
 
@@ -181,11 +183,22 @@ int gf_problem_raise(struct gf_db *db, const char *actor, const struct gf_proble
     return GF_OK;
 }
 
+/* The person acting (by, when given, must be them), who must be a person of the register. */
+static int acting_person(struct gf_db *db, const char *actor, const char *by, char *person,
+                         struct gf_err *e)
+{
+    int rc = gf_actor_as(db, actor, "by", by, person, e);
+    if (rc == GF_OK && !person_ok(db, person))
+        rc = gf_err_at(e, NULL, 0, "user", person,
+                       "the code of an existing person (the acting user does this step)");
+    return rc;
+}
+
 int gf_problem_rectify(struct gf_db *db, const char *actor, int64_t id, const char *by,
                        const char *report, struct gf_err *e)
 {
     struct prob p;
-    char today[32];
+    char today[32], reporter[GF_PERSON_MAX];
     int rc = load(db, id, &p, e);
     if (rc)
         return rc;
@@ -194,16 +207,14 @@ int gf_problem_rectify(struct gf_db *db, const char *actor, int64_t id, const ch
                         (long long)id, p.status);
         goto out;
     }
-    if (!person_ok(db, by)) {
-        rc = gf_err_at(e, NULL, 0, "by", by ? by : "", "the code of an existing person");
+    if ((rc = acting_person(db, actor, by, reporter, e)))
         goto out;
-    }
     if (!report || !*report) {
         rc = gf_err_at(e, NULL, 0, "report", "", "the rectification report (what was done)");
         goto out;
     }
     {
-        const char *v[] = {report, gf_today(today), by};
+        const char *v[] = {report, gf_today(today), reporter};
         rc = transition(db, actor, "rectify", id, &p,
                         "UPDATE problem SET status = 'rectified', rectification = ?, "
                         "rectified_date = ?, rectified_by = ? WHERE id = ?",
@@ -214,11 +225,11 @@ out:
     return rc;
 }
 
-int gf_problem_verify(struct gf_db *db, const char *actor, int64_t id, const char *verifier,
-                      int accept, const char *note, struct gf_err *e)
+int gf_problem_verify(struct gf_db *db, const char *actor, int64_t id, const char *by, int accept,
+                      const char *note, struct gf_err *e)
 {
     struct prob p;
-    char today[32];
+    char today[32], verifier[GF_PERSON_MAX];
     int rc = load(db, id, &p, e);
     if (rc)
         return rc;
@@ -229,11 +240,8 @@ int gf_problem_verify(struct gf_db *db, const char *actor, int64_t id, const cha
                         (long long)id, p.status);
         goto out;
     }
-    if (!person_ok(db, verifier)) {
-        rc =
-            gf_err_at(e, NULL, 0, "by", verifier ? verifier : "", "the code of an existing person");
+    if ((rc = acting_person(db, actor, by, verifier, e)))
         goto out;
-    }
     if (!strcmp(verifier, p.owner) || !strcmp(verifier, p.rectified_by)) {
         rc = gf_err_set(e, GF_EUSER,
                         "problem %lld: the closing check must be done by someone other than the "

@@ -6,7 +6,9 @@
  * that apply (weights of the others are redistributed), ranks with ties sharing the smaller
  * rank.  Percentiles: `draws` resamples; each multiplies every weight by U(1−j, 1+j) and, when
  * the evaluation stored its sensitivity (rank_p05/rank_p95), draws the evaluation rank
- * uniformly in [rank_p05, rank_p95].  The race stores nothing: it is recomputed from the data. */
+ * uniformly in [rank_p05, rank_p95].  The race stores nothing: it is recomputed from the data;
+ * when no evaluation of the period and level was saved, it evaluates them now (and says so), and
+ * a subject with nothing measured is listed unranked rather than tied at the top. */
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -15,9 +17,11 @@
 
 #include "core/ksum.h"
 #include "domain/audit.h"
+#include "domain/evaluation.h"
 #include "domain/lists.h"
 #include "domain/lists_int.h"
 #include "domain/period.h"
+#include "util/input.h"
 #include "domain/unit.h"
 
 void gf_race_config_default(struct gf_race_config *c)
@@ -51,28 +55,24 @@ static const char *const comp_key[GF_RACE_NCOMP] = {
 static int num_in(json_t *v, const char *path, const char *key, double lo, double hi, double *out,
                   struct gf_err *e)
 {
-    if (!json_is_number(v) || json_number_value(v) < lo || json_number_value(v) > hi)
-        return gf_err_at(e, path, 0, key, json_is_number(v) ? "out of range" : "not a number",
-                         "a number from %g to %g", lo, hi);
+    if (!json_is_number(v) || json_number_value(v) < lo || json_number_value(v) > hi) {
+        char *text = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+        int rc = gf_err_at(e, path, 0, key, text ? text : "", "a number from %g to %g", lo, hi);
+        free(text);
+        return rc;
+    }
     *out = json_number_value(v);
     return GF_OK;
 }
 
 int gf_race_config_load(struct gf_race_config *c, const char *path, struct gf_err *e)
 {
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return gf_err_set(e, GF_EUSER, "%s: cannot open the race configuration", path);
-    char *buf = malloc(GF_RACE_CONFIG_MAX + 1);
-    if (!buf) {
-        fclose(fp);
-        return gf_err_set(e, GF_ENOMEM, "out of memory");
-    }
-    size_t n = fread(buf, 1, GF_RACE_CONFIG_MAX + 1, fp);
-    fclose(fp);
-    int rc = n > GF_RACE_CONFIG_MAX ? gf_err_at(e, path, 0, NULL, NULL,
-                                                "a file of at most %d bytes", GF_RACE_CONFIG_MAX)
-                                    : gf_race_config_parse(c, buf, n, path, e);
+    char *buf;
+    size_t n;
+    int rc = gf_input_read_file(path, GF_RACE_CONFIG_MAX, &buf, &n, e);
+    if (rc)
+        return rc;
+    rc = gf_race_config_parse(c, buf, n, gf_input_name(path), e);
     free(buf);
     return rc;
 }
@@ -108,7 +108,9 @@ int gf_race_config_parse(struct gf_race_config *c, const char *text, size_t len,
                                    "investment, funds, problems");
                     goto out;
                 }
-                if ((rc = num_in(v2, path, k2, 0, 1e6, &c->w[i], e)))
+                char name[64];
+                snprintf(name, sizeof name, "weights.%s", k2);
+                if ((rc = num_in(v2, path, name, 0, 1e6, &c->w[i], e)))
                     goto out;
             }
         } else if (!strcmp(key, "penalties") && json_is_object(v)) {
@@ -449,10 +451,15 @@ static double weighted(const double *comp, const double *w)
     return W > 0 ? gf_ksum_value(&s) / W : 0;
 }
 
-/* Competition ranks (1 = highest score; equal scores share the smaller rank). */
+/* Competition ranks (1 = highest score; equal scores share the smaller rank); a NaN score (no
+ * data) gets rank 0 and does not count. */
 static void rank_scores(const double *score, int n, int *rank)
 {
     for (int i = 0; i < n; i++) {
+        if (isnan(score[i])) {
+            rank[i] = 0;
+            continue;
+        }
         int r = 1;
         for (int j = 0; j < n; j++)
             if (score[j] > score[i] + 1e-9)
@@ -527,22 +534,78 @@ static int64_t find_run(struct gf_db *db, const char *period, int level, char *f
     return id;
 }
 
-/* Mean attainment (Neumaier) of the team's indicators in a run; NaN if none. */
-static double team_attainment(struct gf_db *db, int64_t run, const char *fw, const char *team)
+/* Where the evaluation facts come from: the latest saved run of the period and level, else an
+ * evaluation computed now with the default pipeline (not stored). */
+struct eval_src {
+    int64_t run;
+    char fw[128];
+    int have_ev;
+    struct gf_evaluation ev;
+};
+
+static void eval_src_open(struct gf_db *db, const char *period, int level, int teams,
+                          const struct gf_race_config *c, struct eval_src *src, char *why,
+                          size_t cap)
+{
+    memset(src, 0, sizeof *src);
+    if ((src->run = find_run(db, period, level, src->fw, sizeof src->fw)))
+        return;
+    struct gf_evaluation_opts o = {0};
+    o.period = period;
+    o.level = level;
+    o.draws = teams || c->draws <= 0 ? 0 : 1000; /* the rank band behind the black-list rule */
+    o.seed = (long long)c->seed;
+    struct gf_err e = {0};
+    if (gf_evaluation_run(db, &o, &src->ev, &e) == GF_OK) {
+        src->have_ev = 1;
+        cpy(src->fw, sizeof src->fw, src->ev.framework);
+    } else if (why)
+        snprintf(why, cap, "no evaluation of level %d for %s saved, and it cannot be computed: %s",
+                 level, period, e.msg);
+}
+
+static void eval_src_close(struct eval_src *src)
+{
+    if (src->have_ev)
+        gf_evaluation_free(&src->ev);
+}
+
+/* Mean attainment (Neumaier) of the team's indicators in the evaluation; NaN if none. */
+static double team_attainment(struct gf_db *db, const struct eval_src *src, const char *team)
 {
     struct gf_stmt *st;
-    if (gf_db_prepare(db,
+    struct gf_ksum s = {0};
+    long n = 0;
+    if (src->have_ev) {
+        const struct gf_evaluation *ev = &src->ev;
+        for (size_t j = 0; j < ev->m && ev->res.attain; j++) {
+            if (gf_db_prepare(db, "SELECT 1 FROM indicator WHERE code = ? AND team = ?", &st, NULL))
+                return NAN;
+            gf_stmt_bind_text(st, 1, ev->node_code[j]);
+            gf_stmt_bind_text(st, 2, team);
+            int mine = gf_stmt_step(st, NULL) == 1;
+            gf_stmt_finalize(st);
+            for (size_t k = 0; mine && k < ev->res.n; k++) {
+                double a = ev->res.attain[k * ev->res.m + j];
+                if (!isnan(a)) {
+                    gf_ksum_add(&s, a);
+                    n++;
+                }
+            }
+        }
+        return n ? gf_ksum_value(&s) / (double)n : NAN;
+    }
+    if (!src->run ||
+        gf_db_prepare(db,
                       "SELECT r.attainment FROM eval_result r JOIN framework_node n ON "
                       "n.framework = ? AND n.code = r.node AND n.kind = 'indicator' JOIN "
                       "indicator i ON i.code = r.node WHERE r.run = ? AND i.team = ? AND "
                       "r.attainment IS NOT NULL",
                       &st, NULL))
         return NAN;
-    gf_stmt_bind_text(st, 1, fw);
-    gf_stmt_bind_int(st, 2, run);
+    gf_stmt_bind_text(st, 1, src->fw);
+    gf_stmt_bind_int(st, 2, src->run);
     gf_stmt_bind_text(st, 3, team);
-    struct gf_ksum s = {0};
-    long n = 0;
     while (gf_stmt_step(st, NULL) == 1) {
         gf_ksum_add(&s, gf_stmt_double(st, 0));
         n++;
@@ -552,25 +615,44 @@ static double team_attainment(struct gf_db *db, int64_t run, const char *fw, con
 }
 
 /* Evaluation facts for every subject: rank, rank change, sensitivity; returns ranked count. */
-static int eval_facts(struct gf_db *db, const char *period, int teams, int level,
-                      struct gf_race_entry *s, int n, struct facts *f, int64_t *run_out)
+static int eval_facts(struct gf_db *db, const char *period, int teams,
+                      const struct gf_race_config *c, struct gf_race_entry *s, int n,
+                      struct facts *f, struct gf_race *out)
 {
-    char fw[128], pfw[128], pp[16];
-    int64_t run = find_run(db, period, level, fw, sizeof fw);
-    *run_out = run;
-    if (!run)
-        return 0;
-    if (!teams) {
+    char pp[16];
+    int level = c->level;
+    struct eval_src src, psrc = {0};
+    eval_src_open(db, period, level, teams, c, &src, out->eval_note, sizeof out->eval_note);
+    out->eval_run = src.run;
+    out->eval_computed = src.have_ev;
+    int nr = 0;
+    if (!teams && src.have_ev) {
+        const struct gf_evaluation *ev = &src.ev;
+        const struct gf_eval_result *r = &ev->res;
+        nr = (int)r->n;
+        for (size_t k = 0; k < r->n; k++) {
+            size_t i = r->rowmap[k];
+            for (int q = 0; q < n; q++)
+                if (!strcmp(s[q].code, ev->unit_code[i])) {
+                    f[q].eval_rank = r->rank[k * r->nnode + r->root];
+                    f[q].has_change = ev->rank_prev[i] > 0;
+                    f[q].eval_change = f[q].has_change ? ev->rank_prev[i] - f[q].eval_rank : 0;
+                    f[q].eval_p05 = r->sens ? r->sens[k].p05 : NAN;
+                    f[q].eval_p95 = r->sens ? r->sens[k].p95 : NAN;
+                }
+        }
+        goto out;
+    }
+    if (!teams && src.run) {
         struct gf_stmt *st;
-        int nr = 0;
         if (gf_db_prepare(db,
                           "SELECT r.unit, r.rank, r.rank_change, r.rank_p05, r.rank_p95 FROM "
                           "eval_result r JOIN framework_node n ON n.framework = ? AND n.code = "
                           "r.node AND n.kind = 'index' WHERE r.run = ? AND r.rank IS NOT NULL",
                           &st, NULL))
-            return 0;
-        gf_stmt_bind_text(st, 1, fw);
-        gf_stmt_bind_int(st, 2, run);
+            goto out;
+        gf_stmt_bind_text(st, 1, src.fw);
+        gf_stmt_bind_int(st, 2, src.run);
         while (gf_stmt_step(st, NULL) == 1) {
             nr++;
             const char *u = gf_stmt_text(st, 0);
@@ -584,19 +666,21 @@ static int eval_facts(struct gf_db *db, const char *period, int teams, int level
                 }
         }
         gf_stmt_finalize(st);
-        return nr;
+        goto out;
     }
+    if (!teams || (!src.run && !src.have_ev))
+        goto out;
     /* teams: rank by mean attainment of the indicators they are responsible for */
     double *a = calloc((size_t)n + 1, sizeof *a), *pa = calloc((size_t)n + 1, sizeof *pa);
     int *r = calloc((size_t)n + 1, sizeof *r), *pr = calloc((size_t)n + 1, sizeof *pr);
-    int nr = 0;
     if (!a || !pa || !r || !pr)
-        goto out;
+        goto teams_out;
     prev_period(period, pp, sizeof pp);
-    int64_t prun = pp[0] ? find_run(db, pp, level, pfw, sizeof pfw) : 0;
+    if (pp[0])
+        eval_src_open(db, pp, level, 1, c, &psrc, NULL, 0);
     for (int i = 0; i < n; i++) {
-        a[i] = team_attainment(db, run, fw, s[i].code);
-        pa[i] = prun ? team_attainment(db, prun, pfw, s[i].code) : NAN;
+        a[i] = team_attainment(db, &src, s[i].code);
+        pa[i] = team_attainment(db, &psrc, s[i].code);
     }
     for (int i = 0; i < n; i++) {
         if (isnan(a[i]))
@@ -621,11 +705,14 @@ static int eval_facts(struct gf_db *db, const char *period, int teams, int level
             f[i].eval_change = pr[i] - r[i];
         }
     }
-out:
+teams_out:
     free(a);
     free(pa);
     free(r);
     free(pr);
+out:
+    eval_src_close(&src);
+    eval_src_close(&psrc);
     return nr;
 }
 
@@ -672,13 +759,18 @@ static void reasons(struct gf_race_entry *s, int n, const struct facts *f,
         struct gf_ksum m = {0};
         int cnt = 0;
         for (int i = 0; i < n; i++)
-            if (!isnan(s[i].comp[k])) {
+            if (!isnan(s[i].comp[k]) && !isnan(s[i].score)) {
                 gf_ksum_add(&m, s[i].comp[k]);
                 cnt++;
             }
         mean[k] = cnt ? gf_ksum_value(&m) / cnt : NAN;
     }
     for (int i = 0; i < n; i++) {
+        if (isnan(s[i].score)) {
+            snprintf(s[i].reasons_zh, sizeof s[i].reasons_zh, "无数据,未排名");
+            snprintf(s[i].reasons_en, sizeof s[i].reasons_en, "no data: not ranked");
+            continue;
+        }
         double W = 0, contrib[GF_RACE_NCOMP];
         int order[GF_RACE_NCOMP], no = 0;
         for (int k = 0; k < GF_RACE_NCOMP; k++)
@@ -726,7 +818,7 @@ static int resample(struct gf_race_entry *s, int n, const struct facts *f, int n
     int D = c->draws;
     if (D <= 0 || n == 0) {
         for (int i = 0; i < n; i++) {
-            s[i].rank_p05 = s[i].rank_p95 = s[i].rank;
+            s[i].rank_p05 = s[i].rank_p95 = s[i].rank > 0 ? s[i].rank : NAN;
             s[i].score_p05 = s[i].score_p95 = s[i].score;
         }
         return GF_OK;
@@ -753,7 +845,7 @@ static int resample(struct gf_race_entry *s, int n, const struct facts *f, int n
                 double r = f[i].eval_p05 + unif(&state) * (f[i].eval_p95 - f[i].eval_p05);
                 comp[GF_RC_EVAL] = 100.0 * (nranked - r) / (nranked - 1);
             }
-            score[i] = weighted(comp, w);
+            score[i] = isnan(s[i].score) ? NAN : weighted(comp, w);
         }
         rank_scores(score, n, rank);
         for (int i = 0; i < n; i++) {
@@ -762,6 +854,10 @@ static int resample(struct gf_race_entry *s, int n, const struct facts *f, int n
         }
     }
     for (int i = 0; i < n; i++) {
+        if (isnan(s[i].score)) {
+            s[i].rank_p05 = s[i].rank_p95 = s[i].score_p05 = s[i].score_p95 = NAN;
+            continue;
+        }
         memcpy(col, rk + (size_t)i * D, sizeof(double) * (size_t)D);
         qsort(col, (size_t)D, sizeof *col, cmp_double);
         s[i].rank_p05 = quantile(col, D, 0.05);
@@ -783,6 +879,8 @@ out:
 static int by_rank(const void *a, const void *b)
 {
     const struct gf_race_entry *x = a, *y = b;
+    if ((x->rank == 0) != (y->rank == 0)) /* the unranked last */
+        return x->rank == 0 ? 1 : -1;
     if (x->rank != y->rank)
         return x->rank - y->rank;
     return strcmp(x->code, y->code);
@@ -833,13 +931,18 @@ static int race_compute(struct gf_db *db, const char *period, int teams,
     if (rc < 0)
         goto out;
     n = out->n;
-    int nranked = eval_facts(db, period, teams, c->level, out->e, n, f, &out->eval_run);
+    int nranked = eval_facts(db, period, teams, c, out->e, n, f, out);
     for (int i = 0; i < n; i++) {
         struct gf_race_entry *s = &out->e[i];
         int su = teams ? -1 : gf_units_find(&x.units, s->code);
         list_facts(&x, teams, su, s->code, p.start, out->as_of, &f[i]);
         components(&f[i], nranked, c, s->comp);
-        s->score = weighted(s->comp, c->w);
+        /* nothing measured (no evaluation, no list item due, no problem): no score and no rank,
+         * rather than a tie at the top of the list */
+        int measured = f[i].open > 0;
+        for (int k = 0; k < GF_RC_PROBLEMS; k++)
+            measured |= !isnan(s->comp[k]);
+        s->score = measured ? weighted(s->comp, c->w) : NAN;
         s->eval_rank = f[i].eval_rank;
         s->has_eval_sensitivity =
             f[i].eval_rank > 0 && !isnan(f[i].eval_p05) && !isnan(f[i].eval_p95);
@@ -866,16 +969,21 @@ static int race_compute(struct gf_db *db, const char *period, int teams,
     reasons(out->e, n, f, c);
     if (with_prev && (rc = resample(out->e, n, f, nranked, c, e)))
         goto out;
-    /* red and black lists, awards */
+    /* red and black lists, awards: among the ranked subjects only */
+    int nrank = 0;
+    for (int i = 0; i < n; i++)
+        nrank += out->e[i].rank > 0;
     for (int i = 0; i < n && with_prev; i++) {
         struct gf_race_entry *s = &out->e[i];
+        if (s->rank == 0)
+            continue;
         if (c->red_top > 0)
             s->red = s->rank <= c->red_top;
         else if (!isnan(c->red_min_score))
             s->red = s->score >= c->red_min_score;
         int in_band = 0, certain = 0;
         if (c->black_bottom > 0) {
-            int lo = n - c->black_bottom + 1;
+            int lo = nrank - c->black_bottom + 1;
             in_band = s->rank >= lo;
             certain = s->rank_p05 >= lo;
         } else if (!isnan(c->black_max_score)) {
@@ -888,7 +996,7 @@ static int race_compute(struct gf_db *db, const char *period, int teams,
         }
         s->best = c->best_top > 0 && s->rank <= c->best_top;
         if (c->slowest_bottom > 0) {
-            int lo = n - c->slowest_bottom + 1;
+            int lo = nrank - c->slowest_bottom + 1;
             if (s->rank >= lo && !s->best) {
                 s->slowest = s->rank_p05 >= lo;
                 s->slowest_uncertain = !s->slowest;

@@ -890,6 +890,15 @@ static int parse_chunk(struct worker *wk, struct gf_csvscan_chunk *c)
         b->x[i] = per_capita ? v / m : v;
         b->w[i] = hw * m;
         b->hw[i] = hw;
+        if (!isfinite(b->w[i]) || !isfinite(b->x[i])) { /* w × size, or value / size, overflows */
+            int bad_w = !isfinite(b->w[i]), nf = st->ncols;
+            int col = bad_w ? st->ci_weight : st->ci_value;
+            gf_csvscan_split(p, wk->f, st->ncols, &nf); /* the field's text, for the message */
+            return worker_fail(wk, gf_csvscan_line(st->scan, c, p), col, wk->f[col].p,
+                               wk->f[col].len,
+                               bad_w ? "a weight whose product with the household size is finite"
+                                     : "a value that stays finite divided by the household size");
+        }
         if (b->food) {
             b->food[i] = rv.num[NUM_FOOD];
             b->cons[i] = rv.num[NUM_CONS];

@@ -22,7 +22,7 @@ struct raw {
     int64_t pop;
 };
 
-static const struct raw *g_sort_raw; /* only during sorting, single-threaded load */
+static _Thread_local const struct raw *g_sort_raw; /* only while this thread sorts (servers load in many threads) */
 
 static int cmp_code(const void *a, const void *b)
 {

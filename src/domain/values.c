@@ -1,4 +1,5 @@
-/* values.c — the values import, rollups over time and units, derived values, value workflow. */
+/* values.c — the values import, rollups over time and units, derived values, value workflow
+ * (draft → submitted → approved, and unlock back to draft). */
 #include "domain/values.h"
 
 #include <math.h>
@@ -7,6 +8,7 @@
 #include <string.h>
 
 #include "core/formula.h"
+#include "domain/actor.h"
 #include "domain/audit.h"
 #include "domain/import.h"
 #include "domain/period.h"
@@ -18,12 +20,96 @@
 static const char *const val_cols[] = {"unit", "indicator", "period", "value", "source", "state", NULL};
 static const char *const val_req[] = {"unit", "indicator", "period", "value", NULL};
 
+/* The key of a value in messages and the audit trail: "unit/indicator/period". */
+static void value_key(char *out, size_t cap, const char *unit, const char *ind, const char *period)
+{
+    snprintf(out, cap, "%s/%s/%s", unit, ind, period);
+}
+
+/* Write one reported value (an import's row, or a single entry): data (value, source) and a state
+ * of draft or submitted; never an approval, never a change to an approved value, never a
+ * submission taken back: the same data written again over values submitted or approved since
+ * changes nothing.  file/line (NULL/0 outside an import) locate it in messages; c (NULL outside
+ * an import) counts it; *changed gets 0 unchanged, 1 inserted, 2 updated. */
+static int put_value(struct gf_db *db, const char *actor, const char *unit, const char *ind,
+                     const char *period, double v, const char *source, const char *state,
+                     const char *file, long line, struct gf_import_ctx *c, int *changed,
+                     struct gf_err *e)
+{
+    *changed = 0;
+    struct gf_period p;
+    if (gf_period_parse(period, &p))
+        return gf_err_at(e, file, line, "period", period,
+                         "a year (2024), a quarter (2024Q1) or a month (2024-03)");
+    struct gf_stmt *st;
+    int rc;
+    if ((rc = gf_db_prepare(db, "SELECT formula FROM indicator WHERE code = ?", &st, e)))
+        return rc;
+    gf_stmt_bind_text(st, 1, ind);
+    int derived = gf_stmt_step(st, e) == 1 && !gf_stmt_is_null(st, 0);
+    gf_stmt_finalize(st);
+    if (derived)
+        return gf_err_at(e, file, line, "indicator", ind,
+                         "an indicator without a formula (%s is computed from its formula)", ind);
+    if ((rc = gf_period_ensure(db, period, e)))
+        return rc;
+    /* what is stored: is the data the same, and how far along the workflow is it? */
+    if ((rc = gf_db_prepare(db,
+                            "SELECT origin = 'reported' AND value = ? AND source IS ?,"
+                            " origin = 'reported' AND state = 'approved', state FROM value"
+                            " WHERE unit = ? AND indicator = ? AND period = ?",
+                            &st, e)))
+        return rc;
+    gf_stmt_bind_double(st, 1, v);
+    gf_stmt_bind_text(st, 2, source);
+    gf_stmt_bind_text(st, 3, unit);
+    gf_stmt_bind_text(st, 4, ind);
+    gf_stmt_bind_text(st, 5, period);
+    rc = gf_stmt_step(st, e);
+    int same = rc == 1 && gf_stmt_int(st, 0), locked = rc == 1 && gf_stmt_int(st, 1);
+    int was_submitted = rc == 1 && !strcmp(gf_stmt_text(st, 2), "submitted");
+    gf_stmt_finalize(st);
+    if (rc < 0)
+        return rc;
+    char key[256], vb[40], now[32];
+    value_key(key, sizeof key, unit, ind, period);
+    gf_fmt_double(vb, sizeof vb, v);
+    int approving = !strcmp(state, "approved");
+    if (same && (locked || (!approving && (was_submitted || !strcmp(state, "draft"))))) {
+        if (c)
+            c->stats->unchanged++;
+        return GF_OK;
+    }
+    if (approving)
+        return gf_err_at(e, file, line, "state", state,
+                         "draft or submitted: an import cannot approve a value (%s); approve it "
+                         "with `gongfu values approve`, by someone other than who submitted it",
+                         key);
+    if (locked)
+        return gf_err_at(e, file, line, "value", vb,
+                         "no change to %s: it is approved and locked; unlock it first "
+                         "(gongfu values unlock --unit %s --period %s --indicator %s --reason …)",
+                         key, unit, period, ind);
+    gf_now(now);
+    /* a value written as submitted is submitted by its writer; approved_by/_at stay NULL:
+     * only an approved value has them, and an approved value is never written here */
+    const char *submitter = strcmp(state, "submitted") ? NULL : actor;
+    const char *submitted_at = submitter ? now : NULL;
+    const char *cols[] = {"unit",       "indicator",    "period",      "value",
+                          "origin",     "source",       "state",       "updated_by",
+                          "updated_at", "submitted_by", "submitted_at"};
+    const char *vals[] = {unit,  ind,   period, vb,        "reported",  source,
+                          state, actor, now,    submitter, submitted_at};
+    return c ? gf_upsert(c, "value", 11, 3, cols, vals, changed, e)
+             : gf_upsert_row(db, actor, "value", 11, 3, cols, vals, changed, e);
+}
+
 static int values_row(struct gf_import_ctx *c, struct gf_err *e)
 {
     static const char *const states[] = {"draft", "submitted", "approved", NULL};
     const char *unit, *ind, *period, *source = NULL, *state = "draft";
     double v;
-    int rc;
+    int rc, changed;
     if ((rc = gf_field_ref(c, "unit", 1, "unit", "code", &unit, e)) ||
         (rc = gf_field_ref(c, "indicator", 1, "indicator", "code", &ind, e)) ||
         (rc = gf_field_text(c, "period", 1, &period, e)) ||
@@ -31,50 +117,91 @@ static int values_row(struct gf_import_ctx *c, struct gf_err *e)
         (rc = gf_field_text(c, "source", 0, &source, e)) ||
         (rc = gf_field_enum(c, "state", 0, states, &state, e)))
         return rc;
-    struct gf_period p;
-    if (gf_period_parse(period, &p))
-        return gf_err_at(e, c->path, c->line, "period", period,
-                         "a year (2024), a quarter (2024Q1) or a month (2024-03)");
-    struct gf_stmt *st;
-    if ((rc = gf_db_prepare(c->db, "SELECT formula FROM indicator WHERE code = ?", &st, e)))
-        return rc;
-    gf_stmt_bind_text(st, 1, ind);
-    int derived = gf_stmt_step(st, e) == 1 && !gf_stmt_is_null(st, 0);
-    gf_stmt_finalize(st);
-    if (derived)
-        return gf_err_at(e, c->path, c->line, "indicator", ind,
-                         "an indicator without a formula (%s is computed from its formula)", ind);
-    if ((rc = gf_period_ensure(c->db, period, e)))
-        return rc;
-    char vb[40], now[32];
-    gf_fmt_double(vb, sizeof vb, v);
-    const char *cols[] = {"unit", "indicator", "period", "value", "origin", "source", "state",
-                          "updated_by", "updated_at"};
-    const char *vals[] = {unit, ind, period, vb, "reported", source, state, c->actor, gf_now(now)};
-    /* compare the data (first 7 columns); who/when are written only with a change */
-    struct gf_stmt *same;
-    if ((rc = gf_db_prepare(c->db,
-                            "SELECT 1 FROM value WHERE unit = ? AND indicator = ? AND period = ? "
-                            "AND value = ? AND origin = 'reported' AND source IS ? AND state = ?",
-                            &same, e)))
-        return rc;
-    gf_stmt_bind_text(same, 1, unit);
-    gf_stmt_bind_text(same, 2, ind);
-    gf_stmt_bind_text(same, 3, period);
-    gf_stmt_bind_double(same, 4, v);
-    gf_stmt_bind_text(same, 5, source);
-    gf_stmt_bind_text(same, 6, state);
-    int unchanged = gf_stmt_step(same, e) == 1;
-    gf_stmt_finalize(same);
-    if (unchanged) {
-        c->stats->unchanged++;
-        return GF_OK;
-    }
-    return gf_upsert(c, "value", 9, 3, cols, vals, NULL, e);
+    return put_value(c->db, c->actor, unit, ind, period, v, source, state, c->path, c->line, c,
+                     &changed, e);
 }
+
+int gf_value_set(struct gf_db *db, const char *actor, const char *unit, const char *indicator,
+                 const char *period, double v, const char *source, int64_t if_version,
+                 int64_t *version, struct gf_err *e)
+{
+    *version = 0;
+    if (!isfinite(v))
+        return gf_err_at(e, NULL, 0, "value", "", "a finite number");
+    if (!gf_db_int_text(db, "SELECT count(*) FROM unit WHERE code = ?", unit))
+        return gf_err_at(e, NULL, 0, "unit", unit, "an existing unit code");
+    if (!gf_db_int_text(db, "SELECT count(*) FROM indicator WHERE code = ?", indicator))
+        return gf_err_at(e, NULL, 0, "indicator", indicator, "an existing indicator code");
+    int rc = gf_db_begin(db, e);
+    if (rc)
+        return rc;
+    int64_t cur = gf_value_version(db, unit, indicator, period);
+    /* a submitted value awaits its approver: the form does not change it behind their back */
+    struct gf_stmt *st;
+    if ((rc = gf_db_prepare(db,
+                            "SELECT value = ? AND source IS ? FROM value WHERE unit = ?"
+                            " AND indicator = ? AND period = ? AND state = 'submitted'"
+                            " AND origin = 'reported'",
+                            &st, e))) {
+        gf_db_rollback(db);
+        return rc;
+    }
+    gf_stmt_bind_double(st, 1, v);
+    gf_stmt_bind_text(st, 2, source);
+    gf_stmt_bind_text(st, 3, unit);
+    gf_stmt_bind_text(st, 4, indicator);
+    gf_stmt_bind_text(st, 5, period);
+    int submitted = gf_stmt_step(st, NULL) == 1, same = submitted && gf_stmt_int(st, 0);
+    gf_stmt_finalize(st);
+    if (submitted && !same) {
+        gf_db_rollback(db);
+        return gf_err_set(e, GF_EUSER,
+                          "value %s/%s/%s is submitted and awaits approval: it cannot be changed "
+                          "now (the approver may return it to you)",
+                          unit, indicator, period);
+    }
+    if (if_version >= 0 && cur != if_version) {
+        gf_db_rollback(db);
+        return gf_err_set(e, GF_ECONFLICT,
+                          "value %s/%s/%s changed since it was read (version %lld, now %lld): "
+                          "reload it",
+                          unit, indicator, period, (long long)if_version, (long long)cur);
+    }
+    int changed;
+    rc = put_value(db, actor, unit, indicator, period, v, source, "draft", NULL, 0, NULL, &changed,
+                   e);
+    if (rc) {
+        gf_db_rollback(db);
+        return rc;
+    }
+    if ((rc = gf_db_commit(db, e)) == GF_OK)
+        *version = gf_value_version(db, unit, indicator, period);
+    return rc;
+}
+
+int64_t gf_value_version(struct gf_db *db, const char *unit, const char *indicator,
+                         const char *period)
+{
+    struct gf_stmt *st;
+    int64_t v = 0;
+    if (gf_db_prepare(db,
+                      "SELECT version FROM value WHERE unit = ? AND indicator = ? AND period = ?",
+                      &st, NULL))
+        return 0;
+    gf_stmt_bind_text(st, 1, unit);
+    gf_stmt_bind_text(st, 2, indicator);
+    gf_stmt_bind_text(st, 3, period);
+    if (gf_stmt_step(st, NULL) == 1)
+        v = gf_stmt_int(st, 0);
+    gf_stmt_finalize(st);
+    return v;
+}
+
+static const char *const val_key[] = {"unit", "indicator", "period", NULL};
 
 const struct gf_import_kind gf_import_values = {
     "values", "指标数据", "indicator values", val_cols, val_req, NULL, values_row, NULL, NULL,
+    val_key,
 };
 
 /* ---- rollups ----------------------------------------------------------------------------- */
@@ -464,66 +591,214 @@ out:
 
 /* ---- workflow ---------------------------------------------------------------------------- */
 
-int gf_values_set_state(struct gf_db *db, const char *actor, const char *unit, int under,
-                        const char *indicator, const char *period, const char *state, long *moved,
-                        struct gf_err *e)
+/* One move of the workflow: the reported values in state from go to state to. */
+struct move {
+    const char *from, *to;
+    const char *sql;    /* the UPDATE: ?1 actor, ?2 now, ?3 unit, ?4 indicator, ?5 period */
+    const char *action; /* in the audit record */
+    const char *reason; /* kept in the audit record (return, unlock) */
+};
+
+static const struct move submit_move = {
+    "draft", "submitted",
+    "UPDATE value SET state = 'submitted', submitted_by = ?1, submitted_at = ?2, updated_by = ?1,"
+    " updated_at = ?2 WHERE unit = ?3 AND indicator = ?4 AND period = ?5",
+    "submitted", NULL};
+static const struct move approve_move = {
+    "submitted", "approved",
+    "UPDATE value SET state = 'approved', approved_by = ?1, approved_at = ?2, updated_by = ?1,"
+    " updated_at = ?2 WHERE unit = ?3 AND indicator = ?4 AND period = ?5",
+    "approved", NULL};
+static const struct move return_move = {
+    "submitted", "draft",
+    "UPDATE value SET state = 'draft', submitted_by = NULL, submitted_at = NULL, updated_by = ?1,"
+    " updated_at = ?2 WHERE unit = ?3 AND indicator = ?4 AND period = ?5",
+    "return", NULL};
+static const struct move unlock_move = {
+    "approved", "draft",
+    "UPDATE value SET state = 'draft', submitted_by = NULL, submitted_at = NULL,"
+    " approved_by = NULL, approved_at = NULL, updated_by = ?1, updated_at = ?2"
+    " WHERE unit = ?3 AND indicator = ?4 AND period = ?5",
+    "unlock", NULL};
+
+struct found {
+    char *indicator, *period, *submitted_by, *approved_by;
+};
+
+static void found_free(struct found *f, long n)
+{
+    for (long i = 0; i < n; i++) {
+        free(f[i].indicator);
+        free(f[i].period);
+        free(f[i].submitted_by);
+        free(f[i].approved_by);
+    }
+    free(f);
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s ? strdup(s) : NULL;
+}
+
+/* The reported values of one unit in state from (indicator, period NULL = all), collected
+ * before any is changed. */
+static int find_values(struct gf_db *db, const char *unit, const char *indicator,
+                       const char *period, const char *from, struct found **out, long *n,
+                       struct gf_err *e)
+{
+    *out = NULL;
+    *n = 0;
+    struct gf_stmt *st;
+    int rc = gf_db_prepare(db,
+                           "SELECT indicator, period, submitted_by, approved_by FROM value"
+                           " WHERE unit = ?1 AND state = ?2 AND origin = 'reported'"
+                           " AND (?3 IS NULL OR indicator = ?3) AND (?4 IS NULL OR period = ?4)"
+                           " ORDER BY indicator, period",
+                           &st, e);
+    if (rc)
+        return rc;
+    gf_stmt_bind_text(st, 1, unit);
+    gf_stmt_bind_text(st, 2, from);
+    gf_stmt_bind_text(st, 3, indicator);
+    gf_stmt_bind_text(st, 4, period);
+    long cap = 0;
+    while ((rc = gf_stmt_step(st, e)) == 1) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            struct found *p = realloc(*out, sizeof *p * (size_t)cap);
+            if (!p) {
+                rc = gf_err_set(e, GF_ENOMEM, "out of memory");
+                break;
+            }
+            *out = p;
+        }
+        struct found *f = &(*out)[(*n)++];
+        f->indicator = dup_or_null(gf_stmt_text(st, 0));
+        f->period = dup_or_null(gf_stmt_text(st, 1));
+        f->submitted_by = dup_or_null(gf_stmt_text(st, 2));
+        f->approved_by = dup_or_null(gf_stmt_text(st, 3));
+        if (!f->indicator || !f->period) {
+            rc = gf_err_set(e, GF_ENOMEM, "out of memory");
+            break;
+        }
+    }
+    gf_stmt_finalize(st);
+    return rc < 0 ? rc : GF_OK;
+}
+
+/* Separation of duties: the person approving is not the person who submitted (people are
+ * compared, not the names they act under). */
+static int not_the_submitter(struct gf_db *db, const char *actor, const char *key,
+                             const char *submitted_by, struct gf_err *e)
+{
+    char me[GF_PERSON_MAX], them[GF_PERSON_MAX];
+    int rc = gf_actor_person(db, actor, me, e);
+    if (rc || !submitted_by)
+        return rc; /* submitted before who submitted was recorded */
+    if (gf_actor_person(db, submitted_by, them, NULL) == GF_OK && !strcmp(me, them))
+        return gf_err_set(e, GF_EUSER,
+                          "value %s was submitted by %s: whoever submitted a value cannot approve "
+                          "it; another approver must (nothing was approved)",
+                          key, submitted_by);
+    return GF_OK;
+}
+
+/* Apply a move to the reported values of unit (NULL = every unit; with its descendants when
+ * under), indicator and period (NULL = all) in state m->from, all or nothing, each with its
+ * audit record. */
+static int apply_move(struct gf_db *db, const char *actor, const char *unit, int under,
+                      const char *indicator, const char *period, const struct move *m, long *moved,
+                      struct gf_err *e)
 {
     *moved = 0;
-    const char *from;
-    if (!strcmp(state, "submitted"))
-        from = "draft";
-    else if (!strcmp(state, "approved"))
-        from = "submitted";
-    else
-        return gf_err_set(e, GF_EUSAGE, "state \"%s\": expected submitted or approved", state);
     struct gf_units u;
     int rc = gf_units_load(db, &u, e);
     if (rc)
         return rc;
-    int a = gf_units_find(&u, unit);
+    int a = unit ? gf_units_find(&u, unit) : 0;
     if (a < 0) {
         gf_units_free(&u);
         return gf_err_set(e, GF_EUSER, "unit \"%s\": no such unit", unit);
     }
-    if ((rc = gf_db_begin(db, e))) {
+    int last = !unit ? u.n : under ? a + u.unit[a].subtree_size : a + 1;
+    int approving = !strcmp(m->to, "approved") || !strcmp(m->from, "approved");
+    if ((approving && (rc = gf_actor_may(db, actor, "approve", unit, e))) ||
+        (rc = gf_db_begin(db, e))) {
         gf_units_free(&u);
         return rc;
     }
     char now[32];
     gf_now(now);
-    int last = under ? a + u.unit[a].subtree_size : a + 1;
     for (int i = a; i < last && rc == GF_OK; i++) {
-        struct gf_stmt *st;
-        if ((rc = gf_db_prepare(db,
-                                "SELECT indicator FROM value WHERE unit = ? AND period = ? AND state = ?"
-                                " AND origin = 'reported' AND (? IS NULL OR indicator = ?)",
-                                &st, e)))
+        struct found *f;
+        long n;
+        if ((rc = find_values(db, u.unit[i].code, indicator, period, m->from, &f, &n, e)))
             break;
-        gf_stmt_bind_text(st, 1, u.unit[i].code);
-        gf_stmt_bind_text(st, 2, period);
-        gf_stmt_bind_text(st, 3, from);
-        gf_stmt_bind_text(st, 4, indicator);
-        gf_stmt_bind_text(st, 5, indicator);
-        while (rc == GF_OK && gf_stmt_step(st, e) == 1) {
+        for (long k = 0; k < n && rc == GF_OK; k++) {
             char key[256];
-            snprintf(key, sizeof key, "%s/%s/%s", u.unit[i].code, gf_stmt_text(st, 0), period);
-            char *b = gf_json_obj("state", from, NULL), *af = gf_json_obj("state", state, NULL);
-            rc = gf_db_run(db, e,
-                           "UPDATE value SET state = ?, updated_by = ?, updated_at = ? WHERE unit = ?"
-                           " AND indicator = ? AND period = ?",
-                           state, actor, now, u.unit[i].code, gf_stmt_text(st, 0), period);
-            if (rc == GF_OK)
-                rc = gf_audit(db, actor, state, "value", key, b, af, e);
+            value_key(key, sizeof key, u.unit[i].code, f[k].indicator, f[k].period);
+            if (!strcmp(m->to, "approved") &&
+                (rc = not_the_submitter(db, actor, key, f[k].submitted_by, e)))
+                break;
+            if ((rc = gf_db_run(db, e, m->sql, actor, now, u.unit[i].code, f[k].indicator,
+                                f[k].period)))
+                break;
+            char *b = gf_json_obj("state", m->from, "submitted_by", f[k].submitted_by,
+                                  "approved_by", f[k].approved_by, NULL);
+            char *af = m->reason ? gf_json_obj("state", m->to, "reason", m->reason, NULL)
+                                 : gf_json_obj("state", m->to, NULL);
+            rc = !b || !af ? gf_err_set(e, GF_ENOMEM, "out of memory")
+                           : gf_audit(db, actor, m->action, "value", key, b, af, e);
             free(b);
             free(af);
             (*moved)++;
         }
-        gf_stmt_finalize(st);
+        found_free(f, n);
     }
     gf_units_free(&u);
     if (rc) {
         gf_db_rollback(db);
+        *moved = 0;
         return rc;
     }
     return gf_db_commit(db, e);
+}
+
+int gf_values_set_state(struct gf_db *db, const char *actor, const char *unit, int under,
+                        const char *indicator, const char *period, const char *state, long *moved,
+                        struct gf_err *e)
+{
+    *moved = 0;
+    if (!strcmp(state, "submitted"))
+        return apply_move(db, actor, unit, under, indicator, period, &submit_move, moved, e);
+    if (!strcmp(state, "approved"))
+        return apply_move(db, actor, unit, under, indicator, period, &approve_move, moved, e);
+    return gf_err_set(e, GF_EUSAGE, "state \"%s\": expected submitted or approved", state);
+}
+
+int gf_values_return(struct gf_db *db, const char *actor, const char *unit, int under,
+                     const char *indicator, const char *period, const char *reason, long *moved,
+                     struct gf_err *e)
+{
+    *moved = 0;
+    if (!reason || !reason[strspn(reason, " \t\r\n")])
+        return gf_err_at(e, NULL, 0, "reason", reason ? reason : "",
+                         "why the values go back to the reporter (they see it in the history)");
+    struct move m = return_move;
+    m.reason = reason;
+    return apply_move(db, actor, unit, under, indicator, period, &m, moved, e);
+}
+
+int gf_values_unlock(struct gf_db *db, const char *actor, const char *unit, int under,
+                     const char *indicator, const char *period, const char *reason, long *moved,
+                     struct gf_err *e)
+{
+    *moved = 0;
+    if (!reason || !reason[strspn(reason, " \t\r\n")])
+        return gf_err_at(e, NULL, 0, "reason", reason ? reason : "",
+                         "why the approved values are opened again (it is kept in the audit log)");
+    struct move m = unlock_move;
+    m.reason = reason;
+    return apply_move(db, actor, unit, under, indicator, period, &m, moved, e);
 }

@@ -12,6 +12,8 @@
 #ifndef GF_VALUES_H
 #define GF_VALUES_H
 
+#include <stdint.h>
+
 #include "store/db.h"
 
 struct gf_rollup_stats {
@@ -22,11 +24,43 @@ struct gf_rollup_stats {
 int gf_values_rollup(struct gf_db *db, const char *actor, const char *period,
                      struct gf_rollup_stats *stats, struct gf_err *e);
 
-/* Move values to a new state (submitted or approved) for a unit (and its descendants when
- * under != 0), an optional indicator and a period.  Only forward moves: draft → submitted →
- * approved; returns the count moved. */
+/* The workflow of reported values: draft → submitted → approved.  Who submitted and who
+ * approved each value is recorded (submitted_by/_at, approved_by/_at).  Whoever submitted a
+ * value cannot approve it (people compared by gf_actor_person).  An approved value is locked:
+ * an import that would change it is refused (file, line, value: unlock it first), and an import
+ * cannot approve; gf_values_unlock opens it again (back to draft), with a reason, audited.
+ * Computed values (origin rollup, derived, computed) follow their inputs and are not locked.
+ *
+ * The functions below act on the reported values of unit (NULL = every unit; with its
+ * descendants when under != 0), an optional indicator and an optional period (NULL = all), all
+ * or nothing, each change with its audit record; *moved gets the count. */
+
+/* Move values forward to state "submitted" (from draft) or "approved" (from submitted). */
 int gf_values_set_state(struct gf_db *db, const char *actor, const char *unit, int under,
                         const char *indicator, const char *period, const char *state, long *moved,
                         struct gf_err *e);
+
+/* Unlock approved values (back to draft, who submitted and approved cleared) so that they can
+ * be changed; reason (required) is kept in the audit record.  By an approver (gf_actor_may). */
+int gf_values_unlock(struct gf_db *db, const char *actor, const char *unit, int under,
+                     const char *indicator, const char *period, const char *reason, long *moved,
+                     struct gf_err *e);
+
+/* Send submitted values back to the reporter (back to draft), with the reason (required, kept
+ * in the audit record).  By an approver of the level above (gf_actor_may). */
+int gf_values_return(struct gf_db *db, const char *actor, const char *unit, int under,
+                     const char *indicator, const char *period, const char *reason, long *moved,
+                     struct gf_err *e);
+
+/* Enter one reported value as a draft (the data-entry form, PUT /api/values/...): the same rules
+ * as an import (not a derived indicator, not an approved value, the same data twice changes
+ * nothing), audited, one transaction.  if_version >= 0: refused with GF_ECONFLICT unless the
+ * stored value is at that version (0 = not stored yet).  *version gets the new version. */
+int gf_value_set(struct gf_db *db, const char *actor, const char *unit, const char *indicator,
+                 const char *period, double v, const char *source, int64_t if_version,
+                 int64_t *version, struct gf_err *e);
+/* The version of a stored value (every change moves it), 0 if there is none. */
+int64_t gf_value_version(struct gf_db *db, const char *unit, const char *indicator,
+                         const char *period);
 
 #endif

@@ -20,10 +20,18 @@ struct gf_db;
 struct gf_stmt;
 
 /* Open (creating if needed) and migrate the schema to the newest version.
- * path: a file path for SQLite.  Returns GF_OK or an error. */
+ * path: a file path for SQLite.  Returns GF_OK or an error.
+ * Every open refuses, with a message naming the file and nothing written: a damaged database
+ * file, or a file that is not a gongfu database.  Opening to write (gf_db_open,
+ * gf_db_open_existing) also refuses a database written by a newer gongfu (naming both schema
+ * versions) and a read-only file or directory. */
 int gf_db_open(struct gf_db **out, const char *path, struct gf_err *e);
-/* Open without creating: fails with a clear message when the file does not exist. */
+/* Open to write without creating: fails with a clear message when the file does not exist. */
 int gf_db_open_existing(struct gf_db **out, const char *path, struct gf_err *e);
+/* Open an existing database to read only: never creates, migrates or writes it, works on
+ * read-only media and reads a database written by a newer gongfu.  A database older than this
+ * gongfu is upgraded first when it can be written (as gf_db_open_existing), else refused. */
+int gf_db_open_read(struct gf_db **out, const char *path, struct gf_err *e);
 void gf_db_close(struct gf_db *db);
 
 int gf_db_exec(struct gf_db *db, const char *sql, struct gf_err *e);
@@ -31,6 +39,18 @@ int gf_db_begin(struct gf_db *db, struct gf_err *e);
 int gf_db_commit(struct gf_db *db, struct gf_err *e);
 void gf_db_rollback(struct gf_db *db);
 int64_t gf_db_last_id(struct gf_db *db);
+/* Group commit: inside a transaction, gf_db_savepoint marks where one unit of work starts (at
+ * most one mark at a time); gf_db_savepoint_release keeps its work; gf_db_savepoint_rollback
+ * undoes it alone — and clears the doom an inner gf_db_rollback set — so the other units of the
+ * transaction commit. */
+int gf_db_savepoint(struct gf_db *db, struct gf_err *e);
+int gf_db_savepoint_release(struct gf_db *db, struct gf_err *e);
+int gf_db_savepoint_rollback(struct gf_db *db, struct gf_err *e);
+/* 1 when an inner rollback has doomed the current transaction. */
+int gf_db_doomed(const struct gf_db *db);
+/* A number that changes whenever another connection commits a change to the database (SQLite:
+ * PRAGMA data_version).  Caches compare it to know whether what they hold is still current. */
+int64_t gf_db_data_version(struct gf_db *db);
 /* Bulk mode for large imports inside one transaction (SQLite: larger cache). */
 void gf_db_bulk(struct gf_db *db, int on);
 
@@ -52,8 +72,20 @@ void gf_stmt_finalize(struct gf_stmt *st);
 
 /* Run one statement with no result; pass exactly one text argument (or NULL) per `?`. */
 int gf_db_run(struct gf_db *db, struct gf_err *e, const char *sql, ...);
-/* Single integer result of a query (first column of first row), def if no row. */
+/* Single integer result of a query (first column of first row), def if no row or an error. */
 int64_t gf_db_int(struct gf_db *db, const char *sql, int64_t def);
+/* The same with one text parameter (NULL binds NULL); 0 if no row. */
+int64_t gf_db_int_text(struct gf_db *db, const char *sql, const char *arg);
+
+/* Remove every table with its data and recreate the newest empty schema.  Call it inside a
+ * transaction (gf_db_begin), so that other connections see the old content or the new. */
+int gf_db_clear(struct gf_db *db, struct gf_err *e);
+/* 1 if some table holds rows beyond those a newly created database has, 0 if not, < 0 on error. */
+int gf_db_holds_data(struct gf_db *db, struct gf_err *e);
+/* 1 if writing a file at path would replace the database at db_path or a file that belongs to
+ * it (SQLite: its -wal, -shm and -journal files), compared by identity, so another name or a
+ * link for the same file is caught.  Output files are refused there. */
+int gf_db_owns_file(const char *db_path, const char *path);
 
 /* Schema migrations are grouped by module; each module lists its steps in order and the store
  * applies the ones not yet applied, each in its own transaction, when a database is opened.

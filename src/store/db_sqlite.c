@@ -1,12 +1,18 @@
 /* db_sqlite.c — the SQLite backend of the store (db.h): WAL, foreign keys, synchronous=FULL,
- * migrations on open, nested transactions. */
+ * migrations on open, nested transactions, read-only opens, damage detection. */
 #include "store/db.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <sqlite3.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include "store/schema.h"
 
 /* Prepared statements are cached by their SQL text: gf_stmt_finalize on a cached statement
  * only resets it, and the next gf_db_prepare of the same text reuses it.  Row-by-row imports
@@ -16,50 +22,138 @@
 struct gf_stmt {
     struct gf_db *db;
     sqlite3_stmt *s;
-    char *sql;  /* non-NULL when cached */
+    char *sql; /* non-NULL when cached */
     int in_use;
 };
 
 struct gf_db {
     sqlite3 *h;
-    int depth;  /* nesting of gf_db_begin */
-    int failed; /* an inner rollback happened: the outermost commit must roll back */
+    char *path;  /* for messages */
+    int depth;   /* nesting of gf_db_begin */
+    int failed;  /* an inner rollback happened: the outermost commit must roll back */
+    int damaged; /* SQLite found the file damaged: nothing is committed any more */
     struct gf_stmt *cache[STMT_CACHE];
     int ncache;
 };
 
-int gf_schema_migrate(struct gf_db *db, struct gf_err *e); /* schema.c */
-
-static int open_impl(struct gf_db **out, const char *path, int create, struct gf_err *e)
+/* One message for every SQLite failure: a damaged file says so (and nothing is committed after
+ * it), a read-only database says so, a broken constraint is bad data, the rest a system error. */
+static int code_of(int rc)
 {
-    *out = NULL;
-    if (!create && access(path, F_OK) != 0)
+    switch (rc & 0xff) {
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+    case SQLITE_READONLY:
+    case SQLITE_CONSTRAINT:
+        return GF_EUSER;
+    default:
+        return GF_ESYS;
+    }
+}
+
+static int fail(struct gf_db *db, struct gf_err *e, int rc, const char *detail)
+{
+    switch (rc & 0xff) {
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+        db->damaged = 1;
         return gf_err_set(e, GF_EUSER,
-                          "%s: no such database (create it with `gongfu init` or `gongfu demo`)",
+                          "%s: the database file is damaged (%s): gongfu will not use it; "
+                          "restore it from a backup",
+                          db->path, detail);
+    case SQLITE_READONLY:
+        return gf_err_set(e, GF_EUSER, "%s: the database is read-only here (%s)", db->path, detail);
+    default:
+        return gf_err_set(e, code_of(rc), "database: %s", detail);
+    }
+}
+
+static int damaged_code(int rc)
+{
+    return (rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB;
+}
+
+/* Run sql and return SQLite's result code (SQLITE_OK, or the error, with e filled). */
+static int run_sql(struct gf_db *db, const char *sql, struct gf_err *e)
+{
+    char *msg = NULL;
+    int rc = sqlite3_exec(db->h, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK)
+        fail(db, e, sqlite3_extended_errcode(db->h), msg ? msg : sqlite3_errmsg(db->h));
+    sqlite3_free(msg);
+    return rc;
+}
+
+/* A writable file or directory: the system allows it and its mode does not forbid it (root
+ * may write anywhere, but a file made read-only is left alone by gongfu even then). */
+static int may_write(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 && (sb.st_mode & 0222) && access(path, W_OK) == 0;
+}
+
+static void dir_of(const char *path, char *dir, size_t cap)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        snprintf(dir, cap, ".");
+    else
+        snprintf(dir, cap, "%.*s", slash == path ? 1 : (int)(slash - path), path);
+}
+
+/* GF_OK if a database at path can be written: the file (when it exists) and its directory,
+ * where SQLite keeps its -wal and -shm files. */
+static int check_writable(const char *path, int exists, struct gf_err *e)
+{
+    char dir[PATH_MAX];
+    dir_of(path, dir, sizeof dir);
+    if (exists && !may_write(path))
+        return gf_err_set(e, GF_EUSER, "%s: the database file is read-only: refusing to change it",
                           path);
-    struct gf_db *db = calloc(1, sizeof *db);
-    if (!db)
-        return gf_err_set(e, GF_ENOMEM, "out of memory");
+    if (!may_write(dir))
+        return gf_err_set(e, GF_EUSER,
+                          "%s: its directory %s is read-only: refusing to write the database "
+                          "(SQLite keeps its journal beside it)",
+                          path, dir);
+    return GF_OK;
+}
+
+static int connect(struct gf_db *db, const char *name, int flags, struct gf_err *e)
+{
     /* a connection is used by one thread at a time: no per-call mutex */
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
-    if (sqlite3_open_v2(path, &db->h, flags, NULL) != SQLITE_OK) {
-        gf_err_set(e, GF_ESYS, "%s: cannot open database: %s", path,
+    int rc = sqlite3_open_v2(name, &db->h, flags | SQLITE_OPEN_NOMUTEX, NULL);
+    if (rc != SQLITE_OK) {
+        gf_err_set(e, GF_ESYS, "%s: cannot open database: %s", db->path,
                    db->h ? sqlite3_errmsg(db->h) : "out of memory");
         sqlite3_close(db->h);
-        free(db);
-        return GF_ESYS;
+        db->h = NULL;
+        return rc;
     }
     sqlite3_busy_timeout(db->h, 10000);
     sqlite3_extended_result_codes(db->h, 1);
-    int rc = gf_db_exec(db,
-                        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-                        "PRAGMA temp_store=MEMORY;",
-                        e);
-    if (rc == GF_OK)
-        rc = gf_schema_migrate(db, e);
+    return SQLITE_OK;
+}
+
+static struct gf_db *new_db(const char *path)
+{
+    struct gf_db *db = calloc(1, sizeof *db);
+    if (db && !(db->path = strdup(path))) {
+        free(db);
+        db = NULL;
+    }
+    return db;
+}
+
+static int no_such_database(const char *path, struct gf_err *e)
+{
+    return gf_err_set(e, GF_EUSER,
+                      "%s: no such database (create it with `gongfu init` or `gongfu demo`)", path);
+}
+
+/* The end of every open: hand db out when rc is GF_OK, else close it. */
+static int finish_open(struct gf_db **out, struct gf_db *db, int rc)
+{
     if (rc) {
-        if (e)
-            gf_err_prefix(e, "%s", path);
         gf_db_close(db);
         return rc;
     }
@@ -67,14 +161,284 @@ static int open_impl(struct gf_db **out, const char *path, int create, struct gf
     return GF_OK;
 }
 
+/* A new in-memory database with the newest schema: what gongfu expects a database to hold. */
+static int reference_db(struct gf_db **out, struct gf_err *e)
+{
+    struct gf_db *ref = new_db(":memory:");
+    if (!ref)
+        return gf_err_set(e, GF_ENOMEM, "out of memory");
+    int rc = connect(ref, ":memory:", SQLITE_OPEN_READWRITE, e) ? GF_ESYS : GF_OK;
+    if (rc == GF_OK)
+        rc = gf_schema_migrate(ref, e);
+    return finish_open(out, ref, rc);
+}
+
+static void quote_ident(char *out, size_t cap, const char *name)
+{
+    size_t o = 0;
+    out[o++] = '"';
+    for (const char *p = name; *p && o + 3 < cap; p++) {
+        if (*p == '"')
+            out[o++] = '"';
+        out[o++] = *p;
+    }
+    out[o++] = '"';
+    out[o] = 0;
+}
+
+/* The database is damaged, or not as expected (what says why): describe it with SQLite's own
+ * check, which reads every page, and refuse it. */
+static int refuse_damaged(struct gf_db *db, const char *what, struct gf_err *e)
+{
+    char found[600] = "";
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db->h, "PRAGMA quick_check(5)", -1, &st, NULL) == SQLITE_OK) {
+        while (sqlite3_step(st) == SQLITE_ROW) {
+            const char *text = (const char *)sqlite3_column_text(st, 0);
+            char row[400];
+            snprintf(row, sizeof row, "%s", text ? text : "");
+            /* one finding a line, after a "*** in database main ***" heading */
+            for (char *line = strtok(row, "\n"); line; line = strtok(NULL, "\n")) {
+                size_t len = strlen(found);
+                if (strcmp(line, "ok") && strncmp(line, "***", 3))
+                    snprintf(found + len, sizeof found - len, "%s%s", len ? "; " : "", line);
+            }
+        }
+        sqlite3_finalize(st);
+    }
+    db->damaged = 1;
+    if (found[0])
+        return gf_err_set(e, GF_EUSER,
+                          "%s: the database file is damaged (%s; %s): gongfu will not use it; "
+                          "restore it from a backup",
+                          db->path, what, found);
+    return gf_err_set(e, GF_EUSER,
+                      "%s: the database file is damaged or was changed outside gongfu (%s): "
+                      "gongfu will not use it; restore it from a backup",
+                      db->path, what);
+}
+
+/* The first read failed with rc: a file that is not a database says so, any other damage is
+ * described by refuse_damaged. */
+static int refuse_unopenable(struct gf_db *db, int rc, struct gf_err *e)
+{
+    char what[300];
+    snprintf(what, sizeof what, "it cannot be opened: %s", sqlite3_errstr(rc));
+    if ((rc & 0xff) != SQLITE_NOTADB)
+        return refuse_damaged(db, what, e);
+    db->damaged = 1;
+    return gf_err_set(e, GF_EUSER,
+                      "%s: not a database file, or its header is damaged (%s): gongfu will not "
+                      "use it",
+                      db->path, sqlite3_errstr(rc));
+}
+
+/* Every table and index a database of this schema must have is there, and the first page of
+ * each can be read (a damaged root page shows here, not later as missing rows).  A database
+ * written by a newer gongfu may have more. */
+static int check_objects(struct gf_db *db, struct gf_err *e)
+{
+    struct gf_db *ref;
+    int rc = reference_db(&ref, e);
+    if (rc)
+        return rc;
+    sqlite3_stmt *want = NULL, *have = NULL;
+    char what[300] = "";
+    if (sqlite3_prepare_v2(ref->h,
+                           "SELECT type, name, tbl_name FROM sqlite_schema WHERE type IN"
+                           " ('table', 'index') AND name <> 'sqlite_sequence' ORDER BY rowid",
+                           -1, &want, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db->h, "SELECT 1 FROM sqlite_schema WHERE type = ? AND name = ?", -1,
+                           &have, NULL) != SQLITE_OK) {
+        rc = fail(db, e, sqlite3_extended_errcode(db->h), sqlite3_errmsg(db->h));
+        if (damaged_code(rc))
+            snprintf(what, sizeof what, "its schema cannot be read");
+        goto out;
+    }
+    while (!what[0] && sqlite3_step(want) == SQLITE_ROW) {
+        const char *type = (const char *)sqlite3_column_text(want, 0);
+        const char *name = (const char *)sqlite3_column_text(want, 1);
+        const char *table = (const char *)sqlite3_column_text(want, 2);
+        sqlite3_bind_text(have, 1, type, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(have, 2, name, -1, SQLITE_TRANSIENT);
+        int found = sqlite3_step(have);
+        sqlite3_reset(have);
+        if (damaged_code(found)) {
+            snprintf(what, sizeof what, "its schema cannot be read");
+            break;
+        }
+        if (found != SQLITE_ROW) {
+            snprintf(what, sizeof what, "%s '%s' is missing", type, name);
+            break;
+        }
+        char qn[200], qt[200], sql[500];
+        quote_ident(qn, sizeof qn, name);
+        quote_ident(qt, sizeof qt, table);
+        if (!strcmp(type, "table"))
+            snprintf(sql, sizeof sql, "SELECT * FROM %s NOT INDEXED LIMIT 1", qn);
+        else
+            snprintf(sql, sizeof sql, "SELECT 1 FROM %s INDEXED BY %s LIMIT 1", qt, qn);
+        sqlite3_stmt *probe;
+        int prc = sqlite3_prepare_v2(db->h, sql, -1, &probe, NULL);
+        if (prc == SQLITE_OK) {
+            prc = sqlite3_step(probe);
+            sqlite3_finalize(probe);
+        }
+        /* only damage counts: a plan SQLite will not make (INDEXED BY) proves nothing */
+        if (damaged_code(prc))
+            snprintf(what, sizeof what, "%s '%s' cannot be read", type, name);
+    }
+out:
+    sqlite3_finalize(want);
+    sqlite3_finalize(have);
+    gf_db_close(ref);
+    if (what[0])
+        return refuse_damaged(db, what, e);
+    return rc;
+}
+
+/* The first read of a database: SQLite reads the header and the schema here. */
+static int first_read(struct gf_db *db, struct gf_err *e)
+{
+    return run_sql(db, "SELECT count(*) FROM sqlite_schema", e);
+}
+
+/* Tables but no schema_migration: another program's database, never ours to change. */
+static int check_ours(struct gf_db *db, struct gf_err *e)
+{
+    if (gf_db_int(db, "SELECT count(*) FROM sqlite_schema WHERE name = 'schema_migration'", 0) ==
+            0 &&
+        gf_db_int(db, "SELECT count(*) FROM sqlite_schema", 0) > 0)
+        return gf_err_set(e, GF_EUSER,
+                          "%s: not a gongfu database (it has tables but no schema_migration): "
+                          "gongfu will not use it",
+                          db->path);
+    return GF_OK;
+}
+
+/* Open to write: create (if create) or open, refuse what must not be written, migrate, check. */
+static int open_write(struct gf_db **out, const char *path, int create, struct gf_err *e)
+{
+    *out = NULL;
+    struct stat sb;
+    int exists = stat(path, &sb) == 0;
+    if (!create && !exists)
+        return no_such_database(path, e);
+    int rc = check_writable(path, exists, e);
+    if (rc)
+        return rc;
+    struct gf_db *db = new_db(path);
+    if (!db)
+        return gf_err_set(e, GF_ENOMEM, "out of memory");
+    if (connect(db, path, SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0), e)) {
+        gf_db_close(db);
+        return GF_ESYS;
+    }
+    rc = first_read(db, e);
+    if (damaged_code(rc))
+        rc = refuse_unopenable(db, rc, e);
+    else if (rc)
+        rc = GF_ESYS;
+    if (rc == GF_OK)
+        rc = check_ours(db, e);
+    if (rc == GF_OK &&
+        run_sql(db,
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+                "PRAGMA temp_store=MEMORY;",
+                e))
+        rc = db->damaged ? GF_EUSER : GF_ESYS; /* e says which */
+    if (rc == GF_OK && (rc = gf_schema_migrate(db, e)) && !db->damaged)
+        gf_err_prefix(e, "%s", path);
+    if (rc == GF_OK)
+        rc = check_objects(db, e);
+    return finish_open(out, db, rc);
+}
+
+/* A URI that opens path as immutable: nothing is locked, no -shm is needed. */
+static int immutable_uri(char *out, size_t cap, const char *path)
+{
+    size_t o = (size_t)snprintf(out, cap, "file:");
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if (o + 4 >= cap)
+            return -1;
+        if (*p == '%' || *p == '?' || *p == '#' ||
+            (p == (const unsigned char *)path && *p == '/' && p[1] == '/'))
+            o += (size_t)snprintf(out + o, cap - o, "%%%02X", *p);
+        else
+            out[o++] = (char)*p;
+    }
+    return snprintf(out + o, cap - o, "?immutable=1") < (int)(cap - o) ? 0 : -1;
+}
+
+/* A write-ahead log with something in it: the database's newest content is there. */
+static int wal_has_content(const char *path)
+{
+    char wal[PATH_MAX];
+    struct stat sb;
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    return stat(wal, &sb) == 0 && sb.st_size > 0;
+}
+
+int gf_db_open_read(struct gf_db **out, const char *path, struct gf_err *e)
+{
+    *out = NULL;
+    if (access(path, F_OK) != 0)
+        return no_such_database(path, e);
+    struct gf_db *db = new_db(path);
+    if (!db)
+        return gf_err_set(e, GF_ENOMEM, "out of memory");
+    int rc = connect(db, path, SQLITE_OPEN_READONLY, e) ? GF_ESYS : GF_OK;
+    if (rc == GF_OK && (rc = first_read(db, e))) {
+        int base = rc & 0xff;
+        if ((base == SQLITE_READONLY || base == SQLITE_CANTOPEN) && !wal_has_content(path)) {
+            /* a WAL database where its -shm cannot be made (read-only media): with no log to
+             * read, the file alone is the database */
+            char uri[PATH_MAX + 64];
+            sqlite3_close_v2(db->h);
+            db->h = NULL;
+            rc = immutable_uri(uri, sizeof uri, path) ? SQLITE_CANTOPEN : SQLITE_OK;
+            if (rc == SQLITE_OK)
+                rc = connect(db, uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, e);
+            if (rc == SQLITE_OK)
+                rc = first_read(db, e);
+        }
+        if (damaged_code(rc))
+            rc = refuse_unopenable(db, rc, e);
+        else if (rc) {
+            if (code_of(rc) == GF_ESYS)
+                gf_err_prefix(e, "%s: cannot read the database", path);
+            rc = code_of(rc);
+        }
+    }
+    if (rc == GF_OK)
+        rc = check_ours(db, e);
+    struct gf_schema_state s;
+    if (rc == GF_OK && (rc = gf_schema_state(db, &s, e)) == GF_OK && s.pending && !s.newer) {
+        /* an older schema: upgrade it where it can be written, as any command did before */
+        gf_db_close(db);
+        struct stat sb;
+        int exists = stat(path, &sb) == 0;
+        if (check_writable(path, exists, NULL) == GF_OK)
+            return open_write(out, path, 0, e);
+        return gf_err_set(e, GF_EUSER,
+                          "%s: its schema [%s] is older than this gongfu's [%s] and it cannot "
+                          "be upgraded here (read-only); upgrade it with `gongfu init` where it "
+                          "can be written",
+                          path, s.theirs, s.ours);
+    }
+    if (rc == GF_OK)
+        rc = check_objects(db, e);
+    return finish_open(out, db, rc);
+}
+
 int gf_db_open(struct gf_db **out, const char *path, struct gf_err *e)
 {
-    return open_impl(out, path, 1, e);
+    return open_write(out, path, 1, e);
 }
 
 int gf_db_open_existing(struct gf_db **out, const char *path, struct gf_err *e)
 {
-    return open_impl(out, path, 0, e);
+    return open_write(out, path, 0, e);
 }
 
 void gf_db_close(struct gf_db *db)
@@ -87,18 +451,14 @@ void gf_db_close(struct gf_db *db)
         free(db->cache[i]);
     }
     sqlite3_close_v2(db->h);
+    free(db->path);
     free(db);
 }
 
 int gf_db_exec(struct gf_db *db, const char *sql, struct gf_err *e)
 {
-    char *msg = NULL;
-    if (sqlite3_exec(db->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
-        gf_err_set(e, GF_ESYS, "database: %s", msg ? msg : sqlite3_errmsg(db->h));
-        sqlite3_free(msg);
-        return GF_ESYS;
-    }
-    return GF_OK;
+    int rc = run_sql(db, sql, e);
+    return rc == SQLITE_OK ? GF_OK : code_of(rc);
 }
 
 int gf_db_begin(struct gf_db *db, struct gf_err *e)
@@ -122,6 +482,13 @@ int gf_db_commit(struct gf_db *db, struct gf_err *e)
         gf_db_exec(db, "ROLLBACK", NULL);
         return gf_err_set(e, GF_ESYS, "database: transaction rolled back by an inner failure");
     }
+    if (db->damaged) { /* something read in this transaction was damaged: keep nothing */
+        gf_db_exec(db, "ROLLBACK", NULL);
+        return gf_err_set(e, GF_EUSER,
+                          "%s: the database file is damaged: nothing was changed; restore it "
+                          "from a backup",
+                          db->path);
+    }
     int rc = gf_db_exec(db, "COMMIT", e);
     if (rc)
         gf_db_exec(db, "ROLLBACK", NULL);
@@ -144,6 +511,38 @@ int64_t gf_db_last_id(struct gf_db *db)
     return sqlite3_last_insert_rowid(db->h);
 }
 
+int gf_db_savepoint(struct gf_db *db, struct gf_err *e)
+{
+    if (db->depth <= 0)
+        return gf_err_set(e, GF_ESYS, "database: savepoint outside a transaction");
+    return gf_db_exec(db, "SAVEPOINT gf_unit", e);
+}
+
+int gf_db_savepoint_release(struct gf_db *db, struct gf_err *e)
+{
+    return gf_db_exec(db, "RELEASE gf_unit", e);
+}
+
+int gf_db_savepoint_rollback(struct gf_db *db, struct gf_err *e)
+{
+    int rc = gf_db_exec(db, "ROLLBACK TO gf_unit", e);
+    if (rc == GF_OK)
+        rc = gf_db_exec(db, "RELEASE gf_unit", e);
+    if (rc == GF_OK)
+        db->failed = 0;
+    return rc;
+}
+
+int gf_db_doomed(const struct gf_db *db)
+{
+    return db->failed;
+}
+
+int64_t gf_db_data_version(struct gf_db *db)
+{
+    return gf_db_int(db, "PRAGMA data_version", 0);
+}
+
 void gf_db_bulk(struct gf_db *db, int on)
 {
     gf_db_exec(db, on ? "PRAGMA cache_size=-262144" : "PRAGMA cache_size=-2000", NULL);
@@ -163,9 +562,11 @@ int gf_db_prepare(struct gf_db *db, const char *sql, struct gf_stmt **out, struc
         return gf_err_set(e, GF_ENOMEM, "out of memory");
     st->db = db;
     if (sqlite3_prepare_v2(db->h, sql, -1, &st->s, NULL) != SQLITE_OK) {
-        gf_err_set(e, GF_ESYS, "database: %s (in: %.200s)", sqlite3_errmsg(db->h), sql);
+        char detail[400];
+        snprintf(detail, sizeof detail, "%s (in: %.200s)", sqlite3_errmsg(db->h), sql);
+        int rc = fail(db, e, sqlite3_extended_errcode(db->h), detail);
         free(st);
-        return GF_ESYS;
+        return rc;
     }
     if (db->ncache < STMT_CACHE && (st->sql = strdup(sql)) != NULL) {
         st->in_use = 1;
@@ -206,10 +607,7 @@ int gf_stmt_step(struct gf_stmt *st, struct gf_err *e)
         return 1;
     if (rc == SQLITE_DONE)
         return 0;
-    int code = GF_ESYS;
-    if ((rc & 0xff) == SQLITE_CONSTRAINT)
-        code = GF_EUSER;
-    gf_err_set(e, code, "database: %s", sqlite3_errmsg(st->db->h));
+    int code = fail(st->db, e, sqlite3_extended_errcode(st->db->h), sqlite3_errmsg(st->db->h));
     sqlite3_reset(st->s);
     return code;
 }
@@ -283,4 +681,131 @@ int64_t gf_db_int(struct gf_db *db, const char *sql, int64_t def)
         v = gf_stmt_int(st, 0);
     gf_stmt_finalize(st);
     return v;
+}
+
+int64_t gf_db_int_text(struct gf_db *db, const char *sql, const char *arg)
+{
+    struct gf_stmt *st;
+    if (gf_db_prepare(db, sql, &st, NULL))
+        return 0;
+    gf_stmt_bind_text(st, 1, arg);
+    int64_t v = 0;
+    if (gf_stmt_step(st, NULL) == 1 && !gf_stmt_is_null(st, 0))
+        v = gf_stmt_int(st, 0);
+    gf_stmt_finalize(st);
+    return v;
+}
+
+/* Names of the tables of db (not SQLite's own), newest first; NULL-terminated, caller frees. */
+static char **table_names(struct gf_db *db, struct gf_err *e)
+{
+    struct gf_stmt *st;
+    if (gf_db_prepare(db,
+                      "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE"
+                      " 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid DESC",
+                      &st, e))
+        return NULL;
+    size_t n = 0, cap = 64;
+    char **names = calloc(cap + 1, sizeof *names);
+    int rc = 0;
+    while (names && (rc = gf_stmt_step(st, e)) == 1) {
+        if (n == cap) {
+            char **more = realloc(names, (2 * cap + 1) * sizeof *names);
+            if (!more)
+                break;
+            names = more;
+            cap *= 2;
+        }
+        if (!(names[n] = strdup(gf_stmt_text(st, 0))))
+            break;
+        names[++n] = NULL;
+    }
+    gf_stmt_finalize(st);
+    if (rc != 0 || !names) { /* an error or out of memory */
+        for (size_t i = 0; names && i < n; i++)
+            free(names[i]);
+        free(names);
+        if (rc == 0 || rc == 1)
+            gf_err_set(e, GF_ENOMEM, "out of memory");
+        return NULL;
+    }
+    return names;
+}
+
+static void free_names(char **names)
+{
+    for (size_t i = 0; names && names[i]; i++)
+        free(names[i]);
+    free(names);
+}
+
+int gf_db_clear(struct gf_db *db, struct gf_err *e)
+{
+    if (db->depth <= 0)
+        return gf_err_set(e, GF_ESYS, "database: clear outside a transaction");
+    char **names = table_names(db, e);
+    if (!names)
+        return e ? e->code : GF_ESYS;
+    /* newest first drops a referencing table before the table it references; deferring the
+     * foreign keys to the commit covers the rest (by then every table is new and empty) */
+    int rc = gf_db_exec(db, "PRAGMA defer_foreign_keys = ON", e);
+    for (size_t i = 0; rc == GF_OK && names[i]; i++) {
+        char q[300], sql[400];
+        quote_ident(q, sizeof q, names[i]);
+        snprintf(sql, sizeof sql, "DROP TABLE %s", q);
+        rc = gf_db_exec(db, sql, e);
+    }
+    free_names(names);
+    if (rc == GF_OK)
+        rc = gf_schema_migrate(db, e);
+    if (rc)
+        db->failed = 1; /* half cleared: the transaction must not commit */
+    return rc;
+}
+
+int gf_db_holds_data(struct gf_db *db, struct gf_err *e)
+{
+    struct gf_db *ref;
+    int rc = reference_db(&ref, e);
+    if (rc)
+        return rc;
+    char **names = table_names(db, e);
+    if (!names) {
+        gf_db_close(ref);
+        return e ? e->code : GF_ESYS;
+    }
+    int holds = 0;
+    for (size_t i = 0; !holds && names[i]; i++) {
+        char q[300], sql[400];
+        quote_ident(q, sizeof q, names[i]);
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", q);
+        int64_t fresh = gf_db_int(ref, sql, 0); /* rows the schema itself puts there */
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM (SELECT 1 FROM %s LIMIT %lld)", q,
+                 (long long)fresh + 1);
+        int64_t have = gf_db_int(db, sql, -1);
+        if (have < 0) {
+            holds = gf_err_set(e, GF_ESYS, "database: cannot count the rows of %s", names[i]);
+            break;
+        }
+        holds = have > fresh;
+    }
+    free_names(names);
+    gf_db_close(ref);
+    return holds;
+}
+
+int gf_db_owns_file(const char *db_path, const char *path)
+{
+    static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
+    struct stat out;
+    int exists = stat(path, &out) == 0;
+    for (size_t i = 0; i < sizeof suffix / sizeof suffix[0]; i++) {
+        char name[PATH_MAX];
+        struct stat sb;
+        snprintf(name, sizeof name, "%s%s", db_path, suffix[i]);
+        if (exists ? stat(name, &sb) == 0 && sb.st_dev == out.st_dev && sb.st_ino == out.st_ino
+                   : !strcmp(name, path))
+            return 1;
+    }
+    return 0;
 }

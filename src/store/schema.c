@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "store/db.h"
+#include "store/schema.h"
 
 /* The core data model: units, periods, organisation, frameworks, values, audit. */
 static const char *const core_steps[] = {
@@ -81,6 +81,31 @@ static const char *const core_steps[] = {
     "  before TEXT, after TEXT);",
     /* 2: facts about the database itself (e.g. demo = 1 for a demo database) */
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);",
+    /* 3: the value workflow records who submitted and who approved each value; the same
+     * name never does both (the domain compares people, this is the last line of defence) */
+    "ALTER TABLE value ADD COLUMN submitted_by TEXT;"
+    "ALTER TABLE value ADD COLUMN submitted_at TEXT;"
+    "ALTER TABLE value ADD COLUMN approved_by TEXT"
+    "  CHECK (approved_by IS NULL OR submitted_by IS NULL OR approved_by <> submitted_by);"
+    "ALTER TABLE value ADD COLUMN approved_at TEXT;"
+    /* values moved along before: the last change made them submitted or approved */
+    "UPDATE value SET submitted_by = updated_by, submitted_at = updated_at"
+    "  WHERE origin = 'reported' AND state = 'submitted';"
+    "UPDATE value SET approved_by = updated_by, approved_at = updated_at"
+    "  WHERE origin = 'reported' AND state = 'approved';",
+    /* 4: the audit trail becomes a hash chain (domain/audit.c); the records already there are
+     * chained by the domain on the next audit write or `gongfu audit verify`, up to this id */
+    "ALTER TABLE audit ADD COLUMN prev_hash TEXT;"
+    "ALTER TABLE audit ADD COLUMN hash TEXT;"
+    "INSERT INTO meta (key, value) SELECT 'audit_unchained_upto', max(id) FROM audit"
+    "  HAVING count(*) > 0;",
+    /* 5: every value has a version that every change moves (optimistic concurrency: the data-entry
+     * form sends back the version it showed), whichever path changes it */
+    "ALTER TABLE value ADD COLUMN version INTEGER NOT NULL DEFAULT 1;"
+    "CREATE TRIGGER value_version AFTER UPDATE OF value, source, state, origin ON value"
+    "  WHEN new.version = old.version BEGIN"
+    "  UPDATE value SET version = old.version + 1"
+    "    WHERE unit = new.unit AND indicator = new.indicator AND period = new.period; END;",
     NULL,
 };
 
@@ -89,6 +114,87 @@ extern const char *const gf_schema_eval_steps[];
 extern const char *const gf_schema_households_steps[];
 extern const char *const gf_schema_lists_steps[];
 extern const char *const gf_schema_income_steps[];
+extern const char *const gf_schema_users_steps[];
+
+static const struct gf_migration_module modules[] = {
+    {"core", core_steps},
+    {"eval", gf_schema_eval_steps},
+    {"households", gf_schema_households_steps},
+    {"lists", gf_schema_lists_steps},
+    {"income", gf_schema_income_steps},
+    {"users", gf_schema_users_steps},
+};
+#define NMODULES (sizeof modules / sizeof modules[0])
+
+static int nsteps(const char *const *steps)
+{
+    int n = 0;
+    while (steps && steps[n])
+        n++;
+    return n;
+}
+
+static void append_text(char *buf, size_t cap, const char *text)
+{
+    size_t len = strlen(buf);
+    snprintf(buf + len, cap - len, "%s%s", len ? ", " : "", text);
+}
+
+static void append(char *buf, size_t cap, const char *module, long step)
+{
+    char item[128];
+    snprintf(item, sizeof item, "%s %ld", module, step);
+    append_text(buf, cap, item);
+}
+
+int gf_schema_state(struct gf_db *db, struct gf_schema_state *s, struct gf_err *e)
+{
+    *s = (struct gf_schema_state){0};
+    for (size_t i = 0; i < NMODULES; i++)
+        append(s->ours, sizeof s->ours, modules[i].module, nsteps(modules[i].steps));
+    if (gf_db_int(db, "SELECT count(*) FROM schema_migration", -1) < 0) { /* a new database */
+        s->pending = 1;
+        snprintf(s->theirs, sizeof s->theirs, "none");
+        return GF_OK;
+    }
+    /* the database's version, written in this gongfu's module order, unknown modules last */
+    long top[NMODULES] = {0}, count[NMODULES] = {0};
+    char unknown[256] = "";
+    struct gf_stmt *st;
+    int rc = gf_db_prepare(db,
+                           "SELECT module, max(step), count(*) FROM schema_migration"
+                           " GROUP BY module ORDER BY module",
+                           &st, e);
+    if (rc)
+        return rc;
+    while ((rc = gf_stmt_step(st, e)) == 1) {
+        const char *module = gf_stmt_text(st, 0) ? gf_stmt_text(st, 0) : "?";
+        size_t i = 0;
+        while (i < NMODULES && strcmp(modules[i].module, module))
+            i++;
+        if (i < NMODULES) {
+            top[i] = (long)gf_stmt_int(st, 1);
+            count[i] = (long)gf_stmt_int(st, 2);
+        } else {
+            append(unknown, sizeof unknown, module, (long)gf_stmt_int(st, 1));
+            s->newer = 1; /* a module this gongfu does not know */
+        }
+    }
+    gf_stmt_finalize(st);
+    if (rc < 0)
+        return rc;
+    for (size_t i = 0; i < NMODULES; i++) {
+        int known = nsteps(modules[i].steps);
+        if (top[i] > known)
+            s->newer = 1; /* a step this gongfu does not know */
+        else if (count[i] < known)
+            s->pending = 1;
+        append(s->theirs, sizeof s->theirs, modules[i].module, top[i]);
+    }
+    if (unknown[0])
+        append_text(s->theirs, sizeof s->theirs, unknown);
+    return GF_OK;
+}
 
 static int apply(struct gf_db *db, const char *module, const char *const *steps,
                  struct gf_err *e)
@@ -98,7 +204,11 @@ static int apply(struct gf_db *db, const char *module, const char *const *steps,
         snprintf(sql, sizeof sql,
                  "SELECT count(*) FROM schema_migration WHERE module='%s' AND step=%d", module,
                  i + 1);
-        if (gf_db_int(db, sql, 0) > 0)
+        int64_t done = gf_db_int(db, sql, -1);
+        if (done < 0) /* the record is not readable: do not build on it */
+            return gf_err_set(e, GF_ESYS, "schema migration %s/%d: cannot read schema_migration",
+                              module, i + 1);
+        if (done > 0)
             continue;
         int rc = gf_db_begin(db, e);
         if (rc)
@@ -123,21 +233,25 @@ static int apply(struct gf_db *db, const char *module, const char *const *steps,
 
 int gf_schema_migrate(struct gf_db *db, struct gf_err *e)
 {
-    int rc = gf_db_exec(db,
-                        "CREATE TABLE IF NOT EXISTS schema_migration ("
-                        " module TEXT NOT NULL, step INTEGER NOT NULL, applied_at TEXT NOT NULL,"
-                        " PRIMARY KEY (module, step))",
-                        e);
+    struct gf_schema_state s;
+    int rc = gf_schema_state(db, &s, e);
     if (rc)
         return rc;
-    const struct gf_migration_module modules[] = {
-        {"core", core_steps},
-        {"eval", gf_schema_eval_steps},
-        {"households", gf_schema_households_steps},
-        {"lists", gf_schema_lists_steps},
-        {"income", gf_schema_income_steps},
-    };
-    for (size_t i = 0; i < sizeof modules / sizeof modules[0]; i++)
+    if (s.newer)
+        return gf_err_set(e, GF_EUSER,
+                          "written by a newer gongfu: its schema is [%s], this gongfu's is [%s]; "
+                          "refusing to write to it (use a newer gongfu)",
+                          s.theirs, s.ours);
+    if (!s.pending)
+        return GF_OK;
+    rc = gf_db_exec(db,
+                    "CREATE TABLE IF NOT EXISTS schema_migration ("
+                    " module TEXT NOT NULL, step INTEGER NOT NULL, applied_at TEXT NOT NULL,"
+                    " PRIMARY KEY (module, step))",
+                    e);
+    if (rc)
+        return rc;
+    for (size_t i = 0; i < NMODULES; i++)
         if ((rc = apply(db, modules[i].module, modules[i].steps, e)))
             return rc;
     return GF_OK;

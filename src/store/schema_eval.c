@@ -27,5 +27,13 @@ const char *const gf_schema_eval_steps[] = {
     "  contribution REAL,"              /* indicator: contribution to the index score */
     "  status TEXT,"                    /* indicator: on_track / at_risk / off_track / NULL */
     "  PRIMARY KEY (run, unit, node));",
+    /* 2: a target applies at the unit level it is set for (framework_node.target_level, NULL =
+     * 1, the zone), and below it only by a stated rule (target_scale 'same': the same value at
+     * every level; NULL or 'none': nowhere else); where it does not apply an indicator's
+     * attainment is empty and eval_result.note says why */
+    "ALTER TABLE framework_node ADD COLUMN target_level INTEGER;"
+    "ALTER TABLE framework_node ADD COLUMN target_scale TEXT"
+    "  CHECK (target_scale IS NULL OR target_scale IN ('none', 'same'));"
+    "ALTER TABLE eval_result ADD COLUMN note TEXT;",
     NULL,
 };

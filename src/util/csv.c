@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/input.h"
+
 #define IN_CAP (1u << 16)
 
 int gf_utf8_valid(const char *str, size_t n)
@@ -49,18 +51,16 @@ static int init_buffers(struct gf_csv *c, struct gf_err *e);
 
 int gf_csv_open(struct gf_csv *c, const char *path, struct gf_err *e)
 {
-    if (!strcmp(path, "-"))
-        return gf_csv_open_stream(c, stdin, "(stdin)", e);
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        memset(c, 0, sizeof *c);
-        return gf_err_set(e, GF_EUSER, "%s: cannot open: %s", path, strerror(errno));
-    }
-    int rc = gf_csv_open_stream(c, fp, path, e);
+    FILE *fp;
+    memset(c, 0, sizeof *c);
+    int rc = gf_input_open(path, &fp, e);
     if (rc)
-        fclose(fp);
+        return rc;
+    rc = gf_csv_open_stream(c, fp, gf_input_name(path), e);
+    if (rc)
+        gf_input_close(fp);
     else
-        c->own_fp = 1;
+        c->own_fp = fp != stdin;
     return rc;
 }
 
@@ -103,16 +103,35 @@ void gf_csv_close(struct gf_csv *c)
     c->field = NULL;
 }
 
-/* Next input byte or -1 at end of file / -2 on read error. */
+int gf_csv_preload(struct gf_csv *c, const char *bytes, size_t n)
+{
+    if (n > IN_CAP || c->in_len)
+        return GF_EUSAGE;
+    memcpy(c->in, bytes, n);
+    c->in_len = n;
+    c->in_pos = 0;
+    c->bom_checked = 1;
+    if (n >= 3 && memcmp(c->in, "\xEF\xBB\xBF", 3) == 0)
+        c->in_pos = 3;
+    return GF_OK;
+}
+
+/* Next input byte or -1 at end of file / -2 on read error (errno kept in read_errno). */
 static int next_byte(struct gf_csv *c)
 {
     if (c->in_pos == c->in_len) {
         if (c->eof)
             return -1;
+        /* bytes of the current line in the buffer given up, for the column of an error */
+        size_t k = c->in_len;
+        while (k > 0 && c->in[k - 1] != '\n')
+            k--;
+        c->col_base = k > 0 ? (long)(c->in_len - k) : c->col_base + (long)c->in_len;
         c->in_len = fread(c->in, 1, IN_CAP, c->fp);
         c->in_pos = 0;
         if (c->in_len == 0) {
             c->eof = 1;
+            c->read_errno = errno;
             return ferror(c->fp) ? -2 : -1;
         }
         if (!c->bom_checked) {
@@ -124,6 +143,21 @@ static int next_byte(struct gf_csv *c)
         }
     }
     return (unsigned char)c->in[c->in_pos++];
+}
+
+/* Column (1-based, in bytes) of the byte just read. */
+static long column(const struct gf_csv *c)
+{
+    size_t at = c->in_pos - 1;
+    for (size_t k = at; k-- > 0;)
+        if (c->in[k] == '\n')
+            return (long)(at - k);
+    return c->col_base + (long)at + 1;
+}
+
+static int read_error(struct gf_csv *c, struct gf_err *e)
+{
+    return gf_err_set(e, GF_ESYS, "%s: read error: %s", c->path, strerror(c->read_errno));
 }
 
 static int put(struct gf_csv *c, char ch, struct gf_err *e)
@@ -179,7 +213,7 @@ int gf_csv_read(struct gf_csv *c, struct gf_err *e)
         c->line = c->next_line;
         int ch = next_byte(c);
         if (ch == -2)
-            return gf_err_set(e, GF_ESYS, "%s: read error", c->path);
+            return read_error(c, e);
         if (ch == -1)
             return 0;
         if (ch == '\n') {
@@ -192,7 +226,10 @@ int gf_csv_read(struct gf_csv *c, struct gf_err *e)
         int quoted = 0, after_quote = 0, at_start = 1;
         for (;;) {
             if (ch == -2)
-                return gf_err_set(e, GF_ESYS, "%s: read error", c->path);
+                return read_error(c, e);
+            if (ch == 0) /* C strings would cut the field here without a word */
+                return gf_err_at(e, c->path, c->next_line, NULL, NULL,
+                                 "text without NUL bytes (column %ld holds one)", column(c));
             if (quoted) {
                 if (ch == -1)
                     return gf_err_at(e, c->path, c->line, NULL, NULL,

@@ -4,7 +4,7 @@
  * be longer than max_record bytes (default 1 MiB), so memory does not grow with the file.  A
  * UTF-8 byte-order mark is skipped, blank lines are skipped, CRLF and LF both end a record,
  * quoted fields may hold commas, quotes ("") and newlines.  Every record is checked to be valid
- * UTF-8.  Errors name the file and line.
+ * UTF-8 without NUL bytes.  Errors name the file and line (and the column of a NUL byte).
  * Ownership: the struct owns its buffers; fields point into them and stay valid until the next
  * gf_csv_read() or gf_csv_close().
  */
@@ -26,7 +26,8 @@ struct gf_csv {
     size_t max_record;
     /* private */
     FILE *fp;
-    int own_fp, eof, bom_checked;
+    int own_fp, eof, bom_checked, read_errno;
+    long col_base;
     long next_line;
     char *in;
     size_t in_len, in_pos;
@@ -36,10 +37,14 @@ struct gf_csv {
     size_t field_cap;
 };
 
-/* Open path ("-" = stdin).  Returns GF_OK or GF_EUSER (cannot open: message names the file). */
+/* Open path ("-" = stdin, named "(stdin)" in messages; util/input.h).  Returns GF_OK or
+ * GF_EUSER (cannot open: the message names the file and the reason). */
 int gf_csv_open(struct gf_csv *c, const char *path, struct gf_err *e);
 /* Read from an open stream (not closed by gf_csv_close); name is used in messages. */
 int gf_csv_open_stream(struct gf_csv *c, FILE *fp, const char *name, struct gf_err *e);
+/* Put bytes already taken from the stream (at most 64 KiB, e.g. by a format sniffer) back in
+ * front of it; call right after gf_csv_open_stream.  Returns GF_OK or GF_EUSAGE. */
+int gf_csv_preload(struct gf_csv *c, const char *bytes, size_t n);
 /* Read the next record: 1 = a record, 0 = end of file, < 0 = error (message in e). */
 int gf_csv_read(struct gf_csv *c, struct gf_err *e);
 void gf_csv_close(struct gf_csv *c);

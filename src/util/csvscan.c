@@ -2,6 +2,7 @@
 #include "util/csvscan.h"
 
 #include "core/prefault.h"
+#include "util/input.h"
 
 #include <errno.h>
 #ifdef __SSE2__
@@ -27,7 +28,9 @@ struct gf_csvscan {
     long next_line;
     long nchunks; /* chunks handed out */
     char *left; /* bytes read after the last complete line */
-    size_t left_len;
+    size_t left_len, left_cap;
+    size_t small; /* a regular file of at most GF_CSVSCAN_MAX_LINE bytes: its size (0: larger, or a
+                   * pipe); its buffers are as large as the file, not as the limits */
     char **cols;
     int ncols;
 };
@@ -214,20 +217,18 @@ int gf_csvscan_open(struct gf_csvscan **out, const char *path, struct gf_err *e)
     s->fd = -1;
     pthread_mutex_init(&s->mu, NULL);
     int rc = GF_OK;
-    if (!strcmp(path, "-")) {
-        s->fd = 0;
-    } else {
-        s->fd = open(path, O_RDONLY);
-        if (s->fd < 0) {
-            rc = gf_err_set(e, GF_EUSER, "%s: cannot open: %s", path, strerror(errno));
-            goto fail;
-        }
+    if ((rc = gf_input_open_fd(path, &s->fd, e)))
+        goto fail;
+    s->path = path = gf_input_name(path);
+    if (s->fd != 0) {
         s->own_fd = 1;
         struct stat st;
         if (fstat(s->fd, &st) == 0 && S_ISREG(st.st_mode))
             s->size = (size_t)st.st_size;
     }
-    s->left = malloc(GF_CSVSCAN_MAX_LINE + 2);
+    s->small = s->size <= GF_CSVSCAN_MAX_LINE ? s->size : 0;
+    s->left_cap = (s->small ? s->small : GF_CSVSCAN_MAX_LINE) + 2;
+    s->left = malloc(s->left_cap);
     if (!s->left)
         goto nomem;
     /* read until the header line is complete */
@@ -238,7 +239,7 @@ int gf_csvscan_open(struct gf_csvscan **out, const char *path, struct gf_err *e)
                             (size_t)GF_CSVSCAN_MAX_LINE);
             goto fail;
         }
-        size_t want = GF_CSVSCAN_MAX_LINE - s->left_len;
+        size_t want = s->left_cap - 2 - s->left_len;
         if (want > 65536)
             want = 65536;
         ssize_t r = read_full(s->fd, s->left + s->left_len, want);
@@ -259,6 +260,12 @@ int gf_csvscan_open(struct gf_csvscan **out, const char *path, struct gf_err *e)
         }
     }
     char *h = s->left;
+    const char *z = memchr(s->left, 0, (size_t)(nl - s->left));
+    if (z) {
+        rc = gf_err_at(e, s->path, 1, NULL, NULL, "text without NUL bytes (column %ld holds one)",
+                       (long)(z - s->left) + 1);
+        goto fail;
+    }
     if (s->left_len >= 3 && (unsigned char)h[0] == 0xEF && (unsigned char)h[1] == 0xBB &&
         (unsigned char)h[2] == 0xBF)
         h += 3;
@@ -424,6 +431,20 @@ long gf_csvscan_line(const struct gf_csvscan *s, const struct gf_csvscan_chunk *
     return 2 + (long)count_newlines(s->map + s->data, (size_t)(at - (s->map + s->data)));
 }
 
+/* A NUL byte would cut a field copied as a C string without a word: refuse it, naming its place. */
+static int refuse_nul(const struct gf_csvscan *s, const struct gf_csvscan_chunk *c,
+                      struct gf_err *e)
+{
+    const char *z = memchr(c->buf, 0, c->len);
+    if (!z)
+        return 1;
+    const char *bol = z;
+    while (bol > c->buf && bol[-1] != '\n')
+        bol--;
+    return gf_err_at(e, s->path, gf_csvscan_line(s, c, z), NULL, NULL,
+                     "text without NUL bytes (column %ld holds one)", (long)(z - bol) + 1);
+}
+
 int gf_csvscan_next(struct gf_csvscan *s, struct gf_csvscan_chunk *c, struct gf_err *e)
 {
     int rc = 1;
@@ -440,15 +461,17 @@ int gf_csvscan_next(struct gf_csvscan *s, struct gf_csvscan_chunk *c, struct gf_
         pthread_mutex_unlock(&s->mu);
         if (rc == 1 && c->buf != c->mem)
             gf_populate_read(c->buf, c->len);
-        return rc;
+        return rc == 1 ? refuse_nul(s, c, e) : rc;
     }
     if (!c->mem) {
-        c->cap = GF_CSVSCAN_CHUNK + GF_CSVSCAN_MAX_LINE + 2;
+        c->cap = s->small ? s->small + 2 : GF_CSVSCAN_CHUNK + GF_CSVSCAN_MAX_LINE + 2;
         c->mem = malloc(c->cap);
         if (!c->mem)
             return gf_err_set(e, GF_ENOMEM, "out of memory");
         gf_prefault(c->mem, c->cap);
     }
+    /* a small file is read up to the size it had when opened (as a mapped file is) */
+    size_t limit = s->small ? s->small : GF_CSVSCAN_CHUNK;
     c->buf = c->mem;
     pthread_mutex_lock(&s->mu);
     memcpy(c->buf, s->left, s->left_len);
@@ -456,13 +479,13 @@ int gf_csvscan_next(struct gf_csvscan *s, struct gf_csvscan_chunk *c, struct gf_
     s->left_len = 0;
     char *cut = NULL; /* one past the last '\n' */
     for (;;) {
-        if (!s->eof && len < GF_CSVSCAN_CHUNK) {
-            ssize_t r = read_full(s->fd, c->buf + len, GF_CSVSCAN_CHUNK - len);
+        if (!s->eof && len < limit) {
+            ssize_t r = read_full(s->fd, c->buf + len, limit - len);
             if (r < 0) {
                 rc = gf_err_set(e, GF_ESYS, "%s: read error: %s", s->path, strerror(errno));
                 goto out;
             }
-            if ((size_t)r < GF_CSVSCAN_CHUNK - len)
+            if ((size_t)r < limit - len || s->small)
                 s->eof = 1;
             len += (size_t)r;
         }
@@ -503,5 +526,5 @@ int gf_csvscan_next(struct gf_csvscan *s, struct gf_csvscan_chunk *c, struct gf_
     s->next_line += (long)count_newlines(c->buf, c->len);
 out:
     pthread_mutex_unlock(&s->mu);
-    return rc;
+    return rc == 1 ? refuse_nul(s, c, e) : rc;
 }

@@ -8,6 +8,7 @@ int gf_err_vset(struct gf_err *e, int code, const char *fmt, va_list ap)
 {
     if (e) {
         e->code = code;
+        e->field[0] = 0;
         vsnprintf(e->msg, sizeof e->msg, fmt, ap);
     }
     return code;
@@ -36,8 +37,7 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
     return len;
 }
 
-/* Copy a value into out, printable and shortened to about 80 bytes. */
-static void printable(char *out, size_t cap, const char *v)
+void gf_err_printable(char *out, size_t cap, const char *v)
 {
     const unsigned char *s = (const unsigned char *)v;
     size_t n = strlen(v), o = 0, i = 0;
@@ -90,12 +90,13 @@ int gf_err_at(struct gf_err *e, const char *file, long line, const char *field, 
     if (field)
         ADD("field \"%s\": ", field);
     if (value) {
-        printable(val, sizeof val, value);
+        gf_err_printable(val, sizeof val, value);
         ADD("value \"%s\": ", val);
     }
     ADD("expected %s", expected);
 #undef ADD
     e->code = GF_EUSER;
+    snprintf(e->field, sizeof e->field, "%s", field ? field : "");
     return GF_EUSER;
 }
 
@@ -116,6 +117,7 @@ void gf_err_clear(struct gf_err *e)
 {
     if (e) {
         e->code = 0;
+        e->field[0] = 0;
         e->msg[0] = 0;
     }
 }

@@ -9,6 +9,7 @@
 #define GF_ERR_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 enum {
     GF_OK = 0,
@@ -16,10 +17,15 @@ enum {
     GF_EUSAGE = -2, /* bad command line */
     GF_ESYS = -3,   /* I/O or database failure */
     GF_ENOMEM = -4, /* out of memory */
+    GF_EAUTH = -5,      /* not signed in, or an unknown or disabled user */
+    GF_EFORBIDDEN = -6, /* the actor's role or scope does not allow it */
+    GF_ENOTFOUND = -7,  /* no such resource (or not visible to the actor) */
+    GF_ECONFLICT = -8,  /* the resource changed since the client read it (stale version) */
 };
 
 struct gf_err {
     int code;
+    char field[64]; /* the field or parameter at fault, "" if none (gf_err_at sets it) */
     char msg[2048];
 };
 
@@ -34,6 +40,10 @@ int gf_err_vset(struct gf_err *e, int code, const char *fmt, va_list ap);
  * (invalid UTF-8 shown as \xNN).  Returns GF_EUSER. */
 int gf_err_at(struct gf_err *e, const char *file, long line, const char *field, const char *value,
               const char *expected_fmt, ...) __attribute__((format(printf, 6, 7)));
+
+/* Copy value v into out (cap >= 16) as gf_err_at shows values: printable (control bytes and
+ * invalid UTF-8 as \xNN) and shortened to about 80 bytes. */
+void gf_err_printable(char *out, size_t cap, const char *v);
 
 /* Prefix the existing message with "prefix: ". */
 void gf_err_prefix(struct gf_err *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -50,6 +50,7 @@ struct gf_table *gf_table_new(const struct gf_column *cols, int ncols)
         t->cols[i].code = xstrdup(cols[i].code);
         t->cols[i].label_zh = xstrdup(cols[i].label_zh ? cols[i].label_zh : cols[i].code);
         t->cols[i].label_en = xstrdup(cols[i].label_en ? cols[i].label_en : cols[i].code);
+        t->cols[i].labels = cols[i].labels;
     }
     t->ncols = ncols;
     return t;
@@ -182,6 +183,15 @@ static const char *exact(const struct cell *c, char *buf, int cap)
     return buf;
 }
 
+/* The label of a code for people, or the text itself. */
+static const char *labelled(const struct gf_column *col, const char *text, int en)
+{
+    for (const struct gf_code_label *l = col->labels; l && l->code && text; l++)
+        if (!strcmp(l->code, text))
+            return en ? l->en : l->zh;
+    return text;
+}
+
 static const char *shown(const struct cell *c, char *buf, int cap)
 {
     if (c->text || !c->numeric || isnan(c->v) || c->decimals < 0 || !isfinite(c->v))
@@ -243,7 +253,7 @@ static void csv_field(FILE *out, const char *s)
     fputc('"', out);
 }
 
-static void json_string(FILE *out, const char *s)
+void gf_json_string(FILE *out, const char *s)
 {
     fputc('"', out);
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
@@ -338,6 +348,146 @@ static const char *exact_at(const struct gf_table *t, const char *slots, size_t 
     return exact(&t->cells[k], buf, cap);
 }
 
+static int cell_missing(const struct cell *c)
+{
+    return !c->text && (!c->numeric || isnan(c->v));
+}
+
+static void json_row(const struct gf_table *t, const char *slots, int i, FILE *out)
+{
+    char buf[400];
+    fputs("{", out);
+    for (int j = 0; j < t->ncols; j++) {
+        const struct cell *c = &t->cells[(size_t)i * (size_t)t->ncols + (size_t)j];
+        if (j)
+            fputs(", ", out);
+        gf_json_string(out, t->cols[j].code);
+        fputs(": ", out);
+        if (c->numeric && !c->text)
+            fputs(isfinite(c->v) ? exact_at(t, slots, (size_t)i * (size_t)t->ncols + (size_t)j,
+                                            buf, (int)sizeof buf)
+                                 : "null",
+                  out);
+        else if (!c->text)
+            fputs("null", out);
+        else if (c->numeric)
+            fputs(c->text, out);
+        else
+            gf_json_string(out, c->text);
+    }
+    fputs("}", out);
+}
+
+void gf_table_json_row(const struct gf_table *t, int row, FILE *out)
+{
+    if (row >= 0 && row < t->nrows)
+        json_row(t, NULL, row, out);
+}
+
+int gf_table_ncols(const struct gf_table *t)
+{
+    return t->ncols;
+}
+
+const struct gf_column *gf_table_col(const struct gf_table *t, int col)
+{
+    return col >= 0 && col < t->ncols ? &t->cols[col] : NULL;
+}
+
+int gf_table_col_index(const struct gf_table *t, const char *code)
+{
+    for (int j = 0; j < t->ncols; j++)
+        if (!strcmp(t->cols[j].code, code))
+            return j;
+    return -1;
+}
+
+const char *gf_table_cell(const struct gf_table *t, int row, int col, char *buf, int cap)
+{
+    if (row < 0 || row >= t->nrows || col < 0 || col >= t->ncols)
+        return "";
+    return exact(&t->cells[(size_t)row * (size_t)t->ncols + (size_t)col], buf, cap);
+}
+
+int gf_table_cell_numeric(const struct gf_table *t, int row, int col)
+{
+    if (row < 0 || row >= t->nrows || col < 0 || col >= t->ncols)
+        return 0;
+    return t->cells[(size_t)row * (size_t)t->ncols + (size_t)col].numeric;
+}
+
+int gf_table_cell_missing(const struct gf_table *t, int row, int col)
+{
+    if (row < 0 || row >= t->nrows || col < 0 || col >= t->ncols)
+        return 1;
+    return cell_missing(&t->cells[(size_t)row * (size_t)t->ncols + (size_t)col]);
+}
+
+/* Sorting: each row's sort cell with its index (qsort has no context argument in C17). */
+struct sort_key {
+    const struct cell *c;
+    int row, desc;
+};
+
+static int key_cmp(const void *pa, const void *pb)
+{
+    const struct sort_key *ka = pa, *kb = pb;
+    const struct cell *a = ka->c, *b = kb->c;
+    int ma = cell_missing(a), mb = cell_missing(b), r;
+    if (ma || mb)
+        r = ma - mb; /* missing last, whatever the direction */
+    else if (a->numeric && b->numeric) {
+        double x = a->text ? strtod(a->text, NULL) : a->v;
+        double y = b->text ? strtod(b->text, NULL) : b->v;
+        r = ka->desc ? (x < y) - (x > y) : (x > y) - (x < y);
+    } else {
+        r = strcmp(a->text ? a->text : "", b->text ? b->text : "");
+        r = ka->desc ? -r : r;
+    }
+    return r ? r : (ka->row > kb->row) - (ka->row < kb->row); /* stable */
+}
+
+void gf_table_sort(struct gf_table *t, int col, int descending)
+{
+    if (col < 0 || col >= t->ncols || t->nrows < 2)
+        return;
+    size_t w = (size_t)t->ncols;
+    struct sort_key *k = malloc(sizeof *k * (size_t)t->nrows);
+    struct cell *cells = malloc(sizeof *cells * (size_t)t->nrows * w);
+    if (!k || !cells) {
+        free(k);
+        free(cells);
+        return;
+    }
+    for (int i = 0; i < t->nrows; i++)
+        k[i] = (struct sort_key){&t->cells[(size_t)i * w + (size_t)col], i, descending};
+    qsort(k, (size_t)t->nrows, sizeof *k, key_cmp);
+    for (int i = 0; i < t->nrows; i++)
+        memcpy(&cells[(size_t)i * w], &t->cells[(size_t)k[i].row * w], sizeof *cells * w);
+    free(t->cells);
+    t->cells = cells;
+    t->cap = t->nrows;
+    free(k);
+}
+
+void gf_table_slice(struct gf_table *t, int from, int n)
+{
+    if (from < 0)
+        from = 0;
+    if (from > t->nrows)
+        from = t->nrows;
+    if (n < 0 || from + n > t->nrows)
+        n = t->nrows - from;
+    size_t w = (size_t)t->ncols;
+    for (long k = 0; k < (long)from * t->ncols; k++)
+        free(t->cells[k].text);
+    for (long k = (long)(from + n) * t->ncols; k < (long)t->nrows * t->ncols; k++)
+        free(t->cells[k].text);
+    if (n > 0) /* an empty table may have no cells at all */
+        memmove(t->cells, t->cells + (size_t)from * w, sizeof *t->cells * (size_t)n * w);
+    t->nrows = n;
+}
+
 void gf_table_print(const struct gf_table *t, FILE *out, enum gf_format fmt, const char *lang)
 {
     int en = lang && lang[0] == 'e';
@@ -365,27 +515,8 @@ void gf_table_print(const struct gf_table *t, FILE *out, enum gf_format fmt, con
     if (fmt == GF_FMT_JSON) {
         fputs("[", out);
         for (int i = 0; i < t->nrows; i++) {
-            fputs(i ? ",\n {" : "\n {", out);
-            for (int j = 0; j < t->ncols; j++) {
-                const struct cell *c = &t->cells[(size_t)i * (size_t)t->ncols + (size_t)j];
-                if (j)
-                    fputs(", ", out);
-                json_string(out, t->cols[j].code);
-                fputs(": ", out);
-                if (c->numeric && !c->text)
-                    fputs(isfinite(c->v)
-                              ? exact_at(t, slots, (size_t)i * (size_t)t->ncols + (size_t)j, buf,
-                                         (int)sizeof buf)
-                              : "null",
-                          out);
-                else if (!c->text)
-                    fputs("null", out);
-                else if (c->numeric)
-                    fputs(c->text, out);
-                else
-                    json_string(out, c->text);
-            }
-            fputs("}", out);
+            fputs(i ? ",\n " : "\n ", out);
+            json_row(t, slots, i, out);
         }
         fputs(t->nrows ? "\n]\n" : "]\n", out);
         free(slots);
@@ -397,8 +528,8 @@ void gf_table_print(const struct gf_table *t, FILE *out, enum gf_format fmt, con
     for (int j = 0; j < t->ncols; j++) {
         w[j] = display_width(en ? t->cols[j].label_en : t->cols[j].label_zh);
         for (int i = 0; i < t->nrows; i++) {
-            int k = display_width(
-                shown(&t->cells[(size_t)i * (size_t)t->ncols + (size_t)j], buf, (int)sizeof buf));
+            int k = display_width(labelled(
+                &t->cols[j], shown(&t->cells[(size_t)i * (size_t)t->ncols + (size_t)j], buf, (int)sizeof buf), en));
             if (k > w[j])
                 w[j] = k;
         }
@@ -417,7 +548,7 @@ void gf_table_print(const struct gf_table *t, FILE *out, enum gf_format fmt, con
     for (int i = 0; i < t->nrows; i++) {
         for (int j = 0; j < t->ncols; j++) {
             const struct cell *c = &t->cells[(size_t)i * (size_t)t->ncols + (size_t)j];
-            const char *s = shown(c, buf, (int)sizeof buf);
+            const char *s = labelled(&t->cols[j], shown(c, buf, (int)sizeof buf), en);
             int pad = w[j] - display_width(s);
             if (j)
                 fputs("  ", out);

@@ -16,10 +16,17 @@ enum gf_format { GF_FMT_TABLE = 0, GF_FMT_CSV, GF_FMT_JSON };
 
 struct gf_table;
 
+/* What a code in a cell means to people (shown in the human table only; CSV and JSON keep the
+ * code).  Arrays end with {NULL}. */
+struct gf_code_label {
+    const char *code, *zh, *en;
+};
+
 struct gf_column {
     const char *code;     /* e.g. "gini" */
     const char *label_zh; /* e.g. "基尼系数"; NULL → code */
     const char *label_en; /* e.g. "Gini"; NULL → code */
+    const struct gf_code_label *labels; /* may be NULL; static storage (not copied) */
 };
 
 struct gf_table *gf_table_new(const struct gf_column *cols, int ncols);
@@ -32,6 +39,26 @@ void gf_table_int(struct gf_table *t, int col, long long v);
 int gf_table_rows(const struct gf_table *t);
 /* Print in the format; lang "en" uses English labels, anything else Chinese. */
 void gf_table_print(const struct gf_table *t, FILE *out, enum gf_format fmt, const char *lang);
+
+/* Reading a table back (results are built by the service layer and written by each door). */
+int gf_table_ncols(const struct gf_table *t);
+const struct gf_column *gf_table_col(const struct gf_table *t, int col);
+int gf_table_col_index(const struct gf_table *t, const char *code); /* -1 if none */
+/* The cell's exact text (CSV's), "" when missing; buf (>= 400 bytes) holds a number's. */
+const char *gf_table_cell(const struct gf_table *t, int row, int col, char *buf, int cap);
+/* 1 when the cell holds a number (a JSON number). */
+int gf_table_cell_numeric(const struct gf_table *t, int row, int col);
+/* 1 when the cell is missing (NULL text, or a NaN number). */
+int gf_table_cell_missing(const struct gf_table *t, int row, int col);
+/* Write row as a JSON object {"code": value, ...} (numbers as numbers, missing as null). */
+void gf_table_json_row(const struct gf_table *t, int row, FILE *out);
+/* Sort the rows by a column (numbers numerically, text by bytes; missing last), stable. */
+void gf_table_sort(struct gf_table *t, int col, int descending);
+/* Keep rows [from, from + n) only. */
+void gf_table_slice(struct gf_table *t, int from, int n);
+
+/* Write s as a JSON string literal (quotes, escapes). */
+void gf_json_string(FILE *out, const char *s);
 
 /* Parse "table", "csv" or "json"; returns -1 if unknown. */
 int gf_format_parse(const char *s);

@@ -31,7 +31,7 @@ bad units $T/$name.csv ':2:' 'field "population"' 'value "-5"' '>= 0'
 name=bad-enum; u "510421001003,丁村,510421001,village,suburb,5"
 bad units $T/$name.csv ':2:' 'field "area"' 'value "suburb"' 'one of: urban, rural'
 name=duplicate-code; u "510421001003,丁村,510421001,village,rural,5" "510421001003,戊村,510421001,village,rural,5"
-bad units $T/$name.csv ':3:' 'field "code"' 'value "510421001003"' 'line 2 has it'
+bad units $T/$name.csv ':3:' 'line 3 repeats the key of line 2: code 510421001003'
 name=unknown-parent; u "510421001003,丁村,510499001,village,rural,5"
 bad units $T/$name.csv ':2:' 'field "parent"' 'value "510499001"' 'existing unit'
 name=cycle; u "510499,甲,510499001,county,rural,5" "510499001,乙,510499,township,rural,5"
@@ -74,7 +74,7 @@ name=bad-period; v "510421001002,income_rural,2024Q5,1"
 bad values $T/$name.csv ':2:' 'field "period"' 'value "2024Q5"' 'a quarter (2024Q1)'
 name=derived-value; v "510421001002,ratio,2024,1.5"
 bad values $T/$name.csv ':2:' 'field "indicator"' 'value "ratio"' 'computed from its formula'
-name=late-error; { echo "unit,indicator,period,value"; for i in $(seq 1 500); do echo "510421001002,income_rural,$((2000 + i % 25)),$i"; done; echo "510421001002,income_rural,2024,oops"; } > $T/$name.csv
+name=late-error; { echo "unit,indicator,period,value"; for i in $(seq 1 500); do printf '510421001002,income_rural,%d-%02d,%d\n' $((2000 + i / 12)) $((i % 12 + 1)) $i; done; echo "510421001002,income_rural,2024,oops"; } > $T/$name.csv
 bad values $T/$name.csv ':502:' 'value "oops"'
 
 f() { printf '%s\n' "framework,framework_name,code,parent,kind,name,direction,formula,weight" "$@" > "$T/$name.csv"; }

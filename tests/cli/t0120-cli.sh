@@ -57,17 +57,18 @@ expect_in "$T/out" "10 rows, 0 inserted, 0 updated, 10 unchanged"
 printf '{"unit": "510421001001", "indicator": "income_rural", "period": "2024", "value": 21000, "state": "submitted"}\n' > "$T/v.jsonl"
 expect_exit 0 G import values "$T/v.jsonl"
 expect_exit 0 G export audit --format csv
-expect_in "$T/out" 'tester,update,value,510421001001/income_rural/2024' '""value"":""20000""' '""value"":""21000""'
+expect_in "$T/out" 'admin,update,value,510421001001/income_rural/2024' '""value"":""20000""' '""value"":""21000""'
 
 # rollup and values: city income is the population-weighted mean of the counties
 # 东区 60000 (600), 米易县 (40000·150 + 48000·250)/400 = 45000 (400) → 54000
 expect_exit 0 G values rollup
 expect_exit 0 G values --unit 510400 --indicator income_urban --period 2024 --format csv
 expect_in "$T/out" "510400,攀枝花市,income_urban,城镇居民人均可支配收入,2024,54000,元,rollup"
-# workflow: submit then approve the draft quarterly values of a community
+# workflow: submit then approve (someone else) the draft quarterly values of a community
 expect_exit 0 G values submit --unit 510402 --under --period 2024Q1
 expect_in "$T/out" "1 条数据已报送"
-expect_exit 0 G values approve --unit 510402 --under --period 2024Q1
+G user add reviewer --role approver --scope 510400 >/dev/null # the city approves the district's
+expect_exit 0 G --user reviewer values approve --unit 510402 --under --period 2024Q1
 expect_exit 0 G values --unit 510402001001 --period 2024Q1 --format csv
 expect_in "$T/out" ",approved"
 

@@ -63,7 +63,7 @@ if [ "$before" = "$(dump "$db")" ]; then ok; else fail "re-importing the framewo
 # real values only, each with its source id
 check "published values" "SELECT count(*) FROM value" 24
 check "published values name their source" "SELECT count(*) FROM value WHERE source NOT GLOB 'P[0-9]* *(grade [AB]*'" 0
-check "published values approved" "SELECT count(*) FROM value WHERE state <> 'approved'" 0
+check "published values come submitted (an import cannot approve)" "SELECT count(*) FROM value WHERE state <> 'submitted'" 0
 check "published values 2019-2025" "SELECT count(*) FROM value WHERE substr(period, 1, 4) NOT BETWEEN '2019' AND '2025'" 0
 check "known figures" \
   "SELECT group_concat(unit || '/' || indicator || '/' || period || '=' || value, ' ') FROM (SELECT * FROM value WHERE (unit, indicator, period) IN (VALUES ('510400','income_urban','2020'), ('510400','income_rural','2022'), ('510400','gdp','2023'), ('510421','gdp_pc','2020')) ORDER BY unit, indicator, period)" \
@@ -74,6 +74,8 @@ demo=$T/demo.db
 expect_exit 0 "$GONGFU" demo --db "$demo"
 db=$demo
 check "real values kept" "SELECT count(*) FROM value WHERE source GLOB 'P[0-9]*'" 24
+check "real values submitted by demo, approved by someone else" \
+  "SELECT count(*) FROM value WHERE source GLOB 'P[0-9]*' AND state = 'approved' AND submitted_by = 'demo' AND approved_by = 'demo-reviewer'" 24
 check "the real value is the published one" \
   "SELECT value || ' ' || origin FROM value WHERE unit = '510400' AND indicator = 'income_urban' AND period = '2020'" "44209.0 reported"
 check "every reported value is real or says synthetic" \

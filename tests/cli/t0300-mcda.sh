@@ -101,6 +101,8 @@ expect 1 'constant' "$G" mcda weights --method critic const.csv
 printf 'unit,c1,c2\nA,-1,5\nB,1,7\n' > neg.csv
 expect 1 'negative' "$G" mcda weights --method entropy neg.csv
 expect 2 'weights' "$G" mcda topsis --weights 0.5,0.5,0.1 e5.csv
+# one number more than criteria: counted, not stored past the array (issue 18 item 4; ASan build)
+expect 2 'weights has 5 numbers but e5.csv has 4 criteria' "$G" mcda topsis --weights 0.2,0.2,0.2,0.2,0.2 e5.csv
 expect 2 'no column' "$G" mcda topsis --cost zz e5.csv
 expect 1 'nope.csv' "$G" mcda weights --method entropy nope.csv
 printf '{"steps":[{"step":"normalise","method":"minmax","range":[0,1]},{"step":"aggregate","method":"geometric"}]}' > geo.json

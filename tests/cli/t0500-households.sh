@@ -88,24 +88,24 @@ expect_in "$T/err" "unknown subcommand 'fly'"
 expect_exit 2 g households list --colour red
 expect_in "$T/err" "unknown option '--colour'"
 
-# ---- masking: list, show, export never show the full phone or ID number by default
+# ---- masking: list, show, export never show the full phone, ID number or name by default
 expect_exit 0 g --format csv households list --unit 510421
 same "$T/out" <<'EOF'
 household,unit,unit_name,head,phone,area,persons,state,category,cadre,cadre_name,organisation,last_visit,income
-H1,510421001001,乙村,张一,138****5678,rural,2,assisted,edge,C1,周帮扶,乙村党支部,2026-06-10,9000
-H2,510421001002,丙村,李二,139****1111,rural,3,found,,,,,,9500
-H4,510421001002,丙村,赵四,,rural,2,identified,sudden,,,,,9600
+H1,510421001001,乙村,张*,138****5678,rural,2,assisted,edge,C1,周帮扶,乙村党支部,2026-06-10,9000
+H2,510421001002,丙村,李*,139****1111,rural,3,found,,,,,,9500
+H4,510421001002,丙村,赵*,,rural,2,identified,sudden,,,,,9600
 EOF
 expect_exit 0 g --format csv households list --state none
 same "$T/out" <<'EOF'
 household,unit,unit_name,head,phone,area,persons,state,category,cadre,cadre_name,organisation,last_visit,income
-H3,510402001001,甲社区,王三,028****5678,urban,1,none,,,,,,12000
+H3,510402001001,甲社区,王*,028****5678,urban,1,none,,,,,,12000
 EOF
 expect_exit 0 g households export --cadre C1
 same "$T/out" <<'EOF'
 household,unit,head,phone,state,category,seq,name,relation,id_number,age,health,employment,schooling
-H1,510421001001,张一,138****5678,assisted,edge,1,张一,户主,510421********0017,46,健康,务工,
-H1,510421001001,张一,138****5678,assisted,edge,2,陈一,配偶,510421********0025,44,慢性病,务农,
+H1,510421001001,张*,138****5678,assisted,edge,1,张*,户主,510421********0017,46,健康,务工,
+H1,510421001001,张*,138****5678,assisted,edge,2,陈*,配偶,510421********0025,44,慢性病,务农,
 EOF
 for fmt in table csv json; do
   expect_exit 0 g --format $fmt households show H1
@@ -125,8 +125,8 @@ expect_exit 0 g --user auditor households show H2 --unmasked
 expect_in "$T/out" '510421197002020044' '13900001111'
 sqlite3 -separator '|' "$db" "SELECT at, actor, action, key, after FROM audit WHERE action='read_unmasked' ORDER BY id" >"$T/audit"
 same "$T/audit" <<'EOF'
-2026-06-30T12:00:00Z|auditor|read_unmasked|unit=510421001001;category=*;state=*;cadre=*|{"command":"households export","filter":"unit=510421001001;category=*;state=*;cadre=*","fields":"id_number,phone","rows":"2"}
-2026-06-30T12:00:00Z|auditor|read_unmasked|household=H2|{"command":"households show","filter":"household=H2","fields":"id_number,phone","rows":"1"}
+2026-06-30T12:00:00Z|auditor|read_unmasked|unit=510421001001;category=*;state=*;cadre=*|{"command":"households export","filter":"unit=510421001001;category=*;state=*;cadre=*","fields":"head_name,name,id_number,phone","rows":"2"}
+2026-06-30T12:00:00Z|auditor|read_unmasked|household=H2|{"command":"households show","filter":"household=H2","fields":"head_name,name,id_number,phone","rows":"1"}
 EOF
 
 # ---- every change audited in the same transaction
@@ -139,16 +139,16 @@ EOF
 expect_exit 0 g --format csv --lang en households alerts
 same "$T/out" <<'EOF'
 rule,rule_name,household,unit,head,state,cadre,cadre_name,detail
-no_cadre,identified without cadre,H4,510421001002,赵四,identified,,,"identified on 2026-03-05, no cadre"
-no_visit,no recent visit,H4,510421001002,赵四,identified,,,never visited since 2026-03-05 (117 days)
+no_cadre,identified without cadre,H4,510421001002,赵*,identified,,,"identified on 2026-03-05, no cadre"
+no_visit,no recent visit,H4,510421001002,赵*,identified,,,never visited since 2026-03-05 (117 days)
 EOF
 expect_exit 0 g --format csv --lang en households alerts --months 4 --rule still_under
 same "$T/out" <<'EOF'
 rule,rule_name,household,unit,head,state,cadre,cadre_name,detail
-still_under,still under the line after assistance,H1,510421001001,张一,assisted,C1,周帮扶,"assisted since 2026-02-01 (4 months), income 9000 < line 10000 in 2026"
+still_under,still under the line after assistance,H1,510421001001,张*,assisted,C1,周帮扶,"assisted since 2026-02-01 (4 months), income 9000 < line 10000 in 2026"
 EOF
 expect_exit 0 g households alerts
-expect_in "$T/out" '已识别未结对' '超期未走访' '赵四'
+expect_in "$T/out" '已识别未结对' '超期未走访' '赵*'
 expect_exit 0 g --format csv households alerts --cadre C1
 [ "$(wc -l <"$T/out")" = 1 ] && ok || fail "alerts --cadre C1 should be empty"
 

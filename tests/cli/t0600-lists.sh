@@ -41,7 +41,7 @@ I2,争取中央预算内资金,upward,P1,9102,P1,,T02,9102,2024-01-01,2024-06-30
 I3,户籍制度改革,reform,P2,D02,P2,,T01,9103,2024-01-01,2024-03-31,done,2024-03-20,,,,,,,1
 EOF
 expect_exit 0 G items import items.csv
-expect_in out "3 行,新增 3"
+expect_in out "3 行, 新增 3"
 # idempotent
 expect_exit 0 G --lang en items import items.csv
 expect_in out "3 rows, 0 inserted, 0 updated, 3 unchanged"
@@ -139,16 +139,16 @@ expect_exit 1 G problems raise --item I1 --title x --severity low --owner P3 --d
 expect_in err 'deadline' '2024-08-14' 'on or after today (2024-08-15)'
 expect_exit 1 G items progress I1 --percent 50 --date 2024-08-16 --by P3
 expect_in err 'date' '2024-08-16' 'not after today (2024-08-15)'
-expect_exit 1 G problems verify 1 --by P1
+expect_exit 1 G --user P1 problems verify 1
 expect_in err 'only a rectified problem'
-expect_exit 0 G problems rectify 1 --by P3 --report 已加快施工
-expect_exit 1 G problems verify 1 --by P3
+expect_exit 0 G --user P3 problems rectify 1 --by P3 --report 已加快施工
+expect_exit 1 G --user P3 problems verify 1
 expect_in err 'someone other than the owner'
 dump "$T/l.db" >before.sql
-expect_exit 1 G problems verify 1 --by P3
+expect_exit 1 G --user P3 problems verify 1 --by P3
 dump "$T/l.db" >after.sql
 cmp -s before.sql after.sql && ok || fail "refused verification changed the database"
-expect_exit 0 G problems verify 1 --by P1
+expect_exit 0 G --user P1 problems verify 1 --by P1
 expect_exit 0 G --format csv problems list
 expect_in out '1,I1,,投资进度滞后,high,P3,2024-09-30,closed,2024-08-15,P3,P1,2024-08-15,0,0'
 expect_exit 0 G problems reopen 1 --reason 复查未达标

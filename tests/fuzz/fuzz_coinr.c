@@ -34,10 +34,10 @@ static void score(const struct gf_eval_coinr *md, const char *json)
     struct gf_err e;
     if (gf_eval_pipeline_parse(json, strlen(json), "fuzz", &p, &e) != GF_OK)
         abort(); /* the built-in texts are valid */
-    struct gf_eval_input in = {md->n,    md->m,     md->x,
-                               md->ind,  &md->tree, md->den,
-                               md->nden, md->group, md->nper ? md->panel : NULL,
-                               md->nper};
+    struct gf_eval_input in = {md->n,    md->m,      md->x,
+                               md->ind,  &md->tree,  md->den,
+                               md->nden, md->group,  md->nper ? md->panel : NULL,
+                               md->nper, md->ngroup, (const char *const *)md->grpcode.v};
     if (gf_eval_run(&p, &in, &r, &e) == GF_OK)
         gf_eval_result_free(&r);
 }

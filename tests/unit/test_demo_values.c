@@ -51,7 +51,7 @@ static struct gf_db *open_demo(int which)
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         char path[512];
         snprintf(path, sizeof path, "%s/demo/%s", GONGFU_SOURCE_DIR, files[i][1]);
-        struct gf_import_opts o = {0, "test", NULL};
+        struct gf_import_opts o = {0, "test", NULL, NULL};
         struct gf_import_stats s;
         const struct gf_import_kind *k = gf_import_kind_find(files[i][0]);
         assert_non_null(k);

@@ -5,6 +5,7 @@
 #include <cmocka.h>
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +30,7 @@ static struct gf_db *open_base(void)
     for (int i = 0; i < 3; i++) {
         char path[512];
         snprintf(path, sizeof path, "%s/tests/data/base/%s.csv", GONGFU_SOURCE_DIR, kinds[i]);
-        struct gf_import_opts o = {0, "test", NULL};
+        struct gf_import_opts o = {0, "test", NULL, NULL};
         struct gf_import_stats s;
         int rc = gf_import_file(db, gf_import_kind_find(kinds[i]), path, &o, &s, &e);
         if (rc)
@@ -134,14 +135,10 @@ static void test_rollup(void **state)
     assert_int_equal(s.unchanged, written);
     /* a reported county value wins over the rollup, and the city follows it:
      * (70000*600 + 45000*400)/1000 = 60000 */
-    assert_int_equal(
-        gf_db_exec(db,
-                   "INSERT INTO value VALUES "
-                   "('510402','income_urban','2024',70000,'reported','t','approved','t','t')"
-                   " ON CONFLICT (unit, indicator, period) DO UPDATE SET value = 70000, origin = "
-                   "'reported'",
-                   &e),
-        GF_OK);
+    assert_int_equal(gf_db_exec(db, "INSERT INTO value (unit, indicator, period, value, origin, source, state,"
+                                    " updated_by, updated_at)"
+                                    " VALUES ('510402','income_urban','2024',70000,'reported','t','approved','t','t')"
+                                    " ON CONFLICT (unit, indicator, period) DO UPDATE SET value = 70000, origin = 'reported'", &e), GF_OK);
     assert_int_equal(gf_values_rollup(db, "test", "2024", &s, &e), GF_OK);
     assert_float_equal(value(db, "510402", "income_urban", "2024"), 70000, 0);
     assert_float_equal(value(db, "510400", "income_urban", "2024"), 60000, 1e-9);
@@ -217,7 +214,7 @@ static void test_import_idempotent_and_dry_run(void **state)
     long long audit0 = gf_db_int(db, "SELECT count(*) FROM audit", -1);
     char path[512];
     snprintf(path, sizeof path, "%s/tests/data/base/values.csv", GONGFU_SOURCE_DIR);
-    struct gf_import_opts o = {0, "test", NULL};
+    struct gf_import_opts o = {0, "test", NULL, NULL};
     struct gf_import_stats s;
     assert_int_equal(gf_import_file(db, gf_import_kind_find("values"), path, &o, &s, &e), GF_OK);
     assert_int_equal(s.rows, 10);
@@ -253,10 +250,74 @@ static void test_import_idempotent_and_dry_run(void **state)
     close_base(db);
 }
 
+/* Many threads load the unit tree at once (the HTTP server's workers do): each gets the whole
+ * tree, in order, every code found.  The sort once kept its data in a global, and two threads
+ * sorting at once read each other's arrays. */
+struct load_job {
+    int fails;
+};
+
+static void *load_many(void *arg)
+{
+    struct load_job *j = arg;
+    struct gf_db *db;
+    struct gf_err e = {0};
+    if (gf_db_open_read(&db, dbpath, &e)) {
+        j->fails = 1000;
+        return NULL;
+    }
+    for (int k = 0; k < 60; k++) {
+        struct gf_units u;
+        if (gf_units_load(db, &u, &e)) {
+            j->fails++;
+            continue;
+        }
+        for (int i = 0; i < u.n; i++)
+            if (gf_units_find(&u, u.unit[i].code) != i)
+                j->fails++;
+        gf_units_free(&u);
+    }
+    gf_db_close(db);
+    return NULL;
+}
+
+static void test_units_load_threads(void **state)
+{
+    (void)state;
+    struct gf_db *db = open_base();
+    /* 40 townships of 50 villages under 米易县: a tree worth sorting */
+    assert_int_equal(gf_db_exec(db, "BEGIN", NULL), GF_OK);
+    char sql[400];
+    for (int t = 0; t < 40; t++) {
+        snprintf(sql, sizeof sql,
+                 "INSERT INTO unit (code, name, parent, level, area) VALUES ('5104219%02d', 'T%d', '510421', 3, 'rural')",
+                 t, t);
+        assert_int_equal(gf_db_exec(db, sql, NULL), GF_OK);
+        for (int v = 0; v < 50; v++) {
+            snprintf(sql, sizeof sql,
+                     "INSERT INTO unit (code, name, parent, level, area) VALUES ('5104219%02d%03d', 'V', '5104219%02d', 4, 'rural')",
+                     t, 999 - v, t);
+            assert_int_equal(gf_db_exec(db, sql, NULL), GF_OK);
+        }
+    }
+    assert_int_equal(gf_db_exec(db, "COMMIT", NULL), GF_OK);
+    enum { NT = 6 };
+    pthread_t th[NT];
+    struct load_job jobs[NT] = {{0}};
+    for (int i = 0; i < NT; i++)
+        assert_int_equal(pthread_create(&th[i], NULL, load_many, &jobs[i]), 0);
+    for (int i = 0; i < NT; i++) {
+        pthread_join(th[i], NULL);
+        assert_int_equal(jobs[i].fails, 0);
+    }
+    close_base(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hierarchy),
+        cmocka_unit_test(test_units_load_threads),
         cmocka_unit_test(test_rollup),
         cmocka_unit_test(test_formula),
         cmocka_unit_test(test_import_idempotent_and_dry_run),

@@ -670,7 +670,7 @@ static void test_pipeline_run(void **state)
     p.step[2].kind = GF_STEP_WEIGHT;
     p.step[2].weight = GF_WEIGHT_FRAMEWORK;
     p.step[2].combine = -1;
-    struct gf_eval_input in = {3, 4, x, ind, &t, NULL, 0, NULL, NULL, 0};
+    struct gf_eval_input in = {3, 4, x, ind, &t, NULL, 0, NULL, NULL, 0, 0, NULL};
     struct gf_eval_result r;
     struct gf_err e = {0};
     int rc = gf_eval_run(&p, &in, &r, &e);
@@ -730,7 +730,7 @@ static void test_deep_tree_and_entropy_run(void **state)
     p.step[1].weight = GF_WEIGHT_ENTROPY;
     p.step[1].shift = GF_SHIFT_1E2;
     p.step[1].combine = -1;
-    struct gf_eval_input in = {4, 4, x, ind, &t, NULL, 0, NULL, NULL, 0};
+    struct gf_eval_input in = {4, 4, x, ind, &t, NULL, 0, NULL, NULL, 0, 0, NULL};
     struct gf_eval_result r;
     int rc = gf_eval_run(&p, &in, &r, &e);
     if (rc)
@@ -757,7 +757,7 @@ static void test_deep_tree_and_entropy_run(void **state)
     p.step[0].threshold = 0.5;
     p.step[1].kind = GF_STEP_NORMALISE;
     gf_eval_norm_default(&p.step[1].norm, GF_NORM_MINMAX);
-    struct gf_eval_input in2 = {4, 4, xs, ind, &t, NULL, 0, NULL, NULL, 0};
+    struct gf_eval_input in2 = {4, 4, xs, ind, &t, NULL, 0, NULL, NULL, 0, 0, NULL};
     rc = gf_eval_run(&p, &in2, &r, &e);
     if (rc)
         fail_msg("%s", e.msg);

@@ -142,6 +142,37 @@ static void test_masking(void **s)
     assert_string_equal(out, "****");
     gf_hh_mask_id("510402199001011234", out, 8); /* bounded */
     assert_string_equal(out, "510402*");
+    /* names by UTF-8 character: first and last of three or more, the first of two */
+    gf_hh_mask_name("张小华", out, sizeof out);
+    assert_string_equal(out, "张*华");
+    gf_hh_mask_name("欧阳一二", out, sizeof out);
+    assert_string_equal(out, "欧**二");
+    gf_hh_mask_name("张华", out, sizeof out);
+    assert_string_equal(out, "张*");
+    gf_hh_mask_name("华", out, sizeof out);
+    assert_string_equal(out, "*");
+    gf_hh_mask_name("Li Hua", out, sizeof out);
+    assert_string_equal(out, "L****a");
+    gf_hh_mask_name(NULL, out, sizeof out);
+    assert_string_equal(out, "");
+    gf_hh_mask_name("\xff\xfe\xfd", out, sizeof out); /* invalid UTF-8: byte by byte */
+    assert_string_equal(out, "\xff*\xfd");
+    gf_hh_mask_name("张小华", out, 7); /* 张*华 needs 8 bytes: never a cut character */
+    assert_string_equal(out, "*");
+    /* personal data by column, and inside a record's JSON */
+    assert_int_equal(gf_hh_personal_field("hh_member", "name"), GF_HH_NAME);
+    assert_int_equal(gf_hh_personal_field("person", "name"), GF_HH_NOT_PERSONAL);
+    assert_int_equal(gf_hh_personal_field("person", "phone"), GF_HH_PHONE);
+    assert_int_equal(gf_hh_personal_field("household", "head_name"), GF_HH_NAME);
+    char *r =
+        gf_hh_mask_record("hh_member", "{\"household\":\"H1\",\"name\":\"张小华\","
+                                       "\"id_number\":\"510421198001010017\",\"age\":\"46\"}");
+    assert_string_equal(r, "{\"household\":\"H1\",\"name\":\"张*华\",\"id_number\":"
+                           "\"510421********0017\",\"age\":\"46\"}");
+    free(r);
+    r = gf_hh_mask_record("unit", "{\"name\": \"攀枝花市\", \"n\": 1.50}"); /* untouched */
+    assert_string_equal(r, "{\"name\": \"攀枝花市\", \"n\": 1.50}");
+    free(r);
     /* GB 11643 check characters: the standard's example ends in X */
     assert_true(gf_hh_id_valid("11010519491231002X"));
     assert_false(gf_hh_id_valid("110105194912310021"));
@@ -616,7 +647,7 @@ static void test_unmasked_read_audited(void **s)
     assert_true(gf_stmt_is_null(st, 4));
     assert_string_equal(gf_stmt_text(st, 5),
                         "{\"command\":\"households list\",\"filter\":\"unit=510411\","
-                        "\"fields\":\"id_number,phone\",\"rows\":\"7\"}");
+                        "\"fields\":\"head_name,name,id_number,phone\",\"rows\":\"7\"}");
     assert_int_equal(gf_stmt_step(st, NULL), 0);
     gf_stmt_finalize(st);
     close_base(db);
@@ -632,7 +663,7 @@ static int import_text(struct gf_db *db, const struct gf_import_kind *k, const c
     FILE *f = fopen(path, "w");
     fputs(text, f);
     fclose(f);
-    struct gf_import_opts o = {0, "t", NULL};
+    struct gf_import_opts o = {0, "t", NULL, NULL};
     struct gf_import_stats st;
     int rc = gf_import_file(db, k, path, &o, &st, e);
     unlink(path);

@@ -28,7 +28,7 @@ static struct gf_db *open_demo_units(void)
     assert_int_equal(gf_db_open(&db, dbpath, &e), GF_OK);
     char path[512];
     snprintf(path, sizeof path, "%s/demo/units.csv", GONGFU_SOURCE_DIR);
-    struct gf_import_opts o = {0, "test", NULL};
+    struct gf_import_opts o = {0, "test", NULL, NULL};
     struct gf_import_stats s;
     if (gf_import_file(db, gf_import_kind_find("units"), path, &o, &s, &e))
         fail_msg("%s", e.msg);

@@ -208,34 +208,42 @@ static void test_progress_closes_and_refuses(void **state)
 /* ---- the problem loop --------------------------------------------------------------------------
  */
 
-static void test_problem_loop(void **state)
+/* On 2024-05-01, item Z1 and a problem raised against it by actor, owned by P1. */
+static int64_t raise_z1(struct gf_db *db, const char *actor)
 {
-    (void)state;
-    struct gf_db *db = fixture();
     struct gf_err e = {0};
     setenv("GONGFU_NOW", "2024-05-01T00:00:00Z", 1);
     item(db, "Z1", "A", "T01", "2024-01-01", "2024-06-30", "active", NULL, NULL);
     struct gf_problem_new pn = {"Z1", NULL, "进度滞后", "high", "P1", "2024-05-31", "督查组"};
     int64_t id = 0;
-    assert_int_equal(gf_problem_raise(db, "t", &pn, &id, &e), GF_OK);
+    assert_int_equal(gf_problem_raise(db, actor, &pn, &id, &e), GF_OK);
     assert_true(id > 0);
+    return id;
+}
+
+static void test_problem_loop(void **state)
+{
+    (void)state;
+    struct gf_db *db = fixture();
+    struct gf_err e = {0};
+    int64_t id = raise_z1(db, "t");
     /* verifying before a rectification is refused */
-    assert_int_equal(gf_problem_verify(db, "t", id, "P2", 1, NULL, &e), GF_EUSER);
-    assert_int_equal(gf_problem_rectify(db, "t", id, "P1", "已整改", &e), GF_OK);
+    assert_int_equal(gf_problem_verify(db, "P2", id, NULL, 1, NULL, &e), GF_EUSER);
+    assert_int_equal(gf_problem_rectify(db, "P1", id, NULL, "已整改", &e), GF_OK);
     /* the owner cannot close it */
-    assert_int_equal(gf_problem_verify(db, "t", id, "P1", 1, NULL, &e), GF_EUSER);
+    assert_int_equal(gf_problem_verify(db, "P1", id, NULL, 1, NULL, &e), GF_EUSER);
     assert_non_null(strstr(e.msg, "someone other than the owner"));
     assert_int_equal(gf_db_int(db, "SELECT status = 'rectified' FROM problem", 0), 1);
     /* nor can the schema be tricked into it */
     assert_int_not_equal(gf_db_exec(db, "UPDATE problem SET status='closed', verified_by='P1'", &e),
                          GF_OK);
     /* a reject sends it back to open */
-    assert_int_equal(gf_problem_verify(db, "t", id, "P2", 0, "不彻底", &e), GF_OK);
+    assert_int_equal(gf_problem_verify(db, "P2", id, NULL, 0, "不彻底", &e), GF_OK);
     assert_int_equal(gf_db_int(db, "SELECT status = 'open' FROM problem", 0), 1);
     /* rectified by P3 on the owner's behalf: P3 cannot verify either */
-    assert_int_equal(gf_problem_rectify(db, "t", id, "P3", "再次整改", &e), GF_OK);
-    assert_int_equal(gf_problem_verify(db, "t", id, "P3", 1, NULL, &e), GF_EUSER);
-    assert_int_equal(gf_problem_verify(db, "t", id, "P2", 1, "核验通过", &e), GF_OK);
+    assert_int_equal(gf_problem_rectify(db, "P3", id, "P3", "再次整改", &e), GF_OK);
+    assert_int_equal(gf_problem_verify(db, "P3", id, NULL, 1, NULL, &e), GF_EUSER);
+    assert_int_equal(gf_problem_verify(db, "P2", id, "P2", 1, "核验通过", &e), GF_OK);
     assert_int_equal(gf_db_int(db,
                                "SELECT status = 'closed' AND verified_by = 'P2' AND "
                                "verified_date = '2024-05-01' FROM problem",
@@ -262,6 +270,43 @@ static void test_problem_loop(void **state)
     bad.unit = NULL;
     assert_int_equal(gf_problem_raise(db, "t", &bad, NULL, &e), GF_EUSER);
     assert_int_equal(gf_db_int(db, "SELECT count(*) FROM problem", 0), 1);
+    unsetenv("GONGFU_NOW");
+    teardown_db(db);
+}
+
+/* The verifier and the rectification's reporter are the acting user: an owner acting under
+ * their own name cannot name somebody else as verifier (review issue 18, item 6). */
+static void test_problem_acting_user(void **state)
+{
+    (void)state;
+    struct gf_db *db = fixture();
+    struct gf_err e = {0};
+    int64_t id = raise_z1(db, "P3");
+    /* P3 cannot report the rectification in P1's name */
+    assert_int_equal(gf_problem_rectify(db, "P3", id, "P1", "已整改", &e), GF_EUSER);
+    assert_non_null(strstr(e.msg, "\"P1\""));
+    assert_non_null(strstr(e.msg, "the acting user (P3)"));
+    assert_int_equal(gf_problem_rectify(db, "P1", id, NULL, "已整改", &e), GF_OK);
+    assert_int_equal(gf_db_int(db, "SELECT rectified_by = 'P1' FROM problem", 0), 1);
+    /* the owner acting, naming P2 as verifier: refused, nothing changes */
+    long audits = (long)gf_db_int(db, "SELECT count(*) FROM audit", -1);
+    assert_int_equal(gf_problem_verify(db, "P1", id, "P2", 1, NULL, &e), GF_EUSER);
+    assert_non_null(strstr(e.msg, "the acting user (P1)"));
+    assert_int_equal(gf_problem_verify(db, "P1", id, NULL, 1, NULL, &e), GF_EUSER);
+    assert_non_null(strstr(e.msg, "someone other than the owner"));
+    assert_int_equal(gf_db_int(db, "SELECT status = 'rectified' FROM problem", 0), 1);
+    assert_int_equal(gf_db_int(db, "SELECT count(*) FROM audit", -1), audits);
+    /* an acting user who is not a person of the register cannot verify */
+    assert_int_equal(gf_problem_verify(db, "someone", id, NULL, 1, NULL, &e), GF_EUSER);
+    assert_non_null(strstr(e.msg, "someone"));
+    /* P2 verifies: recorded as verifier and as the audit record's actor */
+    assert_int_equal(gf_problem_verify(db, "P2", id, "P2", 1, NULL, &e), GF_OK);
+    assert_int_equal(gf_db_int(db, "SELECT verified_by = 'P2' FROM problem", 0), 1);
+    assert_int_equal(gf_db_int(db,
+                               "SELECT actor = 'P2' AND action = 'verify' FROM audit"
+                               " ORDER BY id DESC LIMIT 1",
+                               0),
+                     1);
     unsetenv("GONGFU_NOW");
     teardown_db(db);
 }
@@ -472,7 +517,7 @@ static void test_demo_lists(void **state)
     for (int i = 0; i < 4; i++) {
         char path[512];
         snprintf(path, sizeof path, "%s/demo/%s.csv", GONGFU_SOURCE_DIR, kinds[i]);
-        struct gf_import_opts o = {0, "test", NULL};
+        struct gf_import_opts o = {0, "test", NULL, NULL};
         struct gf_import_stats st;
         int rc = gf_import_file(db, gf_import_kind_find(kinds[i]), path, &o, &st, &e);
         if (rc)
@@ -567,6 +612,7 @@ int main(void)
         cmocka_unit_test(test_flags_fixed_dates),
         cmocka_unit_test(test_progress_closes_and_refuses),
         cmocka_unit_test(test_problem_loop),
+        cmocka_unit_test(test_problem_acting_user),
         cmocka_unit_test(test_race_hand_computed),
         cmocka_unit_test(test_race_black_uncertain),
         cmocka_unit_test(test_race_teams_and_config),

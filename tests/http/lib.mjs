@@ -1,0 +1,143 @@
+// lib.mjs — helpers for tests that drive a real `gongfu serve` over HTTP on 127.0.0.1.
+// Each test file makes its own databases in a temporary folder and starts its own servers.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, copyFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const GONGFU = process.env.GONGFU;
+export const SRC = process.env.GONGFU_SRC;
+if (!GONGFU || !SRC) throw new Error('GONGFU and GONGFU_SRC must be set (CTest sets them)');
+
+export const NOW = '2026-06-30T12:00:00Z';
+const baseEnv = { ...process.env, GONGFU_NOW: NOW, GONGFU_LANG: 'zh' };
+delete baseEnv.GONGFU_USER;
+
+export function tempDir() {
+  const d = mkdtempSync(join(tmpdir(), 'gongfu-http-'));
+  process.on('exit', () => rmSync(d, { recursive: true, force: true }));
+  return d;
+}
+
+// Run the CLI; returns {status, stdout, stderr}.  opts: {input, user, env}
+export function cli(db, args, opts = {}) {
+  const env = { ...baseEnv, ...(opts.env || {}) };
+  if (opts.user) env.GONGFU_USER = opts.user;
+  const r = spawnSync(GONGFU, ['--db', db, ...args], { env, input: opts.input, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export function mustCli(db, args, opts = {}) {
+  const r = cli(db, args, opts);
+  if (r.status !== 0) throw new Error(`gongfu ${args.join(' ')}: exit ${r.status}: ${r.stderr}`);
+  return r.stdout;
+}
+
+// The demo database, built once per process and copied for each test that changes it.
+let demoPath = null;
+export function demoDb(dir) {
+  if (!demoPath) {
+    const d = tempDir();
+    demoPath = join(d, 'demo.db');
+    mustCli(demoPath, ['demo']);
+  }
+  const p = join(dir, `demo-${Math.random().toString(36).slice(2)}.db`);
+  copyFileSync(demoPath, p);
+  for (const ext of ['-wal', '-shm']) if (existsSync(demoPath + ext)) copyFileSync(demoPath + ext, p + ext);
+  return p;
+}
+
+// A small database: the units, framework and values of tests/data/base.
+export function baseDb(dir) {
+  const p = join(dir, `base-${Math.random().toString(36).slice(2)}.db`);
+  for (const k of ['units', 'framework', 'values']) mustCli(p, ['import', k, join(SRC, 'tests/data/base', `${k}.csv`)]);
+  return p;
+}
+
+// Start `gongfu serve` on a free port; resolves to {url, proc, stop(), kill()}.
+export function startServer(db, args = [], env = {}) {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(GONGFU, ['--db', db, '--lang', 'en', 'serve', '--listen', '127.0.0.1:0', ...args], {
+      env: { ...baseEnv, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '', err = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${out} ${err}`)), 15000);
+    proc.stdout.on('data', (b) => {
+      out += b;
+      const m = out.match(/http:\/\/(127\.0\.0\.1:\d+)\//);
+      if (m) {
+        clearTimeout(timer);
+        const url = `http://${m[1]}`;
+        resolve({
+          url, proc,
+          stderr: () => err,
+          stop: () => new Promise((res) => { proc.once('exit', res); proc.kill('SIGTERM'); }),
+          kill: () => new Promise((res) => { proc.once('exit', res); proc.kill('SIGKILL'); }),
+        });
+      }
+    });
+    proc.stderr.on('data', (b) => { err += b; });
+    proc.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (!out.includes('http://')) reject(new Error(`server exited ${code}: ${err}`));
+      else if (code || (signal && signal !== 'SIGTERM' && signal !== 'SIGKILL')) process.stderr.write(`gongfu serve exited ${code ?? signal} on its own:\n${err}\n`); // a crash (a sanitizer's report): say why
+    });
+  });
+}
+
+// A client: keeps the session cookie and the CSRF token like a browser, or sends a bearer token.
+export class Client {
+  constructor(base, { token } = {}) {
+    this.base = base;
+    this.cookie = null;
+    this.csrf = null;
+    this.token = token || null;
+  }
+
+  async login(name, password) {
+    const r = await this.req('POST', '/api/login', { name, password });
+    if (r.status === 200) this.csrf = r.json.csrf;
+    return r;
+  }
+
+  // req(method, path, body, {headers, raw}) → {status, json, text, headers}
+  async req(method, path, body, opts = {}) {
+    const headers = { ...(opts.headers || {}) };
+    if (this.cookie) headers.cookie = this.cookie;
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    if (this.csrf && method !== 'GET' && !('x-csrf-token' in headers)) headers['x-csrf-token'] = this.csrf;
+    let payload;
+    if (opts.raw !== undefined) {
+      payload = opts.raw;
+    } else if (body !== undefined) {
+      payload = JSON.stringify(body);
+      headers['content-type'] = headers['content-type'] || 'application/json';
+    }
+    const res = await fetch(this.base + path, { method, headers, body: payload, redirect: 'manual' });
+    const set = res.headers.get('set-cookie');
+    if (set) {
+      const m = set.match(/gf_session=([^;]*)/);
+      if (m) this.cookie = m[1] ? `gf_session=${m[1]}` : null;
+    }
+    const text = await res.text();
+    let json = null;
+    try { json = text ? JSON.parse(text) : null; } catch { json = null; }
+    return { status: res.status, json, text, headers: res.headers };
+  }
+
+  get(p, o) { return this.req('GET', p, undefined, o); }
+  post(p, b, o) { return this.req('POST', p, b, o); }
+  put(p, b, o) { return this.req('PUT', p, b, o); }
+  del(p, b, o) { return this.req('DELETE', p, b, o); }
+}
+
+// Add a user with a password through the CLI (as the database's administrator).
+export function addUser(db, name, role, { scope, team, person, password = 'Passw0rd-test' } = {}) {
+  const args = ['user', 'add', name, '--role', role, '--password-stdin'];
+  if (scope) args.push('--scope', scope);
+  if (team) args.push('--team', team);
+  if (person) args.push('--person', person);
+  mustCli(db, args, { input: password + '\n' });
+  return password;
+}

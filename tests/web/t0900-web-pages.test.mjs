@@ -1,0 +1,125 @@
+// Every page as every role, in a real browser: the menu offers what the role may use, each page
+// opens with no console error, no failed request and no error status, and axe-core finds no
+// serious or critical accessibility violation; a page the role may not use shows 403 without
+// asking the API; the public page works without signing in; the language toggle switches to
+// English and stays.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { demoServer, launch, watchedPage, signIn, open, axeProblems, permissionsOf, serverOps, ACCOUNTS, PAGES, VIEWPORTS } from './lib.mjs';
+
+let srv, url, browser;
+const axeDone = new Set();
+
+before(async () => {
+  ({ srv, url } = await demoServer());
+  browser = await launch();
+});
+after(async () => {
+  if (browser) await browser.close();
+  if (srv) await srv.stop();
+});
+
+for (const [role, name] of Object.entries(ACCOUNTS)) {
+  test(`${role} (${name}): signs in, sees its menu, opens every page cleanly`, async () => {
+    const perms = await permissionsOf(url, name);
+    const w = await watchedPage(browser);
+    const { page } = w;
+    try {
+      await signIn(page, url, name);
+      const allowed = PAGES.filter(([, p]) => perms.includes(p)).map(([path]) => path);
+      assert.ok(allowed.length > 0, `${name} has no page`);
+      // the landing page is the first page the role may use
+      assert.equal(new URL(page.url()).pathname, allowed[0]);
+      const menu = await page.$$eval('nav .el-menu-item', (els) => els.length);
+      assert.equal(menu, allowed.length, `menu items of ${name}`);
+      for (const path of allowed) {
+        await open(page, url, path);
+        assert.equal(new URL(page.url()).pathname, path, `${name} stays on ${path}`);
+        assert.deepEqual(w.problems(), [], `${name} on ${path}`);
+        assert.equal(await page.locator('[data-test=api-error]').count(), 0, `${name} on ${path}: an API error is shown`);
+        if (!axeDone.has(path)) {
+          axeDone.add(path);
+          assert.deepEqual(await axeProblems(page), [], `axe on ${path}`);
+        }
+      }
+      // a page outside the role's permissions: 403 page, and no API request was refused
+      const denied = PAGES.find(([, p]) => !perms.includes(p));
+      if (denied) {
+        await open(page, url, denied[0]);
+        assert.equal(new URL(page.url()).pathname, '/forbidden', `${name} on ${denied[0]}`);
+        assert.deepEqual(w.problems(), []);
+      }
+    } finally {
+      await w.ctx.close();
+    }
+  });
+}
+
+test('the sign-in page: a wrong password is said so, axe finds nothing serious', async () => {
+  const w = await watchedPage(browser);
+  // the wrong password, and the session probe of a signed-out visitor, answer 401
+  w.allow((u, s) => (u.endsWith('/api/login') || u.endsWith('/api/session')) && s === 401);
+  try {
+    await w.page.goto(`${url}/login`);
+    assert.deepEqual(await axeProblems(w.page), [], 'axe on /login');
+    await w.page.fill('input[data-test=login-name]', ACCOUNTS.leader);
+    await w.page.fill('input[data-test=login-password]', 'wrong-password-1');
+    await w.page.click('[data-test=login-submit]');
+    await w.page.waitForSelector('[data-test=login-error]');
+    assert.match(await w.page.textContent('[data-test=login-error]'), /password/);
+    assert.equal(new URL(w.page.url()).pathname, '/login');
+    assert.deepEqual(w.problems(), []);
+    // a signed-out visitor of a page is sent to sign in, and back after
+    await w.page.goto(`${url}/lists`);
+    await w.page.waitForURL((u) => u.pathname === '/login');
+    assert.equal(new URL(w.page.url()).searchParams.get('next'), '/lists');
+  } finally {
+    await w.ctx.close();
+  }
+});
+
+test('the centre publishes the race; the public page shows it without signing in, on a laptop and a phone', async (t) => {
+  const ops = await serverOps(url);
+  if (!ops.has('race.publish') || !ops.has('publications.show')) { t.skip('not on the server yet: race.publish, publications.show'); return; }
+  const c = await watchedPage(browser);
+  try {
+    await signIn(c.page, url, ACCOUNTS.centre);
+    await open(c.page, url, '/race');
+    await c.page.click('[data-test=publish]');
+    await c.page.click('.el-message-box__btns .el-button--primary');
+    await c.page.waitForSelector('.el-message--success');
+    assert.deepEqual(c.problems(), []);
+  } finally {
+    await c.ctx.close();
+  }
+  for (const viewport of [VIEWPORTS.laptop, VIEWPORTS.phone]) {
+    const w = await watchedPage(browser, { viewport });
+    try {
+      await open(w.page, url, '/public');
+      assert.equal(new URL(w.page.url()).pathname, '/public');
+      await w.page.waitForSelector('[data-test=red-list]');
+      assert.match(await w.page.textContent('[data-test=red-list]'), /东区/);
+      assert.match(await w.page.textContent('[data-test=black-list]'), /盐边县/);
+      assert.deepEqual(w.problems(), []);
+      assert.deepEqual(await axeProblems(w.page), [], 'axe on /public');
+    } finally {
+      await w.ctx.close();
+    }
+  }
+});
+
+test('English by the toggle, kept after a reload; the page speaks English', async () => {
+  const w = await watchedPage(browser);
+  try {
+    await signIn(w.page, url, ACCOUNTS.leader);
+    await w.page.click('[data-test=lang]');
+    await w.page.waitForFunction(() => document.documentElement.lang === 'en');
+    await open(w.page, url, '/lists');
+    assert.match(await w.page.textContent('h1'), /The four lists/);
+    assert.match(await w.page.textContent('nav'), /Overview/);
+    assert.deepEqual(w.problems(), []);
+    assert.deepEqual(await axeProblems(w.page), [], 'axe in English');
+  } finally {
+    await w.ctx.close();
+  }
+});
