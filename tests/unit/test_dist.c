@@ -408,6 +408,23 @@ static void some_measures(const struct gf_dist_stats *s, double v[NSOME])
     memcpy(v, t, sizeof t);
 }
 
+/* The same unit computed two ways: the same count, and some_measures equal to 1e-12 (NaN where
+ * the other is NaN). */
+static void near_some(const struct gf_dist_stats *s1, const struct gf_dist_stats *s2)
+{
+    double v1[NSOME], v2[NSOME];
+    some_measures(s1, v1);
+    some_measures(s2, v2);
+    assert_int_equal(s1->n, s2->n);
+    for (size_t k = 0; k < NSOME; k++) {
+        if (isnan(v1[k])) {
+            assert_true(isnan(v2[k]));
+            continue;
+        }
+        NEAR(v2[k], v1[k], 1e-12 * fmax(1, fabs(v1[k])));
+    }
+}
+
 /* Sums added while streaming (gf_dist_acc: two "threads", rows numbered by the caller's own
  * cells, merged into the tree's units with a map, another reference K) give the same measures as
  * the rows themselves; sums of other rows are refused. */
@@ -486,17 +503,7 @@ static void test_acc_sums(void **st)
     assert_int_equal(gf_dist_compute_acc(&rows, all, &t, &p, &r2, &e), GF_OK);
     for (int u = 0; u < NU; u++) {
         const struct gf_dist_stats *s1 = &r1.unit[u], *s2 = &r2.unit[u];
-        double v1[NSOME], v2[NSOME];
-        some_measures(s1, v1);
-        some_measures(s2, v2);
-        assert_int_equal(s1->n, s2->n);
-        for (size_t k = 0; k < NSOME; k++) {
-            if (isnan(v1[k])) {
-                assert_true(isnan(v2[k]));
-                continue;
-            }
-            NEAR(v2[k], v1[k], 1e-12 * fmax(1, fabs(v1[k])));
-        }
+        near_some(s1, s2);
         /* negative incomes (village 5, county 1, the root): outside Theil's domain */
         assert_int_equal(isnan(s1->theil), u == 0 || u == 1 || u == 5);
     }
@@ -590,17 +597,7 @@ static void test_spans(void **st)
     assert_int_equal(gf_dist_compute_spans(sp, ns, acc, 0, &t, &p, &r2, &e), GF_OK);
     for (int u = 0; u < NU; u++) {
         const struct gf_dist_stats *s1 = &r1.unit[u], *s2 = &r2.unit[u];
-        double v1[NSOME], v2[NSOME];
-        some_measures(s1, v1);
-        some_measures(s2, v2);
-        assert_int_equal(s1->n, s2->n);
-        for (size_t j = 0; j < NSOME; j++) {
-            if (isnan(v1[j])) {
-                assert_true(isnan(v2[j]));
-                continue;
-            }
-            NEAR(v2[j], v1[j], 1e-12 * fmax(1, fabs(v1[j])));
-        }
+        near_some(s1, s2);
         NEAR(s2->median, s1->median, 0); /* order statistics: the same rows, exactly */
         NEAR(s2->decile[8], s1->decile[8], 0);
     }
