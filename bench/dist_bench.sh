@@ -1,8 +1,9 @@
 #!/bin/bash
 # dist_bench.sh — distribution measures for every unit of a 4-level hierarchy (1 city, 5 counties,
 # 100 townships, 1000 villages) on the same household file: gongfu vs DuckDB (SQL window
-# functions, npm @duckdb/node-api) vs R laeken.  Prints wall time, CPU time, peak memory and
-# ratios, then checks that the three agree (dist_compare.mjs).
+# functions, npm @duckdb/node-api) vs R laeken, on the file grouped by village and on the same rows
+# shuffled.  Prints wall time, CPU time, peak memory and ratios for each order, then checks that
+# the three agree (dist_compare.mjs).
 # usage: bench/dist_bench.sh [N=10000000] [--no-laeken]     (run it with nice on shared machines)
 # env: GONGFU (binary; default: build it in build-bench/), KEEP=1 keeps data/h<N>.csv,
 #      RUNS (default 3): gongfu and DuckDB run that many times each, alternately, and the ratio
@@ -27,7 +28,9 @@ fi
 cc -O2 -std=c17 -o out/gen_households gen_households.c -lm
 F=data/h$N.csv
 [ -s "$F" ] || ./out/gen_households "$N" > "$F"
-echo "file: $F, $N households, $(du -m "$F" | cut -f1) MB"
+FS=data/h$N-shuffled.csv # the same rows in a random order (merged files, files sorted by another key)
+[ -s "$FS" ] || ./out/gen_households "$N" --shuffle > "$FS"
+echo "files: $F (grouped by village) and $FS (shuffled), $N households, $(du -m "$F" | cut -f1) MB each"
 
 # run NAME CMD...: wall, user+sys CPU and peak RSS from /usr/bin/time -v
 declare -A WALL PEAK CPU
@@ -49,27 +52,34 @@ run() {
     printf '%-8s wall %7.2f s   cpu %7.2f s   peak %6s MB\n' "$name" "$w" "${CPU[$name]}" "$m"
 }
 
-# reading the file once (the floor for any tool that reads it)
-cat "$F" > /dev/null
-run read wc -l "$F"
-RUNS=${RUNS:-3}
-GW=() DW=() GPEAK=0
-for r in $(seq "$RUNS"); do
-    run gongfu "$GONGFU" stats "$F" --value income --weight weight --size size --per-capita \
-        --by village --by township --by county --urban urban --food food --consumption consumption \
-        --format csv
-    GW+=("${WALL[gongfu]}")
-    [ "${PEAK[gongfu]}" -gt "$GPEAK" ] && GPEAK=${PEAK[gongfu]}
-    if [ "$r" = 1 ]; then cp out/gongfu.stdout out/gongfu.csv; fi
-    run duckdb node dist_duckdb.mjs "$F" out/duckdb.csv
-    cat out/duckdb.stderr
-    DW+=("${WALL[duckdb]}")
-done
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-WALL[gongfu]=$(median "${GW[@]}")
-WALL[duckdb]=$(median "${DW[@]}")
-PEAK[gongfu]=$GPEAK
-echo "median of $RUNS: gongfu ${WALL[gongfu]} s, duckdb ${WALL[duckdb]} s"
+RUNS=${RUNS:-3}
+declare -A G_MED D_MED G_PEAK R_WALL
+# one_order NAME FILE: wc -l once, then gongfu and DuckDB RUNS times each, alternately
+one_order() {
+    local order=$1 file=$2 GW=() DW=() peak=0
+    echo "== $order: $file"
+    cat "$file" > /dev/null # reading the file once (the floor for any tool that reads it)
+    run read wc -l "$file"
+    R_WALL[$order]=${WALL[read]}
+    for r in $(seq "$RUNS"); do
+        run gongfu "$GONGFU" stats "$file" --value income --weight weight --size size --per-capita \
+            --by village --by township --by county --urban urban --food food --consumption consumption \
+            --format csv
+        GW+=("${WALL[gongfu]}")
+        [ "${PEAK[gongfu]}" -gt "$peak" ] && peak=${PEAK[gongfu]}
+        if [ "$r" = 1 ]; then cp out/gongfu.stdout "out/gongfu-$order.csv"; fi
+        run duckdb node dist_duckdb.mjs "$file" "out/duckdb-$order.csv"
+        cat out/duckdb.stderr
+        DW+=("${WALL[duckdb]}")
+    done
+    G_MED[$order]=$(median "${GW[@]}")
+    D_MED[$order]=$(median "${DW[@]}")
+    G_PEAK[$order]=$peak
+    echo "median of $RUNS: gongfu ${G_MED[$order]} s, duckdb ${D_MED[$order]} s"
+}
+one_order grouped "$F"
+one_order shuffled "$FS"
 if [ "$LAEKEN" = 1 ]; then
     run laeken Rscript dist_laeken.R "$F" out/laeken.csv
     cat out/laeken.stderr
@@ -77,12 +87,21 @@ else
     rm -f out/laeken.csv
 fi
 echo
-awk -v g="${WALL[gongfu]}" -v d="${WALL[duckdb]}" -v r="${WALL[read]}" \
-    -v l="${WALL[laeken]:-0}" 'BEGIN {
-    if (r > 0) printf "gongfu / read once:  %.2fx   (goal: within 2x)\n", g / r
-    printf "DuckDB / gongfu:     %.1fx   (goal: at least 20x)\n", d / g
-    if (l > 0) printf "laeken / gongfu:     %.1fx\n", l / g
+printf '%-9s %9s %9s %9s %10s %12s %11s\n' order gongfu DuckDB ratio "peak MB" "gongfu/wc-l" "wc -l s"
+for o in grouped shuffled; do
+    awk -v o="$o" -v g="${G_MED[$o]}" -v d="${D_MED[$o]}" -v m="${G_PEAK[$o]}" -v r="${R_WALL[$o]}" \
+        'BEGIN { printf "%-9s %8.2fs %8.2fs %8.1fx %10d %11.1fx %11.2f\n", o, g, d, d / g, m, (r > 0 ? g / r : 0), r }'
+done
+awk -v g="${G_MED[grouped]}" -v s="${G_MED[shuffled]}" -v l="${WALL[laeken]:-0}" 'BEGIN {
+    printf "shuffled / grouped:  %.2f   (goal: at most 1.15)\n", s / g
+    if (l > 0) printf "laeken / gongfu (grouped): %.1fx\n", l / g
 }'
-echo "gongfu peak memory:  ${PEAK[gongfu]} MB (goal: under 1024 MB)"
-node dist_compare.mjs out/gongfu.csv out/duckdb.csv out/laeken.csv
-[ "${KEEP:-1}" = 1 ] || rm -f "$F"
+echo "goals: at least 25x DuckDB in both orders, peak under 1024 MB, within 5x of wc -l"
+for o in grouped shuffled; do
+    echo "agreement, $o:"
+    node dist_compare.mjs "out/gongfu-$o.csv" "out/duckdb-$o.csv" out/laeken.csv
+done
+cmp -s <(sort out/gongfu-grouped.csv) <(sort out/gongfu-shuffled.csv) &&
+    echo "gongfu: the same table from both orders (byte for byte, rows sorted)" ||
+    echo "gongfu: the two orders differ in the last digits (sums in another order); see agreement above"
+[ "${KEEP:-1}" = 1 ] || rm -f "$F" "$FS"
