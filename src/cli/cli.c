@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "domain/actor.h"
@@ -55,10 +56,10 @@ static void overview(FILE *out, const char *lang)
 {
     int en = lang && lang[0] == 'e';
     fputs(en ? "gongfu — common-prosperity pilot zone platform\n\n"
-               "usage: gongfu [--db PATH] [--format table|csv|json] [--lang zh|en] [--user NAME]\n"
+               "usage: gongfu [--db PATH] [--format table|csv|json|xlsx] [--lang zh|en] [--user NAME]\n"
                "              COMMAND [ARGS]\n\ncommands:\n"
              : "gongfu — 共同富裕试验区工作平台\n\n"
-               "用法: gongfu [--db 路径] [--format table|csv|json] [--lang zh|en] [--user 用户]\n"
+               "用法: gongfu [--db 路径] [--format table|csv|json|xlsx] [--lang zh|en] [--user 用户]\n"
                "             命令 [参数]\n\n命令:\n",
           out);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
@@ -129,7 +130,12 @@ static int global_option(struct gf_cli *cli, int argc, char **argv, int i)
         case 1: {
             int f = gf_format_parse(val);
             if (f < 0) {
-                gf_cli_usage(cli, "--format: '%s' is not one of table, csv, json", val);
+                gf_cli_usage(cli, "--format: '%s' is not one of table, csv, json, xlsx", val);
+                return -1;
+            }
+            if (f == GF_FMT_XLSX && isatty(STDOUT_FILENO)) {
+                gf_cli_usage(cli, "--format xlsx writes an Excel workbook: send it to a file "
+                                  "(> out.xlsx), not to the terminal");
                 return -1;
             }
             cli->format = (enum gf_format)f;

@@ -27,8 +27,16 @@ struct argv_ctx {
     int n, bad;
     char key[2048];
     size_t klen;
-    const char *page, *page_size, *sort, *paging, *filename, *dry_run, *format;
+    const char *page, *page_size, *sort, *paging, *filename, *dry_run, *lang, *format;
 };
+
+static int has_param(const struct gf_op *op, const char *name)
+{
+    for (int i = 0; op && op->params[i].name; i++)
+        if (!strcmp(op->params[i].name, name))
+            return 1;
+    return 0;
+}
 
 static int door_param(struct argv_ctx *a, const char *k, const char *v)
 {
@@ -37,8 +45,10 @@ static int door_param(struct argv_ctx *a, const char *k, const char *v)
                         : !strcmp(k, "sort")      ? &a->sort
                         : !strcmp(k, "paging")    ? &a->paging
                         : !strcmp(k, "filename")  ? &a->filename
-                        : !strcmp(k, "lang")      ? &a->format
-                                                  : NULL;
+                        : !strcmp(k, "lang")      ? &a->lang
+                        /* an operation with a format of its own takes the parameter itself */
+                        : !strcmp(k, "format") && !has_param(a->r->op, "format") ? &a->format
+                                                                                : NULL;
     if (!slot)
         return 0;
     *slot = v;
@@ -562,6 +572,37 @@ void gf_api_result_reply(struct gf_req *r, struct gf_call *c, int status)
         snprintf(r->reply.etag, sizeof r->reply.etag, "%lld", (long long)res->version);
 }
 
+/* A read as a download: ?format=csv (sections as blank-line separated blocks) or ?format=xlsx
+ * (one sheet a section), the whole listing (no paging), named after the operation. */
+static void download_reply(struct gf_req *r, struct gf_call *c, enum gf_format fmt)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    if (!f) {
+        gf_reply_error(&r->reply, 503, "out_of_memory", "out of memory", NULL);
+        return;
+    }
+    struct gf_err e = {0};
+    int rc = GF_OK;
+    if (fmt == GF_FMT_XLSX)
+        rc = gf_result_xlsx(&c->res, f, c->cx->lang, &e);
+    else
+        gf_result_print(&c->res, f, fmt, c->cx->lang);
+    fclose(f);
+    if (rc) {
+        free(buf);
+        gf_reply_from_err(&r->reply, &e, 0);
+        return;
+    }
+    gf_reply_json(&r->reply, 200, buf, len);
+    r->reply.ctype = fmt == GF_FMT_XLSX
+                         ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                         : "text/csv; charset=utf-8";
+    snprintf(r->reply.attachment, sizeof r->reply.attachment, "%s.%s", r->op->name,
+             fmt == GF_FMT_XLSX ? "xlsx" : "csv");
+}
+
 /* ---- the handler ---------------------------------------------------------------------------- */
 
 static const char *lang_of(struct gf_req *r)
@@ -700,6 +741,19 @@ int gf_api_handle(struct gf_req *r)
     if (op->kind == GF_OP_READ) {
         if (!reading) {
             gf_reply_error(&r->reply, 405, "method_not_allowed", "reads are GET", NULL);
+            return 0;
+        }
+        int fmt = a.format ? gf_format_parse(a.format) : GF_FMT_JSON;
+        if (fmt != GF_FMT_JSON && fmt != GF_FMT_CSV && fmt != GF_FMT_XLSX) {
+            gf_reply_error(&r->reply, 400, "bad_request", "format: one of json, csv, xlsx",
+                           "format");
+            return 0;
+        }
+        if (fmt != GF_FMT_JSON) { /* downloads are not cached */
+            if (gf_call_run(&r->call))
+                gf_reply_from_err(&r->reply, &r->call.err, 0);
+            else
+                download_reply(r, &r->call, (enum gf_format)fmt);
             return 0;
         }
         char ck[2300];

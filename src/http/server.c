@@ -291,6 +291,11 @@ static MHD_RESULT queue_reply(struct gf_req *r)
         MHD_add_response_header(resp, "Cache-Control", "no-store");
         if (p->location)
             MHD_add_response_header(resp, "Location", p->location);
+        if (p->attachment[0]) {
+            char cd[128];
+            snprintf(cd, sizeof cd, "attachment; filename=\"%s\"", p->attachment);
+            MHD_add_response_header(resp, "Content-Disposition", cd);
+        }
     } else {
         MHD_add_response_header(resp, "Content-Security-Policy",
                                 "default-src 'self'; img-src 'self' data:; style-src 'self' "

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "service/service.h"
+#include "util/xlsx.h"
 
 static struct gf_table *add(struct gf_call *c, const char *name, const char *zh, const char *en,
                             struct gf_table *t, int record)
@@ -101,10 +102,28 @@ static void print_record(const struct gf_table *t, FILE *out, const char *lang)
     }
 }
 
+int gf_result_xlsx(const struct gf_result *r, FILE *out, const char *lang, struct gf_err *e)
+{
+    const struct gf_table *t[GF_RESULT_MAXSEC];
+    const char *names[GF_RESULT_MAXSEC];
+    int en = lang && lang[0] == 'e';
+    for (int i = 0; i < r->nsec; i++) {
+        t[i] = r->sec[i].t;
+        names[i] = en ? r->sec[i].label_en : r->sec[i].label_zh;
+    }
+    return gf_xlsx_write(out, t, names, r->nsec, lang, e);
+}
+
 void gf_result_print(const struct gf_result *r, FILE *out, enum gf_format fmt, const char *lang)
 {
     int en = lang && lang[0] == 'e';
     const char *msg = en ? r->msg_en : r->msg_zh;
+    if (fmt == GF_FMT_XLSX) {
+        if (msg)
+            fprintf(stderr, "%s\n", msg);
+        gf_result_xlsx(r, out, lang, NULL);
+        return;
+    }
     if (fmt == GF_FMT_JSON) {
         if (r->nsec == 1 && !r->sec[0].record) {
             gf_table_print(r->sec[0].t, out, fmt, lang);

@@ -194,6 +194,8 @@ void gf_result_release(struct gf_result *r);
  * array); several print as headed blocks (table), blank-line separated blocks (csv) or one JSON
  * object of sections. */
 void gf_result_print(const struct gf_result *r, FILE *out, enum gf_format fmt, const char *lang);
+/* The result as an Excel workbook (util/xlsx.h): one sheet a section, named by its label. */
+int gf_result_xlsx(const struct gf_result *r, FILE *out, const char *lang, struct gf_err *e);
 /* Write the result as the HTTP door's JSON body: {"section": [...] | {...}, ..., "message": ...};
  * extra (may be NULL) is more members, written before the closing brace ("\"pager\": {…}"). */
 void gf_result_json(const struct gf_result *r, FILE *out, const char *lang, const char *extra);

@@ -1,5 +1,6 @@
 /* table.c — print listings as aligned tables (CJK-aware), CSV (RFC 4180) or JSON. */
 #include "util/table.h"
+#include "util/xlsx.h"
 
 #include <float.h>
 #include <math.h>
@@ -201,7 +202,7 @@ static const char *shown(const struct cell *c, char *buf, int cap)
 }
 
 /* Display width of UTF-8 text: East Asian wide characters count 2. */
-static int display_width(const char *s)
+int gf_display_width(const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
     int w = 0;
@@ -416,6 +417,33 @@ int gf_table_cell_numeric(const struct gf_table *t, int row, int col)
     return t->cells[(size_t)row * (size_t)t->ncols + (size_t)col].numeric;
 }
 
+int gf_table_cell_number(const struct gf_table *t, int row, int col, double *x, int *decimals)
+{
+    if (row < 0 || row >= t->nrows || col < 0 || col >= t->ncols)
+        return 0;
+    const struct cell *c = &t->cells[(size_t)row * (size_t)t->ncols + (size_t)col];
+    if (!c->numeric || (c->text ? 0 : isnan(c->v)))
+        return 0;
+    if (c->text) { /* an integer */
+        char *end;
+        *x = strtod(c->text, &end);
+        *decimals = 0;
+        return *end == 0;
+    }
+    *x = c->v;
+    *decimals = c->decimals;
+    return isfinite(c->v);
+}
+
+const char *gf_table_cell_shown(const struct gf_table *t, int row, int col, int en, char *buf,
+                                int cap)
+{
+    if (row < 0 || row >= t->nrows || col < 0 || col >= t->ncols)
+        return "";
+    return labelled(&t->cols[col],
+                    shown(&t->cells[(size_t)row * (size_t)t->ncols + (size_t)col], buf, cap), en);
+}
+
 int gf_table_cell_missing(const struct gf_table *t, int row, int col)
 {
     if (row < 0 || row >= t->nrows || col < 0 || col >= t->ncols)
@@ -490,6 +518,10 @@ void gf_table_slice(struct gf_table *t, int from, int n)
 
 void gf_table_print(const struct gf_table *t, FILE *out, enum gf_format fmt, const char *lang)
 {
+    if (fmt == GF_FMT_XLSX) {
+        gf_xlsx_write(out, &t, NULL, 1, lang, NULL);
+        return;
+    }
     int en = lang && lang[0] == 'e';
     char buf[400]; /* one number: %.*f of DBL_MAX has 309 digits before the point */
     char *slots = fmt == GF_FMT_CSV || fmt == GF_FMT_JSON ? format_all(t) : NULL;
@@ -526,9 +558,9 @@ void gf_table_print(const struct gf_table *t, FILE *out, enum gf_format fmt, con
     if (!w)
         return;
     for (int j = 0; j < t->ncols; j++) {
-        w[j] = display_width(en ? t->cols[j].label_en : t->cols[j].label_zh);
+        w[j] = gf_display_width(en ? t->cols[j].label_en : t->cols[j].label_zh);
         for (int i = 0; i < t->nrows; i++) {
-            int k = display_width(labelled(
+            int k = gf_display_width(labelled(
                 &t->cols[j], shown(&t->cells[(size_t)i * (size_t)t->ncols + (size_t)j], buf, (int)sizeof buf), en));
             if (k > w[j])
                 w[j] = k;
@@ -536,7 +568,7 @@ void gf_table_print(const struct gf_table *t, FILE *out, enum gf_format fmt, con
     }
     for (int j = 0; j < t->ncols; j++) {
         const char *h = en ? t->cols[j].label_en : t->cols[j].label_zh;
-        fprintf(out, "%s%s%*s", j ? "  " : "", h, j + 1 < t->ncols ? w[j] - display_width(h) : 0, "");
+        fprintf(out, "%s%s%*s", j ? "  " : "", h, j + 1 < t->ncols ? w[j] - gf_display_width(h) : 0, "");
     }
     fputc('\n', out);
     for (int j = 0; j < t->ncols; j++) {
@@ -549,7 +581,7 @@ void gf_table_print(const struct gf_table *t, FILE *out, enum gf_format fmt, con
         for (int j = 0; j < t->ncols; j++) {
             const struct cell *c = &t->cells[(size_t)i * (size_t)t->ncols + (size_t)j];
             const char *s = labelled(&t->cols[j], shown(c, buf, (int)sizeof buf), en);
-            int pad = w[j] - display_width(s);
+            int pad = w[j] - gf_display_width(s);
             if (j)
                 fputs("  ", out);
             if (c->numeric)
@@ -572,5 +604,7 @@ int gf_format_parse(const char *s)
         return GF_FMT_CSV;
     if (!strcmp(s, "json"))
         return GF_FMT_JSON;
+    if (!strcmp(s, "xlsx"))
+        return GF_FMT_XLSX;
     return -1;
 }

@@ -12,7 +12,7 @@
 
 #include <stdio.h>
 
-enum gf_format { GF_FMT_TABLE = 0, GF_FMT_CSV, GF_FMT_JSON };
+enum gf_format { GF_FMT_TABLE = 0, GF_FMT_CSV, GF_FMT_JSON, GF_FMT_XLSX };
 
 struct gf_table;
 
@@ -37,7 +37,8 @@ void gf_table_text(struct gf_table *t, int col, const char *s);      /* NULL →
 void gf_table_num(struct gf_table *t, int col, double x, int decimals); /* NaN → empty / null */
 void gf_table_int(struct gf_table *t, int col, long long v);
 int gf_table_rows(const struct gf_table *t);
-/* Print in the format; lang "en" uses English labels, anything else Chinese. */
+/* Print in the format; lang "en" uses English labels, anything else Chinese.  GF_FMT_XLSX writes
+ * a workbook of one sheet (util/xlsx.h). */
 void gf_table_print(const struct gf_table *t, FILE *out, enum gf_format fmt, const char *lang);
 
 /* Reading a table back (results are built by the service layer and written by each door). */
@@ -50,6 +51,13 @@ const char *gf_table_cell(const struct gf_table *t, int row, int col, char *buf,
 int gf_table_cell_numeric(const struct gf_table *t, int row, int col);
 /* 1 when the cell is missing (NULL text, or a NaN number). */
 int gf_table_cell_missing(const struct gf_table *t, int row, int col);
+/* A number cell's value and the decimals people see (-1: the exact value); 0 if not a number. */
+int gf_table_cell_number(const struct gf_table *t, int row, int col, double *x, int *decimals);
+/* The text people see in the cell: a code's label, a number rounded to its decimals. */
+const char *gf_table_cell_shown(const struct gf_table *t, int row, int col, int en, char *buf,
+                                int cap);
+/* Display width of UTF-8 text in a terminal column: East Asian wide characters count 2. */
+int gf_display_width(const char *s);
 /* Write row as a JSON object {"code": value, ...} (numbers as numbers, missing as null). */
 void gf_table_json_row(const struct gf_table *t, int row, FILE *out);
 /* Sort the rows by a column (numbers numerically, text by bytes; missing last), stable. */
@@ -60,7 +68,7 @@ void gf_table_slice(struct gf_table *t, int from, int n);
 /* Write s as a JSON string literal (quotes, escapes). */
 void gf_json_string(FILE *out, const char *s);
 
-/* Parse "table", "csv" or "json"; returns -1 if unknown. */
+/* Parse "table", "csv", "json" or "xlsx"; returns -1 if unknown. */
 int gf_format_parse(const char *s);
 
 /* Shortest decimal that reads back as the same double ("%.17g" at worst). */
