@@ -9,7 +9,9 @@
 
 #include "cli/cli.h"
 #include "service/identity.h"
+#include "service/report.h"
 #include "service/service.h"
+#include "util/outfile.h"
 
 int gf_cli_actor(struct gf_cli *cli, struct gf_db *db, struct gf_actor *out)
 {
@@ -77,6 +79,34 @@ static int take_args(struct gf_cli *cli, struct gf_call *c, int argc, char **arg
     return GF_OK;
 }
 
+/* A report to --html FILE (written whole or not at all) or --pdf FILE (printed by chromium). */
+static int write_document(struct gf_cli *cli, struct gf_call *c)
+{
+    const char *html = gf_arg(c, "html"), *pdf = gf_arg(c, "pdf");
+    const char *path = pdf ? pdf : html;
+    struct gf_outfile o;
+    int rc = gf_cli_output_open(cli, path, &o);
+    if (rc)
+        return rc;
+    if (pdf) { /* chromium prints to the temporary file, renamed into place on success */
+        fclose(o.fp);
+        o.fp = NULL;
+        rc = gf_pdf_print(c->res.doc, c->res.doc_len, o.tmp, &cli->err);
+        if (rc == GF_OK && !(o.fp = fopen(o.tmp, "ab")))
+            rc = gf_err_set(&cli->err, GF_ESYS, "cannot reopen %s", o.tmp);
+    } else if (fwrite(c->res.doc, 1, c->res.doc_len, o.fp) != c->res.doc_len)
+        rc = gf_err_set(&cli->err, GF_ESYS, "cannot write %s", path);
+    if (rc) {
+        gf_outfile_abort(&o);
+        return rc;
+    }
+    if ((rc = gf_outfile_commit(&o, &cli->err)))
+        return rc;
+    const char *msg = L(cli, c->res.msg_zh, c->res.msg_en);
+    fprintf(stderr, "%s%s%s\n", msg ? msg : "", msg ? ": " : "", path);
+    return GF_OK;
+}
+
 int gf_cli_call(struct gf_cli *cli, const char *opname, int argc, char **argv, int from,
                 const char *cmd)
 {
@@ -109,7 +139,10 @@ int gf_cli_call(struct gf_cli *cli, const char *opname, int argc, char **argv, i
                 fprintf(stderr, "gongfu: note: %.*s\n", (int)n, s);
                 s += n + (s[n] == '\n');
             }
-            gf_result_print(&c.res, stdout, cli->format, cli->lang);
+            if (c.res.doc && (gf_arg(&c, "html") || gf_arg(&c, "pdf")))
+                rc = write_document(cli, &c);
+            else
+                gf_result_print(&c.res, stdout, cli->format, cli->lang);
         }
     }
     gf_call_release(&c);

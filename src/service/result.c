@@ -87,6 +87,7 @@ void gf_result_release(struct gf_result *r)
     free(r->msg_zh);
     free(r->msg_en);
     free(r->notes);
+    free(r->doc);
     memset(r, 0, sizeof *r);
 }
 
@@ -118,6 +119,10 @@ void gf_result_print(const struct gf_result *r, FILE *out, enum gf_format fmt, c
 {
     int en = lang && lang[0] == 'e';
     const char *msg = en ? r->msg_en : r->msg_zh;
+    if (r->doc) { /* a report: the document whatever the format */
+        fwrite(r->doc, 1, r->doc_len, out);
+        return;
+    }
     if (fmt == GF_FMT_XLSX) {
         if (msg)
             fprintf(stderr, "%s\n", msg);

@@ -125,6 +125,8 @@ struct gf_result {
     char *notes;             /* remarks about the result, one a line (the CLI: on stderr) */
     int64_t id;              /* the id of what a write created, 0 if none */
     int64_t version;         /* the version of the resource read or written (ETag), 0 if none */
+    char *doc;               /* a document (a report's HTML, report.h) instead of tables, or NULL */
+    size_t doc_len;
 };
 
 struct gf_call {

@@ -1,0 +1,477 @@
+/* ops_reports.c — the printed reports: 兴村报表 (a village's page), 成绩单 (a unit's report card),
+ * the zone's quarterly report, and the 亮晒 poster of the race's red and black lists.
+ * `gongfu report village|unit|quarterly|race`, GET /api/reports/{kind}.
+ *
+ * Each report is made of the results of other operations called as the reader (report_call), so
+ * it shows exactly what the reader may see; a part the reader may not see, or that has no data,
+ * is named in small print instead of left out silently. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/audit.h"
+#include "domain/period.h"
+#include "service/report.h"
+
+/* "name (code)" of a unit and its ancestors' names, by the tree. */
+static const struct gf_unit *unit_of(struct gf_call *c, const char *code)
+{
+    const struct gf_units *u = gf_ctx_units(c->cx, &c->err);
+    int i = u ? gf_units_find(u, code) : -1;
+    return i < 0 ? NULL : &u->unit[i];
+}
+
+static const char *uname(const struct gf_doc *d, const struct gf_unit *x)
+{
+    return d->en && x->name_en && *x->name_en ? x->name_en : x->name;
+}
+
+/* "锦川镇 · 米易县 · 攀枝花市": the unit's ancestors, nearest first. */
+static void ancestry(struct gf_doc *d, const struct gf_unit *x, char *out, size_t cap)
+{
+    const struct gf_units *u = gf_ctx_units(d->c->cx, &d->c->err);
+    out[0] = 0;
+    size_t n = 0;
+    for (int p = x->parent; u && p >= 0 && n < cap; p = u->unit[p].parent)
+        n += (size_t)snprintf(out + n, cap - n, "%s%s", n ? " · " : "", uname(d, &u->unit[p]));
+}
+
+static void page_head(struct gf_doc *d, const char *title, const char *sub)
+{
+    gf_doc_raw(d, "<header><h1>");
+    gf_doc_text(d, title);
+    gf_doc_raw(d, "</h1><div class=\"sub\">");
+    gf_doc_text(d, sub);
+    gf_doc_raw(d, "</div></header>\n");
+}
+
+static void page_foot(struct gf_doc *d)
+{
+    char now[32];
+    gf_now(now);
+    char line[512];
+    snprintf(line, sizeof line,
+             d->en ? "gongfu · generated %.10s by %s · figures as stored; the demo's data is partly "
+                     "synthetic (docs/demo.md)"
+                   : "gongfu 共富平台 · %.10s 由 %s 生成 · 数字以系统存储为准;演示数据部分为合成数据"
+                     "(见 docs/demo.md)",
+             now, d->c->cx->actor.name);
+    gf_doc_raw(d, "<footer>");
+    gf_doc_text(d, line);
+    gf_doc_raw(d, "</footer>\n");
+}
+
+/* The period a report is about: the parameter, else the latest year with values. */
+static const char *period_of(struct gf_call *c, char *buf, size_t cap)
+{
+    const char *p = gf_arg(c, "period");
+    if (p)
+        return p;
+    struct gf_stmt *st;
+    snprintf(buf, cap, "%s", "");
+    if (gf_db_prepare(c->cx->db,
+                      "SELECT max(period) FROM value WHERE length(period) = 4 AND state = 'approved'",
+                      &st, NULL) == GF_OK) {
+        if (gf_stmt_step(st, NULL) == 1 && gf_stmt_text(st, 0))
+            snprintf(buf, cap, "%s", gf_stmt_text(st, 0));
+        gf_stmt_finalize(st);
+    }
+    return buf;
+}
+
+/* Key figures of a unit for the period against the previous one: one row an indicator. */
+static struct gf_table *indicator_changes(struct gf_doc *d, const char *unit, const char *period)
+{
+    char prev[16];
+    gf_period_prev(period, prev, sizeof prev);
+    struct gf_call *now = report_call(d, "values.list", "unit", unit, "period", period, NULL);
+    struct gf_call *before = report_call(d, "values.list", "unit", unit, "period", prev, NULL);
+    const struct gf_table *a = report_section(now, "values"), *b = report_section(before, "values");
+    static const struct gf_column cols[] = {
+        {"indicator_name", "指标", "indicator"}, {"value", "本期", "this period"},
+        {"previous", "上期", "previous"},       {"change", "变化%", "change %"},
+        {"unit_of_measure", "单位", "unit"},     {"state", "状态", "state"},
+    };
+    struct gf_table *t = gf_table_new(cols, 6);
+    char buf[400], key[128];
+    for (int i = 0; a && i < gf_table_rows(a); i++) {
+        gf_table_row(t);
+        gf_table_text(t, 0, report_cell(a, i, "indicator_name", d->en, buf, sizeof buf));
+        double x = report_num(a, i, "value"), y = NAN;
+        snprintf(key, sizeof key, "%s", report_code(a, i, "indicator", buf, sizeof buf));
+        for (int k = 0; b && k < gf_table_rows(b); k++)
+            if (!strcmp(report_code(b, k, "indicator", buf, sizeof buf), key))
+                y = report_num(b, k, "value");
+        gf_table_num(t, 1, x, fabs(x) >= 100 ? 0 : 2);
+        gf_table_num(t, 2, y, fabs(y) >= 100 ? 0 : 2);
+        gf_table_num(t, 3, isfinite(x) && isfinite(y) && y != 0 ? 100 * (x - y) / fabs(y) : NAN, 1);
+        gf_table_text(t, 4, report_cell(a, i, "unit_of_measure", d->en, buf, sizeof buf));
+        gf_table_text(t, 5, report_cell(a, i, "state", d->en, buf, sizeof buf));
+    }
+    report_release(now);
+    report_release(before);
+    return t;
+}
+
+/* The race row of a unit (its rank, interval, list, reasons), NULL-safe. */
+static int race_row(const struct gf_table *race, const char *unit)
+{
+    char buf[400];
+    for (int i = 0; race && i < gf_table_rows(race); i++)
+        if (!strcmp(report_code(race, i, "code", buf, sizeof buf), unit))
+            return i;
+    return -1;
+}
+
+/* Low-income monitoring, the lists and the problems of a unit: the parts every unit report has. */
+static void work_parts(struct gf_doc *d, const char *unit, const char *period, int rows)
+{
+    gf_doc_heading(d, "低收入人口监测", "Low-income monitoring");
+    struct gf_call *cov = report_call(d, "households.coverage", "unit", unit, "period", period, NULL);
+    if (cov)
+        gf_doc_table(d, cov->res.nsec ? cov->res.sec[0].t : NULL, NULL, rows);
+    report_release(cov);
+    struct gf_call *al = report_call(d, "households.alerts", "unit", unit, NULL);
+    if (al && al->res.nsec && gf_table_rows(al->res.sec[0].t)) {
+        gf_doc_para(d, d->en ? "Alerts:" : "预警:");
+        gf_doc_table(d, al->res.sec[0].t, NULL, rows);
+    }
+    report_release(al);
+    gf_doc_raw(d, "<div class=\"cols\"><div>");
+    gf_doc_heading(d, "四张清单事项", "List items");
+    struct gf_call *it = report_call(d, "items.list", "unit", unit, NULL);
+    static const char *const item_cols[] = {"code", "name", "kind", "status", "progress",
+                                            "due", "team_name", NULL};
+    if (it)
+        gf_doc_table(d, it->res.nsec ? it->res.sec[0].t : NULL, item_cols, rows);
+    report_release(it);
+    gf_doc_raw(d, "</div><div>");
+    gf_doc_heading(d, "问题整改", "Problems");
+    struct gf_call *pr = report_call(d, "problems.list", "unit", unit, NULL);
+    static const char *const prob_cols[] = {"id", "title", "status", "deadline", "owner_name",
+                                            NULL};
+    if (pr)
+        gf_doc_table(d, pr->res.nsec ? pr->res.sec[0].t : NULL, prob_cols, rows);
+    report_release(pr);
+    gf_doc_raw(d, "</div></div>\n");
+}
+
+/* ---- 兴村报表: one A4 page a village -------------------------------------------------------- */
+
+static int op_village(struct gf_call *c)
+{
+    const char *unit = gf_arg(c, "unit");
+    int rc = gf_need_unit(c, "unit", unit);
+    if (rc)
+        return rc;
+    char pbuf[16];
+    const char *period = period_of(c, pbuf, sizeof pbuf);
+    const struct gf_unit *x = unit_of(c, unit);
+    struct gf_doc d;
+    char title[256], sub[512], up[256];
+    if ((rc = gf_doc_begin(&d, c, "")))
+        return rc;
+    snprintf(title, sizeof title, d.en ? "Village report: %s" : "兴村报表 · %s", uname(&d, x));
+    ancestry(&d, x, up, sizeof up);
+    snprintf(sub, sizeof sub, d.en ? "%s · %s · period %s" : "%s · 代码 %s · %s 年度", up, unit,
+             period);
+    gf_doc_raw(&d, "<div class=\"page\">");
+    page_head(&d, title, sub);
+    struct gf_table *ch = indicator_changes(&d, unit, period);
+    char pop[32] = "", nval[32], better[32];
+    if (x->population >= 0)
+        snprintf(pop, sizeof pop, "%lld", (long long)x->population);
+    int up_n = 0, with_prev = 0;
+    for (int i = 0; i < gf_table_rows(ch); i++)
+        if (isfinite(report_num(ch, i, "change"))) {
+            with_prev++;
+            up_n += report_num(ch, i, "change") > 0;
+        }
+    snprintf(nval, sizeof nval, "%d", gf_table_rows(ch));
+    snprintf(better, sizeof better, "%d / %d", up_n, with_prev);
+    const char *kl[] = {d.en ? "population" : "户籍人口", d.en ? "indicators reported" : "本期指标数",
+                        d.en ? "rising on last period" : "较上期上升"};
+    const char *kv[] = {pop, nval, better};
+    gf_doc_kpis(&d, kl, kv, 3);
+    gf_doc_heading(&d, "主要指标(本期与上期)", "Key figures (this period and the last)");
+    gf_doc_table(&d, ch, NULL, 14);
+    gf_table_free(ch);
+    work_parts(&d, unit, period, 5);
+    page_foot(&d);
+    gf_doc_raw(&d, "</div>");
+    if ((rc = gf_doc_finish(&d)))
+        return rc;
+    gf_result_msg(c, "兴村报表 %s %s", "village report %s %s", unit, period);
+    return GF_OK;
+}
+
+/* ---- 成绩单: a unit's report card ------------------------------------------------------------ */
+
+static int op_unit(struct gf_call *c)
+{
+    const char *unit = gf_arg(c, "unit");
+    int rc = gf_need_unit(c, "unit", unit);
+    if (rc)
+        return rc;
+    char pbuf[16], lvl[8];
+    const char *period = period_of(c, pbuf, sizeof pbuf);
+    const struct gf_unit *x = unit_of(c, unit);
+    snprintf(lvl, sizeof lvl, "%d", x->level);
+    struct gf_doc d;
+    char title[256], sub[512], up[256], buf[400];
+    if ((rc = gf_doc_begin(&d, c, "")))
+        return rc;
+    snprintf(title, sizeof title, d.en ? "Report card: %s" : "成绩单 · %s", uname(&d, x));
+    ancestry(&d, x, up, sizeof up);
+    snprintf(sub, sizeof sub, d.en ? "%s · %s · period %s" : "%s · 代码 %s · %s 年度", up, unit,
+             period);
+    page_head(&d, title, sub);
+    struct gf_call *race = report_call(&d, "race.run", "period", period, "level", lvl, "subject",
+                                       "unit", NULL);
+    const struct gf_table *rt = report_section(race, "race");
+    int r = race_row(rt, unit);
+    char rank[64] = "", band[64] = "", score[32] = "", list[64] = "";
+    if (r >= 0) {
+        snprintf(rank, sizeof rank, "%s / %d", report_cell(rt, r, "rank", d.en, buf, sizeof buf),
+                 gf_table_rows(rt));
+        snprintf(band, sizeof band, "%.0f – %.0f", report_num(rt, r, "rank_p05"),
+                 report_num(rt, r, "rank_p95"));
+        snprintf(score, sizeof score, "%.1f", report_num(rt, r, "score"));
+        snprintf(list, sizeof list, "%s", report_cell(rt, r, "list", d.en, buf, sizeof buf));
+    }
+    const char *kl[] = {d.en ? "race rank" : "赛马名次", d.en ? "rank 5–95 %" : "名次区间(5%–95%)",
+                        d.en ? "race score" : "赛马得分", d.en ? "red / black list" : "红黑榜"};
+    const char *kv[] = {rank, band, score, list};
+    gf_doc_kpis(&d, kl, kv, 4);
+    if (r >= 0) {
+        gf_doc_heading(&d, "得分构成与原因", "Score components and reasons");
+        static const char *const comp[] = {"eval",  "improvement", "milestones", "items",
+                                           "investment", "funds", "problems", NULL};
+        struct gf_table *one = gf_table_new((const struct gf_column[]){{"part", "构成", "part"},
+                                                                       {"score", "得分", "score"}},
+                                            2);
+        for (int k = 0; comp[k]; k++) {
+            gf_table_row(one);
+            const struct gf_column *col = gf_table_col(rt, gf_table_col_index(rt, comp[k]));
+            gf_table_text(one, 0, col ? (d.en ? col->label_en : col->label_zh) : comp[k]);
+            gf_table_num(one, 1, report_num(rt, r, comp[k]), 1);
+        }
+        gf_doc_bars(&d, one, "part", "score", 0, 1);
+        gf_table_free(one);
+        gf_doc_para(&d, report_cell(rt, r, "reasons", d.en, buf, sizeof buf));
+    }
+    report_release(race);
+    gf_doc_heading(&d, "目标达成", "Targets");
+    struct gf_call *tg = report_call(&d, "eval.targets", "unit", unit, "period", period, NULL);
+    if (tg)
+        gf_doc_table(&d, tg->res.nsec ? tg->res.sec[0].t : NULL, NULL, 20);
+    report_release(tg);
+    work_parts(&d, unit, period, 8);
+    page_foot(&d);
+    if ((rc = gf_doc_finish(&d)))
+        return rc;
+    gf_result_msg(c, "成绩单 %s %s", "report card %s %s", unit, period);
+    return GF_OK;
+}
+
+/* ---- the red and black lists as a poster (亮晒) ---------------------------------------------- */
+
+static void poster_list(struct gf_doc *d, const struct gf_table *t, const char *which,
+                        const char *zh, const char *en)
+{
+    static const struct gf_column cols[] = {{"rank", "名次", "rank"},
+                                            {"name", "单位", "unit"},
+                                            {"score", "得分", "score"},
+                                            {"reasons", "主要原因", "reasons"}};
+    struct gf_table *o = gf_table_new(cols, 4);
+    char buf[400];
+    for (int i = 0; t && i < gf_table_rows(t); i++) {
+        if (strcmp(report_code(t, i, "list", buf, sizeof buf), which))
+            continue;
+        gf_table_row(o);
+        gf_table_text(o, 0, report_cell(t, i, "rank", 0, buf, sizeof buf));
+        gf_table_text(o, 1, report_cell(t, i, "name", d->en, buf, sizeof buf));
+        gf_table_num(o, 2, report_num(t, i, "score"), 1);
+        gf_table_text(o, 3, report_cell(t, i, "reasons", d->en, buf, sizeof buf));
+    }
+    gf_doc_raw(d, !strcmp(which, "red") ? "<div class=\"red\">" : "<div>");
+    gf_doc_heading(d, zh, en);
+    gf_doc_raw(d, "</div>");
+    gf_doc_table(d, o, NULL, 0);
+    gf_table_free(o);
+}
+
+static int op_race(struct gf_call *c)
+{
+    char pbuf[16];
+    const char *period = period_of(c, pbuf, sizeof pbuf);
+    struct gf_doc d;
+    int rc = gf_doc_begin(&d, c, "");
+    if (rc)
+        return rc;
+    /* the published race of the period when there is one, else today's (marked a preview) */
+    const char *level = gf_arg(c, "level");
+    struct gf_call *pubs = level ? NULL
+                                 : report_call(&d, "publications.list", "kind", "race", "period",
+                                               period, NULL);
+    const struct gf_table *pl = report_section(pubs, "publications");
+    char id[32] = "", buf[400], when[64] = "";
+    if (pl && gf_table_rows(pl)) {
+        snprintf(id, sizeof id, "%s", report_code(pl, 0, "id", buf, sizeof buf));
+        snprintf(when, sizeof when, "%.10s", report_code(pl, 0, "published_at", buf, sizeof buf));
+    }
+    report_release(pubs);
+    struct gf_call *race = id[0] ? report_call(&d, "publications.show", "id", id, NULL)
+                                 : report_call(&d, "race.run", "period", period, "level", level,
+                                               "subject", "unit", NULL);
+    const struct gf_table *rt = report_section(race, "race");
+    char title[256], sub[256];
+    snprintf(title, sizeof title, d.en ? "Horse race %s: red and black lists" : "赛马争先 %s 红黑榜",
+             period);
+    if (id[0])
+        snprintf(sub, sizeof sub, d.en ? "published %s (publication #%s)" : "%s 发布(发布编号 #%s)",
+                 when, id);
+    else
+        snprintf(sub, sizeof sub, "%s",
+                 d.en ? "preview: not published yet" : "预览:尚未发布");
+    gf_doc_raw(&d, "<div class=\"poster\">");
+    page_head(&d, title, sub);
+    poster_list(&d, rt, "red", "红榜", "Red list");
+    poster_list(&d, rt, "black", "黑榜", "Black list");
+    poster_list(&d, rt, "uncertain", "待定(名次不确定)", "Uncertain");
+    gf_doc_heading(&d, "全部名次", "All ranks");
+    gf_doc_bars(&d, rt, "name", "score", 40, 1);
+    if (race && race->res.msg_zh)
+        gf_doc_note(&d, d.en ? race->res.msg_en : race->res.msg_zh);
+    report_release(race);
+    page_foot(&d);
+    gf_doc_raw(&d, "</div>");
+    if ((rc = gf_doc_finish(&d)))
+        return rc;
+    gf_result_msg(c, "红黑榜海报 %s", "race poster %s", period);
+    return GF_OK;
+}
+
+/* ---- the quarterly report of the zone ------------------------------------------------------- */
+
+static int op_quarterly(struct gf_call *c)
+{
+    char pbuf[16];
+    const char *period = period_of(c, pbuf, sizeof pbuf);
+    struct gf_doc d;
+    int rc = gf_doc_begin(&d, c, "");
+    if (rc)
+        return rc;
+    const char *scope = c->cx->actor.scope[0] ? c->cx->actor.scope : NULL;
+    const struct gf_units *u = gf_ctx_units(c->cx, &c->err);
+    const struct gf_unit *zone = scope ? unit_of(c, scope) : u && u->n ? &u->unit[0] : NULL;
+    char title[256], sub[256], buf[400];
+    snprintf(title, sizeof title, d.en ? "%s: common-prosperity pilot zone report, %s"
+                                       : "%s共同富裕示范区建设情况报告(%s)",
+             zone ? uname(&d, zone) : "", period);
+    snprintf(sub, sizeof sub, "%s",
+             d.en ? "targets · evaluation · horse race · the four lists · low-income monitoring"
+                  : "目标进展 · 综合评价 · 赛马争先 · 四张清单 · 低收入人口监测");
+    page_head(&d, title, sub);
+
+    /* the summary a person would write from the numbers */
+    struct gf_call *race = report_call(&d, "race.run", "period", period, "subject", "unit", NULL);
+    const struct gf_table *rt = report_section(race, "race");
+    int best = -1, worst = -1, gain = -1;
+    for (int i = 0; rt && i < gf_table_rows(rt); i++) {
+        double s = report_num(rt, i, "score"), g = report_num(rt, i, "rank_change");
+        if (best < 0 || s > report_num(rt, best, "score"))
+            best = i;
+        if (worst < 0 || s < report_num(rt, worst, "score"))
+            worst = i;
+        if (isfinite(g) && (gain < 0 || g > report_num(rt, gain, "rank_change")))
+            gain = i;
+    }
+    gf_doc_heading(&d, "总体情况", "Summary");
+    if (best >= 0) {
+        char s1[1024];
+        char bname[128], wname[128];
+        snprintf(bname, sizeof bname, "%s", report_cell(rt, best, "name", d.en, buf, sizeof buf));
+        snprintf(wname, sizeof wname, "%s", report_cell(rt, worst, "name", d.en, buf, sizeof buf));
+        snprintf(s1, sizeof s1,
+                 d.en ? "%d units raced in %s. %s leads with %.1f points; %s is last with %.1f."
+                      : "%2$s 共 %1$d 个单位参加赛马。%3$s 以 %4$.1f 分居首,%5$s 以 %6$.1f 分居末位。",
+                 gf_table_rows(rt), period, bname, report_num(rt, best, "score"), wname,
+                 report_num(rt, worst, "score"));
+        gf_doc_para(&d, s1);
+        if (gain >= 0 && report_num(rt, gain, "rank_change") > 0) {
+            snprintf(s1, sizeof s1,
+                     d.en ? "Largest gain: %s, up %.0f places." : "进步最大:%s,名次上升 %.0f 位。",
+                     report_cell(rt, gain, "name", d.en, buf, sizeof buf),
+                     report_num(rt, gain, "rank_change"));
+            gf_doc_para(&d, s1);
+        }
+    }
+    struct gf_call *ov = report_call(&d, "eval.overview", "period", period, NULL);
+    if (ov) {
+        if (ov->res.msg_zh)
+            gf_doc_para(&d, d.en ? ov->res.msg_en : ov->res.msg_zh);
+        gf_doc_heading(&d, "2025 年目标进展", "Progress against the 2025 targets");
+        gf_doc_table(&d, ov->res.nsec ? ov->res.sec[0].t : NULL, NULL, 25);
+    }
+    report_release(ov);
+    gf_doc_heading(&d, "赛马争先", "Horse race");
+    static const char *const rc_cols[] = {"rank", "name", "score", "rank_change", "rank_p05",
+                                          "rank_p95", "list", "award", NULL};
+    gf_doc_table(&d, rt, rc_cols, 0);
+    gf_doc_bars(&d, rt, "name", "score", 20, 1);
+    report_release(race);
+    gf_doc_heading(&d, "逾期与停滞事项", "Overdue and stalled items");
+    struct gf_call *fl = report_call(&d, "items.flags", NULL);
+    if (fl)
+        gf_doc_table(&d, fl->res.nsec ? fl->res.sec[0].t : NULL, NULL, 15);
+    report_release(fl);
+    gf_doc_heading(&d, "逾期未整改问题", "Overdue problems");
+    struct gf_call *pr = report_call(&d, "problems.list", "overdue", "1", NULL);
+    if (pr)
+        gf_doc_table(&d, pr->res.nsec ? pr->res.sec[0].t : NULL, NULL, 15);
+    report_release(pr);
+    gf_doc_heading(&d, "低收入人口监测", "Low-income monitoring");
+    struct gf_call *cov = report_call(&d, "households.coverage", "period", period, NULL);
+    if (cov)
+        gf_doc_table(&d, cov->res.nsec ? cov->res.sec[0].t : NULL, NULL, 20);
+    report_release(cov);
+    page_foot(&d);
+    if ((rc = gf_doc_finish(&d)))
+        return rc;
+    gf_result_msg(c, "季度报告 %s", "quarterly report %s", period);
+    return GF_OK;
+}
+
+#define REPORT_OUT                                                                                 \
+    {"html", GF_PT_TEXT, GF_PF_CLI, NULL, "写入 HTML 文件", "write the HTML to this file"},        \
+        {"pdf", GF_PT_TEXT, GF_PF_CLI, NULL, "打印为 PDF 文件(需 chromium)",                     \
+         "print to this PDF file (needs chromium)"}
+
+static const struct gf_param p_unit[] = {
+    {"unit", GF_PT_CODE, GF_PF_REQUIRED, NULL, "单位代码", "unit code"},
+    {"period", GF_PT_PERIOD, 0, NULL, "期别(默认最近的已审核年度)",
+     "period (default: the latest approved year)"},
+    REPORT_OUT,
+    {NULL}};
+static const struct gf_param p_zone[] = {
+    {"period", GF_PT_PERIOD, 0, NULL, "期别(默认最近的已审核年度)",
+     "period (default: the latest approved year)"},
+    {"level", GF_PT_INT, 0, NULL, "参赛单位层级(默认 2;给出时显示当前结果而非已发布的)",
+     "level of the racing units (default 2; given: today's result, not the published one)"},
+    REPORT_OUT,
+    {NULL}};
+
+const struct gf_op gf_ops_reports[] = {
+    {"report.village", GF_OP_READ, "GET", "/api/reports/village", GF_PERM_EVAL_READ, 0, p_unit,
+     op_village, "兴村报表:一个村一页 A4", "village report: one A4 page a village"},
+    {"report.unit", GF_OP_READ, "GET", "/api/reports/unit", GF_PERM_EVAL_READ, 0, p_unit, op_unit,
+     "成绩单:单位的得分、名次区间、目标、事项、问题与监测",
+     "report card: a unit's scores, rank interval, targets, items, problems, monitoring"},
+    {"report.quarterly", GF_OP_READ, "GET", "/api/reports/quarterly", GF_PERM_EVAL_READ, 0, p_zone,
+     op_quarterly, "向上级报送的季度报告", "the zone's quarterly report to the province"},
+    {"report.race", GF_OP_READ, "GET", "/api/reports/race", GF_PERM_PUBLIC, 0, p_zone, op_race,
+     "红黑榜海报(亮晒)", "the red and black lists as a poster"},
+    {NULL},
+};
