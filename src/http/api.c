@@ -13,6 +13,7 @@
 
 #include "http/http_int.h"
 #include "service/identity.h"
+#include "service/report.h"
 
 #define COOKIE "gf_session"
 #define HASH_MAX 2            /* Argon2id computations at once (64 MiB each) */
@@ -523,6 +524,17 @@ static void do_token(struct gf_req *r, struct gf_worker *w)
 void gf_api_result_reply(struct gf_req *r, struct gf_call *c, int status)
 {
     struct gf_result *res = &c->res;
+    if (res->doc) { /* a report */
+        char *copy = malloc(res->doc_len ? res->doc_len : 1);
+        if (!copy) {
+            gf_reply_error(&r->reply, 503, "out_of_memory", "out of memory", NULL);
+            return;
+        }
+        memcpy(copy, res->doc, res->doc_len);
+        gf_reply_json(&r->reply, status, copy, res->doc_len);
+        r->reply.ctype = "text/html; charset=utf-8";
+        return;
+    }
     char extra[256] = "";
     const char *paging = NULL, *page_s = NULL, *size_s = NULL, *sort = NULL;
     if (r->conn) {
@@ -601,6 +613,47 @@ static void download_reply(struct gf_req *r, struct gf_call *c, enum gf_format f
                          : "text/csv; charset=utf-8";
     snprintf(r->reply.attachment, sizeof r->reply.attachment, "%s.%s", r->op->name,
              fmt == GF_FMT_XLSX ? "xlsx" : "csv");
+}
+
+/* A report printed to PDF (headless chromium, report.h). */
+static void pdf_reply(struct gf_req *r, struct gf_call *c)
+{
+    if (!c->res.doc) {
+        gf_reply_error(&r->reply, 400, "bad_request", "format=pdf is for reports", "format");
+        return;
+    }
+    const char *tmp = getenv("TMPDIR");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/gongfu-report-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    int fd = mkstemp(path);
+    struct gf_err e = {0};
+    if (fd < 0) {
+        gf_reply_error(&r->reply, 503, "unavailable", "cannot make a temporary file", NULL);
+        return;
+    }
+    close(fd);
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = NULL;
+    if (gf_pdf_print(c->res.doc, c->res.doc_len, path, &e) == GF_OK && (f = fopen(path, "rb"))) {
+        FILE *m = open_memstream(&buf, &len);
+        char chunk[65536];
+        size_t n;
+        while (m && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+            fwrite(chunk, 1, n, m);
+        if (m)
+            fclose(m);
+        fclose(f);
+    }
+    unlink(path);
+    if (!buf) {
+        gf_reply_error(&r->reply, 503, "unavailable", e.msg[0] ? e.msg : "cannot print the PDF",
+                       NULL);
+        return;
+    }
+    gf_reply_json(&r->reply, 200, buf, len);
+    r->reply.ctype = "application/pdf";
+    snprintf(r->reply.attachment, sizeof r->reply.attachment, "%s.pdf", r->op->name);
 }
 
 /* ---- the handler ---------------------------------------------------------------------------- */
@@ -743,10 +796,20 @@ int gf_api_handle(struct gf_req *r)
             gf_reply_error(&r->reply, 405, "method_not_allowed", "reads are GET", NULL);
             return 0;
         }
-        int fmt = a.format ? gf_format_parse(a.format) : GF_FMT_JSON;
+        /* reports (a document) come as html (the default) or pdf */
+        int pdf = a.format && !strcmp(a.format, "pdf");
+        int fmt = !a.format || pdf || !strcmp(a.format, "html") ? GF_FMT_JSON
+                                                                 : gf_format_parse(a.format);
         if (fmt != GF_FMT_JSON && fmt != GF_FMT_CSV && fmt != GF_FMT_XLSX) {
-            gf_reply_error(&r->reply, 400, "bad_request", "format: one of json, csv, xlsx",
-                           "format");
+            gf_reply_error(&r->reply, 400, "bad_request",
+                           "format: one of json, csv, xlsx (reports: html, pdf)", "format");
+            return 0;
+        }
+        if (pdf) { /* printed now, not cached */
+            if (gf_call_run(&r->call))
+                gf_reply_from_err(&r->reply, &r->call.err, 0);
+            else
+                pdf_reply(r, &r->call);
             return 0;
         }
         if (fmt != GF_FMT_JSON) { /* downloads are not cached */

@@ -245,6 +245,20 @@ static int op_unit(struct gf_call *c)
     const char *kv[] = {rank, band, score, list};
     gf_doc_kpis(&d, kl, kv, 4);
     if (r >= 0) {
+        char line[512], rk[32];
+        snprintf(rk, sizeof rk, "%s", report_cell(rt, r, "rank", 1, buf, sizeof buf));
+        if (d.en)
+            snprintf(line, sizeof line,
+                     "%s ranks %s of %d in the race with %.1f points (rank %.0f–%.0f across the "
+                     "resamples).",
+                     uname(&d, x), rk, gf_table_rows(rt), report_num(rt, r, "score"),
+                     report_num(rt, r, "rank_p05"), report_num(rt, r, "rank_p95"));
+        else
+            snprintf(line, sizeof line,
+                     "%s在 %d 个参赛单位中排第 %s 名,赛马得分 %.1f(重抽样名次区间 %.0f–%.0f)。",
+                     uname(&d, x), gf_table_rows(rt), rk, report_num(rt, r, "score"),
+                     report_num(rt, r, "rank_p05"), report_num(rt, r, "rank_p95"));
+        gf_doc_para(&d, line);
         gf_doc_heading(&d, "得分构成与原因", "Score components and reasons");
         static const char *const comp[] = {"eval",  "improvement", "milestones", "items",
                                            "investment", "funds", "problems", NULL};

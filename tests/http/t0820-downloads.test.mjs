@@ -57,3 +57,19 @@ test('downloads keep the scope; a bad format is refused', async () => {
   const anon = await fetch(srv.url + '/api/values?format=csv');
   assert.equal(anon.status, 401);
 });
+
+test('a report over HTTP: HTML by default, PDF with format=pdf; the scope holds', async () => {
+  const html = await c.get('/api/reports/village?unit=510421001001&period=2025');
+  assert.equal(html.status, 200, html.text);
+  assert.match(html.headers.get('content-type'), /^text\/html/);
+  assert.match(html.text, /兴村报表 · 竹园社区/);
+  assert.match(html.text, /<svg|<table/);
+  const pdf = await download('/api/reports/village?unit=510421001001&period=2025&format=pdf');
+  assert.equal(pdf.status, 200);
+  assert.equal(pdf.headers.get('content-type'), 'application/pdf');
+  assert.equal(pdf.body.subarray(0, 5).toString(), '%PDF-');
+  const out = await c.get('/api/reports/village?unit=510402001001&period=2025');
+  assert.equal(out.status, 403, out.text);
+  const notReport = await c.get('/api/values?unit=510421&format=pdf');
+  assert.equal(notReport.status, 400, notReport.text);
+});
