@@ -19,6 +19,8 @@ static void usage(struct gf_cli *cli)
            "  gongfu values return  --unit 代码 [--under] --period 期别 [--indicator 代码] --reason 原因\n"
            "  gongfu values unlock  --unit 代码 [--under] --period 期别 [--indicator 代码] --reason 原因\n"
            "  gongfu values rollup [--period 期别]     按汇总规则逐级汇总并计算派生指标\n"
+           "  gongfu values threshold --indicator 门槛指标 --period 期别 [--unit 代码]\n"
+           "                                          多少基层单位达到条件、哪些尚未达到\n"
            "期别: 2024(年), 2024Q1(季度), 2024-03(月)。数据状态: 草稿 → 已报送 → 已审核。\n"
            "报送人不能审核自己报送的数据;审核由上一级完成(审核员审核其范围以下的单位)。\n"
            "已审核的数据被锁定,须由审核员说明原因解锁后才能修改;退回使数据回到草稿。",
@@ -34,6 +36,8 @@ static void usage(struct gf_cli *cli)
            "  gongfu values return  --unit CODE [--under] --period P [--indicator CODE] --reason R\n"
            "  gongfu values unlock  --unit CODE [--under] --period P [--indicator CODE] --reason R\n"
            "  gongfu values rollup [--period P]      roll values up the hierarchy, compute formulas\n"
+           "  gongfu values threshold --indicator T --period P [--unit CODE]\n"
+           "                                          how many lowest units meet it, which do not\n"
            "Periods: 2024 (year), 2024Q1 (quarter), 2024-03 (month). States: draft → submitted → "
            "approved.\nWhoever submitted a value cannot approve it; approval comes from the level "
            "above (an approver\napproves the units below its scope). Approved values are locked "
@@ -47,7 +51,8 @@ int cmd_values(struct gf_cli *cli, int argc, char **argv)
         return 0;
     }
     static const char *const subs[] = {"list",   "form",   "set",    "submit", "queue",
-                                       "approve", "return", "unlock", "rollup", NULL};
+                                       "approve", "return", "unlock", "rollup", "threshold",
+                                       NULL};
     const char *sub = "list";
     int from = 1;
     if (argc > 1 && argv[1][0] != '-') {
@@ -60,7 +65,7 @@ int cmd_values(struct gf_cli *cli, int argc, char **argv)
     if (!known)
         return gf_cli_usage(cli,
                             "values: unknown subcommand '%s' (list, form, set, submit, queue, "
-                            "approve, return, unlock, rollup)",
+                            "approve, return, unlock, rollup, threshold)",
                             sub);
     char op[32], cmd[32];
     snprintf(op, sizeof op, "values.%s", sub);

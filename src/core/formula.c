@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum op { OP_NUM, OP_REF, OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_NEG };
+enum op { OP_NUM, OP_REF, OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_NEG, OP_GE, OP_GT, OP_LE, OP_LT, OP_EQ, OP_NE };
 
 struct ins {
     enum op op;
@@ -18,7 +18,13 @@ struct gf_formula {
     int n, cap;
     char **refs;
     int nrefs;
+    int comparison; /* the formula is a condition: its value is 1 or 0 */
 };
+
+static void f_has_cmp(struct gf_formula *f)
+{
+    f->comparison = 1;
+}
 
 struct parser {
     const char *text, *p;
@@ -150,6 +156,30 @@ static int expr(struct parser *ps)
     return rc;
 }
 
+/* cond := expr [('>=' | '>' | '<=' | '<' | '=' | '!=') expr]: one comparison, 1 or 0 */
+static int cond(struct parser *ps)
+{
+    int rc = expr(ps);
+    if (rc)
+        return rc;
+    skip(ps);
+    static const struct {
+        const char *s;
+        enum op op;
+    } cmp[] = {{">=", OP_GE}, {"<=", OP_LE}, {"!=", OP_NE}, {">", OP_GT}, {"<", OP_LT}, {"=", OP_EQ}};
+    for (size_t k = 0; k < sizeof cmp / sizeof cmp[0]; k++) {
+        size_t n = strlen(cmp[k].s);
+        if (strncmp(ps->p, cmp[k].s, n))
+            continue;
+        ps->p += n;
+        if ((rc = expr(ps)))
+            return rc;
+        f_has_cmp(ps->f);
+        return emit(ps, cmp[k].op, 0, 0);
+    }
+    return GF_OK;
+}
+
 int gf_formula_parse(const char *text, struct gf_formula **out, struct gf_err *e)
 {
     *out = NULL;
@@ -157,11 +187,13 @@ int gf_formula_parse(const char *text, struct gf_formula **out, struct gf_err *e
     if (!f)
         return gf_err_set(e, GF_ENOMEM, "out of memory");
     struct parser ps = {text, text, f, e, 0};
-    int rc = expr(&ps);
+    int rc = cond(&ps);
     if (rc == GF_OK) {
         skip(&ps);
         if (*ps.p)
-            rc = fail(&ps, "an operator (+ - * /) or the end of the formula");
+            rc = fail(&ps, f->comparison ? "the end of the formula (one comparison only)"
+                                         : "an operator (+ - * / or a comparison >= > <= < = !=) "
+                                           "or the end of the formula");
     }
     if (rc) {
         gf_formula_free(f);
@@ -180,6 +212,11 @@ void gf_formula_free(struct gf_formula *f)
     free(f->refs);
     free(f->code);
     free(f);
+}
+
+int gf_formula_is_condition(const struct gf_formula *f)
+{
+    return f->comparison;
 }
 
 int gf_formula_nrefs(const struct gf_formula *f)
@@ -213,10 +250,20 @@ double gf_formula_eval(const struct gf_formula *f, double (*lookup)(void *ctx, c
         default:
             b = stack[--sp];
             a = stack[sp - 1];
+            if (isnan(a) || isnan(b)) { /* a missing input: no value, compared or not */
+                stack[sp - 1] = NAN;
+                break;
+            }
             stack[sp - 1] = in->op == OP_ADD   ? a + b
                             : in->op == OP_SUB ? a - b
                             : in->op == OP_MUL ? a * b
-                            : (b == 0 ? NAN : a / b);
+                            : in->op == OP_DIV ? (b == 0 ? NAN : a / b)
+                            : in->op == OP_GE  ? (a >= b)
+                            : in->op == OP_GT  ? (a > b)
+                            : in->op == OP_LE  ? (a <= b)
+                            : in->op == OP_LT  ? (a < b)
+                            : in->op == OP_EQ  ? (a == b)
+                                               : (a != b);
         }
     }
     double r = sp == 1 ? stack[0] : NAN;

@@ -13,7 +13,7 @@ static const char *const fw_cols[] = {
     "name_en", "weight", "unit_of_measure", "direction", "band_lo", "band_hi", "agg_time",
     "agg_units", "formula", "source", "team", "baseline", "baseline_year", "target_2025",
     "target_2027", "target_2030", "target_2035", "target_level", "target_scale", "description",
-    NULL};
+    "threshold", NULL};
 static const char *const fw_req[] = {"framework", "code", "kind", "name", NULL};
 
 static const char *num_text(char *buf, size_t n, double v, int present)
@@ -43,6 +43,8 @@ static int fw_row(struct gf_import_ctx *c, struct gf_err *e)
     static const char *const dirs[] = {"+", "-", "band", NULL};
     static const char *const atime[] = {"sum", "mean", "last", NULL};
     static const char *const aunits[] = {"sum", "mean", "popmean", "max", "min", "none", NULL};
+    static const char *const thresholds[] = {"count", "share", NULL};
+    const char *threshold = NULL;
     const char *fw, *fwname = NULL, *fwname_en = NULL, *code, *parent = NULL, *kind, *name,
                     *name_en = NULL, *uom = NULL, *dir = "+", *agg_t = "last", *agg_u = "none",
                     *formula = NULL, *source = NULL, *team = NULL, *desc = NULL;
@@ -103,6 +105,7 @@ static int fw_row(struct gf_import_ctx *c, struct gf_err *e)
             (rc = gf_field_enum(c, "direction", 1, dirs, &dir, e)) ||
             (rc = gf_field_enum(c, "agg_time", 0, atime, &agg_t, e)) ||
             (rc = gf_field_enum(c, "agg_units", 0, aunits, &agg_u, e)) ||
+            (rc = gf_field_enum(c, "threshold", 0, thresholds, &threshold, e)) ||
             (rc = gf_field_text(c, "formula", 0, &formula, e)) ||
             (rc = gf_field_text(c, "source", 0, &source, e)) ||
             (rc = gf_field_ref(c, "team", 0, "team", "code", &team, e)) ||
@@ -152,12 +155,26 @@ static int fw_row(struct gf_import_ctx *c, struct gf_err *e)
             gf_fmt_double(hi, sizeof hi, band_hi);
             return gf_err_at(e, c->path, c->line, "band_hi", hi, "a number >= band_lo (%s)", lo);
         }
+        if (threshold && !formula)
+            return gf_err_at(e, c->path, c->line, "formula", "",
+                             "the condition a threshold indicator counts (e.g. collective_income "
+                             ">= 50000)");
+        if (threshold && strcmp(agg_u, "none"))
+            return gf_err_at(e, c->path, c->line, "agg_units", agg_u,
+                             "none for a threshold indicator (it counts the units meeting its "
+                             "condition)");
         if (formula) {
             struct gf_formula *f;
             if ((rc = gf_formula_parse(formula, &f, e))) {
                 char msg[sizeof e->msg];
                 snprintf(msg, sizeof msg, "%s", e->msg);
                 return gf_err_at(e, c->path, c->line, "formula", formula, "a valid formula (%s)", msg);
+            }
+            if (threshold && !gf_formula_is_condition(f)) {
+                gf_formula_free(f);
+                return gf_err_at(e, c->path, c->line, "formula", formula,
+                                 "a condition for a threshold indicator (a comparison such as "
+                                 "collective_income >= 50000)");
             }
             for (int i = 0; i < gf_formula_nrefs(f); i++)
                 if (!strcmp(gf_formula_ref(f, i), code)) {
@@ -170,12 +187,12 @@ static int fw_row(struct gf_import_ctx *c, struct gf_err *e)
         char b1[40], b2[40];
         const char *cols[] = {"code", "name", "name_en", "unit_of_measure", "direction", "band_lo",
                               "band_hi", "agg_time", "agg_units", "formula", "source", "team",
-                              "description"};
+                              "description", "threshold"};
         const char *vals[] = {code, name, name_en, uom, dir,
                               num_text(b1, sizeof b1, band_lo, has_lo),
                               num_text(b2, sizeof b2, band_hi, has_hi), agg_t, agg_u, formula,
-                              source, team, desc};
-        if ((rc = gf_upsert(c, "indicator", 13, 1, cols, vals, NULL, e)))
+                              source, team, desc, threshold};
+        if ((rc = gf_upsert(c, "indicator", 14, 1, cols, vals, NULL, e)))
             return rc;
         for (int k = 0; k < 4; k++) {
             if (!has_t[k])

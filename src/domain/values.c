@@ -214,6 +214,7 @@ struct ind {
     int agg_units; /* 0 sum 1 mean 2 popmean 3 max 4 min 5 none */
     struct gf_formula *f;
     int *refs; /* indicator index of each formula reference (-1 unknown) */
+    int threshold; /* 0 no, 1 count, 2 share: f is a condition tested at the lowest units */
 };
 
 struct grid {
@@ -372,15 +373,44 @@ static void unit_agg(struct grid *g, const struct gf_units *u, struct ind *inds)
     }
 }
 
-static void derive(struct grid *g, struct ind *inds)
+/* Threshold indicators above the lowest units: how many (count) or what share in % (share) of
+ * the lowest units under each unit meet the condition — only when every one of them has been
+ * tested (a partial count is never shown as the count); a unit's reported value wins. */
+static void threshold_agg(struct grid *g, const struct gf_units *u, struct ind *inds)
+{
+    for (int i = 0; i < g->ni; i++) {
+        if (!inds[i].threshold)
+            continue;
+        for (int a = 0; a < u->n; a++) {
+            size_t k = (size_t)a * (size_t)g->ni + (size_t)i;
+            if (g->origin[k] == ORIG_REPORTED || u->unit[a].subtree_size == 1)
+                continue;
+            int n = 0, met = 0, ok = 1;
+            for (int b = a + 1; b < a + u->unit[a].subtree_size && ok; b++) {
+                if (u->unit[b].subtree_size != 1)
+                    continue;
+                double x = g->v[(size_t)b * (size_t)g->ni + (size_t)i];
+                ok = !isnan(x);
+                n++;
+                met += x != 0;
+            }
+            if (!ok || n == 0)
+                continue;
+            g->v[k] = inds[i].threshold == 1 ? met : 100.0 * met / n;
+            g->origin[k] = ORIG_ROLLUP;
+        }
+    }
+}
+
+static void derive(struct grid *g, const struct gf_units *un, struct ind *inds)
 {
     /* dependency order: repeat passes until nothing new (formula chains are short) */
     for (int pass = 0; pass < g->ni + 1; pass++) {
         int changed = 0;
         for (int u = 0; u < g->nu; u++)
             for (int i = 0; i < g->ni; i++) {
-                if (!inds[i].f)
-                    continue;
+                if (!inds[i].f || (inds[i].threshold && un->unit[u].subtree_size != 1))
+                    continue; /* a threshold's condition is tested at the lowest units only */
                 size_t k = (size_t)u * (size_t)g->ni + (size_t)i;
                 struct lookup_ctx lc = {g, inds, g->ni, u};
                 double x = gf_formula_eval(inds[i].f, lookup, &lc);
@@ -459,7 +489,7 @@ int gf_values_rollup(struct gf_db *db, const char *actor, const char *period,
     if ((rc = gf_units_load(db, &u, e)))
         return rc;
     struct gf_stmt *st;
-    if ((rc = gf_db_prepare(db, "SELECT code, agg_time, agg_units, formula FROM indicator ORDER BY code",
+    if ((rc = gf_db_prepare(db, "SELECT code, agg_time, agg_units, formula, threshold FROM indicator ORDER BY code",
                             &st, e)))
         goto out;
     while ((rc = gf_stmt_step(st, e)) == 1) {
@@ -479,6 +509,8 @@ int gf_values_rollup(struct gf_db *db, const char *actor, const char *period,
         for (int k = 0; k < 6; k++)
             if (!strcmp(a, an[k]))
                 d->agg_units = k;
+        const char *th = gf_stmt_is_null(st, 4) ? "" : gf_stmt_text(st, 4);
+        d->threshold = !strcmp(th, "count") ? 1 : !strcmp(th, "share") ? 2 : 0;
         if (!gf_stmt_is_null(st, 3) && gf_formula_parse(gf_stmt_text(st, 3), &d->f, e)) {
             gf_err_prefix(e, "indicator %s", d->code);
             rc = GF_EUSER;
@@ -560,7 +592,9 @@ int gf_values_rollup(struct gf_db *db, const char *actor, const char *period,
                 time_agg(&grids[p], subs, n, inds);
         }
         unit_agg(&grids[p], &u, inds);
-        derive(&grids[p], inds);
+        derive(&grids[p], &u, inds);
+        threshold_agg(&grids[p], &u, inds);
+        derive(&grids[p], &u, inds); /* formulas over threshold counts */
         rc = rollup_period(db, actor, &u, inds, ni, periods[p], &grids[p], stats, e);
     }
     for (int p = 0; p < np; p++)

@@ -332,6 +332,104 @@ static int op_rollup(struct gf_call *c)
 static const char *const origins[] = {"reported", "computed", "rollup", "derived", NULL};
 static const char *const states[] = {"draft", "submitted", "approved", NULL};
 
+/* A threshold indicator at a unit: how many of the lowest units under it meet the condition, and
+ * which do not yet (with the value the condition tests) or have not been tested (no value). */
+static int op_threshold(struct gf_call *c)
+{
+    const char *ind = gf_arg(c, "indicator"), *period = gf_arg(c, "period"), *unit;
+    int rc = gf_scope_filter(c, "unit", gf_arg(c, "unit"), &unit);
+    if (rc)
+        return rc;
+    const struct gf_units *u = gf_ctx_units(c->cx, &c->err);
+    if (!u)
+        return c->err.code;
+    if (!unit && u->n)
+        unit = u->unit[0].code;
+    struct gf_stmt *st;
+    if ((rc = gf_db_prepare(c->cx->db,
+                            "SELECT threshold, formula, CASE WHEN ? = 'en' THEN coalesce(name_en, name)"
+                            " ELSE name END FROM indicator WHERE code = ?",
+                            &st, &c->err)))
+        return rc;
+    gf_stmt_bind_text(st, 1, c->cx->lang);
+    gf_stmt_bind_text(st, 2, ind);
+    char kind[16] = "", formula[512] = "", name[256] = "";
+    if (gf_stmt_step(st, NULL) == 1 && !gf_stmt_is_null(st, 0)) {
+        snprintf(kind, sizeof kind, "%s", gf_stmt_text(st, 0));
+        snprintf(formula, sizeof formula, "%s", gf_stmt_text(st, 1));
+        snprintf(name, sizeof name, "%s", gf_stmt_text(st, 2));
+    }
+    gf_stmt_finalize(st);
+    if (!kind[0]) {
+        gf_err_at(&c->err, NULL, 0, "indicator", ind, "a threshold indicator (threshold count or share)");
+        return c->err.code = GF_ENOTFOUND;
+    }
+    /* the value the condition tests: its first indicator */
+    char first[72] = "";
+    sscanf(formula, " %71[A-Za-z0-9_]", first);
+    char *list = unit_list(u, unit, 1);
+    if (!list)
+        return gf_err_set(&c->err, GF_ENOMEM, "out of memory");
+    static const struct gf_column cols[] = {
+        {"unit", "单位代码", "unit"},       {"unit_name", "单位", "unit name"},
+        {"parent_name", "上级", "parent"},  {"value", "检验值", "tested value"},
+        {"met", "是否达到", "met"},
+    };
+    static const char *const num[] = {"value", "met", NULL};
+    const char *p[] = {list, ind, period, first, c->cx->lang};
+    rc = gf_result_query(
+        c, "under", "尚未达到的单位", "units not meeting it",
+        "SELECT x.code, CASE WHEN ?5 = 'en' THEN coalesce(x.name_en, x.name) ELSE x.name END,"
+        " CASE WHEN ?5 = 'en' THEN coalesce(pu.name_en, pu.name) ELSE pu.name END, s.value, t.value"
+        " FROM unit x LEFT JOIN unit pu ON pu.code = x.parent"
+        " LEFT JOIN value t ON t.unit = x.code AND t.indicator = ?2 AND t.period = ?3"
+        " LEFT JOIN value s ON s.unit = x.code AND s.indicator = ?4 AND s.period = ?3"
+        " WHERE instr(?1, ',' || x.code || ',') > 0"
+        " AND NOT EXISTS (SELECT 1 FROM unit ch WHERE ch.parent = x.code)"
+        " AND (t.value IS NULL OR t.value = 0)"
+        " ORDER BY t.value IS NULL, s.value DESC, x.code",
+        p, 5, cols, 5, num);
+    free(list);
+    if (rc)
+        return rc;
+    const struct gf_table *under = c->res.sec[c->res.nsec - 1].t;
+    int untested = 0;
+    for (int i = 0; i < gf_table_rows(under); i++)
+        untested += gf_table_cell_missing(under, i, 4);
+    int a = gf_units_find(u, unit), leaves = 0;
+    for (int b = a; a >= 0 && b < a + u->unit[a].subtree_size; b++)
+        leaves += u->unit[b].subtree_size == 1;
+    int notmet = gf_table_rows(under) - untested, met = leaves - gf_table_rows(under);
+    static const struct gf_column scols[] = {
+        {"unit", "单位代码", "unit"},         {"indicator", "指标代码", "indicator"},
+        {"name", "指标", "indicator name"},  {"condition", "条件", "condition"},
+        {"period", "期别", "period"},         {"units", "基层单位数", "lowest units"},
+        {"met", "已达到", "meeting it"},      {"not_met", "未达到", "not meeting it"},
+        {"untested", "无数据", "no data"},    {"share", "达到比例%", "share %"},
+    };
+    struct gf_table *t = gf_table_new(scols, 10);
+    gf_table_row(t);
+    gf_table_text(t, 0, unit);
+    gf_table_text(t, 1, ind);
+    gf_table_text(t, 2, name);
+    gf_table_text(t, 3, formula);
+    gf_table_text(t, 4, period);
+    gf_table_int(t, 5, leaves);
+    gf_table_int(t, 6, met);
+    gf_table_int(t, 7, notmet);
+    gf_table_int(t, 8, untested);
+    gf_table_num(t, 9, leaves ? 100.0 * met / leaves : NAN, 1);
+    gf_result_record(c, "summary", "达标情况", "summary", t);
+    /* the summary first */
+    struct gf_section tmp = c->res.sec[c->res.nsec - 1];
+    c->res.sec[c->res.nsec - 1] = c->res.sec[c->res.nsec - 2];
+    c->res.sec[c->res.nsec - 2] = tmp;
+    gf_result_msg(c, "%s %s:%d 个基层单位中 %d 个达到(%s),%d 个未达到,%d 个无数据",
+                  "%s %s: of %d lowest units, %d meet it (%s), %d do not, %d have no data", unit,
+                  period, leaves, met, formula, notmet, untested);
+    return GF_OK;
+}
+
 static const struct gf_param p_list[] = {
     {"unit", GF_PT_CODE, 0, NULL, "单位(默认本人范围)", "unit (default: the user's scope)"},
     {"under", GF_PT_BOOL, 0, NULL, "含下级单位", "with the units under it"},
@@ -366,6 +464,11 @@ static const struct gf_param p_queue[] = {
     {"unit", GF_PT_CODE, 0, NULL, "单位(默认本人范围)", "unit (default: the user's scope)"},
     {"period", GF_PT_PERIOD, 0, NULL, "期别", "period"},
     {NULL}};
+static const struct gf_param p_threshold[] = {
+    {"indicator", GF_PT_CODE, GF_PF_REQUIRED, NULL, "门槛指标代码", "threshold indicator"},
+    {"period", GF_PT_PERIOD, GF_PF_REQUIRED, NULL, "期别", "period"},
+    {"unit", GF_PT_CODE, 0, NULL, "单位(默认本人范围或全区)", "unit (default: one's scope or the zone)"},
+    {NULL}};
 static const struct gf_param p_rollup[] = {
     {"period", GF_PT_PERIOD, 0, NULL, "期别(默认全部)", "period (default: all)"}, {NULL}};
 
@@ -388,6 +491,9 @@ const struct gf_op gf_ops_values[] = {
      p_reason, op_return, "退回修改(说明原因)", "return values to the reporter, with the reason"},
     {"values.unlock", GF_OP_WRITE, "POST", "/api/values/unlock", GF_PERM_VALUES_APPROVE, 0,
      p_reason, op_unlock, "解锁已审核的数据(说明原因)", "unlock approved values, with the reason"},
+    {"values.threshold", GF_OP_READ, "GET", "/api/thresholds", GF_PERM_VALUES_READ, 0, p_threshold,
+     op_threshold, "门槛指标:多少基层单位达到条件、哪些尚未达到",
+     "a threshold indicator: how many lowest units meet it, and which do not yet"},
     {"values.rollup", GF_OP_WRITE, "POST", "/api/values/rollup", GF_PERM_EVAL_RUN, 0, p_rollup,
      op_rollup, "逐级汇总并计算派生指标", "roll values up the hierarchy and compute formulas"},
     {NULL},

@@ -106,6 +106,9 @@ static const char *const core_steps[] = {
     "  WHEN new.version = old.version BEGIN"
     "  UPDATE value SET version = old.version + 1"
     "    WHERE unit = new.unit AND indicator = new.indicator AND period = new.period; END;",
+    /* 6: threshold indicators: a condition tested at the lowest units, counted above them (the
+     * number, or the share in %, of the units under each unit where it holds) */
+    "ALTER TABLE indicator ADD COLUMN threshold TEXT CHECK (threshold IN ('count','share'));",
     NULL,
 };
 
