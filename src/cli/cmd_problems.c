@@ -50,8 +50,8 @@ int cmd_problems(struct gf_cli *cli, int argc, char **argv)
                                             "verify, reopen, list, show)")
                         : 0;
     }
-    static const char *const subs[] = {"raise", "rectify", "verify", "reopen", "list", "show",
-                                       NULL};
+    static const char *const subs[] = {"raise", "rectify", "verify", "reopen",
+                                       "list",  "show",    NULL};
     const char *sub = argv[1];
     for (int i = 0; subs[i]; i++)
         if (!strcmp(sub, subs[i])) {

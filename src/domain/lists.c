@@ -878,7 +878,8 @@ const struct gf_code_label gf_flag_labels[] = {
     [GF_FLAG_ITEM_OVERDUE] = {"item overdue", "事项逾期", "item overdue"},
     [GF_FLAG_MILESTONE_OVERDUE] = {"milestone overdue", "节点逾期", "milestone overdue"},
     [GF_FLAG_STALLED] = {"stalled", "进度停滞", "stalled"},
-    [GF_FLAG_PROBLEM_OVERDUE] = {"problem past deadline", "问题超期未整改", "problem past deadline"},
+    [GF_FLAG_PROBLEM_OVERDUE] = {"problem past deadline", "问题超期未整改",
+                                 "problem past deadline"},
     [GF_FLAG_INVEST_BEHIND] = {"investment behind plan", "投资滞后", "investment behind plan"},
     {NULL},
 };

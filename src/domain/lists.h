@@ -24,14 +24,14 @@ extern const struct gf_import_kind gf_import_list_kinds, gf_import_items, gf_imp
  * its lead unit when that is a unit, else the unit of its lead department; NULL when none.  The
  * race counts an item for this unit; access scope places it there. */
 #define GF_ITEM_PLACE_SQL                                                                          \
-    "coalesce(i.unit, (SELECT u.code FROM unit u WHERE u.code = i.lead_unit),"                    \
+    "coalesce(i.unit, (SELECT u.code FROM unit u WHERE u.code = i.lead_unit),"                     \
     " (SELECT d.unit FROM department d WHERE d.code = i.lead_unit))"
 /* 1 when the team bound at SQL parameter P ("?3") leads item i (the item's team, or its lead
  * unit is one of the team's departments) or joins it (a cooperating party is the team or one of
  * its departments). */
 #define GF_ITEM_TEAM_SQL(P)                                                                        \
-    "(i.team = " P " OR i.lead_unit IN (SELECT code FROM department WHERE team = " P ")"          \
-    " OR EXISTS (SELECT 1 FROM list_item_coop c WHERE c.item = i.code AND (c.party = " P         \
+    "(i.team = " P " OR i.lead_unit IN (SELECT code FROM department WHERE team = " P ")"           \
+    " OR EXISTS (SELECT 1 FROM list_item_coop c WHERE c.item = i.code AND (c.party = " P           \
     " OR c.party IN (SELECT code FROM department WHERE team = " P "))))"
 
 /* ---- progress reports -------------------------------------------------------------------- */

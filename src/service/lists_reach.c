@@ -17,11 +17,13 @@ int gf_lists_reach(struct gf_call *c, const char *place, int team_ok)
     return u && place && gf_scope_has(a, u, place);
 }
 
+/* clang-format off */
 static const char item_sql[] = "SELECT " GF_ITEM_PLACE_SQL ", " GF_ITEM_TEAM_SQL("?2")
                                " FROM list_item i WHERE i.code = ?1";
 static const char problem_sql[] =
     "SELECT coalesce(p.unit, " GF_ITEM_PLACE_SQL "), p.item IS NOT NULL AND " GF_ITEM_TEAM_SQL("?2")
     " FROM problem p LEFT JOIN list_item i ON i.code = p.item WHERE p.id = ?1";
+/* clang-format on */
 
 /* *reach: -1 when the item (code) or problem (id) does not exist, else gf_lists_reach. */
 static int look(struct gf_call *c, const char *sql, const char *code, int64_t id, int *reach)
@@ -52,8 +54,8 @@ static int refuse(struct gf_call *c, const char *what)
         return gf_err_set(&c->err, GF_EFORBIDDEN,
                           "%s reports for team %s, which neither leads nor joins %s", a->name,
                           a->team, what);
-    return gf_err_set(&c->err, GF_EFORBIDDEN, "%s lies outside the scope of %s (%s)", what,
-                      a->name, a->scope[0] ? a->scope : "none");
+    return gf_err_set(&c->err, GF_EFORBIDDEN, "%s lies outside the scope of %s (%s)", what, a->name,
+                      a->scope[0] ? a->scope : "none");
 }
 
 int gf_lists_need_item(struct gf_call *c, const char *field, const char *code)

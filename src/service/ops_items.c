@@ -15,12 +15,10 @@
 #include "service/lists_reach.h"
 #include "service/service.h"
 
-static const struct gf_code_label status_labels[] = {{"planned", "计划", "planned"},
-                                                     {"active", "推进中", "active"},
-                                                     {"done", "已完成", "done"},
-                                                     {"suspended", "暂停", "suspended"},
-                                                     {"cancelled", "已取消", "cancelled"},
-                                                     {NULL}};
+static const struct gf_code_label status_labels[] = {
+    {"planned", "计划", "planned"},       {"active", "推进中", "active"},
+    {"done", "已完成", "done"},           {"suspended", "暂停", "suspended"},
+    {"cancelled", "已取消", "cancelled"}, {NULL}};
 static const struct gf_code_label milestone_labels[] = {{"land", "拿地", "land"},
                                                         {"start", "开工", "start of works"},
                                                         {"complete", "竣工", "completion"},
@@ -36,7 +34,7 @@ static const struct gf_code_label problem_status_labels[] = {{"open", "待整改
     "(SELECT p.percent FROM progress p WHERE p.item = i.code ORDER BY p.report_date DESC LIMIT 1)"
 /* A name in the context's language (?L is the language), from table t by code. */
 #define NAME_OF(t, code, L)                                                                        \
-    "(SELECT CASE WHEN " L " = 'en' THEN coalesce(x.name_en, x.name) ELSE x.name END FROM " t     \
+    "(SELECT CASE WHEN " L " = 'en' THEN coalesce(x.name_en, x.name) ELSE x.name END FROM " t      \
     " x WHERE x.code = " code ")"
 
 static int op_list(struct gf_call *c)
@@ -52,6 +50,7 @@ static int op_list(struct gf_call *c)
     }
     const struct gf_actor *a = &c->cx->actor;
     struct gf_stmt *st;
+    /* clang-format off */
     rc = gf_db_prepare(
         c->cx->db,
         "SELECT i.code, i.title, i.kind,"
@@ -64,10 +63,12 @@ static int op_list(struct gf_call *c)
         " AND (?3 IS NULL OR i.status = ?3) AND (?4 IS NULL OR i.lead_unit = ?4)"
         " ORDER BY i.code",
         &st, &c->err);
+    /* clang-format on */
     if (rc)
         return rc;
-    const char *p[] = {gf_arg(c, "kind"),      gf_arg(c, "team"), gf_arg(c, "status"),
-                       gf_arg(c, "lead_unit"), c->cx->lang,       a->role == GF_ROLE_TEAM ? a->team : NULL};
+    const char *p[] = {gf_arg(c, "kind"),   gf_arg(c, "team"),
+                       gf_arg(c, "status"), gf_arg(c, "lead_unit"),
+                       c->cx->lang,         a->role == GF_ROLE_TEAM ? a->team : NULL};
     for (int i = 0; i < 6; i++)
         gf_stmt_bind_text(st, i + 1, p[i]);
     static const struct gf_column cols[] = {
@@ -139,6 +140,7 @@ static int op_show(struct gf_call *c)
         return rc;
     struct gf_db *db = c->cx->db;
     struct gf_stmt *st;
+    /* clang-format off */
     rc = gf_db_prepare(
         db,
         "SELECT i.code, i.title, i.description, i.kind,"
@@ -151,6 +153,7 @@ static int op_show(struct gf_call *c)
         " i.invest_planned, i.invest_done, i.funds_requested, i.funds_secured, i.synthetic, i.note"
         " FROM list_item i JOIN list_kind k ON k.code = i.kind WHERE i.code = ?1",
         &st, &c->err);
+    /* clang-format on */
     if (rc)
         return rc;
     gf_stmt_bind_text(st, 1, code);
@@ -190,7 +193,13 @@ static int op_show(struct gf_call *c)
         {"synthetic", "合成数据", "synthetic"},
         {"note", "备注", "note"},
     };
-    enum { NCOLS = sizeof cols / sizeof cols[0], COOP = 12, INDICATORS = 17, PERCENT = 22, SYNTH = 27 };
+    enum {
+        NCOLS = sizeof cols / sizeof cols[0],
+        COOP = 12,
+        INDICATORS = 17,
+        PERCENT = 22,
+        SYNTH = 27
+    };
     char coop[1024], inds[1024];
     joined(db, "SELECT party FROM list_item_coop WHERE item = ? ORDER BY party", code, coop,
            sizeof coop);
@@ -348,8 +357,8 @@ static int op_progress(struct gf_call *c)
     return GF_OK;
 }
 
-static const char *const item_states[] = {"planned", "active", "done", "suspended", "cancelled",
-                                          NULL};
+static const char *const item_states[] = {"planned",   "active",    "done",
+                                          "suspended", "cancelled", NULL};
 static const char *const milestones[] = {"land", "start", "complete", "produce", NULL};
 
 static const struct gf_param p_list[] = {
@@ -357,7 +366,8 @@ static const struct gf_param p_list[] = {
     {"unit", GF_PT_CODE, 0, NULL, "属地单位(含下级)", "unit the items lie in (or below it)"},
     {"team", GF_PT_CODE, 0, NULL, "责任专班", "responsible team"},
     {"status", GF_PT_ENUM, 0, item_states, "状态", "status"},
-    {"lead_unit", GF_PT_CODE, 0, NULL, "牵头单位(部门或单位代码)", "lead unit (department or unit)"},
+    {"lead_unit", GF_PT_CODE, 0, NULL, "牵头单位(部门或单位代码)",
+     "lead unit (department or unit)"},
     {NULL}};
 static const struct gf_param p_show[] = {
     {"code", GF_PT_CODE, GF_PF_KEY | GF_PF_REQUIRED, NULL, "事项代码", "item code"}, {NULL}};
@@ -385,15 +395,15 @@ const struct gf_op gf_ops_items[] = {
     {"items.list", GF_OP_READ, "GET", "/api/items", GF_PERM_ITEMS_READ, 0, p_list, op_list,
      "列出清单事项(含最新进度)", "list items of the four lists with their latest progress"},
     /* before items.show: /api/items/flags is not an item */
-    {"items.flags", GF_OP_READ, "GET", "/api/items/flags", GF_PERM_ITEMS_READ, 0, p_flags,
-     op_flags, "预警:事项逾期、节点逾期、进度停滞、问题超期、投资滞后",
+    {"items.flags", GF_OP_READ, "GET", "/api/items/flags", GF_PERM_ITEMS_READ, 0, p_flags, op_flags,
+     "预警:事项逾期、节点逾期、进度停滞、问题超期、投资滞后",
      "flags: overdue items and milestones, stalled items, problems past deadline, investment "
      "behind plan"},
     {"items.show", GF_OP_READ, "GET", "/api/items/{code}", GF_PERM_ITEMS_READ, 0, p_show, op_show,
      "事项详情:责任链、节点、资金、进度历史、问题",
      "one item: responsibility chain, milestones, money, progress, problems"},
-    {"items.progress", GF_OP_WRITE, "POST", "/api/items/{code}/progress",
-     GF_PERM_ITEMS_PROGRESS, 0, p_progress, op_progress, "报告进度(已办结或已取消的事项拒绝)",
+    {"items.progress", GF_OP_WRITE, "POST", "/api/items/{code}/progress", GF_PERM_ITEMS_PROGRESS, 0,
+     p_progress, op_progress, "报告进度(已办结或已取消的事项拒绝)",
      "report progress (refused on a done or cancelled item)"},
     {NULL},
 };

@@ -47,6 +47,7 @@ static int op_list(struct gf_call *c)
     const struct gf_actor *a = &c->cx->actor;
     char today[32];
     struct gf_stmt *st;
+    /* clang-format off */
     rc = gf_db_prepare(c->cx->db,
                        "SELECT p.id, p.item, p.unit, p.title, p.severity, p.owner, p.deadline,"
                        " p.status, p.raised_date, p.rectified_by, p.verified_by, p.verified_date,"
@@ -56,6 +57,7 @@ static int op_list(struct gf_call *c)
                        " AND (?3 = '0' OR (p.status <> 'closed' AND p.deadline < ?4))"
                        " ORDER BY p.id",
                        &st, &c->err);
+    /* clang-format on */
     if (rc)
         return rc;
     const char *b[] = {gf_arg(c, "status"), item, gf_arg_flag(c, "overdue") ? "1" : "0",
@@ -232,10 +234,11 @@ static int op_reopen(struct gf_call *c)
 
 static const char *const states[] = {"open", "rectified", "closed", NULL};
 
+/* clang-format off */
 #define P_ID {"id", GF_PT_INT, GF_PF_KEY | GF_PF_REQUIRED, NULL, "问题编号", "problem number"}
-#define P_BY                                                                                       \
-    {"by", GF_PT_CODE, 0, NULL, "经办人(可省略;给出时须为当前用户本人)",                          \
-     "who does it (may be left out; when given, the acting user's own person)"}
+#define P_BY {"by", GF_PT_CODE, 0, NULL, "经办人(可省略;给出时须为当前用户本人)", \
+              "who does it (may be left out; when given, the acting user's own person)"}
+/* clang-format on */
 
 static const struct gf_param p_list[] = {
     {"status", GF_PT_ENUM, 0, states, "状态", "status"},
@@ -265,7 +268,8 @@ static const struct gf_param p_verify[] = {
     {"note", GF_PT_TEXT, 0, NULL, "核验说明", "verification note"},
     {NULL}};
 static const struct gf_param p_reopen[] = {
-    P_ID, {"reason", GF_PT_TEXT, GF_PF_REQUIRED, NULL, "重新打开的原因", "why it is reopened"},
+    P_ID,
+    {"reason", GF_PT_TEXT, GF_PF_REQUIRED, NULL, "重新打开的原因", "why it is reopened"},
     {NULL}};
 
 const struct gf_op gf_ops_problems[] = {
@@ -275,14 +279,14 @@ const struct gf_op gf_ops_problems[] = {
      op_show, "问题详情", "one problem"},
     {"problems.raise", GF_OP_WRITE, "POST", "/api/problems", GF_PERM_PROBLEMS_RAISE, 0, p_raise,
      op_raise, "提出问题(针对事项或单位)", "raise a problem against an item or a unit"},
-    {"problems.rectify", GF_OP_WRITE, "POST", "/api/problems/{id}/rectify",
-     GF_PERM_PROBLEMS_ANSWER, 0, p_rectify, op_rectify, "报告整改情况(报告人为当前用户)",
+    {"problems.rectify", GF_OP_WRITE, "POST", "/api/problems/{id}/rectify", GF_PERM_PROBLEMS_ANSWER,
+     0, p_rectify, op_rectify, "报告整改情况(报告人为当前用户)",
      "report the rectification (the acting user reports it)"},
     {"problems.verify", GF_OP_WRITE, "POST", "/api/problems/{id}/verify", GF_PERM_PROBLEMS_VERIFY,
      0, p_verify, op_verify, "核验销号(核验人不能是责任人或整改报告人)",
      "verify a rectification (never by the owner or the one who reported it)"},
-    {"problems.reopen", GF_OP_WRITE, "POST", "/api/problems/{id}/reopen", GF_PERM_PROBLEMS_RAISE,
-     0, p_reopen, op_reopen, "重新打开已整改或已销号的问题(说明原因)",
+    {"problems.reopen", GF_OP_WRITE, "POST", "/api/problems/{id}/reopen", GF_PERM_PROBLEMS_RAISE, 0,
+     p_reopen, op_reopen, "重新打开已整改或已销号的问题(说明原因)",
      "reopen a rectified or closed problem, with the reason"},
     {NULL},
 };
