@@ -874,13 +874,12 @@ void gf_flags_free(struct gf_flags *f)
     memset(f, 0, sizeof *f);
 }
 
-const char *gf_flag_label(enum gf_flag_kind k, int en)
-{
-    static const char *const zh[] = {"事项逾期", "节点逾期", "进度停滞", "问题超期未整改",
-                                     "投资滞后"};
-    static const char *const eng[] = {"item overdue", "milestone overdue", "stalled",
-                                      "problem past deadline", "investment behind plan"};
-    if ((int)k < 0 || (int)k > 4)
-        return "?";
-    return en ? eng[k] : zh[k];
-}
+const struct gf_code_label gf_flag_labels[] = {
+    [GF_FLAG_ITEM_OVERDUE] = {"item overdue", "事项逾期", "item overdue"},
+    [GF_FLAG_MILESTONE_OVERDUE] = {"milestone overdue", "节点逾期", "milestone overdue"},
+    [GF_FLAG_STALLED] = {"stalled", "进度停滞", "stalled"},
+    [GF_FLAG_PROBLEM_OVERDUE] = {"problem past deadline", "问题超期未整改",
+                                 "problem past deadline"},
+    [GF_FLAG_INVEST_BEHIND] = {"investment behind plan", "投资滞后", "investment behind plan"},
+    {NULL},
+};

@@ -15,9 +15,24 @@
 
 #include "domain/import.h"
 #include "store/db.h"
+#include "util/table.h"
 
 /* Import kinds: custom list kinds, list items (with their milestones), progress reports. */
 extern const struct gf_import_kind gf_import_list_kinds, gf_import_items, gf_import_progress;
+
+/* Where an item lies (SQL over list_item aliased i): its territorial unit — its unit column, else
+ * its lead unit when that is a unit, else the unit of its lead department; NULL when none.  The
+ * race counts an item for this unit; access scope places it there. */
+#define GF_ITEM_PLACE_SQL                                                                          \
+    "coalesce(i.unit, (SELECT u.code FROM unit u WHERE u.code = i.lead_unit),"                     \
+    " (SELECT d.unit FROM department d WHERE d.code = i.lead_unit))"
+/* 1 when the team bound at SQL parameter P ("?3") leads item i (the item's team, or its lead
+ * unit is one of the team's departments) or joins it (a cooperating party is the team or one of
+ * its departments). */
+#define GF_ITEM_TEAM_SQL(P)                                                                        \
+    "(i.team = " P " OR i.lead_unit IN (SELECT code FROM department WHERE team = " P ")"           \
+    " OR EXISTS (SELECT 1 FROM list_item_coop c WHERE c.item = i.code AND (c.party = " P           \
+    " OR c.party IN (SELECT code FROM department WHERE team = " P "))))"
 
 /* ---- progress reports -------------------------------------------------------------------- */
 
@@ -94,7 +109,9 @@ struct gf_flags {
 int gf_flags_collect(struct gf_db *db, const char *today, int stalled_days, struct gf_flags *out,
                      struct gf_err *e);
 void gf_flags_free(struct gf_flags *f);
-const char *gf_flag_label(enum gf_flag_kind k, int en);
+/* By enum gf_flag_kind: the flag's code (its English words, as CSV and JSON show it) and its
+ * labels; ends with {NULL}. */
+extern const struct gf_code_label gf_flag_labels[];
 
 /* Days from date a to date b (b - a), both YYYY-MM-DD; 0 if either is malformed. */
 long gf_days_between(const char *a, const char *b);

@@ -265,8 +265,7 @@ static int load_data(struct ctx *x, const char *asof, struct gf_err *e)
              x->db,
              "SELECT i.code, coalesce(i.team,''), i.status, i.start_date, i.due_date, "
              " coalesce(i.completed_date,''), "
-             " coalesce(i.unit, (SELECT u.code FROM unit u WHERE u.code = i.lead_unit), "
-             "  (SELECT d.unit FROM department d WHERE d.code = i.lead_unit)), "
+             " " GF_ITEM_PLACE_SQL ", "
              " coalesce(i.invest_planned, 0), coalesce(i.funds_requested, 0), "
              " CASE WHEN EXISTS (SELECT 1 FROM progress p WHERE p.item = i.code AND "
              "  p.invest_done IS NOT NULL) THEN coalesce((SELECT p.invest_done FROM progress p "

@@ -33,6 +33,13 @@ P3,李三,D01,T02,9101,科长,
 EOF
 expect_exit 0 G init
 for k in units teams departments people; do expect_exit 0 G import $k $k.csv; done
+# who acts: P1 and P3 of the coordination centre (may rectify and verify: the closing check
+# still refuses the owner), team reporters of T01 and T02, a reporter of the county 9102
+expect_exit 0 G user add P1 --role centre
+expect_exit 0 G user add P3 --role centre
+expect_exit 0 G user add t01 --role team --team T01
+expect_exit 0 G user add t02 --role team --team T02
+expect_exit 0 G user add r9102 --role reporter --scope 9102
 
 cat >items.csv <<'EOF'
 code,title,kind,leader,lead_unit,owner,coop_units,team,unit,start,due,status,completed,invest_planned,invest_done,funds_requested,start_planned,start_actual,complete_planned,synthetic
@@ -53,7 +60,7 @@ printf '[{"code":"I4","title":"安全生产专项整治","kind":"safety","lead_u
 expect_exit 0 G --lang en items import items.json
 expect_in out '1 rows, 1 inserted'
 expect_exit 0 G --lang en --format csv items list --kind safety
-expect_in out 'I4,安全生产专项整治,safety item,9103,P2'
+expect_in out 'I4,安全生产专项整治,safety,safety item,9103,P2'
 
 cat >progress.csv <<'EOF'
 item,date,percent,text,invest_done,funds_secured,reported_by
@@ -105,15 +112,38 @@ cmp -s before.sql after.sql && ok || fail "database changed by items progress on
 
 # ---- listings ----
 expect_exit 0 G --format csv items list
-expect_in out 'code,title,kind' 'I1,钒钛产业园,重大项目' 'I3,户籍制度改革,改革事项'
+expect_in out 'code,title,kind,kind_name' 'I1,钒钛产业园,project,重大项目' 'I3,户籍制度改革,reform,改革事项'
 expect_exit 0 G --lang en --format csv items list --kind upward
-expect_in out 'I2,争取中央预算内资金,upward funding'
+expect_in out 'I2,争取中央预算内资金,upward,upward funding'
 [ "$(wc -l <out)" -eq 2 ] && ok || fail "items list --kind upward: $(cat out)"
 expect_exit 0 G --lang en items show I1
-expect_in out 'responsible leader' 'P1 张一' 'D01 发改委' '9101;D02' 'milestone: start of works' \
-  'planned 2024-03-01, actual 2024-03-10' 'progress: 2024-06-30'
+expect_in out 'responsible leader: P1' "leader's name: 张一" 'lead unit: D01' \
+  "lead unit's name: Development commission" 'cooperating units: 9101;D02' '== milestones ==' \
+  '== progress ==' '== problems =='
+grep -Eq '^start of works +2024-03-01 +2024-03-10 +0$' out && ok || fail "milestone start: $(cat out)"
+grep -Eq '^2024-06-30 +45 +主体施工 +2000 +P3$' out && ok || fail "progress 2024-06-30: $(cat out)"
+expect_exit 0 G --format json items show I1
+expect_in out '"item": {"code": "I1"' '"milestones": [' '"milestone": "start", "planned": "2024-03-01", "done": "2024-03-10", "overdue": 0'
 expect_exit 1 G items show NOPE
 expect_in err 'NOPE'
+
+# ---- reach: a team reporter sees and reports on the items its team leads or joins; a unit's
+# reporter those lying in its unit ----
+expect_exit 0 G --user t01 --format csv items list
+# T01 leads I3 (its team) and joins I1 (cooperating D02, a T01 department); not I2 (T02's)
+expect_in out 'I1,' 'I3,'
+if grep -q '^I2,' out; then fail "team T01 sees I2: $(cat out)"; else ok; fi
+expect_exit 0 G --user r9102 --format csv items list
+[ "$(cut -d, -f1 out | tr '\n' ' ')" = "code I2 " ] && ok || fail "reporter of 9102: $(cat out)"
+expect_exit 1 G --user r9102 items show I1
+expect_in err 'I1' 'outside the scope of r9102'
+dump "$T/l.db" >before.sql
+expect_exit 1 G --user t02 items progress I3 --percent 50 --date 2024-03-01 --by P3
+expect_in err 'team T02' 'neither leads nor joins list item I3'
+expect_exit 1 G --user r9102 items progress I2 --percent 70 --by P1
+expect_in err 'r9102 (role reporter) may not'
+dump "$T/l.db" >after.sql
+cmp -s before.sql after.sql && ok || fail "a refused progress report changed the database"
 
 # ---- flags on a fixed date ----
 export GONGFU_NOW=2024-08-15T00:00:00Z
@@ -155,6 +185,11 @@ expect_exit 0 G problems reopen 1 --reason 复查未达标
 expect_exit 0 G --format csv problems list --status open
 expect_in out '1,I1,,投资进度滞后,high,P3,2024-09-30,open'
 [ "$(sqlite3 "$T/l.db" "SELECT count(*) FROM audit WHERE entity='problem'")" = 4 ] && ok || fail "problem audit rows"
+# the team leading I1 reports its progress (the reporter named: P3)
+expect_exit 0 G --lang en --user t02 items progress I1 --percent 50 --by P3
+expect_in out 'I1: progress recorded (written)'
+[ "$(sqlite3 "$T/l.db" "SELECT actor FROM audit WHERE entity = 'progress' ORDER BY id DESC LIMIT 1")" = t02 ] && ok ||
+  fail "progress audited under the acting user"
 
 # ---- the race: evaluation runs for 2023 and 2024 (ranks by hand) ----
 sqlite3 "$T/l.db" "INSERT INTO framework (code,name) VALUES ('fw','测试');

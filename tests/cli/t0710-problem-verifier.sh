@@ -19,6 +19,10 @@ P0200,经办人,,,9100,科员,
 EOF
 G import units units.csv >/dev/null
 G import people people.csv >/dev/null
+# the users act with their role's permission (the coordination centre raises, rectifies and
+# verifies; a unit reporter rectifies); the closing check is the rule under test
+for u in P0001 P0176 nobody; do G user add $u --role centre >/dev/null; done
+G user add P0200 --role reporter --scope 9100 >/dev/null
 # refused CMD...: exit 1 and not one byte of the database changed
 refused() {
   local before
