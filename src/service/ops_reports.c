@@ -80,6 +80,12 @@ static const char *period_of(struct gf_call *c, char *buf, size_t cap)
     return buf;
 }
 
+/* Decimals a figure is printed with: none for whole numbers and from 100 up, else two. */
+static int shown_decimals(double x)
+{
+    return x == floor(x) || fabs(x) >= 100 ? 0 : 2;
+}
+
 /* Key figures of a unit for the period against the previous one: one row an indicator. */
 static struct gf_table *indicator_changes(struct gf_doc *d, const char *unit, const char *period)
 {
@@ -103,8 +109,8 @@ static struct gf_table *indicator_changes(struct gf_doc *d, const char *unit, co
         for (int k = 0; b && k < gf_table_rows(b); k++)
             if (!strcmp(report_code(b, k, "indicator", buf, sizeof buf), key))
                 y = report_num(b, k, "value");
-        gf_table_num(t, 1, x, fabs(x) >= 100 ? 0 : 2);
-        gf_table_num(t, 2, y, fabs(y) >= 100 ? 0 : 2);
+        gf_table_num(t, 1, x, shown_decimals(x));
+        gf_table_num(t, 2, y, shown_decimals(y));
         gf_table_num(t, 3, isfinite(x) && isfinite(y) && y != 0 ? 100 * (x - y) / fabs(y) : NAN, 1);
         gf_table_text(t, 4, report_cell(a, i, "unit_of_measure", d->en, buf, sizeof buf));
         gf_table_text(t, 5, report_cell(a, i, "state", d->en, buf, sizeof buf));
@@ -141,15 +147,15 @@ static void work_parts(struct gf_doc *d, const char *unit, const char *period, i
     gf_doc_raw(d, "<div class=\"cols\"><div>");
     gf_doc_heading(d, "四张清单事项", "List items");
     struct gf_call *it = report_call(d, "items.list", "unit", unit, NULL);
-    static const char *const item_cols[] = {"code", "name", "kind", "status", "progress",
-                                            "due", "team_name", NULL};
+    static const char *const item_cols[] = {"title", "kind_name", "status", "percent", "due",
+                                            NULL};
     if (it)
         gf_doc_table(d, it->res.nsec ? it->res.sec[0].t : NULL, item_cols, rows);
     report_release(it);
     gf_doc_raw(d, "</div><div>");
     gf_doc_heading(d, "问题整改", "Problems");
     struct gf_call *pr = report_call(d, "problems.list", "unit", unit, NULL);
-    static const char *const prob_cols[] = {"id", "title", "status", "deadline", "owner_name",
+    static const char *const prob_cols[] = {"id", "title", "severity", "status", "deadline",
                                             NULL};
     if (pr)
         gf_doc_table(d, pr->res.nsec ? pr->res.sec[0].t : NULL, prob_cols, rows);
@@ -438,13 +444,16 @@ static int op_quarterly(struct gf_call *c)
     report_release(race);
     gf_doc_heading(&d, "逾期与停滞事项", "Overdue and stalled items");
     struct gf_call *fl = report_call(&d, "items.flags", NULL);
+    static const char *const flag_cols[] = {"flag", "title", "subject", "date", "days", NULL};
     if (fl)
-        gf_doc_table(&d, fl->res.nsec ? fl->res.sec[0].t : NULL, NULL, 15);
+        gf_doc_table(&d, report_section(fl, "flags"), flag_cols, 15);
     report_release(fl);
     gf_doc_heading(&d, "逾期未整改问题", "Overdue problems");
     struct gf_call *pr = report_call(&d, "problems.list", "overdue", "1", NULL);
+    static const char *const prob_cols[] = {"id", "unit", "title", "severity", "deadline",
+                                            "status", NULL};
     if (pr)
-        gf_doc_table(&d, pr->res.nsec ? pr->res.sec[0].t : NULL, NULL, 15);
+        gf_doc_table(&d, report_section(pr, "problems"), prob_cols, 15);
     report_release(pr);
     gf_doc_heading(&d, "低收入人口监测", "Low-income monitoring");
     struct gf_call *cov = report_call(&d, "households.coverage", "period", period, NULL);

@@ -18,11 +18,12 @@ expect_exit 0 G report village --unit $V --period 2025 --pdf village.pdf
 a4 village.pdf && ok || fail "village report: not A4: $(pdfinfo village.pdf | grep 'Page size')"
 pdftotext -layout village.pdf village.txt
 expect_in village.txt "兴村报表" "竹园社区" "锦川镇" "2025" "主要指标"
-# every value of the village for 2025 is printed as the table shows it (2 decimals under 100)
+# every value of the village for 2025 is printed as the table shows it (2 decimals under 100,
+# none for whole numbers)
 G values list --unit $V --period 2025 --format csv | tail -n +2 | cut -d, -f6 >vals
 n=0
 while read -r v; do
-  shown=$(awk -v x="$v" 'BEGIN { if (x < 100 && x > -100) printf "%.2f", x; else printf "%.0f", x }')
+  shown=$(awk -v x="$v" 'BEGIN { if (x == int(x) || x >= 100 || x <= -100) printf "%.0f", x; else printf "%.2f", x }')
   expect_in village.txt "$shown"
   n=$((n + 1))
 done <vals
