@@ -125,11 +125,13 @@ static const struct sub_help helps[] = {
      "assistance), back_under (eliminated but under the line again), cadre_over. Head names are "
      "masked unless --unmasked (recorded in the audit log)."},
     {"report",
-     "用法: gongfu households report --unit 单位 [--period 年]\n"
-     "覆盖情况: 本单位及各下级单位的建档、识别、结对率、30/90 天走访率、本年消除、返贫,\n"
+     "用法: gongfu households report [--unit 单位] [--period 年]\n"
+     "覆盖情况(默认本人范围或全区, 今年): 本单位及各下级单位的建档、识别、结对率、30/90 天走访率、"
+     "本年消除、返贫,\n"
      "监测户人均收入与本单位人均收入之比。",
-     "usage: gongfu households report --unit UNIT [--period YEAR]\n"
-     "Coverage for the unit and each child: flagged, identified, paired %, visited in 30/90 "
+     "usage: gongfu households report [--unit UNIT] [--period YEAR]\n"
+     "Coverage (default: the user's scope or the whole zone, this year) for the unit and each "
+     "child: flagged, identified, paired %, visited in 30/90 "
      "days %, eliminated this year, returned to risk, monitored income against the unit's."},
     {"set",
      "用法: gongfu households set 键 值\n      gongfu households set max_households_per_cadre N "

@@ -563,6 +563,12 @@ static int op_coverage(struct gf_call *c)
     int rc = unit_filter(c, &unit);
     if (rc)
         return rc;
+    if (!unit) { /* the whole zone: its (first) top unit */
+        const struct gf_units *u = gf_ctx_units(c->cx, &c->err);
+        if (!u)
+            return c->err.code;
+        unit = u->n ? u->unit[0].code : NULL;
+    }
     char year[8];
     if (!period) {
         char today[32];
@@ -973,7 +979,8 @@ static const struct gf_param p_alerts[] = {
      "months of assistance (default: setting assist_months)"},
     {NULL}};
 static const struct gf_param p_coverage[] = {
-    {"unit", GF_PT_CODE, GF_PF_REQUIRED, NULL, "单位(本级及各下级)", "unit (and each child)"},
+    {"unit", GF_PT_CODE, 0, NULL, "单位(本级及各下级;默认本人范围)",
+     "unit, and each child (default: the user's scope)"},
     {"period", GF_PT_PERIOD, 0, NULL, "年份(默认今年)", "year (default: this year)"},
     {NULL}};
 static const struct gf_param p_flag[] = {
