@@ -494,8 +494,10 @@ static int tx_end(struct gf_db *db, int rc, struct gf_err *e)
     return gf_db_commit(db, e);
 }
 
+/* Open the case (write), or only check that it could be opened (a dry run). */
 static int find_body(struct gf_db *db, const char *actor, const char *hh, const char *channel,
-                     const char *risk, const char *date, const char *note, struct gf_err *e)
+                     const char *risk, const char *date, const char *note, int write,
+                     struct gf_err *e)
 {
     struct hcase c;
     char d[11];
@@ -512,6 +514,8 @@ static int find_body(struct gf_db *db, const char *actor, const char *hh, const 
         return rc;
     if ((rc = check_date(&c, hh, date, d, e)))
         return rc;
+    if (!write)
+        return GF_OK;
     if ((rc = gf_db_run(db, e,
                         "INSERT INTO hh_case (household, state, channel, risk, found_on)"
                         " VALUES (?, 'found', ?, ?, ?)",
@@ -524,7 +528,25 @@ int gf_hh_find(struct gf_db *db, const char *actor, const char *household, const
                const char *risk, const char *date, const char *note, struct gf_err *e)
 {
     TX_BEGIN(db, e);
-    return tx_end(db, find_body(db, actor, household, channel, risk, date, note, e), e);
+    return tx_end(db, find_body(db, actor, household, channel, risk, date, note, 1, e), e);
+}
+
+int gf_hh_find_check(struct gf_db *db, const char *household, const char *channel,
+                     const char *risk, const char *date, struct gf_err *e)
+{
+    return find_body(db, NULL, household, channel, risk, date, NULL, 0, e);
+}
+
+int gf_hh_whose(struct gf_db *db, const char *household, char *unit, size_t ucap, char *cadre,
+                size_t ccap, struct gf_err *e)
+{
+    struct hcase c;
+    int rc = load_case(db, household, &c, e);
+    if (rc)
+        return rc == GF_EUSER ? (e->code = GF_ENOTFOUND) : rc;
+    copy(unit, ucap, c.unit);
+    copy(cadre, ccap, c.cadre);
+    return GF_OK;
 }
 
 static int step_write(struct gf_db *db, const char *actor, const char *hh, const char *step,

@@ -79,12 +79,39 @@ int gf_hh_id_valid(const char *s);
 int gf_hh_audit_read(struct gf_db *db, const char *actor, const char *what, const char *filter,
                      long rows, struct gf_err *e);
 
+/* ---- configurable lists ------------------------------------------------------------------ */
+
+/* The lists people may extend or rename, by name: "categories", "channels", "risks",
+ * "measures", "steps" (NULL-terminated), and the table holding each (NULL if unknown). */
+extern const char *const gf_hh_list_names[];
+const char *gf_hh_list_table(const char *list);
+/* Add or change one entry of a list (audited).  An existing entry keeps what is not given:
+ * name_en NULL, position 0, required -1 (required: steps only, 0 or 1; a new step is required
+ * unless told).  A new entry without a position goes last. */
+int gf_hh_list_set(struct gf_db *db, const char *actor, const char *list, const char *code,
+                   const char *name, const char *name_en, long position, int required,
+                   struct gf_err *e);
+/* Set the monitoring line of region ("CN" or an existing unit code) and area ("urban", "rural",
+ * "all") from year on (1900–2200): amount yuan per person a year (> 0); name, source may be
+ * NULL; audited. */
+int gf_hh_line_set(struct gf_db *db, const char *actor, const char *region, const char *area,
+                   long year, double amount, const char *name, const char *source, int verified,
+                   struct gf_err *e);
+
 /* ---- workflow ---------------------------------------------------------------------------- */
+
+/* The unit of a registry household and its cadre ("" when it has none), for the callers' scope
+ * rules.  GF_ENOTFOUND (field "household") when the registry has no such household. */
+int gf_hh_whose(struct gf_db *db, const char *household, char *unit, size_t ucap, char *cadre,
+                size_t ccap, struct gf_err *e);
 
 /* Open a case in state found.  channel: self | cadre | department (hh_channel); risk may be
  * NULL.  Refused when the household is unknown or already has a case. */
 int gf_hh_find(struct gf_db *db, const char *actor, const char *household, const char *channel,
                const char *risk, const char *date, const char *note, struct gf_err *e);
+/* What gf_hh_find checks, without writing anything (a dry run). */
+int gf_hh_find_check(struct gf_db *db, const char *household, const char *channel,
+                     const char *risk, const char *date, struct gf_err *e);
 /* Record one identification sub-step (hh_ident_step code) for a found household. */
 int gf_hh_step(struct gf_db *db, const char *actor, const char *household, const char *step,
                const char *date, const char *note, struct gf_err *e);
@@ -120,8 +147,9 @@ struct gf_hh_proposal {
  * (NULL: the latest period each household has) is under their line (or under `line` when it
  * is > 0).  Those without a case get one in state found (channel, date); those with a case are
  * listed with their state and left alone.  When income_file is given, its rows
- * (household_incomes format) are imported first, in the same transaction.  dry_run rolls
- * everything back.  *out (caller frees) gets the proposals, *n their number. */
+ * (household_incomes format) are imported first, in the same transaction.  dry_run writes
+ * nothing (with an income file: rolls everything back; without one it only reads, so it may run
+ * inside a caller's transaction).  *out (caller frees) gets the proposals, *n their number. */
 int gf_hh_flag(struct gf_db *db, const char *actor, const char *unit, const char *period,
                double line, const char *channel, const char *date, const char *income_file,
                int dry_run, struct gf_hh_proposal **out, int *n, struct gf_err *e);
@@ -143,7 +171,7 @@ enum gf_hh_rule {
     GF_HH_BACK_UNDER,  /* eliminated household back under the line */
     GF_HH_CADRE_OVER,  /* cadre over their maximum */
 };
-extern const char *const gf_hh_rule_code[]; /* "no_cadre", … */
+extern const char *const gf_hh_rule_code[]; /* "no_cadre", …, NULL */
 extern const char *const gf_hh_rule_zh[], *const gf_hh_rule_en[];
 
 struct gf_hh_alert {

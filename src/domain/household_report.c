@@ -13,8 +13,8 @@
 
 extern const struct gf_import_kind gf_import_household_incomes;
 
-const char *const gf_hh_rule_code[] = {"no_cadre", "no_visit", "still_under", "back_under",
-                                       "cadre_over"};
+const char *const gf_hh_rule_code[] = {"no_cadre",   "no_visit",   "still_under",
+                                       "back_under", "cadre_over", NULL};
 const char *const gf_hh_rule_zh[] = {"已识别未结对", "超期未走访", "帮扶后仍低于监测线",
                                      "消除风险后返回线下", "干部结对超限"};
 const char *const gf_hh_rule_en[] = {"identified without cadre", "no recent visit",
@@ -78,8 +78,8 @@ static const char *const MICRO_SQL =
 
 static int flag_body(struct gf_db *db, const char *actor, const struct gf_units *u, int a,
                      const char *period, double line, const char *channel, const char *date,
-                     int microdata, long *unmatched, struct gf_hh_proposal **out, int *n,
-                     struct gf_err *e)
+                     int microdata, int dry_run, long *unmatched, struct gf_hh_proposal **out,
+                     int *n, struct gf_err *e)
 {
     struct gf_stmt *st;
     int rc =
@@ -145,7 +145,8 @@ static int flag_body(struct gf_db *db, const char *actor, const struct gf_units 
         char note[160];
         snprintf(note, sizeof note, "per-capita income %.2f < line %.2f in %s", p->per_capita,
                  p->line, p->period);
-        if ((rc = gf_hh_find(db, actor, p->household, channel, NULL, date, note, e)))
+        if ((rc = dry_run ? gf_hh_find_check(db, p->household, channel, NULL, date, e)
+                          : gf_hh_find(db, actor, p->household, channel, NULL, date, note, e)))
             return rc;
         copy(p->state, sizeof p->state, "found");
         p->created = 1;
@@ -170,8 +171,10 @@ static int flag_run(struct gf_db *db, const char *actor, const char *unit, const
     int rc;
     if (date && (rc = gf_check_past_date(NULL, 0, "date", date, e)))
         return rc;
-    rc = gf_db_begin(db, e);
-    if (rc)
+    /* a dry run without a file only reads: no transaction of its own to roll back (which would
+     * doom a caller's) */
+    int tx = !dry_run || income_file;
+    if (tx && (rc = gf_db_begin(db, e)))
         return rc;
     struct gf_units u = {0};
     int a;
@@ -184,17 +187,19 @@ static int flag_run(struct gf_db *db, const char *actor, const char *unit, const
     if ((rc = gf_units_load(db, &u, e)) || (rc = unit_filter(&u, unit, &a, e)))
         goto fail;
     if ((rc = flag_body(db, actor, &u, a, period, line, channel ? channel : "department", date,
-                        microdata, unmatched, out, n, e)))
+                        microdata, dry_run, unmatched, out, n, e)))
         goto fail;
     gf_units_free(&u);
     if (dry_run) {
-        gf_db_rollback(db);
+        if (tx)
+            gf_db_rollback(db);
         return GF_OK;
     }
     return gf_db_commit(db, e);
 fail:
     gf_units_free(&u);
-    gf_db_rollback(db);
+    if (tx)
+        gf_db_rollback(db);
     free(*out);
     *out = NULL;
     *n = 0;

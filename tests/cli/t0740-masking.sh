@@ -25,6 +25,7 @@ H1,2,陈红,配偶,510421198203050025,44
 H2,1,欧阳一二,户主,510421197002020044,56
 EOF
 G import people people.csv >/dev/null
+G user add P9 --role centre >/dev/null # who reads unmasked: a user of the centre
 G households import households households.csv >/dev/null
 G households import members members.csv >/dev/null
 expect_exit 0 G households flag --household H1 --date 2026-01-10
