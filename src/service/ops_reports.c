@@ -135,13 +135,37 @@ static void work_parts(struct gf_doc *d, const char *unit, const char *period, i
 {
     gf_doc_heading(d, "低收入人口监测", "Low-income monitoring");
     struct gf_call *cov = report_call(d, "households.coverage", "unit", unit, "period", period, NULL);
-    if (cov)
-        gf_doc_table(d, cov->res.nsec ? cov->res.sec[0].t : NULL, NULL, rows);
+    const struct gf_table *ct = report_section(cov, "coverage");
+    static const char *const cov_cols[] = {"flagged", "identified", "paired", "paired_pct",
+                                           "visited90_pct", "eliminated", "returned", NULL};
+    if (ct && gf_table_rows(ct) == 1) { /* the unit itself: its figures in a row */
+        const char *labels[8], *values[8];
+        char vb[8][64];
+        int n = 0;
+        for (int k = 0; cov_cols[k]; k++) {
+            const struct gf_column *col = gf_table_col(ct, gf_table_col_index(ct, cov_cols[k]));
+            if (!col)
+                continue;
+            labels[n] = d->en ? col->label_en : col->label_zh;
+            char buf[400];
+            snprintf(vb[n], sizeof vb[n], "%s", report_cell(ct, 0, cov_cols[k], d->en, buf, sizeof buf));
+            values[n] = vb[n];
+            n++;
+        }
+        gf_doc_kpis(d, labels, values, n);
+    } else if (ct) {
+        static const char *const cols[] = {"name", "flagged", "identified", "paired", "paired_pct",
+                                           "visited90_pct", "eliminated", "returned", NULL};
+        gf_doc_table(d, ct, cols, rows);
+    }
     report_release(cov);
     struct gf_call *al = report_call(d, "households.alerts", "unit", unit, NULL);
-    if (al && al->res.nsec && gf_table_rows(al->res.sec[0].t)) {
+    const struct gf_table *at = report_section(al, "alerts");
+    if (at && gf_table_rows(at)) {
+        static const char *const al_cols[] = {"rule_name", "household", "head", "cadre_name",
+                                              "detail", NULL};
         gf_doc_para(d, d->en ? "Alerts:" : "预警:");
-        gf_doc_table(d, al->res.sec[0].t, NULL, rows);
+        gf_doc_table(d, at, al_cols, rows);
     }
     report_release(al);
     gf_doc_raw(d, "<div class=\"cols\"><div>");
@@ -457,8 +481,10 @@ static int op_quarterly(struct gf_call *c)
     report_release(pr);
     gf_doc_heading(&d, "低收入人口监测", "Low-income monitoring");
     struct gf_call *cov = report_call(&d, "households.coverage", "period", period, NULL);
+    static const char *const cov_cols[] = {"name", "flagged", "identified", "paired", "paired_pct",
+                                           "visited90_pct", "eliminated", "returned", NULL};
     if (cov)
-        gf_doc_table(&d, cov->res.nsec ? cov->res.sec[0].t : NULL, NULL, 20);
+        gf_doc_table(&d, report_section(cov, "coverage"), cov_cols, 20);
     report_release(cov);
     page_foot(&d);
     if ((rc = gf_doc_finish(&d)))
