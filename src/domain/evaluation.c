@@ -765,9 +765,13 @@ int gf_evaluation_targets(struct gf_db *db, const char *framework, const char *p
     int yrs[10];
     for (int k = 0; k < 10; k++)
         yrs[k] = y0 + k;
-    /* every indicator with a target, tracked as gf_evaluation_run tracks the units it ranks */
+    /* every indicator with a target and a value in the ten years, tracked as gf_evaluation_run
+     * tracks the units it ranks */
     for (size_t j = 0; j < m; j++) {
-        if (isnan(ev->target[j]))
+        int any = 0;
+        for (int k = 0; k < 10; k++)
+            any |= !isnan(years[(size_t)k * m + j]);
+        if (isnan(ev->target[j]) || !any)
             continue;
         struct gf_target_row *r = &t->row[t->n++];
         r->indicator = ev->node_code[j];
@@ -794,8 +798,8 @@ int gf_evaluation_targets(struct gf_db *db, const char *framework, const char *p
         if (gf_eval_target_track(r->series, yrs, 10, r->target, ev->target_year,
                                  ev->ind[j].direction, 3, 0.5, &tr, NULL) == GF_OK) {
             r->status = (int)tr.status;
-            r->needed = tr.needed;
-            r->recent = tr.recent;
+            r->needed = isfinite(tr.needed) ? tr.needed : NAN; /* none left: the target year */
+            r->recent = isfinite(tr.recent) ? tr.recent : NAN;
         }
     }
     free(years);

@@ -65,7 +65,8 @@ int gf_evaluation_save(struct gf_db *db, const struct gf_evaluation *ev, const c
 void gf_evaluation_free(struct gf_evaluation *ev);
 
 /* Where one unit stands against the framework's targets (目标实现情况): every indicator with a
- * target for the target year (2025), the unit's value in the period, its attainment (0..1) and
+ * target for the target year (2025) that the unit has a value of in the ten years to the period,
+ * its value in the period, its attainment (0..1) and
  * on-track status (the rules gf_evaluation_run tracks ranked units by), the compound annual
  * growth needed to reach the target and achieved over the last three years, and the values of
  * the ten years up to the period (trends).  A target set for another level (and not carried

@@ -123,7 +123,9 @@ static struct gf_table *ranking_table(const struct dims *d, int sens)
     return gf_table_new(cols, c);
 }
 
-static const struct gf_evaluation *sort_ev; /* for by_rank: qsort has no context argument */
+/* for by_rank: qsort has no context argument; thread-local, as the server's threads and jobs
+ * evaluate at the same time */
+static _Thread_local const struct gf_evaluation *sort_ev;
 
 static int by_rank(const void *a, const void *b)
 {
@@ -143,7 +145,7 @@ static void ranking_rows(struct gf_table *t, const struct dims *d, const struct 
         return;
     for (size_t k = 0; k < r->n; k++)
         order[k] = k;
-    sort_ev = ev; /* the calling thread holds the only reference while it sorts */
+    sort_ev = ev;
     qsort(order, r->n, sizeof *order, by_rank);
     for (size_t q = 0; q < r->n; q++) {
         size_t k = order[q], i = r->rowmap[k];
@@ -698,7 +700,7 @@ static int op_unit(struct gf_call *c)
              p, 7, ucols, 11, unum)))
         return rc;
     struct gf_section *s = &c->res.sec[c->res.nsec - 1];
-    s->record = 1;
+    s->record = 1; /* one row: shown as a record (an object in JSON) */
     if (!gf_table_rows(s->t)) {
         gf_err_at(&c->err, NULL, 0, "unit", unit, "a unit ranked in evaluation run %s", id);
         return c->err.code = GF_ENOTFOUND;
@@ -860,7 +862,7 @@ static int op_targets(struct gf_call *c)
     return GF_OK;
 }
 
-static const struct gf_target_row *sort_rows; /* for by_gap */
+static _Thread_local const struct gf_target_row *sort_rows; /* for by_gap, as sort_ev */
 
 /* Largest gap first: lowest attainment, then the indicator's order. */
 static int by_gap(const void *a, const void *b)
