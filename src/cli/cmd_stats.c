@@ -1,7 +1,8 @@
 /* cmd_stats.c — `gongfu stats`: income distribution measures (收入分配测算) for a household CSV
  * file (every group of every --by column) or for the stored microdata of every unit (--db).
- * This file parses the options, calls the engine (domain/stats.h, domain/income.h) and prints
- * its table.  Measures and conventions: docs/distribution.md.
+ * For a file this file parses the options, calls the engine (domain/stats.h) and prints its
+ * table; --db goes through the service operations stats.compute and stats.results
+ * (service/ops_stats.c).  Measures and conventions: docs/distribution.md.
  */
 #include <limits.h>
 #include <malloc.h>
@@ -12,13 +13,11 @@
 #include <time.h>
 
 #include "cli/cli.h"
-#include "domain/income.h"
 #include "domain/stats.h"
 #include "util/csvscan.h"
 
 struct opts {
     struct gf_stats_file_opts f; /* the engine's options; lines and bands point below */
-    const char *period;          /* --db only */
     double lines[GF_STATS_MAXPARAM], blo[GF_STATS_MAXPARAM], bhi[GF_STATS_MAXPARAM];
 };
 
@@ -54,7 +53,6 @@ static int parse_opts(struct gf_cli *cli, int argc, char **argv, struct opts *o)
         TAKE("--urban", o->f.urban)
         TAKE("--food", o->f.food)
         TAKE("--consumption", o->f.cons)
-        TAKE("--period", o->period)
 #undef TAKE
         if (!strcmp(a, "--per-capita")) {
             o->f.per_capita = 1;
@@ -116,14 +114,7 @@ static int parse_opts(struct gf_cli *cli, int argc, char **argv, struct opts *o)
             return gf_cli_usage(cli, "stats: unexpected argument '%s' (one FILE only)", a);
         }
     }
-    if (cli->db_flag) { /* gongfu stats --db: the columns are those of income_microdata */
-        if (o->f.path || o->f.value || o->f.weight || o->f.size || o->f.urban || o->f.food ||
-            o->f.cons || o->f.nby || o->f.per_capita)
-            return gf_cli_usage(cli, "stats --db: takes no FILE and no column options, only"
-                                     " [--period P] [--line Z]... [--band LO-HI]... [--threads N]");
-    } else if (o->period)
-        return gf_cli_usage(cli, "stats: --period goes with --db (stored household microdata)");
-    else if (!o->f.path)
+    if (!o->f.path)
         return gf_cli_usage(cli, "stats: missing FILE.csv (see gongfu stats --help)");
     else if (!o->f.value)
         return gf_cli_usage(cli, "stats: missing --value COLUMN");
@@ -143,9 +134,11 @@ static const char *usage_zh =
     "  --line        低收入/贫困线(严格低于),默认 10000\n"
     "  --band        中等收入区间(人均×3 在 [低,高] 内的户比例),默认 100000-500000\n"
     "列的定义见 docs/distribution.md。\n\n"
-    "       gongfu stats --db [--period P] [--line Z]... [--band 低-高]...\n"
+    "       gongfu stats --db [--period P] [--line Z]... [--band 低-高]... [--threads N]\n"
     "从库中的住户收入微观数据(gongfu import households)为层级中每个单位计算同样的列,\n"
-    "并保存为计算值指标(income_pc, gini, ...; 见 docs/income-microdata.md)。默认最新期别。";
+    "并保存为计算值指标(income_pc, gini, ...; 见 docs/income-microdata.md)。默认最新期别。\n"
+    "       gongfu stats --db --results [--period P] [--unit 代码] [--line Z]... [--band 低-高]...\n"
+    "只读:本人范围内(或该单位及其下级)各单位的同样各列与洛伦兹曲线,不保存。";
 static const char *usage_en =
     "usage: gongfu stats FILE.csv --value COL [--weight COL] [--size COL [--per-capita]]\n"
     "         [--by COL]... [--line Z]... [--band LO-HI]... [--band-scale 3] [--urban COL]\n"
@@ -156,10 +149,13 @@ static const char *usage_en =
     "  --line        low-income / poverty line (strictly below), default 10000\n"
     "  --band        middle-income band on per-capita x 3 (closed), default 100000-500000\n"
     "Columns and conventions: docs/distribution.md.\n\n"
-    "       gongfu stats --db [--period P] [--line Z]... [--band LO-HI]...\n"
+    "       gongfu stats --db [--period P] [--line Z]... [--band LO-HI]... [--threads N]\n"
     "The same columns for every unit of the hierarchy from the stored household microdata\n"
     "(gongfu import households), saved as computed indicator values (income_pc, gini, ...;\n"
-    "docs/income-microdata.md).  Default period: the newest one.";
+    "docs/income-microdata.md).  Default period: the newest one.\n"
+    "       gongfu stats --db --results [--period P] [--unit CODE] [--line Z]... [--band LO-HI]...\n"
+    "Read only: the same columns and the Lorenz curve of the units in my scope (or of the\n"
+    "unit and those under it), nothing saved.";
 
 /* GONGFU_TIMING=1 prints the time of each step on standard error (wall, and CPU time of all
  * threads when known: on a busy machine the CPU time is the steadier measure). */
@@ -180,34 +176,22 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* gongfu stats --db: stored household microdata (domain/income.h), saved as computed values */
-static int stats_db(struct gf_cli *cli, struct opts *o)
+/* gongfu stats --db [--results]: the stored household microdata (ops_stats.c) */
+static int stats_db(struct gf_cli *cli, int argc, char **argv)
 {
-    struct gf_db *db;
-    int rc = gf_db_open_existing(&db, cli->db_path, &cli->err);
-    if (rc)
-        return rc;
-    struct gf_income_params p = {o->lines, o->f.nlines, o->blo, o->bhi, o->f.nbands, o->f.nthreads};
-    struct gf_income_run run;
-    if ((rc = gf_income_compute(db, o->period, &p, &run, &cli->err))) {
-        gf_db_close(db);
-        return rc;
+    char **args = calloc((size_t)argc + 1, sizeof *args);
+    if (!args)
+        return gf_err_set(&cli->err, GF_ENOMEM, "out of memory");
+    int n = 0, results = 0;
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "--results"))
+            results = 1;
+        else
+            args[n++] = argv[i];
     }
-    struct gf_income_save_stats ss;
-    rc = gf_income_save(db, cli->user, &run, NULL, &ss, &cli->err);
-    gf_db_close(db);
-    if (rc == GF_OK) {
-        struct gf_table *t = gf_stats_income_table(&run);
-        gf_table_print(t, stdout, cli->format, cli->lang);
-        gf_table_free(t);
-        fprintf(
-            stderr,
-            L(cli, "期别 %s: %ld 户; 保存计算值 %ld 个, 未变 %ld, 删除 %ld, 保留已报真实值 %ld\n",
-              "period %s: %ld households; computed values written %ld, unchanged %ld, removed %ld,"
-              " real reported values kept %ld\n"),
-            run.period, run.rows, ss.written, ss.unchanged, ss.removed, ss.kept);
-    }
-    gf_income_run_free(&run);
+    int rc = gf_cli_call(cli, results ? "stats.results" : "stats.compute", n, args, 1,
+                         results ? "stats --db --results" : "stats --db");
+    free(args);
     return rc;
 }
 
@@ -217,12 +201,12 @@ int cmd_stats(struct gf_cli *cli, int argc, char **argv)
         puts(L(cli, usage_zh, usage_en));
         return 0;
     }
+    if (cli->db_flag)
+        return stats_db(cli, argc, argv);
     struct opts o;
     int rc = parse_opts(cli, argc, argv, &o);
     if (rc)
         return rc;
-    if (cli->db_flag)
-        return stats_db(cli, &o);
     /* Keep freed memory in the process for reuse instead of returning it to the kernel: fresh
      * pages must be zeroed by the kernel, which costs more than parsing on virtual machines
      * (the library's merge buffer then reuses the pages of the freed input columns). */

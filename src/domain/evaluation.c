@@ -86,9 +86,6 @@ void gf_evaluation_free(struct gf_evaluation *ev)
     free(ev->x);
     free(ev->rank_prev);
     free(ev->track);
-    free(ev->zone_attain);
-    free(ev->zone_track);
-    free(ev->zone_value);
     free(ev->zone_code);
     free(ev->zone_name);
     free(ev->pipeline_json);
@@ -274,19 +271,18 @@ static int row_of(const struct gf_evaluation *ev, const char *code)
     return -1;
 }
 
-/* Values of the level's units (and the zone root, row n) for years first..last:
- * out[(y - first) * (n+1) * m + i * m + j]. */
+/* Values of the level's units for years first..last: out[(y - first) * n * m + i * m + j]. */
 static int load_years(struct gf_db *db, const struct gf_evaluation *ev, int first, int last,
                       double *out, struct gf_err *e)
 {
-    size_t per = (ev->n + 1) * ev->m;
+    size_t per = ev->n * ev->m;
     for (size_t k = 0; k < (size_t)(last - first + 1) * per; k++)
         out[k] = NAN;
     struct gf_stmt *st;
     int rc = gf_db_prepare(db,
                            "SELECT v.unit, v.indicator, p.year, v.value FROM value v JOIN period p"
                            " ON p.code = v.period AND p.kind = 'year' JOIN unit u ON u.code = v.unit"
-                           " WHERE (u.level = ? OR u.code = ?) AND p.year BETWEEN ? AND ?",
+                           " WHERE u.level = ? AND p.year BETWEEN ? AND ?",
                            &st, e);
     if (rc)
         return rc;
@@ -295,12 +291,10 @@ static int load_years(struct gf_db *db, const struct gf_evaluation *ev, int firs
     snprintf(a, sizeof a, "%d", first);
     snprintf(b, sizeof b, "%d", last);
     gf_stmt_bind_text(st, 1, lv);
-    gf_stmt_bind_text(st, 2, ev->zone_code);
-    gf_stmt_bind_text(st, 3, a);
-    gf_stmt_bind_text(st, 4, b);
+    gf_stmt_bind_text(st, 2, a);
+    gf_stmt_bind_text(st, 3, b);
     while ((rc = gf_stmt_step(st, e)) == 1) {
-        const char *uc = gf_stmt_text(st, 0);
-        int i = !strcmp(uc, ev->zone_code) ? (int)ev->n : row_of(ev, uc);
+        int i = row_of(ev, gf_stmt_text(st, 0));
         int j = column_of(ev, gf_stmt_text(st, 1));
         int y = (int)gf_stmt_int(st, 2);
         if (i < 0 || j < 0)
@@ -315,6 +309,81 @@ static int load_years(struct gf_db *db, const struct gf_evaluation *ev, int firs
 static int target_applies(const struct gf_evaluation *ev, size_t j, int level)
 {
     return ev->target_same[j] || ev->target_level[j] == level;
+}
+
+/* The targets of the target year (ev->target, NaN none) and, for units of the level, the target
+ * each indicator is measured against (ind[j].target): NaN with target_note[j] saying why when
+ * the target is set for another level and the framework gives no rule to carry it over. */
+static int load_targets(struct gf_db *db, struct gf_evaluation *ev, int level, struct gf_err *e)
+{
+    size_t m = ev->m;
+    ev->target = xcalloc(m, sizeof *ev->target);
+    if (!ev->target)
+        return gf_err_set(e, GF_ENOMEM, "out of memory");
+    struct gf_stmt *st;
+    int rc = gf_db_prepare(db, "SELECT value FROM target WHERE framework = ? AND indicator = ? AND year = ?",
+                           &st, e);
+    if (rc)
+        return rc;
+    char ty[8];
+    snprintf(ty, sizeof ty, "%d", ev->target_year);
+    for (size_t j = 0; j < m; j++) {
+        ev->target[j] = NAN;
+        gf_stmt_bind_text(st, 1, ev->framework);
+        gf_stmt_bind_text(st, 2, ev->node_code[j]);
+        gf_stmt_bind_text(st, 3, ty);
+        if (gf_stmt_step(st, e) == 1)
+            ev->target[j] = gf_stmt_double(st, 0);
+        gf_stmt_reset(st);
+        ev->ind[j].target = ev->target[j];
+        if (!isnan(ev->target[j]) && ev->ind[j].direction != GF_EVAL_BAND &&
+            !target_applies(ev, j, level)) {
+            /* a target set for another level: no attainment here, and no 100 % against
+             * a zone-wide count (the framework may say target_scale same) */
+            char note[160];
+            snprintf(note, sizeof note,
+                     "target set for level %d, not for level %d (no target_scale rule)",
+                     ev->target_level[j], level);
+            ev->target_note[j] = dup(note);
+            ev->ind[j].target = NAN;
+        }
+    }
+    gf_stmt_finalize(st);
+    return GF_OK;
+}
+
+/* The framework of o (NULL: the one with the most values) into ev->framework; it must exist. */
+static int choose_framework(struct gf_db *db, const char *framework, struct gf_evaluation *ev,
+                            struct gf_err *e)
+{
+    struct gf_stmt *st;
+    int rc;
+    if (framework)
+        snprintf(ev->framework, sizeof ev->framework, "%s", framework);
+    else {
+        if ((rc = gf_db_prepare(db,
+                                "SELECT f.code FROM framework f ORDER BY (SELECT count(*) FROM value v"
+                                " JOIN framework_node n ON n.code = v.indicator AND n.framework = f.code)"
+                                " DESC, f.code LIMIT 1",
+                                &st, e)))
+            return rc;
+        if (gf_stmt_step(st, e) == 1)
+            snprintf(ev->framework, sizeof ev->framework, "%s", gf_stmt_text(st, 0));
+        gf_stmt_finalize(st);
+        if (!ev->framework[0])
+            return gf_err_set(e, GF_EUSER, "no framework in the database (import one: gongfu import framework FILE)");
+    }
+    if (gf_db_int(db, "SELECT count(*) FROM framework", 0) > 0) {
+        if ((rc = gf_db_prepare(db, "SELECT 1 FROM framework WHERE code = ?", &st, e)))
+            return rc;
+        gf_stmt_bind_text(st, 1, ev->framework);
+        int found = gf_stmt_step(st, e) == 1;
+        gf_stmt_finalize(st);
+        if (!found)
+            return gf_err_set(e, GF_EUSER, "framework \"%s\": no such framework (see gongfu export framework)",
+                              ev->framework);
+    }
+    return GF_OK;
 }
 
 /* Does the pipeline (or one of its sensitivity alternatives) normalise by the targets? */
@@ -348,33 +417,8 @@ int gf_evaluation_run(struct gf_db *db, const struct gf_evaluation_opts *o, stru
     ev->target_year = o->target_year > 0 ? o->target_year : 2025;
     struct gf_stmt *st;
     /* framework */
-    if (o->framework)
-        snprintf(ev->framework, sizeof ev->framework, "%s", o->framework);
-    else {
-        if ((rc = gf_db_prepare(db,
-                                "SELECT f.code FROM framework f ORDER BY (SELECT count(*) FROM value v"
-                                " JOIN framework_node n ON n.code = v.indicator AND n.framework = f.code)"
-                                " DESC, f.code LIMIT 1",
-                                &st, e)))
-            return rc;
-        if (gf_stmt_step(st, e) == 1)
-            snprintf(ev->framework, sizeof ev->framework, "%s", gf_stmt_text(st, 0));
-        gf_stmt_finalize(st);
-        if (!ev->framework[0])
-            return gf_err_set(e, GF_EUSER, "no framework in the database (import one: gongfu import framework FILE)");
-    }
-    if (gf_db_int(db, "SELECT count(*) FROM framework", 0) > 0) {
-        if ((rc = gf_db_prepare(db, "SELECT 1 FROM framework WHERE code = ?", &st, e)))
-            goto fail;
-        gf_stmt_bind_text(st, 1, ev->framework);
-        int found = gf_stmt_step(st, e) == 1;
-        gf_stmt_finalize(st);
-        if (!found) {
-            rc = gf_err_set(e, GF_EUSER, "framework \"%s\": no such framework (see gongfu export framework)",
-                            ev->framework);
-            goto fail;
-        }
-    }
+    if ((rc = choose_framework(db, o->framework, ev, e)))
+        goto fail;
     /* period */
     if (o->period)
         snprintf(ev->period, sizeof ev->period, "%s", o->period);
@@ -465,33 +509,9 @@ int gf_evaluation_run(struct gf_db *db, const struct gf_evaluation_opts *o, stru
         if ((rc = load_tree(db, ev, ev->dropped, ev->ndropped, e)))
             goto fail;
         m = ev->m;
-        ev->target = xcalloc(m, sizeof *ev->target);
-        for (size_t j = 0; j < m; j++) {
-            ev->target[j] = NAN;
-            if ((rc = gf_db_prepare(db, "SELECT value FROM target WHERE framework = ? AND indicator = ? AND year = ?", &st, e)))
-                goto fail;
-            char ty[8];
-            snprintf(ty, sizeof ty, "%d", ev->target_year);
-            gf_stmt_bind_text(st, 1, ev->framework);
-            gf_stmt_bind_text(st, 2, ev->node_code[j]);
-            gf_stmt_bind_text(st, 3, ty);
-            if (gf_stmt_step(st, e) == 1)
-                ev->target[j] = gf_stmt_double(st, 0);
-            gf_stmt_finalize(st);
-            ev->ind[j].target = ev->target[j];
-            if (!isnan(ev->target[j]) && ev->ind[j].direction != GF_EVAL_BAND &&
-                !target_applies(ev, j, ev->level)) {
-                /* a target set for another level: no attainment here, and no 100 % against
-                 * a zone-wide count (the framework may say target_scale same) */
-                char note[160];
-                snprintf(note, sizeof note,
-                         "target set for level %d, not for level %d (no target_scale rule)",
-                         ev->target_level[j], ev->level);
-                ev->target_note[j] = dup(note);
-                ev->ind[j].target = NAN;
-            }
-        }
-        stride = (n + 1) * m;
+        if ((rc = load_targets(db, ev, ev->level, e)))
+            goto fail;
+        stride = n * m;
         years = xcalloc((size_t)(y1 - y0 + 1) * stride, sizeof *years);
         if ((rc = load_years(db, ev, y0, y1, years, e)))
             goto fail;
@@ -566,21 +586,17 @@ int gf_evaluation_run(struct gf_db *db, const struct gf_evaluation_opts *o, stru
         free(xp);
     }
     free(panel);
-    /* target tracking for every unit and the zone */
+    /* target tracking for every unit */
     ev->track = xcalloc(n * m, sizeof *ev->track);
-    ev->zone_track = xcalloc(m, sizeof *ev->zone_track);
-    ev->zone_attain = xcalloc(m, sizeof *ev->zone_attain);
-    ev->zone_value = xcalloc(m, sizeof *ev->zone_value);
     int yrs[10];
     double series[10];
     for (int t = 0; t <= y1 - y0; t++)
         yrs[t] = y0 + t;
-    for (size_t i = 0; i <= n; i++)
+    for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < m; j++) {
-            int *slot = i < n ? &ev->track[i * m + j] : &ev->zone_track[j];
+            int *slot = &ev->track[i * m + j];
             *slot = -1;
-            int applies = i < n ? !isnan(ev->ind[j].target) : target_applies(ev, j, 1);
-            if (isnan(ev->target[j]) || ev->ind[j].direction == GF_EVAL_BAND || !applies)
+            if (isnan(ev->ind[j].target) || ev->ind[j].direction == GF_EVAL_BAND)
                 continue;
             for (int t = 0; t <= y1 - y0; t++)
                 series[t] = years[(size_t)t * stride + i * m + j];
@@ -589,16 +605,6 @@ int gf_evaluation_run(struct gf_db *db, const struct gf_evaluation_opts *o, stru
                                      ev->ind[j].direction, 3, 0.5, &tr, NULL) == GF_OK)
                 *slot = (int)tr.status;
         }
-    for (size_t j = 0; j < m; j++) {
-        double v = years[(size_t)(y1 - y0) * stride + n * m + j];
-        ev->zone_value[j] = v;
-        ev->zone_attain[j] = NAN;
-        double a;
-        struct gf_eval_ind zi = ev->ind[j]; /* the zone is level 1 */
-        zi.target = target_applies(ev, j, 1) ? ev->target[j] : NAN;
-        if (!isnan(v) && gf_eval_attainment(v, &zi, &a, NULL) == GF_OK)
-            ev->zone_attain[j] = a;
-    }
     free(years);
     return GF_OK;
 fail:
@@ -674,4 +680,138 @@ int gf_evaluation_save(struct gf_db *db, const struct gf_evaluation *ev, const c
         return rc;
     *run_id = id;
     return GF_OK;
+}
+
+int gf_evaluation_targets(struct gf_db *db, const char *framework, const char *period,
+                          const char *unit, struct gf_targets *t, struct gf_err *e)
+{
+    memset(t, 0, sizeof *t);
+    struct gf_evaluation *ev = &t->tree;
+    ev->target_year = t->target_year = 2025;
+    snprintf(t->unit, sizeof t->unit, "%s", unit);
+    int rc = choose_framework(db, framework, ev, e);
+    if (rc)
+        goto fail;
+    snprintf(t->framework, sizeof t->framework, "%s", ev->framework);
+    t->level = (int)gf_db_int_text(db, "SELECT level FROM unit WHERE code = ?", unit);
+    if (t->level <= 0) {
+        rc = gf_err_at(e, NULL, 0, "unit", unit, "an existing unit code");
+        goto fail;
+    }
+    ev->level = t->level;
+    struct gf_stmt *st;
+    if (period)
+        snprintf(t->period, sizeof t->period, "%s", period);
+    else { /* the latest year the unit has values of the framework for */
+        if ((rc = gf_db_prepare(db,
+                                "SELECT max(p.year) FROM period p WHERE p.kind = 'year' AND EXISTS"
+                                " (SELECT 1 FROM value v JOIN framework_node n ON n.code = v.indicator"
+                                " AND n.framework = ? WHERE v.unit = ? AND v.period = p.code)",
+                                &st, e)))
+            goto fail;
+        gf_stmt_bind_text(st, 1, ev->framework);
+        gf_stmt_bind_text(st, 2, unit);
+        if (gf_stmt_step(st, e) == 1 && !gf_stmt_is_null(st, 0))
+            snprintf(t->period, sizeof t->period, "%lld", (long long)gf_stmt_int(st, 0));
+        gf_stmt_finalize(st);
+        if (!t->period[0]) /* nothing measured yet: no rows */
+            return GF_OK;
+    }
+    struct gf_period per;
+    if (gf_period_parse(t->period, &per) || per.kind != GF_PERIOD_YEAR) {
+        rc = gf_err_at(e, NULL, 0, "period", t->period, "a year such as 2024");
+        goto fail;
+    }
+    snprintf(ev->period, sizeof ev->period, "%s", t->period);
+    t->year = per.year;
+    if ((rc = load_tree(db, ev, NULL, 0, e)) || (rc = load_targets(db, ev, t->level, e)))
+        goto fail;
+    size_t m = ev->m;
+    int y0 = per.year - 9;
+    double *years = xcalloc(10 * m, sizeof *years); /* years[(y - y0) * m + j] */
+    t->row = xcalloc(m, sizeof *t->row);
+    if (!years || !t->row) {
+        free(years);
+        rc = gf_err_set(e, GF_ENOMEM, "out of memory");
+        goto fail;
+    }
+    for (size_t k = 0; k < 10 * m; k++)
+        years[k] = NAN;
+    if ((rc = gf_db_prepare(db,
+                            "SELECT v.indicator, p.year, v.value FROM value v JOIN period p"
+                            " ON p.code = v.period AND p.kind = 'year'"
+                            " WHERE v.unit = ? AND p.year BETWEEN ? AND ?",
+                            &st, e))) {
+        free(years);
+        goto fail;
+    }
+    char a[8], b[8];
+    snprintf(a, sizeof a, "%d", y0);
+    snprintf(b, sizeof b, "%d", per.year);
+    gf_stmt_bind_text(st, 1, unit);
+    gf_stmt_bind_text(st, 2, a);
+    gf_stmt_bind_text(st, 3, b);
+    while ((rc = gf_stmt_step(st, e)) == 1) {
+        int j = column_of(ev, gf_stmt_text(st, 0));
+        int y = (int)gf_stmt_int(st, 1);
+        if (j >= 0)
+            years[(size_t)(y - y0) * m + (size_t)j] = gf_stmt_double(st, 2);
+    }
+    gf_stmt_finalize(st);
+    if (rc < 0) {
+        free(years);
+        goto fail;
+    }
+    int yrs[10];
+    for (int k = 0; k < 10; k++)
+        yrs[k] = y0 + k;
+    /* every indicator with a target and a value in the ten years, tracked as gf_evaluation_run
+     * tracks the units it ranks */
+    for (size_t j = 0; j < m; j++) {
+        int any = 0;
+        for (int k = 0; k < 10; k++)
+            any |= !isnan(years[(size_t)k * m + j]);
+        if (isnan(ev->target[j]) || !any)
+            continue;
+        struct gf_target_row *r = &t->row[t->n++];
+        r->indicator = ev->node_code[j];
+        r->name = ev->node_name[j];
+        r->name_en = ev->node_name_en[j];
+        r->dimension = ev->node[j].parent >= 0 ? ev->node_code[ev->node[j].parent] : NULL;
+        r->note = ev->target_note[j];
+        r->target = ev->ind[j].target; /* NaN where the target is for another level */
+        int attainable = !isnan(r->target) || ev->ind[j].direction == GF_EVAL_BAND;
+        for (int k = 0; k < 10; k++) {
+            double at, v = years[(size_t)k * m + j];
+            r->series[k] = v;
+            r->series_attain[k] = NAN;
+            if (!isnan(v) && attainable && gf_eval_attainment(v, &ev->ind[j], &at, NULL) == GF_OK)
+                r->series_attain[k] = at;
+        }
+        r->value = r->series[9];
+        r->attainment = r->series_attain[9];
+        r->needed = r->recent = NAN;
+        r->status = -1;
+        if (isnan(r->target) || ev->ind[j].direction == GF_EVAL_BAND)
+            continue;
+        struct gf_eval_track_result tr;
+        if (gf_eval_target_track(r->series, yrs, 10, r->target, ev->target_year,
+                                 ev->ind[j].direction, 3, 0.5, &tr, NULL) == GF_OK) {
+            r->status = (int)tr.status;
+            r->needed = isfinite(tr.needed) ? tr.needed : NAN; /* none left: the target year */
+            r->recent = isfinite(tr.recent) ? tr.recent : NAN;
+        }
+    }
+    free(years);
+    return GF_OK;
+fail:
+    gf_targets_free(t);
+    return rc;
+}
+
+void gf_targets_free(struct gf_targets *t)
+{
+    free(t->row);
+    gf_evaluation_free(&t->tree);
+    memset(t, 0, sizeof *t);
 }

@@ -46,10 +46,7 @@ struct gf_evaluation {
     int *rank_prev;     /* n: index rank in the previous year, 0 = none */
     int *track;         /* n × m: enum gf_eval_track, -1 = no target / not enough data */
     double *target;     /* m: target of the target year (NaN none) */
-    double *zone_attain;/* m: attainment of the zone root's value (NaN none) */
-    int *zone_track;    /* m: the zone root's target tracking, -1 none */
-    double *zone_value; /* m */
-    char *zone_code, *zone_name;
+    char *zone_code, *zone_name; /* the root of the unit hierarchy */
     int *target_level;  /* m: the unit level the target is set for (1 = the zone) */
     int *target_same;   /* m: 1 = the target applies unchanged at every level (target_scale same) */
     char **target_note; /* m: why the indicator has no attainment at this level (NULL = it has) */
@@ -66,6 +63,39 @@ int gf_evaluation_run(struct gf_db *db, const struct gf_evaluation_opts *o, stru
 int gf_evaluation_save(struct gf_db *db, const struct gf_evaluation *ev, const char *actor,
                        long long *run_id, struct gf_err *e);
 void gf_evaluation_free(struct gf_evaluation *ev);
+
+/* Where one unit stands against the framework's targets (目标实现情况): every indicator with a
+ * target for the target year (2025) that the unit has a value of in the ten years to the period,
+ * its value in the period, its attainment (0..1) and
+ * on-track status (the rules gf_evaluation_run tracks ranked units by), the compound annual
+ * growth needed to reach the target and achieved over the last three years, and the values of
+ * the ten years up to the period (trends).  A target set for another level (and not carried
+ * over by target_scale same) has no target, attainment or status here, and note says why.
+ * Text fields point into the struct gf_targets. */
+struct gf_target_row {
+    const char *indicator, *name, *name_en, *dimension; /* dimension: the parent node, or NULL */
+    double value, target, attainment; /* NaN: none */
+    int status;                       /* enum gf_eval_track; -1 none */
+    double needed, recent;            /* annual growth rates (0.05 = 5 %); NaN none */
+    const char *note;                 /* why there is no target at this level, or NULL */
+    double series[10];                /* the values of years year-9 … year (NaN missing) */
+    double series_attain[10];         /* their attainment (NaN missing or no target) */
+};
+
+struct gf_targets {
+    char framework[64], period[16], unit[65];
+    int level, year, target_year;
+    struct gf_target_row *row;
+    size_t n;
+    struct gf_evaluation tree; /* private: the framework tree the rows point into */
+};
+
+/* The targets of unit (a code) in framework (NULL: as gf_evaluation_run picks it) for period
+ * (NULL: the latest year the unit has values for; when it has none the result is empty with
+ * period ""). */
+int gf_evaluation_targets(struct gf_db *db, const char *framework, const char *period,
+                          const char *unit, struct gf_targets *t, struct gf_err *e);
+void gf_targets_free(struct gf_targets *t);
 
 /* The built-in default pipeline (identical to docs/pipelines/default.json). */
 extern const char gf_evaluation_default_pipeline[];

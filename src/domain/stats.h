@@ -83,5 +83,7 @@ void gf_stats_table_add(struct gf_table *t, const struct gf_stats_columns *c, co
 /* The table of a run on stored microdata: a row for every unit with data, level by level (city,
  * counties, townships, villages), in hierarchy order within a level; the lines and bands asked. */
 struct gf_table *gf_stats_income_table(const struct gf_income_run *run);
+/* The same for the units within run->units.unit[top] only (top < 0: every unit). */
+struct gf_table *gf_stats_income_table_under(const struct gf_income_run *run, int top);
 
 #endif

@@ -177,6 +177,11 @@ void gf_stats_table_add(struct gf_table *t, const struct gf_stats_columns *o, co
 
 struct gf_table *gf_stats_income_table(const struct gf_income_run *run)
 {
+    return gf_stats_income_table_under(run, -1);
+}
+
+struct gf_table *gf_stats_income_table_under(const struct gf_income_run *run, int top)
+{
     struct gf_stats_columns c = {run->lines,   run->nlines_asked, run->band_lo,
                                  run->band_hi, run->nbands_asked, 1,
                                  run->has_food};
@@ -185,7 +190,8 @@ struct gf_table *gf_stats_income_table(const struct gf_income_run *run)
     /* level by level (city, counties, townships, villages), depth-first order within */
     for (int lv = 1; lv <= 9; lv++)
         for (int i = 0; i < u->n; i++) {
-            if (u->unit[i].level != lv || run->res.unit[i].n == 0)
+            if (u->unit[i].level != lv || run->res.unit[i].n == 0 ||
+                (top >= 0 && !gf_units_within(u, i, top)))
                 continue;
             const char *by = u->level_en[lv] ? u->level_en[lv] : "unit";
             const char *sub = NULL;

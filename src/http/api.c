@@ -835,6 +835,11 @@ int gf_api_handle(struct gf_req *r)
         return 0;
     }
     if (op->kind == GF_OP_JOB) {
+        /* refused now (401, 403, 400), not in a job that fails later */
+        if (gf_call_check(&r->call)) {
+            gf_reply_from_err(&r->reply, &r->call.err, 0);
+            return 0;
+        }
         gf_jobs_start(h->jobs, r);
         return 0;
     }

@@ -344,7 +344,7 @@ const char **gf_arg_list(const struct gf_call *c, const char *name, int *n)
 
 /* ---- running -------------------------------------------------------------------------------- */
 
-int gf_call_run(struct gf_call *c)
+int gf_call_check(struct gf_call *c)
 {
     const struct gf_op *op = c->op;
     for (int i = 0; op->params && op->params[i].name; i++) {
@@ -368,9 +368,17 @@ int gf_call_run(struct gf_call *c)
                           c->cx->actor.name, gf_role_info[c->cx->actor.role].code, op->en,
                           op->name);
     }
-    int rc = op->run(c);
+    return GF_OK;
+}
+
+int gf_call_run(struct gf_call *c)
+{
+    int rc = gf_call_check(c);
+    if (rc)
+        return rc;
+    rc = c->op->run(c);
     if (rc && !c->err.msg[0])
-        gf_err_set(&c->err, rc, "%s failed", op->name);
+        gf_err_set(&c->err, rc, "%s failed", c->op->name);
     if (rc)
         c->err.code = rc;
     return rc;

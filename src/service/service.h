@@ -153,6 +153,9 @@ void gf_call_release(struct gf_call *c);
 int gf_call_set(struct gf_call *c, const char *name, const char *value);
 /* Check required parameters, the permission, and run.  Returns GF_OK or the error in c->err. */
 int gf_call_run(struct gf_call *c);
+/* The checks of gf_call_run without running: a door that runs the call later (a job) refuses a
+ * call the actor may not make before it answers. */
+int gf_call_check(struct gf_call *c);
 
 /* Arguments, for operations.  Absent → NULL / def / 0. */
 const char *gf_arg(const struct gf_call *c, const char *name);

@@ -74,8 +74,21 @@ expect_exit 0 G --lang en --format csv eval --level county --period 2024 --show 
 grep -q '^county,,coll,,,,,"target set for level 4, not for level 2 (no target_scale rule)"$' "$T/out" \
   && ok || fail "coll at the county level: $(grep coll "$T/out")"
 grep -q '^county,K1,rate,' "$T/out" && ok || fail "rate at the county level"
-expect_exit 0 G --lang en eval --level county --period 2024 --pipeline mm.json
-grep -q '^lowinc .* 10\.00 *150\.00 *100\.0' "$T/out" && ok || fail "zone attainment of lowinc: $(grep '^lowinc' "$T/out")"
+# (gongfu eval targets: the zone's standing against its targets, the zone by default)
+expect_exit 0 G --lang en eval targets --period 2024
+grep -q '^lowinc .* 10\.00 *150\.00 *100\.0 *met' "$T/out" && ok || fail "zone attainment of lowinc: $(grep '^lowinc' "$T/out")"
+# a village: the city's count is not its target (empty, with the reason); coll is its own
+expect_exit 0 G --lang en --format csv eval targets --unit V1 --period 2024
+grep -q '^lowinc,低收入户数,3,,,,,,d1,"target set for level 1, not for level 4 (no target_scale rule)"$' "$T/out" \
+  && ok || fail "V1 lowinc target: $(grep '^lowinc' "$T/out")"
+grep -q '^coll,集体经济收入,20,25,80,' "$T/out" && ok || fail "V1 coll target: $(grep '^coll' "$T/out")"
+grep -q '^rate,结对率,90,100,90,' "$T/out" && ok || fail "V1 rate target: $(grep '^rate' "$T/out")"
+expect_exit 1 G eval targets --unit NOWHERE
+expect_in "$T/err" 'field "unit": value "NOWHERE": expected an existing unit code'
+# the overview: the zone's counts by status, the trend of every indicator with a target
+expect_exit 0 G --format json eval overview --period 2024
+expect_in "$T/out" '"summary": {"unit": "C", "framework": "t", "period": "2024", "target_year": 2025, "indicators": 3'
+expect_in "$T/out" '{"indicator": "lowinc", "indicator_name": "低收入户数", "period": "2022", "value": 10, "attainment": 100}'
 
 # the columns are checked on import, exported and imported back unchanged
 sed 's/,150,city,$/,150,province,/' fw.csv > bad-level.csv
