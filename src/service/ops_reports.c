@@ -187,6 +187,82 @@ static void work_parts(struct gf_doc *d, const char *unit, const char *period, i
     gf_doc_raw(d, "</div></div>\n");
 }
 
+/* The unit in the latest saved evaluation of its level for the period: score, rank and its
+ * interval, a bar a dimension, its strongest and weakest indicators (by rank among its peers). */
+static void eval_parts(struct gf_doc *d, const struct gf_unit *x, const char *period)
+{
+    static const char *const level_codes[] = {"", "city", "county", "township", "village"};
+    const char *level = x->level >= 1 && x->level <= 4 ? level_codes[x->level] : NULL;
+    gf_doc_heading(d, "综合评价", "Composite evaluation");
+    struct gf_call *runs = report_call(d, "eval.runs", "period", period, "level", level, NULL);
+    const struct gf_table *rt = report_section(runs, "runs");
+    char id[32] = "", buf[400];
+    for (int i = 0; rt && i < gf_table_rows(rt); i++) /* the latest run */
+        if (!id[0] || atoll(report_code(rt, i, "id", buf, sizeof buf)) > atoll(id))
+            snprintf(id, sizeof id, "%s", report_code(rt, i, "id", buf, sizeof buf));
+    report_release(runs);
+    if (!id[0]) {
+        gf_doc_note(d, d->en ? "(no evaluation of this level saved for the period)"
+                             : "(本期该层级尚无保存的综合评价)");
+        return;
+    }
+    struct gf_call *eu = report_call(d, "eval.unit", "id", id, "unit", x->code, NULL);
+    const struct gf_table *u = report_section(eu, "unit"), *dims = report_section(eu, "dimensions");
+    const struct gf_table *inds = report_section(eu, "indicators");
+    if (u && gf_table_rows(u)) {
+        char line[512];
+        double p05 = report_num(u, 0, "rank_p05"), p95 = report_num(u, 0, "rank_p95");
+        char rk[32], fw[96];
+        snprintf(rk, sizeof rk, "%s", report_cell(u, 0, "rank", d->en, buf, sizeof buf));
+        snprintf(fw, sizeof fw, "%s", report_cell(u, 0, "framework", d->en, buf, sizeof buf));
+        if (d->en)
+            snprintf(line, sizeof line,
+                     "Evaluation run #%s (%s): score %.1f, rank %s; across the sensitivity "
+                     "analysis the rank stays between %.0f and %.0f (5–95 %%).",
+                     id, fw, report_num(u, 0, "score"), rk, p05, p95);
+        else
+            snprintf(line, sizeof line,
+                     "综合评价(运行 #%s,%s):得分 %.1f,排第 %s 名;敏感性分析中名次在第 %.0f 至 "
+                     "%.0f 名之间(5%%–95%% 分位)。",
+                     id, fw, report_num(u, 0, "score"), rk, p05, p95);
+        gf_doc_para(d, line);
+    }
+    gf_doc_bars(d, dims, "name", "score", 0, 1);
+    if (inds && gf_table_rows(inds)) { /* strengths: best ranks; weaknesses: worst */
+        int n = gf_table_rows(inds), order[256], m = 0;
+        for (int i = 0; i < n && m < 256; i++)
+            if (isfinite(report_num(inds, i, "rank")))
+                order[m++] = i;
+        for (int a = 1; a < m; a++) /* insertion sort by rank */
+            for (int b = a; b > 0 && report_num(inds, order[b], "rank") <
+                                         report_num(inds, order[b - 1], "rank");
+                 b--) {
+                int t = order[b];
+                order[b] = order[b - 1];
+                order[b - 1] = t;
+            }
+        char strong[512] = "", weak[512] = "";
+        size_t sn = 0, wn = 0;
+        for (int k = 0; k < 3 && k < m; k++) {
+            int i = order[k], j = order[m - 1 - k];
+            if (k >= m - 1 - k)
+                break;
+            sn += (size_t)snprintf(strong + sn, sizeof strong - sn, "%s%s(%s)", k ? "、" : "",
+                                   report_cell(inds, i, "indicator_name", d->en, buf, sizeof buf),
+                                   report_cell(inds, i, "rank", d->en, buf + 200, 200));
+            wn += (size_t)snprintf(weak + wn, sizeof weak - wn, "%s%s(%s)", k ? "、" : "",
+                                   report_cell(inds, j, "indicator_name", d->en, buf, sizeof buf),
+                                   report_cell(inds, j, "rank", d->en, buf + 200, 200));
+        }
+        char line[1200];
+        snprintf(line, sizeof line, d->en ? "Strengths (rank among peers): %s.  Weaknesses: %s."
+                                          : "优势指标(同级排名):%s。薄弱指标:%s。",
+                 strong, weak);
+        gf_doc_para(d, line);
+    }
+    report_release(eu);
+}
+
 /* ---- 兴村报表: one A4 page a village -------------------------------------------------------- */
 
 static int op_village(struct gf_call *c)
@@ -227,7 +303,8 @@ static int op_village(struct gf_call *c)
     gf_doc_heading(&d, "主要指标(本期与上期)", "Key figures (this period and the last)");
     gf_doc_table(&d, ch, NULL, 14);
     gf_table_free(ch);
-    work_parts(&d, unit, period, 5);
+    eval_parts(&d, x, period);
+    work_parts(&d, unit, period, 4);
     page_foot(&d);
     gf_doc_raw(&d, "</div>");
     if ((rc = gf_doc_finish(&d)))
@@ -306,10 +383,13 @@ static int op_unit(struct gf_call *c)
         gf_doc_para(&d, report_cell(rt, r, "reasons", d.en, buf, sizeof buf));
     }
     report_release(race);
-    gf_doc_heading(&d, "目标达成", "Targets");
+    eval_parts(&d, x, period);
+    gf_doc_heading(&d, "2025 年目标实现情况", "Against the 2025 targets");
     struct gf_call *tg = report_call(&d, "eval.targets", "unit", unit, "period", period, NULL);
+    static const char *const tg_cols[] = {"indicator_name", "value", "target", "attainment",
+                                          "status", "needed_growth", "recent_growth", NULL};
     if (tg)
-        gf_doc_table(&d, tg->res.nsec ? tg->res.sec[0].t : NULL, NULL, 20);
+        gf_doc_table(&d, report_section(tg, "targets"), tg_cols, 20);
     report_release(tg);
     work_parts(&d, unit, period, 8);
     page_foot(&d);
@@ -453,12 +533,35 @@ static int op_quarterly(struct gf_call *c)
         }
     }
     struct gf_call *ov = report_call(&d, "eval.overview", "period", period, NULL);
-    if (ov) {
-        if (ov->res.msg_zh)
-            gf_doc_para(&d, d.en ? ov->res.msg_en : ov->res.msg_zh);
-        gf_doc_heading(&d, "2025 年目标进展", "Progress against the 2025 targets");
-        gf_doc_table(&d, ov->res.nsec ? ov->res.sec[0].t : NULL, NULL, 25);
+    const struct gf_table *sum = report_section(ov, "summary");
+    if (sum && gf_table_rows(sum)) {
+        char s2[1024];
+        snprintf(s2, sizeof s2,
+                 d.en ? "Of %.0f indicators with a 2025 target, %.0f are met, %.0f on track, %.0f "
+                        "at risk and %.0f off track."
+                      : "有 2025 年目标的 %.0f 项指标中,已达标 %.0f 项,进度正常 %.0f 项,有风险 %.0f "
+                        "项,滞后 %.0f 项。",
+                 report_num(sum, 0, "indicators"), report_num(sum, 0, "met"),
+                 report_num(sum, 0, "on_track"), report_num(sum, 0, "at_risk"),
+                 report_num(sum, 0, "off_track"));
+        gf_doc_para(&d, s2);
     }
+    const struct gf_table *gaps = report_section(ov, "gaps");
+    if (gaps && gf_table_rows(gaps)) {
+        char s3[1024], g[600] = "";
+        size_t gn = 0;
+        for (int i = 0; i < gf_table_rows(gaps) && i < 3; i++)
+            gn += (size_t)snprintf(g + gn, sizeof g - gn, "%s%s(%s%%)", i ? "、" : "",
+                                   report_cell(gaps, i, "indicator_name", d.en, buf, sizeof buf),
+                                   report_cell(gaps, i, "attainment", d.en, buf + 200, 200));
+        snprintf(s3, sizeof s3, d.en ? "Largest gaps: %s." : "差距最大的指标:%s。", g);
+        gf_doc_para(&d, s3);
+    }
+    gf_doc_heading(&d, "2025 年目标进展", "Progress against the 2025 targets");
+    static const char *const tg_cols[] = {"indicator_name", "value", "target", "attainment",
+                                          "status", "needed_growth", "recent_growth", NULL};
+    if (ov)
+        gf_doc_table(&d, report_section(ov, "indicators"), tg_cols, 30);
     report_release(ov);
     gf_doc_heading(&d, "赛马争先", "Horse race");
     static const char *const rc_cols[] = {"rank", "name", "score", "rank_change", "rank_p05",
