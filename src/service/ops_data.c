@@ -185,7 +185,8 @@ static int import_microdata(struct gf_call *c, const char *shown, int dry, const
     return GF_OK;
 }
 
-/* Messages name the file as the user knows it, not where the server keeps an upload. */
+/* Messages name the file as the user knows it (the door's name for it), not where the server
+ * keeps an upload. */
 static void name_the_file(struct gf_err *e, const char *where, const char *shown)
 {
     size_t n = strlen(where);
@@ -229,7 +230,8 @@ static int op_import(struct gf_call *c)
     const char *shown = c->input_name ? c->input_name : gf_input_name(c->input);
     rc = microdata ? import_microdata(c, shown, dry, period) : import_records(c, kind, shown, dry);
     if (rc) {
-        name_the_file(&c->err, c->input, shown);
+        if (c->input_name)
+            name_the_file(&c->err, c->input, shown);
         if (!strstr(c->err.msg, "nothing was imported"))
             snprintf(c->err.msg + strlen(c->err.msg), sizeof c->err.msg - strlen(c->err.msg),
                      "%s",
