@@ -1,12 +1,12 @@
-/* cmd_import.c — `gongfu import KIND FILE [--dry-run]`: all-or-nothing imports. */
+/* cmd_import.c — `gongfu import KIND FILE [--dry-run]`: all-or-nothing imports (the operation
+ * import.file, service/ops_data.c); gf_cli_import for the other import commands. */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/invoke.h"
 #include "domain/import.h"
-#include "domain/income.h"
 #include "store/db.h"
-#include "util/input.h"
 
 static void usage(struct gf_cli *cli)
 {
@@ -25,54 +25,35 @@ static void usage(struct gf_cli *cli)
     puts(L(cli, "\n文件格式见 docs/formats.md。", "\nFile formats: docs/formats.md."));
 }
 
-/* gongfu import households FILE [--period P]: streaming, all or nothing, idempotent. */
-static int import_income(struct gf_cli *cli, struct gf_db *db, const char *path, const char *period,
-                         int dry_run)
+/* One import as the operation import.file on db, its summary line on standard output.  The
+ * input's format: format (--json, --csv), else the file name's extension, else --format, else
+ * the text (domain/import.h). */
+static int run_import(struct gf_cli *cli, struct gf_db *db, const char *kind, const char *path,
+                      int dry_run, const char *format, const char *period)
 {
-    struct gf_income_import_opts io = {period, dry_run, cli->user};
-    struct gf_income_import_stats s;
-    int rc = gf_income_import(db, path, &io, &s, &cli->err);
-    gf_db_close(db);
-    if (rc) {
-        snprintf(cli->err.msg + strlen(cli->err.msg), sizeof cli->err.msg - strlen(cli->err.msg),
-                 "%s", L(cli, "\n(未导入任何数据,数据库保持原样)",
-                         "\n(nothing was imported; the database is unchanged)"));
+    const char *hint = !cli->format_given           ? NULL
+                       : cli->format == GF_FMT_CSV  ? "csv"
+                       : cli->format == GF_FMT_JSON ? "json"
+                                                    : NULL;
+    struct gf_cli_invocation iv;
+    int rc = gf_cli_invoke_start(cli, db, "import.file", &iv);
+    if (rc)
         return rc;
-    }
-    printf(L(cli, "%s%s: %ld 行, %ld 个(期别, 单位), %s\n",
-             "%s%s: %ld rows, %ld (period, unit) pairs, %s\n"),
-           dry_run ? L(cli, "[试运行,未写入] ", "[dry run, nothing written] ") : "",
-           gf_input_name(path), s.rows, s.pairs,
-           s.unchanged  ? L(cli, "与库中数据相同, 未变", "same as stored, unchanged")
-           : s.replaced ? L(cli, "替换了原有数据", "replaced the stored rows")
-                        : L(cli, "新增", "inserted"));
-    return 0;
+    iv.c.input = path;
+    iv.c.input_format = format ? format : gf_import_format_of(path) ? NULL : hint;
+    if ((rc = gf_cli_invoke_set(cli, &iv, "kind", kind)) == GF_OK &&
+        (rc = gf_cli_invoke_set(cli, &iv, "dry_run", dry_run ? "1" : NULL)) == GF_OK &&
+        (rc = gf_cli_invoke_set(cli, &iv, "period", period)) == GF_OK &&
+        (rc = gf_cli_invoke_run(cli, &iv)) == GF_OK)
+        printf("%s\n", L(cli, iv.c.res.msg_zh, iv.c.res.msg_en));
+    gf_cli_invoke_end(&iv);
+    return rc;
 }
 
 int gf_cli_import(struct gf_cli *cli, struct gf_db *db, const struct gf_import_kind *kind,
                   const char *path, int dry_run, const char *format)
 {
-    /* --format csv|json (a global option) names the input's format when nothing else does */
-    const char *hint = !cli->format_given           ? NULL
-                       : cli->format == GF_FMT_CSV  ? "csv"
-                       : cli->format == GF_FMT_JSON ? "json"
-                                                    : NULL;
-    struct gf_import_opts o = {dry_run, cli->user, format, hint};
-    struct gf_import_stats s;
-    int rc = gf_import_file(db, kind, path, &o, &s, &cli->err);
-    if (rc) {
-        if (!strstr(cli->err.msg, "nothing was imported"))
-            snprintf(cli->err.msg + strlen(cli->err.msg),
-                     sizeof cli->err.msg - strlen(cli->err.msg), "%s",
-                     L(cli, "\n(未导入任何数据,数据库保持原样)",
-                       "\n(nothing was imported; the database is unchanged)"));
-        return rc;
-    }
-    printf(L(cli, "%s%s: %ld 行, 新增 %ld, 更新 %ld, 未变 %ld\n",
-             "%s%s: %ld rows, %ld inserted, %ld updated, %ld unchanged\n"),
-           dry_run ? L(cli, "[试运行,未写入] ", "[dry run, nothing written] ") : "",
-           gf_input_name(path), s.rows, s.inserted, s.updated, s.unchanged);
-    return 0;
+    return run_import(cli, db, kind->name, path, dry_run, format, NULL);
 }
 
 int cmd_import(struct gf_cli *cli, int argc, char **argv)
@@ -109,13 +90,11 @@ int cmd_import(struct gf_cli *cli, int argc, char **argv)
     if (format && !strcmp(pos[0], "households") && strcmp(format, "csv"))
         return gf_cli_usage(cli, "import: household microdata is read from CSV only (not --%s)",
                             format);
-    struct gf_db *db;
+    struct gf_db *db; /* an import creates the database when there is none yet */
     int rc = gf_db_open(&db, cli->db_path, &cli->err);
     if (rc)
         return rc;
-    if (!strcmp(pos[0], "households")) /* household microdata: the fast path (domain/income.h) */
-        return import_income(cli, db, pos[1], period, dry_run);
-    rc = gf_cli_import(cli, db, kind, pos[1], dry_run, format);
+    rc = run_import(cli, db, kind->name, pos[1], dry_run, format, period);
     gf_db_close(db);
     return rc;
 }

@@ -79,3 +79,32 @@ int gf_demo_build(struct gf_db *db, const char *actor, struct gf_err *e)
         return rc;
     return GF_OK;
 }
+
+int gf_demo_replaceable(struct gf_db *db, struct gf_err *e)
+{
+    if (gf_db_int(db, "SELECT count(*) FROM meta WHERE key = 'demo' AND value = '1'", 0) == 0) {
+        int holds = gf_db_holds_data(db, e);
+        return holds < 0 ? holds : !holds;
+    }
+    int64_t later = gf_db_int(db,
+                              "SELECT count(*) FROM audit WHERE id > (SELECT CAST(value AS INTEGER)"
+                              " FROM meta WHERE key = 'demo_audit')",
+                              -1);
+    if (gf_db_int(db, "SELECT count(*) FROM meta WHERE key = 'demo_audit'", 0) == 0)
+        /* built before the demo kept its mark: the demo records everything as 'demo' (and its
+         * approvals as 'demo-reviewer') */
+        later = gf_db_int(db,
+                          "SELECT count(*) FROM audit WHERE actor NOT IN ('demo', 'demo-reviewer')",
+                          -1);
+    if (later < 0)
+        return gf_err_set(e, GF_ESYS, "database: cannot read the audit trail");
+    return later == 0;
+}
+
+int gf_demo_mark(struct gf_db *db, struct gf_err *e)
+{
+    return gf_db_exec(db,
+                      "INSERT INTO meta VALUES ('demo', '1'), ('demo_audit',"
+                      " (SELECT coalesce(max(id), 0) FROM audit))",
+                      e);
+}

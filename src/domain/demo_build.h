@@ -9,4 +9,13 @@
 
 int gf_demo_build(struct gf_db *db, const char *actor, struct gf_err *e);
 
+/* 1 if the database may be replaced by a new demo without being told to: it holds nothing, or
+ * an untouched demo — the demo's mark and no audit record after the demo's own (every change is
+ * audited: an import, an edit, a saved evaluation).  0 if not, < 0 on error (e filled).  Ask it
+ * holding the write lock, so that nothing changes between this answer and the replacement. */
+int gf_demo_replaceable(struct gf_db *db, struct gf_err *e);
+/* Mark a freshly built demo, with the last audit record the demo wrote: anything after it is
+ * the user's (gf_demo_replaceable). */
+int gf_demo_mark(struct gf_db *db, struct gf_err *e);
+
 #endif

@@ -126,6 +126,13 @@ out:
     return rc;
 }
 
+const char *gf_import_format_of(const char *name)
+{
+    if (ends_with(name, ".json") || ends_with(name, ".jsonl"))
+        return "json";
+    return ends_with(name, ".csv") ? "csv" : NULL;
+}
+
 /* Open the records of fp (named name in messages).  The format: format if given ("csv",
  * "json"), else the name's extension (.csv, .json, .jsonl), else hint, else what the text
  * starts with ('[' or '{': JSON). */
@@ -137,10 +144,10 @@ static int records_open(struct gf_records *r, FILE *fp, const char *name, const 
     char pre[SNIFF_MAX];
     size_t npre;
     int first = sniff(fp, pre, &npre);
+    if (!format)
+        format = gf_import_format_of(name);
     if (format)
         r->is_json = !strcmp(format, "json");
-    else if (ends_with(name, ".json") || ends_with(name, ".jsonl") || ends_with(name, ".csv"))
-        r->is_json = !ends_with(name, ".csv");
     else if (hint)
         r->is_json = !strcmp(hint, "json");
     else
@@ -737,7 +744,10 @@ int gf_import_stream(struct gf_db *db, const struct gf_import_kind *kind, FILE *
                 goto out_close;
             }
     }
-    if ((kind->key && (rc = keys_begin(db, e))) || (rc = gf_db_begin(db, e)))
+    /* a dry run is a trial undone at the end, also inside a caller's transaction */
+    int dry = o && o->dry_run;
+    if ((kind->key && (rc = keys_begin(db, e))) ||
+        (rc = dry ? gf_db_trial_begin(db, e) : gf_db_begin(db, e)))
         goto out_close;
     gf_db_bulk(db, 1);
     if (kind->begin && (rc = kind->begin(&c, e)))
@@ -766,7 +776,8 @@ int gf_import_stream(struct gf_db *db, const struct gf_import_kind *kind, FILE *
         }
         stats->rows++;
         data_rows++;
-        if ((kind->key && (rc = key_check(&c, kind->key, e))) || (rc = kind->row(&c, e)))
+        if ((o && o->check && (rc = o->check(o->check_ctx, &c, e))) ||
+            (kind->key && (rc = key_check(&c, kind->key, e))) || (rc = kind->row(&c, e)))
             goto out_rollback;
     }
     if (rc < 0)
@@ -782,8 +793,8 @@ int gf_import_stream(struct gf_db *db, const struct gf_import_kind *kind, FILE *
     if (kind->key)
         keys_end(db);
     gf_db_bulk(db, 0);
-    if (o && o->dry_run) {
-        gf_db_rollback(db);
+    if (dry) {
+        gf_db_trial_undo(db);
         records_close(&rec);
         return GF_OK;
     }
@@ -796,7 +807,10 @@ out_rollback:
     if (kind->key)
         keys_end(db);
     gf_db_bulk(db, 0);
-    gf_db_rollback(db);
+    if (dry)
+        gf_db_trial_undo(db);
+    else
+        gf_db_rollback(db);
 out_close:
     records_close(&rec);
     return rc;

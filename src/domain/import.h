@@ -48,11 +48,19 @@ struct gf_import_kind {
 };
 
 struct gf_import_opts {
-    int dry_run;
+    int dry_run;             /* do everything, then undo it (also inside a caller's transaction) */
     const char *actor;
     const char *format;      /* "csv", "json" or NULL to decide by the file name, */
     const char *format_hint; /* then by this ("csv", "json" or NULL), then by the text */
+    /* The caller's own rule for every record, run before the kind's row callback (may be NULL):
+     * the service layer's scope check.  GF_OK, or an error that stops the import (nothing
+     * imported); check_ctx is passed along. */
+    int (*check)(void *check_ctx, struct gf_import_ctx *c, struct gf_err *e);
+    void *check_ctx;
 };
+
+/* The format a file name's extension tells: "json" (.json, .jsonl), "csv" (.csv) or NULL. */
+const char *gf_import_format_of(const char *name);
 
 /* The registered kinds, NULL-terminated. */
 extern const struct gf_import_kind *const gf_import_kinds[];

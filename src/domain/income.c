@@ -697,7 +697,9 @@ int gf_income_import(struct gf_db *db, const char *path, const struct gf_income_
                        "food and consumption columns together");
         goto out;
     }
-    if ((rc = gf_db_begin(db, e)))
+    /* a trial: a dry run, or a file equal to what is stored, is undone at the end without
+     * failing a caller's transaction (the HTTP writer's group) */
+    if ((rc = gf_db_trial_begin(db, e)))
         goto out;
     in_tx = 1;
     /* Appending to a table without index needs no big page cache (gf_db_bulk's 256 MB would
@@ -791,9 +793,9 @@ written:
     gf_db_bulk(db, 0); /* back to the normal cache size */
     in_tx = 0;
     if (o->dry_run || st->unchanged)
-        gf_db_rollback(db);
+        gf_db_trial_undo(db);
     else
-        rc = gf_db_commit(db, e); /* rolls back itself when it fails */
+        rc = gf_db_trial_keep(db, e); /* rolls back itself when it fails */
 out:
     if (started) { /* only on an early error path: tell the parser to stop */
         pthread_mutex_lock(&ps.mu);
@@ -806,7 +808,7 @@ out:
         gf_income_sink_release(&sink);
     if (in_tx) {
         gf_db_bulk(db, 0);
-        gf_db_rollback(db);
+        gf_db_trial_undo(db);
     }
     { /* every batch is back in the free stack or queued full */
         struct pbatch *all[2 * NBATCH];

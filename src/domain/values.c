@@ -197,6 +197,18 @@ int64_t gf_value_version(struct gf_db *db, const char *unit, const char *indicat
     return v;
 }
 
+int gf_indicator_of_team(struct gf_db *db, const char *indicator, const char *team)
+{
+    struct gf_stmt *st;
+    if (gf_db_prepare(db, "SELECT team = ? FROM indicator WHERE code = ?", &st, NULL))
+        return 0;
+    gf_stmt_bind_text(st, 1, team);
+    gf_stmt_bind_text(st, 2, indicator);
+    int r = gf_stmt_step(st, NULL) == 1 ? gf_stmt_int(st, 0) == 1 : -1;
+    gf_stmt_finalize(st);
+    return r;
+}
+
 static const char *const val_key[] = {"unit", "indicator", "period", NULL};
 
 const struct gf_import_kind gf_import_values = {

@@ -62,5 +62,8 @@ int gf_value_set(struct gf_db *db, const char *actor, const char *unit, const ch
 /* The version of a stored value (every change moves it), 0 if there is none. */
 int64_t gf_value_version(struct gf_db *db, const char *unit, const char *indicator,
                          const char *period);
+/* Whether team is responsible for the indicator (a team reporter enters only those): 1 yes,
+ * 0 no (another team's or nobody's), -1 no such indicator. */
+int gf_indicator_of_team(struct gf_db *db, const char *indicator, const char *team);
 
 #endif

@@ -48,6 +48,21 @@ int gf_db_savepoint_release(struct gf_db *db, struct gf_err *e);
 int gf_db_savepoint_rollback(struct gf_db *db, struct gf_err *e);
 /* 1 when an inner rollback has doomed the current transaction. */
 int gf_db_doomed(const struct gf_db *db);
+/* A trial: work that may be undone alone (a dry run, an import that turns out to change
+ * nothing).  gf_db_trial_begin starts a transaction, or joins the caller's (the HTTP writer's
+ * group), and marks where the trial starts.  gf_db_trial_undo undoes everything since the mark
+ * and ends what trial_begin started without dooming the caller's transaction (a dry run is
+ * answered "done, nothing written" in a group of writes that commits); gf_db_trial_keep keeps the
+ * work, as gf_db_commit.  Trials do not nest; inside one, gf_db_begin/commit/rollback nest as
+ * usual. */
+int gf_db_trial_begin(struct gf_db *db, struct gf_err *e);
+void gf_db_trial_undo(struct gf_db *db);
+int gf_db_trial_keep(struct gf_db *db, struct gf_err *e);
+/* The database's path as it was opened, for messages. */
+const char *gf_db_path(const struct gf_db *db);
+/* Fold the write-ahead log into the database file, so that the file alone is the whole database
+ * (after building one to hand over).  Best effort: nothing is reported. */
+void gf_db_checkpoint(struct gf_db *db);
 /* A number that changes whenever another connection commits a change to the database (SQLite:
  * PRAGMA data_version).  Caches compare it to know whether what they hold is still current. */
 int64_t gf_db_data_version(struct gf_db *db);

@@ -32,6 +32,7 @@ struct gf_db {
     int depth;   /* nesting of gf_db_begin */
     int failed;  /* an inner rollback happened: the outermost commit must roll back */
     int damaged; /* SQLite found the file damaged: nothing is committed any more */
+    int trial_failed; /* `failed` when the trial began, restored when it is undone */
     struct gf_stmt *cache[STMT_CACHE];
     int ncache;
 };
@@ -536,6 +537,48 @@ int gf_db_savepoint_rollback(struct gf_db *db, struct gf_err *e)
 int gf_db_doomed(const struct gf_db *db)
 {
     return db->failed;
+}
+
+int gf_db_trial_begin(struct gf_db *db, struct gf_err *e)
+{
+    int rc = gf_db_begin(db, e);
+    if (rc)
+        return rc;
+    db->trial_failed = db->failed;
+    if ((rc = gf_db_exec(db, "SAVEPOINT gf_trial", e)))
+        gf_db_rollback(db);
+    return rc;
+}
+
+void gf_db_trial_undo(struct gf_db *db)
+{
+    if (db->depth <= 0)
+        return;
+    gf_db_exec(db, "ROLLBACK TO gf_trial", NULL);
+    gf_db_exec(db, "RELEASE gf_trial", NULL);
+    db->failed = db->trial_failed; /* what failed inside the trial is undone with it */
+    if (--db->depth == 0)
+        gf_db_exec(db, "ROLLBACK", NULL);
+}
+
+int gf_db_trial_keep(struct gf_db *db, struct gf_err *e)
+{
+    int rc = gf_db_exec(db, "RELEASE gf_trial", e);
+    if (rc) {
+        gf_db_rollback(db);
+        return rc;
+    }
+    return gf_db_commit(db, e);
+}
+
+const char *gf_db_path(const struct gf_db *db)
+{
+    return db->path;
+}
+
+void gf_db_checkpoint(struct gf_db *db)
+{
+    gf_db_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL);
 }
 
 int64_t gf_db_data_version(struct gf_db *db)

@@ -6,6 +6,7 @@ B=$GONGFU_SRC/tests/data/base
 db=$T/u.db
 G() { "$GONGFU" --db "$db" "$@"; }
 expect_exit 0 G import units "$B/units.csv"
+G user add P0001 --role centre >/dev/null # the CLI acts as a user of the database
 before=$(dump "$db")
 
 for user in "" "   " "$(printf '\t')"; do

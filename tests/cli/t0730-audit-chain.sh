@@ -18,7 +18,7 @@ expect_in "$T/out" "审计日志完整: $n 条记录" "最后一条 #$n, 哈希 
 expect_exit 0 G --lang en audit verify
 expect_in "$T/out" "audit log intact: $n records, the hash chain holds; last record #$n, hash $head"
 expect_exit 2 G audit
-expect_in "$T/err" 'which subcommand? (verify)'
+expect_in "$T/err" 'which subcommand? (verify, list)'
 expect_exit 2 G audit verify now
 expect_in "$T/err" "unexpected argument 'now'"
 # every record links to the one before, ids without gaps

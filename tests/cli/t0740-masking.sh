@@ -8,6 +8,7 @@ db=$T/m.db
 G() { "$GONGFU" --db "$db" "$@"; }
 q() { sqlite3 "$db" "$1"; }
 G import units "$GONGFU_SRC/tests/data/base/units.csv" >/dev/null
+G user add P9 --role admin >/dev/null # reads unmasked below: it manages people and the audit log
 cat >people.csv <<'EOF'
 code,name,department,team,unit,title,phone
 C1,周帮扶,,,510421001,结对帮扶干部,13711112222

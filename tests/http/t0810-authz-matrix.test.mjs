@@ -4,7 +4,8 @@
 // fails the test: no cell goes untested.  Refused calls must leave the database as it was.
 //
 // The table (authz-matrix.json and authz-matrix-*.json): "columns" lists who calls; each entry of "ops" names its request (method and path
-// from the operation, a query, a JSON body; {placeholders} are filled from the demo database, see
+// from the operation, a query, a JSON body — or "upload": a file's text sent as the body, for imports,
+// with "content_type" (default text/csv); {placeholders} are filled from the demo database, see
 // `targets` below; "args" maps a path segment to a placeholder) and "expect": a status per column ("*" gives the rest).  Reads share one server;
 // each write gets a fresh copy of the database ("fresh": "op", the default) or one per call
 // ("fresh": "cell", for steps that can happen only once, like identifying a household).
@@ -136,6 +137,8 @@ function resolvePath(entry) {
 
 async function call(c, entry) {
   const path = resolvePath(entry) + (entry.query ? `?${fill(entry.query)}` : '');
+  if (entry.upload !== undefined)
+    return c.req(entry.method, path, undefined, { raw: fill(entry.upload), headers: { 'content-type': entry.content_type || 'text/csv' } });
   const body = entry.body ? fillDeep(entry.body) : (entry.method === 'GET' ? undefined : {});
   return c.req(entry.method, path, body);
 }
