@@ -15,11 +15,11 @@ int cmd_export(struct gf_cli *cli, int argc, char **argv)
     if (gf_cli_wants_help(argc, argv)) {
         puts(
             L(cli,
-              "用法: gongfu export 类型 [-o 文件] [--format csv|json] [--unit 代码] [--unmasked]\n\n"
+              "用法: gongfu export 类型 [-o 文件] [--format csv|json|xlsx] [--unit 代码] [--unmasked]\n\n"
               "按导入格式导出数据(默认 CSV),可直接再导入。units 和 values 可用 --unit 只导出\n"
               "一个单位及其下级(默认为当前用户的范围)。个人信息(people 的电话, audit 记录中的\n"
               "身份证号、电话和户主、成员姓名)默认脱敏; --unmasked 显示原文并记入审计日志。类型:",
-              "usage: gongfu export KIND [-o FILE] [--format csv|json] [--unit CODE] [--unmasked]\n\n"
+              "usage: gongfu export KIND [-o FILE] [--format csv|json|xlsx] [--unit CODE] [--unmasked]\n\n"
               "Write data in the import format (CSV by default), ready to import again. units and\n"
               "values take --unit: that unit and those under it only (default: the user's scope).\n"
               "Personal data (people's phones; ID numbers, phones and household names in audit\n"
@@ -55,7 +55,10 @@ int cmd_export(struct gf_cli *cli, int argc, char **argv)
         return gf_cli_usage(
             cli, "export %s: --unmasked applies to people and audit (%s hold no personal data)",
             k->name, k->name);
-    enum gf_format fmt = cli->format_given && cli->format == GF_FMT_JSON ? GF_FMT_JSON : GF_FMT_CSV;
+    /* the import format by default; JSON or an Excel workbook when asked */
+    enum gf_format fmt = cli->format_given && (cli->format == GF_FMT_JSON || cli->format == GF_FMT_XLSX)
+                             ? cli->format
+                             : GF_FMT_CSV;
     struct gf_db *db; /* an unmasked export writes its audit record: it needs to write */
     int rc = unmasked ? gf_db_open_existing(&db, cli->db_path, &cli->err)
                       : gf_db_open_read(&db, cli->db_path, &cli->err);

@@ -16,6 +16,10 @@ same() { # same NAME ARGS...: the listing as CSV and as XLSX agree
 same values values list --period 2025
 same units units
 same race race --period 2025
+# export -o writes the workbook through a temporary file, as it writes CSV
+G export values -o export.csv
+G export values --format xlsx -o export.xlsx
+if read_xlsx export.xlsx --csv export.csv >export.cmp 2>&1; then ok; else fail "export: $(cat export.cmp)"; fi
 # numbers really are numbers, headers are the Chinese labels, codes shown by their labels
 read_xlsx values.xlsx >values.json
 expect_in values.json '"单位代码"' '"数值"' '"已审核"'
