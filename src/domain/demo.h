@@ -11,10 +11,12 @@
 
 #include "store/db.h"
 
-/* Code of the framework whose indicators get synthetic values. */
+/* Codes of the frameworks whose indicators get synthetic values: the zone's, and the village
+ * governance index (治村指数, demo/framework-village.csv) the village race runs on. */
 #define GF_DEMO_FRAMEWORK "panzhihua"
+#define GF_DEMO_VILLAGE_FRAMEWORK "zhicun"
 
-/* Fill synthetic values for every indicator of framework GF_DEMO_FRAMEWORK, years 2019–2025
+/* Fill synthetic values for every indicator of the demo frameworks, years 2019–2025
  * and the quarters of 2024–2025 (for a few indicators), deterministically (fixed seed, draws
  * keyed by unit and indicator code, so the result does not depend on row order):
  *   - indicators with a formula get nothing (they are derived where both operands exist);

@@ -15,8 +15,13 @@
  * improvement and rank change are live (the race would otherwise evaluate on the fly). */
 static int demo_eval_runs(struct gf_db *db, const char *actor, struct gf_err *e)
 {
-    static const int levels[] = {2, 4};
-    for (int l = 0; l < 2; l++) {
+    /* the zone's framework at the county and the village level, then the village governance
+     * index at the village level: saved last, it is the village race's evaluation */
+    static const struct {
+        const char *fw;
+        int level;
+    } runs[] = {{GF_DEMO_FRAMEWORK, 2}, {GF_DEMO_FRAMEWORK, 4}, {GF_DEMO_VILLAGE_FRAMEWORK, 4}};
+    for (size_t l = 0; l < sizeof runs / sizeof runs[0]; l++) {
         struct gf_stmt *st;
         int years[64], ny = 0, rc;
         if ((rc = gf_db_prepare(
@@ -27,8 +32,8 @@ static int demo_eval_runs(struct gf_db *db, const char *actor, struct gf_err *e)
                  " ORDER BY p.year",
                  &st, e)))
             return rc;
-        gf_stmt_bind_int(st, 1, levels[l]);
-        gf_stmt_bind_text(st, 2, GF_DEMO_FRAMEWORK);
+        gf_stmt_bind_int(st, 1, runs[l].level);
+        gf_stmt_bind_text(st, 2, runs[l].fw);
         while (ny < 64 && (rc = gf_stmt_step(st, e)) == 1)
             years[ny++] = (int)gf_stmt_int(st, 0);
         gf_stmt_finalize(st);
@@ -38,9 +43,9 @@ static int demo_eval_runs(struct gf_db *db, const char *actor, struct gf_err *e)
             char period[8];
             snprintf(period, sizeof period, "%d", years[y]);
             struct gf_evaluation_opts o = {0};
-            o.framework = GF_DEMO_FRAMEWORK;
+            o.framework = runs[l].fw;
             o.period = period;
-            o.level = levels[l];
+            o.level = runs[l].level;
             o.draws = 1000;
             o.seed = 2024;
             struct gf_evaluation ev;

@@ -122,6 +122,16 @@ static const struct calib calibs[] = {
     {"safety_satisfaction", W_VILLAGE_ALL, S_PCT, {0}, 95.2, 0.4, {0.5, 0.3, 0, 0.2, -0.4}, 0, 0, 1.2, 100, 2, 0, Q_NONE},
     {"grid_coverage", W_VILLAGE_ALL, S_PCT, {0}, 88, 2.2, {4, 3, -1, 0, -3}, 0, 0, 4, 100, 1, 1, Q_NONE},
     {"disputes_resolved_rate", W_VILLAGE_ALL, S_PCT, {0}, 95, 0.5, {0.5, 0.3, -0.2, 0, -0.5}, 0, 0, 1.5, 100, 1, 0, Q_NONE},
+    /* the village governance index (治村指数): villages only; the counties' offsets make the
+     * village race differ from the county one */
+    {"party_org_stars", W_VILLAGE_ALL, S_PCT, {0}, 3.2, 0.15, {0.3, 0.2, -0.1, 0.1, -0.3}, 0, 0, 0.6, 5, 1, 1, Q_NONE},
+    {"party_volunteer_rate", W_VILLAGE_ALL, S_PCT, {0}, 72, 2.5, {4, 2, -2, 1, -4}, 0, 0, 8, 100, 1, 1, Q_NONE},
+    {"collective_total_income", W_VILLAGE_ALL, S_LEVEL, {0}, 14, 1.14, {1.3, 1.1, 1.0, 1.05, 0.8}, 0.6, 0, 0.6, 0, 1, 1, Q_NONE},
+    {"collective_income_growth", W_VILLAGE_ALL, S_PCT, {0}, 9, 0.5, {2, 1, 0, 1, -2}, 0, 0, 6, 0, 1, 0, Q_NONE},
+    {"errands_per_100hh", W_VILLAGE_ALL, S_LEVEL, {0}, 35, 1.08, {1.2, 1.1, 0.95, 1.0, 0.85}, 1.2, 0, 0.35, 0, 0, 1, Q_NONE},
+    {"service_satisfaction", W_VILLAGE_ALL, S_PCT, {0}, 90, 0.8, {1.5, 1, -0.5, 0.5, -1.5}, 0, 0, 3, 100, 1, 1, Q_NONE},
+    {"lowincome_visit_rate", W_VILLAGE_ALL, S_PCT, {0}, 80, 3, {3, 2, -1, 1, -3}, 0, 0, 8, 100, 1, 1, Q_NONE},
+    {"problems_closed_rate", W_VILLAGE_ALL, S_PCT, {0}, 82, 2.5, {3, 1, -1, 2, -3}, 0, 0, 7, 100, 1, 0, Q_NONE},
     {"petitions_per_10k", W_COUNTY_CITY, S_LEVEL, {0}, 13, 0.94, {1.1, 1.2, 0.9, 0.85, 0.95}, 0, 0, 0.03, 0, 1, 0, Q_NONE},
 };
 
@@ -692,11 +702,14 @@ int gf_demo_synthetic_values(struct gf_db *db, const char *actor, struct gf_err 
     struct gf_stmt *st = NULL;
     if ((rc = gf_db_prepare(db,
                             "SELECT i.code, i.agg_units, coalesce(i.formula, '') FROM framework_node n"
-                            " JOIN indicator i ON i.code = n.code WHERE n.framework = ?"
-                            " AND n.kind = 'indicator' ORDER BY n.position, n.code",
+                            " JOIN indicator i ON i.code = n.code WHERE n.framework IN (?, ?)"
+                            " AND n.kind = 'indicator' GROUP BY i.code"
+                            " ORDER BY min(n.framework <> ?), min(n.position), i.code",
                             &st, e)))
         goto out;
     gf_stmt_bind_text(st, 1, GF_DEMO_FRAMEWORK);
+    gf_stmt_bind_text(st, 2, GF_DEMO_VILLAGE_FRAMEWORK);
+    gf_stmt_bind_text(st, 3, GF_DEMO_FRAMEWORK);
     while ((rc = gf_stmt_step(st, e)) == 1) {
         if (gf_stmt_text(st, 2)[0]) /* derived by its formula */
             continue;

@@ -436,6 +436,7 @@ static int demo_fill(struct gf_call *c, const char *dir)
         {"people", "people.csv"},
         {"framework", "framework-panzhihua.csv"},
         {"framework", "framework-zhejiang.csv"},
+        {"framework", "framework-village.csv"},
         {"values", "values-published.csv"},
     };
     static const struct gf_column cols[] = {

@@ -418,7 +418,7 @@ static int op_threshold(struct gf_call *c)
     gf_table_int(t, 6, met);
     gf_table_int(t, 7, notmet);
     gf_table_int(t, 8, untested);
-    gf_table_num(t, 9, leaves ? 100.0 * met / leaves : NAN, 1);
+    gf_table_num(t, 9, leaves ? round(1000.0 * met / leaves) / 10 : NAN, 1);
     gf_result_record(c, "summary", "达标情况", "summary", t);
     /* the summary first */
     struct gf_section tmp = c->res.sec[c->res.nsec - 1];
