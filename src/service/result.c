@@ -91,7 +91,8 @@ void gf_result_release(struct gf_result *r)
     memset(r, 0, sizeof *r);
 }
 
-/* A record for people: one "label  value" line per column. */
+/* A record for people: one "label: value" line per column, a code by its label and a number
+ * rounded as the table shows it. */
 static void print_record(const struct gf_table *t, FILE *out, const char *lang)
 {
     int en = lang && lang[0] == 'e';
@@ -99,7 +100,7 @@ static void print_record(const struct gf_table *t, FILE *out, const char *lang)
     for (int j = 0; j < gf_table_ncols(t); j++) {
         const struct gf_column *col = gf_table_col(t, j);
         fprintf(out, "%s: %s\n", en ? col->label_en : col->label_zh,
-                gf_table_rows(t) ? gf_table_cell(t, 0, j, buf, (int)sizeof buf) : "");
+                gf_table_rows(t) ? gf_table_cell_shown(t, 0, j, en, buf, (int)sizeof buf) : "");
     }
 }
 
