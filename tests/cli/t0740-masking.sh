@@ -8,7 +8,7 @@ db=$T/m.db
 G() { "$GONGFU" --db "$db" "$@"; }
 q() { sqlite3 "$db" "$1"; }
 G import units "$GONGFU_SRC/tests/data/base/units.csv" >/dev/null
-G user add P9 --role admin >/dev/null # reads unmasked below: it manages people and the audit log
+G user add P9 --role admin >/dev/null # reads unmasked below: it manages people and the audit log, and may unmask households
 cat >people.csv <<'EOF'
 code,name,department,team,unit,title,phone
 C1,周帮扶,,,510421001,结对帮扶干部,13711112222
@@ -26,7 +26,6 @@ H1,2,陈红,配偶,510421198203050025,44
 H2,1,欧阳一二,户主,510421197002020044,56
 EOF
 G import people people.csv >/dev/null
-G user add P9 --role centre >/dev/null # who reads unmasked: a user of the centre
 G households import households households.csv >/dev/null
 G households import members members.csv >/dev/null
 expect_exit 0 G households flag --household H1 --date 2026-01-10
