@@ -297,23 +297,38 @@ static int op_queue(struct gf_call *c)
         return gf_err_set(&c->err, GF_ENOMEM, "out of memory");
     /* strictly below: the scope unit itself is approved from the level above it */
     const char *own = c->cx->actor.scope[0] ? c->cx->actor.scope : NULL;
+    /* one row a value, with last period's beside it: the approver judges each number */
     static const struct gf_column cols[] = {
-        {"unit", "单位代码", "unit"},       {"unit_name", "单位", "unit name"},
-        {"period", "期别", "period"},       {"values", "待审核数", "values"},
-        {"submitted_by", "报送人", "submitted by"}, {"submitted_at", "报送时间", "submitted at"},
+        {"unit", "单位代码", "unit"},
+        {"unit_name", "单位", "unit name"},
+        {"indicator", "指标代码", "indicator"},
+        {"indicator_name", "指标", "indicator name"},
+        {"period", "期别", "period"},
+        {"value", "报送值", "value"},
+        {"previous", "上期数值", "previous"},
+        {"unit_of_measure", "计量单位", "unit of measure"},
+        {"submitted_by", "报送人", "submitted by"},
+        {"submitted_at", "报送时间", "submitted at"},
+        {"version", "版本", "version"},
     };
-    static const char *const num[] = {"values", NULL};
+    static const char *const num[] = {"value", "previous", "version", NULL};
     const char *p[] = {list, own, gf_arg(c, "period"), c->cx->lang};
     int rc = gf_result_query(
         c, "approvals", "待审核", "awaiting approval",
         "SELECT v.unit, CASE WHEN ?4 = 'en' THEN coalesce(u.name_en, u.name) ELSE u.name END,"
-        " v.period, count(*), group_concat(DISTINCT v.submitted_by), max(v.submitted_at)"
-        " FROM value v JOIN unit u ON u.code = v.unit"
+        " v.indicator, CASE WHEN ?4 = 'en' THEN coalesce(d.name_en, d.name) ELSE d.name END,"
+        " v.period, v.value,"
+        " (SELECT pv.value FROM value pv JOIN period pp ON pp.code = pv.period"
+        "   JOIN period cp ON cp.code = v.period WHERE pv.unit = v.unit"
+        "   AND pv.indicator = v.indicator AND pp.kind = cp.kind AND pp.start_date < cp.start_date"
+        "   ORDER BY pp.start_date DESC LIMIT 1),"
+        " d.unit_of_measure, v.submitted_by, v.submitted_at, v.version"
+        " FROM value v JOIN unit u ON u.code = v.unit JOIN indicator d ON d.code = v.indicator"
         " WHERE v.state = 'submitted' AND v.origin = 'reported'"
         " AND (?1 IS NULL OR instr(?1, ',' || v.unit || ',') > 0)"
         " AND (?2 IS NULL OR v.unit <> ?2) AND (?3 IS NULL OR v.period = ?3)"
-        " GROUP BY v.unit, v.period ORDER BY u.level, v.unit, v.period",
-        p, 4, cols, 6, num);
+        " ORDER BY u.level, v.unit, v.period, v.indicator",
+        p, 4, cols, 11, num);
     free(list);
     return rc;
 }

@@ -84,7 +84,9 @@ test("the township's approver sees the queue and approves; a village's own appro
   const z = await as('zhen1', 'Zhen-pass-123');
   const q = await z.get('/api/approvals?period=2026');
   assert.equal(q.status, 200, q.text);
-  assert.deepEqual(q.json.approvals.map((x) => [x.unit, x.values]), [[VILLAGE, 1]]);
+  // one row a submitted value, with the value and the submitter beside it
+  assert.deepEqual(q.json.approvals.map((x) => [x.unit, x.submitted_by]), [[VILLAGE, 'cun1']]);
+  assert.equal(q.json.approvals[0].value, 124);
   const ok = await z.post('/api/values/approve', { unit: VILLAGE, period: '2026' });
   assert.equal(ok.status, 200, ok.text);
   assert.match(ok.json.message, /1 条数据已审核通过/);
