@@ -6,7 +6,7 @@ import { chromium } from 'playwright-core';
 import AxeBuilder from '@axe-core/playwright';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { SRC, tempDir, demoDb, startServer, NOW as SERVER_NOW } from '../http/lib.mjs';
+import { SRC, tempDir, demoDb, startServer } from '../http/lib.mjs';
 
 export { cli, mustCli, tempDir, demoDb, SRC } from '../http/lib.mjs';
 
@@ -53,8 +53,6 @@ export async function watchedPage(browser, { viewport = VIEWPORTS.laptop, lang }
   const ctx = await browser.newContext({ viewport, locale: 'zh-CN' });
   if (lang) await ctx.addInitScript((l) => localStorage.setItem('gongfu.lang', l), lang);
   const page = await ctx.newPage();
-  // the browser's clock at the test server's (GONGFU_NOW): forms default their dates to today
-  await page.clock.setFixedTime(new Date(SERVER_NOW));
   const seen = [];
   let allow = () => false;
   page.on('console', (m) => {
