@@ -352,7 +352,8 @@ static int load_targets(struct gf_db *db, struct gf_evaluation *ev, int level, s
     return GF_OK;
 }
 
-/* The framework of o (NULL: the one with the most values) into ev->framework; it must exist. */
+/* The framework of o (NULL: the one with the most indicators that have values — the zone's, not a
+ * small one whose few indicators have many) into ev->framework; it must exist. */
 static int choose_framework(struct gf_db *db, const char *framework, struct gf_evaluation *ev,
                             struct gf_err *e)
 {
@@ -362,7 +363,7 @@ static int choose_framework(struct gf_db *db, const char *framework, struct gf_e
         snprintf(ev->framework, sizeof ev->framework, "%s", framework);
     else {
         if ((rc = gf_db_prepare(db,
-                                "SELECT f.code FROM framework f ORDER BY (SELECT count(*) FROM value v"
+                                "SELECT f.code FROM framework f ORDER BY (SELECT count(DISTINCT v.indicator) FROM value v"
                                 " JOIN framework_node n ON n.code = v.indicator AND n.framework = f.code)"
                                 " DESC, f.code LIMIT 1",
                                 &st, e)))

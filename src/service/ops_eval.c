@@ -959,8 +959,8 @@ static int op_overview(struct gf_call *c)
 
 static const char *const shows[] = {"ranking", "attainment", NULL};
 #define EVAL_PARAMS                                                                                \
-    {"framework", GF_PT_CODE, 0, NULL, "指标体系(默认数据最多的一个)",                            \
-     "framework (default: the one with the most values)"},                                         \
+    {"framework", GF_PT_CODE, 0, NULL, "指标体系(默认有数据的指标最多的一个)",                            \
+     "framework (default: the one with the most indicators with values)"},                                         \
         {"period", GF_PT_PERIOD, 0, NULL, "年份(默认最近有数据的一年)",                           \
          "year (default: the latest with values)"},                                                \
         {"level", GF_PT_ENUM, 0, level_codes, "层级(默认县区和村社区)",                           \
