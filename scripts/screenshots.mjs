@@ -23,6 +23,8 @@ const PAGES = [
   ['users', '/admin/users', 'guanli'], ['units', '/admin/units', 'guanli'], ['framework', '/admin/framework', 'guanli'],
   ['imports', '/admin/imports', 'guanli'],
 ];
+// GONGFU_PAGES=evaluation,entry: only those pages (after a change to them)
+const only = process.env.GONGFU_PAGES ? new Set(process.env.GONGFU_PAGES.split(',')) : null;
 const DEVICES = { laptop: { width: 1366, height: 768 }, phone: { width: 390, height: 844 } };
 
 function serve() {
@@ -58,7 +60,7 @@ try {
   for (const lang of ['zh', 'en']) {
     for (const [device, viewport] of Object.entries(DEVICES)) {
       const sessions = new Map(); // account → storage state (signed in once per language and device)
-      for (const [name, path, account] of PAGES) {
+      for (const [name, path, account] of PAGES.filter(([n]) => !only || only.has(n))) {
         let state;
         if (account && !sessions.has(account)) {
           const ctx = await browser.newContext({ viewport });
