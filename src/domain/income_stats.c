@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "domain/audit.h"
+#include "domain/computed.h"
 #include "domain/income.h"
 #include "domain/period.h"
 
@@ -256,122 +257,50 @@ static double value_of(const struct gf_income_run *r, const struct gf_dist_stats
     }
 }
 
-enum { OLD_NONE, OLD_SAME, OLD_DIFF, OLD_KEEP };
+struct save_ctx {
+    const struct gf_income_run *r;
+    int which[NI]; /* the saved indicators, as indexes of ind[] */
+};
+
+static double saved_value(void *ctx, int u, int i)
+{
+    const struct save_ctx *c = ctx;
+    const struct gf_dist_stats *st = &c->r->res.unit[u];
+    if (st->n == 0 || !(st->weight_sum > 0))
+        return NAN;
+    return value_of(c->r, st, c->which[i]);
+}
 
 int gf_income_save(struct gf_db *db, const char *actor, const struct gf_income_run *r,
                    const char *note, struct gf_income_save_stats *s, struct gf_err *e)
 {
     memset(s, 0, sizeof *s);
-    int nu = r->units.n, rc;
-    char source[256], now[32];
+    char source[256];
     snprintf(source, sizeof source, "gongfu stats (household microdata, period %s%s%s)", r->period,
              note ? "; " : "", note ? note : "");
-    gf_now(now);
-    unsigned char *old = calloc((size_t)nu * NI, 1);
-    if (!old)
-        return gf_err_set(e, GF_ENOMEM, "out of memory");
-    struct gf_stmt *q = NULL, *ins = NULL, *del = NULL;
-    if ((rc = gf_db_begin(db, e))) {
-        free(old);
-        return rc;
-    }
-    if ((rc = gf_period_ensure(db, r->period, e)))
-        goto fail;
+    struct gf_computed_ind defs[NI];
+    struct save_ctx sc = {r, {0}};
+    int n = 0;
     for (int i = 0; i < NI; i++) {
         if (i == I_ENGEL && !r->has_food)
             continue;
-        if ((rc = gf_db_run(db, e,
-                            "INSERT INTO indicator (code, name, name_en, unit_of_measure, direction,"
-                            " agg_time, agg_units, source, description) VALUES (?, ?, ?, ?, ?,"
-                            " 'last', 'none', 'gongfu stats --db (住户收入微观数据)', ?)"
-                            " ON CONFLICT (code) DO NOTHING",
-                            ind[i].code, ind[i].zh, ind[i].en, ind[i].uom, ind[i].dir, ind[i].desc)))
-            goto fail;
-        s->created += (int)gf_db_int(db, "SELECT changes()", 0);
+        defs[n] = (struct gf_computed_ind){ind[i].code, ind[i].zh,  ind[i].en, ind[i].uom,
+                                           ind[i].dir,  ind[i].desc, "none"};
+        sc.which[n++] = i;
     }
-    /* what is stored now */
-    if ((rc = gf_db_prepare(db,
-                            "SELECT unit, indicator, value, origin, source, state FROM value"
-                            " WHERE period = ? AND indicator IN ('income_pc', 'income_urban',"
-                            " 'income_rural', 'urban_rural_ratio', 'gini', 'theil',"
-                            " 'middle_income_share', 'lowincome_households', 'lowincome_persons',"
-                            " 'engel', 'income_range_ratio')",
-                            &q, e)))
-        goto fail;
-    gf_stmt_bind_text(q, 1, r->period);
-    while ((rc = gf_stmt_step(q, e)) == 1) {
-        int ui = gf_units_find(&r->units, gf_stmt_text(q, 0));
-        int ii = 0;
-        while (ii < NI && strcmp(ind[ii].code, gf_stmt_text(q, 1)))
-            ii++;
-        if (ui < 0 || ii == NI)
-            continue;
-        const char *origin = gf_stmt_text(q, 3), *src = gf_stmt_text(q, 4),
-                   *state = gf_stmt_text(q, 5);
-        unsigned char *o = &old[(size_t)ui * NI + (size_t)ii];
-        if (!strcmp(origin, "reported") && !(src && strstr(src, "synthetic")))
-            *o = OLD_KEEP;
-        else if (!strcmp(origin, "computed") && src && !strcmp(src, source) &&
-                 !strcmp(state, "approved") && gf_stmt_double(q, 2) == value_of(r, &r->res.unit[ui], ii))
-            *o = OLD_SAME;
-        else
-            *o = OLD_DIFF;
-    }
-    gf_stmt_finalize(q);
-    q = NULL;
-    if (rc < 0)
-        goto fail;
-    if ((rc = gf_db_prepare(db,
-                            "INSERT INTO value (unit, indicator, period, value, origin, source, state,"
-                            " updated_by, updated_at) VALUES (?, ?, ?, ?, 'computed', ?, 'approved', ?, ?)"
-                            " ON CONFLICT (unit, indicator, period) DO UPDATE SET value = excluded.value,"
-                            " origin = 'computed', source = excluded.source, state = 'approved',"
-                            " updated_by = excluded.updated_by, updated_at = excluded.updated_at",
-                            &ins, e)) ||
-        (rc = gf_db_prepare(db,
-                            "DELETE FROM value WHERE unit = ? AND indicator = ? AND period = ?"
-                            " AND origin = 'computed'",
-                            &del, e)))
-        goto fail;
-    for (int u = 0; u < nu && rc == GF_OK; u++) {
-        const struct gf_dist_stats *st = &r->res.unit[u];
-        int empty = st->n == 0 || !(st->weight_sum > 0);
-        for (int i = 0; i < NI && rc == GF_OK; i++) {
-            unsigned char o = old[(size_t)u * NI + (size_t)i];
-            double v = empty ? NAN : value_of(r, st, i);
-            if (o == OLD_KEEP) {
-                s->kept += !isnan(v);
-                continue;
-            }
-            if (isnan(v)) {
-                if (o != OLD_NONE) { /* a computed value that no longer holds */
-                    gf_stmt_bind_text(del, 1, r->units.unit[u].code);
-                    gf_stmt_bind_text(del, 2, ind[i].code);
-                    gf_stmt_bind_text(del, 3, r->period);
-                    rc = gf_stmt_step(del, e) < 0 ? GF_ESYS : GF_OK;
-                    gf_stmt_reset(del);
-                    s->removed += gf_db_int(db, "SELECT changes()", 0);
-                }
-                continue;
-            }
-            if (o == OLD_SAME) {
-                s->unchanged++;
-                continue;
-            }
-            gf_stmt_bind_text(ins, 1, r->units.unit[u].code);
-            gf_stmt_bind_text(ins, 2, ind[i].code);
-            gf_stmt_bind_text(ins, 3, r->period);
-            gf_stmt_bind_double(ins, 4, v);
-            gf_stmt_bind_text(ins, 5, source);
-            gf_stmt_bind_text(ins, 6, actor);
-            gf_stmt_bind_text(ins, 7, now);
-            rc = gf_stmt_step(ins, e) < 0 ? GF_ESYS : GF_OK;
-            gf_stmt_reset(ins);
-            s->written++;
-        }
-    }
+    struct gf_computed_set set = {r->period, source, "gongfu stats --db (住户收入微观数据)",
+                                  &r->units, defs, n, saved_value, &sc};
+    struct gf_computed_stats cs;
+    int rc = gf_db_begin(db, e);
     if (rc)
+        return rc;
+    if ((rc = gf_computed_save(db, actor, &set, &cs, e)))
         goto fail;
+    s->written = cs.written;
+    s->unchanged = cs.unchanged;
+    s->removed = cs.removed;
+    s->kept = cs.kept;
+    s->created = cs.created;
     if (s->written || s->removed || s->created) {
         char a[32], b[32], c[32], d[32];
         snprintf(a, sizeof a, "%ld", s->written);
@@ -391,15 +320,8 @@ int gf_income_save(struct gf_db *db, const char *actor, const struct gf_income_r
         if (rc)
             goto fail;
     }
-    gf_stmt_finalize(ins);
-    gf_stmt_finalize(del);
-    free(old);
     return gf_db_commit(db, e);
 fail:
-    gf_stmt_finalize(q);
-    gf_stmt_finalize(ins);
-    gf_stmt_finalize(del);
-    free(old);
     gf_db_rollback(db);
     return rc;
 }
