@@ -70,6 +70,8 @@ int gf_demo_build(struct gf_db *db, const char *actor, struct gf_err *e)
         return rc;
     if ((rc = gf_demo_synthetic_values(db, actor, e)))
         return rc;
+    if ((rc = gf_demo_collective(db, actor, e)))
+        return rc;
     if ((rc = gf_values_rollup(db, actor, NULL, &rs, e)))
         return rc;
     /* household survey microdata for 2023 and 2024: the distribution measures it computes

@@ -8,6 +8,9 @@
 #include "store/db.h"
 
 int gf_demo_build(struct gf_db *db, const char *actor, struct gf_err *e);
+/* The collective economy ledgers of the villages, from their synthetic income values
+ * (demo_collective.c); the indicators are then computed from the ledgers. */
+int gf_demo_collective(struct gf_db *db, const char *actor, struct gf_err *e);
 
 /* 1 if the database may be replaced by a new demo without being told to: it holds nothing, or
  * an untouched demo — the demo's mark and no audit record after the demo's own (every change is

@@ -9,6 +9,8 @@ extern const struct gf_import_kind gf_import_households, gf_import_household_mem
     gf_import_household_incomes;
 extern const struct gf_import_kind gf_import_list_kinds, gf_import_items, gf_import_progress;
 extern const struct gf_import_kind gf_import_income_microdata; /* fast path: cmd_import.c */
+extern const struct gf_import_kind gf_import_collective_income, gf_import_village_enterprises,
+    gf_import_village_enterprise_results, gf_import_enclaves, gf_import_enclave_returns;
 
 const struct gf_import_kind *const gf_import_kinds[] = {
     &gf_import_units,      &gf_import_teams,     &gf_import_departments, &gf_import_people,
@@ -16,6 +18,8 @@ const struct gf_import_kind *const gf_import_kinds[] = {
     &gf_import_income_microdata, /* before the registry: `gongfu import households` is microdata */
     &gf_import_households, &gf_import_household_members, &gf_import_household_incomes,
     &gf_import_list_kinds, &gf_import_items, &gf_import_progress,
+    &gf_import_collective_income, &gf_import_village_enterprises,
+    &gf_import_village_enterprise_results, &gf_import_enclaves, &gf_import_enclave_returns,
     NULL,
 };
 

@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -415,4 +416,22 @@ int gf_scope_filter(struct gf_call *c, const char *field, const char *unit, cons
     if (c->cx->actor.scope[0])
         *out = c->cx->actor.scope;
     return GF_OK;
+}
+
+char *gf_unit_list(const struct gf_units *u, const char *unit, int under)
+{
+    int a = u ? gf_units_find(u, unit) : -1;
+    if (a < 0)
+        return NULL;
+    int last = under ? a + u->unit[a].subtree_size : a + 1;
+    size_t cap = 2;
+    for (int k = a; k < last; k++)
+        cap += strlen(u->unit[k].code) + 1;
+    char *s = malloc(cap), *p = s;
+    if (!s)
+        return NULL;
+    *p++ = ',';
+    for (int k = a; k < last; k++)
+        p += sprintf(p, "%s,", u->unit[k].code);
+    return s;
 }

@@ -46,7 +46,19 @@ static const struct {
     {"list_kinds", GF_PERM_ITEMS_WRITE},
     {"items", GF_PERM_ITEMS_WRITE},
     {"progress", GF_PERM_ITEMS_WRITE},
+    /* a village's ledger is reported like its values; the rest is the zone's register */
+    {"collective_income", GF_PERM_VALUES_WRITE},
+    {"village_enterprises", GF_PERM_CONFIG},
+    {"village_enterprise_results", GF_PERM_CONFIG},
+    {"enclaves", GF_PERM_CONFIG},
+    {"enclave_returns", GF_PERM_CONFIG},
 };
+
+/* Kinds whose every row names its unit: a user limited to a unit may import those of its scope. */
+static int unit_rows(const char *kind)
+{
+    return !strcmp(kind, "values") || !strcmp(kind, "collective_income");
+}
 
 /* The kind's permission and the actor's scope allow the import (default deny: a kind without a
  * permission here is refused). */
@@ -64,7 +76,7 @@ static int may_import(struct gf_call *c, const char *kind)
         return gf_err_set(&c->err, GF_EFORBIDDEN,
                           "%s (role %s) may not import %s: it needs the permission %s", a->name,
                           gf_role_info[a->role].code, kind, gf_perm_code[p]);
-    if (strcmp(kind, "values") && a->scope[0])
+    if (!unit_rows(kind) && a->scope[0])
         return gf_err_set(&c->err, GF_EFORBIDDEN,
                           "importing %s changes data of the whole zone: %s is limited to unit %s",
                           kind, a->name, a->scope);
@@ -112,7 +124,7 @@ static int import_records(struct gf_call *c, const struct gf_import_kind *kind, 
 {
     const struct gf_actor *a = &c->cx->actor;
     struct gf_import_opts o = {dry, a->name, c->input_format, NULL, NULL, NULL};
-    if (!strcmp(kind->name, "values") && (a->scope[0] || a->role == GF_ROLE_TEAM)) {
+    if (unit_rows(kind->name) && (a->scope[0] || a->role == GF_ROLE_TEAM)) {
         o.check = check_value_row;
         o.check_ctx = c;
     }

@@ -24,25 +24,6 @@ static const struct gf_code_label origin_labels[] = {{"reported", "填报", "rep
                                                      {"derived", "派生", "derived"},
                                                      {NULL}};
 
-/* ",code,code," of the unit (and its descendants when under): SQL tests membership with instr. */
-static char *unit_list(const struct gf_units *u, const char *unit, int under)
-{
-    int a = gf_units_find(u, unit);
-    if (a < 0)
-        return NULL;
-    int last = under ? a + u->unit[a].subtree_size : a + 1;
-    size_t cap = 2;
-    for (int k = a; k < last; k++)
-        cap += strlen(u->unit[k].code) + 1;
-    char *s = malloc(cap), *p = s;
-    if (!s)
-        return NULL;
-    *p++ = ',';
-    for (int k = a; k < last; k++)
-        p += sprintf(p, "%s,", u->unit[k].code);
-    return s;
-}
-
 /* A team reporter acts only on the indicators its team is responsible for. */
 static int team_owns(struct gf_call *c, const char *indicator)
 {
@@ -69,7 +50,7 @@ static int op_list(struct gf_call *c)
     /* without a unit the actor's whole scope; with one, it alone unless --under */
     int under = gf_arg_flag(c, "under") || !gf_arg(c, "unit");
     char *list = NULL;
-    if (unit && !(list = unit_list(gf_ctx_units(c->cx, &c->err), unit, under)))
+    if (unit && !(list = gf_unit_list(gf_ctx_units(c->cx, &c->err), unit, under)))
         return gf_err_set(&c->err, GF_ENOMEM, "out of memory");
     static const struct gf_column cols[] = {
         {"unit", "单位代码", "unit"},
@@ -293,7 +274,7 @@ static int op_queue(struct gf_call *c)
         scope = unit;
     }
     char *list = NULL;
-    if (scope && !(list = unit_list(u, scope, 1)))
+    if (scope && !(list = gf_unit_list(u, scope, 1)))
         return gf_err_set(&c->err, GF_ENOMEM, "out of memory");
     /* strictly below: the scope unit itself is approved from the level above it */
     const char *own = c->cx->actor.scope[0] ? c->cx->actor.scope : NULL;
@@ -382,7 +363,7 @@ static int op_threshold(struct gf_call *c)
     /* the value the condition tests: its first indicator */
     char first[72] = "";
     sscanf(formula, " %71[A-Za-z0-9_]", first);
-    char *list = unit_list(u, unit, 1);
+    char *list = gf_unit_list(u, unit, 1);
     if (!list)
         return gf_err_set(&c->err, GF_ENOMEM, "out of memory");
     static const struct gf_column cols[] = {

@@ -176,6 +176,9 @@ int gf_need_unit(struct gf_call *c, const char *field, const char *unit);
 /* A list's unit filter: the given unit checked as by gf_need_unit, or, when none is given, the
  * actor's scope unit (NULL for the whole zone).  *out points into the call or the actor. */
 int gf_scope_filter(struct gf_call *c, const char *field, const char *unit, const char **out);
+/* ",code,code," of the unit (and its descendants when under), for SQL membership tests with
+ * instr(list, ',' || code || ','); malloc'd; NULL when the unit is unknown or out of memory. */
+char *gf_unit_list(const struct gf_units *u, const char *unit, int under);
 
 /* ---- results -------------------------------------------------------------------------------- */
 

@@ -118,6 +118,7 @@ extern const char *const gf_schema_households_steps[];
 extern const char *const gf_schema_lists_steps[];
 extern const char *const gf_schema_income_steps[];
 extern const char *const gf_schema_users_steps[];
+extern const char *const gf_schema_collective_steps[];
 
 static const struct gf_migration_module modules[] = {
     {"core", core_steps},
@@ -126,6 +127,7 @@ static const struct gf_migration_module modules[] = {
     {"lists", gf_schema_lists_steps},
     {"income", gf_schema_income_steps},
     {"users", gf_schema_users_steps},
+    {"collective", gf_schema_collective_steps},
 };
 #define NMODULES (sizeof modules / sizeof modules[0])
 
