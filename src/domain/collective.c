@@ -13,26 +13,26 @@
 #include "domain/values.h"
 #include "util/table.h"
 
-const struct gf_collective_source gf_collective_sources[] = {
+const struct gf_code_label gf_collective_sources[] = {
     {"operating", "经营收入", "operating"},
     {"contracting", "发包及上交收入", "contracting and remittances"},
     {"investment", "投资收益", "investment returns"},
     {"subsidy", "补助收入", "subsidies"},
     {"other", "其他收入", "other income"},
-    {NULL, NULL, NULL},
+    {NULL},
 };
 
-const struct gf_collective_source gf_village_enterprise_kinds[] = {
+const struct gf_code_label gf_village_enterprise_kinds[] = {
     {"qiangcun", "强村公司", "village-strengthening company"},
     {"development", "乡村发展公司", "rural development company"},
     {"cooperative", "合作社", "cooperative"},
     {"other", "其他", "other"},
-    {NULL, NULL, NULL},
+    {NULL},
 };
 
 /* ---- field checks shared by the kinds ---------------------------------------------------- */
 
-static const char *const *codes_of(const struct gf_collective_source *s)
+static const char *const *codes_of(const struct gf_code_label *s)
 {
     static const char *sources[8], *kinds[8];
     const char **out = s == gf_collective_sources ? sources : kinds;

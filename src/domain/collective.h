@@ -28,6 +28,7 @@
 #define GF_COLLECTIVE_H
 
 #include "store/db.h"
+#include "util/table.h"
 
 struct gf_collective_stats {
     int years;                              /* years with records */
@@ -39,12 +40,8 @@ struct gf_collective_stats {
 int gf_collective_compute(struct gf_db *db, const char *actor, struct gf_collective_stats *s,
                           struct gf_err *e);
 
-/* The sources of a ledger, in order, with their labels (NULL-terminated by code). */
-struct gf_collective_source {
-    const char *code, *zh, *en;
-};
-extern const struct gf_collective_source gf_collective_sources[];
-/* The enterprise kinds, the same way. */
-extern const struct gf_collective_source gf_village_enterprise_kinds[];
+/* The sources of a ledger and the kinds of village enterprise, with their labels ({NULL}-ended). */
+extern const struct gf_code_label gf_collective_sources[];
+extern const struct gf_code_label gf_village_enterprise_kinds[];
 
 #endif
