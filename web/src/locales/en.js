@@ -7,6 +7,7 @@ export default {
     entry: 'Data entry', approvals: 'Approvals', admin: 'Administration', users: 'Users and roles', units: 'Units',
     framework: 'Framework', imports: 'Imports', public: 'Red and black lists', login: 'Sign in', notFound: 'Not found',
     forbidden: 'Forbidden', home: 'Home',
+    collective: 'Collective economy',
   },
   common: {
     period: 'Period', unit: 'Unit', level: 'Level', search: 'Search', reset: 'Reset', save: 'Save', submit: 'Submit',
@@ -16,6 +17,7 @@ export default {
     unavailable: 'The server does not offer this operation yet ({op}); it shows here once it does.',
     error: 'Something went wrong', forbidden: 'Your role may not see this', back: 'Back', yes: 'yes', no: 'no', score: 'Score',
     rank: 'Rank', framework: 'Framework', indicator: 'Indicator', value: 'Value', more: 'More',
+    navigation: 'Navigation',
   },
   login: {
     title: 'Sign in to the cockpit', name: 'User name', password: 'Password', submit: 'Sign in', public: 'Published red and black lists (no sign-in)',
@@ -79,6 +81,16 @@ export default {
     title: 'Horse race: published red and black lists', intro: 'The published results of the horse race, open to everyone without signing in.', none: 'Nothing published yet',
     publishedAt: 'Published', hash: 'Hash',
   },
+  collective: {
+    title: 'Village collective economy', villages: 'Villages', over: 'Operating income ≥ {yuan} yuan', under: 'Under {yuan} yuan',
+    mean: 'Mean operating income', wan: '10k yuan', bySource: 'Income by source (10k yuan)', stillUnder: 'Villages still under {yuan} yuan',
+    allOver: 'Every village is over {yuan} yuan', ledgers: 'Ledgers', enterprises: 'Village enterprises', enclaves: 'Enclave investments',
+    village: 'Village', township: 'Township', operatingIncome: 'Operating income (10k yuan)', totalIncome: 'Total income (10k yuan)',
+    growth: 'Growth', kind: 'Kind', revenue: 'Revenue (yuan)', profit: 'Profit (yuan)', dividends: 'Dividends to villagers (yuan)',
+    toCollective: 'Paid to the collective (yuan)', location: 'Location', nVillages: 'Villages', invested: 'Invested (yuan)',
+    returns: 'Returns of the year (yuan)', rate: 'Rate of return',
+    src: { operating: 'Operating', contracting: 'Contracting', investment: 'Investment', enterprise: 'From enterprises', enclave: 'Enclave returns', subsidy: 'Subsidies', other: 'Other' },
+  },
   errors: { notFound: 'There is no such page.', forbidden: 'Your role may not open this page.', goHome: 'Home' },
   codes: {
     role: { admin: 'administrator', centre: 'coordination centre', leader: 'leader', team: 'team reporter', reporter: 'reporter', approver: 'approver', cadre: 'assistance cadre', public: 'public' },
@@ -101,6 +113,7 @@ export default {
     flag: { 'item overdue': 'item overdue', 'milestone overdue': 'milestone overdue', stalled: 'stalled', 'problem past deadline': 'problem past deadline', 'investment behind plan': 'investment behind plan' },
     milestone: { land: 'land', start: 'start', complete: 'completion', produce: 'production' },
     group: { unit: 'unit', team: 'work team' },
+    enterpriseKind: { qiangcun: 'Village company', development: 'Development company', cooperative: 'Cooperative', other: 'Other' },
     importKind: { units: 'units', framework: 'framework', values: 'values', teams: 'teams', people: 'people', items: 'list items', households: 'households' },
   },
 };

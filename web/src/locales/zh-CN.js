@@ -7,6 +7,7 @@ export default {
     entry: '数据填报', approvals: '审核队列', admin: '系统管理', users: '用户与角色', units: '行政区划',
     framework: '指标体系', imports: '数据导入', public: '红黑榜公示', login: '登录', notFound: '页面不存在',
     forbidden: '无权访问', home: '首页',
+    collective: '集体经济',
   },
   common: {
     period: '期间', unit: '单位', level: '层级', search: '查询', reset: '重置', save: '保存', submit: '提交',
@@ -16,6 +17,7 @@ export default {
     unavailable: '服务器尚未提供此功能的接口({op}),待相应接口上线后自动显示。',
     error: '出错了', forbidden: '当前角色无权查看此内容', back: '返回', yes: '是', no: '否', score: '得分',
     rank: '排名', framework: '指标体系', indicator: '指标', value: '数值', more: '更多',
+    navigation: '导航菜单',
   },
   login: {
     title: '登录共富驾驶舱', name: '用户名', password: '密码', submit: '登 录', public: '查看红黑榜公示(无需登录)',
@@ -79,6 +81,16 @@ export default {
     title: '赛马争先红黑榜公示', intro: '以下为已发布的赛马结果,任何人无需登录即可查看。', none: '暂无已发布的榜单',
     publishedAt: '发布时间', hash: '校验值',
   },
+  collective: {
+    title: '村级集体经济', villages: '村(社区)数', over: '经营性收入 {line} 万元以上', under: '不足 {line} 万元',
+    mean: '村均经营性收入', wan: '万元', bySource: '收入来源构成(万元)', stillUnder: '尚未达到 {line} 万元的村',
+    allOver: '全部村已达到 {line} 万元', ledgers: '各村台账', enterprises: '村级企业', enclaves: '飞地抱团',
+    village: '村(社区)', township: '乡镇(街道)', operatingIncome: '经营性收入(万元)', totalIncome: '总收入(万元)',
+    growth: '增速', kind: '类型', revenue: '营业收入(元)', profit: '利润(元)', dividends: '分红到户(元)',
+    toCollective: '上交村集体(元)', location: '所在地', nVillages: '入股村数', invested: '入股合计(元)',
+    returns: '当年收益(元)', rate: '收益率',
+    src: { operating: '经营收入', contracting: '发包及上交', investment: '投资收益', enterprise: '村级企业上交', enclave: '飞地抱团收益', subsidy: '补助收入', other: '其他收入' },
+  },
   errors: { notFound: '您访问的页面不存在。', forbidden: '当前角色没有访问此页面的权限。', goHome: '返回首页' },
   codes: {
     role: { admin: '系统管理员', centre: '共富办', leader: '领导', team: '专班填报员', reporter: '填报员', approver: '审核员', cadre: '帮扶干部', public: '公众' },
@@ -101,6 +113,7 @@ export default {
     flag: { 'item overdue': '事项逾期', 'milestone overdue': '节点逾期', stalled: '进展停滞', 'problem past deadline': '问题超期', 'investment behind plan': '投资滞后' },
     milestone: { land: '拿地', start: '开工', complete: '竣工', produce: '投产' },
     group: { unit: '单位', team: '工作专班' },
+    enterpriseKind: { qiangcun: '强村公司', development: '乡村发展公司', cooperative: '合作社', other: '其他' },
     importKind: { units: '行政区划', framework: '指标体系', values: '指标数据', teams: '工作专班', people: '人员', items: '清单事项', households: '监测户' },
   },
 };
