@@ -263,6 +263,29 @@ static void eval_parts(struct gf_doc *d, const struct gf_unit *x, const char *pe
     report_release(eu);
 }
 
+/* The village's operating collective income of the period with its growth, from its ledger
+ * (collective.show), into out ("" when the village keeps none or the reader may not see it). */
+static void collective_kpi(struct gf_doc *d, const char *unit, const char *period, char *out,
+                           size_t cap)
+{
+    out[0] = 0;
+    struct gf_call *cs = report_call(d, "collective.show", "unit", unit, NULL);
+    const struct gf_table *y = report_section(cs, "years");
+    char buf[400];
+    for (int i = 0; y && i < gf_table_rows(y); i++) {
+        if (strcmp(report_code(y, i, "year", buf, sizeof buf), period))
+            continue;
+        double op = report_num(y, i, "operating_income"), g = report_num(y, i, "growth");
+        if (!isfinite(op))
+            break;
+        if (isfinite(g))
+            snprintf(out, cap, d->en ? "%.1f (%+.1f %%)" : "%.1f 万元(%+.1f%%)", op, g);
+        else
+            snprintf(out, cap, d->en ? "%.1f" : "%.1f 万元", op);
+    }
+    report_release(cs);
+}
+
 /* ---- 兴村报表: one A4 page a village -------------------------------------------------------- */
 
 static int op_village(struct gf_call *c)
@@ -296,10 +319,13 @@ static int op_village(struct gf_call *c)
         }
     snprintf(nval, sizeof nval, "%d", gf_table_rows(ch));
     snprintf(better, sizeof better, "%d / %d", up_n, with_prev);
+    char coll[64];
+    collective_kpi(&d, unit, period, coll, sizeof coll);
     const char *kl[] = {d.en ? "population" : "户籍人口", d.en ? "indicators reported" : "本期指标数",
-                        d.en ? "rising on last period" : "较上期上升"};
-    const char *kv[] = {pop, nval, better};
-    gf_doc_kpis(&d, kl, kv, 3);
+                        d.en ? "rising on last period" : "较上期上升",
+                        d.en ? "collective operating income (10k yuan)" : "村集体经营性收入"};
+    const char *kv[] = {pop, nval, better, coll};
+    gf_doc_kpis(&d, kl, kv, coll[0] ? 4 : 3);
     gf_doc_heading(&d, "主要指标(本期与上期)", "Key figures (this period and the last)");
     gf_doc_table(&d, ch, NULL, 14);
     gf_table_free(ch);
