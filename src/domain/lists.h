@@ -126,11 +126,20 @@ enum {
     GF_RC_INVEST,     /* completed investment / linear plan to date, % (capped 100) */
     GF_RC_FUNDS,      /* funds secured / requested, % (capped 100) */
     GF_RC_PROBLEMS,   /* 100 − penalties for open and overdue problems */
+    GF_RC_VISITS,     /* cadres: paired households visited in the last 90 days, % */
+    GF_RC_MEASURES,   /* cadres: paired households with a help measure in the period, % */
     GF_RACE_NCOMP
 };
 
+/* Who races: units of a level, work teams, projects (list items of kind project) or cadres
+ * (the people responsible for items and paired with households). */
+enum gf_race_subject { GF_RS_UNIT, GF_RS_TEAM, GF_RS_PROJECT, GF_RS_CADRE, GF_RS_N };
+extern const char *const gf_race_subject_code[GF_RS_N]; /* "unit", "team", "project", "cadre" */
+
 struct gf_race_config {
-    double w[GF_RACE_NCOMP];
+    double w[GF_RACE_NCOMP];         /* units and teams */
+    double w_project[GF_RACE_NCOMP]; /* projects: config key "project": {"weights": {…}} */
+    double w_cadre[GF_RACE_NCOMP];   /* cadres: config key "cadre": {"weights": {…}} */
     double pen_open, pen_overdue; /* problem penalties (points) */
     int level;                    /* unit level racing (2 = county) */
     int red_top;
@@ -170,7 +179,7 @@ struct gf_race_entry {
 
 struct gf_race {
     char period[16], prev_period[16], as_of[11];
-    int teams;           /* 0 = units, 1 = teams */
+    enum gf_race_subject subject;
     int64_t eval_run;    /* the evaluation run used, 0 if none */
     int eval_computed;   /* no run was saved: the evaluation was computed now (not stored) */
     char eval_note[400]; /* why there is no evaluation component (empty when there is one) */
@@ -179,10 +188,12 @@ struct gf_race {
     struct gf_race_entry *e; /* ordered by rank */
 };
 
-/* Run the race of units (teams = 0: units of c->level) or of work teams (teams = 1) for period
- * as of today (NULL = gf_today(); the as-of date is min(today, end of period)). */
-int gf_race_run(struct gf_db *db, const char *period, int teams, const struct gf_race_config *c,
-                const char *today, struct gf_race *out, struct gf_err *e);
+/* Run the race of a subject (units of c->level, work teams, projects, cadres) for period as of
+ * today (NULL = gf_today(); the as-of date is min(today, end of period)).  Projects and cadres
+ * have no evaluation component; cadres add their paired households' visits and measures. */
+int gf_race_run(struct gf_db *db, const char *period, enum gf_race_subject subject,
+                const struct gf_race_config *c, const char *today, struct gf_race *out,
+                struct gf_err *e);
 void gf_race_free(struct gf_race *r);
 
 /* ---- demo ------------------------------------------------------------------------------------ */

@@ -1,5 +1,6 @@
 /* race.c — the horse race (赛马争先): units and work teams ranked by a weighted combination of
- * the evaluation result and their list performance, with red and black lists, awards, reasons
+ * the evaluation result and their list performance — and projects and cadres by their list
+ * performance (cadres: with their paired households' visits and measures) — with red and black lists, awards, reasons
  * and resampled rank percentiles so that nobody lands on the black list by noise.
  *
  * Scoring (docs/lists-and-race.md): seven components on 0..100, a weighted mean over the ones
@@ -34,6 +35,18 @@ void gf_race_config_default(struct gf_race_config *c)
     c->w[GF_RC_INVEST] = 0.10;
     c->w[GF_RC_FUNDS] = 0.05;
     c->w[GF_RC_PROBLEMS] = 0.10;
+    c->w_project[GF_RC_MILESTONES] = 0.30;
+    c->w_project[GF_RC_ITEMS] = 0.15;
+    c->w_project[GF_RC_INVEST] = 0.25;
+    c->w_project[GF_RC_FUNDS] = 0.15;
+    c->w_project[GF_RC_PROBLEMS] = 0.15;
+    c->w_cadre[GF_RC_MILESTONES] = 0.15;
+    c->w_cadre[GF_RC_ITEMS] = 0.25;
+    c->w_cadre[GF_RC_INVEST] = 0.10;
+    c->w_cadre[GF_RC_FUNDS] = 0.05;
+    c->w_cadre[GF_RC_PROBLEMS] = 0.15;
+    c->w_cadre[GF_RC_VISITS] = 0.20;
+    c->w_cadre[GF_RC_MEASURES] = 0.10;
     c->pen_open = 10;
     c->pen_overdue = 20;
     c->level = 2;
@@ -50,7 +63,24 @@ void gf_race_config_default(struct gf_race_config *c)
 }
 
 static const char *const comp_key[GF_RACE_NCOMP] = {
-    "eval", "improvement", "milestones", "items", "investment", "funds", "problems"};
+    "eval", "improvement", "milestones", "items", "investment", "funds", "problems", "visits",
+    "measures"};
+
+const char *const gf_race_subject_code[GF_RS_N] = {"unit", "team", "project", "cadre"};
+
+/* The weights of a subject's race. */
+static const double *weights_of(const struct gf_race_config *c, enum gf_race_subject s)
+{
+    return s == GF_RS_PROJECT ? c->w_project : s == GF_RS_CADRE ? c->w_cadre : c->w;
+}
+
+static int weights_positive(const double *w)
+{
+    double sum = 0;
+    for (int i = 0; i < GF_RACE_NCOMP; i++)
+        sum += w[i];
+    return sum > 0;
+}
 
 static int num_in(json_t *v, const char *path, const char *key, double lo, double hi, double *out,
                   struct gf_err *e)
@@ -77,6 +107,30 @@ int gf_race_config_load(struct gf_race_config *c, const char *path, struct gf_er
     return rc;
 }
 
+/* {"component": weight, …} into w (the components not named keep their weight). */
+static int parse_weights(json_t *v, const char *path, const char *prefix, double *w,
+                         struct gf_err *e)
+{
+    const char *k;
+    json_t *x;
+    json_object_foreach(v, k, x)
+    {
+        int i = 0;
+        while (i < GF_RACE_NCOMP && strcmp(comp_key[i], k))
+            i++;
+        if (i == GF_RACE_NCOMP)
+            return gf_err_at(e, path, 0, k, NULL,
+                             "a component: eval, improvement, milestones, items, investment, "
+                             "funds, problems, visits, measures");
+        char name[64];
+        snprintf(name, sizeof name, "%s.%s", prefix, k);
+        int rc = num_in(x, path, name, 0, 1e6, &w[i], e);
+        if (rc)
+            return rc;
+    }
+    return GF_OK;
+}
+
 int gf_race_config_parse(struct gf_race_config *c, const char *text, size_t len, const char *path,
                          struct gf_err *e)
 {
@@ -95,22 +149,21 @@ int gf_race_config_parse(struct gf_race_config *c, const char *text, size_t len,
     json_object_foreach(root, key, v)
     {
         if (!strcmp(key, "weights") && json_is_object(v)) {
+            if ((rc = parse_weights(v, path, "weights", c->w, e)))
+                goto out;
+        } else if ((!strcmp(key, "project") || !strcmp(key, "cadre")) && json_is_object(v)) {
             const char *k2;
             json_t *v2;
+            char name[32];
+            snprintf(name, sizeof name, "%s.weights", key);
             json_object_foreach(v, k2, v2)
             {
-                int i = 0;
-                while (i < GF_RACE_NCOMP && strcmp(comp_key[i], k2))
-                    i++;
-                if (i == GF_RACE_NCOMP) {
-                    rc = gf_err_at(e, path, 0, k2, NULL,
-                                   "a component: eval, improvement, milestones, items, "
-                                   "investment, funds, problems");
+                if (strcmp(k2, "weights") || !json_is_object(v2)) {
+                    rc = gf_err_at(e, path, 0, key, k2, "{\"weights\": {component: weight, …}}");
                     goto out;
                 }
-                char name[64];
-                snprintf(name, sizeof name, "weights.%s", k2);
-                if ((rc = num_in(v2, path, name, 0, 1e6, &c->w[i], e)))
+                if ((rc = parse_weights(v2, path, name,
+                                        key[0] == 'p' ? c->w_project : c->w_cadre, e)))
                     goto out;
             }
         } else if (!strcmp(key, "penalties") && json_is_object(v)) {
@@ -167,16 +220,17 @@ int gf_race_config_parse(struct gf_race_config *c, const char *text, size_t len,
             c->stalled_days = (int)x;
         } else {
             rc = gf_err_at(e, path, 0, key, NULL,
-                           "a known key: weights, penalties, level, red, black, awards, draws, "
-                           "seed, jitter, stalled_days (objects where documented)");
+                           "a known key: weights, project, cadre, penalties, level, red, black, "
+                           "awards, draws, seed, jitter, stalled_days (objects where documented)");
             goto out;
         }
     }
-    double sum = 0;
-    for (int i = 0; i < GF_RACE_NCOMP; i++)
-        sum += c->w[i];
-    if (!(sum > 0))
+    if (!weights_positive(c->w))
         rc = gf_err_at(e, path, 0, "weights", NULL, "at least one positive weight");
+    else if (!weights_positive(c->w_project))
+        rc = gf_err_at(e, path, 0, "project.weights", NULL, "at least one positive weight");
+    else if (!weights_positive(c->w_cadre))
+        rc = gf_err_at(e, path, 0, "cadre.weights", NULL, "at least one positive weight");
 out:
     json_decref(root);
     return rc;
@@ -186,6 +240,7 @@ out:
 
 struct item {
     char code[64], team[64], status[16], start[11], due[11], completed[11];
+    char leader[64], owner[64];
     int unit; /* index in units (attributed territorial unit), -1 */
     double inv_plan, inv_done, funds_req, funds_sec; /* figures as of the as-of date */
 };
@@ -197,6 +252,7 @@ struct ms {
 
 struct prob {
     int item, unit;
+    char owner[64];
     char raised[11], deadline[11], status[16], verified[11];
 };
 
@@ -205,6 +261,7 @@ struct facts {
     double inv_done, inv_plan, funds_sec, funds_req;
     int eval_rank, eval_change, has_change;
     double eval_p05, eval_p95;
+    int hh_paired, hh_visited, hh_measured; /* cadres */
 };
 
 struct ctx {
@@ -274,7 +331,8 @@ static int load_data(struct ctx *x, const char *asof, struct gf_err *e)
              " CASE WHEN EXISTS (SELECT 1 FROM progress p WHERE p.item = i.code AND "
              "  p.funds_secured IS NOT NULL) THEN coalesce((SELECT p.funds_secured FROM progress "
              "  p WHERE p.item = i.code AND p.funds_secured IS NOT NULL AND p.report_date <= ? "
-             "  ORDER BY p.report_date DESC LIMIT 1), 0) ELSE coalesce(i.funds_secured, 0) END "
+             "  ORDER BY p.report_date DESC LIMIT 1), 0) ELSE coalesce(i.funds_secured, 0) END, "
+             " coalesce(i.leader, ''), i.owner "
              "FROM list_item i WHERE i.status <> 'cancelled' ORDER BY i.code",
              &st, e)))
         return rc;
@@ -294,6 +352,8 @@ static int load_data(struct ctx *x, const char *asof, struct gf_err *e)
         it->funds_req = gf_stmt_double(st, 8);
         it->inv_done = gf_stmt_double(st, 9);
         it->funds_sec = gf_stmt_double(st, 10);
+        cpy(it->leader, sizeof it->leader, gf_stmt_text(st, 11));
+        cpy(it->owner, sizeof it->owner, gf_stmt_text(st, 12));
         /* a completion after the as-of date has not happened yet */
         if (it->completed[0] && strcmp(it->completed, asof) > 0)
             it->completed[0] = 0;
@@ -330,7 +390,7 @@ static int load_data(struct ctx *x, const char *asof, struct gf_err *e)
         return gf_err_set(e, GF_ENOMEM, "out of memory");
     if ((rc = gf_db_prepare(x->db,
                             "SELECT coalesce(item,''), coalesce(unit,''), raised_date, "
-                            "deadline, status, coalesce(verified_date,'') FROM problem "
+                            "deadline, status, coalesce(verified_date,''), owner FROM problem "
                             "ORDER BY id",
                             &st, e)))
         return rc;
@@ -343,23 +403,33 @@ static int load_data(struct ctx *x, const char *asof, struct gf_err *e)
         cpy(p->deadline, sizeof p->deadline, gf_stmt_text(st, 3));
         cpy(p->status, sizeof p->status, gf_stmt_text(st, 4));
         cpy(p->verified, sizeof p->verified, gf_stmt_text(st, 5));
+        cpy(p->owner, sizeof p->owner, gf_stmt_text(st, 6));
     }
     gf_stmt_finalize(st);
     return rc < 0 ? rc : GF_OK;
 }
 
-/* Does item i count for subject s (a unit index, or a team code)? */
-static int item_of(const struct ctx *x, int i, int teams, int sunit, const char *scode)
+/* Does item i count for the subject (a unit index, or the code of a team, an item, a person)?
+ * A cadre answers for the items it leads (责任领导) or carries out (责任人). */
+static int item_of(const struct ctx *x, int i, enum gf_race_subject subject, int sunit,
+                   const char *scode)
 {
     if (i < 0)
         return 0;
-    if (teams)
+    switch (subject) {
+    case GF_RS_TEAM:
         return !strcmp(x->it[i].team, scode);
-    return x->it[i].unit >= 0 && gf_units_within(&x->units, x->it[i].unit, sunit);
+    case GF_RS_PROJECT:
+        return !strcmp(x->it[i].code, scode);
+    case GF_RS_CADRE:
+        return !strcmp(x->it[i].leader, scode) || !strcmp(x->it[i].owner, scode);
+    default:
+        return x->it[i].unit >= 0 && gf_units_within(&x->units, x->it[i].unit, sunit);
+    }
 }
 
-static void list_facts(const struct ctx *x, int teams, int sunit, const char *scode, const char *ps,
-                       const char *asof, struct facts *f)
+static void list_facts(const struct ctx *x, enum gf_race_subject teams, int sunit,
+                       const char *scode, const char *ps, const char *asof, struct facts *f)
 {
     struct gf_ksum id = {0}, ip = {0}, fs = {0}, fr = {0};
     for (int i = 0; i < x->nit; i++) {
@@ -399,7 +469,9 @@ static void list_facts(const struct ctx *x, int teams, int sunit, const char *sc
     for (int k = 0; k < x->npb; k++) {
         const struct prob *p = &x->pb[k];
         int mine = item_of(x, p->item, teams, sunit, scode) ||
-                   (!teams && p->unit >= 0 && gf_units_within(&x->units, p->unit, sunit));
+                   (teams == GF_RS_UNIT && p->unit >= 0 &&
+                    gf_units_within(&x->units, p->unit, sunit)) ||
+                   (teams == GF_RS_CADRE && !strcmp(p->owner, scode));
         if (!mine || strcmp(p->raised, asof) > 0)
             continue;
         int closed =
@@ -436,6 +508,10 @@ static void components(const struct facts *f, int nranked, const struct gf_race_
     if (f->funds_req > 0)
         comp[GF_RC_FUNDS] = clamp100(100.0 * f->funds_sec / f->funds_req);
     comp[GF_RC_PROBLEMS] = clamp100(100.0 - c->pen_open * f->open - c->pen_overdue * f->overdue);
+    if (f->hh_paired > 0) {
+        comp[GF_RC_VISITS] = 100.0 * f->hh_visited / f->hh_paired;
+        comp[GF_RC_MEASURES] = 100.0 * f->hh_measured / f->hh_paired;
+    }
 }
 
 static double weighted(const double *comp, const double *w)
@@ -715,10 +791,12 @@ out:
     return nr;
 }
 
-static const char *comp_zh[GF_RACE_NCOMP] = {"综合评价", "评价进步", "节点按期", "事项按期",
-                                             "投资完成", "资金到位", "问题整改"};
+static const char *comp_zh[GF_RACE_NCOMP] = {"综合评价", "评价进步", "节点按期",
+                                             "事项按期", "投资完成", "资金到位",
+                                             "问题整改", "走访帮扶户", "帮扶措施"};
 static const char *comp_en[GF_RACE_NCOMP] = {
-    "evaluation", "improvement", "milestones", "items on time", "investment", "funds", "problems"};
+    "evaluation", "improvement", "milestones", "items on time", "investment", "funds", "problems",
+    "visits", "measures"};
 
 static void fact_text(int c, const struct facts *f, int en, char *b, size_t cap)
 {
@@ -744,14 +822,21 @@ static void fact_text(int c, const struct facts *f, int en, char *b, size_t cap)
         snprintf(b, cap, en ? "funds secured %.0f%%" : "争取资金到位%.0f%%",
                  f->funds_req > 0 ? 100 * f->funds_sec / f->funds_req : 0);
         break;
+    case GF_RC_VISITS:
+        snprintf(b, cap, en ? "households visited in 90 days %d/%d" : "90天内走访帮扶户%d/%d",
+                 f->hh_visited, f->hh_paired);
+        break;
+    case GF_RC_MEASURES:
+        snprintf(b, cap, en ? "households with a measure %d/%d" : "落实帮扶措施%d/%d户",
+                 f->hh_measured, f->hh_paired);
+        break;
     default:
         snprintf(b, cap, en ? "open problems %d (%d overdue)" : "未销号问题%d个(超期%d个)", f->open,
                  f->overdue);
     }
 }
 
-static void reasons(struct gf_race_entry *s, int n, const struct facts *f,
-                    const struct gf_race_config *c)
+static void reasons(struct gf_race_entry *s, int n, const struct facts *f, const double *w)
 {
     double mean[GF_RACE_NCOMP];
     for (int k = 0; k < GF_RACE_NCOMP; k++) {
@@ -774,10 +859,10 @@ static void reasons(struct gf_race_entry *s, int n, const struct facts *f,
         int order[GF_RACE_NCOMP], no = 0;
         for (int k = 0; k < GF_RACE_NCOMP; k++)
             if (!isnan(s[i].comp[k]))
-                W += c->w[k];
+                W += w[k];
         for (int k = 0; k < GF_RACE_NCOMP; k++) {
-            contrib[k] = !isnan(s[i].comp[k]) && W > 0 && c->w[k] > 0
-                             ? c->w[k] / W * (s[i].comp[k] - mean[k])
+            contrib[k] = !isnan(s[i].comp[k]) && W > 0 && w[k] > 0
+                             ? w[k] / W * (s[i].comp[k] - mean[k])
                              : 0;
             if (fabs(contrib[k]) >= 0.05)
                 order[no++] = k;
@@ -812,7 +897,7 @@ static void reasons(struct gf_race_entry *s, int n, const struct facts *f,
 
 /* Resample: weights jittered, evaluation rank drawn in its [p05, p95] when stored. */
 static int resample(struct gf_race_entry *s, int n, const struct facts *f, int nranked,
-                    const struct gf_race_config *c, struct gf_err *e)
+                    const struct gf_race_config *c, const double *cw, struct gf_err *e)
 {
     int D = c->draws;
     if (D <= 0 || n == 0) {
@@ -836,7 +921,7 @@ static int resample(struct gf_race_entry *s, int n, const struct facts *f, int n
     for (int d = 0; d < D; d++) {
         double w[GF_RACE_NCOMP];
         for (int k = 0; k < GF_RACE_NCOMP; k++)
-            w[k] = c->w[k] * (1 + c->jitter * (2 * unif(&state) - 1));
+            w[k] = cw[k] * (1 + c->jitter * (2 * unif(&state) - 1));
         for (int i = 0; i < n; i++) {
             double comp[GF_RACE_NCOMP];
             memcpy(comp, s[i].comp, sizeof comp);
@@ -885,10 +970,53 @@ static int by_rank(const void *a, const void *b)
     return strcmp(x->code, y->code);
 }
 
-static int race_compute(struct gf_db *db, const char *period, int teams,
+/* The subjects of a race: code and name, in code order. */
+static const char *const subject_sql[GF_RS_N] = {
+    "SELECT code, name FROM unit WHERE level = ?1 ORDER BY code",
+    "SELECT code, name FROM team WHERE kind = 'work' ORDER BY code",
+    "SELECT code, title FROM list_item WHERE kind = 'project' AND status <> 'cancelled'"
+    " ORDER BY code",
+    "SELECT code, name FROM person WHERE code IN (SELECT leader FROM list_item"
+    " WHERE status <> 'cancelled' UNION SELECT owner FROM list_item WHERE status <> 'cancelled'"
+    " UNION SELECT cadre FROM hh_case WHERE cadre IS NOT NULL) ORDER BY code",
+};
+
+/* A cadre's paired households as of asof (paired by then and not eliminated by then): how many,
+ * how many had a visit in the 90 days up to asof, how many a help measure in [ps, asof]. */
+static int household_facts(struct gf_db *db, const char *ps, const char *asof,
+                           const struct gf_race_entry *s, int n, struct facts *f, struct gf_err *e)
+{
+    struct gf_stmt *st;
+    int rc = gf_db_prepare(
+        db,
+        "SELECT c.cadre, count(*),"
+        " sum(EXISTS (SELECT 1 FROM hh_visit v WHERE v.household = c.household"
+        "  AND v.visit_date <= ?1 AND v.visit_date > date(?1, '-90 days'))),"
+        " sum(EXISTS (SELECT 1 FROM hh_visit v WHERE v.household = c.household"
+        "  AND v.measure IS NOT NULL AND v.visit_date BETWEEN ?2 AND ?1))"
+        " FROM hh_case c WHERE c.cadre IS NOT NULL AND c.paired_on <= ?1"
+        " AND (c.state <> 'eliminated' OR c.eliminated_on > ?1) GROUP BY c.cadre",
+        &st, e);
+    if (rc)
+        return rc;
+    gf_stmt_bind_text(st, 1, asof);
+    gf_stmt_bind_text(st, 2, ps);
+    while ((rc = gf_stmt_step(st, e)) == 1)
+        for (int i = 0; i < n; i++)
+            if (!strcmp(s[i].code, gf_stmt_text(st, 0))) {
+                f[i].hh_paired = (int)gf_stmt_int(st, 1);
+                f[i].hh_visited = (int)gf_stmt_int(st, 2);
+                f[i].hh_measured = (int)gf_stmt_int(st, 3);
+            }
+    gf_stmt_finalize(st);
+    return rc < 0 ? rc : GF_OK;
+}
+
+static int race_compute(struct gf_db *db, const char *period, enum gf_race_subject teams,
                         const struct gf_race_config *c, const char *today, int with_prev,
                         struct gf_race *out, struct gf_err *e)
 {
+    const double *w = weights_of(c, teams);
     struct gf_period p;
     struct ctx x = {0};
     struct facts *f = NULL;
@@ -899,26 +1027,25 @@ static int race_compute(struct gf_db *db, const char *period, int teams,
         return gf_err_at(e, NULL, 0, "period", period,
                          "a year (2024), a quarter (2024Q1) or a month (2024-03)");
     cpy(out->period, sizeof out->period, period);
-    out->teams = teams;
+    out->subject = teams;
     cpy(out->as_of, sizeof out->as_of, strcmp(today, p.end) < 0 ? today : p.end);
     x.db = db;
     if ((rc = load_data(&x, out->as_of, e)))
         goto out;
     /* subjects */
-    int n = teams ? (int)gf_db_int(db, "SELECT count(*) FROM team WHERE kind = 'work'", 0)
-                  : (int)gf_db_int(db, "SELECT count(*) FROM unit", 0);
+    int n = (int)gf_db_int(db, "SELECT count(*) FROM unit", 0) +
+            (int)gf_db_int(db, "SELECT count(*) FROM team", 0) +
+            (int)gf_db_int(db, "SELECT count(*) FROM list_item", 0) +
+            (int)gf_db_int(db, "SELECT count(*) FROM person", 0);
     out->e = calloc((size_t)n + 1, sizeof *out->e);
     f = calloc((size_t)n + 1, sizeof *f);
     if (!out->e || !f) {
         rc = gf_err_set(e, GF_ENOMEM, "out of memory");
         goto out;
     }
-    if ((rc = gf_db_prepare(db,
-                            teams ? "SELECT code, name FROM team WHERE kind = 'work' ORDER BY code"
-                                  : "SELECT code, name FROM unit WHERE level = ? ORDER BY code",
-                            &st, e)))
+    if ((rc = gf_db_prepare(db, subject_sql[teams], &st, e)))
         goto out;
-    if (!teams)
+    if (teams == GF_RS_UNIT)
         gf_stmt_bind_int(st, 1, c->level);
     while ((rc = gf_stmt_step(st, e)) == 1 && out->n < n) {
         struct gf_race_entry *s = &out->e[out->n++];
@@ -930,18 +1057,22 @@ static int race_compute(struct gf_db *db, const char *period, int teams,
     if (rc < 0)
         goto out;
     n = out->n;
-    int nranked = eval_facts(db, period, teams, c, out->e, n, f, out);
+    int nranked = teams <= GF_RS_TEAM
+                      ? eval_facts(db, period, teams == GF_RS_TEAM, c, out->e, n, f, out)
+                      : 0;
+    if (teams == GF_RS_CADRE && (rc = household_facts(db, p.start, out->as_of, out->e, n, f, e)))
+        goto out;
     for (int i = 0; i < n; i++) {
         struct gf_race_entry *s = &out->e[i];
-        int su = teams ? -1 : gf_units_find(&x.units, s->code);
+        int su = teams == GF_RS_UNIT ? gf_units_find(&x.units, s->code) : -1;
         list_facts(&x, teams, su, s->code, p.start, out->as_of, &f[i]);
         components(&f[i], nranked, c, s->comp);
         /* nothing measured (no evaluation, no list item due, no problem): no score and no rank,
          * rather than a tie at the top of the list */
-        int measured = f[i].open > 0;
-        for (int k = 0; k < GF_RC_PROBLEMS; k++)
-            measured |= !isnan(s->comp[k]);
-        s->score = measured ? weighted(s->comp, c->w) : NAN;
+        int measured = f[i].open > 0 && w[GF_RC_PROBLEMS] > 0;
+        for (int k = 0; k < GF_RACE_NCOMP; k++)
+            measured |= k != GF_RC_PROBLEMS && !isnan(s->comp[k]) && w[k] > 0;
+        s->score = measured ? weighted(s->comp, w) : NAN;
         s->eval_rank = f[i].eval_rank;
         s->has_eval_sensitivity =
             f[i].eval_rank > 0 && !isnan(f[i].eval_p05) && !isnan(f[i].eval_p95);
@@ -965,8 +1096,8 @@ static int race_compute(struct gf_db *db, const char *period, int teams,
         free(score);
         free(rank);
     }
-    reasons(out->e, n, f, c);
-    if (with_prev && (rc = resample(out->e, n, f, nranked, c, e)))
+    reasons(out->e, n, f, w);
+    if (with_prev && (rc = resample(out->e, n, f, nranked, c, w, e)))
         goto out;
     /* red and black lists, awards: among the ranked subjects only */
     int nrank = 0;
@@ -1013,8 +1144,8 @@ static int race_compute(struct gf_db *db, const char *period, int teams,
         /* comparable only if something besides the problem count was measured */
         int any = 0;
         for (int i = 0; i < prev.n && !any; i++)
-            for (int k = 0; k < GF_RC_PROBLEMS; k++)
-                any |= !isnan(prev.e[i].comp[k]);
+            for (int k = 0; k < GF_RACE_NCOMP; k++)
+                any |= k != GF_RC_PROBLEMS && !isnan(prev.e[i].comp[k]);
         out->prev_valid = any;
         if (any)
             for (int i = 0; i < n; i++)
@@ -1035,8 +1166,9 @@ out:
     return rc;
 }
 
-int gf_race_run(struct gf_db *db, const char *period, int teams, const struct gf_race_config *c,
-                const char *today, struct gf_race *out, struct gf_err *e)
+int gf_race_run(struct gf_db *db, const char *period, enum gf_race_subject teams,
+                const struct gf_race_config *c, const char *today, struct gf_race *out,
+                struct gf_err *e)
 {
     char tbuf[32];
     return race_compute(db, period, teams, c, today ? today : gf_today(tbuf), 1, out, e);

@@ -8,8 +8,11 @@
 #include "domain/period.h"
 #include "service/service.h"
 
-static const struct gf_code_label group_labels[] = {
-    {"unit", "单位", "unit"}, {"team", "专班", "team"}, {NULL}};
+static const struct gf_code_label group_labels[] = {{"unit", "单位", "unit"},
+                                                    {"team", "专班", "team"},
+                                                    {"project", "项目", "project"},
+                                                    {"cadre", "干部", "cadre"},
+                                                    {NULL}};
 static const struct gf_code_label list_labels[] = {{"red", "红榜", "red"},
                                                    {"black", "黑榜", "black"},
                                                    {"uncertain", "待定(不确定)", "uncertain"},
@@ -40,14 +43,17 @@ static const struct gf_column race_cols[] = {
     {"list", "红黑榜", "list", list_labels},
     {"award", "奖项", "award", award_labels},
     {"reasons", "主要原因", "reasons"},
+    {"visits", "走访帮扶户", "visits"},
+    {"measures", "帮扶措施", "measures"},
 };
+#define RACE_NCOLS ((int)(sizeof race_cols / sizeof race_cols[0]))
 
 static void add_rows(struct gf_call *c, struct gf_table *t, const struct gf_race *r)
 {
     for (int i = 0; i < r->n; i++) {
         const struct gf_race_entry *s = &r->e[i];
         gf_table_row(t);
-        gf_table_text(t, 0, r->teams ? "team" : "unit");
+        gf_table_text(t, 0, gf_race_subject_code[r->subject]);
         if (s->rank > 0) /* 0: nothing measured, not ranked */
             gf_table_int(t, 1, s->rank);
         gf_table_text(t, 2, s->code);
@@ -59,8 +65,10 @@ static void add_rows(struct gf_call *c, struct gf_table *t, const struct gf_race
         }
         gf_table_num(t, 7, s->rank_p05, 1);
         gf_table_num(t, 8, s->rank_p95, 1);
-        for (int k = 0; k < GF_RACE_NCOMP; k++)
+        for (int k = 0; k <= GF_RC_PROBLEMS; k++)
             gf_table_num(t, 9 + k, s->comp[k], 1);
+        gf_table_num(t, 19, s->comp[GF_RC_VISITS], 1);
+        gf_table_num(t, 20, s->comp[GF_RC_MEASURES], 1);
         gf_table_text(t, 16, s->red ? "red" : s->black ? "black" : s->uncertain ? "uncertain" : NULL);
         gf_table_text(t, 17, s->best                ? "best"
                              : s->slowest           ? "slowest"
@@ -71,14 +79,23 @@ static void add_rows(struct gf_call *c, struct gf_table *t, const struct gf_race
 }
 
 /* The heading and the rule that explain the table, as the result's sentence. */
-static void explain(struct gf_call *c, const struct gf_race *ru, const struct gf_race *rt,
-                    const char *period)
+static void explain(struct gf_call *c, const struct gf_race *r, int nr, const char *period)
 {
-    const struct gf_race *any = ru->n || !rt->n ? ru : rt;
+    const struct gf_race *any = &r[0];
+    for (int g = nr - 1; g >= 0; g--)
+        if (r[g].n && r[g].subject <= GF_RS_TEAM)
+            any = &r[g];
+    int evaluated = any->subject <= GF_RS_TEAM; /* projects and cadres have no evaluation */
     char zh[1024], en[1024];
     int uz = snprintf(zh, sizeof zh, "赛马争先 %s(截至 %s)", period, any->as_of);
     int ue = snprintf(en, sizeof en, "Horse race %s (as of %s)", period, any->as_of);
-    if (any->eval_run) {
+    if (!evaluated) {
+        uz += snprintf(zh + uz, sizeof zh - (size_t)uz, "%s",
+                       ",按清单事项、问题整改(干部另计结对帮扶)计分");
+        ue += snprintf(en + ue, sizeof en - (size_t)ue, "%s",
+                       ", scored on list items and problems (cadres also on their paired "
+                       "households)");
+    } else if (any->eval_run) {
         uz += snprintf(zh + uz, sizeof zh - (size_t)uz, ",综合评价运行 #%lld",
                        (long long)any->eval_run);
         ue += snprintf(en + ue, sizeof en - (size_t)ue, ", evaluation run #%lld",
@@ -113,10 +130,9 @@ static void explain(struct gf_call *c, const struct gf_race *ru, const struct gf
                    "sensitivity analysis).  Black list: in the bottom band with the 5th percentile "
                    "rank still in the bottom band");
     int unc = 0;
-    for (int i = 0; i < ru->n; i++)
-        unc += ru->e[i].uncertain || ru->e[i].slowest_uncertain;
-    for (int i = 0; i < rt->n; i++)
-        unc += rt->e[i].uncertain || rt->e[i].slowest_uncertain;
+    for (int g = 0; g < nr; g++)
+        for (int i = 0; i < r[g].n; i++)
+            unc += r[g].e[i].uncertain || r[g].e[i].slowest_uncertain;
     if (unc) {
         uz += snprintf(zh + uz, sizeof zh - (size_t)uz,
                        ";%d 个单位/专班处于末位区间但名次不确定,标为\"待定(不确定)\","
@@ -140,7 +156,14 @@ static int run_race(struct gf_call *c, char *period_out, size_t cap)
 {
     const char *period = gf_arg(c, "period"), *subject = gf_arg(c, "subject");
     const char *config = gf_arg(c, "config"), *asof = gf_arg(c, "as_of");
-    int units = !subject || strcmp(subject, "team"), teams = !subject || strcmp(subject, "unit");
+    /* the races to run: one subject, or units and teams ("all", the default) */
+    enum gf_race_subject which[2] = {GF_RS_UNIT, GF_RS_TEAM};
+    int nr = 2;
+    for (int k = 0; subject && k < GF_RS_N; k++)
+        if (!strcmp(subject, gf_race_subject_code[k])) {
+            which[0] = (enum gf_race_subject)k;
+            nr = 1;
+        }
     struct gf_race_config cf;
     gf_race_config_default(&cf);
     int rc;
@@ -163,26 +186,24 @@ static int run_race(struct gf_call *c, char *period_out, size_t cap)
         }
     } else
         snprintf(period_out, cap, "%s", period);
-    struct gf_race ru = {0}, rt = {0};
-    if (units && (rc = gf_race_run(db, period_out, 0, &cf, asof, &ru, &c->err)))
-        goto out;
-    if (teams && (rc = gf_race_run(db, period_out, 1, &cf, asof, &rt, &c->err)))
-        goto out;
-    struct gf_table *t = gf_table_new(race_cols, 19);
-    add_rows(c, t, &ru);
-    add_rows(c, t, &rt);
+    struct gf_race r[2];
+    memset(r, 0, sizeof r);
+    for (int g = 0; g < nr; g++)
+        if ((rc = gf_race_run(db, period_out, which[g], &cf, asof, &r[g], &c->err)))
+            goto out;
+    struct gf_table *t = gf_table_new(race_cols, RACE_NCOLS);
+    for (int g = 0; g < nr; g++)
+        add_rows(c, t, &r[g]);
     gf_result_table(c, "race", "赛马", "race", t);
-    explain(c, &ru, &rt, period_out);
+    explain(c, r, nr, period_out);
     /* why a component is missing, where the race could not evaluate */
-    for (int g = 0; g < 2; g++) {
-        const struct gf_race *r = g ? &rt : &ru;
-        if (r->eval_note[0] && (g ? teams : units))
-            gf_result_note(c, "race %s: %s", r->teams ? "teams" : "units", r->eval_note);
-    }
+    for (int g = 0; g < nr; g++)
+        if (r[g].eval_note[0])
+            gf_result_note(c, "race %ss: %s", gf_race_subject_code[r[g].subject], r[g].eval_note);
     rc = GF_OK;
 out:
-    gf_race_free(&ru);
-    gf_race_free(&rt);
+    gf_race_free(&r[0]);
+    gf_race_free(&r[1]);
     return rc;
 }
 
@@ -204,12 +225,13 @@ static int op_publish(struct gf_call *c)
     return gf_publish(c, "race", period, subject, title);
 }
 
-static const char *const subjects[] = {"unit", "team", "all", NULL};
+static const char *const subjects[] = {"unit", "team", "project", "cadre", "all", NULL};
 #define RACE_PARAMS                                                                                \
     {"period", GF_PT_PERIOD, 0, NULL, "期别(默认最近一次评价的期别)",                             \
      "period (default: the latest evaluated)"},                                                    \
-        {"subject", GF_PT_ENUM, 0, subjects, "参赛对象: unit 单位, team 专班, all 两者",          \
-         "who races: unit, team, or all"},                                                         \
+        {"subject", GF_PT_ENUM, 0, subjects,                                                       \
+         "参赛对象: unit 单位, team 专班, project 项目, cadre 干部, all 单位和专班(默认)",        \
+         "who races: unit, team, project, cadre, or all (units and teams, the default)"},         \
         {"level", GF_PT_INT, 0, NULL, "参赛单位的层级(默认 2,县区)",                              \
          "level of the racing units (default 2, counties)"},                                       \
         {"as_of", GF_PT_DATE, 0, NULL, "截至日期", "as of date"},                                   \
