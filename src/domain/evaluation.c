@@ -26,6 +26,20 @@ const char gf_evaluation_default_pipeline[] =
     "  \"strengths\": 3\n"
     "}\n";
 
+const char gf_evaluation_peers_pipeline[] =
+    "{\n"
+    "  \"name\": \"peers\",\n"
+    "  \"description\": \"Peers without targets (enterprises): mean imputation, min-max to [0,100] among the peers, framework weights relative within their parent, weighted arithmetic mean at every level.\",\n"
+    "  \"steps\": [\n"
+    "    {\"step\": \"impute\", \"method\": \"mean\"},\n"
+    "    {\"step\": \"normalise\", \"method\": \"minmax\", \"range\": [0, 100]},\n"
+    "    {\"step\": \"weight\", \"method\": \"framework\"},\n"
+    "    {\"step\": \"aggregate\", \"method\": \"arithmetic\"}\n"
+    "  ],\n"
+    "  \"sensitivity\": {\"draws\": 0, \"seed\": 1, \"weight_spread\": 0.25, \"threads\": 2},\n"
+    "  \"strengths\": 3\n"
+    "}\n";
+
 static char *dup(const char *s)
 {
     return s ? strdup(s) : NULL;
@@ -271,7 +285,8 @@ static int row_of(const struct gf_evaluation *ev, const char *code)
     return -1;
 }
 
-/* Values of the level's units for years first..last: out[(y - first) * n * m + i * m + j]. */
+/* Values of the level's units (or of the enterprises) for years first..last:
+ * out[(y - first) * n * m + i * m + j]. */
 static int load_years(struct gf_db *db, const struct gf_evaluation *ev, int first, int last,
                       double *out, struct gf_err *e)
 {
@@ -280,9 +295,13 @@ static int load_years(struct gf_db *db, const struct gf_evaluation *ev, int firs
         out[k] = NAN;
     struct gf_stmt *st;
     int rc = gf_db_prepare(db,
-                           "SELECT v.unit, v.indicator, p.year, v.value FROM value v JOIN period p"
-                           " ON p.code = v.period AND p.kind = 'year' JOIN unit u ON u.code = v.unit"
-                           " WHERE u.level = ? AND p.year BETWEEN ? AND ?",
+                           ev->enterprises
+                               ? "SELECT v.enterprise, v.indicator, p.year, v.value FROM"
+                                 " enterprise_value v JOIN period p ON p.code = v.period AND"
+                                 " p.kind = 'year' WHERE p.year BETWEEN ?2 AND ?3"
+                               : "SELECT v.unit, v.indicator, p.year, v.value FROM value v JOIN"
+                                 " period p ON p.code = v.period AND p.kind = 'year' JOIN unit u"
+                                 " ON u.code = v.unit WHERE u.level = ? AND p.year BETWEEN ? AND ?",
                            &st, e);
     if (rc)
         return rc;
@@ -290,7 +309,8 @@ static int load_years(struct gf_db *db, const struct gf_evaluation *ev, int firs
     snprintf(lv, sizeof lv, "%d", ev->level);
     snprintf(a, sizeof a, "%d", first);
     snprintf(b, sizeof b, "%d", last);
-    gf_stmt_bind_text(st, 1, lv);
+    if (!ev->enterprises) /* the enterprises' query has no level (?2 and ?3 only) */
+        gf_stmt_bind_text(st, 1, lv);
     gf_stmt_bind_text(st, 2, a);
     gf_stmt_bind_text(st, 3, b);
     while ((rc = gf_stmt_step(st, e)) == 1) {
@@ -363,9 +383,14 @@ static int choose_framework(struct gf_db *db, const char *framework, struct gf_e
         snprintf(ev->framework, sizeof ev->framework, "%s", framework);
     else {
         if ((rc = gf_db_prepare(db,
-                                "SELECT f.code FROM framework f ORDER BY (SELECT count(DISTINCT v.indicator) FROM value v"
-                                " JOIN framework_node n ON n.code = v.indicator AND n.framework = f.code)"
-                                " DESC, f.code LIMIT 1",
+                                ev->enterprises
+                                    ? "SELECT f.code FROM framework f ORDER BY (SELECT count(DISTINCT"
+                                      " v.indicator) FROM enterprise_value v JOIN framework_node n"
+                                      " ON n.code = v.indicator AND n.framework = f.code) DESC,"
+                                      " f.code LIMIT 1"
+                                    : "SELECT f.code FROM framework f ORDER BY (SELECT count(DISTINCT"
+                                      " v.indicator) FROM value v JOIN framework_node n ON n.code ="
+                                      " v.indicator AND n.framework = f.code) DESC, f.code LIMIT 1",
                                 &st, e)))
             return rc;
         if (gf_stmt_step(st, e) == 1)
@@ -414,7 +439,8 @@ int gf_evaluation_run(struct gf_db *db, const struct gf_evaluation_opts *o, stru
     memset(ev, 0, sizeof *ev);
     double *years = NULL;
     int rc;
-    ev->level = o->level > 0 ? o->level : 2;
+    ev->enterprises = o->enterprises;
+    ev->level = o->enterprises ? 0 : o->level > 0 ? o->level : 2;
     ev->target_year = o->target_year > 0 ? o->target_year : 2025;
     struct gf_stmt *st;
     /* framework */
@@ -425,22 +451,32 @@ int gf_evaluation_run(struct gf_db *db, const struct gf_evaluation_opts *o, stru
         snprintf(ev->period, sizeof ev->period, "%s", o->period);
     else {
         if ((rc = gf_db_prepare(db,
-                                "SELECT max(p.year) FROM period p WHERE p.kind = 'year' AND EXISTS"
-                                " (SELECT 1 FROM value v JOIN framework_node n ON n.code = v.indicator"
-                                " AND n.framework = ? JOIN unit u ON u.code = v.unit AND u.level = ?"
-                                " WHERE v.period = p.code)",
+                                ev->enterprises
+                                    ? "SELECT max(p.year) FROM period p WHERE p.kind = 'year' AND"
+                                      " EXISTS (SELECT 1 FROM enterprise_value v JOIN framework_node n"
+                                      " ON n.code = v.indicator AND n.framework = ?1 WHERE v.period ="
+                                      " p.code)"
+                                    : "SELECT max(p.year) FROM period p WHERE p.kind = 'year' AND"
+                                      " EXISTS (SELECT 1 FROM value v JOIN framework_node n ON n.code"
+                                      " = v.indicator AND n.framework = ? JOIN unit u ON u.code ="
+                                      " v.unit AND u.level = ? WHERE v.period = p.code)",
                                 &st, e)))
             goto fail;
         char lv[8];
         snprintf(lv, sizeof lv, "%d", ev->level);
         gf_stmt_bind_text(st, 1, ev->framework);
-        gf_stmt_bind_text(st, 2, lv);
+        if (!ev->enterprises)
+            gf_stmt_bind_text(st, 2, lv);
         if (gf_stmt_step(st, e) == 1 && !gf_stmt_is_null(st, 0))
             snprintf(ev->period, sizeof ev->period, "%lld", (long long)gf_stmt_int(st, 0));
         gf_stmt_finalize(st);
         if (!ev->period[0]) {
-            rc = gf_err_set(e, GF_EUSER, "framework \"%s\": no yearly values for units of level %d",
-                            ev->framework, ev->level);
+            rc = ev->enterprises
+                     ? gf_err_set(e, GF_EUSER, "framework \"%s\": no yearly values of enterprises",
+                                  ev->framework)
+                     : gf_err_set(e, GF_EUSER,
+                                  "framework \"%s\": no yearly values for units of level %d",
+                                  ev->framework, ev->level);
             goto fail;
         }
     }
@@ -450,7 +486,9 @@ int gf_evaluation_run(struct gf_db *db, const struct gf_evaluation_opts *o, stru
         goto fail;
     }
     /* pipeline */
-    const char *pj = o->pipeline_json ? o->pipeline_json : gf_evaluation_default_pipeline;
+    const char *pj = o->pipeline_json       ? o->pipeline_json
+                     : o->enterprises       ? gf_evaluation_peers_pipeline
+                                            : gf_evaluation_default_pipeline;
     ev->pipeline_json = dup(pj);
     if ((rc = gf_eval_pipeline_parse(pj, strlen(pj), o->pipeline_src ? o->pipeline_src : "pipeline",
                                      &ev->pipeline, e)))
@@ -475,11 +513,17 @@ int gf_evaluation_run(struct gf_db *db, const struct gf_evaluation_opts *o, stru
         rc = gf_err_set(e, GF_EUSER, "no units in the database (import them: gongfu import units FILE)");
         goto fail;
     }
-    if ((rc = gf_db_prepare(db, "SELECT code, name, coalesce(name_en, name) FROM unit WHERE level = ? ORDER BY code", &st, e)))
+    if ((rc = gf_db_prepare(db,
+                            ev->enterprises
+                                ? "SELECT code, name, name FROM enterprise ORDER BY code"
+                                : "SELECT code, name, coalesce(name_en, name) FROM unit WHERE level"
+                                  " = ? ORDER BY code",
+                            &st, e)))
         goto fail;
     char lv[8];
     snprintf(lv, sizeof lv, "%d", ev->level);
-    gf_stmt_bind_text(st, 1, lv);
+    if (!ev->enterprises)
+        gf_stmt_bind_text(st, 1, lv);
     size_t cap = 0;
     while ((rc = gf_stmt_step(st, e)) == 1) {
         if (ev->n == cap) {
@@ -497,7 +541,11 @@ int gf_evaluation_run(struct gf_db *db, const struct gf_evaluation_opts *o, stru
     if (rc < 0)
         goto fail;
     if (ev->n < 2) {
-        rc = gf_err_set(e, GF_EUSER, "level %d has %zu unit(s): a ranking needs at least two", ev->level, ev->n);
+        rc = ev->enterprises
+                 ? gf_err_set(e, GF_EUSER,
+                              "%zu enterprise(s) registered: a ranking needs at least two", ev->n)
+                 : gf_err_set(e, GF_EUSER, "level %d has %zu unit(s): a ranking needs at least two",
+                              ev->level, ev->n);
         goto fail;
     }
     size_t n = ev->n, m = 0;
@@ -617,6 +665,8 @@ fail:
 int gf_evaluation_save(struct gf_db *db, const struct gf_evaluation *ev, const char *actor,
                        long long *run_id, struct gf_err *e)
 {
+    if (ev->enterprises)
+        return gf_err_set(e, GF_EUSER, "an evaluation of enterprises is computed, not saved");
     int rc = gf_db_begin(db, e);
     if (rc)
         return rc;

@@ -28,11 +28,14 @@ struct gf_evaluation_opts {
     int draws;                 /* > 0: Monte Carlo sensitivity draws (overrides the pipeline) */
     long long seed;            /* with draws */
     int target_year;           /* 0 = 2025 */
+    int enterprises;           /* rank the registered enterprises (enterprise_value) instead of
+                                  the units of a level; such a run is not saved */
 };
 
 struct gf_evaluation {
     char framework[64], period[16];
     int level, target_year;
+    int enterprises; /* the rows are enterprises (level 0), not units */
     struct gf_eval_pipeline pipeline;
     char *pipeline_json;
     /* units (rows) and nodes */
@@ -97,7 +100,9 @@ int gf_evaluation_targets(struct gf_db *db, const char *framework, const char *p
                           const char *unit, struct gf_targets *t, struct gf_err *e);
 void gf_targets_free(struct gf_targets *t);
 
-/* The built-in default pipeline (identical to docs/pipelines/default.json). */
+/* The built-in default pipeline (identical to docs/pipelines/default.json), and the one for
+ * peers without targets such as enterprises (docs/pipelines/peers.json). */
 extern const char gf_evaluation_default_pipeline[];
+extern const char gf_evaluation_peers_pipeline[];
 
 #endif

@@ -131,15 +131,18 @@ enum {
     GF_RACE_NCOMP
 };
 
-/* Who races: units of a level, work teams, projects (list items of kind project) or cadres
- * (the people responsible for items and paired with households). */
-enum gf_race_subject { GF_RS_UNIT, GF_RS_TEAM, GF_RS_PROJECT, GF_RS_CADRE, GF_RS_N };
-extern const char *const gf_race_subject_code[GF_RS_N]; /* "unit", "team", "project", "cadre" */
+/* Who races: units of a level, work teams, projects (list items of kind project), cadres (the
+ * people responsible for items and paired with households) or the registered enterprises (on
+ * their evaluation, e.g. the 双强指数). */
+enum gf_race_subject { GF_RS_UNIT, GF_RS_TEAM, GF_RS_PROJECT, GF_RS_CADRE, GF_RS_ENTERPRISE, GF_RS_N };
+/* "unit", "team", "project", "cadre", "enterprise" */
+extern const char *const gf_race_subject_code[GF_RS_N];
 
 struct gf_race_config {
     double w[GF_RACE_NCOMP];         /* units and teams */
     double w_project[GF_RACE_NCOMP]; /* projects: config key "project": {"weights": {…}} */
     double w_cadre[GF_RACE_NCOMP];   /* cadres: config key "cadre": {"weights": {…}} */
+    double w_enterprise[GF_RACE_NCOMP]; /* enterprises: "enterprise": {"weights": {…}} */
     double pen_open, pen_overdue; /* problem penalties (points) */
     int level;                    /* unit level racing (2 = county) */
     int red_top;
@@ -171,6 +174,7 @@ struct gf_race_entry {
     int prev_rank; /* 0 = no ranking in the previous period */
     double rank_p05, rank_p95, score_p05, score_p95; /* from the resampling */
     int eval_rank;                                   /* 0 = no evaluation result */
+    double eval_score;                               /* its index score (NaN none) */
     int has_eval_sensitivity;                        /* eval rank_p05/p95 were stored and used */
     int open_problems, overdue_problems;
     int red, black, uncertain, best, slowest, slowest_uncertain;

@@ -47,6 +47,8 @@ void gf_race_config_default(struct gf_race_config *c)
     c->w_cadre[GF_RC_PROBLEMS] = 0.15;
     c->w_cadre[GF_RC_VISITS] = 0.20;
     c->w_cadre[GF_RC_MEASURES] = 0.10;
+    c->w_enterprise[GF_RC_EVAL] = 0.80;
+    c->w_enterprise[GF_RC_IMPROVE] = 0.20;
     c->pen_open = 10;
     c->pen_overdue = 20;
     c->level = 2;
@@ -66,12 +68,16 @@ static const char *const comp_key[GF_RACE_NCOMP] = {
     "eval", "improvement", "milestones", "items", "investment", "funds", "problems", "visits",
     "measures"};
 
-const char *const gf_race_subject_code[GF_RS_N] = {"unit", "team", "project", "cadre"};
+const char *const gf_race_subject_code[GF_RS_N] = {"unit", "team", "project", "cadre",
+                                                   "enterprise"};
 
 /* The weights of a subject's race. */
 static const double *weights_of(const struct gf_race_config *c, enum gf_race_subject s)
 {
-    return s == GF_RS_PROJECT ? c->w_project : s == GF_RS_CADRE ? c->w_cadre : c->w;
+    return s == GF_RS_PROJECT      ? c->w_project
+           : s == GF_RS_CADRE      ? c->w_cadre
+           : s == GF_RS_ENTERPRISE ? c->w_enterprise
+                                   : c->w;
 }
 
 static int weights_positive(const double *w)
@@ -151,7 +157,9 @@ int gf_race_config_parse(struct gf_race_config *c, const char *text, size_t len,
         if (!strcmp(key, "weights") && json_is_object(v)) {
             if ((rc = parse_weights(v, path, "weights", c->w, e)))
                 goto out;
-        } else if ((!strcmp(key, "project") || !strcmp(key, "cadre")) && json_is_object(v)) {
+        } else if ((!strcmp(key, "project") || !strcmp(key, "cadre") ||
+                    !strcmp(key, "enterprise")) &&
+                   json_is_object(v)) {
             const char *k2;
             json_t *v2;
             char name[32];
@@ -162,8 +170,9 @@ int gf_race_config_parse(struct gf_race_config *c, const char *text, size_t len,
                     rc = gf_err_at(e, path, 0, key, k2, "{\"weights\": {component: weight, …}}");
                     goto out;
                 }
-                if ((rc = parse_weights(v2, path, name,
-                                        key[0] == 'p' ? c->w_project : c->w_cadre, e)))
+                double *w = key[0] == 'p' ? c->w_project : key[0] == 'c' ? c->w_cadre
+                                                                          : c->w_enterprise;
+                if ((rc = parse_weights(v2, path, name, w, e)))
                     goto out;
             }
         } else if (!strcmp(key, "penalties") && json_is_object(v)) {
@@ -220,7 +229,8 @@ int gf_race_config_parse(struct gf_race_config *c, const char *text, size_t len,
             c->stalled_days = (int)x;
         } else {
             rc = gf_err_at(e, path, 0, key, NULL,
-                           "a known key: weights, project, cadre, penalties, level, red, black, "
+                           "a known key: weights, project, cadre, enterprise, penalties, level, "
+                           "red, black, "
                            "awards, draws, seed, jitter, stalled_days (objects where documented)");
             goto out;
         }
@@ -231,6 +241,8 @@ int gf_race_config_parse(struct gf_race_config *c, const char *text, size_t len,
         rc = gf_err_at(e, path, 0, "project.weights", NULL, "at least one positive weight");
     else if (!weights_positive(c->w_cadre))
         rc = gf_err_at(e, path, 0, "cadre.weights", NULL, "at least one positive weight");
+    else if (!weights_positive(c->w_enterprise))
+        rc = gf_err_at(e, path, 0, "enterprise.weights", NULL, "at least one positive weight");
 out:
     json_decref(root);
     return rc;
@@ -260,7 +272,7 @@ struct facts {
     int ms_due, ms_ok, items_due, items_ok, open, overdue;
     double inv_done, inv_plan, funds_sec, funds_req;
     int eval_rank, eval_change, has_change;
-    double eval_p05, eval_p95;
+    double eval_p05, eval_p95, eval_score;
     int hh_paired, hh_visited, hh_measured; /* cadres */
 };
 
@@ -423,6 +435,8 @@ static int item_of(const struct ctx *x, int i, enum gf_race_subject subject, int
         return !strcmp(x->it[i].code, scode);
     case GF_RS_CADRE:
         return !strcmp(x->it[i].leader, scode) || !strcmp(x->it[i].owner, scode);
+    case GF_RS_ENTERPRISE:
+        return 0; /* enterprises race on their evaluation */
     default:
         return x->it[i].unit >= 0 && gf_units_within(&x->units, x->it[i].unit, sunit);
     }
@@ -618,23 +632,27 @@ struct eval_src {
     struct gf_evaluation ev;
 };
 
-static void eval_src_open(struct gf_db *db, const char *period, int level, int teams,
-                          const struct gf_race_config *c, struct eval_src *src, char *why,
-                          size_t cap)
+static void eval_src_open(struct gf_db *db, const char *period, int level,
+                          enum gf_race_subject subject, const struct gf_race_config *c,
+                          struct eval_src *src, char *why, size_t cap)
 {
     memset(src, 0, sizeof *src);
-    if ((src->run = find_run(db, period, level, src->fw, sizeof src->fw)))
+    int teams = subject == GF_RS_TEAM;
+    if (subject != GF_RS_ENTERPRISE && (src->run = find_run(db, period, level, src->fw, sizeof src->fw)))
         return;
     struct gf_evaluation_opts o = {0};
     o.period = period;
     o.level = level;
+    o.enterprises = subject == GF_RS_ENTERPRISE;
     o.draws = teams || c->draws <= 0 ? 0 : 1000; /* the rank band behind the black-list rule */
     o.seed = (long long)c->seed;
     struct gf_err e = {0};
     if (gf_evaluation_run(db, &o, &src->ev, &e) == GF_OK) {
         src->have_ev = 1;
         cpy(src->fw, sizeof src->fw, src->ev.framework);
-    } else if (why)
+    } else if (why && o.enterprises)
+        snprintf(why, cap, "the enterprises of %s cannot be evaluated: %s", period, e.msg);
+    else if (why)
         snprintf(why, cap, "no evaluation of level %d for %s saved, and it cannot be computed: %s",
                  level, period, e.msg);
 }
@@ -690,14 +708,14 @@ static double team_attainment(struct gf_db *db, const struct eval_src *src, cons
 }
 
 /* Evaluation facts for every subject: rank, rank change, sensitivity; returns ranked count. */
-static int eval_facts(struct gf_db *db, const char *period, int teams,
+static int eval_facts(struct gf_db *db, const char *period, enum gf_race_subject subject,
                       const struct gf_race_config *c, struct gf_race_entry *s, int n,
                       struct facts *f, struct gf_race *out)
 {
     char pp[16];
-    int level = c->level;
+    int level = c->level, teams = subject == GF_RS_TEAM;
     struct eval_src src, psrc = {0};
-    eval_src_open(db, period, level, teams, c, &src, out->eval_note, sizeof out->eval_note);
+    eval_src_open(db, period, level, subject, c, &src, out->eval_note, sizeof out->eval_note);
     out->eval_run = src.run;
     out->eval_computed = src.have_ev;
     int nr = 0;
@@ -710,6 +728,7 @@ static int eval_facts(struct gf_db *db, const char *period, int teams,
             for (int q = 0; q < n; q++)
                 if (!strcmp(s[q].code, ev->unit_code[i])) {
                     f[q].eval_rank = r->rank[k * r->nnode + r->root];
+                    f[q].eval_score = r->score[k * r->nnode + r->root];
                     f[q].has_change = ev->rank_prev[i] > 0;
                     f[q].eval_change = f[q].has_change ? ev->rank_prev[i] - f[q].eval_rank : 0;
                     f[q].eval_p05 = r->sens ? r->sens[k].p05 : NAN;
@@ -721,7 +740,7 @@ static int eval_facts(struct gf_db *db, const char *period, int teams,
     if (!teams && src.run) {
         struct gf_stmt *st;
         if (gf_db_prepare(db,
-                          "SELECT r.unit, r.rank, r.rank_change, r.rank_p05, r.rank_p95 FROM "
+                          "SELECT r.unit, r.rank, r.rank_change, r.rank_p05, r.rank_p95, r.score FROM "
                           "eval_result r JOIN framework_node n ON n.framework = ? AND n.code = "
                           "r.node AND n.kind = 'index' WHERE r.run = ? AND r.rank IS NOT NULL",
                           &st, NULL))
@@ -738,6 +757,7 @@ static int eval_facts(struct gf_db *db, const char *period, int teams,
                     f[i].eval_change = (int)gf_stmt_int(st, 2);
                     f[i].eval_p05 = gf_stmt_double(st, 3);
                     f[i].eval_p95 = gf_stmt_double(st, 4);
+                    f[i].eval_score = gf_stmt_double(st, 5);
                 }
         }
         gf_stmt_finalize(st);
@@ -752,7 +772,7 @@ static int eval_facts(struct gf_db *db, const char *period, int teams,
         goto teams_out;
     prev_period(period, pp, sizeof pp);
     if (pp[0])
-        eval_src_open(db, pp, level, 1, c, &psrc, NULL, 0);
+        eval_src_open(db, pp, level, GF_RS_TEAM, c, &psrc, NULL, 0);
     for (int i = 0; i < n; i++) {
         a[i] = team_attainment(db, &src, s[i].code);
         pa[i] = team_attainment(db, &psrc, s[i].code);
@@ -775,6 +795,7 @@ static int eval_facts(struct gf_db *db, const char *period, int teams,
         if (isnan(a[i]))
             continue;
         f[i].eval_rank = r[i];
+        f[i].eval_score = 100 * a[i]; /* a team's score: the mean attainment, % */
         if (!isnan(pa[i])) {
             f[i].has_change = 1;
             f[i].eval_change = pr[i] - r[i];
@@ -979,6 +1000,7 @@ static const char *const subject_sql[GF_RS_N] = {
     "SELECT code, name FROM person WHERE code IN (SELECT leader FROM list_item"
     " WHERE status <> 'cancelled' UNION SELECT owner FROM list_item WHERE status <> 'cancelled'"
     " UNION SELECT cadre FROM hh_case WHERE cadre IS NOT NULL) ORDER BY code",
+    "SELECT code, name FROM enterprise ORDER BY code",
 };
 
 /* A cadre's paired households as of asof (paired by then and not eliminated by then): how many,
@@ -1036,7 +1058,8 @@ static int race_compute(struct gf_db *db, const char *period, enum gf_race_subje
     int n = (int)gf_db_int(db, "SELECT count(*) FROM unit", 0) +
             (int)gf_db_int(db, "SELECT count(*) FROM team", 0) +
             (int)gf_db_int(db, "SELECT count(*) FROM list_item", 0) +
-            (int)gf_db_int(db, "SELECT count(*) FROM person", 0);
+            (int)gf_db_int(db, "SELECT count(*) FROM person", 0) +
+            (int)gf_db_int(db, "SELECT count(*) FROM enterprise", 0);
     out->e = calloc((size_t)n + 1, sizeof *out->e);
     f = calloc((size_t)n + 1, sizeof *f);
     if (!out->e || !f) {
@@ -1057,8 +1080,8 @@ static int race_compute(struct gf_db *db, const char *period, enum gf_race_subje
     if (rc < 0)
         goto out;
     n = out->n;
-    int nranked = teams <= GF_RS_TEAM
-                      ? eval_facts(db, period, teams == GF_RS_TEAM, c, out->e, n, f, out)
+    int nranked = teams <= GF_RS_TEAM || teams == GF_RS_ENTERPRISE
+                      ? eval_facts(db, period, teams, c, out->e, n, f, out)
                       : 0;
     if (teams == GF_RS_CADRE && (rc = household_facts(db, p.start, out->as_of, out->e, n, f, e)))
         goto out;
@@ -1074,6 +1097,7 @@ static int race_compute(struct gf_db *db, const char *period, enum gf_race_subje
             measured |= k != GF_RC_PROBLEMS && !isnan(s->comp[k]) && w[k] > 0;
         s->score = measured ? weighted(s->comp, w) : NAN;
         s->eval_rank = f[i].eval_rank;
+        s->eval_score = f[i].eval_rank > 0 ? f[i].eval_score : NAN;
         s->has_eval_sensitivity =
             f[i].eval_rank > 0 && !isnan(f[i].eval_p05) && !isnan(f[i].eval_p95);
         s->open_problems = f[i].open;

@@ -52,6 +52,7 @@ static const struct {
     {"village_enterprise_results", GF_PERM_CONFIG},
     {"enclaves", GF_PERM_CONFIG},
     {"enclave_returns", GF_PERM_CONFIG},
+    {"enterprise_values", GF_PERM_CONFIG},
 };
 
 /* Kinds whose every row names its unit: a user limited to a unit may import those of its scope. */
@@ -449,6 +450,7 @@ static int demo_fill(struct gf_call *c, const char *dir)
         {"framework", "framework-panzhihua.csv"},
         {"framework", "framework-zhejiang.csv"},
         {"framework", "framework-village.csv"},
+        {"framework", "framework-enterprise.csv"},
         {"values", "values-published.csv"},
     };
     static const struct gf_column cols[] = {

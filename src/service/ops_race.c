@@ -12,6 +12,7 @@ static const struct gf_code_label group_labels[] = {{"unit", "单位", "unit"},
                                                     {"team", "专班", "team"},
                                                     {"project", "项目", "project"},
                                                     {"cadre", "干部", "cadre"},
+                                                    {"enterprise", "企业", "enterprise"},
                                                     {NULL}};
 static const struct gf_code_label list_labels[] = {{"red", "红榜", "red"},
                                                    {"black", "黑榜", "black"},
@@ -45,6 +46,7 @@ static const struct gf_column race_cols[] = {
     {"reasons", "主要原因", "reasons"},
     {"visits", "走访帮扶户", "visits"},
     {"measures", "帮扶措施", "measures"},
+    {"eval_score", "综合评价得分", "evaluation score"},
 };
 #define RACE_NCOLS ((int)(sizeof race_cols / sizeof race_cols[0]))
 
@@ -69,6 +71,7 @@ static void add_rows(struct gf_call *c, struct gf_table *t, const struct gf_race
             gf_table_num(t, 9 + k, s->comp[k], 1);
         gf_table_num(t, 19, s->comp[GF_RC_VISITS], 1);
         gf_table_num(t, 20, s->comp[GF_RC_MEASURES], 1);
+        gf_table_num(t, 21, s->eval_score, 1);
         gf_table_text(t, 16, s->red ? "red" : s->black ? "black" : s->uncertain ? "uncertain" : NULL);
         gf_table_text(t, 17, s->best                ? "best"
                              : s->slowest           ? "slowest"
@@ -83,9 +86,10 @@ static void explain(struct gf_call *c, const struct gf_race *r, int nr, const ch
 {
     const struct gf_race *any = &r[0];
     for (int g = nr - 1; g >= 0; g--)
-        if (r[g].n && r[g].subject <= GF_RS_TEAM)
+        if (r[g].n && (r[g].subject <= GF_RS_TEAM || r[g].subject == GF_RS_ENTERPRISE))
             any = &r[g];
-    int evaluated = any->subject <= GF_RS_TEAM; /* projects and cadres have no evaluation */
+    /* projects and cadres have no evaluation */
+    int evaluated = any->subject <= GF_RS_TEAM || any->subject == GF_RS_ENTERPRISE;
     char zh[1024], en[1024];
     int uz = snprintf(zh, sizeof zh, "赛马争先 %s(截至 %s)", period, any->as_of);
     int ue = snprintf(en, sizeof en, "Horse race %s (as of %s)", period, any->as_of);
@@ -100,6 +104,10 @@ static void explain(struct gf_call *c, const struct gf_race *r, int nr, const ch
                        (long long)any->eval_run);
         ue += snprintf(en + ue, sizeof en - (size_t)ue, ", evaluation run #%lld",
                        (long long)any->eval_run);
+    } else if (any->eval_computed && any->subject == GF_RS_ENTERPRISE) {
+        uz += snprintf(zh + uz, sizeof zh - (size_t)uz, "%s", ",按企业评价(如双强指数)现算排名");
+        ue += snprintf(en + ue, sizeof en - (size_t)ue, "%s",
+                       ", on the enterprises' evaluation (e.g. the 双强 index) computed now");
     } else if (any->eval_computed) {
         uz += snprintf(zh + uz, sizeof zh - (size_t)uz, "%s",
                        ",综合评价未保存,已按默认管线现算(gongfu eval --save 可保存)");
@@ -225,13 +233,15 @@ static int op_publish(struct gf_call *c)
     return gf_publish(c, "race", period, subject, title);
 }
 
-static const char *const subjects[] = {"unit", "team", "project", "cadre", "all", NULL};
+static const char *const subjects[] = {"unit", "team", "project", "cadre", "enterprise", "all", NULL};
 #define RACE_PARAMS                                                                                \
     {"period", GF_PT_PERIOD, 0, NULL, "期别(默认最近一次评价的期别)",                             \
      "period (default: the latest evaluated)"},                                                    \
         {"subject", GF_PT_ENUM, 0, subjects,                                                       \
-         "参赛对象: unit 单位, team 专班, project 项目, cadre 干部, all 单位和专班(默认)",        \
-         "who races: unit, team, project, cadre, or all (units and teams, the default)"},         \
+         "参赛对象: unit 单位, team 专班, project 项目, cadre 干部, enterprise 企业(双强指数), "    \
+         "all 单位和专班(默认)",                                                                    \
+         "who races: unit, team, project, cadre, enterprise, or all (units and teams, the "        \
+         "default)"},                                                                              \
         {"level", GF_PT_INT, 0, NULL, "参赛单位的层级(默认 2,县区)",                              \
          "level of the racing units (default 2, counties)"},                                       \
         {"as_of", GF_PT_DATE, 0, NULL, "截至日期", "as of date"},                                   \

@@ -119,6 +119,7 @@ extern const char *const gf_schema_lists_steps[];
 extern const char *const gf_schema_income_steps[];
 extern const char *const gf_schema_users_steps[];
 extern const char *const gf_schema_collective_steps[];
+extern const char *const gf_schema_enterprise_eval_steps[];
 
 static const struct gf_migration_module modules[] = {
     {"core", core_steps},
@@ -128,6 +129,7 @@ static const struct gf_migration_module modules[] = {
     {"income", gf_schema_income_steps},
     {"users", gf_schema_users_steps},
     {"collective", gf_schema_collective_steps},
+    {"enterprise_eval", gf_schema_enterprise_eval_steps},
 };
 #define NMODULES (sizeof modules / sizeof modules[0])
 

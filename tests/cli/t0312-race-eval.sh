@@ -47,7 +47,7 @@ CSV
 "$GONGFU" --db e.db init >/dev/null
 "$GONGFU" --db e.db import units units.csv >/dev/null
 expect_exit 0 "$GONGFU" --db e.db --lang en --format csv race --period 2024 --units
-grep -qx 'unit,,K1,一县,,,,,,,,,,,,100,,,no data: not ranked,,' "$T/out" && ok || fail "K1 without data: $(grep K1 "$T/out")"
+grep -qx 'unit,,K1,一县,,,,,,,,,,,,100,,,no data: not ranked,,,' "$T/out" && ok || fail "K1 without data: $(grep K1 "$T/out")"
 [ "$(grep -c ',red,\|,best,' "$T/out" || true)" -eq 0 ] && ok || fail "a unit without data is on the red list: $(cat "$T/out")"
 expect_in "$T/err" "no evaluation of level 2 for 2024 saved, and it cannot be computed"
 finish

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "domain/eval_pipeline.h"
+#include "domain/evaluation.h"
 
 static char *slurp(const char *rel, size_t *len)
 {
@@ -128,10 +129,29 @@ static void test_refused(void **state)
     refused("{\"steps\": [{\"step\": \"impute\", \"method\": \"mean\"}], \"steps\": []}", "p.json");
 }
 
+/* The built-in pipelines are the shipped files, byte for byte; peers normalise without targets. */
+static void test_builtin(void **state)
+{
+    (void)state;
+    size_t len;
+    char *txt = slurp("docs/pipelines/default.json", &len);
+    assert_string_equal(txt, gf_evaluation_default_pipeline);
+    free(txt);
+    txt = slurp("docs/pipelines/peers.json", &len);
+    assert_string_equal(txt, gf_evaluation_peers_pipeline);
+    struct gf_eval_pipeline p;
+    struct gf_err e = {0};
+    assert_int_equal(gf_eval_pipeline_parse(txt, len, "peers.json", &p, &e), GF_OK);
+    assert_int_equal(p.step[1].norm.method, GF_NORM_MINMAX);
+    assert_int_equal(p.step[2].weight, GF_WEIGHT_FRAMEWORK);
+    free(txt);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_default),
+        cmocka_unit_test(test_builtin),
         cmocka_unit_test(test_alternatives),
         cmocka_unit_test(test_refused),
     };
