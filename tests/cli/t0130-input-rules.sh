@@ -68,14 +68,46 @@ cat >households.csv <<'EOF'
 unit,period,income,size
 510421001001,2024,30000,3
 EOF
+cat >collective_income.csv <<'EOF2'
+unit,year,source,amount,note
+510421001001,2024,operating,36000,
+510421001001,2024,subsidy,20000,上级补助
+EOF2
+cat >village_enterprises.csv <<'EOF2'
+code,name,unit,kind,founded
+QX1,乙村强村公司,510421001001,qiangcun,2021
+EOF2
+cat >village_enterprise_results.csv <<'EOF2'
+enterprise,year,revenue,profit,dividends,to_collective
+QX1,2024,500000,80000,20000,30000
+EOF2
+cat >enclaves.csv <<'EOF2'
+code,name,unit,invested
+FX1,飞地园区,510421001001,200000
+FX1,飞地园区,510421001002,100000
+EOF2
+cat >enclave_returns.csv <<'EOF2'
+enclave,year,amount
+FX1,2024,30000
+EOF2
+cat >enterprises.csv <<'EOF2'
+code,name,unit,sector,size
+EX1,钒钛科技,510421,manufacturing,small
+EOF2
+cat >enterprise_values.csv <<'EOF2'
+enterprise,indicator,period,value
+EX1,ix,2024,5
+EOF2
 for k in units framework values; do g import $k "$B/$k.csv" >/dev/null; done
 g import people "$D/people.csv" >/dev/null
 for k in teams departments people framework values household_registry household_members \
-  household_incomes list_kinds items progress households; do
+  household_incomes list_kinds items progress households collective_income village_enterprises \
+  village_enterprise_results enclaves enclave_returns enterprises enterprise_values; do
   expect_exit 0 g import $k $k.csv || true
 done
 kinds="units teams departments people framework values households household_registry
-  household_members household_incomes list_kinds items progress"
+  household_members household_incomes list_kinds items progress collective_income
+  village_enterprises village_enterprise_results enclaves enclave_returns enterprises enterprise_values"
 [ "$(echo $kinds | wc -w)" = "$(g import --help | grep -c '^  [a-z_]* ')" ] && ok ||
   fail "the kinds listed here are not every kind of gongfu import --help"
 
@@ -147,7 +179,8 @@ dup() { # dup KIND: the template with its first record repeated at the end
   echo $(($(wc -l <"$T/dup-$1.csv")))
 }
 for k in units teams departments people values household_registry household_members \
-  household_incomes list_kinds items progress; do
+  household_incomes list_kinds items progress collective_income village_enterprises \
+  village_enterprise_results enclaves enclave_returns enterprises enterprise_values; do
   n=$(dup $k)
   refused "dup-$k.csv:$n:" "line $n repeats the key of line 2" -- g import $k "$T/dup-$k.csv"
 done

@@ -21,7 +21,8 @@ static const struct {
     {"units", "code,name,parent,level,area,population\n"
               "510400,市,,city,urban,1000\n510421,县,510400,county,rural,400\n"
               "510421001,镇,510421,township,rural,400\n"
-              "510421001001,村,510421001,village,rural,150\n"},
+              "510421001001,村,510421001,village,rural,150\n"
+              "510421001002,丙村,510421001,village,rural,250\n"},
     {"teams", "code,name,kind\nT1,专班,work\n"},
     {"departments", "code,name,team,unit\nD1,发改委,T1,510400\n"},
     {"people", "code,name,department\nP1,张一,D1\nP2,王二,D1\n"},
@@ -38,6 +39,8 @@ static const struct {
               "I1,园区,project,D1,P1,2024-01-01,2026-12-31,2024-03-01\n"
               "I2,办结,reform,D1,P1,2024-01-01,2024-12-31,\n"},
     {"progress", "item,date,percent,reported_by\nI1,2024-06-30,40,P1\nI2,2024-10-01,100,P1\n"},
+    {"village_enterprises", "code,name,unit,kind\nQC1,强村公司,510421001001,qiangcun\n"},
+    {"enclaves", "code,name,unit,invested\nFD1,飞地,510421001001,200000\nFD1,飞地,510421001002,100000\n"},
 };
 
 static struct gf_db *db;
