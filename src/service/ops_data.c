@@ -52,6 +52,7 @@ static const struct {
     {"village_enterprise_results", GF_PERM_CONFIG},
     {"enclaves", GF_PERM_CONFIG},
     {"enclave_returns", GF_PERM_CONFIG},
+    {"enterprises", GF_PERM_CONFIG},
     {"enterprise_values", GF_PERM_CONFIG},
 };
 
@@ -447,6 +448,7 @@ static int demo_fill(struct gf_call *c, const char *dir)
         {"teams", "teams.csv"},
         {"departments", "departments.csv"},
         {"people", "people.csv"},
+        {"enterprises", "enterprises.csv"},
         {"framework", "framework-panzhihua.csv"},
         {"framework", "framework-zhejiang.csv"},
         {"framework", "framework-village.csv"},

@@ -119,6 +119,7 @@ extern const char *const gf_schema_lists_steps[];
 extern const char *const gf_schema_income_steps[];
 extern const char *const gf_schema_users_steps[];
 extern const char *const gf_schema_collective_steps[];
+extern const char *const gf_schema_enterprises_steps[];
 extern const char *const gf_schema_enterprise_eval_steps[];
 
 static const struct gf_migration_module modules[] = {
@@ -129,6 +130,7 @@ static const struct gf_migration_module modules[] = {
     {"income", gf_schema_income_steps},
     {"users", gf_schema_users_steps},
     {"collective", gf_schema_collective_steps},
+    {"enterprises", gf_schema_enterprises_steps},
     {"enterprise_eval", gf_schema_enterprise_eval_steps},
 };
 #define NMODULES (sizeof modules / sizeof modules[0])

@@ -41,6 +41,7 @@ static const struct {
     {"progress", "item,date,percent,reported_by\nI1,2024-06-30,40,P1\nI2,2024-10-01,100,P1\n"},
     {"village_enterprises", "code,name,unit,kind\nQC1,强村公司,510421001001,qiangcun\n"},
     {"enclaves", "code,name,unit,invested\nFD1,飞地,510421001001,200000\nFD1,飞地,510421001002,100000\n"},
+    {"enterprises", "code,name,unit,size\nE1,钒钛科技,510421,small\n"},
 };
 
 static struct gf_db *db;
