@@ -92,6 +92,16 @@ int64_t gf_db_int(struct gf_db *db, const char *sql, int64_t def);
 /* The same with one text parameter (NULL binds NULL); 0 if no row. */
 int64_t gf_db_int_text(struct gf_db *db, const char *sql, const char *arg);
 
+/* Write a consistent copy of the whole database to path (SQLite's online backup: other
+ * connections may go on writing), as one self-contained file written under a temporary name and
+ * renamed into place.  Refuses the database's own files.  Not inside a transaction. */
+int gf_db_backup(struct gf_db *db, const char *path, struct gf_err *e);
+/* Replace the whole content of the database by the database file at path (a backup), in one
+ * step that other connections see as a single change.  The caller checks the file first (open
+ * it with gf_db_open_read, verify it) and afterwards.  Not inside a transaction. */
+int gf_db_restore(struct gf_db *db, const char *path, struct gf_err *e);
+/* The names of the database's tables, sorted, NULL-terminated; free each and the array. */
+char **gf_db_tables(struct gf_db *db, struct gf_err *e);
 /* Remove every table with its data and recreate the newest empty schema.  Call it inside a
  * transaction (gf_db_begin), so that other connections see the old content or the new. */
 int gf_db_clear(struct gf_db *db, struct gf_err *e);

@@ -852,3 +852,107 @@ int gf_db_owns_file(const char *db_path, const char *path)
     }
     return 0;
 }
+
+/* ---- backup and restore -------------------------------------------------------------------- */
+
+/* Copy every page of src's main database into dest's, in steps so that writers of src are not
+ * blocked for long (a write between steps restarts the copy; the copy is a consistent snapshot). */
+static int copy_pages(sqlite3 *dest, sqlite3 *src, const char *what, struct gf_err *e)
+{
+    sqlite3_backup *b = sqlite3_backup_init(dest, "main", src, "main");
+    if (!b)
+        return gf_err_set(e, GF_ESYS, "%s: %s", what, sqlite3_errmsg(dest));
+    int rc;
+    while ((rc = sqlite3_backup_step(b, 1024)) == SQLITE_OK || rc == SQLITE_BUSY ||
+           rc == SQLITE_LOCKED)
+        if (rc != SQLITE_OK)
+            sqlite3_sleep(20);
+    sqlite3_backup_finish(b);
+    if (rc != SQLITE_DONE)
+        return gf_err_set(e, code_of(rc), "%s: %s", what, sqlite3_errstr(rc));
+    return GF_OK;
+}
+
+int gf_db_backup(struct gf_db *db, const char *path, struct gf_err *e)
+{
+    if (db->depth > 0)
+        return gf_err_set(e, GF_ESYS, "backup: inside a transaction");
+    if (gf_db_owns_file(db->path, path))
+        return gf_err_at(e, NULL, 0, "file", path, "a file other than the database itself");
+    char tmp[PATH_MAX];
+    snprintf(tmp, sizeof tmp, "%s.part", path);
+    unlink(tmp);
+    sqlite3 *out = NULL;
+    int rc = sqlite3_open_v2(tmp, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    if (rc != SQLITE_OK) {
+        rc = gf_err_set(e, GF_EUSER, "backup: cannot create %s: %s", tmp,
+                        out ? sqlite3_errmsg(out) : sqlite3_errstr(rc));
+        sqlite3_close_v2(out);
+        return rc;
+    }
+    chmod(tmp, 0600); /* every personal record: the owner's to read */
+    rc = copy_pages(out, db->h, "backup", e);
+    /* one file: no write-ahead log beside it */
+    if (rc == GF_OK && sqlite3_exec(out, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL) != SQLITE_OK)
+        rc = gf_err_set(e, GF_ESYS, "backup: %s", sqlite3_errmsg(out));
+    sqlite3_close_v2(out);
+    if (rc == GF_OK && rename(tmp, path) != 0)
+        rc = gf_err_set(e, GF_EUSER, "backup: cannot write %s: %s", path, strerror(errno));
+    if (rc)
+        unlink(tmp);
+    return rc;
+}
+
+int gf_db_restore(struct gf_db *db, const char *path, struct gf_err *e)
+{
+    if (db->depth > 0)
+        return gf_err_set(e, GF_ESYS, "restore: inside a transaction");
+    if (gf_db_owns_file(db->path, path))
+        return gf_err_at(e, NULL, 0, "file", path, "a backup, not the database itself");
+    sqlite3 *in = NULL;
+    int rc = sqlite3_open_v2(path, &in, SQLITE_OPEN_READONLY, NULL);
+    if (rc != SQLITE_OK) {
+        rc = gf_err_set(e, GF_EUSER, "restore: cannot open %s: %s", path,
+                        in ? sqlite3_errmsg(in) : sqlite3_errstr(rc));
+        sqlite3_close_v2(in);
+        return rc;
+    }
+    for (int i = 0; i < db->ncache; i++) /* statements would hold the old schema */
+        sqlite3_reset(db->cache[i]->s);
+    rc = copy_pages(db->h, in, "restore", e);
+    sqlite3_close_v2(in);
+    return rc;
+}
+
+char **gf_db_tables(struct gf_db *db, struct gf_err *e)
+{
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(db->h,
+                           "SELECT name FROM sqlite_master WHERE type = 'table'"
+                           " AND name NOT LIKE 'sqlite_%' ORDER BY name",
+                           -1, &st, NULL) != SQLITE_OK) {
+        gf_err_set(e, GF_ESYS, "database: %s", sqlite3_errmsg(db->h));
+        return NULL;
+    }
+    size_t n = 0, cap = 16;
+    char **out = malloc(cap * sizeof *out);
+    int rc;
+    while (out && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n + 1 == cap) {
+            char **more = realloc(out, 2 * cap * sizeof *out);
+            if (!more)
+                break;
+            out = more;
+            cap *= 2;
+        }
+        if (!(out[n] = strdup((const char *)sqlite3_column_text(st, 0))))
+            break;
+        out[++n] = NULL;
+    }
+    sqlite3_finalize(st);
+    if (out)
+        out[n] = NULL;
+    else
+        gf_err_set(e, GF_ENOMEM, "out of memory");
+    return out;
+}

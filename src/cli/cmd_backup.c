@@ -1,0 +1,78 @@
+/* cmd_backup.c — `gongfu backup FILE` and `gongfu restore FILE [--yes]`: a verified copy of the
+ * whole database, and the whole database replaced by one (the operations backup.write and
+ * backup.restore, service/ops_backup.c). */
+#include <stdio.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "store/db.h"
+
+static void usage_backup(struct gf_cli *cli)
+{
+    puts(L(cli,
+           "用法: gongfu backup 文件 [--force]\n\n"
+           "把整个数据库(含用户与审计日志)复制到文件; 服务运行、他人写入时也可执行, 副本是某一时刻的\n"
+           "一致快照(SQLite 在线备份)。写完后打开副本核对各表行数与审计哈希链, 并打印链尾编号与哈希。\n"
+           "副本含全部个人信息: 仅管理员可执行, 请妥善保管。\n"
+           "文件已存在时不覆盖, 除非加 --force。恢复: gongfu restore 文件。",
+           "usage: gongfu backup FILE [--force]\n\n"
+           "Copy the whole database (users and the audit log included) to FILE; it may run while the\n"
+           "server is up and others write: the copy is a consistent snapshot (SQLite's online backup).\n"
+           "The copy is then opened and checked: the rows of every table and the audit hash chain,\n"
+           "whose last record and hash are printed.  It holds every personal record: the\n"
+           "administrator's command; keep the file safe.\n"
+           "An existing FILE is not replaced unless --force.  To restore: gongfu restore FILE."));
+}
+
+static void usage_restore(struct gf_cli *cli)
+{
+    puts(L(cli,
+           "用法: gongfu restore 文件 [--yes]\n\n"
+           "用 gongfu backup 写的备份替换整个数据库(用户与审计日志在内), 一步完成: 其他连接看到的\n"
+           "要么是旧内容, 要么是新内容。先核验备份的审计链(被改动的备份拒绝使用), 恢复后再核对\n"
+           "各表行数与审计链。数据库已有数据时须加 --yes 确认; 数据库文件不存在时新建。仅管理员可执行。",
+           "usage: gongfu restore FILE [--yes]\n\n"
+           "Replace the whole database (users and the audit log too) by a backup written by gongfu\n"
+           "backup, in one step: other connections see the old content or the new.  The backup's\n"
+           "audit chain is checked first (a changed backup is refused); after the restore the rows\n"
+           "of every table and the chain are checked again.  When the database holds data, --yes\n"
+           "confirms; a database that does not exist is created.  The administrator's command."));
+}
+
+int cmd_backup(struct gf_cli *cli, int argc, char **argv)
+{
+    if (gf_cli_wants_help(argc, argv)) {
+        usage_backup(cli);
+        return 0;
+    }
+    return gf_cli_call(cli, "backup.write", argc, argv, 1, "backup");
+}
+
+int cmd_restore(struct gf_cli *cli, int argc, char **argv)
+{
+    if (gf_cli_wants_help(argc, argv)) {
+        usage_restore(cli);
+        return 0;
+    }
+    /* restoring is how a lost database comes back: a database that does not exist yet is
+     * created for it, and removed again when the restore fails */
+    int created = 0;
+    if (access(cli->db_path, F_OK) != 0) {
+        struct gf_db *db;
+        int rc = gf_db_open(&db, cli->db_path, &cli->err);
+        if (rc)
+            return rc;
+        gf_db_close(db);
+        created = 1;
+    }
+    int rc = gf_cli_call(cli, "backup.restore", argc, argv, 1, "restore");
+    if (rc && created) {
+        static const char *const ends[] = {"", "-wal", "-shm", "-journal"};
+        for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++) {
+            char path[4096];
+            snprintf(path, sizeof path, "%s%s", cli->db_path, ends[i]);
+            unlink(path);
+        }
+    }
+    return rc;
+}
