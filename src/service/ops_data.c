@@ -54,6 +54,8 @@ static const struct {
     {"enclave_returns", GF_PERM_CONFIG},
     {"enterprises", GF_PERM_CONFIG},
     {"enterprise_values", GF_PERM_CONFIG},
+    {"pairings", GF_PERM_CONFIG},
+    {"pairing_activities", GF_PERM_CONFIG},
 };
 
 /* Kinds whose every row names its unit: a user limited to a unit may import those of its scope. */

@@ -98,16 +98,24 @@ cat >enterprise_values.csv <<'EOF2'
 enterprise,indicator,period,value
 EX1,ix,2024,5
 EOF2
+cat >pairings.csv <<'EOF2'
+code,kind,helper,unit,start,end,pledged
+PX1,department,D1,510421001001,2025-01-01,2026-12-31,500000
+EOF2
+cat >pairing_activities.csv <<'EOF2'
+pairing,date,kind,amount
+PX1,2025-03-01,funds,100000
+EOF2
 for k in units framework values; do g import $k "$B/$k.csv" >/dev/null; done
 g import people "$D/people.csv" >/dev/null
 for k in teams departments people framework values household_registry household_members \
   household_incomes list_kinds items progress households collective_income village_enterprises \
-  village_enterprise_results enclaves enclave_returns enterprises enterprise_values; do
+  village_enterprise_results enclaves enclave_returns enterprises enterprise_values pairings pairing_activities; do
   expect_exit 0 g import $k $k.csv || true
 done
 kinds="units teams departments people framework values households household_registry
   household_members household_incomes list_kinds items progress collective_income
-  village_enterprises village_enterprise_results enclaves enclave_returns enterprises enterprise_values"
+  village_enterprises village_enterprise_results enclaves enclave_returns enterprises enterprise_values pairings pairing_activities"
 [ "$(echo $kinds | wc -w)" = "$(g import --help | grep -c '^  [a-z_]* ')" ] && ok ||
   fail "the kinds listed here are not every kind of gongfu import --help"
 
@@ -180,7 +188,7 @@ dup() { # dup KIND: the template with its first record repeated at the end
 }
 for k in units teams departments people values household_registry household_members \
   household_incomes list_kinds items progress collective_income village_enterprises \
-  village_enterprise_results enclaves enclave_returns enterprises enterprise_values; do
+  village_enterprise_results enclaves enclave_returns enterprises enterprise_values pairings pairing_activities; do
   n=$(dup $k)
   refused "dup-$k.csv:$n:" "line $n repeats the key of line 2" -- g import $k "$T/dup-$k.csv"
 done

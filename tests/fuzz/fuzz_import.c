@@ -42,6 +42,8 @@ static const struct {
     {"village_enterprises", "code,name,unit,kind\nQC1,强村公司,510421001001,qiangcun\n"},
     {"enclaves", "code,name,unit,invested\nFD1,飞地,510421001001,200000\nFD1,飞地,510421001002,100000\n"},
     {"enterprises", "code,name,unit,size\nE1,钒钛科技,510421,small\n"},
+    {"pairings", "code,kind,helper,unit,start,end,pledged\n"
+                 "PR1,department,D1,510421001001,2024-01-01,2026-12-31,300000\n"},
 };
 
 static struct gf_db *db;

@@ -73,6 +73,7 @@ before(async () => {
     period: '2026', year: '2025',
   };
   targets.unit = targets.village;
+  targets.pairing = one(`SELECT code FROM pairing WHERE unit = '${targets.county}' ORDER BY code LIMIT 1`); // 山海协作 of the county
   targets.household = one(`SELECT h.code FROM household h JOIN hh_case c ON c.household = h.code WHERE h.unit = '${targets.village}' AND c.cadre IS NOT NULL ORDER BY h.code LIMIT 1`);
   targets.cadre = one(`SELECT cadre FROM hh_case WHERE household = '${targets.household}'`);
   targets.other_cadre = one(`SELECT c.cadre FROM hh_case c JOIN household h ON h.code = c.household WHERE h.unit LIKE '510402%' AND c.cadre <> '${targets.cadre}' LIMIT 1`);
