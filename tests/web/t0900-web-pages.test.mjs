@@ -108,6 +108,26 @@ test('the centre publishes the race; the public page shows it without signing in
   }
 });
 
+test('pairings: a county reporter sees the coverage of its villages, and an alert opens with its activities', async () => {
+  const w = await watchedPage(browser);
+  try {
+    await signIn(w.page, url, ACCOUNTS.county);
+    await open(w.page, url, '/pairing');
+    // the county's villages with a paired department, as the API counts them
+    const r = await w.page.evaluate(async () => (await fetch('/api/pairings/coverage?kind=department')).json());
+    const units = r.by_unit.reduce((s, x) => s + x.units, 0), paired = r.by_unit.reduce((s, x) => s + x.paired, 0);
+    assert.ok(units > 0 && paired < units, `coverage ${paired}/${units}`);
+    assert.equal((await w.page.textContent('[data-test=pair-coverage]')).trim(), `${(100 * paired / units).toFixed(1)}%`);
+    assert.equal(await w.page.locator('[data-test=pair-unpaired] tbody tr').count(), units - paired);
+    await w.page.locator('[data-test=pair-alert-list] tbody tr').first().click();
+    await w.page.waitForSelector('[data-test=pair-activities] tbody tr');
+    assert.match(await w.page.textContent('.el-drawer'), /走访调研/);
+    assert.deepEqual(w.problems(), []);
+  } finally {
+    await w.ctx.close();
+  }
+});
+
 test('English by the toggle, kept after a reload; the page speaks English', async () => {
   const w = await watchedPage(browser);
   try {

@@ -16,6 +16,7 @@ export const menuRoutes = [
   { path: 'entry', name: 'entry', component: () => import('../views/entry/index.vue'), meta: { title: 'menu.entry', perm: 'values.write', icon: 'EditPen' } },
   { path: 'approvals', name: 'approvals', component: () => import('../views/entry/approvals.vue'), meta: { title: 'menu.approvals', perm: 'values.approve', icon: 'Stamp' } },
   { path: 'collective', name: 'collective', component: () => import('../views/collective/index.vue'), meta: { title: 'menu.collective', perm: 'values.read', icon: 'Coin' } },
+  { path: 'pairing', name: 'pairing', component: () => import('../views/pairing/index.vue'), meta: { title: 'menu.pairing', perm: 'values.read', icon: 'Connection' } },
   { path: 'admin/users', name: 'users', component: () => import('../views/admin/users.vue'), meta: { title: 'menu.users', perm: 'users', icon: 'User', group: 'menu.admin' } },
   { path: 'admin/units', name: 'units', component: () => import('../views/admin/units.vue'), meta: { title: 'menu.units', perm: 'config', icon: 'OfficeBuilding', group: 'menu.admin' } },
   { path: 'admin/framework', name: 'framework', component: () => import('../views/admin/framework.vue'), meta: { title: 'menu.framework', perm: 'config', icon: 'Share', group: 'menu.admin' } },
