@@ -16,6 +16,8 @@ int gf_demo_collective(struct gf_db *db, const char *actor, struct gf_err *e);
 int gf_demo_enterprise_values(struct gf_db *db, const char *actor, struct gf_err *e);
 /* Synthetic pairings of organisations and their activities up to today (demo_pairing.c). */
 int gf_demo_pairing(struct gf_db *db, const char *actor, struct gf_err *e);
+/* Synthetic suggestions from the public, some answered and published (demo_voice.c). */
+int gf_demo_voice(struct gf_db *db, const char *actor, struct gf_err *e);
 
 /* 1 if the database may be replaced by a new demo without being told to: it holds nothing, or
  * an untouched demo — the demo's mark and no audit record after the demo's own (every change is

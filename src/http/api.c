@@ -20,6 +20,7 @@
 #define THROTTLE_SLOTS 1024
 #define THROTTLE_FREE 5       /* failures allowed in a window before waiting */
 #define THROTTLE_WINDOW 900   /* seconds */
+#define PUBLIC_QUOTA 20       /* writes open to everyone (suggestions) an address sends in a window */
 
 /* ---- arguments ------------------------------------------------------------------------------ */
 
@@ -338,6 +339,24 @@ static struct throttle *throttle_slot(struct gf_http *h, const char *key, int cr
     snprintf(oldest->key, sizeof oldest->key, "%s", key);
     oldest->first = now;
     return oldest;
+}
+
+/* The writes open to everyone (a suggestion) count against the sender's address: the seconds to
+ * wait once PUBLIC_QUOTA were sent within THROTTLE_WINDOW (0 = go ahead, and counted). */
+static int64_t public_quota(struct gf_http *h, const char *addr)
+{
+    char k[80];
+    snprintf(k, sizeof k, "p:%s", addr);
+    pthread_mutex_lock(&h->throttle_lock);
+    int64_t now = wall(), wait = 0;
+    struct throttle *t = throttle_slot(h, k, 1);
+    if (t && t->failures >= PUBLIC_QUOTA) {
+        t->until = t->first + THROTTLE_WINDOW;
+        wait = t->until > now ? t->until - now : 1;
+    } else if (t)
+        t->failures++;
+    pthread_mutex_unlock(&h->throttle_lock);
+    return wait;
 }
 
 /* Seconds to wait before another attempt for this account or address (0 = go ahead). */
@@ -842,6 +861,17 @@ int gf_api_handle(struct gf_req *r)
         }
         gf_jobs_start(h->jobs, r);
         return 0;
+    }
+    if (op->perm == GF_PERM_PUBLIC) { /* open to everyone: so many an address */
+        char addr[64], msg[160];
+        int64_t wait = public_quota(h, peer(r, addr, sizeof addr));
+        if (wait) {
+            snprintf(msg, sizeof msg,
+                     "too many from this address: at most %d in %d minutes; try again in %lld s",
+                     PUBLIC_QUOTA, THROTTLE_WINDOW / 60, (long long)wait);
+            gf_reply_error(&r->reply, 429, "throttled", msg, NULL);
+            return 0;
+        }
     }
     /* a write: the writer commits it with the others waiting, then answers */
     sem_init(&r->done, 0, 0);

@@ -122,6 +122,7 @@ extern const char *const gf_schema_collective_steps[];
 extern const char *const gf_schema_enterprises_steps[];
 extern const char *const gf_schema_enterprise_eval_steps[];
 extern const char *const gf_schema_pairing_steps[];
+extern const char *const gf_schema_voice_steps[];
 
 static const struct gf_migration_module modules[] = {
     {"core", core_steps},
@@ -134,6 +135,7 @@ static const struct gf_migration_module modules[] = {
     {"enterprises", gf_schema_enterprises_steps},
     {"enterprise_eval", gf_schema_enterprise_eval_steps},
     {"pairing", gf_schema_pairing_steps},
+    {"voice", gf_schema_voice_steps},
 };
 #define NMODULES (sizeof modules / sizeof modules[0])
 
