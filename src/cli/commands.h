@@ -20,5 +20,7 @@ GF_COMMAND(serve, "HTTP 接口与驾驶舱网页", "the HTTP API and the web das
 GF_COMMAND(audit, "审计日志核验", "check the audit trail")
 GF_COMMAND(report, "打印报表:兴村报表、成绩单、季度报告、红黑榜海报", "printed reports: village, report card, quarterly, race poster")
 GF_COMMAND(collective, "村级集体经济:台账、村级企业、飞地抱团", "village collective economy: ledgers, village enterprises, enclaves")
+GF_COMMAND(cases, "典型案例:查找、查看、推荐与发布", "typical cases: find, show, recommend, publish")
+GF_COMMAND(trainings, "培训记录:培训班与参训人次", "training records: courses and person-times")
 GF_COMMAND(backup, "备份整个数据库(校验行数与审计链)", "back up the whole database (rows and audit chain verified)")
 GF_COMMAND(restore, "从备份恢复整个数据库", "restore the whole database from a backup")

@@ -14,6 +14,9 @@ int gf_demo_collective(struct gf_db *db, const char *actor, struct gf_err *e);
 /* The 双强 index values of the registered enterprises, 2023–2025 (demo_enterprise_values.c);
  * nothing when no enterprise is registered. */
 int gf_demo_enterprise_values(struct gf_db *db, const char *actor, struct gf_err *e);
+/* The case library (twelve cases, six published) and ten trainings with their attendees
+ * (demo_cases.c); after the lists, whose items the cases show. */
+int gf_demo_cases(struct gf_db *db, const char *actor, struct gf_err *e);
 
 /* 1 if the database may be replaced by a new demo without being told to: it holds nothing, or
  * an untouched demo — the demo's mark and no audit record after the demo's own (every change is

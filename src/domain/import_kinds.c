@@ -12,6 +12,7 @@ extern const struct gf_import_kind gf_import_income_microdata; /* fast path: cmd
 extern const struct gf_import_kind gf_import_collective_income, gf_import_village_enterprises,
     gf_import_village_enterprise_results, gf_import_enclaves, gf_import_enclave_returns;
 extern const struct gf_import_kind gf_import_enterprises, gf_import_enterprise_values;
+extern const struct gf_import_kind gf_import_cases, gf_import_trainings, gf_import_training_attendees;
 
 const struct gf_import_kind *const gf_import_kinds[] = {
     &gf_import_units,      &gf_import_teams,     &gf_import_departments, &gf_import_people,
@@ -22,6 +23,7 @@ const struct gf_import_kind *const gf_import_kinds[] = {
     &gf_import_collective_income, &gf_import_village_enterprises,
     &gf_import_village_enterprise_results, &gf_import_enclaves, &gf_import_enclave_returns,
     &gf_import_enterprises, &gf_import_enterprise_values,
+    &gf_import_cases, &gf_import_trainings, &gf_import_training_attendees,
     NULL,
 };
 

@@ -54,6 +54,9 @@ static const struct {
     {"enclave_returns", GF_PERM_CONFIG},
     {"enterprises", GF_PERM_CONFIG},
     {"enterprise_values", GF_PERM_CONFIG},
+    {"cases", GF_PERM_CONFIG},
+    {"trainings", GF_PERM_CONFIG},
+    {"training_attendees", GF_PERM_CONFIG},
 };
 
 /* Kinds whose every row names its unit: a user limited to a unit may import those of its scope. */

@@ -121,6 +121,7 @@ extern const char *const gf_schema_users_steps[];
 extern const char *const gf_schema_collective_steps[];
 extern const char *const gf_schema_enterprises_steps[];
 extern const char *const gf_schema_enterprise_eval_steps[];
+extern const char *const gf_schema_cases_steps[];
 
 static const struct gf_migration_module modules[] = {
     {"core", core_steps},
@@ -132,6 +133,7 @@ static const struct gf_migration_module modules[] = {
     {"collective", gf_schema_collective_steps},
     {"enterprises", gf_schema_enterprises_steps},
     {"enterprise_eval", gf_schema_enterprise_eval_steps},
+    {"cases", gf_schema_cases_steps},
 };
 #define NMODULES (sizeof modules / sizeof modules[0])
 
