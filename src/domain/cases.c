@@ -98,7 +98,8 @@ static int set_links(struct gf_import_ctx *c, const char *link_table, const char
     for (int i = 0; i < n; i++) {
         const char *cols[] = {"case_code", col};
         const char *vals[] = {code, codes[i]};
-        if ((rc = gf_upsert(c, link_table, 2, 2, cols, vals, NULL, e)))
+        /* the row counts are the cases': links are written (and audited) without counting */
+        if ((rc = gf_upsert_row(c->db, c->actor, link_table, 2, 2, cols, vals, NULL, e)))
             return rc;
     }
     char sql[160];
@@ -138,8 +139,6 @@ static int set_links(struct gf_import_ctx *c, const char *link_table, const char
         else if (!(rc = gf_db_run(c->db, e, sql, code, gone[i])))
             rc = gf_audit(c->db, c->actor, "delete", link_table, key, before, NULL, e);
         free(before);
-        if (!rc)
-            c->stats->updated++;
     }
     for (int i = 0; i < ngone; i++)
         free(gone[i]);

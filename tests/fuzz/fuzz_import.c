@@ -42,6 +42,7 @@ static const struct {
     {"village_enterprises", "code,name,unit,kind\nQC1,强村公司,510421001001,qiangcun\n"},
     {"enclaves", "code,name,unit,invested\nFD1,飞地,510421001001,200000\nFD1,飞地,510421001002,100000\n"},
     {"enterprises", "code,name,unit,size\nE1,钒钛科技,510421,small\n"},
+    {"trainings", "code,course,start,end,team\nTR1,培训,2024-03-01,2024-03-02,T1\n"},
 };
 
 static struct gf_db *db;
