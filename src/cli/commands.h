@@ -22,5 +22,7 @@ GF_COMMAND(report, "打印报表:兴村报表、成绩单、季度报告、红�
 GF_COMMAND(collective, "村级集体经济:台账、村级企业、飞地抱团", "village collective economy: ledgers, village enterprises, enclaves")
 GF_COMMAND(pairing, "组织结对:部门、企业结对村, 山海协作; 预警与覆盖率", "pairings of organisations: departments, enterprises, partner counties; alerts, coverage")
 GF_COMMAND(voice, "群众建议:提交、转为问题、答复公开", "the public's suggestions: send, turn into a problem, answer and publish")
+GF_COMMAND(cases, "典型案例:查找、查看、推荐与发布", "typical cases: find, show, recommend, publish")
+GF_COMMAND(trainings, "培训记录:培训班与参训人次", "training records: courses and person-times")
 GF_COMMAND(backup, "备份整个数据库(校验行数与审计链)", "back up the whole database (rows and audit chain verified)")
 GF_COMMAND(restore, "从备份恢复整个数据库", "restore the whole database from a backup")

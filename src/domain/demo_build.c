@@ -90,6 +90,8 @@ int gf_demo_build(struct gf_db *db, const char *actor, struct gf_err *e)
         return rc;
     if ((rc = gf_demo_voice(db, actor, e)))
         return rc;
+    if ((rc = gf_demo_cases(db, actor, e)))
+        return rc;
     return GF_OK;
 }
 

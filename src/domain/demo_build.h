@@ -18,6 +18,9 @@ int gf_demo_enterprise_values(struct gf_db *db, const char *actor, struct gf_err
 int gf_demo_pairing(struct gf_db *db, const char *actor, struct gf_err *e);
 /* Synthetic suggestions from the public, some answered and published (demo_voice.c). */
 int gf_demo_voice(struct gf_db *db, const char *actor, struct gf_err *e);
+/* The case library (twelve cases, six published) and ten trainings with their attendees
+ * (demo_cases.c); after the lists, whose items the cases show. */
+int gf_demo_cases(struct gf_db *db, const char *actor, struct gf_err *e);
 
 /* 1 if the database may be replaced by a new demo without being told to: it holds nothing, or
  * an untouched demo — the demo's mark and no audit record after the demo's own (every change is

@@ -13,6 +13,7 @@ extern const struct gf_import_kind gf_import_collective_income, gf_import_villag
     gf_import_village_enterprise_results, gf_import_enclaves, gf_import_enclave_returns;
 extern const struct gf_import_kind gf_import_enterprises, gf_import_enterprise_values;
 extern const struct gf_import_kind gf_import_pairings, gf_import_pairing_activities;
+extern const struct gf_import_kind gf_import_cases, gf_import_trainings, gf_import_training_attendees;
 
 const struct gf_import_kind *const gf_import_kinds[] = {
     &gf_import_units,      &gf_import_teams,     &gf_import_departments, &gf_import_people,
@@ -24,6 +25,7 @@ const struct gf_import_kind *const gf_import_kinds[] = {
     &gf_import_village_enterprise_results, &gf_import_enclaves, &gf_import_enclave_returns,
     &gf_import_enterprises, &gf_import_enterprise_values,
     &gf_import_pairings, &gf_import_pairing_activities,
+    &gf_import_cases, &gf_import_trainings, &gf_import_training_attendees,
     NULL,
 };
 

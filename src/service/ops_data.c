@@ -56,6 +56,9 @@ static const struct {
     {"enterprise_values", GF_PERM_CONFIG},
     {"pairings", GF_PERM_CONFIG},
     {"pairing_activities", GF_PERM_CONFIG},
+    {"cases", GF_PERM_CONFIG},
+    {"trainings", GF_PERM_CONFIG},
+    {"training_attendees", GF_PERM_CONFIG},
 };
 
 /* Kinds whose every row names its unit: a user limited to a unit may import those of its scope. */

@@ -123,6 +123,7 @@ extern const char *const gf_schema_enterprises_steps[];
 extern const char *const gf_schema_enterprise_eval_steps[];
 extern const char *const gf_schema_pairing_steps[];
 extern const char *const gf_schema_voice_steps[];
+extern const char *const gf_schema_cases_steps[];
 
 static const struct gf_migration_module modules[] = {
     {"core", core_steps},
@@ -136,6 +137,7 @@ static const struct gf_migration_module modules[] = {
     {"enterprise_eval", gf_schema_enterprise_eval_steps},
     {"pairing", gf_schema_pairing_steps},
     {"voice", gf_schema_voice_steps},
+    {"cases", gf_schema_cases_steps},
 };
 #define NMODULES (sizeof modules / sizeof modules[0])
 

@@ -106,16 +106,30 @@ cat >pairing_activities.csv <<'EOF2'
 pairing,date,kind,amount
 PX1,2025-03-01,funds,100000
 EOF2
+cat >cases.csv <<'EOF2'
+code,title,unit,themes,summary,date,items,indicators
+CX1,案例一,510400,"共同富裕,数字化",摘要,2024-05-01,"IX1,IX2",ix
+EOF2
+cat >trainings.csv <<'EOF2'
+code,course,start,end,team,unit,place
+TX1,培训一,2024-03-01,2024-03-02,T1,510400,党校
+EOF2
+cat >training_attendees.csv <<'EOF2'
+training,person
+TX1,P1
+EOF2
 for k in units framework values; do g import $k "$B/$k.csv" >/dev/null; done
 g import people "$D/people.csv" >/dev/null
 for k in teams departments people framework values household_registry household_members \
   household_incomes list_kinds items progress households collective_income village_enterprises \
-  village_enterprise_results enclaves enclave_returns enterprises enterprise_values pairings pairing_activities; do
+  village_enterprise_results enclaves enclave_returns enterprises enterprise_values pairings pairing_activities \
+  cases trainings training_attendees; do
   expect_exit 0 g import $k $k.csv || true
 done
 kinds="units teams departments people framework values households household_registry
   household_members household_incomes list_kinds items progress collective_income
-  village_enterprises village_enterprise_results enclaves enclave_returns enterprises enterprise_values pairings pairing_activities"
+  village_enterprises village_enterprise_results enclaves enclave_returns enterprises enterprise_values
+  pairings pairing_activities cases trainings training_attendees"
 [ "$(echo $kinds | wc -w)" = "$(g import --help | grep -c '^  [a-z_]* ')" ] && ok ||
   fail "the kinds listed here are not every kind of gongfu import --help"
 
@@ -188,7 +202,8 @@ dup() { # dup KIND: the template with its first record repeated at the end
 }
 for k in units teams departments people values household_registry household_members \
   household_incomes list_kinds items progress collective_income village_enterprises \
-  village_enterprise_results enclaves enclave_returns enterprises enterprise_values pairings pairing_activities; do
+  village_enterprise_results enclaves enclave_returns enterprises enterprise_values pairings pairing_activities \
+  cases trainings training_attendees; do
   n=$(dup $k)
   refused "dup-$k.csv:$n:" "line $n repeats the key of line 2" -- g import $k "$T/dup-$k.csv"
 done

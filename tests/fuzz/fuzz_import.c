@@ -44,6 +44,7 @@ static const struct {
     {"enterprises", "code,name,unit,size\nE1,钒钛科技,510421,small\n"},
     {"pairings", "code,kind,helper,unit,start,end,pledged\n"
                  "PR1,department,D1,510421001001,2024-01-01,2026-12-31,300000\n"},
+    {"trainings", "code,course,start,end,team\nTR1,培训,2024-03-01,2024-03-02,T1\n"},
 };
 
 static struct gf_db *db;

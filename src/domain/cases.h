@@ -1,0 +1,32 @@
+/* cases.h — the case library (典型案例) and training records (培训).
+ *
+ * Records (schema_cases.c), imported with the usual rules (all or nothing, errors naming file,
+ * line, field, value and what was expected):
+ *   cases               a case: code, title, unit, themes (free-text tags separated by commas,
+ *                       "，", "、" or ";"), summary, date, note, and the list items and
+ *                       indicators it shows (columns items and indicators: codes separated the
+ *                       same way; the row's lists replace the case's links).  A new case is a
+ *                       draft; the import never changes a status: gf_case_advance does;
+ *   trainings           a training course: code, course, start, end (dates), the organiser (team,
+ *                       unit or both), place, note;
+ *   training_attendees  who attended: training, person (one row a person and training).
+ *
+ * A case moves draft → recommended → published, one step at a time and never back
+ * (gf_case_advance), each move audited with the date it took effect. */
+#ifndef GF_CASES_H
+#define GF_CASES_H
+
+#include "store/db.h"
+#include "util/table.h"
+
+/* The statuses of a case in order, with their labels ({NULL}-ended). */
+extern const struct gf_code_label gf_case_statuses[];
+
+/* Move case `code` to the next status: to (may be NULL: the next one) must be that next status —
+ * skipping one or going back is refused (GF_EUSER, saying which is next); date (NULL: today) is
+ * when it took effect, not after today.  One transaction with its audit record.  from and to_out
+ * (each at least 16 bytes) receive the statuses.  GF_ENOTFOUND for an unknown case. */
+int gf_case_advance(struct gf_db *db, const char *actor, const char *code, const char *to,
+                    const char *date, char *from, char *to_out, struct gf_err *e);
+
+#endif
