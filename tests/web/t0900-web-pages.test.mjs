@@ -5,13 +5,15 @@
 // English and stays.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { demoServer, launch, watchedPage, signIn, open, axeProblems, permissionsOf, serverOps, ACCOUNTS, PAGES, VIEWPORTS } from './lib.mjs';
 
-let srv, url, browser;
+let srv, url, db, browser;
 const axeDone = new Set();
+const sql = (q) => execFileSync('sqlite3', [db, q], { encoding: 'utf8' }).trim();
 
 before(async () => {
-  ({ srv, url } = await demoServer());
+  ({ srv, url, db } = await demoServer());
   browser = await launch();
 });
 after(async () => {
@@ -123,6 +125,27 @@ test('pairings: a county reporter sees the coverage of its villages, and an aler
     await w.page.waitForSelector('[data-test=pair-activities] tbody tr');
     assert.match(await w.page.textContent('.el-drawer'), /走访调研/);
     assert.deepEqual(w.problems(), []);
+  } finally {
+    await w.ctx.close();
+  }
+});
+
+test('the public page: published answers to suggestions, and a suggestion sent without signing in', async () => {
+  const w = await watchedPage(browser, { viewport: VIEWPORTS.phone });
+  try {
+    await open(w.page, url, '/public');
+    const published = await w.page.evaluate(async () => (await fetch('/api/suggestions/published')).json());
+    assert.ok(published.answers.length > 0, 'the demo publishes answers');
+    await w.page.waitForSelector('[data-test=voice-answer]');
+    assert.equal(await w.page.locator('[data-test=voice-answer]').count(), published.answers.length);
+    await w.page.fill('textarea[data-test=voice-text]', '希望在村里设一个快递代收点');
+    await w.page.fill('input[data-test=voice-contact]', 'wx:test-kd');
+    await w.page.click('[data-test=voice-send]');
+    await w.page.waitForSelector('[data-test=voice-sent]');
+    const id = Number((await w.page.textContent('[data-test=voice-sent]')).match(/#(\d+)/)[1]);
+    assert.equal(sql(`SELECT text || '|' || contact FROM suggestion WHERE id = ${id}`), '希望在村里设一个快递代收点|wx:test-kd');
+    assert.deepEqual(w.problems(), []);
+    assert.deepEqual(await axeProblems(w.page), [], 'axe on /public with the form');
   } finally {
     await w.ctx.close();
   }

@@ -82,6 +82,11 @@ export default {
     title: 'Horse race: published red and black lists', intro: 'The published results of the horse race, open to everyone without signing in.', none: 'Nothing published yet',
     publishedAt: 'Published', hash: 'Hash',
   },
+  voice: {
+    title: 'Your suggestion', intro: 'No sign-in needed. Nothing about you is kept but a contact you choose to give, which only the coordination centre sees and is never published.',
+    topic: 'Topic', text: 'Suggestion', contact: 'Contact (optional)', send: 'Send', tooShort: 'Please write at least 4 characters',
+    thanks: 'Suggestion #{id} received, thank you. Published answers appear on the left.', answers: 'Answers to suggestions', reply: 'Answer: ',
+  },
   collective: {
     title: 'Village collective economy', villages: 'Villages', over: 'Operating income ≥ {yuan} yuan', under: 'Under {yuan} yuan',
     mean: 'Mean operating income', wan: '10k yuan', bySource: 'Income by source (10k yuan)', stillUnder: 'Villages still under {yuan} yuan',
@@ -123,6 +128,7 @@ export default {
     flag: { 'item overdue': 'item overdue', 'milestone overdue': 'milestone overdue', stalled: 'stalled', 'problem past deadline': 'problem past deadline', 'investment behind plan': 'investment behind plan' },
     milestone: { land: 'land', start: 'start', complete: 'completion', produce: 'production' },
     group: { unit: 'unit', team: 'work team', project: 'project', cadre: 'cadre' },
+    voiceTopic: { income: 'income', employment: 'employment', services: 'public services', environment: 'living environment', governance: 'local governance', other: 'other' },
     pairingKind: { department: 'department with a village', enterprise: 'enterprise with a village', county: 'partner county', other: 'other' },
     pairingState: { planned: 'not started', active: 'active', ended: 'ended' },
     pairingAlert: { idle: 'no activity', behind: 'money behind plan', idle_behind: 'no activity; money behind' },

@@ -82,6 +82,11 @@ export default {
     title: '赛马争先红黑榜公示', intro: '以下为已发布的赛马结果,任何人无需登录即可查看。', none: '暂无已发布的榜单',
     publishedAt: '发布时间', hash: '校验值',
   },
+  voice: {
+    title: '我有建议(群策群力)', intro: '无需登录。除您自愿留下的联系方式外, 不记录您的任何信息; 联系方式仅共富办可见, 不会公开。',
+    topic: '主题', text: '建议内容', contact: '联系方式(选填)', send: '提交建议', tooShort: '请至少写 4 个字',
+    thanks: '建议 #{id} 已收到, 谢谢! 答复公开后会显示在左侧。', answers: '群众建议答复', reply: '答复:',
+  },
   collective: {
     title: '村级集体经济', villages: '村(社区)数', over: '经营性收入 {line} 万元以上', under: '不足 {line} 万元',
     mean: '村均经营性收入', wan: '万元', bySource: '收入来源构成(万元)', stillUnder: '尚未达到 {line} 万元的村',
@@ -123,6 +128,7 @@ export default {
     flag: { 'item overdue': '事项逾期', 'milestone overdue': '节点逾期', stalled: '进展停滞', 'problem past deadline': '问题超期', 'investment behind plan': '投资滞后' },
     milestone: { land: '拿地', start: '开工', complete: '竣工', produce: '投产' },
     group: { unit: '单位', team: '工作专班', project: '项目', cadre: '干部' },
+    voiceTopic: { income: '增收致富', employment: '就业创业', services: '公共服务', environment: '人居环境', governance: '基层治理', other: '其他' },
     pairingKind: { department: '部门结对村', enterprise: '企业结对村', county: '山海协作', other: '其他结对' },
     pairingState: { planned: '未开始', active: '进行中', ended: '已结束' },
     pairingAlert: { idle: '长期无活动', behind: '资金滞后', idle_behind: '无活动且资金滞后' },
