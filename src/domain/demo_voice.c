@@ -22,7 +22,7 @@ int gf_demo_voice(struct gf_db *db, const char *actor, struct gf_err *e)
         {7, NULL, "governance", "建议村务公开栏同时在手机上公布, 外出务工的人也能看到(合成示例)", NULL},
         {3, "510421001002", "services", "希望村里的便民服务点能代办医保缴费(合成示例)", NULL},
     };
-    char today[16];
+    char today[32]; /* gf_today writes the time first: at least 32 bytes */
     gf_today(today);
     int rc = gf_db_begin(db, e);
     for (size_t i = 0; i < sizeof s / sizeof s[0] && rc == GF_OK; i++) {
