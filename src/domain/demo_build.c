@@ -1,6 +1,7 @@
 /* demo_build.c — run the synthetic parts of the demo in order (see demo_build.h). */
 #include "domain/demo_build.h"
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "domain/demo.h"
@@ -59,6 +60,19 @@ static int demo_eval_runs(struct gf_db *db, const char *actor, struct gf_err *e)
         }
     }
     return GF_OK;
+}
+
+double gf_demo_hash01(const char *code, const char *salt)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (const char *s = code; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    for (const char *s = salt; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    return (double)(h >> 11) * 0x1.0p-53;
 }
 
 int gf_demo_build(struct gf_db *db, const char *actor, struct gf_err *e)

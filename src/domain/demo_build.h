@@ -8,6 +8,9 @@
 #include "store/db.h"
 
 int gf_demo_build(struct gf_db *db, const char *actor, struct gf_err *e);
+/* A deterministic draw in [0, 1) from a code and a salt (FNV-1a, then a 64-bit finaliser): the
+ * synthetic parts' stable "randomness" per enterprise, pairing, … */
+double gf_demo_hash01(const char *code, const char *salt);
 /* The collective economy ledgers of the villages, from their synthetic income values
  * (demo_collective.c); the indicators are then computed from the ledgers. */
 int gf_demo_collective(struct gf_db *db, const char *actor, struct gf_err *e);

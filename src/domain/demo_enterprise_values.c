@@ -12,19 +12,6 @@
 #include "domain/audit.h"
 #include "domain/demo_build.h"
 
-static double u01(const char *code, const char *salt)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (const char *s = code; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    for (const char *s = salt; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    return (double)(h >> 11) * 0x1.0p-53;
-}
-
 static double size_factor(const char *size)
 {
     if (!size)
@@ -50,10 +37,11 @@ int gf_demo_enterprise_values(struct gf_db *db, const char *actor, struct gf_err
         char code[128];
         snprintf(code, sizeof code, "%s", gf_stmt_text(st, 0));
         double s = size_factor(gf_stmt_text(st, 1));
-        double party = u01(code, "party"), dev = u01(code, "dev"), rd = u01(code, "rd");
+        double party = gf_demo_hash01(code, "party"), dev = gf_demo_hash01(code, "dev"),
+               rd = gf_demo_hash01(code, "rd");
         for (int y = 2023; y <= 2025 && rc == GF_OK; y++) {
             double t = y - 2023; /* years since the first */
-            double trend = u01(code, "trend") - 0.3; /* most improve, some slip */
+            double trend = gf_demo_hash01(code, "trend") - 0.3; /* most improve, some slip */
             char year[8];
             snprintf(year, sizeof year, "%d", y);
             const struct {
@@ -69,7 +57,7 @@ int gf_demo_enterprise_values(struct gf_db *db, const char *actor, struct gf_err
                 {"sq_tax", s * (20 + 260 * dev) * pow(1 + 0.12 * trend, t), 1},
                 {"sq_rd_share", 0.3 + 5.5 * rd + 0.3 * trend * t, 2},
                 {"sq_jobs", round(s * (12 + 140 * dev)), 0},
-                {"sq_village_help", s * (0.5 + 12 * u01(code, "help")), 1},
+                {"sq_village_help", s * (0.5 + 12 * gf_demo_hash01(code, "help")), 1},
             };
             for (size_t k = 0; k < sizeof v / sizeof v[0] && rc == GF_OK; k++) {
                 char num[64];

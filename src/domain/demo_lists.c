@@ -46,17 +46,6 @@ static int pick(struct rng *r, int n)
     return n > 0 ? (int)(u01(r) * n) % n : 0;
 }
 
-static void date_of(long z, char *out)
-{
-    z += 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    long doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1;
-    long m = mp < 10 ? mp + 3 : mp - 9;
-    snprintf(out, 11, "%04ld-%02ld-%02ld", y + (m <= 2), m, d);
-}
 
 struct team {
     char code[16];
@@ -175,7 +164,7 @@ static int bind_run(struct gf_stmt *st, struct gf_err *e)
 static int year_of(long day)
 {
     char b[11];
-    date_of(day, b);
+    gf_lists_civil_date(day, b);
     return atoi(b);
 }
 
@@ -196,10 +185,10 @@ static int problem(struct demo *d, const char *item, const char *unit, const cha
                    const char *status, long rect, long ver, const char *verifier, struct gf_err *e)
 {
     char rd[11], dl[11], rcd[11], vd[11];
-    date_of(raised, rd);
-    date_of(deadline, dl);
-    date_of(rect, rcd);
-    date_of(ver, vd);
+    gf_lists_civil_date(raised, rd);
+    gf_lists_civil_date(deadline, dl);
+    gf_lists_civil_date(rect, rcd);
+    gf_lists_civil_date(ver, vd);
     int rectified = strcmp(status, "open") != 0, closed = !strcmp(status, "closed");
     struct gf_stmt *st = d->ins_prob;
     const char *v[] = {item,
@@ -226,8 +215,8 @@ static int item(struct demo *d, const struct spec *s, struct gf_err *e)
 {
     char start[11], due[11], comp[11] = "", buf[64];
     int rc;
-    date_of(s->start, start);
-    date_of(s->due, due);
+    gf_lists_civil_date(s->start, start);
+    gf_lists_civil_date(s->due, due);
     const char *leader = d->team[s->team].person[0];
     const char *owner = d->ncperson[s->county] && u01(&d->r) < 0.5
                             ? d->cperson[s->county][pick(&d->r, d->ncperson[s->county])]
@@ -248,7 +237,7 @@ static int item(struct demo *d, const struct spec *s, struct gf_err *e)
     if (done > d->cutoff)
         done = 0;
     if (done)
-        date_of(done, comp);
+        gf_lists_civil_date(done, comp);
     int stalls = u01(&d->r) < 0.12; /* reports stop early */
     long horizon = done ? done : s->due + 120 + pick(&d->r, 200);
     double pace = 0.85 + 0.25 * q; /* money keeps pace with the work, better where q is high */
@@ -293,7 +282,7 @@ static int item(struct demo *d, const struct spec *s, struct gf_err *e)
                 pct = 95;
             pct = (double)(long)(pct + 0.5);
             char day[11];
-            date_of(t, day);
+            gf_lists_civil_date(t, day);
             gf_stmt_bind_text(d->ins_prog, 1, s->code);
             gf_stmt_bind_text(d->ins_prog, 2, day);
             gf_stmt_bind_double(d->ins_prog, 3, pct);
@@ -348,7 +337,7 @@ static int item(struct demo *d, const struct spec *s, struct gf_err *e)
         for (int m = 0; m < 4; m++) {
             long planned = s->start + (long)((s->due - s->start) * at[m]);
             char pd[11], ad[11];
-            date_of(planned, pd);
+            gf_lists_civil_date(planned, pd);
             long actual = u01(&d->r) < qual(d, s->county, planned)
                               ? planned - pick(&d->r, 20)
                               : planned + 15 + pick(&d->r, 100);
@@ -356,7 +345,7 @@ static int item(struct demo *d, const struct spec *s, struct gf_err *e)
                 actual = m == 2 && u01(&d->r) < 0.3 ? actual : 0;
             if (actual > d->cutoff)
                 actual = 0;
-            date_of(actual, ad);
+            gf_lists_civil_date(actual, ad);
             gf_stmt_bind_text(d->ins_ms, 1, s->code);
             gf_stmt_bind_text(d->ins_ms, 2, mc[m]);
             gf_stmt_bind_text(d->ins_ms, 3, pd);

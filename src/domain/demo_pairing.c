@@ -17,49 +17,15 @@
 
 #include "domain/audit.h"
 #include "domain/demo_build.h"
+#include "domain/lists.h"
+#include "domain/lists_int.h"
 
 #define NOTE "合成演示数据 synthetic"
 
-static double u01(const char *code, const char *salt)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (const char *s = code; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    for (const char *s = salt; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    h ^= h >> 33;
-    return (double)(h >> 11) * 0x1.0p-53;
-}
-
-/* Days since 1970-01-01 of a civil date, and back (proleptic Gregorian). */
-static long days_of(int y, int m, int d)
-{
-    y -= m <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void date_of(long z, char *out, size_t cap)
-{
-    z += 719468;
-    long era = (z >= 0 ? z : z - 146096) / 146097;
-    long doe = z - era * 146097;
-    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    long y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    long mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1;
-    long m = mp < 10 ? mp + 3 : mp - 9;
-    snprintf(out, cap, "%04ld-%02ld-%02ld", y + (m <= 2), m, d);
-}
-
+/* Day number (days since 1970-01-01) of a date "YYYY-MM-DD". */
 static long parse_days(const char *s)
 {
-    int y, m, d;
-    return sscanf(s, "%d-%d-%d", &y, &m, &d) == 3 ? days_of(y, m, d) : 0;
+    return gf_days_between("1970-01-01", s);
 }
 
 struct counter {
@@ -82,15 +48,15 @@ static int add_pairing(struct gf_db *db, struct counter *n, const char *code, co
         return rc;
     n->pairings++;
     long s = parse_days(start), t = parse_days(end), stop = today;
-    if (u01(code, "idle") < 0.125) /* stopped some while ago */
-        stop = today - 120 - (long)(180 * u01(code, "since"));
-    double pace = 0.8 + 0.45 * u01(code, "pace"), paid = 0;
+    if (gf_demo_hash01(code, "idle") < 0.125) /* stopped some while ago */
+        stop = today - 120 - (long)(180 * gf_demo_hash01(code, "since"));
+    double pace = 0.8 + 0.45 * gf_demo_hash01(code, "pace"), paid = 0;
     long covered = s; /* funds are paid for the coming quarter */
     int step = 0;
-    for (long d = s + 10 + (long)(30 * u01(code, "first")); d <= stop && d <= t && rc == GF_OK;
+    for (long d = s + 10 + (long)(30 * gf_demo_hash01(code, "first")); d <= stop && d <= t && rc == GF_OK;
          step++) {
         char date[16], amount[32] = "0", salt[16];
-        date_of(d, date, sizeof date);
+        gf_lists_civil_date(d, date);
         rc = gf_db_run(db, e,
                        "INSERT INTO pairing_activity (pairing, date, kind, amount, note)"
                        " VALUES (?, ?, 'visit', 0, '" NOTE "')",
@@ -110,7 +76,7 @@ static int add_pairing(struct gf_db *db, struct counter *n, const char *code, co
             n->activities++;
         }
         snprintf(salt, sizeof salt, "p%d", step);
-        if (rc == GF_OK && u01(code, salt) < 0.12) {
+        if (rc == GF_OK && gf_demo_hash01(code, salt) < 0.12) {
             rc = gf_db_run(db, e,
                            "INSERT INTO pairing_activity (pairing, date, kind, amount, note)"
                            " VALUES (?, ?, 'project', 0, '合作项目推进(合成) synthetic')",
@@ -118,7 +84,7 @@ static int add_pairing(struct gf_db *db, struct counter *n, const char *code, co
             n->activities++;
         }
         snprintf(salt, sizeof salt, "s%d", step);
-        d += 25 + (long)(45 * u01(code, salt));
+        d += 25 + (long)(45 * gf_demo_hash01(code, salt));
     }
     return rc;
 }
@@ -126,7 +92,7 @@ static int add_pairing(struct gf_db *db, struct counter *n, const char *code, co
 /* The villages ordered by a hash of their code: a fixed, scattered choice. */
 static int by_hash(const void *a, const void *b)
 {
-    double x = u01(*(char *const *)a, "pick"), y = u01(*(char *const *)b, "pick");
+    double x = gf_demo_hash01(*(char *const *)a, "pick"), y = gf_demo_hash01(*(char *const *)b, "pick");
     return x < y ? -1 : x > y;
 }
 
@@ -180,14 +146,14 @@ int gf_demo_pairing(struct gf_db *db, const char *actor, struct gf_err *e)
             char code[32];
             snprintf(code, sizeof code, "PD-%s-%d", dep[i], k + 1);
             rc = add_pairing(db, &n, code, "department", dep[i], NULL, vil[v], "2024-01-01",
-                             "2026-12-31", 10000 * round(20 + 60 * u01(code, "pledge")),
+                             "2026-12-31", 10000 * round(20 + 60 * gf_demo_hash01(code, "pledge")),
                              "产业帮扶、项目对接、走访慰问", today, e);
         }
     for (int i = 0; rc == GF_OK && i < 20 && i < ne && nv; i++) {
         char code[32];
         snprintf(code, sizeof code, "PE-%s", ent[i]);
         rc = add_pairing(db, &n, code, "enterprise", ent[i], NULL, vil[(v + 3 * i) % nv],
-                         "2024-07-01", "2027-06-30", 10000 * round(10 + 40 * u01(code, "pledge")),
+                         "2024-07-01", "2027-06-30", 10000 * round(10 + 40 * gf_demo_hash01(code, "pledge")),
                          "村企共建: 订单收购、就业岗位", today, e);
     }
     static const char *const partners[] = {"浙江协作县甲(合成)", "浙江协作县乙(合成)",
@@ -198,7 +164,7 @@ int gf_demo_pairing(struct gf_db *db, const char *actor, struct gf_err *e)
         snprintf(code, sizeof code, "PC-%s", cty[i]);
         snprintf(helper, sizeof helper, "ZJ%02d", i + 1);
         rc = add_pairing(db, &n, code, "county", helper, partners[i], cty[i], "2023-01-01",
-                         "2027-12-31", 1000000 * round(5 + 15 * u01(code, "pledge")),
+                         "2027-12-31", 1000000 * round(5 + 15 * gf_demo_hash01(code, "pledge")),
                          "山海协作: 产业园共建、劳务协作、消费帮扶", today, e);
     }
     if (rc == GF_OK) {

@@ -26,6 +26,18 @@ long gf_lists_civil_days(int y, int m, int d)
     return era * 146097 + doe - 719468;
 }
 
+void gf_lists_civil_date(long z, char *out)
+{
+    z += 719468;
+    long era = (z >= 0 ? z : z - 146096) / 146097;
+    long doe = z - era * 146097;
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1;
+    long m = mp < 10 ? mp + 3 : mp - 9;
+    snprintf(out, 11, "%04ld-%02ld-%02ld", y + (m <= 2), m, d);
+}
+
 static int date_days(const char *s, long *out)
 {
     if (!s || !gf_parse_date(s))

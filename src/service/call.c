@@ -435,3 +435,19 @@ char *gf_unit_list(const struct gf_units *u, const char *unit, int under)
         p += sprintf(p, "%s,", u->unit[k].code);
     return s;
 }
+
+char *gf_scope_units(struct gf_call *c)
+{
+    const char *unit;
+    if (gf_scope_filter(c, "unit", gf_arg(c, "unit"), &unit))
+        return NULL;
+    const struct gf_units *u = gf_ctx_units(c->cx, &c->err);
+    if (!u)
+        return NULL;
+    char *list = gf_unit_list(u, unit ? unit : u->n ? u->unit[0].code : "", 1);
+    if (!list && u->n)
+        gf_err_set(&c->err, GF_ENOMEM, "out of memory");
+    else if (!list)
+        gf_err_set(&c->err, GF_ENOTFOUND, "no units: import the unit hierarchy first");
+    return list;
+}

@@ -24,22 +24,6 @@ static long long year_of(struct gf_call *c)
                      0);
 }
 
-/* The units the call covers (the given unit or the actor's scope, with the units under it). */
-static char *covered(struct gf_call *c)
-{
-    const char *unit;
-    if (gf_scope_filter(c, "unit", gf_arg(c, "unit"), &unit))
-        return NULL;
-    const struct gf_units *u = gf_ctx_units(c->cx, &c->err);
-    if (!u)
-        return NULL;
-    char *list = gf_unit_list(u, unit ? unit : u->n ? u->unit[0].code : "", 1);
-    if (!list && u->n)
-        gf_err_set(&c->err, GF_ENOMEM, "out of memory");
-    else if (!list)
-        gf_err_set(&c->err, GF_ENOTFOUND, "no units: import the unit hierarchy first");
-    return list;
-}
 
 #define NAME(t) "CASE WHEN ?9 = 'en' THEN coalesce(" t ".name_en, " t ".name) ELSE " t ".name END"
 #define SOURCE(s)                                                                                 \
@@ -73,7 +57,7 @@ static const char *const ledger_num[] = {"operating", "contracting", "investment
 static int op_list(struct gf_call *c)
 {
     long long year = year_of(c);
-    char *list = covered(c);
+    char *list = gf_scope_units(c);
     if (!list)
         return c->err.code ? c->err.code : GF_ESYS;
     char y[16];
@@ -209,7 +193,7 @@ static int op_show(struct gf_call *c)
 static int op_enterprises(struct gf_call *c)
 {
     long long year = year_of(c);
-    char *list = covered(c);
+    char *list = gf_scope_units(c);
     if (!list)
         return c->err.code ? c->err.code : GF_ESYS;
     char y[16];
@@ -256,7 +240,7 @@ static int op_enterprises(struct gf_call *c)
 static int op_enclaves(struct gf_call *c)
 {
     long long year = year_of(c);
-    char *list = covered(c);
+    char *list = gf_scope_units(c);
     if (!list)
         return c->err.code ? c->err.code : GF_ESYS;
     char y[16];

@@ -12,23 +12,6 @@
 #include "domain/pairing.h"
 #include "service/service.h"
 
-/* The units the call covers (the given unit or the actor's scope, with the units under it). */
-static char *covered(struct gf_call *c)
-{
-    const char *unit;
-    if (gf_scope_filter(c, "unit", gf_arg(c, "unit"), &unit))
-        return NULL;
-    const struct gf_units *u = gf_ctx_units(c->cx, &c->err);
-    if (!u)
-        return NULL;
-    char *list = gf_unit_list(u, unit ? unit : u->n ? u->unit[0].code : "", 1);
-    if (!list && u->n)
-        gf_err_set(&c->err, GF_ENOMEM, "out of memory");
-    else if (!list)
-        gf_err_set(&c->err, GF_ENOTFOUND, "no units: import the unit hierarchy first");
-    return list;
-}
-
 static const struct gf_code_label states[] = {
     {"planned", "未开始", "not started"},
     {"active", "进行中", "active"},
@@ -113,7 +96,7 @@ enum { COL_PLEDGED = 8, COL_DELIVERED = 10, COL_STATE = 14, COL_ALERT = 15 };
 
 static int op_list(struct gf_call *c)
 {
-    char *list = covered(c);
+    char *list = gf_scope_units(c);
     if (!list)
         return c->err.code ? c->err.code : GF_ESYS;
     int rc = pairing_query(c, list, NULL, 0, "pairings", "组织结对", "pairings");
@@ -144,7 +127,7 @@ static int op_list(struct gf_call *c)
 
 static int op_alerts(struct gf_call *c)
 {
-    char *list = covered(c);
+    char *list = gf_scope_units(c);
     if (!list)
         return c->err.code ? c->err.code : GF_ESYS;
     int rc = pairing_query(c, list, NULL, 1, "alerts", "结对预警", "pairing alerts");
@@ -196,7 +179,7 @@ static int op_show(struct gf_call *c)
 
 static int op_coverage(struct gf_call *c)
 {
-    char *list = covered(c);
+    char *list = gf_scope_units(c);
     if (!list)
         return c->err.code ? c->err.code : GF_ESYS;
     const char *kind = gf_arg(c, "kind") ? gf_arg(c, "kind") : "department";

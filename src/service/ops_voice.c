@@ -34,6 +34,23 @@ static const struct gf_code_label status_labels[] = {
     {NULL},
 };
 
+/* The end of every write here: the audit record (after is freed; NULL = out of memory), then
+ * commit — or, when rc or the record fails, roll back. */
+static int finish(struct gf_call *c, int rc, const char *actor, const char *action,
+                  const char *key, const char *before, char *after)
+{
+    struct gf_db *db = c->cx->db;
+    if (rc == GF_OK)
+        rc = after ? gf_audit(db, actor, action, "suggestion", key, before, after, &c->err)
+                   : gf_err_set(&c->err, GF_ENOMEM, "out of memory");
+    free(after);
+    if (rc) {
+        gf_db_rollback(db);
+        return rc;
+    }
+    return gf_db_commit(db, &c->err);
+}
+
 /* ---- sending ------------------------------------------------------------------------------- */
 
 static int op_submit(struct gf_call *c)
@@ -66,15 +83,7 @@ static int op_submit(struct gf_call *c)
     /* the trail says that one came, not who sent it nor how to reach them */
     char *after = gf_json_obj("topic", topic ? topic : "other", "unit", unit ? unit : "", "chars",
                               len, "contact", contact ? "given" : "none", (char *)NULL);
-    if (rc == GF_OK)
-        rc = after ? gf_audit(db, "public", "submit", "suggestion", key, NULL, after, &c->err)
-                   : gf_err_set(&c->err, GF_ENOMEM, "out of memory");
-    free(after);
-    if (rc) {
-        gf_db_rollback(db);
-        return rc;
-    }
-    if ((rc = gf_db_commit(db, &c->err)))
+    if ((rc = finish(c, rc, "public", "submit", key, NULL, after)))
         return rc;
     c->res.id = id;
     gf_result_msg(c, "建议 #%lld 已收到, 谢谢! 答复公开后可在公示页查看",
@@ -200,18 +209,8 @@ static int op_problem(struct gf_call *c)
                        "UPDATE suggestion SET status = 'problem', problem = ? WHERE id = ?", pk,
                        key);
     }
-    if (!rc) {
-        char *after = gf_json_obj("status", "problem", "problem", pk, (char *)NULL);
-        rc = after ? gf_audit(db, c->cx->actor.name, "triage", "suggestion", key,
-                              "{\"status\": \"new\"}", after, &c->err)
-                   : gf_err_set(&c->err, GF_ENOMEM, "out of memory");
-        free(after);
-    }
-    if (rc) {
-        gf_db_rollback(db);
-        return rc;
-    }
-    if ((rc = gf_db_commit(db, &c->err)))
+    if ((rc = finish(c, rc, c->cx->actor.name, "triage", key, "{\"status\": \"new\"}",
+                     rc ? NULL : gf_json_obj("status", "problem", "problem", pk, (char *)NULL))))
         return rc;
     c->res.id = pid;
     gf_result_msg(c, "建议 #%lld 已转为问题 #%lld, 整改销号后再答复",
@@ -247,21 +246,11 @@ static int op_answer(struct gf_call *c)
                    "UPDATE suggestion SET status = 'answered', reply = ?, replied_at = ?,"
                    " replied_by = ?, published = ? WHERE id = ?",
                    gf_arg(c, "reply"), gf_now(now), c->cx->actor.name, publish ? "1" : "0", key);
-    if (!rc) {
-        char *after = gf_json_obj("status", "answered", "reply", gf_arg(c, "reply"), "published",
-                                  publish ? "1" : "0", (char *)NULL);
-        char *before = gf_json_obj("status", status, (char *)NULL);
-        rc = after && before ? gf_audit(db, c->cx->actor.name, "answer", "suggestion", key,
-                                        before, after, &c->err)
-                             : gf_err_set(&c->err, GF_ENOMEM, "out of memory");
-        free(after);
-        free(before);
-    }
-    if (rc) {
-        gf_db_rollback(db);
-        return rc;
-    }
-    if ((rc = gf_db_commit(db, &c->err)))
+    char before[64];
+    snprintf(before, sizeof before, "{\"status\": \"%s\"}", status);
+    if ((rc = finish(c, rc, c->cx->actor.name, "answer", key, before,
+                     rc ? NULL : gf_json_obj("status", "answered", "reply", gf_arg(c, "reply"),
+                                             "published", publish ? "1" : "0", (char *)NULL))))
         return rc;
     if (publish)
         gf_result_msg(c, "建议 #%lld 已答复并公开", "suggestion #%lld answered and published",

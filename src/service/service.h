@@ -179,6 +179,9 @@ int gf_scope_filter(struct gf_call *c, const char *field, const char *unit, cons
 /* ",code,code," of the unit (and its descendants when under), for SQL membership tests with
  * instr(list, ',' || code || ','); malloc'd; NULL when the unit is unknown or out of memory. */
 char *gf_unit_list(const struct gf_units *u, const char *unit, int under);
+/* The units a list covers: its "unit" argument (checked by gf_need_unit) or the actor's scope,
+ * else the whole tree, with the units under it — as gf_unit_list.  NULL with c->err set. */
+char *gf_scope_units(struct gf_call *c);
 
 /* ---- results -------------------------------------------------------------------------------- */
 
