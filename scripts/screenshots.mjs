@@ -19,7 +19,8 @@ const PAGES = [
   ['overview', '/overview', 'lingdao'], ['evaluation', '/evaluation', 'zhongxin'], ['race', '/race', 'zhongxin'],
   ['lists', '/lists', 'zhongxin'], ['item', '/lists/510402-P002', 'zhongxin'], ['problems', '/problems', 'zhongxin'],
   ['households', '/households', 'zhongxin'], ['household', '/households/510421001001H001', 'bangfu'],
-  ['collective', '/collective', 'lingdao'], ['pairing', '/pairing', 'lingdao'], ['distribution', '/distribution', 'lingdao'], ['entry', '/entry?period=2025', 'cunji'], ['approvals', '/approvals', 'zhenji'],
+  ['collective', '/collective', 'lingdao'], ['pairing', '/pairing', 'lingdao'], ['cases', '/cases', 'lingdao'], ['suggestions', '/suggestions', 'zhongxin'],
+  ['distribution', '/distribution', 'lingdao'], ['entry', '/entry?period=2025', 'cunji'], ['approvals', '/approvals', 'zhenji'],
   ['users', '/admin/users', 'guanli'], ['units', '/admin/units', 'guanli'], ['framework', '/admin/framework', 'guanli'],
   ['imports', '/admin/imports', 'guanli'],
 ];

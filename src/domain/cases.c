@@ -146,6 +146,26 @@ static int set_links(struct gf_import_ctx *c, const char *link_table, const char
     return rc;
 }
 
+/* The themes of a case normalised to "a,b,c" in out (cap bytes), or an error naming the field. */
+static int norm_themes(const char *file, long line, const char *in, char *out, size_t cap,
+                       struct gf_err *e)
+{
+    char buf[4096];
+    const char *tp[MAX_PARTS];
+    int nt = split(in, buf, sizeof buf, tp);
+    if (nt <= 0)
+        return gf_err_at(e, file, line, "themes", in,
+                         nt < 0 ? "at most %d themes separated by commas"
+                                : "one or more themes separated by commas",
+                         MAX_PARTS);
+    out[0] = '\0';
+    for (int i = 0; i < nt; i++) {
+        size_t len = strlen(out);
+        snprintf(out + len, cap - len, "%s%s", i ? "," : "", tp[i]);
+    }
+    return GF_OK;
+}
+
 /* ---- import: cases ----------------------------------------------------------------------------- */
 
 static const char *const case_cols[] = {"code",    "title", "unit", "themes",     "summary",
@@ -165,20 +185,9 @@ static int case_row(struct gf_import_ctx *c, struct gf_err *e)
         (rc = gf_field_past_date(c, "date", 0, &date, e)) ||
         (rc = gf_field_text(c, "note", 0, &note, e)))
         return rc;
-    /* the themes, normalised to "a,b,c" */
-    char tbuf[4096], themes[4096];
-    const char *tp[MAX_PARTS];
-    int nt = split(themes_in, tbuf, sizeof tbuf, tp);
-    if (nt <= 0)
-        return gf_err_at(e, c->path, c->line, "themes", themes_in,
-                         nt < 0 ? "at most %d themes separated by commas"
-                                : "one or more themes separated by commas",
-                         MAX_PARTS);
-    themes[0] = '\0';
-    for (int i = 0; i < nt; i++) {
-        size_t len = strlen(themes);
-        snprintf(themes + len, sizeof themes - len, "%s%s", i ? "," : "", tp[i]);
-    }
+    char themes[4096];
+    if ((rc = norm_themes(c->path, c->line, themes_in, themes, sizeof themes, e)))
+        return rc;
     char ibuf[4096], dbuf[4096];
     const char *items[MAX_PARTS], *inds[MAX_PARTS];
     int ni, nd;
@@ -342,4 +351,23 @@ int gf_case_advance(struct gf_db *db, const char *actor, const char *code, const
         return rc;
     }
     return gf_db_commit(db, e);
+}
+
+/* ---- a draft from elsewhere ------------------------------------------------------------------ */
+
+int gf_case_draft(struct gf_db *db, const char *actor, const char *code, const char *title,
+                  const char *unit, const char *themes_in, const char *summary, const char *note,
+                  struct gf_err *e)
+{
+    if (gf_db_int_text(db, "SELECT count(*) FROM case_study WHERE code = ?", code) > 0)
+        return gf_err_set(e, GF_ECONFLICT, "case %s exists already: choose another code", code);
+    if (gf_db_int_text(db, "SELECT count(*) FROM unit WHERE code = ?", unit) <= 0)
+        return gf_err_at(e, NULL, 0, "unit", unit, "the code of a unit of the zone");
+    char themes[4096];
+    int rc = norm_themes(NULL, 0, themes_in, themes, sizeof themes, e);
+    if (rc)
+        return rc;
+    const char *cols[] = {"code", "title", "unit", "themes", "summary", "note"};
+    const char *vals[] = {code, title, unit, themes, summary, note};
+    return gf_upsert_row(db, actor, "case_study", 6, 1, cols, vals, NULL, e);
 }

@@ -29,4 +29,11 @@ extern const struct gf_code_label gf_case_statuses[];
 int gf_case_advance(struct gf_db *db, const char *actor, const char *code, const char *to,
                     const char *date, char *from, char *to_out, struct gf_err *e);
 
+/* A new draft case made outside an import (a suggestion of the public worth spreading): code
+ * (not yet used: GF_ECONFLICT), title, unit (an existing one), themes (separated as in an
+ * import), summary and note (may be NULL).  Written and audited in the caller's transaction. */
+int gf_case_draft(struct gf_db *db, const char *actor, const char *code, const char *title,
+                  const char *unit, const char *themes, const char *summary, const char *note,
+                  struct gf_err *e);
+
 #endif

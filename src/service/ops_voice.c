@@ -1,7 +1,7 @@
 /* ops_voice.c — the public's voice (群策群力, `gongfu voice …`, /api/suggestions): anyone sends a
  * suggestion without signing in (the HTTP door limits how many an address sends); the centre
  * reads them, turns one into a problem of the problem register (whose rectification and
- * verification then apply) or answers it, and may publish the answer; everyone reads the
+ * verification then apply) or into a draft case of the case library, or answers it, and may publish the answer; everyone reads the
  * published answers.  Nothing about the sender is kept but what they choose to write in
  * `contact`, which only the centre sees and the audit trail never holds. */
 #include <stdio.h>
@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "domain/audit.h"
+#include "domain/cases.h"
 #include "domain/lists.h"
 #include "service/service.h"
 
@@ -30,6 +31,7 @@ static const struct gf_code_label topic_labels[] = {
 static const struct gf_code_label status_labels[] = {
     {"new", "待处理", "new"},
     {"problem", "已转问题整改", "turned into a problem"},
+    {"case", "已转典型案例", "turned into a case"},
     {"answered", "已答复", "answered"},
     {NULL},
 };
@@ -108,6 +110,7 @@ static int op_list(struct gf_call *c)
         {"status", "状态", "status", status_labels},
         {"problem", "问题编号", "problem"},
         {"problem_status", "问题状态", "problem status"},
+        {"case", "案例代码", "case"},
         {"reply", "答复", "answer"},
         {"published", "已公开", "published"},
     };
@@ -115,10 +118,10 @@ static int op_list(struct gf_call *c)
         c, "suggestions", "群众建议", "suggestions",
         "SELECT s.id, s.at, s.topic, s.unit,"
         " CASE WHEN ?2 = 'en' THEN coalesce(u.name_en, u.name) ELSE u.name END, s.text, s.contact,"
-        " s.status, s.problem, p.status, s.reply, s.published"
+        " s.status, s.problem, p.status, s.case_code, s.reply, s.published"
         " FROM suggestion s LEFT JOIN unit u ON u.code = s.unit LEFT JOIN problem p ON p.id = s.problem"
         " WHERE ?1 IS NULL OR s.status = ?1 ORDER BY s.id DESC",
-        p, 2, cols, 12, (const char *const[]){"id", "problem", "published", NULL});
+        p, 2, cols, 13, (const char *const[]){"id", "problem", "published", NULL});
     if (!rc)
         gf_result_msg(c, "群众建议 %d 条", "%d suggestions",
                       gf_table_rows(c->res.sec[c->res.nsec - 1].t));
@@ -219,6 +222,55 @@ static int op_problem(struct gf_call *c)
     return GF_OK;
 }
 
+static int op_case(struct gf_call *c)
+{
+    int64_t id = gf_arg_int(c, "id", 0), problem;
+    char status[16], unit[128];
+    int rc = load(c, id, status, unit, &problem);
+    if (rc)
+        return rc;
+    if (strcmp(status, "new"))
+        return gf_err_set(&c->err, GF_ECONFLICT,
+                          "suggestion #%lld is %s already: only a new one is turned into a case",
+                          (long long)id, status);
+    const char *u = gf_arg(c, "unit") ? gf_arg(c, "unit") : unit[0] ? unit : NULL;
+    if (!u)
+        return gf_err_at(&c->err, NULL, 0, "unit", "",
+                         "the unit the case belongs to (the suggestion names none)");
+    if ((rc = gf_need_unit(c, "unit", u)))
+        return rc;
+    struct gf_db *db = c->cx->db;
+    char key[32], note[64], *text = NULL;
+    snprintf(key, sizeof key, "%lld", (long long)id);
+    snprintf(note, sizeof note, "来自群众建议 #%lld", (long long)id);
+    if ((rc = gf_db_begin(db, &c->err)))
+        return rc;
+    /* the suggestion's text is the draft's summary; the contact never goes with it */
+    struct gf_stmt *st;
+    if (!(rc = gf_db_prepare(db, "SELECT text FROM suggestion WHERE id = ?", &st, &c->err))) {
+        gf_stmt_bind_int(st, 1, id);
+        if (gf_stmt_step(st, &c->err) == 1 && !(text = strdup(gf_stmt_text(st, 0))))
+            rc = gf_err_set(&c->err, GF_ENOMEM, "out of memory");
+        gf_stmt_finalize(st);
+    }
+    const char *code = gf_arg(c, "code");
+    if (!rc)
+        rc = gf_case_draft(db, c->cx->actor.name, code, gf_arg(c, "title"), u,
+                           gf_arg(c, "themes"), text, note, &c->err);
+    free(text);
+    if (!rc)
+        rc = gf_db_run(db, &c->err,
+                       "UPDATE suggestion SET status = 'case', case_code = ? WHERE id = ?", code,
+                       key);
+    if ((rc = finish(c, rc, c->cx->actor.name, "triage", key, "{\"status\": \"new\"}",
+                     rc ? NULL : gf_json_obj("status", "case", "case", code, (char *)NULL))))
+        return rc;
+    gf_result_msg(c, "建议 #%lld 已转为典型案例草稿 %s, 可随时答复",
+                  "suggestion #%lld is draft case %s now; answer it when you like",
+                  (long long)id, code);
+    return GF_OK;
+}
+
 static int op_answer(struct gf_call *c)
 {
     int64_t id = gf_arg_int(c, "id", 0), problem;
@@ -263,7 +315,7 @@ static int op_answer(struct gf_call *c)
 
 /* ---- the table ----------------------------------------------------------------------------- */
 
-static const char *const status_codes[] = {"new", "problem", "answered", NULL};
+static const char *const status_codes[] = {"new", "problem", "case", "answered", NULL};
 #define P_ID {"id", GF_PT_INT, GF_PF_KEY | GF_PF_REQUIRED, NULL, "建议编号", "suggestion number"}
 
 static const struct gf_param p_submit[] = {
@@ -277,7 +329,8 @@ static const struct gf_param p_submit[] = {
      "a contact, if you wish (only the centre sees it)"},
     {NULL}};
 static const struct gf_param p_list[] = {
-    {"status", GF_PT_ENUM, 0, status_codes, "状态: new, problem, answered", "status"}, {NULL}};
+    {"status", GF_PT_ENUM, 0, status_codes, "状态: new, problem, case, answered", "status"},
+    {NULL}};
 static const struct gf_param p_none[] = {{NULL}};
 static const struct gf_param p_problem[] = {
     P_ID,
@@ -288,6 +341,15 @@ static const struct gf_param p_problem[] = {
      "severity: low, medium, high, critical"},
     {"owner", GF_PT_CODE, GF_PF_REQUIRED, NULL, "整改责任人(人员代码)", "who rectifies it (person code)"},
     {"deadline", GF_PT_DATE, GF_PF_REQUIRED, NULL, "整改时限", "rectification deadline"},
+    {NULL}};
+static const struct gf_param p_case[] = {
+    P_ID,
+    {"code", GF_PT_CODE, GF_PF_REQUIRED, NULL, "新案例代码", "the new case's code"},
+    {"title", GF_PT_TEXT, GF_PF_REQUIRED, NULL, "案例标题", "the case's title"},
+    {"themes", GF_PT_TEXT, GF_PF_REQUIRED, NULL, "主题(逗号分隔, 如 共同富裕,数字化)",
+     "themes, separated by commas"},
+    {"unit", GF_PT_CODE, 0, NULL, "案例所属单位(默认: 建议涉及的单位)",
+     "the case's unit (default: the suggestion's)"},
     {NULL}};
 static const struct gf_param p_answer[] = {
     P_ID,
@@ -305,6 +367,8 @@ const struct gf_op gf_ops_voice[] = {
      "查看群众建议(共富办)", "read the suggestions (the centre's)"},
     {"voice.problem", GF_OP_WRITE, "POST", "/api/suggestions/{id}/problem", GF_PERM_PUBLISH, 0,
      p_problem, op_problem, "把建议转为问题整改", "turn a suggestion into a problem to rectify"},
+    {"voice.case", GF_OP_WRITE, "POST", "/api/suggestions/{id}/case", GF_PERM_PUBLISH, 0, p_case,
+     op_case, "把建议转为典型案例草稿", "turn a suggestion into a draft case"},
     {"voice.answer", GF_OP_WRITE, "POST", "/api/suggestions/{id}/answer", GF_PERM_PUBLISH, 0,
      p_answer, op_answer, "答复建议(可公开)", "answer a suggestion (and publish the answer)"},
     {NULL},

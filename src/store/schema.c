@@ -136,8 +136,8 @@ static const struct gf_migration_module modules[] = {
     {"enterprises", gf_schema_enterprises_steps},
     {"enterprise_eval", gf_schema_enterprise_eval_steps},
     {"pairing", gf_schema_pairing_steps},
-    {"voice", gf_schema_voice_steps},
     {"cases", gf_schema_cases_steps},
+    {"voice", gf_schema_voice_steps}, /* after cases: a suggestion may become a case */
 };
 #define NMODULES (sizeof modules / sizeof modules[0])
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The public's suggestions (issue 16): sent without an account, nothing of the sender kept but a
 # contact they give (never in the audit log, never published); the centre turns one into a
-# problem, which must be rectified and verified before the suggestion is answered; the answer is
-# published.  Bad input and the wrong role change nothing.
+# problem, which must be rectified and verified before the suggestion is answered, or into a draft
+# case; the answer is published.  Bad input and the wrong role change nothing.
 . "$(dirname "$0")/lib.sh"
 B=$GONGFU_SRC/tests/data/base
 db=$T/v.db
@@ -77,6 +77,34 @@ grep -q 13800000000 "$T/out" && fail "the contact was published" || ok
 expect_exit 0 G --user P1 voice answer 2 --reply 已转交街道
 expect_exit 0 G --format json voice published
 [ "$(jq length "$T/out")" = 1 ] && ok || fail "an unpublished answer was published"
+# triage into a draft case: the text is its summary, never the contact; a new one only
+expect_exit 0 G voice submit --text "我们村用闲置农房办民宿, 村集体和农户按股分红, 值得推广" \
+  --topic income --unit 510421001001 --contact 13900000000
+id=$(q "SELECT max(id) FROM suggestion")
+refused G --user P1 voice case "$id" --code CASE-V1 --title 闲置农房民宿 --themes " , "
+expect_in "$T/err" 'field "themes"'
+refused G --user P1 voice case "$id" --code CASE-V1 --title 闲置农房民宿 --themes 共同富裕 --unit 999
+refused G --user L1 voice case "$id" --code CASE-V1 --title 闲置农房民宿 --themes 共同富裕
+expect_exit 0 G --user P1 voice case "$id" --code CASE-V1 --title 闲置农房民宿 --themes "共同富裕，乡村旅游"
+expect_in "$T/out" "已转为典型案例草稿 CASE-V1"
+[ "$(q "SELECT status, case_code FROM suggestion WHERE id = $id")" = "case|CASE-V1" ] && ok || fail "not linked"
+[ "$(q "SELECT unit, themes, status, note FROM case_study WHERE code = 'CASE-V1'")" = \
+  "510421001001|共同富裕,乡村旅游|draft|来自群众建议 #$id" ] && ok ||
+  fail "case: $(q "SELECT * FROM case_study")"
+q "SELECT summary FROM case_study" | grep -q 闲置农房 && ok || fail "summary"
+q "SELECT summary, note FROM case_study" | grep -q 13900000000 && fail "the contact went into the case" || ok
+q "SELECT after FROM audit" | grep -q 13900000000 && fail "the contact is in the audit log" || ok
+refused G --user P1 voice case "$id" --code CASE-V2 --title 再转一次 --themes 共同富裕
+expect_in "$T/err" "only a new one"
+expect_exit 0 G voice submit --text "另一条可推广的做法, 代码已被占用" --unit 510421001001
+refused G --user P1 voice case "$((id + 1))" --code CASE-V1 --title 重复代码 --themes 共同富裕
+expect_in "$T/err" "CASE-V1 exists already"
+# a case's suggestion is answered whenever the centre likes
+expect_exit 0 G --user P1 voice answer "$id" --reply "已收入典型案例库, 谢谢" --publish
+[ "$(q "SELECT status, case_code, published FROM suggestion WHERE id = $id")" = "answered|CASE-V1|1" ] && ok ||
+  fail "answered case"
+expect_exit 0 G --user P1 --format csv voice list --status new
+grep -q "代码已被占用" "$T/out" && ok || fail "the refused one is still new"
 refused G --user P1 voice answer 9 --reply 无此建议
 expect_in "$T/err" "no suggestion #9"
 refused G --user L1 voice answer 2 --reply 领导不能答复

@@ -21,7 +21,8 @@ export const VIEWPORTS = { laptop: { width: 1366, height: 768 }, wide: { width: 
 export const PAGES = [
   ['/overview', 'eval.read'], ['/evaluation', 'eval.read'], ['/race', 'eval.read'], ['/lists', 'items.read'],
   ['/problems', 'items.read'], ['/households', 'households.read'], ['/distribution', 'eval.read'],
-  ['/entry', 'values.write'], ['/approvals', 'values.approve'], ['/collective', 'values.read'], ['/pairing', 'values.read'], ['/admin/users', 'users'], ['/admin/units', 'config'],
+  ['/entry', 'values.write'], ['/approvals', 'values.approve'], ['/collective', 'values.read'], ['/pairing', 'values.read'], ['/cases', 'read'],
+  ['/suggestions', 'publish'], ['/admin/users', 'users'], ['/admin/units', 'config'],
   ['/admin/framework', 'config'], ['/admin/imports', 'config'],
 ];
 

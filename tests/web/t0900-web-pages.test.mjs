@@ -151,6 +151,66 @@ test('the public page: published answers to suggestions, and a suggestion sent w
   }
 });
 
+test('suggestions: the centre turns a new one into a draft case, which it finds by theme and recommends', async () => {
+  const w = await watchedPage(browser);
+  try {
+    await signIn(w.page, url, ACCOUNTS.centre);
+    await open(w.page, url, '/suggestions');
+    const fresh = await w.page.evaluate(async () => (await fetch('/api/suggestions?status=new&paging=false')).json());
+    const rows = fresh.suggestions || fresh;
+    assert.ok(rows.length > 0, 'the demo has new suggestions');
+    await w.page.waitForSelector('[data-test=suggestions] tbody tr');
+    assert.equal(await w.page.locator('[data-test=suggestions] tbody tr').count(), rows.length);
+    const at = rows.findIndex((x) => x.unit); // one that names a unit: the case's unit by default
+    assert.ok(at >= 0, 'a new suggestion names a unit');
+    const first = rows[at];
+    await w.page.locator('[data-test=suggestions] tbody tr').nth(at).locator('[data-test=to-case]').click();
+    await w.page.fill('input[data-test=f-title]', '网页转来的案例');
+    await w.page.fill('input[data-test=f-themes]', '网页测试主题，共同富裕');
+    await w.page.click('[data-test=save]');
+    await w.page.waitForSelector('.el-message--success');
+    const code = `CASE-S${first.id}`;
+    assert.equal(sql(`SELECT status || '|' || case_code FROM suggestion WHERE id = ${first.id}`), `case|${code}`);
+    assert.equal(sql(`SELECT status || '|' || themes FROM case_study WHERE code = '${code}'`), 'draft|网页测试主题,共同富裕');
+    // the case library: the new theme picks out exactly this draft; the centre recommends it
+    await open(w.page, url, '/cases');
+    await w.page.locator('[data-test=case-themes] .el-check-tag', { hasText: '网页测试主题' }).click();
+    await w.page.waitForFunction(() => document.querySelectorAll('[data-test=cases] tbody tr').length === 1);
+    assert.match(await w.page.textContent('[data-test=cases] tbody'), new RegExp(code));
+    await w.page.locator('[data-test=cases] tbody tr').first().click();
+    await w.page.click('[data-test=case-advance]');
+    await w.page.waitForSelector('.el-message--success');
+    assert.equal(sql(`SELECT status FROM case_study WHERE code = '${code}'`), 'recommended');
+    assert.deepEqual(w.problems(), []);
+  } finally {
+    await w.ctx.close();
+  }
+});
+
+test('cases: a leader finds published cases by theme (no drafts) and sees the trainings counted', async () => {
+  const w = await watchedPage(browser);
+  try {
+    await signIn(w.page, url, ACCOUNTS.leader);
+    await open(w.page, url, '/cases');
+    const r = await w.page.evaluate(async () => (await fetch('/api/cases?theme=' + encodeURIComponent('集体经济') + '&paging=false')).json());
+    const want = (r.cases || r).map((x) => x.code);
+    assert.ok(want.length > 0);
+    assert.equal(sql("SELECT count(*) FROM case_study WHERE status = 'published' AND ',' || themes || ',' LIKE '%,集体经济,%'"), String(want.length));
+    await w.page.locator('[data-test=case-themes] .el-check-tag', { hasText: '集体经济' }).click();
+    await w.page.waitForFunction((n) => document.querySelectorAll('[data-test=cases] tbody tr').length === n, want.length);
+    const shown = await w.page.$$eval('[data-test=cases] tbody tr td:first-child', (tds) => tds.map((td) => td.textContent.trim()));
+    assert.deepEqual(shown, want);
+    await w.page.click('#tab-training');
+    await w.page.waitForSelector('[data-test=trainings] tbody tr');
+    const s = await w.page.evaluate(async () => (await fetch('/api/trainings/summary')).json());
+    const times = s.units.reduce((a, x) => a + x.person_times, 0);
+    assert.equal((await w.page.textContent('[data-test=tr-times]')).trim(), times.toLocaleString('zh-CN'));
+    assert.deepEqual(w.problems(), []);
+  } finally {
+    await w.ctx.close();
+  }
+});
+
 test('English by the toggle, kept after a reload; the page speaks English', async () => {
   const w = await watchedPage(browser);
   try {

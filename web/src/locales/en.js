@@ -7,7 +7,7 @@ export default {
     entry: 'Data entry', approvals: 'Approvals', admin: 'Administration', users: 'Users and roles', units: 'Units',
     framework: 'Framework', imports: 'Imports', public: 'Red and black lists', login: 'Sign in', notFound: 'Not found',
     forbidden: 'Forbidden', home: 'Home',
-    collective: 'Collective economy', pairing: 'Pairings',
+    collective: 'Collective economy', pairing: 'Pairings', cases: 'Cases and training', suggestions: 'Suggestions',
   },
   common: {
     period: 'Period', unit: 'Unit', level: 'Level', search: 'Search', reset: 'Reset', save: 'Save', submit: 'Submit',
@@ -106,6 +106,20 @@ export default {
     activity: 'Activity', amount: 'Amount (yuan)', ofAll: 'of {n} pairings', alertRule: 'idle 90 days, or under 90 % of money due',
     rate: '{r} delivered',
   },
+  cases: {
+    title: 'Cases and training', library: 'Case library ({n})', training: 'Training', find: 'find in title and summary', themes: 'Themes',
+    caseTitle: 'Title', links: 'items / indicators', summary: 'Summary', items: 'Items it shows', indicators: 'Indicators it shows',
+    measure: 'Unit of measure', publishedOn: 'published {d}', moveTo: 'Move to “{s}”', year: 'Year (default: newest)',
+    courses: 'Courses', personTimes: 'Person-times', people: 'People', course: 'Course', dates: 'Dates',
+    organiser: 'Organiser', place: 'Place', attendees: 'Attendees', team: 'Team',
+  },
+  suggestions: {
+    title: 'Suggestions from the public', intro: 'Sent without signing in from the public page. Turn one into a problem (answered once it is verified and closed), into a draft case, or answer it; an answer may be published on the public page (never the contact).',
+    received: 'Received', topic: 'Topic', text: 'Suggestion', contact: 'Contact', toProblem: 'To problem', toCase: 'To case',
+    answer: 'Answer', problemN: 'problem #{n}', caseN: 'case {c}', published: 'answer published', unpublished: 'answer not published',
+    waits: 'answer once the problem is closed', problemTitle: 'Problem', ownerHint: 'person code of who rectifies it', themesHint: 'separated by commas',
+    reply: 'Answer', publish: 'Publish the suggestion and the answer on the public page',
+  },
   errors: { notFound: 'There is no such page.', forbidden: 'Your role may not open this page.', goHome: 'Home' },
   codes: {
     role: { admin: 'administrator', centre: 'coordination centre', leader: 'leader', team: 'team reporter', reporter: 'reporter', approver: 'approver', cadre: 'assistance cadre', public: 'public' },
@@ -128,6 +142,8 @@ export default {
     flag: { 'item overdue': 'item overdue', 'milestone overdue': 'milestone overdue', stalled: 'stalled', 'problem past deadline': 'problem past deadline', 'investment behind plan': 'investment behind plan' },
     milestone: { land: 'land', start: 'start', complete: 'completion', produce: 'production' },
     group: { unit: 'unit', team: 'work team', project: 'project', cadre: 'cadre' },
+    suggestionStatus: { new: 'new', problem: 'turned into a problem', case: 'turned into a case', answered: 'answered' },
+    caseStatus: { draft: 'draft', recommended: 'recommended', published: 'published' },
     voiceTopic: { income: 'income', employment: 'employment', services: 'public services', environment: 'living environment', governance: 'local governance', other: 'other' },
     pairingKind: { department: 'department with a village', enterprise: 'enterprise with a village', county: 'partner county', other: 'other' },
     pairingState: { planned: 'not started', active: 'active', ended: 'ended' },

@@ -7,7 +7,7 @@ export default {
     entry: '数据填报', approvals: '审核队列', admin: '系统管理', users: '用户与角色', units: '行政区划',
     framework: '指标体系', imports: '数据导入', public: '红黑榜公示', login: '登录', notFound: '页面不存在',
     forbidden: '无权访问', home: '首页',
-    collective: '集体经济', pairing: '结对帮扶',
+    collective: '集体经济', pairing: '结对帮扶', cases: '典型案例与培训', suggestions: '群众建议',
   },
   common: {
     period: '期间', unit: '单位', level: '层级', search: '查询', reset: '重置', save: '保存', submit: '提交',
@@ -106,6 +106,20 @@ export default {
     activity: '活动', amount: '资金(元)', ofAll: '共 {n} 个结对', alertRule: '90 天无活动或资金到位不足 90%',
     rate: '到位率 {r}',
   },
+  cases: {
+    title: '典型案例与培训', library: '案例库({n})', training: '干部培训', find: '在标题和摘要中查找', themes: '主题',
+    caseTitle: '案例标题', links: '事项 / 指标', summary: '案例摘要', items: '关联事项', indicators: '关联指标',
+    measure: '计量单位', publishedOn: '{d} 发布', moveTo: '转为“{s}”', year: '年度(默认最近一年)',
+    courses: '培训期数', personTimes: '参训人次', people: '参训人数', course: '课程', dates: '日期',
+    organiser: '主办', place: '地点', attendees: '人数', team: '工作专班',
+  },
+  suggestions: {
+    title: '群众建议处理', intro: '公众在公示页无需登录提交的建议。可转为问题整改(整改核验销号后再答复)、转为典型案例草稿,或直接答复;答复可在公示页公开(联系方式不公开)。',
+    received: '收到日期', topic: '主题', text: '建议内容', contact: '联系方式', toProblem: '转为问题', toCase: '转为案例',
+    answer: '答复', problemN: '问题 #{n}', caseN: '案例 {c}', published: '答复已公开', unpublished: '答复未公开',
+    waits: '待问题销号后答复', problemTitle: '问题简述', ownerHint: '整改责任人的人员代码', themesHint: '逗号分隔,如 共同富裕,乡村旅游',
+    reply: '答复内容', publish: '在公示页公开建议和答复',
+  },
   errors: { notFound: '您访问的页面不存在。', forbidden: '当前角色没有访问此页面的权限。', goHome: '返回首页' },
   codes: {
     role: { admin: '系统管理员', centre: '共富办', leader: '领导', team: '专班填报员', reporter: '填报员', approver: '审核员', cadre: '帮扶干部', public: '公众' },
@@ -128,6 +142,8 @@ export default {
     flag: { 'item overdue': '事项逾期', 'milestone overdue': '节点逾期', stalled: '进展停滞', 'problem past deadline': '问题超期', 'investment behind plan': '投资滞后' },
     milestone: { land: '拿地', start: '开工', complete: '竣工', produce: '投产' },
     group: { unit: '单位', team: '工作专班', project: '项目', cadre: '干部' },
+    suggestionStatus: { new: '待处理', problem: '已转问题', case: '已转案例', answered: '已答复' },
+    caseStatus: { draft: '草稿', recommended: '推荐', published: '已发布' },
     voiceTopic: { income: '增收致富', employment: '就业创业', services: '公共服务', environment: '人居环境', governance: '基层治理', other: '其他' },
     pairingKind: { department: '部门结对村', enterprise: '企业结对村', county: '山海协作', other: '其他结对' },
     pairingState: { planned: '未开始', active: '进行中', ended: '已结束' },

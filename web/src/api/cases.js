@@ -1,0 +1,8 @@
+// cases.js — the case library (cases.*) and training records (trainings.*).
+import { get, post } from './http';
+
+export const listCases = (q) => get('/api/cases', q);                                          // cases.list
+export const showCase = (code) => get(`/api/cases/${encodeURIComponent(code)}`);               // cases.show
+export const advanceCase = (code, b) => post(`/api/cases/${encodeURIComponent(code)}/status`, b); // cases.status
+export const listTrainings = (q) => get('/api/trainings', q);                                  // trainings.list
+export const trainingSummary = (q) => get('/api/trainings/summary', q);                        // trainings.summary
