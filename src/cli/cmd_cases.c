@@ -12,7 +12,11 @@ static const char *usage_zh =
     "草稿和推荐中的案例只有共富办和系统管理员可见。\n\n"
     "  cases list [--theme 主题] [--unit 单位] [--status 状态] [--text 文字]   查找案例\n"
     "  cases show 案例代码                                                   一个案例及关联事项、指标\n"
-    "  cases status 案例代码 [--to recommended|published] [--date 日期]       进入下一状态(记入审计)\n\n"
+    "  cases status 案例代码 [--to recommended|published] [--date 日期]       进入下一状态(记入审计)\n"
+    "  cases attach 案例代码 文件 [--name 附件名]     上传附件(照片 .jpg .png, .pdf, .docx .xlsx .pptx,\n"
+    "                                               .txt; 至多 20 MiB; 同名则替换)\n"
+    "  cases attachment 案例代码 附件名 [--output 文件]   下载附件\n"
+    "  cases detach 案例代码 附件名                  删除附件\n\n"
     "数据导入(全部成功或全部不导入; 新案例为草稿, 导入不改变状态):\n"
     "  gongfu import cases 文件   code,title,unit,themes[,summary,date,note,items,indicators]\n"
     "      themes、items、indicators: 用逗号、分号或顿号分隔";
@@ -24,7 +28,11 @@ static const char *usage_en =
     "centre and the administrator.\n\n"
     "  cases list [--theme THEME] [--unit UNIT] [--status STATUS] [--text TEXT]   find cases\n"
     "  cases show CODE                                         one case, its items and indicators\n"
-    "  cases status CODE [--to recommended|published] [--date DATE]   move it on (audited)\n\n"
+    "  cases status CODE [--to recommended|published] [--date DATE]   move it on (audited)\n"
+    "  cases attach CODE FILE [--name NAME]     attach a file (photo .jpg .png, .pdf, .docx .xlsx\n"
+    "                                          .pptx, .txt; at most 20 MiB; a same name replaces)\n"
+    "  cases attachment CODE NAME [--output FILE]   download an attachment\n"
+    "  cases detach CODE NAME                   remove an attachment\n\n"
     "Imports (all or nothing; a new case is a draft, an import never changes a status):\n"
     "  gongfu import cases FILE   code,title,unit,themes[,summary,date,note,items,indicators]\n"
     "      themes, items, indicators: separated by commas, semicolons or 、";
@@ -33,9 +41,11 @@ int cmd_cases(struct gf_cli *cli, int argc, char **argv)
 {
     if (argc < 2 || gf_cli_wants_help(argc, argv)) {
         puts(L(cli, usage_zh, usage_en));
-        return argc < 2 ? gf_cli_usage(cli, "cases: which subcommand? (list, show, status)") : 0;
+        return argc < 2 ? gf_cli_usage(cli, "cases: which subcommand? (list, show, status, attach, "
+                                            "attachment, detach)") : 0;
     }
-    static const char *const subs[] = {"list", "show", "status", NULL};
+    static const char *const subs[] = {"list",   "show",       "status",
+                                       "attach", "attachment", "detach", NULL};
     const char *sub = argv[1];
     for (int i = 0; subs[i]; i++)
         if (!strcmp(sub, subs[i])) {
@@ -44,5 +54,6 @@ int cmd_cases(struct gf_cli *cli, int argc, char **argv)
             snprintf(cmd, sizeof cmd, "cases %s", sub);
             return gf_cli_call(cli, op, argc, argv, 2, cmd);
         }
-    return gf_cli_usage(cli, "cases: unknown subcommand '%s' (list, show, status)", sub);
+    return gf_cli_usage(cli, "cases: unknown subcommand '%s' (list, show, status, attach, "
+                             "attachment, detach)", sub);
 }

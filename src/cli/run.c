@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "service/identity.h"
@@ -79,11 +80,12 @@ static int take_args(struct gf_cli *cli, struct gf_call *c, int argc, char **arg
     return GF_OK;
 }
 
-/* A report to --html FILE (written whole or not at all) or --pdf FILE (printed by chromium). */
+/* A report to --html FILE (written whole or not at all) or --pdf FILE (printed by chromium); a
+ * download to --output FILE. */
 static int write_document(struct gf_cli *cli, struct gf_call *c)
 {
     const char *html = gf_arg(c, "html"), *pdf = gf_arg(c, "pdf");
-    const char *path = pdf ? pdf : html;
+    const char *path = pdf ? pdf : html ? html : gf_arg(c, "output");
     struct gf_outfile o;
     int rc = gf_cli_output_open(cli, path, &o);
     if (rc)
@@ -139,8 +141,12 @@ int gf_cli_call(struct gf_cli *cli, const char *opname, int argc, char **argv, i
                 fprintf(stderr, "gongfu: note: %.*s\n", (int)n, s);
                 s += n + (s[n] == '\n');
             }
-            if (c.res.doc && (gf_arg(&c, "html") || gf_arg(&c, "pdf")))
+            if (c.res.doc && (gf_arg(&c, "html") || gf_arg(&c, "pdf") || gf_arg(&c, "output")))
                 rc = write_document(cli, &c);
+            else if (c.res.doc_type && strncmp(c.res.doc_type, "text/", 5) && isatty(1))
+                rc = gf_cli_usage(cli, "%s: %s is a binary file: give --output FILE or redirect "
+                                       "standard output",
+                                  cmd, c.res.doc_name ? c.res.doc_name : "the download");
             else
                 gf_result_print(&c.res, stdout, cli->format, cli->lang);
         }

@@ -3,6 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+
+#include <sodium.h>
 
 #include "domain/audit.h"
 #include "domain/cases.h"
@@ -339,18 +342,23 @@ static int advance_body(struct gf_db *db, const char *actor, const char *code, c
     return rc;
 }
 
+/* The end of a transaction begun by the caller: commit when rc is GF_OK, else roll back. */
+static int in_tx(struct gf_db *db, int rc, struct gf_err *e)
+{
+    if (rc) {
+        gf_db_rollback(db);
+        return rc;
+    }
+    return gf_db_commit(db, e);
+}
+
 int gf_case_advance(struct gf_db *db, const char *actor, const char *code, const char *to,
                     const char *date, char *from, char *to_out, struct gf_err *e)
 {
     int rc = gf_db_begin(db, e);
     if (rc)
         return rc;
-    rc = advance_body(db, actor, code, to, date, from, to_out, e);
-    if (rc) {
-        gf_db_rollback(db);
-        return rc;
-    }
-    return gf_db_commit(db, e);
+    return in_tx(db, advance_body(db, actor, code, to, date, from, to_out, e), e);
 }
 
 /* ---- a draft from elsewhere ------------------------------------------------------------------ */
@@ -370,4 +378,186 @@ int gf_case_draft(struct gf_db *db, const char *actor, const char *code, const c
     const char *cols[] = {"code", "title", "unit", "themes", "summary", "note"};
     const char *vals[] = {code, title, unit, themes, summary, note};
     return gf_upsert_row(db, actor, "case_study", 6, 1, cols, vals, NULL, e);
+}
+
+/* ---- attachments ------------------------------------------------------------------------------ */
+
+static const struct {
+    const char *ext, *type, *magic; /* magic: the first bytes (NULL: text) */
+    size_t nmagic;
+} media[] = {
+    {".pdf", "application/pdf", "%PDF-", 5},
+    {".png", "image/png", "\x89PNG\r\n\x1a\n", 8},
+    {".jpg", "image/jpeg", "\xff\xd8\xff", 3},
+    {".jpeg", "image/jpeg", "\xff\xd8\xff", 3},
+    {".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "PK\x03\x04",
+     4},
+    {".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "PK\x03\x04", 4},
+    {".pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+     "PK\x03\x04", 4},
+    {".txt", "text/plain; charset=utf-8", NULL, 0},
+};
+#define NMEDIA (sizeof media / sizeof media[0])
+
+static int media_of(const char *name)
+{
+    size_t n = strlen(name);
+    for (size_t i = 0; i < NMEDIA; i++) {
+        size_t k = strlen(media[i].ext);
+        if (n > k && !strcasecmp(name + n - k, media[i].ext))
+            return (int)i;
+    }
+    return -1;
+}
+
+const char *gf_case_media_type(const char *name)
+{
+    int m = media_of(name);
+    return m < 0 ? NULL : media[m].type;
+}
+
+/* 1 when p[0..n) is UTF-8 text without NUL. */
+static int is_text(const unsigned char *p, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        unsigned c = p[i];
+        size_t k = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+        if (!c || !k || (k == 2 && c < 0xC2) || i + k > n)
+            return 0;
+        for (size_t j = 1; j < k; j++)
+            if ((p[i + j] & 0xC0) != 0x80)
+                return 0;
+        i += k;
+    }
+    return 1;
+}
+
+static int check_name(const char *name, struct gf_err *e)
+{
+    size_t n = strlen(name);
+    int bad = n == 0 || n > 120 || name[0] == '.';
+    for (const unsigned char *p = (const unsigned char *)name; *p && !bad; p++)
+        bad = *p < 0x20 || *p == 0x7f || *p == '/' || *p == '\\' || *p == '"';
+    if (bad || !is_text((const unsigned char *)name, n))
+        return gf_err_at(e, NULL, 0, "name", n > 60 ? "(long name)" : name,
+                         "a file name of 1 to 120 bytes without /, \\, quotes or control "
+                         "characters, not starting with a dot");
+    if (media_of(name) < 0)
+        return gf_err_at(e, NULL, 0, "name", name,
+                         "a photo, PDF, office document or text: a name ending in .jpg, .jpeg, "
+                         ".png, .pdf, .docx, .xlsx, .pptx or .txt");
+    return GF_OK;
+}
+
+static int attach_body(struct gf_db *db, const char *actor, const char *code, const char *name,
+                       const void *data, size_t n, struct gf_err *e)
+{
+    int m = media_of(name);
+    if (n == 0 || n > GF_CASE_ATTACH_MAX)
+        return gf_err_at(e, NULL, 0, "file", name, "a file of 1 byte to %u MiB",
+                         GF_CASE_ATTACH_MAX >> 20);
+    if (media[m].magic ? n < media[m].nmagic || memcmp(data, media[m].magic, media[m].nmagic)
+                       : !is_text(data, n))
+        return gf_err_at(e, NULL, 0, "file", name, "the content of a %s file (%s)", media[m].ext + 1,
+                         media[m].type);
+    if (gf_db_int_text(db, "SELECT count(*) FROM case_study WHERE code = ?", code) <= 0)
+        return gf_err_set(e, GF_ENOTFOUND, "no case %s", code);
+    unsigned char h[crypto_hash_sha256_BYTES];
+    char hex[2 * crypto_hash_sha256_BYTES + 1], size[32], now[40], key[256];
+    crypto_hash_sha256(h, data, (unsigned long long)n);
+    sodium_bin2hex(hex, sizeof hex, h, sizeof h);
+    snprintf(size, sizeof size, "%zu", n);
+    snprintf(key, sizeof key, "%s/%s", code, name);
+    char *before = NULL;
+    struct gf_stmt *st;
+    int rc = gf_db_prepare(db, "SELECT size, sha256 FROM case_attachment WHERE case_code = ? AND name = ?",
+                           &st, e);
+    if (rc)
+        return rc;
+    gf_stmt_bind_text(st, 1, code);
+    gf_stmt_bind_text(st, 2, name);
+    if ((rc = gf_stmt_step(st, e)) == 1) {
+        char osize[32];
+        snprintf(osize, sizeof osize, "%lld", (long long)gf_stmt_int(st, 0));
+        if (!(before = gf_json_obj("size", osize, "sha256", gf_stmt_text(st, 1), (char *)NULL)))
+            rc = gf_err_set(e, GF_ENOMEM, "out of memory");
+    }
+    gf_stmt_finalize(st);
+    if (rc < 0) {
+        free(before);
+        return rc;
+    }
+    rc = gf_db_prepare(db,
+                       "INSERT INTO case_attachment (case_code, name, media_type, size, sha256, data,"
+                       " added_at, added_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                       " ON CONFLICT (case_code, name) DO UPDATE SET media_type = excluded.media_type,"
+                       " size = excluded.size, sha256 = excluded.sha256, data = excluded.data,"
+                       " added_at = excluded.added_at, added_by = excluded.added_by",
+                       &st, e);
+    if (!rc) {
+        gf_stmt_bind_text(st, 1, code);
+        gf_stmt_bind_text(st, 2, name);
+        gf_stmt_bind_text(st, 3, media[m].type);
+        gf_stmt_bind_int(st, 4, (int64_t)n);
+        gf_stmt_bind_text(st, 5, hex);
+        if (gf_stmt_bind_blob(st, 6, data, n))
+            rc = gf_err_set(e, GF_ENOMEM, "out of memory");
+        gf_stmt_bind_text(st, 7, gf_now(now));
+        gf_stmt_bind_text(st, 8, actor);
+        if (!rc && (rc = gf_stmt_step(st, e)) > 0)
+            rc = GF_OK;
+        gf_stmt_finalize(st);
+    }
+    char *after = rc ? NULL
+                     : gf_json_obj("name", name, "media_type", media[m].type, "size", size,
+                                   "sha256", hex, (char *)NULL);
+    if (!rc)
+        rc = after ? gf_audit(db, actor, before ? "replace" : "attach", "case_attachment", key,
+                              before, after, e)
+                   : gf_err_set(e, GF_ENOMEM, "out of memory");
+    free(before);
+    free(after);
+    return rc;
+}
+
+int gf_case_attach(struct gf_db *db, const char *actor, const char *code, const char *name,
+                   const void *data, size_t n, struct gf_err *e)
+{
+    int rc = check_name(name, e);
+    if (rc || (rc = gf_db_begin(db, e)))
+        return rc;
+    return in_tx(db, attach_body(db, actor, code, name, data, n, e), e);
+}
+
+int gf_case_detach(struct gf_db *db, const char *actor, const char *code, const char *name,
+                   struct gf_err *e)
+{
+    int rc = gf_db_begin(db, e);
+    if (rc)
+        return rc;
+    struct gf_stmt *st;
+    char *before = NULL, key[256];
+    snprintf(key, sizeof key, "%s/%s", code, name);
+    if (!(rc = gf_db_prepare(db,
+                             "SELECT size, sha256 FROM case_attachment WHERE case_code = ? AND name = ?",
+                             &st, e))) {
+        gf_stmt_bind_text(st, 1, code);
+        gf_stmt_bind_text(st, 2, name);
+        if ((rc = gf_stmt_step(st, e)) == 1) {
+            char size[32];
+            snprintf(size, sizeof size, "%lld", (long long)gf_stmt_int(st, 0));
+            before = gf_json_obj("name", name, "size", size, "sha256", gf_stmt_text(st, 1),
+                                 (char *)NULL);
+            rc = before ? GF_OK : gf_err_set(e, GF_ENOMEM, "out of memory");
+        } else if (rc == 0)
+            rc = gf_err_set(e, GF_ENOTFOUND, "case %s has no attachment %s", code, name);
+        gf_stmt_finalize(st);
+    }
+    if (!rc)
+        rc = gf_db_run(db, e, "DELETE FROM case_attachment WHERE case_code = ? AND name = ?", code,
+                       name);
+    if (!rc)
+        rc = gf_audit(db, actor, "delete", "case_attachment", key, before, NULL, e);
+    free(before);
+    return in_tx(db, rc, e);
 }

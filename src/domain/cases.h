@@ -36,4 +36,18 @@ int gf_case_draft(struct gf_db *db, const char *actor, const char *code, const c
                   const char *unit, const char *themes, const char *summary, const char *note,
                   struct gf_err *e);
 
+/* Attachments (附件) of a case: a photo (.jpg, .jpeg, .png), a PDF or an office document (.docx,
+ * .xlsx, .pptx) or plain text (.txt), 1 byte to GF_CASE_ATTACH_MAX, whose content matches its
+ * extension (the file's first bytes); the name (1–120 bytes, no "/", "\\", quote or control
+ * character, not starting with ".") is the file's.  A name the case holds already is replaced.
+ * One transaction with its audit record (name, media type, size, SHA-256 — not the content). */
+#define GF_CASE_ATTACH_MAX (20u << 20)
+int gf_case_attach(struct gf_db *db, const char *actor, const char *code, const char *name,
+                   const void *data, size_t n, struct gf_err *e);
+/* Remove attachment name of case code (GF_ENOTFOUND when there is none); audited. */
+int gf_case_detach(struct gf_db *db, const char *actor, const char *code, const char *name,
+                   struct gf_err *e);
+/* The media type of an attachment name ("application/pdf"), or NULL for an extension not taken. */
+const char *gf_case_media_type(const char *name);
+
 #endif

@@ -152,6 +152,13 @@ int gf_demo_cases(struct gf_db *db, const char *actor, struct gf_err *e)
                                   to, e)))
             return rc;
     }
+    {
+        static const char note[] =
+            "米易县强村公司带动村集体增收 — 案例说明(合成演示数据, synthetic demo record)\n"
+            "做法: 村集体组建强村公司, 统一经营闲置资产; 收益按股分红到户。\n";
+        if ((rc = gf_case_attach(db, actor, "CASE01", "说明.txt", note, sizeof note - 1, e)))
+            return rc;
+    }
 trainings:
     if ((rc = import_text(db, actor, "trainings", trainings_csv, sizeof trainings_csv - 1, e)))
         return rc;

@@ -543,7 +543,7 @@ static void do_token(struct gf_req *r, struct gf_worker *w)
 void gf_api_result_reply(struct gf_req *r, struct gf_call *c, int status)
 {
     struct gf_result *res = &c->res;
-    if (res->doc) { /* a report */
+    if (res->doc) { /* a report, or a download */
         char *copy = malloc(res->doc_len ? res->doc_len : 1);
         if (!copy) {
             gf_reply_error(&r->reply, 503, "out_of_memory", "out of memory", NULL);
@@ -551,7 +551,9 @@ void gf_api_result_reply(struct gf_req *r, struct gf_call *c, int status)
         }
         memcpy(copy, res->doc, res->doc_len);
         gf_reply_json(&r->reply, status, copy, res->doc_len);
-        r->reply.ctype = "text/html; charset=utf-8";
+        r->reply.ctype = res->doc_type ? res->doc_type : "text/html; charset=utf-8";
+        if (res->doc_name)
+            snprintf(r->reply.attachment, sizeof r->reply.attachment, "%s", res->doc_name);
         return;
     }
     char extra[256] = "";

@@ -32,7 +32,7 @@ struct gf_reply {
     char *location; /* Location header (jobs), malloc'd */
     int no_store;   /* files: revalidate every time (the index page) */
     int gzip;       /* files: the body is gzip-compressed */
-    char attachment[80]; /* a download's file name (Content-Disposition), "" if none */
+    char attachment[256]; /* a download's file name (Content-Disposition), "" if none */
 };
 
 void gf_reply_free(struct gf_reply *r);

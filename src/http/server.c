@@ -267,6 +267,34 @@ void gf_static_handle(struct gf_req *r)
 
 /* ---- the request lifecycle ------------------------------------------------------------------ */
 
+/* Content-Disposition for a download called name: an ASCII name as it is, any other also as
+ * filename*=UTF-8''… (RFC 6266) with an ASCII stand-in ("_" for each other byte). */
+static void add_disposition(struct MHD_Response *resp, const char *name)
+{
+    char plain[256], coded[800], cd[1100];
+    size_t i = 0, o = 0;
+    int ascii = 1;
+    for (; name[i] && i + 1 < sizeof plain; i++) {
+        unsigned char ch = (unsigned char)name[i];
+        int safe = ch >= 0x20 && ch < 0x7f && ch != '"' && ch != '\\';
+        ascii &= safe;
+        plain[i] = safe ? (char)ch : '_';
+        if (o + 4 < sizeof coded)
+            o += (size_t)snprintf(coded + o, sizeof coded - o,
+                                  (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+                                          (ch >= '0' && ch <= '9') || strchr("-._~", ch)
+                                      ? "%c"
+                                      : "%%%02X",
+                                  ch);
+    }
+    plain[i] = 0;
+    if (ascii)
+        snprintf(cd, sizeof cd, "attachment; filename=\"%s\"", plain);
+    else
+        snprintf(cd, sizeof cd, "attachment; filename=\"%s\"; filename*=UTF-8''%s", plain, coded);
+    MHD_add_response_header(resp, "Content-Disposition", cd);
+}
+
 static MHD_RESULT queue_reply(struct gf_req *r)
 {
     struct gf_reply *p = &r->reply;
@@ -291,11 +319,8 @@ static MHD_RESULT queue_reply(struct gf_req *r)
         MHD_add_response_header(resp, "Cache-Control", "no-store");
         if (p->location)
             MHD_add_response_header(resp, "Location", p->location);
-        if (p->attachment[0]) {
-            char cd[128];
-            snprintf(cd, sizeof cd, "attachment; filename=\"%s\"", p->attachment);
-            MHD_add_response_header(resp, "Content-Disposition", cd);
-        }
+        if (p->attachment[0])
+            add_disposition(resp, p->attachment);
     } else {
         MHD_add_response_header(resp, "Content-Security-Policy",
                                 "default-src 'self'; img-src 'self' data:; style-src 'self' "

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "domain/cases.h"
+#include "util/input.h"
 #include "service/service.h"
 
 /* 1 when the actor sees cases that are not published yet. */
@@ -144,7 +145,96 @@ static int op_show(struct gf_call *c)
                                        {"name", "指标", "name"},
                                        {"unit_of_measure", "计量单位", "unit of measure"}},
             3, NULL);
+    if (!rc)
+        rc = gf_result_query(
+            c, "attachments", "附件", "attachments",
+            "SELECT name, media_type, size, substr(added_at, 1, 10) FROM case_attachment"
+            " WHERE case_code = ?1 ORDER BY name",
+            p, 1,
+            (const struct gf_column[]){{"name", "文件名", "file"},
+                                       {"media_type", "类型", "media type"},
+                                       {"size", "字节", "bytes"},
+                                       {"added", "上传日期", "added"}},
+            4, (const char *const[]){"size", NULL});
     return rc;
+}
+
+/* ---- attachments ------------------------------------------------------------------------------ */
+
+/* The last part of a path ("a/b/照片.jpg" → "照片.jpg"). */
+static const char *base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+static int op_attach(struct gf_call *c)
+{
+    const char *code = gf_arg(c, "code");
+    const char *name = gf_arg(c, "name");
+    if (!name)
+        name = base_name(c->input_name ? c->input_name : gf_input_name(c->input));
+    FILE *fp;
+    int rc = gf_input_open(c->input, &fp, &c->err);
+    if (rc)
+        return rc;
+    char *data = NULL;
+    size_t n = 0;
+    rc = gf_input_read_rest(fp, name, NULL, 0, GF_CASE_ATTACH_MAX, &data, &n, &c->err);
+    gf_input_close(fp);
+    if (!rc)
+        rc = gf_case_attach(c->cx->db, c->cx->actor.name, code, name, data, n, &c->err);
+    free(data);
+    if (rc)
+        return rc;
+    gf_result_msg(c, "案例 %s: 附件 %s 已保存(%zu 字节)", "case %s: attachment %s stored (%zu bytes)",
+                  code, name, n);
+    return GF_OK;
+}
+
+static int op_attachment(struct gf_call *c)
+{
+    const char *code = gf_arg(c, "code"), *name = gf_arg(c, "name");
+    struct gf_stmt *st;
+    int rc = gf_db_prepare(c->cx->db,
+                           "SELECT a.data FROM case_attachment a JOIN case_study k"
+                           " ON k.code = a.case_code WHERE a.case_code = ? AND a.name = ?"
+                           " AND (? = '1' OR k.status = 'published')",
+                           &st, &c->err);
+    if (rc)
+        return rc;
+    gf_stmt_bind_text(st, 1, code);
+    gf_stmt_bind_text(st, 2, name);
+    gf_stmt_bind_text(st, 3, sees_drafts(c) ? "1" : "0");
+    if ((rc = gf_stmt_step(st, &c->err)) == 1) {
+        size_t n;
+        const void *p = gf_stmt_blob(st, 0, &n);
+        c->res.doc = malloc(n ? n : 1);
+        c->res.doc_name = strdup(name);
+        if (!c->res.doc || !c->res.doc_name)
+            rc = gf_err_set(&c->err, GF_ENOMEM, "out of memory");
+        else {
+            memcpy(c->res.doc, p, n);
+            c->res.doc_len = n;
+            c->res.doc_type = gf_case_media_type(name);
+            gf_result_msg(c, "附件 %s(%zu 字节)", "attachment %s (%zu bytes)", name, n);
+            rc = GF_OK;
+        }
+    } else if (rc == 0)
+        rc = gf_err_set(&c->err, GF_ENOTFOUND, "case %s has no attachment %s%s", code, name,
+                        sees_drafts(c) ? "" : " (or the case is not published yet)");
+    gf_stmt_finalize(st);
+    return rc;
+}
+
+static int op_detach(struct gf_call *c)
+{
+    const char *code = gf_arg(c, "code"), *name = gf_arg(c, "name");
+    int rc = gf_case_detach(c->cx->db, c->cx->actor.name, code, name, &c->err);
+    if (rc)
+        return rc;
+    gf_result_msg(c, "案例 %s: 附件 %s 已删除", "case %s: attachment %s removed", code, name);
+    return GF_OK;
 }
 
 static int op_status(struct gf_call *c)
@@ -304,6 +394,19 @@ static const struct gf_param p_status[] = {
      "the next status (default: the next one; no skipping, no going back)"},
     {"date", GF_PT_DATE, 0, NULL, "生效日期(默认: 今天)", "date it takes effect (default: today)"},
     {NULL}};
+static const struct gf_param p_attach[] = {
+    {"code", GF_PT_CODE, GF_PF_KEY | GF_PF_REQUIRED, NULL, "案例代码", "case code"},
+    {"name", GF_PT_TEXT, 0, NULL, "附件名(默认: 文件名)", "the attachment's name (default: the file's)"},
+    {NULL}};
+static const struct gf_param p_attachment[] = {
+    {"code", GF_PT_CODE, GF_PF_KEY | GF_PF_REQUIRED, NULL, "案例代码", "case code"},
+    {"name", GF_PT_TEXT, GF_PF_KEY | GF_PF_REQUIRED, NULL, "附件名", "the attachment's name"},
+    {"output", GF_PT_TEXT, GF_PF_CLI, NULL, "写入文件(默认: 标准输出)", "write it to this file (default: standard output)"},
+    {NULL}};
+static const struct gf_param p_detach[] = {
+    {"code", GF_PT_CODE, GF_PF_KEY | GF_PF_REQUIRED, NULL, "案例代码", "case code"},
+    {"name", GF_PT_TEXT, GF_PF_KEY | GF_PF_REQUIRED, NULL, "附件名", "the attachment's name"},
+    {NULL}};
 static const struct gf_param p_trainings[] = {
     {"year", GF_PT_INT, 0, NULL, "年度(默认: 最近有培训的一年)", "year (default: the newest with trainings)"},
     {"unit", GF_PT_CODE, 0, NULL, "主办单位(含下级)", "organising unit, with the units under it"},
@@ -320,6 +423,13 @@ const struct gf_op gf_ops_cases[] = {
      "一个案例及其关联事项和指标", "one case with the items and indicators it shows"},
     {"cases.status", GF_OP_WRITE, "POST", "/api/cases/{code}/status", GF_PERM_CONFIG, 0, p_status,
      op_status, "案例进入下一状态: 草稿 → 推荐 → 发布", "move a case on: draft → recommended → published"},
+    {"cases.attach", GF_OP_WRITE, "POST", "/api/cases/{code}/attachments", GF_PERM_CONFIG, 1,
+     p_attach, op_attach, "为案例上传附件(照片、PDF、文档, 至多 20 MiB)",
+     "attach a file to a case (photo, PDF, document; at most 20 MiB)"},
+    {"cases.attachment", GF_OP_READ, "GET", "/api/cases/{code}/attachments/{name}", GF_PERM_READ, 0,
+     p_attachment, op_attachment, "下载案例附件", "download an attachment of a case"},
+    {"cases.detach", GF_OP_WRITE, "POST", "/api/cases/{code}/attachments/{name}/delete",
+     GF_PERM_CONFIG, 0, p_detach, op_detach, "删除案例附件", "remove an attachment of a case"},
     {"trainings.list", GF_OP_READ, "GET", "/api/trainings", GF_PERM_READ, 0, p_trainings,
      op_trainings, "一年的培训及参训人数", "the trainings of a year and their attendees"},
     {"trainings.summary", GF_OP_READ, "GET", "/api/trainings/summary", GF_PERM_READ, 0, p_summary,

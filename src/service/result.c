@@ -88,6 +88,7 @@ void gf_result_release(struct gf_result *r)
     free(r->msg_en);
     free(r->notes);
     free(r->doc);
+    free(r->doc_name);
     memset(r, 0, sizeof *r);
 }
 

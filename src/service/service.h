@@ -127,6 +127,8 @@ struct gf_result {
     int64_t version;         /* the version of the resource read or written (ETag), 0 if none */
     char *doc;               /* a document (a report's HTML, report.h) instead of tables, or NULL */
     size_t doc_len;
+    const char *doc_type;    /* its media type when not a report's HTML (a download), else NULL */
+    char *doc_name;          /* a download's file name, or NULL */
 };
 
 struct gf_call {

@@ -12,6 +12,7 @@
 #ifndef GF_DB_H
 #define GF_DB_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "util/err.h"
@@ -75,6 +76,7 @@ int gf_stmt_bind_int(struct gf_stmt *st, int i, int64_t v);
 int gf_stmt_bind_double(struct gf_stmt *st, int i, double v); /* NaN binds NULL */
 int gf_stmt_bind_text(struct gf_stmt *st, int i, const char *s); /* NULL binds NULL; copied */
 int gf_stmt_bind_null(struct gf_stmt *st, int i);
+int gf_stmt_bind_blob(struct gf_stmt *st, int i, const void *p, size_t n); /* bytes, copied */
 /* 1 = a row is ready, 0 = done, < 0 = error. */
 int gf_stmt_step(struct gf_stmt *st, struct gf_err *e);
 /* Columns are 0-based. */
@@ -82,6 +84,8 @@ int gf_stmt_is_null(struct gf_stmt *st, int col);
 int64_t gf_stmt_int(struct gf_stmt *st, int col);
 double gf_stmt_double(struct gf_stmt *st, int col); /* NULL → NaN */
 const char *gf_stmt_text(struct gf_stmt *st, int col); /* NULL → NULL */
+/* A column's bytes (valid until the next step, reset or finalize) and their number in *n. */
+const void *gf_stmt_blob(struct gf_stmt *st, int col, size_t *n);
 void gf_stmt_reset(struct gf_stmt *st);
 void gf_stmt_finalize(struct gf_stmt *st);
 

@@ -638,6 +638,15 @@ int gf_stmt_bind_text(struct gf_stmt *st, int i, const char *s)
     return sqlite3_bind_text(st->s, i, s, -1, SQLITE_TRANSIENT) == SQLITE_OK ? GF_OK : GF_ESYS;
 }
 
+int gf_stmt_bind_blob(struct gf_stmt *st, int i, const void *p, size_t n)
+{
+    if (n > 0x7fffffff)
+        return GF_ESYS;
+    return sqlite3_bind_blob(st->s, i, n ? p : "", (int)n, SQLITE_TRANSIENT) == SQLITE_OK
+               ? GF_OK
+               : GF_ESYS;
+}
+
 int gf_stmt_bind_null(struct gf_stmt *st, int i)
 {
     return sqlite3_bind_null(st->s, i) == SQLITE_OK ? GF_OK : GF_ESYS;
@@ -675,6 +684,13 @@ double gf_stmt_double(struct gf_stmt *st, int col)
 const char *gf_stmt_text(struct gf_stmt *st, int col)
 {
     return (const char *)sqlite3_column_text(st->s, col);
+}
+
+const void *gf_stmt_blob(struct gf_stmt *st, int col, size_t *n)
+{
+    const void *p = sqlite3_column_blob(st->s, col);
+    *n = (size_t)sqlite3_column_bytes(st->s, col);
+    return p;
 }
 
 void gf_stmt_reset(struct gf_stmt *st)

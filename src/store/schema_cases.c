@@ -4,7 +4,7 @@
  * summary, its status on the way draft → recommended → published and the dates it moved, and the
  * list items and indicators it shows.  The table is case_study: CASE is an SQL keyword.  Training
  * records: a course with its dates, organiser (a team, a unit or both) and place, and the people
- * who attended.  src/domain/cases.c alone writes these tables. */
+ * who attended; a case's attachments.  src/domain/cases.c alone writes these tables. */
 #include <stddef.h>
 
 extern const char *const gf_schema_cases_steps[];
@@ -40,5 +40,15 @@ const char *const gf_schema_cases_steps[] = {
     "  person TEXT NOT NULL REFERENCES person(code),"
     "  PRIMARY KEY (training, person));"
     "CREATE INDEX training_attendee_person ON training_attendee(person);",
+    /* 2: a case's attachments (photos, PDF, office documents), stored whole with their digest */
+    "CREATE TABLE case_attachment ("
+    "  case_code TEXT NOT NULL REFERENCES case_study(code),"
+    "  name TEXT NOT NULL,"
+    "  media_type TEXT NOT NULL,"
+    "  size INTEGER NOT NULL CHECK (size > 0),"
+    "  sha256 TEXT NOT NULL,"
+    "  data BLOB NOT NULL,"
+    "  added_at TEXT NOT NULL, added_by TEXT NOT NULL,"
+    "  PRIMARY KEY (case_code, name));",
     NULL,
 };

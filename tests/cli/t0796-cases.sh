@@ -111,6 +111,51 @@ dump "$db" >"$T/after.sql"
 cmp -s "$T/before.sql" "$T/after.sql" && ok || fail "a refused status move changed the database"
 expect_exit 1 G --user lead import cases cases.csv || true
 
+# ---- attachments: stored whole, read like the case, refused when not what they say ----
+printf '\x89PNG\r\n\x1a\n\x00\x01\x02\xff\x00binary' >"照片.png" # NUL and high bytes kept
+expect_exit 0 G cases attach CA1 "照片.png"
+expect_in "$T/out" "附件 照片.png 已保存(19 字节)"
+printf '%%PDF-1.4 plan\n' >plan.pdf
+expect_exit 0 G cases attach CA2 plan.pdf --name 方案.pdf
+expect_exit 0 G --format json cases show CA1
+[ "$(jq -r '.attachments[0] | "\(.name) \(.media_type) \(.size)"' "$T/out")" = "照片.png image/png 19" ] && ok ||
+  fail "show: $(cat "$T/out")"
+expect_exit 0 G --user lead cases attachment CA1 照片.png --output got.png
+cmp -s got.png 照片.png && ok || fail "the download differs from the upload"
+"$GONGFU" --db "$db" --user lead cases attachment CA1 照片.png >piped.png && cmp -s piped.png 照片.png && ok ||
+  fail "download to standard output"
+sha=$(sha256sum 照片.png | cut -d' ' -f1)
+[ "$(q "SELECT after FROM audit WHERE entity = 'case_attachment' AND key = 'CA1/照片.png'")" = \
+  "$(printf '{"name":"照片.png","media_type":"image/png","size":"19","sha256":"%s"}' "$sha")" ] && ok ||
+  fail "audit: $(q "SELECT after FROM audit WHERE entity = 'case_attachment'")"
+# a draft's attachment is the centre's; a reader without config may neither attach nor remove
+refused "no attachment 方案.pdf" "not published" -- G --user lead cases attachment CA2 方案.pdf
+refused "lead" -- G --user lead cases attach CA1 plan.pdf
+refused "lead" -- G --user lead cases detach CA1 照片.png
+# bad files change nothing
+printf 'not a pdf' >fake.pdf
+refused 'field "file"' 'value "fake.pdf"' "the content of a pdf file" -- G cases attach CA1 fake.pdf
+printf 'MZ\x90\x00' >tool.exe
+refused 'field "name"' "tool.exe" ".jpg, .jpeg, .png, .pdf" -- G cases attach CA1 tool.exe
+refused 'field "name"' "../x.txt" "without /" -- G cases attach CA1 plan.pdf --name ../x.txt
+printf 'a\x00b' >nul.txt
+refused "the content of a txt file" -- G cases attach CA1 nul.txt
+: >empty.txt
+refused "1 byte to 20 MiB" -- G cases attach CA1 empty.txt
+{ printf '%%PDF-'; head -c $((20 * 1024 * 1024)) /dev/zero; } >big.pdf
+refused "big.pdf" "at most" -- G cases attach CA1 big.pdf
+refused "no case NOPE" -- G cases attach NOPE plan.pdf
+refused "no attachment x.pdf" -- G cases detach CA1 x.pdf
+# the same name replaces (audited as such); removing is audited with what went
+printf '\x89PNG\r\n\x1a\nsecond' >"照片.png"
+expect_exit 0 G cases attach CA1 "照片.png"
+[ "$(q "SELECT size FROM case_attachment WHERE case_code = 'CA1'")" = 14 ] && ok || fail "not replaced"
+[ "$(q "SELECT count(*) FROM audit WHERE action = 'replace' AND entity = 'case_attachment'")" = 1 ] && ok || fail "replace audited"
+expect_exit 0 G cases detach CA1 照片.png
+[ "$(q "SELECT count(*) FROM case_attachment WHERE case_code = 'CA1'")" = 0 ] && ok || fail "not removed"
+[ "$(q "SELECT count(*) FROM audit WHERE action = 'delete' AND entity = 'case_attachment' AND before LIKE '%\"size\":\"14\"%'")" = 1 ] && ok ||
+  fail "removal audited"
+
 # ---- links are the row's: a re-import with fewer replaces them (audited) ----
 printf 'code,title,unit,themes,items\nCA1,乙村强村公司,510421001001,共同富裕,IX2\n' >fewer.csv
 expect_exit 0 G import cases fewer.csv

@@ -151,7 +151,7 @@ test('the public page: published answers to suggestions, and a suggestion sent w
   }
 });
 
-test('suggestions: the centre turns a new one into a draft case, which it finds by theme and recommends', async () => {
+test('suggestions: the centre turns a new one into a draft case, which it finds by theme, recommends and gives an attachment', async () => {
   const w = await watchedPage(browser);
   try {
     await signIn(w.page, url, ACCOUNTS.centre);
@@ -181,6 +181,13 @@ test('suggestions: the centre turns a new one into a draft case, which it finds 
     await w.page.click('[data-test=case-advance]');
     await w.page.waitForSelector('.el-message--success');
     assert.equal(sql(`SELECT status FROM case_study WHERE code = '${code}'`), 'recommended');
+    // an attachment from the drawer, listed with a link that downloads it
+    const text = '网页上传的附件';
+    await w.page.setInputFiles('[data-test=case-upload]', { name: '现场.txt', mimeType: 'text/plain', buffer: Buffer.from(text) });
+    await w.page.waitForFunction(() => /现场\.txt/.test(document.querySelector('[data-test=case-attachments]')?.textContent || ''));
+    assert.equal(sql(`SELECT size FROM case_attachment WHERE case_code = '${code}' AND name = '现场.txt'`), String(Buffer.byteLength(text)));
+    const href = await w.page.getAttribute('[data-test=case-attachments] a', 'href');
+    assert.equal(await w.page.evaluate(async (h) => (await fetch(h)).text(), href), text);
     assert.deepEqual(w.problems(), []);
   } finally {
     await w.ctx.close();

@@ -107,6 +107,7 @@ export default {
     rate: '{r} delivered',
   },
   cases: {
+    attachments: 'Attachments', noAttachments: 'no attachment', file: 'File', size: 'Size', remove: 'Remove', upload: 'Attach a file (photo, PDF, Office document or text; at most 20 MiB):',
     title: 'Cases and training', library: 'Case library ({n})', training: 'Training', find: 'find in title and summary', themes: 'Themes',
     caseTitle: 'Title', links: 'items / indicators', summary: 'Summary', items: 'Items it shows', indicators: 'Indicators it shows',
     measure: 'Unit of measure', publishedOn: 'published {d}', moveTo: 'Move to “{s}”', year: 'Year (default: newest)',

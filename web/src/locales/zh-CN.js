@@ -107,6 +107,7 @@ export default {
     rate: '到位率 {r}',
   },
   cases: {
+    attachments: '附件', noAttachments: '暂无附件', file: '文件', size: '大小', remove: '删除', upload: '上传附件(照片、PDF、Office 文档或文本, 至多 20 MiB):',
     title: '典型案例与培训', library: '案例库({n})', training: '干部培训', find: '在标题和摘要中查找', themes: '主题',
     caseTitle: '案例标题', links: '事项 / 指标', summary: '案例摘要', items: '关联事项', indicators: '关联指标',
     measure: '计量单位', publishedOn: '{d} 发布', moveTo: '转为“{s}”', year: '年度(默认最近一年)',
