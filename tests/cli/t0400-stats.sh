@@ -137,6 +137,12 @@ printf 'id,region,income,w\n' > b4.csv
 bad 'b4.csv: expected at least one data row after the header' b4.csv --value income
 : > b5.csv
 bad 'b5.csv: empty file: expected a header line' b5.csv --value income
+# a NUL byte anywhere on a line (a skipped column, a group, a value) is refused with its place
+for at in 'id' 'region' 'income'; do
+    case $at in id) line='1\0000,east,1,1' col=2 ;; region) line='1,ea\0000st,1,1' col=5 ;; income) line='1,east,1\0000,1' col=9 ;; esac
+    printf "id,region,income,w\n2,west,2,1\n$line\n" > nul.csv
+    bad "nul.csv:3: expected text without NUL bytes (column $col holds one)" nul.csv --value income --weight w --by region
+done
 printf 'id,region,income,w\n1,east,1\n' > b6.csv
 bad 'b6.csv:2: field "w": expected 4 fields as in the header, found 3' b6.csv --value income
 printf 'id,region,income,w\n1,east,1,1\n2,east,nan,1\n' > b7.csv
