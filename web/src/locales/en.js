@@ -38,7 +38,7 @@ export default {
     title: 'Horse race', red: 'Red list', black: 'Black list', awards: 'Awards', movement: 'Rank movement', reasons: 'Reasons',
     publish: 'Publish', published: 'Published', subject: 'Subject', units: 'Units', teams: 'Work teams', prev: 'Previous rank',
     confirmPublish: 'Publishing freezes this period\'s result and records it in the audit chain. Publish?', list: 'List', award: 'Award',
-    subjects: { all: 'Units and teams', unit: 'Units', team: 'Work teams', project: 'Projects', cadre: 'Cadres' },
+    subjects: { all: 'Units and teams', unit: 'Units', team: 'Work teams', project: 'Projects', enterprise: 'Enterprises (双强 index)', cadre: 'Cadres' },
   },
   lists: {
     title: 'The four lists', kind: 'Kind', team: 'Team', owner: 'Responsible person', leadUnit: 'Lead unit', due: 'Due',
@@ -142,7 +142,7 @@ export default {
     direction: { '+': 'higher is better', '-': 'lower is better', band: 'band' },
     flag: { 'item overdue': 'item overdue', 'milestone overdue': 'milestone overdue', stalled: 'stalled', 'problem past deadline': 'problem past deadline', 'investment behind plan': 'investment behind plan' },
     milestone: { land: 'land', start: 'start', complete: 'completion', produce: 'production' },
-    group: { unit: 'unit', team: 'work team', project: 'project', cadre: 'cadre' },
+    group: { unit: 'unit', team: 'work team', project: 'project', enterprise: 'enterprise', cadre: 'cadre' },
     suggestionStatus: { new: 'new', problem: 'turned into a problem', case: 'turned into a case', answered: 'answered' },
     caseStatus: { draft: 'draft', recommended: 'recommended', published: 'published' },
     voiceTopic: { income: 'income', employment: 'employment', services: 'public services', environment: 'living environment', governance: 'local governance', other: 'other' },

@@ -38,7 +38,7 @@ export default {
     title: '赛马争先', red: '红榜', black: '黑榜', awards: '奖项', movement: '名次变动', reasons: '理由',
     publish: '发布红黑榜', published: '已发布', subject: '对象', units: '单位', teams: '工作专班', prev: '上期名次',
     confirmPublish: '发布后将冻结本期结果并写入审计链,确定发布吗?', list: '榜单', award: '奖项',
-    subjects: { all: '单位和专班', unit: '单位', team: '工作专班', project: '项目比拼', cadre: '干部考绩' },
+    subjects: { all: '单位和专班', unit: '单位', team: '工作专班', project: '项目比拼', enterprise: '非公企业双强指数', cadre: '干部考绩' },
   },
   lists: {
     title: '四张清单', kind: '类别', team: '责任专班', owner: '具体责任人', leadUnit: '牵头单位', due: '完成时限',
@@ -142,7 +142,7 @@ export default {
     direction: { '+': '正向', '-': '逆向', band: '区间' },
     flag: { 'item overdue': '事项逾期', 'milestone overdue': '节点逾期', stalled: '进展停滞', 'problem past deadline': '问题超期', 'investment behind plan': '投资滞后' },
     milestone: { land: '拿地', start: '开工', complete: '竣工', produce: '投产' },
-    group: { unit: '单位', team: '工作专班', project: '项目', cadre: '干部' },
+    group: { unit: '单位', team: '工作专班', project: '项目', enterprise: '企业', cadre: '干部' },
     suggestionStatus: { new: '待处理', problem: '已转问题', case: '已转案例', answered: '已答复' },
     caseStatus: { draft: '草稿', recommended: '推荐', published: '已发布' },
     voiceTopic: { income: '增收致富', employment: '就业创业', services: '公共服务', environment: '人居环境', governance: '基层治理', other: '其他' },
