@@ -175,21 +175,36 @@ static int load(struct gf_call *c, int64_t id, char *status, char *unit, int64_t
     return GF_OK;
 }
 
-static int op_problem(struct gf_call *c)
+/* The start of a triage into a problem or a case (what): suggestion id must be new; *u the unit
+ * it goes to — the "unit" argument, else the suggestion's (copied into unit, 128 bytes) — in the
+ * actor's scope. */
+static int triage_start(struct gf_call *c, int64_t id, const char *what, char *unit,
+                        const char **u)
 {
-    int64_t id = gf_arg_int(c, "id", 0), problem;
-    char status[16], unit[128];
+    char status[16];
+    int64_t problem;
     int rc = load(c, id, status, unit, &problem);
     if (rc)
         return rc;
     if (strcmp(status, "new"))
         return gf_err_set(&c->err, GF_ECONFLICT,
-                          "suggestion #%lld is %s already: only a new one is turned into a problem",
-                          (long long)id, status);
-    const char *u = gf_arg(c, "unit") ? gf_arg(c, "unit") : unit[0] ? unit : NULL;
-    if (!u)
-        return gf_err_at(&c->err, NULL, 0, "unit", "",
-                         "the unit the problem lies in (the suggestion names none)");
+                          "suggestion #%lld is %s already: only a new one is turned into a %s",
+                          (long long)id, status, what);
+    *u = gf_arg(c, "unit") ? gf_arg(c, "unit") : unit[0] ? unit : NULL;
+    if (!*u)
+        return gf_err_at(&c->err, NULL, 0, "unit", "", "the unit of the %s (the suggestion names none)",
+                         what);
+    return gf_need_unit(c, "unit", *u);
+}
+
+static int op_problem(struct gf_call *c)
+{
+    int64_t id = gf_arg_int(c, "id", 0);
+    char unit[128];
+    const char *u;
+    int rc = triage_start(c, id, "problem", unit, &u);
+    if (rc)
+        return rc;
     char title[200];
     snprintf(title, sizeof title, "群众建议 #%lld: %s", (long long)id, gf_arg(c, "title"));
     struct gf_problem_new pn = {
@@ -201,7 +216,7 @@ static int op_problem(struct gf_call *c)
         .raised_by = c->cx->actor.name,
     };
     struct gf_db *db = c->cx->db;
-    if ((rc = gf_need_unit(c, "unit", u)) || (rc = gf_db_begin(db, &c->err)))
+    if ((rc = gf_db_begin(db, &c->err)))
         return rc;
     int64_t pid = 0;
     char key[32], pk[32];
@@ -224,20 +239,11 @@ static int op_problem(struct gf_call *c)
 
 static int op_case(struct gf_call *c)
 {
-    int64_t id = gf_arg_int(c, "id", 0), problem;
-    char status[16], unit[128];
-    int rc = load(c, id, status, unit, &problem);
+    int64_t id = gf_arg_int(c, "id", 0);
+    char unit[128];
+    const char *u;
+    int rc = triage_start(c, id, "case", unit, &u);
     if (rc)
-        return rc;
-    if (strcmp(status, "new"))
-        return gf_err_set(&c->err, GF_ECONFLICT,
-                          "suggestion #%lld is %s already: only a new one is turned into a case",
-                          (long long)id, status);
-    const char *u = gf_arg(c, "unit") ? gf_arg(c, "unit") : unit[0] ? unit : NULL;
-    if (!u)
-        return gf_err_at(&c->err, NULL, 0, "unit", "",
-                         "the unit the case belongs to (the suggestion names none)");
-    if ((rc = gf_need_unit(c, "unit", u)))
         return rc;
     struct gf_db *db = c->cx->db;
     char key[32], note[64], *text = NULL;
