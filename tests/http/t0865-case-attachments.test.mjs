@@ -92,7 +92,17 @@ test('bad files are refused and nothing is stored', async () => {
   r = await up('big.pdf', Buffer.concat([Buffer.from('%PDF-'), Buffer.alloc(20 * 1024 * 1024)]));
   assert.equal(r.status, 400, r.text);
   assert.match(r.json.error.message, /at most/);
+  // names that would climb out of a folder, break a header or hide: refused by name
+  for (const bad of ['a"b.txt', '.hidden.txt', 'a\nb.txt', 'x'.repeat(121) + '.txt']) {
+    r = await up(bad, Buffer.from('text'));
+    assert.equal(r.status, 400, `${bad}: ${r.text}`);
+    assert.equal(r.json.error.field, 'name', bad);
+  }
   r = await zx.post('/api/cases/NOPE/attachments?filename=a.txt', undefined, { raw: Buffer.from('text'), headers: { 'content-type': 'application/octet-stream' } });
   assert.equal(r.status, 404, r.text);
   assert.equal(dump(), before);
+  // a file name with folders keeps its last part only
+  r = await up('../../etc/passwd.txt', Buffer.from('text'));
+  assert.equal(r.status, 200, r.text);
+  assert.equal(sql("SELECT group_concat(name) FROM case_attachment WHERE case_code = 'CASE01' AND name LIKE '%passwd%'"), 'passwd.txt');
 });
