@@ -12,6 +12,7 @@ static const char *usage_zh =
     "草稿和推荐中的案例只有共富办和系统管理员可见。\n\n"
     "  cases list [--theme 主题] [--unit 单位] [--status 状态] [--text 文字]   查找案例\n"
     "  cases show 案例代码                                                   一个案例及关联事项、指标\n"
+    "  cases public [--theme 主题]                  已发布的案例(公众可见, 公示页)\n"
     "  cases status 案例代码 [--to recommended|published] [--date 日期]       进入下一状态(记入审计)\n"
     "  cases attach 案例代码 文件 [--name 附件名]     上传附件(照片 .jpg .png, .pdf, .docx .xlsx .pptx,\n"
     "                                               .txt; 至多 20 MiB; 同名则替换)\n"
@@ -28,6 +29,7 @@ static const char *usage_en =
     "centre and the administrator.\n\n"
     "  cases list [--theme THEME] [--unit UNIT] [--status STATUS] [--text TEXT]   find cases\n"
     "  cases show CODE                                         one case, its items and indicators\n"
+    "  cases public [--theme THEME]                the published cases (public: the public page)\n"
     "  cases status CODE [--to recommended|published] [--date DATE]   move it on (audited)\n"
     "  cases attach CODE FILE [--name NAME]     attach a file (photo .jpg .png, .pdf, .docx .xlsx\n"
     "                                          .pptx, .txt; at most 20 MiB; a same name replaces)\n"
@@ -41,10 +43,10 @@ int cmd_cases(struct gf_cli *cli, int argc, char **argv)
 {
     if (argc < 2 || gf_cli_wants_help(argc, argv)) {
         puts(L(cli, usage_zh, usage_en));
-        return argc < 2 ? gf_cli_usage(cli, "cases: which subcommand? (list, show, status, attach, "
+        return argc < 2 ? gf_cli_usage(cli, "cases: which subcommand? (list, show, public, status, attach, "
                                             "attachment, detach)") : 0;
     }
-    static const char *const subs[] = {"list",   "show",       "status",
+    static const char *const subs[] = {"list",   "show",       "public", "status",
                                        "attach", "attachment", "detach", NULL};
     const char *sub = argv[1];
     for (int i = 0; subs[i]; i++)
@@ -54,6 +56,6 @@ int cmd_cases(struct gf_cli *cli, int argc, char **argv)
             snprintf(cmd, sizeof cmd, "cases %s", sub);
             return gf_cli_call(cli, op, argc, argv, 2, cmd);
         }
-    return gf_cli_usage(cli, "cases: unknown subcommand '%s' (list, show, status, attach, "
+    return gf_cli_usage(cli, "cases: unknown subcommand '%s' (list, show, public, status, attach, "
                              "attachment, detach)", sub);
 }

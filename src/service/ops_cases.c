@@ -1,8 +1,10 @@
 /* ops_cases.c — the case library (典型案例: `gongfu cases …`, /api/cases) and training records
  * (`gongfu trainings …`, /api/trainings).
  *
- * Who reads: every signed-in user reads the published cases; drafts and recommended cases only
- * those who manage the configuration (the centre and the administrator), who also move a case on
+ * Who reads: everyone, signed in or not, reads the published cases (cases.public, for the public
+ * page); every signed-in user reads them with their links and attachments; drafts and recommended
+ * cases only those who manage the configuration (the centre and the administrator), who also move
+ * a case on
  * (cases.status: draft → recommended → published, one step at a time, audited).  A case not
  * visible to the reader is "not found".  Training records and their counts are read by every
  * signed-in user.  The records come in by imports (cases, trainings, training_attendees; see
@@ -90,6 +92,28 @@ static int op_list(struct gf_call *c)
     gf_result_msg(c, "%d 个典型案例%s", "%d cases%s", n,
                   sees_drafts(c) ? "" : GF_L(c->cx, "(已发布)", " (published)"));
     return GF_OK;
+}
+
+/* The published cases for everyone, signed in or not (the public page): what they show, never
+ * the drafts, the links or the attachments. */
+static int op_public(struct gf_call *c)
+{
+    const char *p[] = {gf_arg(c, "theme"), NULL, NULL, NULL, NULL, NULL, NULL, NULL, c->cx->lang};
+    static const struct gf_column cols[] = {
+        {"code", "案例代码", "code"},
+        {"title", "标题", "title"},
+        {"unit_name", "单位", "unit"},
+        {"themes", "主题", "themes"},
+        {"published_on", "发布日期", "published on"},
+        {"summary", "案例摘要", "summary"},
+    };
+    return gf_result_query(
+        c, "cases", "典型案例", "cases",
+        "SELECT k.code, k.title, " UNIT_NAME ", k.themes, k.published_on, k.summary"
+        " FROM case_study k JOIN unit x ON x.code = k.unit WHERE k.status = 'published'"
+        " AND (?1 IS NULL OR instr(',' || k.themes || ',', ',' || trim(?1) || ',') > 0)"
+        " ORDER BY k.published_on DESC, k.code",
+        p, 9, cols, 6, NULL);
 }
 
 static int op_show(struct gf_call *c)
@@ -386,6 +410,8 @@ static const struct gf_param p_list[] = {
     {"status", GF_PT_ENUM, 0, status_codes, "状态", "status"},
     {"text", GF_PT_TEXT, 0, NULL, "在标题和摘要中查找", "text to find in the title and summary"},
     {NULL}};
+static const struct gf_param p_public[] = {
+    {"theme", GF_PT_TEXT, 0, NULL, "主题(如 共同富裕)", "theme (e.g. 共同富裕)"}, {NULL}};
 static const struct gf_param p_show[] = {
     {"code", GF_PT_CODE, GF_PF_KEY | GF_PF_REQUIRED, NULL, "案例代码", "case code"}, {NULL}};
 static const struct gf_param p_status[] = {
@@ -419,6 +445,8 @@ static const struct gf_param p_summary[] = {
 const struct gf_op gf_ops_cases[] = {
     {"cases.list", GF_OP_READ, "GET", "/api/cases", GF_PERM_READ, 0, p_list, op_list,
      "典型案例(按主题、单位、状态、文字查找)", "cases, by theme, unit, status or text"},
+    {"cases.public", GF_OP_READ, "GET", "/api/cases/published", GF_PERM_PUBLIC, 0, p_public,
+     op_public, "已发布的典型案例(无需登录)", "the published cases (no sign-in needed)"},
     {"cases.show", GF_OP_READ, "GET", "/api/cases/{code}", GF_PERM_READ, 0, p_show, op_show,
      "一个案例及其关联事项和指标", "one case with the items and indicators it shows"},
     {"cases.status", GF_OP_WRITE, "POST", "/api/cases/{code}/status", GF_PERM_CONFIG, 0, p_status,

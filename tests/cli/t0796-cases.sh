@@ -104,6 +104,14 @@ expect_exit 0 G --user lead cases list --theme 共同富裕 --format csv
 [ "$(cut -d, -f1 "$T/out" | grep '^CA' | tr '\n' ' ')" = "CA1 " ] && ok || fail "leader by theme: $(cat "$T/out")"
 expect_exit 0 G --user lead cases show CA1
 refused "no case CA2" "not published" -- G --user lead cases show CA2
+# the public's list: published cases only, by theme, without the links
+expect_exit 0 G cases public --format csv
+[ "$(cut -d, -f1 "$T/out" | grep '^CA' | tr '\n' ' ')" = "CA1 " ] && ok || fail "public: $(cat "$T/out")"
+head -1 "$T/out" | grep -q '^code,title,unit_name,themes,published_on,summary$' && ok || fail "public columns: $(head -1 "$T/out")"
+expect_exit 0 G cases public --theme 数字化 --format csv
+[ "$(grep -c '^CA' "$T/out")" = 1 ] && ok || fail "public by theme"
+expect_exit 0 G cases public --theme 无此主题 --format csv
+[ "$(grep -c '^CA' "$T/out")" = 0 ] && ok || fail "public by an unknown theme"
 dump "$db" >"$T/before.sql"
 expect_exit 1 G --user lead cases status CA3 || true
 expect_in "$T/err" "may not move a case on"

@@ -2,7 +2,8 @@
 // included) comes back byte for byte with its media type and a Content-Disposition that carries
 // the UTF-8 name; a leader reads a published case's attachment but not a draft's and may not
 // upload; a file that is not what its name says, a name not taken and a file over 20 MiB are
-// refused with nothing stored.
+// refused with nothing stored.  Anyone, signed in or not, reads the published cases (no drafts,
+// no links, no attachments).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -105,4 +106,20 @@ test('bad files are refused and nothing is stored', async () => {
   r = await up('../../etc/passwd.txt', Buffer.from('text'));
   assert.equal(r.status, 200, r.text);
   assert.equal(sql("SELECT group_concat(name) FROM case_attachment WHERE case_code = 'CASE01' AND name LIKE '%passwd%'"), 'passwd.txt');
+});
+
+test('the published cases for everyone, without signing in', async () => {
+  const anon = new Client(srv.url);
+  let r = await anon.get('/api/cases/published');
+  assert.equal(r.status, 200, r.text);
+  assert.deepEqual(r.json.cases.map((c) => c.code).sort(),
+    sql("SELECT code FROM case_study WHERE status = 'published' ORDER BY code").split('\n'));
+  assert.deepEqual(Object.keys(r.json.cases[0]).sort(), ['code', 'published_on', 'summary', 'themes', 'title', 'unit_name']);
+  r = await anon.get('/api/cases/published?theme=' + encodeURIComponent('集体经济'));
+  assert.deepEqual(r.json.cases.map((c) => c.code).sort(),
+    sql("SELECT code FROM case_study WHERE status = 'published' AND ',' || themes || ',' LIKE '%,集体经济,%' ORDER BY code").split('\n'));
+  // the rest of the library stays with signed-in users
+  assert.equal((await anon.get('/api/cases')).status, 401);
+  assert.equal((await anon.get('/api/cases/CASE01')).status, 401);
+  assert.equal((await bytes(anon, `/api/cases/CASE01/attachments/${encodeURIComponent('说明.txt')}`)).status, 401);
 });

@@ -130,7 +130,7 @@ test('pairings: a county reporter sees the coverage of its villages, and an aler
   }
 });
 
-test('the public page: published answers to suggestions, and a suggestion sent without signing in', async () => {
+test('the public page: published answers to suggestions and published cases, and a suggestion sent without signing in', async () => {
   const w = await watchedPage(browser, { viewport: VIEWPORTS.phone });
   try {
     await open(w.page, url, '/public');
@@ -138,6 +138,12 @@ test('the public page: published answers to suggestions, and a suggestion sent w
     assert.ok(published.answers.length > 0, 'the demo publishes answers');
     await w.page.waitForSelector('[data-test=voice-answer]');
     assert.equal(await w.page.locator('[data-test=voice-answer]').count(), published.answers.length);
+    // the published cases, as the API lists them to anyone
+    const cases = await w.page.evaluate(async () => (await fetch('/api/cases/published?paging=false')).json());
+    assert.ok(cases.cases.length > 0, 'the demo publishes cases');
+    await w.page.waitForSelector('[data-test=public-case]');
+    assert.equal(await w.page.locator('[data-test=public-case]').count(), cases.cases.length);
+    assert.match(await w.page.textContent('[data-test=public-case]'), new RegExp(cases.cases[0].title));
     await w.page.fill('textarea[data-test=voice-text]', '希望在村里设一个快递代收点');
     await w.page.fill('input[data-test=voice-contact]', 'wx:test-kd');
     await w.page.click('[data-test=voice-send]');

@@ -2,6 +2,7 @@
 import { get, post, request } from './http';
 
 export const listCases = (q) => get('/api/cases', q);                                          // cases.list
+export const listPublishedCases = (q) => get('/api/cases/published', q);                         // cases.public
 export const showCase = (code) => get(`/api/cases/${encodeURIComponent(code)}`);               // cases.show
 export const advanceCase = (code, b) => post(`/api/cases/${encodeURIComponent(code)}/status`, b); // cases.status
 export const listTrainings = (q) => get('/api/trainings', q);                                  // trainings.list

@@ -79,6 +79,7 @@ export default {
     updated: 'Updated', unchanged: 'Unchanged', password: 'Initial password', parent: 'Parent', target: 'Target', unitOfMeasure: 'Unit of measure',
   },
   public: {
+    cases: 'Typical cases (published)',
     title: 'Horse race: published red and black lists', intro: 'The published results of the horse race, open to everyone without signing in.', none: 'Nothing published yet',
     publishedAt: 'Published', hash: 'Hash',
   },

@@ -79,6 +79,7 @@ export default {
     updated: '更新', unchanged: '未变', password: '初始密码', parent: '上级', target: '目标', unitOfMeasure: '计量单位',
   },
   public: {
+    cases: '典型案例(已发布)',
     title: '赛马争先红黑榜公示', intro: '以下为已发布的赛马结果,任何人无需登录即可查看。', none: '暂无已发布的榜单',
     publishedAt: '发布时间', hash: '校验值',
   },
