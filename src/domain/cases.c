@@ -10,6 +10,7 @@
 #include "domain/audit.h"
 #include "domain/cases.h"
 #include "domain/import.h"
+#include "util/csv.h"
 
 const struct gf_code_label gf_case_statuses[] = {
     {"draft", "草稿", "draft"},
@@ -342,23 +343,13 @@ static int advance_body(struct gf_db *db, const char *actor, const char *code, c
     return rc;
 }
 
-/* The end of a transaction begun by the caller: commit when rc is GF_OK, else roll back. */
-static int in_tx(struct gf_db *db, int rc, struct gf_err *e)
-{
-    if (rc) {
-        gf_db_rollback(db);
-        return rc;
-    }
-    return gf_db_commit(db, e);
-}
-
 int gf_case_advance(struct gf_db *db, const char *actor, const char *code, const char *to,
                     const char *date, char *from, char *to_out, struct gf_err *e)
 {
     int rc = gf_db_begin(db, e);
     if (rc)
         return rc;
-    return in_tx(db, advance_body(db, actor, code, to, date, from, to_out, e), e);
+    return gf_db_end(db, advance_body(db, actor, code, to, date, from, to_out, e), e);
 }
 
 /* ---- a draft from elsewhere ------------------------------------------------------------------ */
@@ -417,23 +408,9 @@ const char *gf_case_media_type(const char *name)
 }
 
 /* 1 when p[0..n) is UTF-8 text without NUL. */
-static int is_text(const unsigned char *p, size_t n)
+static int is_text(const void *p, size_t n)
 {
-    for (size_t i = 0; i < n;) {
-        unsigned c = p[i];
-        size_t k = c < 0x80             ? 1
-                   : (c & 0xE0) == 0xC0 ? 2
-                   : (c & 0xF0) == 0xE0 ? 3
-                   : (c & 0xF8) == 0xF0 ? 4
-                                        : 0;
-        if (!c || !k || (k == 2 && c < 0xC2) || i + k > n)
-            return 0;
-        for (size_t j = 1; j < k; j++)
-            if ((p[i + j] & 0xC0) != 0x80)
-                return 0;
-        i += k;
-    }
-    return 1;
+    return gf_utf8_valid(p, n) && !memchr(p, 0, n);
 }
 
 static int check_name(const char *name, struct gf_err *e)
@@ -442,7 +419,7 @@ static int check_name(const char *name, struct gf_err *e)
     int bad = n == 0 || n > 120 || name[0] == '.';
     for (const unsigned char *p = (const unsigned char *)name; *p && !bad; p++)
         bad = *p < 0x20 || *p == 0x7f || *p == '/' || *p == '\\' || *p == '"';
-    if (bad || !is_text((const unsigned char *)name, n))
+    if (bad || !is_text(name, n))
         return gf_err_at(e, NULL, 0, "name", n > 60 ? "(long name)" : name,
                          "a file name of 1 to 120 bytes without /, \\, quotes or control "
                          "characters, not starting with a dot");
@@ -530,7 +507,7 @@ int gf_case_attach(struct gf_db *db, const char *actor, const char *code, const 
     int rc = check_name(name, e);
     if (rc || (rc = gf_db_begin(db, e)))
         return rc;
-    return in_tx(db, attach_body(db, actor, code, name, data, n, e), e);
+    return gf_db_end(db, attach_body(db, actor, code, name, data, n, e), e);
 }
 
 int gf_case_detach(struct gf_db *db, const char *actor, const char *code, const char *name,
@@ -563,5 +540,5 @@ int gf_case_detach(struct gf_db *db, const char *actor, const char *code, const 
     if (!rc)
         rc = gf_audit(db, actor, "delete", "case_attachment", key, before, NULL, e);
     free(before);
-    return in_tx(db, rc, e);
+    return gf_db_end(db, rc, e);
 }

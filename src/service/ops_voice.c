@@ -46,11 +46,7 @@ static int finish(struct gf_call *c, int rc, const char *actor, const char *acti
         rc = after ? gf_audit(db, actor, action, "suggestion", key, before, after, &c->err)
                    : gf_err_set(&c->err, GF_ENOMEM, "out of memory");
     free(after);
-    if (rc) {
-        gf_db_rollback(db);
-        return rc;
-    }
-    return gf_db_commit(db, &c->err);
+    return gf_db_end(db, rc, &c->err);
 }
 
 /* ---- sending ------------------------------------------------------------------------------- */

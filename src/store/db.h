@@ -39,6 +39,8 @@ int gf_db_exec(struct gf_db *db, const char *sql, struct gf_err *e);
 int gf_db_begin(struct gf_db *db, struct gf_err *e);
 int gf_db_commit(struct gf_db *db, struct gf_err *e);
 void gf_db_rollback(struct gf_db *db);
+/* The end of a transaction: commit when rc is GF_OK, else roll back and return rc. */
+int gf_db_end(struct gf_db *db, int rc, struct gf_err *e);
 int64_t gf_db_last_id(struct gf_db *db);
 /* Group commit: inside a transaction, gf_db_savepoint marks where one unit of work starts (at
  * most one mark at a time); gf_db_savepoint_release keeps its work; gf_db_savepoint_rollback

@@ -473,6 +473,15 @@ int gf_db_begin(struct gf_db *db, struct gf_err *e)
     return rc;
 }
 
+int gf_db_end(struct gf_db *db, int rc, struct gf_err *e)
+{
+    if (rc) {
+        gf_db_rollback(db);
+        return rc;
+    }
+    return gf_db_commit(db, e);
+}
+
 int gf_db_commit(struct gf_db *db, struct gf_err *e)
 {
     if (db->depth <= 0)
