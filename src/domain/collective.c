@@ -254,8 +254,8 @@ static int same_project(struct gf_db *db, const char *const *v)
 {
     struct gf_stmt *st;
     if (gf_db_prepare(db,
-                      "SELECT 1 FROM enclave WHERE code = ? AND name = ? AND location IS ?"
-                      " AND started IS CAST(? AS INTEGER) AND note IS ?",
+                      "SELECT 1 FROM enclave WHERE code = ? AND name = ? AND location IS NOT DISTINCT FROM ?"
+                      " AND started IS NOT DISTINCT FROM CAST(? AS INTEGER) AND note IS NOT DISTINCT FROM ?",
                       &st, NULL))
         return 0;
     for (int i = 0; i < 5; i++)
@@ -484,7 +484,7 @@ int gf_collective_compute(struct gf_db *db, const char *actor, struct gf_collect
     memset(s, 0, sizeof *s);
     const char *years_sql = "SELECT min(y), max(y) FROM (SELECT year AS y FROM collective_income"
                             " UNION ALL SELECT year FROM village_enterprise_result"
-                            " UNION ALL SELECT year FROM enclave_return)";
+                            " UNION ALL SELECT year FROM enclave_return) AS y";
     struct gf_stmt *st;
     int rc = gf_db_prepare(db, years_sql, &st, e), y0 = 0, y1 = -1;
     if (rc)

@@ -23,7 +23,7 @@ static int create_indicators(struct gf_db *db, const struct gf_computed_set *s,
                            d->agg_units ? d->agg_units : "none", s->ind_source, d->desc);
         if (rc)
             return rc;
-        st->created += (int)gf_db_int(db, "SELECT changes()", 0);
+        st->created += (int)gf_db_changes(db);
     }
     return GF_OK;
 }
@@ -108,7 +108,7 @@ int gf_computed_save(struct gf_db *db, const char *actor, const struct gf_comput
                     gf_stmt_bind_text(del, 3, s->period);
                     rc = gf_stmt_step(del, e) < 0 ? GF_ESYS : GF_OK;
                     gf_stmt_reset(del);
-                    st->removed += gf_db_int(db, "SELECT changes()", 0);
+                    st->removed += gf_db_changes(db);
                 }
             } else if (o == OLD_SAME) {
                 st->unchanged++;

@@ -101,7 +101,7 @@ static int import_text(struct gf_db *db, const char *actor, const char *kind, co
 static int attendees(struct gf_db *db, const char *actor, struct gf_err *e)
 {
     struct gf_stmt *st;
-    int rc = gf_db_prepare(db, "SELECT code FROM person WHERE code GLOB 'P[0-9][0-9][0-9][0-9]' ORDER BY code", &st, e);
+    int rc = gf_db_prepare(db, "SELECT code FROM person WHERE code LIKE 'P____' AND substr(code, 2, 1) BETWEEN '0' AND '9' ORDER BY code", &st, e);
     if (rc)
         return rc;
     size_t cap = 1 << 16, len = 0;

@@ -446,7 +446,7 @@ static int registry_counts(struct gen *g, const struct calib *c)
     const struct gf_units *u = &g->u;
     struct gf_stmt *st;
     if (gf_db_prepare(g->db,
-                      "SELECT h.unit, i.period, sum(i.per_capita < 10000) FROM hh_income i"
+                      "SELECT h.unit, i.period, sum(CASE WHEN i.per_capita < 10000 THEN 1 ELSE 0 END) FROM hh_income i"
                       " JOIN household h ON h.code = i.household WHERE length(i.period) = 4"
                       " GROUP BY h.unit, i.period",
                       &st, NULL))
@@ -704,7 +704,7 @@ int gf_demo_synthetic_values(struct gf_db *db, const char *actor, struct gf_err 
                             "SELECT i.code, i.agg_units, coalesce(i.formula, '') FROM framework_node n"
                             " JOIN indicator i ON i.code = n.code WHERE n.framework IN (?, ?)"
                             " AND n.kind = 'indicator' GROUP BY i.code"
-                            " ORDER BY min(n.framework <> ?), min(n.position), i.code",
+                            " ORDER BY min(CASE WHEN n.framework <> ? THEN 1 ELSE 0 END), min(n.position), i.code",
                             &st, e)))
         goto out;
     gf_stmt_bind_text(st, 1, GF_DEMO_FRAMEWORK);

@@ -244,10 +244,11 @@ static int fw_finish(struct gf_import_ctx *c, struct gf_err *e)
           " ON p.framework = n.framework AND p.code = n.parent WHERE p.kind = 'indicator'"
           " ORDER BY i.line LIMIT 1",
           "parent", "an index or a dimension as parent (indicators are leaves of framework %s)");
-    CHECK("SELECT max(i.line), n.code, n.framework FROM framework_node n JOIN import_nodes i"
+    CHECK("SELECT i.line, n.code, n.framework FROM framework_node n JOIN import_nodes i"
           " ON i.framework = n.framework AND i.code = n.code WHERE n.kind = 'index'"
-          " GROUP BY n.framework HAVING (SELECT count(*) FROM framework_node x"
-          " WHERE x.framework = n.framework AND x.kind = 'index') > 1 LIMIT 1",
+          " AND (SELECT count(*) FROM framework_node x"
+          " WHERE x.framework = n.framework AND x.kind = 'index') > 1"
+          " ORDER BY n.framework, i.line DESC LIMIT 1",
           "kind", "a single index per framework (framework %s has another)");
     CHECK("WITH RECURSIVE r(framework, code) AS (SELECT framework, code FROM framework_node"
           " WHERE parent IS NULL UNION SELECT n.framework, n.code FROM framework_node n JOIN r"

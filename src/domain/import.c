@@ -509,7 +509,8 @@ int gf_upsert_row(struct gf_db *db, const char *actor, const char *table, int nc
     /* unchanged? */
     o = (size_t)snprintf(sql, sizeof sql, "SELECT count(*) FROM %s WHERE ", table);
     for (int i = 0; i < ncols; i++)
-        o += (size_t)snprintf(sql + o, sizeof sql - o, "%s%s IS ?", i ? " AND " : "", cols[i]);
+        o += (size_t)snprintf(sql + o, sizeof sql - o, "%s\"%s\" IS NOT DISTINCT FROM ?", i ? " AND " : "",
+                              cols[i]);
     struct gf_stmt *st;
     if ((rc = gf_db_prepare(db, sql, &st, e)))
         return rc;
@@ -525,10 +526,10 @@ int gf_upsert_row(struct gf_db *db, const char *actor, const char *table, int nc
     /* before: the existing row as JSON */
     o = (size_t)snprintf(sql, sizeof sql, "SELECT ");
     for (int i = 0; i < ncols; i++)
-        o += (size_t)snprintf(sql + o, sizeof sql - o, "%s%s", i ? ", " : "", cols[i]);
+        o += (size_t)snprintf(sql + o, sizeof sql - o, "%s\"%s\"", i ? ", " : "", cols[i]);
     o += (size_t)snprintf(sql + o, sizeof sql - o, " FROM %s WHERE ", table);
     for (int i = 0; i < nkey; i++)
-        o += (size_t)snprintf(sql + o, sizeof sql - o, "%s%s = ?", i ? " AND " : "", cols[i]);
+        o += (size_t)snprintf(sql + o, sizeof sql - o, "%s\"%s\" = ?", i ? " AND " : "", cols[i]);
     if ((rc = gf_db_prepare(db, sql, &st, e)))
         return rc;
     for (int i = 0; i < nkey; i++)
@@ -553,17 +554,17 @@ int gf_upsert_row(struct gf_db *db, const char *actor, const char *table, int nc
     /* write */
     o = (size_t)snprintf(sql, sizeof sql, "INSERT INTO %s (", table);
     for (int i = 0; i < ncols; i++)
-        o += (size_t)snprintf(sql + o, sizeof sql - o, "%s%s", i ? ", " : "", cols[i]);
+        o += (size_t)snprintf(sql + o, sizeof sql - o, "%s\"%s\"", i ? ", " : "", cols[i]);
     o += (size_t)snprintf(sql + o, sizeof sql - o, ") VALUES (");
     for (int i = 0; i < ncols; i++)
         o += (size_t)snprintf(sql + o, sizeof sql - o, "%s?", i ? ", " : "");
     o += (size_t)snprintf(sql + o, sizeof sql - o, ") ON CONFLICT (");
     for (int i = 0; i < nkey; i++)
-        o += (size_t)snprintf(sql + o, sizeof sql - o, "%s%s", i ? ", " : "", cols[i]);
+        o += (size_t)snprintf(sql + o, sizeof sql - o, "%s\"%s\"", i ? ", " : "", cols[i]);
     if (ncols > nkey) {
         o += (size_t)snprintf(sql + o, sizeof sql - o, ") DO UPDATE SET ");
         for (int i = nkey; i < ncols; i++)
-            o += (size_t)snprintf(sql + o, sizeof sql - o, "%s%s = excluded.%s", i > nkey ? ", " : "",
+            o += (size_t)snprintf(sql + o, sizeof sql - o, "%s\"%s\" = excluded.\"%s\"", i > nkey ? ", " : "",
                                   cols[i], cols[i]);
     } else
         o += (size_t)snprintf(sql + o, sizeof sql - o, ") DO NOTHING");

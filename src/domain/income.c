@@ -292,7 +292,7 @@ int gf_income_sink_finish(struct gf_income_sink *s, const char *file, const char
                  (long long)s->maxold);
         if ((rc = gf_db_exec(s->db, sql, e)))
             goto out;
-        st->replaced = (long)gf_db_int(s->db, "SELECT changes()", 0);
+        st->replaced = (long)gf_db_changes(s->db);
         /* emptied, not dropped: a schema change makes SQLite prepare every cached statement
          * again at the next import */
         if ((rc = gf_db_exec(s->db, "DELETE FROM temp.income_touch", e)))
@@ -705,7 +705,7 @@ int gf_income_import(struct gf_db *db, const char *path, const struct gf_income_
     /* Appending to a table without index needs no big page cache (gf_db_bulk's 256 MB would
      * only grow memory with the file): a small cache keeps memory bounded and page faults
      * few; full pages spill to the WAL as they fill. */
-    gf_db_exec(db, "PRAGMA cache_size=-8192", NULL);
+    gf_db_bulk(db, 2);
     if ((rc = gf_income_sink_begin(&sink, db, &u, e)))
         goto out;
     sink_on = 1;

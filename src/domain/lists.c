@@ -593,8 +593,8 @@ int gf_progress_add(struct gf_db *db, const char *actor, const struct gf_progres
     /* the same report already stored? (re-imports are idempotent, even on a closed item) */
     if ((rc = gf_db_prepare(db,
                             "SELECT count(*) FROM progress WHERE item = ? AND report_date = ? "
-                            "AND percent = ? AND text IS ? AND invest_done IS ? AND "
-                            "funds_secured IS ? AND reported_by = ?",
+                            "AND percent = ? AND text IS NOT DISTINCT FROM ? AND invest_done IS NOT DISTINCT FROM ? AND "
+                            "funds_secured IS NOT DISTINCT FROM ? AND reported_by = ?",
                             &st, e)))
         return rc;
     gf_stmt_bind_text(st, 1, p->item);

@@ -44,7 +44,7 @@ static const char *const code_key[] = {"code", NULL};
 static int units_begin(struct gf_import_ctx *c, struct gf_err *e)
 {
     /* the parent may come later in the file: check references at the end */
-    return gf_db_exec(c->db, "PRAGMA defer_foreign_keys = ON", e);
+    return gf_db_defer_foreign_keys(c->db, e);
 }
 
 static int units_row(struct gf_import_ctx *c, struct gf_err *e)

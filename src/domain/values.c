@@ -55,7 +55,7 @@ static int put_value(struct gf_db *db, const char *actor, const char *unit, cons
         return rc;
     /* what is stored: is the data the same, and how far along the workflow is it? */
     if ((rc = gf_db_prepare(db,
-                            "SELECT origin = 'reported' AND value = ? AND source IS ?,"
+                            "SELECT origin = 'reported' AND value = ? AND source IS NOT DISTINCT FROM ?,"
                             " origin = 'reported' AND state = 'approved', state FROM value"
                             " WHERE unit = ? AND indicator = ? AND period = ?",
                             &st, e)))
@@ -139,7 +139,7 @@ int gf_value_set(struct gf_db *db, const char *actor, const char *unit, const ch
     /* a submitted value awaits its approver: the form does not change it behind their back */
     struct gf_stmt *st;
     if ((rc = gf_db_prepare(db,
-                            "SELECT value = ? AND source IS ? FROM value WHERE unit = ?"
+                            "SELECT value = ? AND source IS NOT DISTINCT FROM ? FROM value WHERE unit = ?"
                             " AND indicator = ? AND period = ? AND state = 'submitted'"
                             " AND origin = 'reported'",
                             &st, e))) {

@@ -1,8 +1,9 @@
 /* db.h — the store: one small interface over SQL databases, so domain code never names a backend.
  *
  * Domain code writes portable SQL with `?` parameters (the subset SQLite and PostgreSQL share)
- * and calls only these functions.  The SQLite backend (db_sqlite.c) is the embedded default; a
- * PostgreSQL backend implements the same struct gf_db_ops (db_url "postgresql://…").
+ * and calls only these functions.  The SQLite backend (db_sqlite.c) is the embedded default; the
+ * PostgreSQL backend (db_pg.c) serves a database named by a URL "postgresql://…" (or
+ * "postgres://…") wherever a path is asked for below.
  * Ownership: gf_db_open returns a handle the caller closes with gf_db_close; statements belong
  * to the caller until gf_stmt_finalize.  Text returned by gf_stmt_text stays valid until the
  * next step/reset/finalize of that statement.
@@ -42,6 +43,8 @@ void gf_db_rollback(struct gf_db *db);
 /* The end of a transaction: commit when rc is GF_OK, else roll back and return rc. */
 int gf_db_end(struct gf_db *db, int rc, struct gf_err *e);
 int64_t gf_db_last_id(struct gf_db *db);
+/* The number of rows the last INSERT, UPDATE or DELETE run on db wrote. */
+int64_t gf_db_changes(struct gf_db *db);
 /* Group commit: inside a transaction, gf_db_savepoint marks where one unit of work starts (at
  * most one mark at a time); gf_db_savepoint_release keeps its work; gf_db_savepoint_rollback
  * undoes it alone — and clears the doom an inner gf_db_rollback set — so the other units of the
@@ -69,8 +72,13 @@ void gf_db_checkpoint(struct gf_db *db);
 /* A number that changes whenever another connection commits a change to the database (SQLite:
  * PRAGMA data_version).  Caches compare it to know whether what they hold is still current. */
 int64_t gf_db_data_version(struct gf_db *db);
-/* Bulk mode for large imports inside one transaction (SQLite: larger cache). */
+/* Bulk mode for large imports inside one transaction: 1 for writes to indexed tables (SQLite:
+ * a larger cache), 2 for appending to a table without index (a small cache keeps memory
+ * bounded), 0 back to normal. */
 void gf_db_bulk(struct gf_db *db, int on);
+/* Inside a transaction: foreign keys are checked at the commit (rows may come before the rows
+ * they name). */
+int gf_db_defer_foreign_keys(struct gf_db *db, struct gf_err *e);
 
 int gf_db_prepare(struct gf_db *db, const char *sql, struct gf_stmt **out, struct gf_err *e);
 /* Parameters are 1-based. */
@@ -106,6 +114,9 @@ int gf_db_backup(struct gf_db *db, const char *path, struct gf_err *e);
  * step that other connections see as a single change.  The caller checks the file first (open
  * it with gf_db_open_read, verify it) and afterwards.  Not inside a transaction. */
 int gf_db_restore(struct gf_db *db, const char *path, struct gf_err *e);
+/* Replace every row of dst by the rows of src, a database of the same schema version on either
+ * backend (the audit chain included, byte for byte).  Inside a transaction of dst. */
+int gf_db_copy(struct gf_db *src, struct gf_db *dst, struct gf_err *e);
 /* The names of the database's tables, sorted, NULL-terminated; free each and the array. */
 char **gf_db_tables(struct gf_db *db, struct gf_err *e);
 /* Remove every table with its data and recreate the newest empty schema.  Call it inside a

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "store/db_backend.h"
 #include "store/schema.h"
 
 /* Prepared statements are cached by their SQL text: gf_stmt_finalize on a cached statement
@@ -19,23 +20,24 @@
  * prepare the same few statements millions of times. */
 #define STMT_CACHE 64
 
-struct gf_stmt {
-    struct gf_db *db;
+struct lite_stmt {
+    struct gf_stmt b;
     sqlite3_stmt *s;
     char *sql; /* non-NULL when cached */
     int in_use;
 };
 
-struct gf_db {
+struct lite_db {
+    struct gf_db b;
     sqlite3 *h;
-    char *path;  /* for messages */
-    int depth;   /* nesting of gf_db_begin */
-    int failed;  /* an inner rollback happened: the outermost commit must roll back */
-    int damaged; /* SQLite found the file damaged: nothing is committed any more */
-    int trial_failed; /* `failed` when the trial began, restored when it is undone */
-    struct gf_stmt *cache[STMT_CACHE];
+    struct lite_stmt *cache[STMT_CACHE];
     int ncache;
 };
+
+#define LD(db) ((struct lite_db *)(db))
+#define LS(st) ((struct lite_stmt *)(st))
+
+static const struct gf_db_ops lite_ops;
 
 /* One message for every SQLite failure: a damaged file says so (and nothing is committed after
  * it), a read-only database says so, a broken constraint is bad data, the rest a system error. */
@@ -78,9 +80,9 @@ static int damaged_code(int rc)
 static int run_sql(struct gf_db *db, const char *sql, struct gf_err *e)
 {
     char *msg = NULL;
-    int rc = sqlite3_exec(db->h, sql, NULL, NULL, &msg);
+    int rc = sqlite3_exec(LD(db)->h, sql, NULL, NULL, &msg);
     if (rc != SQLITE_OK)
-        fail(db, e, sqlite3_extended_errcode(db->h), msg ? msg : sqlite3_errmsg(db->h));
+        fail(db, e, sqlite3_extended_errcode(LD(db)->h), msg ? msg : sqlite3_errmsg(LD(db)->h));
     sqlite3_free(msg);
     return rc;
 }
@@ -122,27 +124,30 @@ static int check_writable(const char *path, int exists, struct gf_err *e)
 static int connect(struct gf_db *db, const char *name, int flags, struct gf_err *e)
 {
     /* a connection is used by one thread at a time: no per-call mutex */
-    int rc = sqlite3_open_v2(name, &db->h, flags | SQLITE_OPEN_NOMUTEX, NULL);
+    int rc = sqlite3_open_v2(name, &LD(db)->h, flags | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         gf_err_set(e, GF_ESYS, "%s: cannot open database: %s", db->path,
-                   db->h ? sqlite3_errmsg(db->h) : "out of memory");
-        sqlite3_close(db->h);
-        db->h = NULL;
+                   LD(db)->h ? sqlite3_errmsg(LD(db)->h) : "out of memory");
+        sqlite3_close(LD(db)->h);
+        LD(db)->h = NULL;
         return rc;
     }
-    sqlite3_busy_timeout(db->h, 10000);
-    sqlite3_extended_result_codes(db->h, 1);
+    sqlite3_busy_timeout(LD(db)->h, 10000);
+    sqlite3_extended_result_codes(LD(db)->h, 1);
     return SQLITE_OK;
 }
 
 static struct gf_db *new_db(const char *path)
 {
-    struct gf_db *db = calloc(1, sizeof *db);
-    if (db && !(db->path = strdup(path))) {
-        free(db);
-        db = NULL;
+    struct lite_db *ld = calloc(1, sizeof *ld);
+    if (!ld)
+        return NULL;
+    ld->b.ops = &lite_ops;
+    if (!(ld->b.path = strdup(path))) {
+        free(ld);
+        return NULL;
     }
-    return db;
+    return &ld->b;
 }
 
 static int no_such_database(const char *path, struct gf_err *e)
@@ -163,7 +168,7 @@ static int finish_open(struct gf_db **out, struct gf_db *db, int rc)
 }
 
 /* A new in-memory database with the newest schema: what gongfu expects a database to hold. */
-static int reference_db(struct gf_db **out, struct gf_err *e)
+int gf_sqlite_reference(struct gf_db **out, struct gf_err *e)
 {
     struct gf_db *ref = new_db(":memory:");
     if (!ref)
@@ -193,7 +198,7 @@ static int refuse_damaged(struct gf_db *db, const char *what, struct gf_err *e)
 {
     char found[600] = "";
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db->h, "PRAGMA quick_check(5)", -1, &st, NULL) == SQLITE_OK) {
+    if (sqlite3_prepare_v2(LD(db)->h, "PRAGMA quick_check(5)", -1, &st, NULL) == SQLITE_OK) {
         while (sqlite3_step(st) == SQLITE_ROW) {
             const char *text = (const char *)sqlite3_column_text(st, 0);
             char row[400];
@@ -240,18 +245,18 @@ static int refuse_unopenable(struct gf_db *db, int rc, struct gf_err *e)
 static int check_objects(struct gf_db *db, struct gf_err *e)
 {
     struct gf_db *ref;
-    int rc = reference_db(&ref, e);
+    int rc = gf_sqlite_reference(&ref, e);
     if (rc)
         return rc;
     sqlite3_stmt *want = NULL, *have = NULL;
     char what[300] = "";
-    if (sqlite3_prepare_v2(ref->h,
+    if (sqlite3_prepare_v2(LD(ref)->h,
                            "SELECT type, name, tbl_name FROM sqlite_schema WHERE type IN"
                            " ('table', 'index') AND name <> 'sqlite_sequence' ORDER BY rowid",
                            -1, &want, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(db->h, "SELECT 1 FROM sqlite_schema WHERE type = ? AND name = ?", -1,
+        sqlite3_prepare_v2(LD(db)->h, "SELECT 1 FROM sqlite_schema WHERE type = ? AND name = ?", -1,
                            &have, NULL) != SQLITE_OK) {
-        rc = fail(db, e, sqlite3_extended_errcode(db->h), sqlite3_errmsg(db->h));
+        rc = fail(db, e, sqlite3_extended_errcode(LD(db)->h), sqlite3_errmsg(LD(db)->h));
         if (damaged_code(rc))
             snprintf(what, sizeof what, "its schema cannot be read");
         goto out;
@@ -280,7 +285,7 @@ static int check_objects(struct gf_db *db, struct gf_err *e)
         else
             snprintf(sql, sizeof sql, "SELECT 1 FROM %s INDEXED BY %s LIMIT 1", qt, qn);
         sqlite3_stmt *probe;
-        int prc = sqlite3_prepare_v2(db->h, sql, -1, &probe, NULL);
+        int prc = sqlite3_prepare_v2(LD(db)->h, sql, -1, &probe, NULL);
         if (prc == SQLITE_OK) {
             prc = sqlite3_step(probe);
             sqlite3_finalize(probe);
@@ -380,7 +385,7 @@ static int wal_has_content(const char *path)
     return stat(wal, &sb) == 0 && sb.st_size > 0;
 }
 
-int gf_db_open_read(struct gf_db **out, const char *path, struct gf_err *e)
+int gf_sqlite_open_read(struct gf_db **out, const char *path, struct gf_err *e)
 {
     *out = NULL;
     if (access(path, F_OK) != 0)
@@ -395,8 +400,8 @@ int gf_db_open_read(struct gf_db **out, const char *path, struct gf_err *e)
             /* a WAL database where its -shm cannot be made (read-only media): with no log to
              * read, the file alone is the database */
             char uri[PATH_MAX + 64];
-            sqlite3_close_v2(db->h);
-            db->h = NULL;
+            sqlite3_close_v2(LD(db)->h);
+            LD(db)->h = NULL;
             rc = immutable_uri(uri, sizeof uri, path) ? SQLITE_CANTOPEN : SQLITE_OK;
             if (rc == SQLITE_OK)
                 rc = connect(db, uri, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, e);
@@ -432,336 +437,171 @@ int gf_db_open_read(struct gf_db **out, const char *path, struct gf_err *e)
     return finish_open(out, db, rc);
 }
 
-int gf_db_open(struct gf_db **out, const char *path, struct gf_err *e)
+int gf_sqlite_open_write(struct gf_db **out, const char *path, int create, struct gf_err *e)
 {
-    return open_write(out, path, 1, e);
+    return open_write(out, path, create, e);
 }
 
-int gf_db_open_existing(struct gf_db **out, const char *path, struct gf_err *e)
+static void lite_close(struct gf_db *db)
 {
-    return open_write(out, path, 0, e);
-}
-
-void gf_db_close(struct gf_db *db)
-{
-    if (!db)
-        return;
-    for (int i = 0; i < db->ncache; i++) {
-        sqlite3_finalize(db->cache[i]->s);
-        free(db->cache[i]->sql);
-        free(db->cache[i]);
+    for (int i = 0; i < LD(db)->ncache; i++) {
+        sqlite3_finalize(LD(db)->cache[i]->s);
+        free(LD(db)->cache[i]->sql);
+        free(LD(db)->cache[i]);
     }
-    sqlite3_close_v2(db->h);
+    sqlite3_close_v2(LD(db)->h);
     free(db->path);
     free(db);
 }
 
-int gf_db_exec(struct gf_db *db, const char *sql, struct gf_err *e)
+static int lite_exec(struct gf_db *db, const char *sql, struct gf_err *e)
 {
     int rc = run_sql(db, sql, e);
     return rc == SQLITE_OK ? GF_OK : code_of(rc);
 }
 
-int gf_db_begin(struct gf_db *db, struct gf_err *e)
+static int64_t lite_last_id(struct gf_db *db)
 {
-    if (db->depth++ > 0)
-        return GF_OK;
-    db->failed = 0;
-    int rc = gf_db_exec(db, "BEGIN IMMEDIATE", e);
-    if (rc)
-        db->depth = 0;
-    return rc;
+    return sqlite3_last_insert_rowid(LD(db)->h);
 }
 
-int gf_db_end(struct gf_db *db, int rc, struct gf_err *e)
+static int64_t lite_changes(struct gf_db *db)
 {
-    if (rc) {
-        gf_db_rollback(db);
-        return rc;
-    }
-    return gf_db_commit(db, e);
+    return sqlite3_changes64(LD(db)->h);
 }
 
-int gf_db_commit(struct gf_db *db, struct gf_err *e)
-{
-    if (db->depth <= 0)
-        return gf_err_set(e, GF_ESYS, "database: commit without begin");
-    if (--db->depth > 0)
-        return GF_OK;
-    if (db->failed) {
-        gf_db_exec(db, "ROLLBACK", NULL);
-        return gf_err_set(e, GF_ESYS, "database: transaction rolled back by an inner failure");
-    }
-    if (db->damaged) { /* something read in this transaction was damaged: keep nothing */
-        gf_db_exec(db, "ROLLBACK", NULL);
-        return gf_err_set(e, GF_EUSER,
-                          "%s: the database file is damaged: nothing was changed; restore it "
-                          "from a backup",
-                          db->path);
-    }
-    int rc = gf_db_exec(db, "COMMIT", e);
-    if (rc)
-        gf_db_exec(db, "ROLLBACK", NULL);
-    return rc;
-}
-
-void gf_db_rollback(struct gf_db *db)
-{
-    if (db->depth <= 0)
-        return;
-    if (--db->depth > 0) {
-        db->failed = 1;
-        return;
-    }
-    gf_db_exec(db, "ROLLBACK", NULL);
-}
-
-int64_t gf_db_last_id(struct gf_db *db)
-{
-    return sqlite3_last_insert_rowid(db->h);
-}
-
-int gf_db_savepoint(struct gf_db *db, struct gf_err *e)
-{
-    if (db->depth <= 0)
-        return gf_err_set(e, GF_ESYS, "database: savepoint outside a transaction");
-    return gf_db_exec(db, "SAVEPOINT gf_unit", e);
-}
-
-int gf_db_savepoint_release(struct gf_db *db, struct gf_err *e)
-{
-    return gf_db_exec(db, "RELEASE gf_unit", e);
-}
-
-int gf_db_savepoint_rollback(struct gf_db *db, struct gf_err *e)
-{
-    int rc = gf_db_exec(db, "ROLLBACK TO gf_unit", e);
-    if (rc == GF_OK)
-        rc = gf_db_exec(db, "RELEASE gf_unit", e);
-    if (rc == GF_OK)
-        db->failed = 0;
-    return rc;
-}
-
-int gf_db_doomed(const struct gf_db *db)
-{
-    return db->failed;
-}
-
-int gf_db_trial_begin(struct gf_db *db, struct gf_err *e)
-{
-    int rc = gf_db_begin(db, e);
-    if (rc)
-        return rc;
-    db->trial_failed = db->failed;
-    if ((rc = gf_db_exec(db, "SAVEPOINT gf_trial", e)))
-        gf_db_rollback(db);
-    return rc;
-}
-
-void gf_db_trial_undo(struct gf_db *db)
-{
-    if (db->depth <= 0)
-        return;
-    gf_db_exec(db, "ROLLBACK TO gf_trial", NULL);
-    gf_db_exec(db, "RELEASE gf_trial", NULL);
-    db->failed = db->trial_failed; /* what failed inside the trial is undone with it */
-    if (--db->depth == 0)
-        gf_db_exec(db, "ROLLBACK", NULL);
-}
-
-int gf_db_trial_keep(struct gf_db *db, struct gf_err *e)
-{
-    int rc = gf_db_exec(db, "RELEASE gf_trial", e);
-    if (rc) {
-        gf_db_rollback(db);
-        return rc;
-    }
-    return gf_db_commit(db, e);
-}
-
-const char *gf_db_path(const struct gf_db *db)
-{
-    return db->path;
-}
-
-void gf_db_checkpoint(struct gf_db *db)
+static void lite_checkpoint(struct gf_db *db)
 {
     gf_db_exec(db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL);
 }
 
-int64_t gf_db_data_version(struct gf_db *db)
+static int64_t lite_data_version(struct gf_db *db)
 {
     return gf_db_int(db, "PRAGMA data_version", 0);
 }
 
-void gf_db_bulk(struct gf_db *db, int on)
+static void lite_bulk(struct gf_db *db, int on)
 {
-    gf_db_exec(db, on ? "PRAGMA cache_size=-262144" : "PRAGMA cache_size=-2000", NULL);
+    gf_db_exec(db,
+               on == 1   ? "PRAGMA cache_size=-262144"
+               : on == 2 ? "PRAGMA cache_size=-8192"
+                         : "PRAGMA cache_size=-2000",
+               NULL);
 }
 
-int gf_db_prepare(struct gf_db *db, const char *sql, struct gf_stmt **out, struct gf_err *e)
+static int lite_prepare(struct gf_db *db, const char *sql, struct gf_stmt **out, struct gf_err *e)
 {
-    *out = NULL;
-    for (int i = 0; i < db->ncache; i++)
-        if (!db->cache[i]->in_use && !strcmp(db->cache[i]->sql, sql)) {
-            db->cache[i]->in_use = 1;
-            *out = db->cache[i];
+    for (int i = 0; i < LD(db)->ncache; i++)
+        if (!LD(db)->cache[i]->in_use && !strcmp(LD(db)->cache[i]->sql, sql)) {
+            LD(db)->cache[i]->in_use = 1;
+            *out = &LD(db)->cache[i]->b;
             return GF_OK;
         }
-    struct gf_stmt *st = calloc(1, sizeof *st);
+    struct lite_stmt *st = calloc(1, sizeof *st);
     if (!st)
         return gf_err_set(e, GF_ENOMEM, "out of memory");
-    st->db = db;
-    if (sqlite3_prepare_v2(db->h, sql, -1, &st->s, NULL) != SQLITE_OK) {
+    st->b.db = db;
+    if (sqlite3_prepare_v2(LD(db)->h, sql, -1, &st->s, NULL) != SQLITE_OK) {
         char detail[400];
-        snprintf(detail, sizeof detail, "%s (in: %.200s)", sqlite3_errmsg(db->h), sql);
-        int rc = fail(db, e, sqlite3_extended_errcode(db->h), detail);
+        snprintf(detail, sizeof detail, "%s (in: %.200s)", sqlite3_errmsg(LD(db)->h), sql);
+        int rc = fail(db, e, sqlite3_extended_errcode(LD(db)->h), detail);
         free(st);
         return rc;
     }
-    if (db->ncache < STMT_CACHE && (st->sql = strdup(sql)) != NULL) {
+    if (LD(db)->ncache < STMT_CACHE && (st->sql = strdup(sql)) != NULL) {
         st->in_use = 1;
-        db->cache[db->ncache++] = st;
+        LD(db)->cache[LD(db)->ncache++] = st;
     }
-    *out = st;
+    *out = &st->b;
     return GF_OK;
 }
 
-int gf_stmt_bind_int(struct gf_stmt *st, int i, int64_t v)
+static int lite_nparams(struct gf_stmt *st)
 {
-    return sqlite3_bind_int64(st->s, i, v) == SQLITE_OK ? GF_OK : GF_ESYS;
+    return sqlite3_bind_parameter_count(LS(st)->s);
 }
 
-int gf_stmt_bind_double(struct gf_stmt *st, int i, double v)
+static int lite_bind_int(struct gf_stmt *st, int i, int64_t v)
 {
-    if (v != v)
-        return gf_stmt_bind_null(st, i);
-    return sqlite3_bind_double(st->s, i, v) == SQLITE_OK ? GF_OK : GF_ESYS;
+    return sqlite3_bind_int64(LS(st)->s, i, v) == SQLITE_OK ? GF_OK : GF_ESYS;
 }
 
-int gf_stmt_bind_text(struct gf_stmt *st, int i, const char *s)
+static int lite_bind_double(struct gf_stmt *st, int i, double v)
 {
-    if (!s)
-        return gf_stmt_bind_null(st, i);
-    return sqlite3_bind_text(st->s, i, s, -1, SQLITE_TRANSIENT) == SQLITE_OK ? GF_OK : GF_ESYS;
+    return sqlite3_bind_double(LS(st)->s, i, v) == SQLITE_OK ? GF_OK : GF_ESYS;
 }
 
-int gf_stmt_bind_blob(struct gf_stmt *st, int i, const void *p, size_t n)
+static int lite_bind_text(struct gf_stmt *st, int i, const char *s)
 {
-    if (n > 0x7fffffff)
-        return GF_ESYS;
-    return sqlite3_bind_blob(st->s, i, n ? p : "", (int)n, SQLITE_TRANSIENT) == SQLITE_OK
-               ? GF_OK
-               : GF_ESYS;
+    return sqlite3_bind_text(LS(st)->s, i, s, -1, SQLITE_TRANSIENT) == SQLITE_OK ? GF_OK : GF_ESYS;
 }
 
-int gf_stmt_bind_null(struct gf_stmt *st, int i)
+static int lite_bind_blob(struct gf_stmt *st, int i, const void *p, size_t n)
 {
-    return sqlite3_bind_null(st->s, i) == SQLITE_OK ? GF_OK : GF_ESYS;
+    return sqlite3_bind_blob(LS(st)->s, i, p, (int)n, SQLITE_TRANSIENT) == SQLITE_OK ? GF_OK
+                                                                                    : GF_ESYS;
 }
 
-int gf_stmt_step(struct gf_stmt *st, struct gf_err *e)
+static int lite_bind_null(struct gf_stmt *st, int i)
 {
-    int rc = sqlite3_step(st->s);
+    return sqlite3_bind_null(LS(st)->s, i) == SQLITE_OK ? GF_OK : GF_ESYS;
+}
+
+static int lite_step(struct gf_stmt *st, struct gf_err *e)
+{
+    int rc = sqlite3_step(LS(st)->s);
     if (rc == SQLITE_ROW)
         return 1;
     if (rc == SQLITE_DONE)
         return 0;
-    int code = fail(st->db, e, sqlite3_extended_errcode(st->db->h), sqlite3_errmsg(st->db->h));
-    sqlite3_reset(st->s);
+    int code = fail(st->db, e, sqlite3_extended_errcode(LD(st->db)->h), sqlite3_errmsg(LD(st->db)->h));
+    sqlite3_reset(LS(st)->s);
     return code;
 }
 
-int gf_stmt_is_null(struct gf_stmt *st, int col)
+static int lite_is_null(struct gf_stmt *st, int col)
 {
-    return sqlite3_column_type(st->s, col) == SQLITE_NULL;
+    return sqlite3_column_type(LS(st)->s, col) == SQLITE_NULL;
 }
 
-int64_t gf_stmt_int(struct gf_stmt *st, int col)
+static int64_t lite_int(struct gf_stmt *st, int col)
 {
-    return sqlite3_column_int64(st->s, col);
+    return sqlite3_column_int64(LS(st)->s, col);
 }
 
-double gf_stmt_double(struct gf_stmt *st, int col)
+static double lite_double(struct gf_stmt *st, int col)
 {
-    if (sqlite3_column_type(st->s, col) == SQLITE_NULL)
-        return 0.0 / 0.0;
-    return sqlite3_column_double(st->s, col);
+    return sqlite3_column_double(LS(st)->s, col);
 }
 
-const char *gf_stmt_text(struct gf_stmt *st, int col)
+static const char *lite_text(struct gf_stmt *st, int col)
 {
-    return (const char *)sqlite3_column_text(st->s, col);
+    return (const char *)sqlite3_column_text(LS(st)->s, col);
 }
 
-const void *gf_stmt_blob(struct gf_stmt *st, int col, size_t *n)
+static const void *lite_blob(struct gf_stmt *st, int col, size_t *n)
 {
-    const void *p = sqlite3_column_blob(st->s, col);
-    *n = (size_t)sqlite3_column_bytes(st->s, col);
+    const void *p = sqlite3_column_blob(LS(st)->s, col);
+    *n = (size_t)sqlite3_column_bytes(LS(st)->s, col);
     return p;
 }
 
-void gf_stmt_reset(struct gf_stmt *st)
+static void lite_reset(struct gf_stmt *st)
 {
-    sqlite3_reset(st->s);
-    sqlite3_clear_bindings(st->s);
+    sqlite3_reset(LS(st)->s);
+    sqlite3_clear_bindings(LS(st)->s);
 }
 
-void gf_stmt_finalize(struct gf_stmt *st)
+static void lite_finalize(struct gf_stmt *st)
 {
-    if (!st)
-        return;
-    if (st->sql) { /* cached: keep it for the next prepare of the same text */
-        sqlite3_reset(st->s);
-        sqlite3_clear_bindings(st->s);
-        st->in_use = 0;
+    if (LS(st)->sql) { /* cached: keep it for the next prepare of the same text */
+        sqlite3_reset(LS(st)->s);
+        sqlite3_clear_bindings(LS(st)->s);
+        LS(st)->in_use = 0;
         return;
     }
-    sqlite3_finalize(st->s);
+    sqlite3_finalize(LS(st)->s);
     free(st);
-}
-
-int gf_db_run(struct gf_db *db, struct gf_err *e, const char *sql, ...)
-{
-    struct gf_stmt *st;
-    int rc = gf_db_prepare(db, sql, &st, e);
-    if (rc)
-        return rc;
-    va_list ap;
-    va_start(ap, sql);
-    int n = sqlite3_bind_parameter_count(st->s);
-    for (int i = 1; i <= n; i++)
-        gf_stmt_bind_text(st, i, va_arg(ap, const char *));
-    va_end(ap);
-    rc = gf_stmt_step(st, e);
-    gf_stmt_finalize(st);
-    return rc < 0 ? rc : GF_OK;
-}
-
-int64_t gf_db_int(struct gf_db *db, const char *sql, int64_t def)
-{
-    struct gf_stmt *st;
-    if (gf_db_prepare(db, sql, &st, NULL))
-        return def;
-    int64_t v = def;
-    if (gf_stmt_step(st, NULL) == 1 && !gf_stmt_is_null(st, 0))
-        v = gf_stmt_int(st, 0);
-    gf_stmt_finalize(st);
-    return v;
-}
-
-int64_t gf_db_int_text(struct gf_db *db, const char *sql, const char *arg)
-{
-    struct gf_stmt *st;
-    if (gf_db_prepare(db, sql, &st, NULL))
-        return 0;
-    gf_stmt_bind_text(st, 1, arg);
-    int64_t v = 0;
-    if (gf_stmt_step(st, NULL) == 1 && !gf_stmt_is_null(st, 0))
-        v = gf_stmt_int(st, 0);
-    gf_stmt_finalize(st);
-    return v;
 }
 
 /* Names of the tables of db (not SQLite's own), newest first; NULL-terminated, caller frees. */
@@ -800,17 +640,8 @@ static char **table_names(struct gf_db *db, struct gf_err *e)
     return names;
 }
 
-static void free_names(char **names)
+static int lite_clear(struct gf_db *db, struct gf_err *e)
 {
-    for (size_t i = 0; names && names[i]; i++)
-        free(names[i]);
-    free(names);
-}
-
-int gf_db_clear(struct gf_db *db, struct gf_err *e)
-{
-    if (db->depth <= 0)
-        return gf_err_set(e, GF_ESYS, "database: clear outside a transaction");
     char **names = table_names(db, e);
     if (!names)
         return e ? e->code : GF_ESYS;
@@ -823,46 +654,13 @@ int gf_db_clear(struct gf_db *db, struct gf_err *e)
         snprintf(sql, sizeof sql, "DROP TABLE %s", q);
         rc = gf_db_exec(db, sql, e);
     }
-    free_names(names);
+    gf_db_free_names(names);
     if (rc == GF_OK)
         rc = gf_schema_migrate(db, e);
-    if (rc)
-        db->failed = 1; /* half cleared: the transaction must not commit */
     return rc;
 }
 
-int gf_db_holds_data(struct gf_db *db, struct gf_err *e)
-{
-    struct gf_db *ref;
-    int rc = reference_db(&ref, e);
-    if (rc)
-        return rc;
-    char **names = table_names(db, e);
-    if (!names) {
-        gf_db_close(ref);
-        return e ? e->code : GF_ESYS;
-    }
-    int holds = 0;
-    for (size_t i = 0; !holds && names[i]; i++) {
-        char q[300], sql[400];
-        quote_ident(q, sizeof q, names[i]);
-        snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", q);
-        int64_t fresh = gf_db_int(ref, sql, 0); /* rows the schema itself puts there */
-        snprintf(sql, sizeof sql, "SELECT count(*) FROM (SELECT 1 FROM %s LIMIT %lld)", q,
-                 (long long)fresh + 1);
-        int64_t have = gf_db_int(db, sql, -1);
-        if (have < 0) {
-            holds = gf_err_set(e, GF_ESYS, "database: cannot count the rows of %s", names[i]);
-            break;
-        }
-        holds = have > fresh;
-    }
-    free_names(names);
-    gf_db_close(ref);
-    return holds;
-}
-
-int gf_db_owns_file(const char *db_path, const char *path)
+int gf_sqlite_owns_file(const char *db_path, const char *path)
 {
     static const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
     struct stat out;
@@ -898,11 +696,9 @@ static int copy_pages(sqlite3 *dest, sqlite3 *src, const char *what, struct gf_e
     return GF_OK;
 }
 
-int gf_db_backup(struct gf_db *db, const char *path, struct gf_err *e)
+static int lite_backup(struct gf_db *db, const char *path, struct gf_err *e)
 {
-    if (db->depth > 0)
-        return gf_err_set(e, GF_ESYS, "backup: inside a transaction");
-    if (gf_db_owns_file(db->path, path))
+    if (gf_sqlite_owns_file(db->path, path))
         return gf_err_at(e, NULL, 0, "file", path, "a file other than the database itself");
     char tmp[PATH_MAX];
     snprintf(tmp, sizeof tmp, "%s.part", path);
@@ -916,7 +712,7 @@ int gf_db_backup(struct gf_db *db, const char *path, struct gf_err *e)
         return rc;
     }
     chmod(tmp, 0600); /* every personal record: the owner's to read */
-    rc = copy_pages(out, db->h, "backup", e);
+    rc = copy_pages(out, LD(db)->h, "backup", e);
     /* one file: no write-ahead log beside it */
     if (rc == GF_OK && sqlite3_exec(out, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL) != SQLITE_OK)
         rc = gf_err_set(e, GF_ESYS, "backup: %s", sqlite3_errmsg(out));
@@ -928,11 +724,9 @@ int gf_db_backup(struct gf_db *db, const char *path, struct gf_err *e)
     return rc;
 }
 
-int gf_db_restore(struct gf_db *db, const char *path, struct gf_err *e)
+static int lite_restore(struct gf_db *db, const char *path, struct gf_err *e)
 {
-    if (db->depth > 0)
-        return gf_err_set(e, GF_ESYS, "restore: inside a transaction");
-    if (gf_db_owns_file(db->path, path))
+    if (gf_sqlite_owns_file(db->path, path))
         return gf_err_at(e, NULL, 0, "file", path, "a backup, not the database itself");
     sqlite3 *in = NULL;
     int rc = sqlite3_open_v2(path, &in, SQLITE_OPEN_READONLY, NULL);
@@ -942,21 +736,21 @@ int gf_db_restore(struct gf_db *db, const char *path, struct gf_err *e)
         sqlite3_close_v2(in);
         return rc;
     }
-    for (int i = 0; i < db->ncache; i++) /* statements would hold the old schema */
-        sqlite3_reset(db->cache[i]->s);
-    rc = copy_pages(db->h, in, "restore", e);
+    for (int i = 0; i < LD(db)->ncache; i++) /* statements would hold the old schema */
+        sqlite3_reset(LD(db)->cache[i]->s);
+    rc = copy_pages(LD(db)->h, in, "restore", e);
     sqlite3_close_v2(in);
     return rc;
 }
 
-char **gf_db_tables(struct gf_db *db, struct gf_err *e)
+static char **lite_tables(struct gf_db *db, struct gf_err *e)
 {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(db->h,
+    if (sqlite3_prepare_v2(LD(db)->h,
                            "SELECT name FROM sqlite_master WHERE type = 'table'"
                            " AND name NOT LIKE 'sqlite_%' ORDER BY name",
                            -1, &st, NULL) != SQLITE_OK) {
-        gf_err_set(e, GF_ESYS, "database: %s", sqlite3_errmsg(db->h));
+        gf_err_set(e, GF_ESYS, "database: %s", sqlite3_errmsg(LD(db)->h));
         return NULL;
     }
     size_t n = 0, cap = 16;
@@ -981,3 +775,42 @@ char **gf_db_tables(struct gf_db *db, struct gf_err *e)
         gf_err_set(e, GF_ENOMEM, "out of memory");
     return out;
 }
+
+int gf_sqlite_schema(struct gf_db *db, struct gf_stmt **out, struct gf_err *e)
+{
+    return gf_db_prepare(db,
+                         "SELECT type, name, tbl_name, sql FROM sqlite_schema WHERE type IN"
+                         " ('table', 'index', 'trigger') AND sql IS NOT NULL ORDER BY rowid",
+                         out, e);
+}
+
+static const struct gf_db_ops lite_ops = {
+    .begin_sql = "BEGIN IMMEDIATE",
+    .defer_fk_sql = "PRAGMA defer_foreign_keys = ON",
+    .close = lite_close,
+    .exec = lite_exec,
+    .last_id = lite_last_id,
+    .changes = lite_changes,
+    .checkpoint = lite_checkpoint,
+    .data_version = lite_data_version,
+    .bulk = lite_bulk,
+    .prepare = lite_prepare,
+    .nparams = lite_nparams,
+    .bind_int = lite_bind_int,
+    .bind_double = lite_bind_double,
+    .bind_text = lite_bind_text,
+    .bind_null = lite_bind_null,
+    .bind_blob = lite_bind_blob,
+    .step = lite_step,
+    .is_null = lite_is_null,
+    .int_col = lite_int,
+    .double_col = lite_double,
+    .text_col = lite_text,
+    .blob_col = lite_blob,
+    .reset = lite_reset,
+    .finalize = lite_finalize,
+    .backup = lite_backup,
+    .restore = lite_restore,
+    .tables = lite_tables,
+    .clear = lite_clear,
+};

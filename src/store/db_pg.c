@@ -1,0 +1,729 @@
+/* db_pg.c — the PostgreSQL backend of the store (db.h), over libpq.
+ *
+ * The domain's SQL is the one SQLite runs: `?` and `?N` parameters become `$N`, a few SQLite
+ * names become PostgreSQL's (CAST … AS REAL is a double here), and SQLite's scalar functions
+ * the domain uses exist as SQL functions in the database (pg_schema.c).  Parameters go as text
+ * of unknown type, so the server gives each the type its place in the statement asks for.
+ * Statements are prepared once per connection and kept by their text.
+ *
+ * Writers are serialized as SQLite serializes them: a write transaction starts by taking one
+ * transaction-level advisory lock, so every read-modify-write of the domain sees the work of
+ * the writer before it, across any number of server processes.  Reads (gf_db_open_read) take
+ * no lock and read one snapshot per transaction. */
+#include "store/db_pg.h"
+
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "store/db_backend.h"
+#include "store/schema.h"
+
+#define PREPARED_MAX 512 /* statements kept prepared on one connection */
+#define BOOLOID 16
+#define BYTEAOID 17
+
+struct pg_prepared {
+    char *sql; /* as the domain wrote it */
+    char *name;
+    int nparams;
+    int in_use;
+};
+
+struct pg_db {
+    struct gf_db b;
+    PGconn *c;
+    struct pg_prepared *prep;
+    int nprep;
+    unsigned long long unkept; /* statements prepared beyond PREPARED_MAX */
+    int64_t changes;           /* rows the last INSERT, UPDATE or DELETE wrote */
+};
+
+struct pg_stmt {
+    struct gf_stmt b;
+    struct pg_prepared *p; /* the statement kept prepared, or NULL: */
+    char *name;            /* one prepared for this statement alone */
+    int nparams;
+    char **vals;
+    int *lens, *fmts;
+    PGresult *res;
+    int row, nrows, ran;
+    unsigned char *bytes; /* a bytea column decoded */
+    size_t nbytes;
+};
+
+#define PD(db) ((struct pg_db *)(db))
+#define PS(st) ((struct pg_stmt *)(st))
+
+static const struct gf_db_ops pg_ops;
+
+int gf_pg_is_url(const char *path)
+{
+    return path && (!strncmp(path, "postgresql://", 13) || !strncmp(path, "postgres://", 11));
+}
+
+/* ---- SQL ------------------------------------------------------------------------------------ */
+
+static int ident_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           c == '_' || (unsigned char)c >= 0x80;
+}
+
+/* The word at p, compared without case, and standing alone. */
+static int word_at(const char *sql, const char *p, const char *word)
+{
+    size_t n = strlen(word);
+    return (p == sql || !ident_char(p[-1])) && !strncasecmp(p, word, n) &&
+           (word[n - 1] == '.' || !ident_char(p[n]));
+}
+
+char *gf_pg_translate(const char *sql, int *nparams)
+{
+    size_t cap = strlen(sql) * 2 + 64;
+    char *out = malloc(cap);
+    if (!out)
+        return NULL;
+    size_t o = 0;
+    int next = 0, top = 0;
+    static const struct {
+        const char *from, *to;
+    } words[] = {
+        {"AS REAL", "AS DOUBLE PRECISION"},
+        {"AS INTEGER", "AS BIGINT"},
+        {"temp.", "pg_temp."},
+    };
+    for (const char *p = sql; *p;) {
+        if (o + 32 >= cap) {
+            char *more = realloc(out, cap *= 2);
+            if (!more) {
+                free(out);
+                return NULL;
+            }
+            out = more;
+        }
+        if (*p == '\'' || *p == '"') { /* a literal or a quoted name, copied whole */
+            char q = *p;
+            out[o++] = *p++;
+            while (*p) {
+                if (o + 4 >= cap) {
+                    char *more = realloc(out, cap *= 2);
+                    if (!more) {
+                        free(out);
+                        return NULL;
+                    }
+                    out = more;
+                }
+                if (*p == q && p[1] == q) {
+                    out[o++] = *p++;
+                    out[o++] = *p++;
+                } else if (*p == q) {
+                    out[o++] = *p++;
+                    break;
+                } else
+                    out[o++] = *p++;
+            }
+            continue;
+        }
+        if (*p == '?') {
+            int n;
+            p++;
+            if (*p >= '0' && *p <= '9') {
+                n = 0;
+                while (*p >= '0' && *p <= '9')
+                    n = n * 10 + (*p++ - '0');
+            } else
+                n = top + 1;
+            next = n;
+            if (n > top)
+                top = n;
+            o += (size_t)snprintf(out + o, cap - o, "$%d", n);
+            continue;
+        }
+        int done = 0;
+        for (size_t w = 0; w < sizeof words / sizeof words[0] && !done; w++)
+            if (word_at(sql, p, words[w].from)) {
+                o += (size_t)snprintf(out + o, cap - o, "%s", words[w].to);
+                p += strlen(words[w].from);
+                done = 1;
+            }
+        if (!done)
+            out[o++] = *p++;
+    }
+    (void)next;
+    out[o] = 0;
+    *nparams = top;
+    return out;
+}
+
+/* ---- errors --------------------------------------------------------------------------------- */
+
+/* One message for every failure: a broken constraint or a value of the wrong kind is bad data
+ * (GF_EUSER), the rest a system error. */
+static int pg_fail(struct gf_db *db, struct gf_err *e, const PGresult *r, const char *sql)
+{
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    const char *msg = r ? PQresultErrorMessage(r) : PQerrorMessage(PD(db)->c);
+    char clean[400];
+    snprintf(clean, sizeof clean, "%s", msg && *msg ? msg : "unknown error");
+    size_t n = strlen(clean);
+    while (n && (clean[n - 1] == '\n' || clean[n - 1] == ' '))
+        clean[--n] = 0;
+    if (getenv("GONGFU_PG_TRACE")) /* every failure, also those a caller does not report */
+        fprintf(stderr, "gongfu: postgresql: %s [%s] in: %s\n", clean, state ? state : "",
+                sql ? sql : "");
+    int code = state && (!strncmp(state, "23", 2) || !strncmp(state, "22", 2)) ? GF_EUSER
+                                                                               : GF_ESYS;
+    if (sql)
+        return gf_err_set(e, code, "database: %s (in: %.200s)", clean, sql);
+    return gf_err_set(e, code, "database: %s", clean);
+}
+
+/* ---- statements ----------------------------------------------------------------------------- */
+
+static void note_changes(struct pg_db *d, PGresult *r)
+{
+    const char *cmd = PQcmdStatus(r);
+    if (cmd && (!strncmp(cmd, "INSERT", 6) || !strncmp(cmd, "UPDATE", 6) ||
+                !strncmp(cmd, "DELETE", 6)))
+        d->changes = strtoll(PQcmdTuples(r), NULL, 10);
+}
+
+/* A statement whose failure the caller does not want to hear of (no gf_err) may fail inside a
+ * transaction in SQLite and the transaction goes on; PostgreSQL would abort the transaction.
+ * Such a statement runs under a savepoint of its own, undone when it fails. */
+static int quiet_begin(struct gf_db *db, struct gf_err *e)
+{
+    if (e || db->depth <= 0)
+        return 0;
+    PGresult *r = PQexec(PD(db)->c, "SAVEPOINT gf_quiet");
+    PQclear(r);
+    return 1;
+}
+
+static void quiet_end(struct gf_db *db, int failed)
+{
+    PGresult *r = PQexec(PD(db)->c, failed ? "ROLLBACK TO gf_quiet; RELEASE gf_quiet"
+                                           : "RELEASE gf_quiet");
+    PQclear(r);
+}
+
+static int transaction_control(const char *sql)
+{
+    static const char *const words[] = {"BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE"};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (!strncmp(sql, words[i], strlen(words[i])))
+            return 1;
+    return 0;
+}
+
+static int pg_exec(struct gf_db *db, const char *sql, struct gf_err *e)
+{
+    int n;
+    char *pg = gf_pg_translate(sql, &n);
+    if (!pg)
+        return gf_err_set(e, GF_ENOMEM, "out of memory");
+    int quiet = !transaction_control(sql) && quiet_begin(db, e);
+    PGresult *r = PQexec(PD(db)->c, pg);
+    free(pg);
+    int st = PQresultStatus(r);
+    int rc = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ? GF_OK : pg_fail(db, e, r, sql);
+    note_changes(PD(db), r);
+    PQclear(r);
+    if (quiet)
+        quiet_end(db, rc != GF_OK);
+    return rc;
+}
+
+static struct pg_prepared *find_prepared(struct pg_db *d, const char *sql)
+{
+    for (int i = 0; i < d->nprep; i++)
+        if (!d->prep[i].in_use && !strcmp(d->prep[i].sql, sql))
+            return &d->prep[i];
+    return NULL;
+}
+
+/* PQprepare; inside a transaction under a savepoint, so that a failure (which the caller may
+ * retry) does not abort the transaction. */
+static PGresult *try_prepare(struct gf_db *db, const char *name, const char *sql, int n,
+                             const Oid *types)
+{
+    int guarded = db->depth > 0;
+    if (guarded)
+        PQclear(PQexec(PD(db)->c, "SAVEPOINT gf_prepare"));
+    PGresult *r = PQprepare(PD(db)->c, name, sql, n, types);
+    if (guarded)
+        PQclear(PQexec(PD(db)->c, PQresultStatus(r) == PGRES_COMMAND_OK
+                                      ? "RELEASE gf_prepare"
+                                      : "ROLLBACK TO gf_prepare; RELEASE gf_prepare"));
+    return r;
+}
+
+/* The statement with every "$N IS NULL" and "$N IS NOT NULL" made TRUE, and in used[N-1]
+ * whether $N still appears. */
+static char *without_null_tests(const char *sql, int n, char *used)
+{
+    char *out = strdup(sql);
+    if (!out)
+        return NULL;
+    memset(used, 0, (size_t)n);
+    char *w = out;
+    for (const char *p = sql; *p;) {
+        if (*p == '$' && p[1] >= '0' && p[1] <= '9') {
+            char *end;
+            long k = strtol(p + 1, &end, 10);
+            const char *q = end;
+            size_t len = !strncmp(q, " IS NULL", 8) ? 8 : !strncmp(q, " IS NOT NULL", 12) ? 12 : 0;
+            if (len && (q[len] == ' ' || q[len] == ')' || !q[len])) {
+                w += sprintf(w, "TRUE");
+                p = q + len;
+                continue;
+            }
+            if (k >= 1 && k <= n)
+                used[k - 1] = 1;
+            while (p < end)
+                *w++ = *p++;
+            continue;
+        }
+        *w++ = *p++;
+    }
+    *w = 0;
+    return out;
+}
+
+/* Prepare sql as name.  A parameter PostgreSQL cannot type because it is first tested for NULL
+ * ("$1 IS NULL OR unit = $1", as SQLite lets the domain write it) gets the type its other uses
+ * ask for, learned from the statement without the NULL tests; one used only in NULL tests is
+ * text. */
+static int prepare_as(struct gf_db *db, const char *name, const char *pg, int n,
+                      const char *shown, struct gf_err *e)
+{
+    PGresult *r = try_prepare(db, name, pg, 0, NULL);
+    const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK && state &&
+        (!strcmp(state, "42P08") || !strcmp(state, "42P18")) && n > 0) {
+        char *used = calloc((size_t)n, 1);
+        Oid *types = calloc((size_t)n, sizeof *types);
+        char *probe = used && types ? without_null_tests(pg, n, used) : NULL;
+        if (probe) {
+            for (int i = 0; i < n; i++)
+                types[i] = used[i] ? 0 : 25; /* text */
+            PGresult *pr = try_prepare(db, "gf_probe", probe, n, types);
+            if (PQresultStatus(pr) == PGRES_COMMAND_OK) {
+                PGresult *desc = PQdescribePrepared(PD(db)->c, "gf_probe");
+                if (PQresultStatus(desc) == PGRES_COMMAND_OK)
+                    for (int i = 0; i < n && i < PQnparams(desc); i++)
+                        types[i] = PQparamtype(desc, i);
+                PQclear(desc);
+                PQclear(PQexec(PD(db)->c, "DEALLOCATE gf_probe"));
+                PQclear(r);
+                r = try_prepare(db, name, pg, n, types);
+            }
+            PQclear(pr);
+        }
+        free(probe);
+        free(used);
+        free(types);
+    }
+    int rc = PQresultStatus(r) == PGRES_COMMAND_OK ? GF_OK : pg_fail(db, e, r, shown);
+    PQclear(r);
+    return rc;
+}
+
+static int pg_prepare(struct gf_db *db, const char *sql, struct gf_stmt **out, struct gf_err *e)
+{
+    struct pg_db *d = PD(db);
+    struct pg_stmt *st = calloc(1, sizeof *st);
+    if (!st)
+        return gf_err_set(e, GF_ENOMEM, "out of memory");
+    st->b.db = db;
+    struct pg_prepared *p = find_prepared(d, sql);
+    if (p) {
+        st->nparams = p->nparams;
+    } else {
+        char *pg = gf_pg_translate(sql, &st->nparams);
+        char name[32];
+        if (d->nprep < PREPARED_MAX)
+            snprintf(name, sizeof name, "gf%d", d->nprep);
+        else /* one of its own, dropped at the finalize */
+            snprintf(name, sizeof name, "gfx%llu", ++d->unkept);
+        int rc = pg ? prepare_as(db, name, pg, st->nparams, sql, e)
+                    : gf_err_set(e, GF_ENOMEM, "out of memory");
+        free(pg);
+        if (rc) {
+            free(st);
+            return rc;
+        }
+        if (d->nprep < PREPARED_MAX) {
+            p = &d->prep[d->nprep++];
+            *p = (struct pg_prepared){strdup(sql), strdup(name), st->nparams, 0};
+            if (!p->sql || !p->name) {
+                free(st);
+                return gf_err_set(e, GF_ENOMEM, "out of memory");
+            }
+        } else if (!(st->name = strdup(name))) {
+            free(st);
+            return gf_err_set(e, GF_ENOMEM, "out of memory");
+        }
+    }
+    st->p = p;
+    if (p)
+        p->in_use = 1;
+    int n = st->nparams ? st->nparams : 1;
+    st->vals = calloc((size_t)n, sizeof *st->vals);
+    st->lens = calloc((size_t)n, sizeof *st->lens);
+    st->fmts = calloc((size_t)n, sizeof *st->fmts);
+    if (!st->vals || !st->lens || !st->fmts) {
+        *out = &st->b;
+        gf_stmt_finalize(&st->b);
+        *out = NULL;
+        return gf_err_set(e, GF_ENOMEM, "out of memory");
+    }
+    *out = &st->b;
+    return GF_OK;
+}
+
+static int pg_nparams(struct gf_stmt *st)
+{
+    return PS(st)->nparams;
+}
+
+static int set_param(struct gf_stmt *st, int i, const void *p, size_t n, int binary)
+{
+    struct pg_stmt *s = PS(st);
+    if (i < 1 || i > s->nparams)
+        return GF_ESYS;
+    free(s->vals[i - 1]);
+    s->vals[i - 1] = NULL;
+    s->fmts[i - 1] = binary;
+    s->lens[i - 1] = (int)n;
+    if (!p)
+        return GF_OK;
+    char *copy = malloc(n + 1);
+    if (!copy)
+        return GF_ENOMEM;
+    memcpy(copy, p, n);
+    copy[n] = 0;
+    s->vals[i - 1] = copy;
+    return GF_OK;
+}
+
+static int pg_bind_int(struct gf_stmt *st, int i, int64_t v)
+{
+    char buf[32];
+    int n = snprintf(buf, sizeof buf, "%lld", (long long)v);
+    return set_param(st, i, buf, (size_t)n, 0);
+}
+
+static int pg_bind_double(struct gf_stmt *st, int i, double v)
+{
+    char buf[40];
+    int n = snprintf(buf, sizeof buf, "%.17g", v);
+    return set_param(st, i, buf, (size_t)n, 0);
+}
+
+static int pg_bind_text(struct gf_stmt *st, int i, const char *s)
+{
+    return set_param(st, i, s, strlen(s), 0);
+}
+
+static int pg_bind_null(struct gf_stmt *st, int i)
+{
+    return set_param(st, i, NULL, 0, 0);
+}
+
+static int pg_bind_blob(struct gf_stmt *st, int i, const void *p, size_t n)
+{
+    return set_param(st, i, p, n, 1);
+}
+
+static int pg_step(struct gf_stmt *st, struct gf_err *e)
+{
+    struct pg_stmt *s = PS(st);
+    struct pg_db *d = PD(st->db);
+    if (!s->ran) {
+        int quiet = quiet_begin(st->db, e);
+        PQclear(s->res);
+        s->res = PQexecPrepared(d->c, s->p ? s->p->name : s->name, s->nparams,
+                                (const char *const *)s->vals, s->lens, s->fmts, 0);
+        s->ran = 1;
+        s->row = -1;
+        int status = PQresultStatus(s->res);
+        if (quiet)
+            quiet_end(st->db, status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK);
+        if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+            int rc = pg_fail(st->db, e, s->res, s->p ? s->p->sql : s->name);
+            PQclear(s->res);
+            s->res = NULL;
+            s->ran = 0;
+            return rc;
+        }
+        s->nrows = status == PGRES_TUPLES_OK ? PQntuples(s->res) : 0;
+        note_changes(d, s->res);
+    }
+    if (s->row + 1 < s->nrows) {
+        s->row++;
+        return 1;
+    }
+    s->row = s->nrows;
+    return 0;
+}
+
+static int pg_is_null(struct gf_stmt *st, int col)
+{
+    struct pg_stmt *s = PS(st);
+    return !s->res || s->row < 0 || s->row >= s->nrows || col >= PQnfields(s->res) ||
+           PQgetisnull(s->res, s->row, col);
+}
+
+static const char *pg_text(struct gf_stmt *st, int col)
+{
+    struct pg_stmt *s = PS(st);
+    if (pg_is_null(st, col))
+        return NULL;
+    const char *v = PQgetvalue(s->res, s->row, col);
+    if (PQftype(s->res, col) == BOOLOID) /* true and false read as SQLite's 1 and 0 */
+        return *v == 't' ? "1" : "0";
+    return v;
+}
+
+static int64_t pg_int(struct gf_stmt *st, int col)
+{
+    const char *v = pg_text(st, col);
+    if (!v)
+        return 0;
+    char *end;
+    long long n = strtoll(v, &end, 10);
+    if (*end == '.' || *end == 'e' || *end == 'E') /* a number with a fraction: truncated */
+        return (int64_t)strtod(v, NULL);
+    return n;
+}
+
+static double pg_double(struct gf_stmt *st, int col)
+{
+    const char *v = pg_text(st, col);
+    return v ? strtod(v, NULL) : 0.0;
+}
+
+static int hexval(int c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c - 'A' + 10;
+}
+
+static const void *pg_blob(struct gf_stmt *st, int col, size_t *n)
+{
+    struct pg_stmt *s = PS(st);
+    *n = 0;
+    const char *v = pg_text(st, col);
+    if (!v)
+        return NULL;
+    if (PQftype(s->res, col) != BYTEAOID) {
+        *n = strlen(v);
+        return v;
+    }
+    size_t len = strlen(v);
+    free(s->bytes);
+    s->bytes = malloc(len / 2 + 1);
+    if (!s->bytes)
+        return NULL;
+    size_t k = 0;
+    for (size_t i = 2; i + 1 < len; i += 2) /* "\x" then two hex digits a byte */
+        s->bytes[k++] = (unsigned char)(hexval(v[i]) << 4 | hexval(v[i + 1]));
+    *n = k;
+    return s->bytes;
+}
+
+static void pg_reset(struct gf_stmt *st)
+{
+    struct pg_stmt *s = PS(st);
+    PQclear(s->res);
+    s->res = NULL;
+    s->ran = 0;
+    s->row = -1;
+    s->nrows = 0;
+    for (int i = 0; i < s->nparams; i++) {
+        free(s->vals[i]);
+        s->vals[i] = NULL;
+        s->fmts[i] = 0;
+        s->lens[i] = 0;
+    }
+}
+
+static void pg_finalize(struct gf_stmt *st)
+{
+    struct pg_stmt *s = PS(st);
+    if (s->vals)
+        pg_reset(st);
+    if (s->p)
+        s->p->in_use = 0;
+    free(s->vals);
+    free(s->lens);
+    free(s->fmts);
+    if (s->name) {
+        char sql[64];
+        snprintf(sql, sizeof sql, "DEALLOCATE %s", s->name);
+        PQclear(PQexec(PD(st->db)->c, sql));
+        free(s->name);
+    }
+    free(s->bytes);
+    free(s);
+}
+
+/* ---- the connection ------------------------------------------------------------------------- */
+
+static void pg_close(struct gf_db *db)
+{
+    struct pg_db *d = PD(db);
+    for (int i = 0; i < d->nprep; i++) {
+        free(d->prep[i].sql);
+        free(d->prep[i].name);
+    }
+    free(d->prep);
+    PQfinish(d->c);
+    free(db->path);
+    free(d);
+}
+
+static int64_t pg_last_id(struct gf_db *db)
+{
+    return gf_db_int(db, "SELECT lastval()", 0);
+}
+
+static int64_t pg_changes(struct gf_db *db)
+{
+    return PD(db)->changes;
+}
+
+static void pg_checkpoint(struct gf_db *db)
+{
+    (void)db; /* the server's own business */
+}
+
+static int64_t pg_data_version(struct gf_db *db)
+{
+    /* the next transaction id moves whenever anyone's transaction writes (ours too: a cache
+     * only reads again when it need not) */
+    return gf_db_int(db, "SELECT pg_snapshot_xmax(pg_current_snapshot())::text::bigint", 0);
+}
+
+static void pg_bulk(struct gf_db *db, int on)
+{
+    (void)db;
+    (void)on;
+}
+
+/* A URL for messages: the password, if any, replaced by ***. */
+static char *url_for_messages(const char *url)
+{
+    char *out = strdup(url);
+    if (!out)
+        return NULL;
+    char *scheme = strstr(out, "://");
+    char *at = scheme ? strchr(scheme + 3, '@') : NULL;
+    char *colon = scheme ? strchr(scheme + 3, ':') : NULL;
+    if (at && colon && colon < at) {
+        memmove(colon + 4, at, strlen(at) + 1);
+        memcpy(colon, ":***", 4);
+    }
+    return out;
+}
+
+int gf_pg_open(struct gf_db **out, const char *url, int create, int read_only, struct gf_err *e)
+{
+    *out = NULL;
+    struct pg_db *d = calloc(1, sizeof *d);
+    if (!d || !(d->prep = calloc(PREPARED_MAX, sizeof *d->prep)) ||
+        !(d->b.path = url_for_messages(url))) {
+        if (d)
+            free(d->prep);
+        free(d);
+        return gf_err_set(e, GF_ENOMEM, "out of memory");
+    }
+    d->b.ops = &pg_ops;
+    d->b.read_only = read_only;
+    struct gf_db *db = &d->b;
+    d->c = PQconnectdb(url);
+    if (PQstatus(d->c) != CONNECTION_OK) {
+        char msg[400];
+        snprintf(msg, sizeof msg, "%s", PQerrorMessage(d->c));
+        msg[strcspn(msg, "\n")] = 0;
+        int rc = gf_err_set(e, GF_EUSER, "%s: cannot connect to PostgreSQL: %s", db->path, msg);
+        pg_close(db);
+        return rc;
+    }
+    int rc = gf_db_exec(db,
+                        "SET client_encoding = 'UTF8'; SET TimeZone = 'UTC';"
+                        " SET client_min_messages = warning; SET DateStyle = 'ISO, YMD'",
+                        e);
+    if (rc == GF_OK)
+        rc = gf_pg_schema_open(db, create, read_only, e);
+    if (rc) {
+        pg_close(db);
+        return rc;
+    }
+    *out = db;
+    return GF_OK;
+}
+
+/* ---- COPY ----------------------------------------------------------------------------------- */
+
+int gf_pg_copy_begin(struct gf_db *db, const char *sql, struct gf_err *e)
+{
+    PGresult *r = PQexec(PD(db)->c, sql);
+    int rc = PQresultStatus(r) == PGRES_COPY_IN ? GF_OK : pg_fail(db, e, r, sql);
+    PQclear(r);
+    return rc;
+}
+
+int gf_pg_copy_put(struct gf_db *db, const char *buf, size_t n, struct gf_err *e)
+{
+    if (PQputCopyData(PD(db)->c, buf, (int)n) != 1)
+        return pg_fail(db, e, NULL, NULL);
+    return GF_OK;
+}
+
+int gf_pg_copy_end(struct gf_db *db, const char *error, struct gf_err *e)
+{
+    if (PQputCopyEnd(PD(db)->c, error) != 1)
+        return pg_fail(db, e, NULL, NULL);
+    PGresult *r = PQgetResult(PD(db)->c);
+    int rc = PQresultStatus(r) == PGRES_COMMAND_OK ? GF_OK : pg_fail(db, e, r, NULL);
+    PQclear(r);
+    while ((r = PQgetResult(PD(db)->c)))
+        PQclear(r);
+    return rc;
+}
+
+static const struct gf_db_ops pg_ops = {
+    /* one writer at a time, across every server process (see the top of this file) */
+    .begin_sql = "BEGIN; SELECT pg_advisory_xact_lock(20211900)",
+    .defer_fk_sql = "SET CONSTRAINTS ALL DEFERRED",
+    .close = pg_close,
+    .exec = pg_exec,
+    .last_id = pg_last_id,
+    .changes = pg_changes,
+    .checkpoint = pg_checkpoint,
+    .data_version = pg_data_version,
+    .bulk = pg_bulk,
+    .prepare = pg_prepare,
+    .nparams = pg_nparams,
+    .bind_int = pg_bind_int,
+    .bind_double = pg_bind_double,
+    .bind_text = pg_bind_text,
+    .bind_null = pg_bind_null,
+    .bind_blob = pg_bind_blob,
+    .step = pg_step,
+    .is_null = pg_is_null,
+    .int_col = pg_int,
+    .double_col = pg_double,
+    .text_col = pg_text,
+    .blob_col = pg_blob,
+    .reset = pg_reset,
+    .finalize = pg_finalize,
+    .backup = gf_pg_backup,
+    .restore = gf_pg_restore,
+    .tables = gf_pg_tables,
+    .clear = gf_pg_clear,
+};
