@@ -26,3 +26,4 @@ GF_COMMAND(cases, "典型案例:查找、查看、推荐与发布", "typical cas
 GF_COMMAND(trainings, "培训记录:培训班与参训人次", "training records: courses and person-times")
 GF_COMMAND(backup, "备份整个数据库(校验行数与审计链)", "back up the whole database (rows and audit chain verified)")
 GF_COMMAND(restore, "从备份恢复整个数据库", "restore the whole database from a backup")
+GF_COMMAND(migrate, "在 SQLite 与 PostgreSQL 之间迁移整个数据库", "move the whole database between SQLite and PostgreSQL")

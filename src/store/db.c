@@ -322,7 +322,18 @@ int gf_db_restore(struct gf_db *db, const char *path, struct gf_err *e)
 {
     if (db->depth > 0)
         return gf_err_set(e, GF_ESYS, "restore: inside a transaction");
-    return db->ops->restore(db, path, e);
+    if (!gf_pg_is_url(path) && db->ops->restore) /* a SQLite file into SQLite: page by page */
+        return db->ops->restore(db, path, e);
+    struct gf_db *in; /* anything else: row by row, in one transaction */
+    int rc = gf_db_open_read(&in, path, e);
+    if (rc)
+        return rc;
+    if ((rc = gf_db_begin(db, e)) == GF_OK) {
+        rc = gf_db_copy(in, db, e);
+        rc = gf_db_end(db, rc, e);
+    }
+    gf_db_close(in);
+    return rc;
 }
 
 char **gf_db_tables(struct gf_db *db, struct gf_err *e)

@@ -110,8 +110,8 @@ int64_t gf_db_int_text(struct gf_db *db, const char *sql, const char *arg);
  * connections may go on writing), as one self-contained file written under a temporary name and
  * renamed into place.  Refuses the database's own files.  Not inside a transaction. */
 int gf_db_backup(struct gf_db *db, const char *path, struct gf_err *e);
-/* Replace the whole content of the database by the database file at path (a backup), in one
- * step that other connections see as a single change.  The caller checks the file first (open
+/* Replace the whole content of the database by the database at path (a backup file, or a
+ * database of either backend), in one step that other connections see as a single change.  The caller checks the file first (open
  * it with gf_db_open_read, verify it) and afterwards.  Not inside a transaction. */
 int gf_db_restore(struct gf_db *db, const char *path, struct gf_err *e);
 /* Replace every row of dst by the rows of src, a database of the same schema version on either

@@ -21,7 +21,6 @@ int gf_pg_schema_open(struct gf_db *db, int create, int read_only, struct gf_err
 char **gf_pg_tables(struct gf_db *db, struct gf_err *e);
 int gf_pg_clear(struct gf_db *db, struct gf_err *e);
 int gf_pg_backup(struct gf_db *db, const char *path, struct gf_err *e);
-int gf_pg_restore(struct gf_db *db, const char *path, struct gf_err *e);
 /* Empty every table (inside a transaction; foreign keys checked at the commit), ready for
  * gf_db_copy. */
 int gf_pg_empty(struct gf_db *db, struct gf_err *e);

@@ -2,9 +2,10 @@
  *
  * The migration steps (schema.c and schema_*.c) stay the one description of the schema.  A new
  * PostgreSQL database is made from a new SQLite one: every table and index as SQLite recorded
- * it, with its types named as PostgreSQL names them (BIGINT, DOUBLE PRECISION, BYTEA, TEXT in
- * byte order like SQLite's), foreign keys checked at the commit, an identity for the integer
+ * it, with its types named as PostgreSQL names them (BIGINT, DOUBLE PRECISION, BYTEA), foreign keys checked at the commit, an identity for the integer
  * keys and a `rowid` for the tables without one (the domain reads a few in insertion order);
+ * The database must sort text by bytes, as SQLite does (collation C) and hold UTF-8: anything
+ * else is refused when the schema is made, saying how to create one.
  * SQLite's triggers are written here again in PL/pgSQL; then the rows the steps insert (the
  * reference lists and the record of the steps themselves) are copied over.
  * A PostgreSQL database whose schema is older than this gongfu's is not upgraded in place: it is
@@ -26,6 +27,9 @@ static const char compat_functions[] =
     "  AS 'SELECT extract(epoch FROM $1::timestamp)::double precision / 86400.0 + 2440587.5';"
     "CREATE OR REPLACE FUNCTION date(text, text) RETURNS text IMMUTABLE LANGUAGE sql"
     "  AS 'SELECT to_char($1::date + $2::interval, ''YYYY-MM-DD'')';"
+    /* a member of a JSON object by a path "$.a.b", as text (SQLite's json_extract) */
+    "CREATE OR REPLACE FUNCTION json_extract(text, text) RETURNS text IMMUTABLE LANGUAGE sql"
+    "  AS 'SELECT ($1::jsonb) #>> string_to_array(substr($2, 3), ''.'')';"
     "CREATE OR REPLACE FUNCTION max(double precision, double precision) RETURNS double precision"
     "  IMMUTABLE LANGUAGE sql AS 'SELECT CASE WHEN $1 IS NULL OR $2 IS NULL THEN NULL"
     "  ELSE greatest($1, $2) END';"
@@ -215,9 +219,6 @@ static char *gf_pg_table_sql(const char *sql, int is_table)
             p += n;
         } else if ((n = is_word(sql, p, "BLOB"))) {
             err |= puts_(&b, "BYTEA");
-            p += n;
-        } else if ((n = is_word(sql, p, "TEXT")) && depth == 1 && is_table) {
-            err |= puts_(&b, "TEXT COLLATE \"C\"");
             p += n;
         } else if ((n = is_word(sql, p, "REFERENCES"))) {
             defer_at = after_reference(p);
@@ -430,6 +431,17 @@ int gf_pg_schema_open(struct gf_db *db, int create, int read_only, struct gf_err
                               "%s: no gongfu database here (create it with `gongfu init`, "
                               "`gongfu demo` or `gongfu migrate`)",
                               db->path);
+        if (gf_db_int(db,
+                      "SELECT count(*) FROM pg_database WHERE datname = current_database()"
+                      " AND datcollate IN ('C', 'POSIX') AND datctype IN ('C', 'POSIX')"
+                      " AND pg_encoding_to_char(encoding) = 'UTF8'",
+                      0) != 1)
+            return gf_err_set(e, GF_EUSER,
+                              "%s: gongfu needs a database that holds UTF-8 and sorts text by "
+                              "bytes (as SQLite does, so both give the same order); create it "
+                              "with: CREATE DATABASE name TEMPLATE template0 ENCODING 'UTF8' "
+                              "LOCALE 'C'",
+                              db->path);
         int rc = gf_db_begin(db, e);
         if (rc)
             return rc;
@@ -495,21 +507,5 @@ int gf_pg_backup(struct gf_db *db, const char *path, struct gf_err *e)
         snprintf(side, sizeof side, "%s-shm", tmp);
         unlink(side);
     }
-    return rc;
-}
-
-int gf_pg_restore(struct gf_db *db, const char *path, struct gf_err *e)
-{
-    struct gf_db *in;
-    int rc = gf_sqlite_open_read(&in, path, e);
-    if (rc)
-        return rc;
-    if ((rc = gf_db_begin(db, e)) == GF_OK) {
-        rc = gf_db_copy(in, db, e);
-        rc = gf_db_end(db, rc, e);
-    }
-    gf_db_close(in);
-    if (rc == GF_OK)
-        rc = gf_pg_sync_ids(db, e);
     return rc;
 }

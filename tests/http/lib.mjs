@@ -1,6 +1,6 @@
 // lib.mjs — helpers for tests that drive a real `gongfu serve` over HTTP on 127.0.0.1.
 // Each test file makes its own databases in a temporary folder and starts its own servers.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, copyFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,23 +33,88 @@ export function mustCli(db, args, opts = {}) {
   return r.stdout;
 }
 
-// The demo database, built once per process and copied for each test that changes it.
+// The backend the tests run on: SQLite files, or PostgreSQL databases when
+// GONGFU_TEST_BACKEND=postgresql (the cluster's socket folder in GONGFU_TEST_PG_HOST, its
+// superuser postgres; scripts/pg.sh starts one).  A database is named by its path or its URL;
+// newDb, copyDb, sql and dump work on either.
+export const PG = process.env.GONGFU_TEST_BACKEND === 'postgresql';
+const PG_HOST = process.env.GONGFU_TEST_PG_HOST;
+if (PG && !PG_HOST) throw new Error('GONGFU_TEST_BACKEND=postgresql needs GONGFU_TEST_PG_HOST (scripts/pg.sh)');
+const pgUrl = (name) => `postgresql://postgres@/${name}?host=${encodeURIComponent(PG_HOST)}`;
+const pgName = (url) => url.match(/^postgresql:\/\/[^/]*\/([^?]+)/)[1];
+const psql = (name, q) => execFileSync('psql', ['-h', PG_HOST, '-U', 'postgres', '-d', name, '-XAtq', '-v', 'ON_ERROR_STOP=1', '-c', q], { encoding: 'utf8', maxBuffer: 1 << 28 });
+const randomName = (tag) => `${tag}_${Math.random().toString(36).slice(2)}`.replace(/[^a-z0-9_]/g, '_');
+
+// A new, empty database (not created yet for SQLite: the first command creates the file).
+export function newDb(dir, tag = 'db') {
+  if (!PG) return join(dir, `${tag}-${Math.random().toString(36).slice(2)}.db`);
+  const name = `gt_${randomName(tag)}`;
+  psql('postgres', `CREATE DATABASE ${name}`);
+  return pgUrl(name);
+}
+
+// A copy of a database no server is using.
+export function copyDb(src, dir, tag = 'copy') {
+  if (PG) {
+    const name = `gt_${randomName(tag)}`;
+    psql('postgres', `CREATE DATABASE ${name} TEMPLATE ${pgName(src)}`);
+    return pgUrl(name);
+  }
+  const p = join(dir, `${tag}-${Math.random().toString(36).slice(2)}.db`);
+  copyFileSync(src, p);
+  for (const ext of ['-wal', '-shm']) if (existsSync(src + ext)) copyFileSync(src + ext, p + ext);
+  return p;
+}
+
+// One query's rows, as `sqlite3` prints them (columns joined by |).
+export function sql(db, q) {
+  if (PG) return psql(pgName(db), q).trim();
+  return execFileSync('sqlite3', [db, q], { encoding: 'utf8', maxBuffer: 1 << 28 }).trim();
+}
+
+// Everything the database holds, as text to compare before and after.
+// skipTables: tables left out (their rows change on their own, e.g. sessions).
+export function dump(db, { skipTables = [] } = {}) {
+  if (PG) {
+    const skip = skipTables.map((t) => `--exclude-table-data=${t}`);
+    return execFileSync('pg_dump', ['-h', PG_HOST, '-U', 'postgres', '--data-only', ...skip, pgName(db)], { encoding: 'utf8', maxBuffer: 1 << 28 })
+      .replace(/^(--.*|\\(un)?restrict .*)$/gm, '').replace(/^SELECT pg_catalog\.setval.*$/gm, '');
+  }
+  return execFileSync('sqlite3', [db, '.dump'], { encoding: 'utf8', maxBuffer: 1 << 28 })
+    .split('\n').filter((l) => !skipTables.some((t) => l.startsWith(`INSERT INTO ${t} `))).join('\n');
+}
+
+// The demo database, built once (per process; per cluster on PostgreSQL, where parallel test
+// files wait for the one that builds it) and copied for each test that changes it.
 let demoPath = null;
+function pgDemo() {
+  const has = (n) => psql('postgres', `SELECT count(*) FROM pg_database WHERE datname = '${n}'`).trim() === '1';
+  if (has('gt_demo')) return pgUrl('gt_demo');
+  try {
+    psql('postgres', 'CREATE DATABASE gt_demo_building');
+  } catch {
+    for (let i = 0; i < 600 && !has('gt_demo'); i++) execFileSync('sleep', ['0.5']);
+    return pgUrl('gt_demo');
+  }
+  mustCli(pgUrl('gt_demo_building'), ['demo']);
+  psql('postgres', 'ALTER DATABASE gt_demo_building RENAME TO gt_demo');
+  return pgUrl('gt_demo');
+}
+
 export function demoDb(dir) {
   if (!demoPath) {
-    const d = tempDir();
-    demoPath = join(d, 'demo.db');
-    mustCli(demoPath, ['demo']);
+    if (PG) demoPath = pgDemo();
+    else {
+      demoPath = join(tempDir(), 'demo.db');
+      mustCli(demoPath, ['demo']);
+    }
   }
-  const p = join(dir, `demo-${Math.random().toString(36).slice(2)}.db`);
-  copyFileSync(demoPath, p);
-  for (const ext of ['-wal', '-shm']) if (existsSync(demoPath + ext)) copyFileSync(demoPath + ext, p + ext);
-  return p;
+  return copyDb(demoPath, dir, 'demo');
 }
 
 // A small database: the units, framework and values of tests/data/base.
 export function baseDb(dir) {
-  const p = join(dir, `base-${Math.random().toString(36).slice(2)}.db`);
+  const p = newDb(dir, 'base');
   for (const k of ['units', 'framework', 'values']) mustCli(p, ['import', k, join(SRC, 'tests/data/base', `${k}.csv`)]);
   return p;
 }

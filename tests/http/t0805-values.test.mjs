@@ -4,14 +4,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { tempDir, demoDb, startServer, Client, addUser, mustCli } from './lib.mjs';
+import { tempDir, demoDb, startServer, Client, addUser, mustCli, sql as sqlOf } from './lib.mjs';
 
 const dir = tempDir();
 let db, srv;
 const VILLAGE = '510421001001'; // 竹园社区, 锦川镇 510421001, 米易县 510421
 const TOWNSHIP = '510421001';
 const OTHER = '510402001001'; // a community of 东区
-const sql = (q) => execFileSync('sqlite3', [db, q], { encoding: 'utf8' }).trim();
+const sql = (q) => sqlOf(db, q);
 
 async function as(name, password) {
   const c = new Client(srv.url);
@@ -57,7 +57,7 @@ test('the form lists the framework with last period and versions; a reporter ent
   const locked = await r1.put(`/api/values/${VILLAGE}/${row.indicator}/2026`, { value: 1 });
   assert.equal(locked.status, 400, locked.text);
   assert.match(locked.json.error.message, /awaits approval/);
-  assert.equal(sql(`SELECT value || ':' || state FROM value WHERE unit='${VILLAGE}' AND period='2026'`), '124.0:submitted');
+  assert.equal(sql(`SELECT CAST(value AS INTEGER) || ':' || state FROM value WHERE unit='${VILLAGE}' AND period='2026'`), '124:submitted');
 });
 
 test('a reporter cannot read or write another county, nor approve', async () => {

@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { tempDir, demoDb, startServer, Client, addUser } from './lib.mjs';
+import { tempDir, demoDb, startServer, Client, addUser, sql as sqlOf } from './lib.mjs';
 
 const dir = tempDir();
 let db, srv;
@@ -14,7 +14,7 @@ const COUNTY = '510421'; // 米易县
 const VILLAGE = '510421001001';
 const ITEM = '510421-P002'; // an active project of the county, led by team T02, owner P0211
 const OWNER = 'P0211';
-const sql = (q) => execFileSync('sqlite3', [db, q], { encoding: 'utf8' }).trim();
+const sql = (q) => sqlOf(db, q);
 
 async function as(name) {
   const c = new Client(srv.url);
@@ -86,7 +86,7 @@ test("the item's team reports progress; another team and a village's reporter ca
   const team = await as('zb_t02');
   const r = await team.post(`/api/items/${ITEM}/progress`, { percent: 70, text: '主体完工', invest: 30000 });
   assert.equal(r.status, 200, r.text);
-  assert.equal(sql(`SELECT percent || ':' || reported_by FROM progress WHERE item = '${ITEM}' AND report_date = '2026-06-30'`), `70.0:${OWNER}`);
+  assert.equal(sql(`SELECT CAST(percent AS INTEGER) || ':' || reported_by FROM progress WHERE item = '${ITEM}' AND report_date = '2026-06-30'`), `70:${OWNER}`);
   const shown = await team.get(`/api/items/${ITEM}`);
   assert.equal(shown.status, 200, shown.text);
   assert.equal(shown.json.item.percent, 70);

@@ -15,7 +15,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, copyFileSync, existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { tempDir, demoDb, startServer, Client, mustCli } from './lib.mjs';
+import { tempDir, demoDb, startServer, Client, mustCli, sql as sqlOf, copyDb } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // authz-matrix.json holds the columns and the core operations; authz-matrix-AREA.json files add
@@ -32,7 +32,7 @@ const dir = tempDir();
 const PASSWORD = 'Matrix-pass-1';
 let base, reader, targets = {}, signedIn = {};
 
-const sql = (db, q) => execFileSync('sqlite3', [db, q], { encoding: 'utf8' }).trim();
+const sql = sqlOf;
 
 // Who calls: one user per column (anon: nobody signed in).
 const people = {
@@ -101,7 +101,7 @@ before(async () => {
   reader = await startServer(base);
   signedIn = await clients(reader.url, true);
   await reader.stop();
-  reader = await startServer(base);
+  reader = await startServer(freshCopy('reader')); // base stays free to copy (PostgreSQL copies only an unused database)
 });
 
 after(async () => { if (reader) await reader.stop(); });
@@ -125,10 +125,7 @@ async function clients(url, login = false) {
 }
 
 function freshCopy(tag) {
-  const p = join(dir, `m-${tag}-${Math.random().toString(36).slice(2)}.db`);
-  copyFileSync(base, p);
-  for (const ext of ['-wal']) if (existsSync(base + ext)) copyFileSync(base + ext, p + ext);
-  return p;
+  return copyDb(base, dir, `m-${tag}`);
 }
 
 // The path's {segments}: entry.args names what fills each (default: the target of that name).

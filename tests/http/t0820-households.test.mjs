@@ -8,13 +8,13 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir, demoDb, startServer, Client, addUser, mustCli } from './lib.mjs';
+import { tempDir, demoDb, startServer, Client, addUser, mustCli, sql as sqlOf } from './lib.mjs';
 
 const dir = tempDir();
 let db, srv, cadre, otherHousehold;
 const VILLAGE = '510421001001';
 const TOWNSHIP = '510421001';
-const sql = (q) => execFileSync('sqlite3', [db, q], { encoding: 'utf8' }).trim();
+const sql = (q) => sqlOf(db, q);
 
 async function as(name, password) {
   const c = new Client(srv.url);

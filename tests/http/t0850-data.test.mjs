@@ -6,14 +6,14 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { tempDir, demoDb, startServer, Client, addUser } from './lib.mjs';
+import { tempDir, demoDb, startServer, Client, addUser, sql as sqlOf } from './lib.mjs';
 
 const dir = tempDir();
 let db, srv;
 const VILLAGE = '510421001001';
 const OTHER = '510402001001'; // a community of another county
-const sql = (q) => execFileSync('sqlite3', [db, q], { encoding: 'utf8' }).trim();
-const head = () => sql('SELECT max(id) || hash FROM audit WHERE id = (SELECT max(id) FROM audit)');
+const sql = (q) => sqlOf(db, q);
+const head = () => sql('SELECT id || hash FROM audit ORDER BY id DESC LIMIT 1');
 
 async function as(name, password) {
   const c = new Client(srv.url);

@@ -6,11 +6,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { tempDir, demoDb, startServer, Client, addUser } from './lib.mjs';
+import { tempDir, demoDb, startServer, Client, addUser, sql as sqlOf } from './lib.mjs';
 
 const dir = tempDir();
 let db, srv;
-const sql = (q) => execFileSync('sqlite3', [db, q], { encoding: 'utf8' }).trim();
+const sql = (q) => sqlOf(db, q);
 
 async function as(name, password) {
   const c = new Client(srv.url);

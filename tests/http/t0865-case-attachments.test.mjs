@@ -7,12 +7,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { tempDir, demoDb, startServer, Client, addUser } from './lib.mjs';
+import { tempDir, demoDb, startServer, Client, addUser, sql as sqlOf } from './lib.mjs';
 
 const dir = tempDir();
 let db, srv;
-const sql = (q) => execFileSync('sqlite3', [db, q], { encoding: 'utf8' }).trim();
-const dump = () => execFileSync('sqlite3', [db, 'SELECT case_code, name, size, sha256 FROM case_attachment ORDER BY 1, 2; SELECT count(*) FROM audit'], { encoding: 'utf8' });
+const sql = (q) => sqlOf(db, q);
+const dump = () => sql('SELECT case_code, name, size, sha256 FROM case_attachment ORDER BY 1, 2') + '\n' + sql('SELECT count(*) FROM audit');
 
 async function as(name, password) {
   const c = new Client(srv.url);
