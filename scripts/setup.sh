@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
   build-essential cmake pkg-config git
   libsqlite3-dev libjansson-dev libcmocka-dev libsodium-dev libmicrohttpd-dev libxlsxwriter-dev
+  libpq-dev postgresql-15
   sqlite3 time wrk poppler-utils
   chromium fonts-noto-cjk
   r-base-core r-cran-laeken

@@ -5,10 +5,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 jobs=$(nproc)
-echo "== tests (RelWithDebInfo, -Werror) =="
+# a PostgreSQL cluster for the tests labelled pg (the API tests again on the second backend)
+source scripts/pg.sh start
+trap 'bash scripts/pg.sh stop "$GONGFU_TEST_PG_HOST"' EXIT
+echo "== tests (RelWithDebInfo, -Werror; SQLite and PostgreSQL) =="
 ctest --test-dir build --output-on-failure -j"$jobs"
 echo "== tests (address + undefined sanitizers) =="
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DGONGFU_WERROR=ON -DGONGFU_SANITIZE=ON >/dev/null
 cmake --build build-asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  ctest --test-dir build-asan --output-on-failure -j"$jobs" -LE slow
+  ctest --test-dir build-asan --output-on-failure -j"$jobs" -LE "slow|pg"

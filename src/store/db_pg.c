@@ -222,7 +222,12 @@ static int transaction_control(const char *sql)
 static int pg_exec(struct gf_db *db, const char *sql, struct gf_err *e)
 {
     int n;
-    char *pg = gf_pg_translate(sql, &n);
+    /* a table the domain makes (a temporary one) gets PostgreSQL's types */
+    char *ddl = !strncmp(sql, "CREATE TABLE", 12) || !strncmp(sql, "CREATE TEMP TABLE", 17)
+                    ? gf_pg_table_sql(sql, 1)
+                    : NULL;
+    char *pg = gf_pg_translate(ddl ? ddl : sql, &n);
+    free(ddl);
     if (!pg)
         return gf_err_set(e, GF_ENOMEM, "out of memory");
     int quiet = !transaction_control(sql) && quiet_begin(db, e);

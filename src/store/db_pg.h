@@ -10,6 +10,11 @@
  * → DOUBLE PRECISION/BIGINT.  *nparams gets the number of parameters.  Caller frees. */
 char *gf_pg_translate(const char *sql, int *nparams);
 
+/* A CREATE TABLE (is_table) or CREATE INDEX of SQLite, as PostgreSQL writes it: BIGINT, DOUBLE
+ * PRECISION, BYTEA; an identity for an INTEGER PRIMARY KEY, else a `rowid` column added;
+ * foreign keys DEFERRABLE; reserved column names quoted.  Caller frees. */
+char *gf_pg_table_sql(const char *sql, int is_table);
+
 /* COPY … FROM STDIN: begin with the statement, put rows in COPY's text format, end (error
  * non-NULL abandons the copy). */
 int gf_pg_copy_begin(struct gf_db *db, const char *sql, struct gf_err *e);

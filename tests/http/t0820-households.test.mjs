@@ -114,7 +114,7 @@ test('the cadre sees its own households, unmasks them on request (audited) and l
   const v = await g.post('/api/households/HX1/visits', { measure: 'employment', amount: 800, date: '2026-06-10', note: '推荐务工' });
   assert.equal(v.status, 200, v.text);
   assert.equal(sql("SELECT state || ':' || assisted_on FROM hh_case WHERE household = 'HX1'"), 'assisted:2026-06-10');
-  assert.equal(sql("SELECT person || ':' || measure || ':' || amount FROM hh_visit WHERE household = 'HX1'"), `${cadre}:employment:800.0`);
+  assert.equal(sql("SELECT person || ':' || measure || ':' || CAST(amount AS INTEGER) FROM hh_visit WHERE household = 'HX1'"), `${cadre}:employment:800`);
   // its alerts are about its own households
   const al = await g.get('/api/households/alerts?paging=false');
   assert.equal(al.status, 200, al.text);
