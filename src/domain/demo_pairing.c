@@ -43,7 +43,7 @@ static int add_pairing(struct gf_db *db, struct counter *n, const char *code, co
     int rc = gf_db_run(db, e,
                        "INSERT INTO pairing (code, kind, helper, helper_name, unit, start, \"end\","
                        " pledged, measures, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '" NOTE "')",
-                       code, kind, helper, helper_name, unit, start, "end", money, measures);
+                       code, kind, helper, helper_name, unit, start, end, money, measures);
     if (rc)
         return rc;
     n->pairings++;

@@ -818,7 +818,7 @@ static const struct {
      "AND p.report_date <= ?), i.start_date) FROM list_item i WHERE i.status = 'active' AND "
      "i.start_date <= ? ORDER BY i.code"},
     {GF_FLAG_PROBLEM_OVERDUE, 1,
-     "SELECT coalesce(item, ''), CAST(id AS TEXT), deadline FROM problem WHERE status <> 'closed' "
+     "SELECT coalesce(item, ''), CAST(id AS TEXT) AS subject, deadline FROM problem WHERE status <> 'closed' "
      "AND deadline < ? ORDER BY id"},
     /* investment: completed = latest report <= date carrying it, else the item's figure, else 0 */
     {GF_FLAG_INVEST_BEHIND, 2,

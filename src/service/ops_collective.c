@@ -20,7 +20,7 @@ static long long year_of(struct gf_call *c)
     return gf_db_int(c->cx->db,
                      "SELECT max(y) FROM (SELECT year AS y FROM collective_income"
                      " UNION ALL SELECT year FROM village_enterprise_result"
-                     " UNION ALL SELECT year FROM enclave_return)",
+                     " UNION ALL SELECT year FROM enclave_return) AS y",
                      0);
 }
 

@@ -197,8 +197,8 @@ static int op_coverage(struct gf_call *c)
     "  WHERE u.parent IS NOT NULL),"                                                              \
     " x AS (SELECT x.*, (SELECT g.code FROM up JOIN unit g ON g.code = up.anc"                  \
     "  WHERE up.code = x.code AND g.level = CAST(?5 AS INTEGER)) AS grp,"                        \
-    "  EXISTS (SELECT 1 FROM pairing p WHERE p.unit = x.code AND p.kind = ?3"                    \
-    "   AND p.start <= ?2 AND (p.end IS NULL OR p.end >= ?2)) AS paired"                          \
+    "  CASE WHEN EXISTS (SELECT 1 FROM pairing p WHERE p.unit = x.code AND p.kind = ?3"          \
+    "   AND p.start <= ?2 AND (p.end IS NULL OR p.end >= ?2)) THEN 1 ELSE 0 END AS paired"        \
     "  FROM unit x WHERE x.level = CAST(?4 AS INTEGER)"                                           \
     "  AND instr(?1, ',' || x.code || ',') > 0)"
     static const struct gf_column by_cols[] = {
@@ -230,7 +230,7 @@ static int op_coverage(struct gf_call *c)
             COVERED_UNITS " SELECT x.code, CASE WHEN ?9 = 'en' THEN coalesce(x.name_en, x.name)"
                           " ELSE x.name END, CASE WHEN ?9 = 'en' THEN coalesce(pu.name_en, pu.name)"
                           " ELSE pu.name END FROM x LEFT JOIN unit pu ON pu.code = x.parent"
-                          " WHERE NOT x.paired ORDER BY x.code",
+                          " WHERE x.paired = 0 ORDER BY x.code",
             p, 9,
             (const struct gf_column[]){{"unit", "单位代码", "unit"},
                                        {"name", "单位", "unit name"},

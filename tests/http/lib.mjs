@@ -72,6 +72,12 @@ export function sql(db, q) {
   return execFileSync('sqlite3', [db, q], { encoding: 'utf8', maxBuffer: 1 << 28 }).trim();
 }
 
+// The names of the database's tables, sorted.
+export function tables(db) {
+  return sql(db, PG ? "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
+    : "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite%' ORDER BY name").split('\n');
+}
+
 // Everything the database holds, as text to compare before and after.
 // skipTables: tables left out (their rows change on their own, e.g. sessions).
 export function dump(db, { skipTables = [] } = {}) {

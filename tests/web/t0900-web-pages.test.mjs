@@ -5,12 +5,12 @@
 // English and stays.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { sql as sqlOf } from '../http/lib.mjs';
 import { demoServer, launch, watchedPage, signIn, open, axeProblems, permissionsOf, serverOps, ACCOUNTS, PAGES, VIEWPORTS } from './lib.mjs';
 
 let srv, url, db, browser;
 const axeDone = new Set();
-const sql = (q) => execFileSync('sqlite3', [db, q], { encoding: 'utf8' }).trim();
+const sql = (q) => sqlOf(db, q);
 
 before(async () => {
   ({ srv, url, db } = await demoServer());
