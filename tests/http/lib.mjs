@@ -44,12 +44,23 @@ const pgUrl = (name) => `postgresql://postgres@/${name}?host=${encodeURIComponen
 const pgName = (url) => url.match(/^postgresql:\/\/[^/]*\/([^?]+)/)[1];
 const psql = (name, q) => execFileSync('psql', ['-h', PG_HOST, '-U', 'postgres', '-d', name, '-XAtq', '-v', 'ON_ERROR_STOP=1', '-c', q], { encoding: 'utf8', maxBuffer: 1 << 28 });
 const randomName = (tag) => `${tag}_${Math.random().toString(36).slice(2)}`.replace(/[^a-z0-9_]/g, '_');
+// the databases this process made, dropped when it exits (a copy of the demo is 64 MB)
+const made = new Set();
+if (PG) process.on('exit', () => { for (const n of made) try { psql('postgres', `DROP DATABASE IF EXISTS ${n} WITH (FORCE)`); } catch { /* gone */ } });
+
+// Drop a database made by newDb or copyDb (no server may use it any more).
+export function dropDb(db) {
+  if (!PG) return;
+  psql('postgres', `DROP DATABASE IF EXISTS ${pgName(db)}`);
+  made.delete(pgName(db));
+}
 
 // A new, empty database (not created yet for SQLite: the first command creates the file).
 export function newDb(dir, tag = 'db') {
   if (!PG) return join(dir, `${tag}-${Math.random().toString(36).slice(2)}.db`);
   const name = `gt_${randomName(tag)}`;
   psql('postgres', `CREATE DATABASE ${name}`);
+  made.add(name);
   return pgUrl(name);
 }
 
@@ -57,7 +68,8 @@ export function newDb(dir, tag = 'db') {
 export function copyDb(src, dir, tag = 'copy') {
   if (PG) {
     const name = `gt_${randomName(tag)}`;
-    psql('postgres', `CREATE DATABASE ${name} TEMPLATE ${pgName(src)}`);
+    psql('postgres', `CREATE DATABASE ${name} TEMPLATE ${pgName(src)} STRATEGY FILE_COPY`);
+    made.add(name);
     return pgUrl(name);
   }
   const p = join(dir, `${tag}-${Math.random().toString(36).slice(2)}.db`);

@@ -15,7 +15,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, copyFileSync, existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { tempDir, demoDb, startServer, Client, mustCli, sql as sqlOf, copyDb, tables } from './lib.mjs';
+import { tempDir, demoDb, startServer, Client, mustCli, sql as sqlOf, copyDb, dropDb, tables } from './lib.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // authz-matrix.json holds the columns and the core operations; authz-matrix-AREA.json files add
@@ -143,8 +143,9 @@ async function call(c, entry) {
 
 // What a refused call must not move: the head of the audit chain (every change to data writes an
 // audit record in its transaction) and the row count of every table but the sessions'.
+let tableNames = null; // the same in every copy
 function fingerprint(db) {
-  const names = tables(db).filter((t) => t !== 'app_session');
+  const names = tableNames ??= tables(db).filter((t) => t !== 'app_session');
   return sql(db, `SELECT (SELECT id || ':' || hash FROM audit ORDER BY id DESC LIMIT 1)${names.map((t) => `, (SELECT count(*) FROM "${t}")`).join('')}`);
 }
 
@@ -194,6 +195,7 @@ for (const [id, e] of Object.entries(matrix.ops)) {
         }
       } finally {
         await srv.stop();
+        dropDb(db);
       }
     } else {
       for (const col of matrix.columns) {
@@ -209,6 +211,7 @@ for (const [id, e] of Object.entries(matrix.ops)) {
             assert.equal(fingerprint(db), before, `${id} as ${col} (${r.status}) changed the database`);
         } finally {
           await srv.stop();
+          dropDb(db);
         }
       }
     }
