@@ -27,6 +27,8 @@ before(async () => {
   addUser(db, 'mi_leader', 'leader', { scope: '510421', password: PW });
   addUser(db, 'zb_t02', 'team', { team: 'T02', person: OWNER, password: PW });
   for (let i = 0; i < 6; i++) addUser(db, `check${i}`, 'centre', { person: 'P0001', password: PW });
+  addUser(db, 'adm', 'admin', { password: PW });
+  addUser(db, 'leaving', 'leader', { scope: '510421', password: PW });
   a = await startServer(db);
   b = await startServer(db);
 });
@@ -91,4 +93,14 @@ test('the same problem verified by six people on two servers: closed once', asyn
   for (const r of replies.filter((x) => x.status !== 200)) assert.equal(r.status, 400, r.text); // no longer rectified
   assert.equal(sql(`SELECT status FROM problem WHERE id = ${id}`), 'closed');
   assert.equal(sql(`SELECT count(*) FROM audit WHERE entity = 'problem' AND key = '${id}' AND action = 'verify'`), '1');
+});
+
+test('a user disabled on one server is refused by the other at the next request', async () => {
+  const onB = await as(b, 'leaving');
+  assert.equal((await onB.get('/api/units?level=county')).status, 200);
+  const admin = await as(a, 'adm');
+  const off = await admin.post('/api/users/leaving/disable', {});
+  assert.equal(off.status, 200, off.text);
+  const r = await onB.get('/api/units?level=county');
+  assert.equal(r.status, 401, `the other server still serves a disabled user: ${r.status} ${r.text}`);
 });
