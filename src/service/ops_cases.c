@@ -334,13 +334,14 @@ static int op_trainings(struct gf_call *c)
     return GF_OK;
 }
 
-/* An attendee's unit and team: the person's own, else their department's. */
-#define ATT_UNIT "coalesce(pp.unit, dd.unit)"
-#define ATT_TEAM "coalesce(pp.team, dd.team)"
+/* The attendances of year ?1 (x: training, person, and the attendee's unit and team: the
+ * person's own, else their department's). */
 #define ATTENDANCE                                                                                 \
-    " FROM training_attendee a JOIN training t ON t.code = a.training"                            \
-    " JOIN person pp ON pp.code = a.person LEFT JOIN department dd ON dd.code = pp.department"    \
-    " WHERE substr(t.start_date, 1, 4) = ?1"
+    " FROM (SELECT a.training, a.person, coalesce(pp.unit, dd.unit) AS unit,"                     \
+    " coalesce(pp.team, dd.team) AS team FROM training_attendee a"                                 \
+    " JOIN training t ON t.code = a.training JOIN person pp ON pp.code = a.person"                \
+    " LEFT JOIN department dd ON dd.code = pp.department"                                        \
+    " WHERE substr(t.start_date, 1, 4) = ?1) AS x"
 
 static int op_summary(struct gf_call *c)
 {
@@ -364,16 +365,16 @@ static int op_summary(struct gf_call *c)
     static const char *const num[] = {"trainings", "person_times", "people", NULL};
     int rc = gf_result_query(
         c, "units", "按单位(参训人员所在单位)", "by unit (of the attendees)",
-        "SELECT " ATT_UNIT ", (SELECT CASE WHEN ?9 = 'en' THEN coalesce(name_en, name) ELSE name"
-        " END FROM unit WHERE code = " ATT_UNIT "), count(DISTINCT a.training), count(*),"
-        " count(DISTINCT a.person)" ATTENDANCE " GROUP BY 1 ORDER BY 1",
+        "SELECT x.unit, (SELECT CASE WHEN ?9 = 'en' THEN coalesce(name_en, name) ELSE name"
+        " END FROM unit WHERE code = x.unit), count(DISTINCT x.training), count(*),"
+        " count(DISTINCT x.person)" ATTENDANCE " GROUP BY x.unit ORDER BY x.unit",
         p, 9, ucols, 5, num);
     if (!rc)
         rc = gf_result_query(
             c, "teams", "按专班(参训人员所在专班)", "by team (of the attendees)",
-            "SELECT " ATT_TEAM ", (SELECT CASE WHEN ?9 = 'en' THEN coalesce(name_en, name)"
-            " ELSE name END FROM team WHERE code = " ATT_TEAM "), count(DISTINCT a.training),"
-            " count(*), count(DISTINCT a.person)" ATTENDANCE " GROUP BY 1 ORDER BY 1",
+            "SELECT x.team, (SELECT CASE WHEN ?9 = 'en' THEN coalesce(name_en, name)"
+            " ELSE name END FROM team WHERE code = x.team), count(DISTINCT x.training),"
+            " count(*), count(DISTINCT x.person)" ATTENDANCE " GROUP BY x.team ORDER BY x.team",
             p, 9, tcols, 5, num);
     if (rc)
         return rc;
@@ -382,7 +383,7 @@ static int op_summary(struct gf_call *c)
     long trainings = 0, times = 0, people = 0;
     if ((rc = gf_db_prepare(db,
                             "SELECT (SELECT count(*) FROM training WHERE substr(start_date, 1, 4)"
-                            " = ?1), count(*), count(DISTINCT a.person)" ATTENDANCE,
+                            " = ?1), count(*), count(DISTINCT x.person)" ATTENDANCE,
                             &st, &c->err)))
         return rc;
     gf_stmt_bind_text(st, 1, y);

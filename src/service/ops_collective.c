@@ -265,7 +265,7 @@ static int op_enclaves(struct gf_call *c)
         " FROM enclave n JOIN enclave_share s ON s.enclave = n.code"
         " LEFT JOIN enclave_return r ON r.enclave = n.code AND r.year = ?2"
         " WHERE n.code IN (SELECT enclave FROM enclave_share WHERE instr(?1, ',' || unit || ',') > 0)"
-        " GROUP BY n.code ORDER BY n.code",
+        " GROUP BY n.code, r.amount ORDER BY n.code",
         p, 2, cols, 8, num);
     free(list);
     if (!rc)

@@ -80,14 +80,64 @@ static int word_at(const char *sql, const char *p, const char *word)
            (word[n - 1] == '.' || !ident_char(p[n]));
 }
 
+struct out {
+    char *p;
+    size_t n, cap;
+    int err;
+};
+
+static void put(struct out *o, const char *s, size_t n)
+{
+    if (o->err)
+        return;
+    if (o->n + n + 1 > o->cap) {
+        size_t cap = (o->n + n + 1) * 2;
+        char *more = realloc(o->p, cap);
+        if (!more) {
+            o->err = 1;
+            return;
+        }
+        o->p = more;
+        o->cap = cap;
+    }
+    memcpy(o->p + o->n, s, n);
+    o->n += n;
+    o->p[o->n] = 0;
+}
+
+/* The end of one ORDER BY term written from `from` on: NULLs sort as SQLite sorts them (first
+ * going up, last going down), unless the term says where. */
+static void end_term(struct out *o, size_t from)
+{
+    if (o->err)
+        return;
+    size_t end = o->n;
+    while (end > from && (o->p[end - 1] == ' ' || o->p[end - 1] == '\n'))
+        end--;
+    for (size_t i = from; i + 5 <= end; i++)
+        if (!strncasecmp(o->p + i, "NULLS", 5))
+            return;
+    int desc = end - from >= 4 && !strncasecmp(o->p + end - 4, "DESC", 4) &&
+               (end - from == 4 || !ident_char(o->p[end - 5]));
+    char tail[16];
+    size_t k = o->n - end; /* the spaces after the term, kept after the words added */
+    memcpy(tail, o->p + end, k < sizeof tail ? k : sizeof tail - 1);
+    o->n = end;
+    const char *w = desc ? " NULLS LAST" : " NULLS FIRST";
+    put(o, w, strlen(w));
+    put(o, tail, k < sizeof tail ? k : sizeof tail - 1);
+}
+
 char *gf_pg_translate(const char *sql, int *nparams)
 {
-    size_t cap = strlen(sql) * 2 + 64;
-    char *out = malloc(cap);
-    if (!out)
-        return NULL;
-    size_t o = 0;
-    int next = 0, top = 0;
+    struct out o = {0};
+    put(&o, "", 0);
+    int top = 0, depth = 0;
+    /* ORDER BY clauses being read: the depth of each and where its current term began */
+    enum { NEST = 16 };
+    int ob_depth[NEST];
+    size_t ob_term[NEST];
+    int nob = 0;
     static const struct {
         const char *from, *to;
     } words[] = {
@@ -95,36 +145,43 @@ char *gf_pg_translate(const char *sql, int *nparams)
         {"AS INTEGER", "AS BIGINT"},
         {"temp.", "pg_temp."},
     };
-    for (const char *p = sql; *p;) {
-        if (o + 32 >= cap) {
-            char *more = realloc(out, cap *= 2);
-            if (!more) {
-                free(out);
-                return NULL;
-            }
-            out = more;
-        }
+    static const char *const after_order[] = {"LIMIT", "OFFSET", "UNION", "EXCEPT", "INTERSECT",
+                                              "FETCH", "FOR", "RETURNING"};
+    for (const char *p = sql; *p && !o.err;) {
         if (*p == '\'' || *p == '"') { /* a literal or a quoted name, copied whole */
-            char q = *p;
-            out[o++] = *p++;
-            while (*p) {
-                if (o + 4 >= cap) {
-                    char *more = realloc(out, cap *= 2);
-                    if (!more) {
-                        free(out);
-                        return NULL;
-                    }
-                    out = more;
-                }
-                if (*p == q && p[1] == q) {
-                    out[o++] = *p++;
-                    out[o++] = *p++;
-                } else if (*p == q) {
-                    out[o++] = *p++;
-                    break;
-                } else
-                    out[o++] = *p++;
+            const char *q = p + 1;
+            while (*q && !(*q == *p && q[1] != *p))
+                q += *q == *p ? 2 : 1;
+            if (*q)
+                q++;
+            put(&o, p, (size_t)(q - p));
+            p = q;
+            continue;
+        }
+        if (nob && ob_depth[nob - 1] == depth) { /* the end of an ORDER BY term or clause */
+            int stop = *p == ')' || *p == ';';
+            for (size_t w = 0; w < sizeof after_order / sizeof after_order[0] && !stop; w++)
+                stop = word_at(sql, p, after_order[w]);
+            if (stop || *p == ',')
+                end_term(&o, ob_term[nob - 1]);
+            if (stop)
+                nob--;
+            else if (*p == ',') {
+                put(&o, ",", 1);
+                p++;
+                ob_term[nob - 1] = o.n;
+                continue;
             }
+        }
+        if (*p == '(')
+            depth++;
+        else if (*p == ')')
+            depth--;
+        if (word_at(sql, p, "ORDER BY") && nob < NEST) {
+            put(&o, p, 8);
+            p += 8;
+            ob_depth[nob] = depth;
+            ob_term[nob++] = o.n;
             continue;
         }
         if (*p == '?') {
@@ -136,26 +193,30 @@ char *gf_pg_translate(const char *sql, int *nparams)
                     n = n * 10 + (*p++ - '0');
             } else
                 n = top + 1;
-            next = n;
             if (n > top)
                 top = n;
-            o += (size_t)snprintf(out + o, cap - o, "$%d", n);
+            char num[16];
+            put(&o, num, (size_t)snprintf(num, sizeof num, "$%d", n));
             continue;
         }
         int done = 0;
         for (size_t w = 0; w < sizeof words / sizeof words[0] && !done; w++)
             if (word_at(sql, p, words[w].from)) {
-                o += (size_t)snprintf(out + o, cap - o, "%s", words[w].to);
+                put(&o, words[w].to, strlen(words[w].to));
                 p += strlen(words[w].from);
                 done = 1;
             }
         if (!done)
-            out[o++] = *p++;
+            put(&o, p++, 1);
     }
-    (void)next;
-    out[o] = 0;
+    while (nob > 0) /* clauses that run to the end */
+        end_term(&o, ob_term[--nob]);
+    if (o.err) {
+        free(o.p);
+        return NULL;
+    }
     *nparams = top;
-    return out;
+    return o.p;
 }
 
 /* ---- errors --------------------------------------------------------------------------------- */

@@ -68,6 +68,20 @@ same trainings list
 same --user zhongxin voice list
 same user list
 same audit verify
+same audit list
+same trainings summary
+same collective enclaves
+same collective enterprises
+same cases public
+same cases show CASE01
+same items show SZD2024-07
+same problems show 1
+same publications list
+same race --period 2025 --subject enterprise
+same pairing show PC-510402
+same values list --period 2025 --unit 510421
+same eval targets --unit 510421
+same households show "$(sqlite3 "$file" "SELECT code FROM household ORDER BY code LIMIT 1")"
 
 # ---- the same writes, the same results ----
 cat >vals.csv <<'EOF'

@@ -94,6 +94,18 @@ static void test_translate(void **state)
                            "WHERE v = 'it''s ?'");
     assert_int_equal(n, 3);
     free(s);
+    /* NULLs sort as in SQLite: first going up, last going down; a term that says stays */
+    s = gf_pg_translate("SELECT a, (SELECT max(b) FROM t ORDER BY c DESC, d LIMIT 1) FROM u"
+                        " ORDER BY f(a, b), e desc NULLS FIRST, x.g DESC",
+                        &n);
+    assert_string_equal(s, "SELECT a, (SELECT max(b) FROM t ORDER BY c DESC NULLS LAST, d NULLS FIRST "
+                           "LIMIT 1) FROM u ORDER BY f(a, b) NULLS FIRST, e desc NULLS FIRST, "
+                           "x.g DESC NULLS LAST");
+    free(s);
+    s = gf_pg_translate("SELECT rank() OVER (PARTITION BY k ORDER BY v DESC) FROM t ORDER BY 1", &n);
+    assert_string_equal(s, "SELECT rank() OVER (PARTITION BY k ORDER BY v DESC NULLS LAST) FROM t "
+                           "ORDER BY 1 NULLS FIRST");
+    free(s);
     s = gf_pg_translate("SELECT real_income, integer_part FROM attempt.x", &n); /* whole words only */
     assert_string_equal(s, "SELECT real_income, integer_part FROM attempt.x");
     assert_int_equal(n, 0);
