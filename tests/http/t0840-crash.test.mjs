@@ -89,7 +89,7 @@ test(`SIGKILL under concurrent writes, ${TRIALS} times: nothing acknowledged is 
     const val = stored(u);
     if (val === '') continue;
     const n = sql(`SELECT count(*) FROM audit WHERE entity='value' AND key='${u}/${INDICATOR}/${PERIOD}'
-                   AND CAST(json_extract(after, '$.value') AS REAL) = ${val}`);
+                   AND CAST(json_extract(after, '$.value') AS DOUBLE PRECISION) = ${val}`);
     assert.ok(Number(n) >= 1, `${u} = ${val} has no audit row`);
   }
 });
