@@ -65,7 +65,11 @@ static void overview(FILE *out, const char *lang)
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(out, "  %-12s %s\n", commands[i].name, en ? commands[i].en : commands[i].zh);
     fputs(en ? "\n`gongfu COMMAND --help` explains a command. Default database: ./gongfu.db\n"
-             : "\n`gongfu 命令 --help` 查看命令说明。默认数据库: ./gongfu.db\n",
+               "--db takes a SQLite file or a PostgreSQL URL postgresql://user@host/dbname\n"
+               "(`gongfu migrate` moves a database between them; docs/scale.md).\n"
+             : "\n`gongfu 命令 --help` 查看命令说明。默认数据库: ./gongfu.db\n"
+               "--db 可以是 SQLite 文件, 也可以是 PostgreSQL 地址 postgresql://用户@主机/库名\n"
+               "(两者之间用 gongfu migrate 迁移; 见 docs/scale.md)。\n",
           out);
 }
 
