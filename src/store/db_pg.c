@@ -689,18 +689,26 @@ static void pg_bulk(struct gf_db *db, int on)
     (void)on;
 }
 
-/* A URL for messages: the password, if any, replaced by ***. */
+/* A URL for messages: a password, in the user part or as a parameter, replaced by ***. */
 static char *url_for_messages(const char *url)
 {
-    char *out = strdup(url);
+    char *out = malloc(strlen(url) + 8);
     if (!out)
         return NULL;
+    strcpy(out, url);
     char *scheme = strstr(out, "://");
     char *at = scheme ? strchr(scheme + 3, '@') : NULL;
     char *colon = scheme ? strchr(scheme + 3, ':') : NULL;
     if (at && colon && colon < at) {
         memmove(colon + 4, at, strlen(at) + 1);
         memcpy(colon, ":***", 4);
+    }
+    for (char *p = strstr(out, "password="); p; p = strstr(p + 1, "password=")) {
+        if (p != out && p[-1] != '?' && p[-1] != '&')
+            continue;
+        char *v = p + 9, *end = v + strcspn(v, "&");
+        memmove(v + 3, end, strlen(end) + 1);
+        memcpy(v, "***", 3);
     }
     return out;
 }

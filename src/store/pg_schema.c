@@ -434,7 +434,8 @@ int gf_pg_schema_open(struct gf_db *db, int create, int read_only, struct gf_err
                               db->path);
         if (gf_db_int(db,
                       "SELECT count(*) FROM pg_database WHERE datname = current_database()"
-                      " AND datcollate IN ('C', 'POSIX') AND datctype IN ('C', 'POSIX')"
+                      " AND datcollate IN ('C', 'POSIX', 'C.UTF-8', 'C.utf8')"
+                      " AND datctype IN ('C', 'POSIX', 'C.UTF-8', 'C.utf8')"
                       " AND pg_encoding_to_char(encoding) = 'UTF8'",
                       0) != 1)
             return gf_err_set(e, GF_EUSER,

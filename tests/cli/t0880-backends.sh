@@ -115,4 +115,23 @@ fresh=$(newdb fresh)
 expect_exit 1 "$GONGFU" --db "$fresh" restore "$T/backup.db"
 expect_in "$T/err" "audit chain does not hold"
 
+# ---- PostgreSQL only: what is refused, and the password never shown ----
+if [ "${GONGFU_TEST_BACKEND:-}" = postgresql ]; then
+  pg() { psql -h "$GONGFU_TEST_PG_HOST" -U postgres -XAtq "$@" >/dev/null; }
+  url() { echo "postgresql://postgres@/$1?host=$GONGFU_TEST_PG_HOST"; }
+  expect_exit 1 "$GONGFU" --db "postgresql://postgres:hunter2@/gt_none_$$?host=$GONGFU_TEST_PG_HOST&password=hunter3" units
+  expect_in "$T/err" "cannot connect to PostgreSQL" "postgres:***@" "password=***"
+  if grep -q hunter "$T/err"; then fail "a password in the message: $(cat "$T/err")"; else ok; fi
+  pg -d postgres -c "CREATE DATABASE gt_foreign_$$" && pg -d "gt_foreign_$$" -c "CREATE TABLE t (x int)"
+  expect_exit 1 "$GONGFU" --db "$(url gt_foreign_$$)" init
+  expect_in "$T/err" "not a gongfu database"
+  [ "$(psql -h "$GONGFU_TEST_PG_HOST" -U postgres -XAtq -d "gt_foreign_$$" -c "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")" = 1 ] && ok || fail "a foreign database was written to"
+  pg -d postgres -c "CREATE DATABASE gt_ascii_$$ TEMPLATE template0 ENCODING 'SQL_ASCII' LOCALE 'C'"
+  expect_exit 1 "$GONGFU" --db "$(url gt_ascii_$$)" migrate --from "$file" --to "$(url gt_ascii_$$)"
+  expect_in "$T/err" "UTF-8" "CREATE DATABASE"
+  pg -d postgres -c "CREATE DATABASE gt_empty_$$"
+  expect_exit 1 "$GONGFU" --db "$(url gt_empty_$$)" units
+  expect_in "$T/err" "no gongfu database here"
+fi
+
 finish
