@@ -20,17 +20,7 @@ fi
 . ./mic_data.sh # F, U: the microdata and units files of N households
 echo "file: $F, $N households, $(du -m "$F" | cut -f1) MB"
 
-declare -A WALL PEAK CPU
-run() { # run NAME CMD...: wall, user+sys CPU, peak RSS (MB) from /usr/bin/time -v
-    local name=$1
-    shift
-    /usr/bin/time -v -o "out/$name.time" "$@" > "out/$name.stdout" 2> "out/$name.stderr" || {
-        echo "$name failed:"; cat "out/$name.stderr"; exit 1; }
-    WALL[$name]=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0;
-        for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s }' "out/$name.time")
-    CPU[$name]=$(awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 } END { printf "%.2f", u + s }' "out/$name.time")
-    PEAK[$name]=$(awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "out/$name.time")
-}
+. ./timing.sh # run NAME CMD...: WALL, CPU, PEAK
 
 DB=out/mic.db
 PEER=out/mic-peer.db

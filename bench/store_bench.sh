@@ -40,16 +40,7 @@ pgdb() { # pgdb NAME → URL of a new database
     echo "postgresql://postgres@/$1?host=$GONGFU_TEST_PG_HOST"
 }
 
-declare -A WALL PEAK
-run() { # run NAME CMD...: wall time and peak RSS (MB) of gongfu
-    local name=$1
-    shift
-    /usr/bin/time -v -o "out/$name.time" "$@" > "out/$name.stdout" 2> "out/$name.stderr" || {
-        echo "$name failed:"; cat "out/$name.stderr"; exit 1; }
-    WALL[$name]=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0;
-        for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s }' "out/$name.time")
-    PEAK[$name]=$(awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "out/$name.time")
-}
+. ./timing.sh # run NAME CMD...: WALL, CPU, PEAK
 
 LITE=out/store-bench.db
 rm -f "$LITE" "$LITE-wal" "$LITE-shm"

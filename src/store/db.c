@@ -5,6 +5,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 
 #include "store/db_backend.h"
@@ -339,6 +340,37 @@ int gf_db_restore(struct gf_db *db, const char *path, struct gf_err *e)
 char **gf_db_tables(struct gf_db *db, struct gf_err *e)
 {
     return db->ops->tables(db, e);
+}
+
+char **gf_db_names(struct gf_db *db, const char *sql, struct gf_err *e)
+{
+    struct gf_stmt *st;
+    if (gf_db_prepare(db, sql, &st, e))
+        return NULL;
+    size_t n = 0, cap = 64;
+    char **names = calloc(cap + 1, sizeof *names);
+    int rc = 0;
+    while (names && (rc = gf_stmt_step(st, e)) == 1) {
+        if (n == cap) {
+            char **more = realloc(names, (2 * cap + 1) * sizeof *names);
+            if (!more)
+                break;
+            names = more;
+            cap *= 2;
+        }
+        const char *t = gf_stmt_text(st, 0);
+        if (!(names[n] = strdup(t ? t : "")))
+            break;
+        names[++n] = NULL;
+    }
+    gf_stmt_finalize(st);
+    if (rc != 0 || !names) { /* an error, or out of memory */
+        gf_db_free_names(names);
+        if (rc == 0 || rc == 1)
+            gf_err_set(e, GF_ENOMEM, "out of memory");
+        return NULL;
+    }
+    return names;
 }
 
 void gf_db_free_names(char **names)

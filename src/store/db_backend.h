@@ -71,7 +71,9 @@ int gf_sqlite_schema(struct gf_db *db, struct gf_stmt **out, struct gf_err *e);
 int gf_pg_is_url(const char *path);
 int gf_pg_open(struct gf_db **out, const char *url, int create, int read_only, struct gf_err *e);
 
-/* Names of the tables of db, sorted, NULL-terminated (both backends' gf_db_tables). */
+/* The first column of every row of a query (text), NULL-terminated; caller frees with
+ * gf_db_free_names.  NULL on an error (in e). */
+char **gf_db_names(struct gf_db *db, const char *sql, struct gf_err *e);
 void gf_db_free_names(char **names);
 
 #endif

@@ -607,37 +607,10 @@ static void lite_finalize(struct gf_stmt *st)
 /* Names of the tables of db (not SQLite's own), newest first; NULL-terminated, caller frees. */
 static char **table_names(struct gf_db *db, struct gf_err *e)
 {
-    struct gf_stmt *st;
-    if (gf_db_prepare(db,
-                      "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE"
-                      " 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid DESC",
-                      &st, e))
-        return NULL;
-    size_t n = 0, cap = 64;
-    char **names = calloc(cap + 1, sizeof *names);
-    int rc = 0;
-    while (names && (rc = gf_stmt_step(st, e)) == 1) {
-        if (n == cap) {
-            char **more = realloc(names, (2 * cap + 1) * sizeof *names);
-            if (!more)
-                break;
-            names = more;
-            cap *= 2;
-        }
-        if (!(names[n] = strdup(gf_stmt_text(st, 0))))
-            break;
-        names[++n] = NULL;
-    }
-    gf_stmt_finalize(st);
-    if (rc != 0 || !names) { /* an error or out of memory */
-        for (size_t i = 0; names && i < n; i++)
-            free(names[i]);
-        free(names);
-        if (rc == 0 || rc == 1)
-            gf_err_set(e, GF_ENOMEM, "out of memory");
-        return NULL;
-    }
-    return names;
+    return gf_db_names(db,
+                       "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE"
+                       " 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid DESC",
+                       e);
 }
 
 static int lite_clear(struct gf_db *db, struct gf_err *e)
@@ -745,35 +718,10 @@ static int lite_restore(struct gf_db *db, const char *path, struct gf_err *e)
 
 static char **lite_tables(struct gf_db *db, struct gf_err *e)
 {
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(LD(db)->h,
-                           "SELECT name FROM sqlite_master WHERE type = 'table'"
-                           " AND name NOT LIKE 'sqlite_%' ORDER BY name",
-                           -1, &st, NULL) != SQLITE_OK) {
-        gf_err_set(e, GF_ESYS, "database: %s", sqlite3_errmsg(LD(db)->h));
-        return NULL;
-    }
-    size_t n = 0, cap = 16;
-    char **out = malloc(cap * sizeof *out);
-    int rc;
-    while (out && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        if (n + 1 == cap) {
-            char **more = realloc(out, 2 * cap * sizeof *out);
-            if (!more)
-                break;
-            out = more;
-            cap *= 2;
-        }
-        if (!(out[n] = strdup((const char *)sqlite3_column_text(st, 0))))
-            break;
-        out[++n] = NULL;
-    }
-    sqlite3_finalize(st);
-    if (out)
-        out[n] = NULL;
-    else
-        gf_err_set(e, GF_ENOMEM, "out of memory");
-    return out;
+    return gf_db_names(db,
+                       "SELECT name FROM sqlite_schema WHERE type = 'table'"
+                       " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
+                       e);
 }
 
 int gf_sqlite_schema(struct gf_db *db, struct gf_stmt **out, struct gf_err *e)

@@ -308,35 +308,10 @@ static int build(struct gf_db *db, struct gf_db *ref, struct gf_err *e)
 
 char **gf_pg_tables(struct gf_db *db, struct gf_err *e)
 {
-    struct gf_stmt *st;
-    if (gf_db_prepare(db,
-                      "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
-                      " ORDER BY tablename",
-                      &st, e))
-        return NULL;
-    size_t n = 0, cap = 16;
-    char **out = calloc(cap, sizeof *out);
-    int rc = 0;
-    while (out && (rc = gf_stmt_step(st, e)) == 1) {
-        if (n + 1 == cap) {
-            char **more = realloc(out, 2 * cap * sizeof *out);
-            if (!more)
-                break;
-            out = more;
-            cap *= 2;
-        }
-        if (!(out[n] = strdup(gf_stmt_text(st, 0))))
-            break;
-        out[++n] = NULL;
-    }
-    gf_stmt_finalize(st);
-    if (rc < 0) {
-        gf_db_free_names(out);
-        return NULL;
-    }
-    if (!out)
-        gf_err_set(e, GF_ENOMEM, "out of memory");
-    return out;
+    return gf_db_names(db,
+                       "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+                       " ORDER BY tablename",
+                       e);
 }
 
 int gf_pg_empty(struct gf_db *db, struct gf_err *e)
