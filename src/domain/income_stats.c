@@ -119,10 +119,10 @@ int gf_income_compute(struct gf_db *db, const char *period, const struct gf_inco
     }
     for (int i = 0; i < nu; i++)
         parent[i] = r->units.unit[i].parent;
-    if ((rc = gf_db_prepare(db,
-                            "SELECT unit, urban, size, income, weight, food, consumption"
-                            " FROM income_microdata WHERE period = ?",
-                            &st, e)))
+    if ((rc = gf_db_prepare_stream(db,
+                                   "SELECT unit, urban, size, income, weight, food, consumption"
+                                   " FROM income_microdata WHERE period = ?",
+                                   &st, e)))
         goto fail;
     gf_stmt_bind_text(st, 1, r->period);
     size_t k = 0;

@@ -196,6 +196,15 @@ int gf_db_prepare(struct gf_db *db, const char *sql, struct gf_stmt **out, struc
     return db->ops->prepare(db, sql, out, e);
 }
 
+int gf_db_prepare_stream(struct gf_db *db, const char *sql, struct gf_stmt **out,
+                         struct gf_err *e)
+{
+    int rc = gf_db_prepare(db, sql, out, e);
+    if (rc == GF_OK && db->ops->stream)
+        db->ops->stream(*out);
+    return rc;
+}
+
 int gf_stmt_bind_int(struct gf_stmt *st, int i, int64_t v)
 {
     return st->db->ops->bind_int(st, i, v);

@@ -81,6 +81,12 @@ void gf_db_bulk(struct gf_db *db, int on);
 int gf_db_defer_foreign_keys(struct gf_db *db, struct gf_err *e);
 
 int gf_db_prepare(struct gf_db *db, const char *sql, struct gf_stmt **out, struct gf_err *e);
+/* The same for a query of many rows read once from the first to the last (the microdata):
+ * memory holds one row at a time on every backend (PostgreSQL would otherwise receive the whole
+ * result first).  Until it has returned its last row, or is reset or finalized, no other
+ * statement may run on db. */
+int gf_db_prepare_stream(struct gf_db *db, const char *sql, struct gf_stmt **out,
+                         struct gf_err *e);
 /* Parameters are 1-based. */
 int gf_stmt_bind_int(struct gf_stmt *st, int i, int64_t v);
 int gf_stmt_bind_double(struct gf_stmt *st, int i, double v); /* NaN binds NULL */

@@ -37,6 +37,7 @@ struct gf_db_ops {
     void (*bulk)(struct gf_db *db, int on);
     int (*prepare)(struct gf_db *db, const char *sql, struct gf_stmt **out, struct gf_err *e);
     int (*nparams)(struct gf_stmt *st);
+    void (*stream)(struct gf_stmt *st); /* NULL: every statement streams already */
     int (*bind_int)(struct gf_stmt *st, int i, int64_t v);
     int (*bind_double)(struct gf_stmt *st, int i, double v); /* never NaN */
     int (*bind_text)(struct gf_stmt *st, int i, const char *s); /* never NULL */

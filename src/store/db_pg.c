@@ -50,6 +50,8 @@ struct pg_stmt {
     int *lens, *fmts;
     PGresult *res;
     int row, nrows, ran;
+    int stream;    /* rows one at a time (gf_db_prepare_stream) … */
+    int streaming; /* … and a query of it is still sending them */
     unsigned char *bytes; /* a bytea column decoded */
     size_t nbytes;
 };
@@ -451,6 +453,11 @@ static int pg_prepare(struct gf_db *db, const char *sql, struct gf_stmt **out, s
     return GF_OK;
 }
 
+static void pg_stream(struct gf_stmt *st)
+{
+    PS(st)->stream = 1;
+}
+
 static int pg_nparams(struct gf_stmt *st)
 {
     return PS(st)->nparams;
@@ -505,10 +512,54 @@ static int pg_bind_blob(struct gf_stmt *st, int i, const void *p, size_t n)
     return set_param(st, i, p, n, 1);
 }
 
+/* The rest of a streamed query read and dropped: the connection is free again. */
+static void stream_drain(struct pg_stmt *s)
+{
+    PGresult *r;
+    while (s->streaming && (r = PQgetResult(PD(s->b.db)->c)))
+        PQclear(r);
+    s->streaming = 0;
+}
+
+/* A streamed statement: sent once, then one row a result (single-row mode), so that memory
+ * holds one row however many the query returns. */
+static int stream_step(struct pg_stmt *s, struct gf_err *e)
+{
+    struct pg_db *d = PD(s->b.db);
+    if (!s->ran) {
+        if (!PQsendQueryPrepared(d->c, s->p ? s->p->name : s->name, s->nparams,
+                                 (const char *const *)s->vals, s->lens, s->fmts, 0))
+            return pg_fail(s->b.db, e, NULL, s->p ? s->p->sql : s->name);
+        PQsetSingleRowMode(d->c);
+        s->ran = s->streaming = 1;
+    }
+    PQclear(s->res);
+    s->res = NULL;
+    s->row = 0;
+    s->nrows = 0;
+    if (!s->streaming)
+        return 0;
+    PGresult *r = PQgetResult(d->c);
+    int status = r ? PQresultStatus(r) : PGRES_TUPLES_OK;
+    if (status == PGRES_SINGLE_TUPLE) {
+        s->res = r;
+        s->nrows = 1;
+        return 1;
+    }
+    int rc = status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK
+                 ? 0
+                 : pg_fail(s->b.db, e, r, s->p ? s->p->sql : s->name);
+    PQclear(r);
+    stream_drain(s);
+    return rc;
+}
+
 static int pg_step(struct gf_stmt *st, struct gf_err *e)
 {
     struct pg_stmt *s = PS(st);
     struct pg_db *d = PD(st->db);
+    if (s->stream)
+        return stream_step(s, e);
     if (!s->ran) {
         int quiet = quiet_begin(st->db, e);
         PQclear(s->res);
@@ -604,6 +655,7 @@ static const void *pg_blob(struct gf_stmt *st, int col, size_t *n)
 static void pg_reset(struct gf_stmt *st)
 {
     struct pg_stmt *s = PS(st);
+    stream_drain(s);
     PQclear(s->res);
     s->res = NULL;
     s->ran = 0;
@@ -792,6 +844,7 @@ static const struct gf_db_ops pg_ops = {
     .bulk = pg_bulk,
     .prepare = pg_prepare,
     .nparams = pg_nparams,
+    .stream = pg_stream,
     .bind_int = pg_bind_int,
     .bind_double = pg_bind_double,
     .bind_text = pg_bind_text,

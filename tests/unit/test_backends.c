@@ -232,6 +232,36 @@ static void test_values(void **state)
     gf_db_close(db);
 }
 
+/* a streamed query returns every row; stopped halfway, the connection serves the next one */
+static void test_stream(void **state)
+{
+    (void)state;
+    struct gf_db *db = open_new();
+    struct gf_stmt *st;
+    struct gf_err e = {0};
+    assert_int_equal(gf_db_prepare_stream(db, "SELECT level, code FROM unit_level WHERE level >= ?"
+                                              " ORDER BY level",
+                                          &st, &e),
+                     GF_OK);
+    gf_stmt_bind_int(st, 1, 2);
+    int n = 0;
+    while (gf_stmt_step(st, &e) == 1)
+        assert_int_equal(gf_stmt_int(st, 0), 2 + n++);
+    assert_int_equal(n, 3);
+    gf_stmt_reset(st);
+    gf_stmt_bind_int(st, 1, 1);
+    assert_int_equal(gf_stmt_step(st, &e), 1);
+    assert_string_equal(gf_stmt_text(st, 1), "city");
+    gf_stmt_finalize(st); /* three rows left unread */
+    assert_int_equal(gf_db_int(db, "SELECT count(*) FROM unit_level", 0), 4);
+    assert_int_equal(gf_db_prepare_stream(db, "SELECT nope FROM unit_level", &st, &e) ||
+                         gf_stmt_step(st, &e) < 0,
+                     1);
+    gf_stmt_finalize(st);
+    assert_int_equal(gf_db_int(db, "SELECT count(*) FROM unit_level", 0), 4);
+    gf_db_close(db);
+}
+
 /* a database copied to the other backend and back: every value the same */
 static void test_copy(void **state)
 {
@@ -279,7 +309,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_translate), cmocka_unit_test(test_nesting),
         cmocka_unit_test(test_failures),  cmocka_unit_test(test_parameters),
-        cmocka_unit_test(test_values),    cmocka_unit_test(test_copy),
+        cmocka_unit_test(test_values),    cmocka_unit_test(test_stream),
+        cmocka_unit_test(test_copy),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
