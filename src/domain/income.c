@@ -80,7 +80,6 @@ int gf_income_sink_begin(struct gf_income_sink *s, struct gf_db *db, const struc
     memset(s, 0, sizeof *s);
     s->db = db;
     s->u = u;
-    s->bufperiod = -1;
     s->maxold = gf_db_int(db, "SELECT coalesce(max(rowid), 0) FROM income_microdata", 0);
     return GF_OK;
 }
@@ -107,67 +106,6 @@ int gf_income_sink_period(struct gf_income_sink *s, const char *p, size_t len)
     return s->nperiods++;
 }
 
-/* The INSERT of nrows rows for period pi: the period code is a literal (it passed
- * gf_period_parse: digits, 'Q' and '-' only), the other 8 columns are parameters. */
-static int prepare_insert(struct gf_income_sink *s, int pi, int nrows, struct gf_stmt **out,
-                          struct gf_err *e)
-{
-    size_t cap = 200 + (size_t)nrows * 64;
-    char *sql = malloc(cap);
-    if (!sql)
-        return gf_err_set(e, GF_ENOMEM, "out of memory");
-    size_t n = (size_t)snprintf(sql, cap,
-                                "INSERT INTO income_microdata (period, unit, household, urban, size,"
-                                " income, weight, food, consumption) VALUES ");
-    for (int r = 0; r < nrows; r++)
-        n += (size_t)snprintf(sql + n, cap - n, "%s('%s', ?, ?, ?, ?, ?, ?, ?, ?)", r ? ", " : "",
-                              s->period[pi]);
-    int rc = gf_db_prepare(s->db, sql, out, e);
-    free(sql);
-    return rc;
-}
-
-static void bind_row(struct gf_income_sink *s, struct gf_stmt *st, int k, const struct gf_income_row *r)
-{
-    gf_stmt_bind_text(st, k + 1, s->u->unit[r->ui].code);
-    if (r->hlen >= 0)
-        gf_stmt_bind_text(st, k + 2, r->household);
-    else
-        gf_stmt_bind_null(st, k + 2);
-    gf_stmt_bind_int(st, k + 3, r->urban);
-    gf_stmt_bind_int(st, k + 4, r->size);
-    gf_stmt_bind_double(st, k + 5, r->income);
-    gf_stmt_bind_double(st, k + 6, r->weight);
-    gf_stmt_bind_double(st, k + 7, r->food); /* NaN binds NULL */
-    gf_stmt_bind_double(st, k + 8, r->cons);
-}
-
-/* Write the buffered rows: one batch statement when full, else one statement per row. */
-static int flush(struct gf_income_sink *s, struct gf_err *e)
-{
-    int pi = s->bufperiod, rc = GF_OK;
-    if (s->nbuf == 0)
-        return GF_OK;
-    if (s->nbuf == GF_INCOME_BATCH) {
-        if (!s->insb[pi] && (rc = prepare_insert(s, pi, GF_INCOME_BATCH, &s->insb[pi], e)))
-            return rc;
-        for (int r = 0; r < GF_INCOME_BATCH; r++)
-            bind_row(s, s->insb[pi], 8 * r, &s->buf[r]);
-        rc = gf_stmt_step(s->insb[pi], e) < 0 ? GF_ESYS : GF_OK;
-        gf_stmt_reset(s->insb[pi]);
-    } else {
-        if (!s->ins1[pi] && (rc = prepare_insert(s, pi, 1, &s->ins1[pi], e)))
-            return rc;
-        for (int r = 0; r < s->nbuf && rc == GF_OK; r++) {
-            bind_row(s, s->ins1[pi], 0, &s->buf[r]);
-            rc = gf_stmt_step(s->ins1[pi], e) < 0 ? GF_ESYS : GF_OK;
-            gf_stmt_reset(s->ins1[pi]);
-        }
-    }
-    s->nbuf = 0;
-    return rc;
-}
-
 static uint64_t mix_double(uint64_t h, double v)
 {
     if (isnan(v))
@@ -192,33 +130,31 @@ int gf_income_sink_row(struct gf_income_sink *s, int pi, int ui, const char *hou
     pr->hash = (pr->hash ^ h) * 1099511628211ull + 0x9E3779B97F4A7C15ull;
     pr->rows++;
     s->rows++;
+    static const char *const cols[] = {"period", "unit",   "household", "urban", "size",
+                                       "income", "weight", "food",      "consumption"};
     int rc;
-    if (s->nbuf && (s->bufperiod != pi || s->nbuf == GF_INCOME_BATCH) && (rc = flush(s, e)))
+    if (!s->rows_out && (rc = gf_db_append_begin(s->db, "income_microdata", cols, 9, &s->rows_out, e)))
         return rc;
-    s->bufperiod = pi;
-    struct gf_income_row *r = &s->buf[s->nbuf++];
-    r->ui = ui;
-    r->urban = urban;
-    r->size = size;
-    r->income = income;
-    r->weight = weight;
-    r->food = food;
-    r->cons = cons;
-    r->hlen = household ? (int32_t)hlen : -1;
-    if (household) {
-        memcpy(r->household, household, hlen);
-        r->household[hlen] = 0;
-    }
+    struct gf_db_append *a = s->rows_out;
+    gf_db_append_text(a, s->period[pi], strlen(s->period[pi]));
+    const char *unit = s->u->unit[ui].code;
+    gf_db_append_text(a, unit, strlen(unit));
+    gf_db_append_text(a, household, hlen);
+    gf_db_append_int(a, urban);
+    gf_db_append_int(a, size);
+    gf_db_append_double(a, income);
+    gf_db_append_double(a, weight);
+    gf_db_append_double(a, food);
+    gf_db_append_double(a, cons);
+    if ((rc = gf_db_append_row(a, e)))
+        return rc;
     return GF_OK;
 }
 
 void gf_income_sink_release(struct gf_income_sink *s)
 {
-    for (int i = 0; i < GF_INCOME_MAXPERIODS; i++) {
-        gf_stmt_finalize(s->ins1[i]);
-        gf_stmt_finalize(s->insb[i]);
-        s->ins1[i] = s->insb[i] = NULL;
-    }
+    gf_db_append_abort(s->rows_out);
+    s->rows_out = NULL;
     for (int i = 0; i < s->nperiods; i++)
         free(s->pairs[i]);
     s->nperiods = 0;
@@ -232,8 +168,12 @@ int gf_income_sink_finish(struct gf_income_sink *s, const char *file, const char
     long pairs = 0;
     char now[32];
     gf_now(now);
-    if ((rc = flush(s, e)))
-        return rc;
+    if (s->rows_out) {
+        rc = gf_db_append_end(s->rows_out, e);
+        s->rows_out = NULL;
+        if (rc)
+            return rc;
+    }
     st->rows = s->rows;
     st->replaced = 0;
     st->unchanged = 0;

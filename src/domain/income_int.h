@@ -20,8 +20,7 @@ struct gf_income_pair {
     uint64_t hash;
 };
 
-#define GF_INCOME_BATCH 100 /* rows per multi-row INSERT */
-
+/* One household row as the parser hands it over. */
 struct gf_income_row {
     int32_t ui, urban, size, hlen; /* hlen -1: no household code */
     double income, weight, food, cons;
@@ -31,9 +30,7 @@ struct gf_income_row {
 struct gf_income_sink {
     struct gf_db *db;
     const struct gf_units *u;
-    struct gf_stmt *ins1[GF_INCOME_MAXPERIODS], *insb[GF_INCOME_MAXPERIODS]; /* 1 / BATCH rows */
-    struct gf_income_row buf[GF_INCOME_BATCH]; /* rows waiting for the batch INSERT */
-    int nbuf, bufperiod;
+    struct gf_db_append *rows_out; /* income_microdata, appended in bulk (from the first row) */
     int64_t maxold; /* largest rowid before this load: older rows of a pair are replaced */
     int nperiods;
     char period[GF_INCOME_MAXPERIODS][32];

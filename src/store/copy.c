@@ -3,9 +3,9 @@
  * PostgreSQL database is backed up to a file and restored from one.
  *
  * The tables and their columns are read from whichever side is SQLite (a new SQLite reference
- * database when neither is), so both sides name the columns the same way.  Into PostgreSQL the
- * rows go by COPY (text format), into SQLite by one prepared INSERT; foreign keys are checked at
- * the commit, so the order of the tables does not matter.  Values keep their kind: a REAL with
+ * database when neither is), so both sides name the columns the same way.  The rows are read as
+ * a stream and written by the bulk appender (COPY into PostgreSQL, multi-row INSERTs into
+ * SQLite); foreign keys are checked at the commit, so the order of the tables does not matter.  Values keep their kind: a REAL with
  * all 17 digits, an integer as an integer, bytes as bytes, text byte for byte (the audit chain
  * hashes text, and verifies after a copy). */
 #include <stdio.h>
@@ -67,79 +67,30 @@ static int columns(struct gf_db *lite, const char *table, struct column *cols, i
     return rc < 0 ? rc : GF_OK;
 }
 
-struct line {
-    char *p;
-    size_t n, cap;
-};
-
-static int add(struct line *l, const char *s, size_t n)
+/* One value of the row st holds, to the appender. */
+static void append_value(struct gf_db_append *a, struct gf_stmt *st, int col, enum kind kind)
 {
-    if (l->n + n + 1 > l->cap) {
-        size_t cap = (l->n + n + 1) * 2 + 4096;
-        char *more = realloc(l->p, cap);
-        if (!more)
-            return -1;
-        l->p = more;
-        l->cap = cap;
+    if (gf_stmt_is_null(st, col)) {
+        gf_db_append_null(a);
+        return;
     }
-    memcpy(l->p + l->n, s, n);
-    l->n += n;
-    return 0;
-}
-
-/* One value in COPY's text format. */
-static int copy_value(struct line *l, struct gf_stmt *st, int col, enum kind kind)
-{
-    char num[40];
-    if (gf_stmt_is_null(st, col))
-        return add(l, "\\N", 2);
     switch (kind) {
     case K_INT:
-        return add(l, num, (size_t)snprintf(num, sizeof num, "%lld", (long long)gf_stmt_int(st, col)));
+        gf_db_append_int(a, gf_stmt_int(st, col));
+        break;
     case K_REAL:
-        return add(l, num, (size_t)snprintf(num, sizeof num, "%.17g", gf_stmt_double(st, col)));
-    case K_BLOB: {
-        size_t n;
-        const unsigned char *b = gf_stmt_blob(st, col, &n);
-        int err = add(l, "\\\\x", 3);
-        for (size_t i = 0; i < n && !err; i++) {
-            snprintf(num, sizeof num, "%02x", b[i]);
-            err = add(l, num, 2);
-        }
-        return err;
-    }
-    default: {
-        const char *s = gf_stmt_text(st, col);
-        int err = 0;
-        for (; *s && !err; s++) {
-            const char *esc = *s == '\\'   ? "\\\\"
-                              : *s == '\n' ? "\\n"
-                              : *s == '\r' ? "\\r"
-                              : *s == '\t' ? "\\t"
-                                           : NULL;
-            err = esc ? add(l, esc, 2) : add(l, s, 1);
-        }
-        return err;
-    }
-    }
-}
-
-static int bind_value(struct gf_stmt *to, int i, struct gf_stmt *st, int col, enum kind kind)
-{
-    if (gf_stmt_is_null(st, col))
-        return gf_stmt_bind_null(to, i);
-    switch (kind) {
-    case K_INT:
-        return gf_stmt_bind_int(to, i, gf_stmt_int(st, col));
-    case K_REAL:
-        return gf_stmt_bind_double(to, i, gf_stmt_double(st, col));
+        gf_db_append_double(a, gf_stmt_double(st, col));
+        break;
     case K_BLOB: {
         size_t n;
         const void *b = gf_stmt_blob(st, col, &n);
-        return gf_stmt_bind_blob(to, i, b, n);
+        gf_db_append_blob(a, b, n);
+        break;
     }
-    default:
-        return gf_stmt_bind_text(to, i, gf_stmt_text(st, col));
+    default: {
+        const char *t = gf_stmt_text(st, col);
+        gf_db_append_text(a, t, strlen(t));
+    }
     }
 }
 
@@ -147,72 +98,45 @@ static int copy_table(struct gf_db *src, struct gf_db *dst, struct gf_db *lite, 
                       struct gf_err *e)
 {
     struct column cols[128];
+    const char *names[128];
     int n, int_key;
     int rc = columns(lite, table, cols, 128, &n, &int_key, e);
     if (rc)
         return rc;
-    struct line names = {0}, marks = {0};
-    int err = 0;
+    size_t cap = strlen(table) + 64;
     for (int i = 0; i < n; i++) {
-        char q[160];
-        err |= add(&names, q, (size_t)snprintf(q, sizeof q, "%s\"%s\"", i ? ", " : "", cols[i].name));
-        err |= add(&marks, q, (size_t)snprintf(q, sizeof q, "%s?", i ? ", " : ""));
+        names[i] = cols[i].name;
+        cap += strlen(cols[i].name) + 4;
     }
-    err |= add(&names, "", 1) | add(&marks, "", 1);
-    size_t cap = names.n * 2 + strlen(table) + 256;
-    char *read = malloc(cap), *write = malloc(cap + marks.n);
-    if (err || !read || !write) {
-        free(names.p), free(marks.p), free(read), free(write);
+    char *read = malloc(cap);
+    if (!read)
         return gf_err_set(e, GF_ENOMEM, "out of memory");
-    }
     /* in the order the rows were written: a table without its own key is read by rowid */
-    snprintf(read, cap, "SELECT %s FROM \"%s\" ORDER BY %s", names.p, table,
-             int_key ? "1" : "rowid");
-    if (is_pg(dst))
-        snprintf(write, cap + marks.n, "COPY \"%s\" (%s) FROM STDIN", table, names.p);
-    else
-        snprintf(write, cap + marks.n, "INSERT INTO \"%s\" (%s) VALUES (%s)", table, names.p,
-                 marks.p);
-    struct gf_stmt *st = NULL, *to = NULL;
-    struct line l = {0};
-    rc = gf_db_prepare(src, read, &st, e);
-    if (rc == GF_OK)
-        rc = is_pg(dst) ? gf_pg_copy_begin(dst, write, e) : gf_db_prepare(dst, write, &to, e);
-    int copying = rc == GF_OK && is_pg(dst);
+    size_t o = (size_t)snprintf(read, cap, "SELECT ");
+    for (int i = 0; i < n; i++)
+        o += (size_t)snprintf(read + o, cap - o, "%s\"%s\"", i ? ", " : "", cols[i].name);
+    snprintf(read + o, cap - o, " FROM \"%s\" ORDER BY %s", table, int_key ? "1" : "rowid");
+    struct gf_stmt *st = NULL;
+    struct gf_db_append *a = NULL;
+    if ((rc = gf_db_prepare_stream(src, read, &st, e)) == GF_OK)
+        rc = gf_db_append_begin(dst, table, names, n, &a, e);
     while (rc == GF_OK && (rc = gf_stmt_step(st, e)) == 1) {
-        rc = GF_OK;
-        if (to) {
-            for (int i = 0; i < n && rc == GF_OK; i++)
-                rc = bind_value(to, i + 1, st, i, cols[i].kind);
-            if (rc == GF_OK && (rc = gf_stmt_step(to, e)) == 0)
-                rc = GF_OK;
-            gf_stmt_reset(to);
-            continue;
-        }
-        for (int i = 0; i < n && !err; i++)
-            err |= (i ? add(&l, "\t", 1) : 0) | copy_value(&l, st, i, cols[i].kind);
-        err |= add(&l, "\n", 1);
-        if (err)
-            rc = gf_err_set(e, GF_ENOMEM, "out of memory");
-        else if (l.n > (1 << 20)) {
-            rc = gf_pg_copy_put(dst, l.p, l.n, e);
-            l.n = 0;
-        }
+        for (int i = 0; i < n; i++)
+            append_value(a, st, i, cols[i].kind);
+        rc = gf_db_append_row(a, e);
     }
     if (rc > 0)
         rc = GF_OK;
-    if (copying) {
-        if (rc == GF_OK && l.n)
-            rc = gf_pg_copy_put(dst, l.p, l.n, e);
-        int end = gf_pg_copy_end(dst, rc ? "abandoned" : NULL, rc ? NULL : e);
+    gf_stmt_finalize(st);
+    if (a) {
         if (rc == GF_OK)
-            rc = end;
+            rc = gf_db_append_end(a, e);
+        else
+            gf_db_append_abort(a);
     }
     if (rc)
         gf_err_prefix(e, "copying table %s", table);
-    gf_stmt_finalize(st);
-    gf_stmt_finalize(to);
-    free(l.p), free(names.p), free(marks.p), free(read), free(write);
+    free(read);
     return rc;
 }
 

@@ -120,6 +120,22 @@ int gf_db_backup(struct gf_db *db, const char *path, struct gf_err *e);
  * database of either backend), in one step that other connections see as a single change.  The caller checks the file first (open
  * it with gf_db_open_read, verify it) and afterwards.  Not inside a transaction. */
 int gf_db_restore(struct gf_db *db, const char *path, struct gf_err *e);
+/* Rows appended to one table in bulk, inside a transaction: SQLite writes multi-row INSERTs,
+ * PostgreSQL COPY.  Give a row's fields in the order of cols (text with its length; NULL text or
+ * a NaN double is NULL), then gf_db_append_row.  A row may be written later than it was given:
+ * gf_db_append_row and gf_db_append_end report the failure of any row (a broken constraint is
+ * GF_EUSER); end (or abort, on the way out of an error) frees the appender. */
+struct gf_db_append;
+int gf_db_append_begin(struct gf_db *db, const char *table, const char *const *cols, int ncols,
+                       struct gf_db_append **out, struct gf_err *e);
+void gf_db_append_text(struct gf_db_append *a, const char *s, size_t n);
+void gf_db_append_int(struct gf_db_append *a, int64_t v);
+void gf_db_append_double(struct gf_db_append *a, double v);
+void gf_db_append_blob(struct gf_db_append *a, const void *p, size_t n);
+void gf_db_append_null(struct gf_db_append *a);
+int gf_db_append_row(struct gf_db_append *a, struct gf_err *e);
+int gf_db_append_end(struct gf_db_append *a, struct gf_err *e);
+void gf_db_append_abort(struct gf_db_append *a);
 /* Replace every row of dst by the rows of src, a database of the same schema version on either
  * backend (the audit chain included, byte for byte).  Inside a transaction of dst. */
 int gf_db_copy(struct gf_db *src, struct gf_db *dst, struct gf_err *e);

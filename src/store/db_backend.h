@@ -42,6 +42,9 @@ struct gf_db_ops {
     int (*bind_double)(struct gf_stmt *st, int i, double v); /* never NaN */
     int (*bind_text)(struct gf_stmt *st, int i, const char *s); /* never NULL */
     int (*bind_null)(struct gf_stmt *st, int i);
+    /* text that stays where it is until the statement has run (not copied where the backend
+     * can avoid it; the bulk appender's rows) */
+    int (*bind_text_ref)(struct gf_stmt *st, int i, const char *s, size_t n);
     int (*bind_blob)(struct gf_stmt *st, int i, const void *p, size_t n);
     int (*step)(struct gf_stmt *st, struct gf_err *e);
     int (*is_null)(struct gf_stmt *st, int col);

@@ -502,6 +502,11 @@ static int pg_bind_text(struct gf_stmt *st, int i, const char *s)
     return set_param(st, i, s, strlen(s), 0);
 }
 
+static int pg_bind_text_ref(struct gf_stmt *st, int i, const char *s, size_t n)
+{
+    return set_param(st, i, s, n, 0);
+}
+
 static int pg_bind_null(struct gf_stmt *st, int i)
 {
     return set_param(st, i, NULL, 0, 0);
@@ -849,6 +854,7 @@ static const struct gf_db_ops pg_ops = {
     .bind_double = pg_bind_double,
     .bind_text = pg_bind_text,
     .bind_null = pg_bind_null,
+    .bind_text_ref = pg_bind_text_ref,
     .bind_blob = pg_bind_blob,
     .step = pg_step,
     .is_null = pg_is_null,

@@ -536,6 +536,11 @@ static int lite_bind_text(struct gf_stmt *st, int i, const char *s)
     return sqlite3_bind_text(LS(st)->s, i, s, -1, SQLITE_TRANSIENT) == SQLITE_OK ? GF_OK : GF_ESYS;
 }
 
+static int lite_bind_text_ref(struct gf_stmt *st, int i, const char *s, size_t n)
+{
+    return sqlite3_bind_text(LS(st)->s, i, s, (int)n, SQLITE_STATIC) == SQLITE_OK ? GF_OK : GF_ESYS;
+}
+
 static int lite_bind_blob(struct gf_stmt *st, int i, const void *p, size_t n)
 {
     return sqlite3_bind_blob(LS(st)->s, i, p, (int)n, SQLITE_TRANSIENT) == SQLITE_OK ? GF_OK
@@ -748,6 +753,7 @@ static const struct gf_db_ops lite_ops = {
     .bind_double = lite_bind_double,
     .bind_text = lite_bind_text,
     .bind_null = lite_bind_null,
+    .bind_text_ref = lite_bind_text_ref,
     .bind_blob = lite_bind_blob,
     .step = lite_step,
     .is_null = lite_is_null,
