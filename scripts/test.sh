@@ -15,5 +15,6 @@ cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DGONGFU_WERROR=ON -DGONGFU_SA
 cmake --build build-asan -j"$jobs"
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 ctest --test-dir build-asan --output-on-failure -j"$jobs" -LE "slow|pg"
-# the PostgreSQL backend under the sanitizers too: the store's rules and the CLI on a migrated demo
-ctest --test-dir build-asan --output-on-failure -j"$jobs" -R "^pg/(unit|cli)/"
+# the PostgreSQL backend's store rules under the sanitizers too (t0880 takes 3 minutes there: the
+# normal build runs it; run it by hand with -R pg/cli after changing the backend)
+ctest --test-dir build-asan --output-on-failure -j"$jobs" -R "^pg/unit/"
