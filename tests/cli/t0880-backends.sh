@@ -9,17 +9,6 @@
 # pg.sh); else a second SQLite file (migrate and backup between files).
 . "$(dirname "$0")/lib.sh"
 
-if [ "${GONGFU_TEST_BACKEND:-}" = postgresql ]; then
-  : "${GONGFU_TEST_PG_HOST:?GONGFU_TEST_BACKEND=postgresql needs GONGFU_TEST_PG_HOST}"
-  newdb() { # newdb NAME → prints the URL of a new empty database
-    local name="gt_cli_$1_$$"
-    psql -h "$GONGFU_TEST_PG_HOST" -U postgres -d postgres -XAtq -c "CREATE DATABASE $name" >/dev/null
-    echo "postgresql://postgres@/$name?host=$GONGFU_TEST_PG_HOST"
-  }
-else
-  newdb() { echo "$T/$1.db"; }
-fi
-
 file=$T/demo.db
 "$GONGFU" --db "$file" demo >/dev/null
 other=$(newdb other)
