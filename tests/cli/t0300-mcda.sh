@@ -2,6 +2,7 @@
 # t0300-mcda.sh — `gongfu mcda` reproduces the published examples of DESIGN §4 (E1, E2, E4, E5,
 # E6) at their published precision, scores a COINr-shaped iMeta/iData pair (hand-computed), and
 # rejects bad input with exit 1 and a message naming the file, line, field and value.
+# no database: files in, figures out (the same on either backend)
 set -eu
 G=${GONGFU:?} SRC=${GONGFU_SRC:?}
 T=$(mktemp -d)

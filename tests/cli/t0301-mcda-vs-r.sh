@@ -4,6 +4,7 @@
 # treatment, min-max, framework weights, arithmetic index and dimensions, and a 400-draw
 # sensitivity analysis (weights ±25 %, min-max or ranks, arithmetic or geometric, 0–5 winsorised
 # points) replayed by R from gongfu's draws.  Everything must agree within 1e-9.
+# no database: files in, figures out (the same on either backend)
 set -eu
 G=${GONGFU:?} SRC=${GONGFU_SRC:?}
 command -v Rscript > /dev/null || { echo "FAIL: Rscript (r-base-core) is needed" >&2; exit 1; }

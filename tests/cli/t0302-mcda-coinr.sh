@@ -8,6 +8,7 @@
 #   - the second outlier treatment is COINr's log_CT by default, log_CT_plus by name;
 #   - weight noise per framework level (COINr's noise_factor per Level): perturbing levels 2
 #     and 3 only leaves every indicator weight exactly nominal in every draw.
+# no database: files in, figures out (the same on either backend)
 set -eu
 G=${GONGFU:?} SRC=${GONGFU_SRC:?}
 T=$(mktemp -d)

@@ -1,6 +1,7 @@
 #!/bin/bash
 # t0400-stats — `gongfu stats FILE.csv`: hand-computed measures (DESIGN.md §3), per-capita and
 # household weights, nested and non-nested --by, urban/rural, Engel, formats, bad input.
+# no database: files in, figures out (the same on either backend)
 set -eu
 G=${GONGFU:?GONGFU must point at the gongfu binary}
 T=$(mktemp -d)

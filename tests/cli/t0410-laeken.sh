@@ -3,6 +3,7 @@
 # follows): a generated household file with survey weights, household sizes and a breakdown;
 # laeken's gini, arpr, qsr, rmpg and weightedMedian must equal gongfu's to 1e-9 relative, for
 # the whole file and for every group.  Skipped (exit 0) only when Rscript is missing.
+# no database: files in, figures out (the same on either backend)
 set -eu
 G=${GONGFU:?GONGFU must point at the gongfu binary}
 if ! command -v Rscript > /dev/null 2>&1; then

@@ -18,6 +18,7 @@
 
 #include "store/db.h"
 #include "store/db_pg.h"
+#include "testdb.h"
 
 static char dir[256];
 static int on_pg;
@@ -31,15 +32,9 @@ static const char *new_db(char *out, size_t cap)
         snprintf(out, cap, "%s/t%d.db", dir, serial);
         return out;
     }
-    const char *host = getenv("GONGFU_TEST_PG_HOST");
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd,
-             "psql -h '%s' -U postgres -d postgres -XAtq -c 'CREATE DATABASE gt_unit_%d_%d' "
-             ">/dev/null",
-             host, (int)getpid(), serial);
-    assert_int_equal(system(cmd), 0);
-    snprintf(out, cap, "postgresql://postgres@/gt_unit_%d_%d?host=%s", (int)getpid(), serial, host);
-    return out;
+    char tag[32];
+    snprintf(tag, sizeof tag, "backends_%d", serial);
+    return testdb_new(out, cap, tag);
 }
 
 static struct gf_db *open_new(void)
@@ -56,11 +51,7 @@ static struct gf_db *open_new(void)
 static int setup(void **state)
 {
     (void)state;
-    on_pg = getenv("GONGFU_TEST_BACKEND") && !strcmp(getenv("GONGFU_TEST_BACKEND"), "postgresql");
-    if (on_pg && !getenv("GONGFU_TEST_PG_HOST")) {
-        fprintf(stderr, "GONGFU_TEST_BACKEND=postgresql needs GONGFU_TEST_PG_HOST\n");
-        return -1;
-    }
+    on_pg = testdb_on_pg();
     snprintf(dir, sizeof dir, "/tmp/gongfu-test-backends-%d", (int)getpid());
     char cmd[300];
     snprintf(cmd, sizeof cmd, "mkdir -p '%s'", dir);

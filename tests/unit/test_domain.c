@@ -16,13 +16,13 @@
 #include "domain/unit.h"
 #include "domain/values.h"
 #include "store/db.h"
+#include "testdb.h"
 
-static char dbpath[256];
+static char dbpath[512];
 
 static struct gf_db *open_base(void)
 {
-    snprintf(dbpath, sizeof dbpath, "/tmp/gongfu-test-domain-%d.db", (int)getpid());
-    unlink(dbpath);
+    testdb_new(dbpath, sizeof dbpath, "domain");
     struct gf_db *db;
     struct gf_err e = {0};
     assert_int_equal(gf_db_open(&db, dbpath, &e), GF_OK);
@@ -42,12 +42,7 @@ static struct gf_db *open_base(void)
 static void close_base(struct gf_db *db)
 {
     gf_db_close(db);
-    char p[300];
-    unlink(dbpath);
-    snprintf(p, sizeof p, "%s-wal", dbpath);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", dbpath);
-    unlink(p);
+    testdb_drop(dbpath);
 }
 
 static double value(struct gf_db *db, const char *unit, const char *ind, const char *period)
@@ -95,7 +90,7 @@ static void test_hierarchy(void **state)
     gf_units_free(&u);
     /* a cycle written behind the importer's back is caught by the check */
     assert_int_equal(gf_db_exec(db,
-                                "PRAGMA foreign_keys=OFF; UPDATE unit SET parent = '510421001001' "
+                                "UPDATE unit SET parent = '510421001001' "
                                 "WHERE code = '510421001'",
                                 NULL),
                      GF_OK);

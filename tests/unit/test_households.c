@@ -16,11 +16,12 @@
 #include "domain/household.h"
 #include "domain/import.h"
 #include "store/db.h"
+#include "testdb.h"
 
 extern const struct gf_import_kind gf_import_households, gf_import_household_members,
     gf_import_household_incomes;
 
-static char dbpath[256];
+static char dbpath[512];
 
 static void now(const char *iso)
 {
@@ -37,8 +38,7 @@ static void exec_ok(struct gf_db *db, const char *sql)
 /* city 510400 → counties 510411 (A), 510421 (B) → townships → villages A1a, B1a */
 static struct gf_db *open_base(void)
 {
-    snprintf(dbpath, sizeof dbpath, "/tmp/gongfu-test-households-%d.db", (int)getpid());
-    unlink(dbpath);
+    testdb_new(dbpath, sizeof dbpath, "households");
     struct gf_db *db;
     struct gf_err e = {0};
     if (gf_db_open(&db, dbpath, &e))
@@ -73,12 +73,7 @@ static struct gf_db *open_base(void)
 static void close_base(struct gf_db *db)
 {
     gf_db_close(db);
-    char p[300];
-    unlink(dbpath);
-    snprintf(p, sizeof p, "%s-wal", dbpath);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", dbpath);
-    unlink(p);
+    testdb_drop(dbpath);
 }
 
 static void income(struct gf_db *db, const char *hh, const char *period, const char *pc)
@@ -607,7 +602,7 @@ static void test_lines_and_flag(void **s)
     assert_int_equal(count(db, "SELECT count(*) FROM hh_case"), 4);
     /* an income file imported in the same transaction; a bad one changes nothing */
     char path[300];
-    snprintf(path, sizeof path, "%s.inc.csv", dbpath);
+    snprintf(path, sizeof path, "/tmp/gongfu-test-households-%d.inc.csv", (int)getpid());
     FILE *f = fopen(path, "w");
     fputs("household,period,per_capita\nH5,2024,5000\nH5,2023,abc\n", f);
     fclose(f);
@@ -659,7 +654,7 @@ static int import_text(struct gf_db *db, const struct gf_import_kind *k, const c
                        struct gf_err *e)
 {
     char path[300];
-    snprintf(path, sizeof path, "%s.import.csv", dbpath);
+    snprintf(path, sizeof path, "/tmp/gongfu-test-households-%d.import.csv", (int)getpid());
     FILE *f = fopen(path, "w");
     fputs(text, f);
     fclose(f);
@@ -743,7 +738,8 @@ static void test_demo(void **s)
     /* 60 more villages under the two townships */
     exec_ok(db, "WITH RECURSIVE k(i) AS (SELECT 2 UNION ALL SELECT i + 1 FROM k WHERE i < 61)"
                 " INSERT INTO unit (code, name, parent, level, area)"
-                " SELECT printf('510411001%03d', i), printf('村%d', i), '510411001', 4,"
+                " SELECT '510411001' || CASE WHEN i < 10 THEN '00' ELSE '0' END || i, '村' || i,"
+                " '510411001', 4,"
                 " CASE WHEN i % 5 = 0 THEN 'urban' ELSE 'rural' END FROM k");
     OK(gf_demo_households(db, "demo", &e_));
     long n = count(db, "SELECT count(*) FROM household");

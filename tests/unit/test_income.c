@@ -16,13 +16,13 @@
 #include "domain/import.h"
 #include "domain/income.h"
 #include "store/db.h"
+#include "testdb.h"
 
-static char dbpath[256];
+static char dbpath[512];
 
 static struct gf_db *open_demo_units(void)
 {
-    snprintf(dbpath, sizeof dbpath, "/tmp/gongfu-test-income-%d.db", (int)getpid());
-    unlink(dbpath);
+    testdb_new(dbpath, sizeof dbpath, "income");
     struct gf_db *db;
     struct gf_err e = {0};
     assert_int_equal(gf_db_open(&db, dbpath, &e), GF_OK);
@@ -38,12 +38,7 @@ static struct gf_db *open_demo_units(void)
 static void close_db(struct gf_db *db)
 {
     gf_db_close(db);
-    char p[300];
-    unlink(dbpath);
-    snprintf(p, sizeof p, "%s-wal", dbpath);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", dbpath);
-    unlink(p);
+    testdb_drop(dbpath);
 }
 
 static double value(struct gf_db *db, const char *unit, const char *ind, const char *period)

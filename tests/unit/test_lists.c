@@ -17,8 +17,9 @@
 
 #include "domain/lists.h"
 #include "store/db.h"
+#include "testdb.h"
 
-static char dbpath[256];
+static char dbpath[512];
 
 static void run(struct gf_db *db, const char *sql)
 {
@@ -32,8 +33,7 @@ static void run(struct gf_db *db, const char *sql)
 /* Units: city 5100 with counties A, B, C, D; teams T01, T02; people P1..P3; period rows. */
 static struct gf_db *fixture(void)
 {
-    snprintf(dbpath, sizeof dbpath, "/tmp/gf-test-lists-%ld.db", (long)getpid());
-    unlink(dbpath);
+    testdb_new(dbpath, sizeof dbpath, "lists");
     struct gf_db *db;
     struct gf_err e = {0};
     assert_int_equal(gf_db_open(&db, dbpath, &e), GF_OK);
@@ -57,12 +57,7 @@ static struct gf_db *fixture(void)
 static void teardown_db(struct gf_db *db)
 {
     gf_db_close(db);
-    unlink(dbpath);
-    char p[300];
-    snprintf(p, sizeof p, "%s-wal", dbpath);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", dbpath);
-    unlink(p);
+    testdb_drop(dbpath);
 }
 
 static void item(struct gf_db *db, const char *code, const char *lead, const char *team,
@@ -478,7 +473,7 @@ static void test_race_teams_and_config(void **state)
     gf_race_free(&r);
     /* a config file: only the evaluation counts → 2024 ranks equal the evaluation ranks */
     char path[300];
-    snprintf(path, sizeof path, "%s.json", dbpath);
+    snprintf(path, sizeof path, "/tmp/gf-test-lists-%ld.json", (long)getpid());
     FILE *f = fopen(path, "w");
     assert_non_null(f);
     fputs("{\"weights\": {\"eval\": 1, \"improvement\": 0, \"milestones\": 0, \"items\": 0,"
@@ -508,8 +503,7 @@ static void test_race_teams_and_config(void **state)
 static void test_demo_lists(void **state)
 {
     (void)state;
-    snprintf(dbpath, sizeof dbpath, "/tmp/gf-test-lists-demo-%ld.db", (long)getpid());
-    unlink(dbpath);
+    testdb_new(dbpath, sizeof dbpath, "lists_demo");
     struct gf_db *db;
     struct gf_err e = {0};
     assert_int_equal(gf_db_open(&db, dbpath, &e), GF_OK);
