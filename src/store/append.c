@@ -8,6 +8,7 @@
 
 #include "store/db_backend.h"
 #include "store/db_pg.h"
+#include "util/strbuf.h"
 
 #define APPEND_BATCH 100
 
@@ -25,33 +26,16 @@ struct gf_db_append {
     int pg, ncols, nrows, nfield;
     char *table_cols; /* "t" ("c1", "c2", …) */
     struct value *v;  /* SQLite: [APPEND_BATCH][ncols] */
-    char *arena;      /* SQLite: the text of the rows held; PostgreSQL: the COPY data */
-    size_t used, cap;
+    struct gf_strbuf arena; /* SQLite: the text of the rows held; PostgreSQL: the COPY data */
     struct gf_stmt *batch, *one;
     int err;
 };
 
-static int is_pg(struct gf_db *db)
-{
-    return gf_pg_is_url(db->path);
-}
-
 static void keep(struct gf_db_append *a, const void *p, size_t n)
 {
-    if (a->err)
-        return;
-    if (a->used + n + 1 > a->cap) {
-        size_t cap = (a->used + n + 1) * 2 + 4096;
-        char *more = realloc(a->arena, cap);
-        if (!more) {
-            a->err = GF_ENOMEM;
-            return;
-        }
-        a->arena = more;
-        a->cap = cap;
-    }
-    memcpy(a->arena + a->used, p, n);
-    a->used += n;
+    gf_strbuf_put(&a->arena, p, n);
+    if (a->arena.err && !a->err)
+        a->err = GF_ENOMEM;
 }
 
 int gf_db_append_begin(struct gf_db *db, const char *table, const char *const *cols, int ncols,
@@ -72,7 +56,7 @@ int gf_db_append_begin(struct gf_db *db, const char *table, const char *const *c
         return gf_err_set(e, GF_ENOMEM, "out of memory");
     }
     a->db = db;
-    a->pg = is_pg(db);
+    a->pg = gf_db_is_pg(db);
     a->ncols = ncols;
     size_t o = (size_t)snprintf(a->table_cols, len, "\"%s\" (", table);
     for (int i = 0; i < ncols; i++)
@@ -158,7 +142,7 @@ void gf_db_append_text(struct gf_db_append *a, const char *s, size_t n)
     struct value *v = next_value(a);
     if (!v)
         return;
-    *v = (struct value){V_TEXT, 0, 0, a->used, n};
+    *v = (struct value){V_TEXT, 0, 0, a->arena.n, n};
     keep(a, s, n);
 }
 
@@ -207,7 +191,7 @@ void gf_db_append_blob(struct gf_db_append *a, const void *p, size_t n)
     struct value *v = next_value(a);
     if (!v)
         return;
-    *v = (struct value){V_BLOB, 0, 0, a->used, n};
+    *v = (struct value){V_BLOB, 0, 0, a->arena.n, n};
     keep(a, p, n);
 }
 
@@ -236,7 +220,7 @@ static void bind_value(struct gf_db_append *a, struct gf_stmt *st, int i, const 
 {
     switch (v->kind) {
     case V_TEXT: /* the arena stays as it is until the statement has run */
-        st->db->ops->bind_text_ref(st, i, a->arena + v->off, v->n);
+        st->db->ops->bind_text_ref(st, i, a->arena.p + v->off, v->n);
         break;
     case V_INT:
         gf_stmt_bind_int(st, i, v->i);
@@ -245,7 +229,7 @@ static void bind_value(struct gf_db_append *a, struct gf_stmt *st, int i, const 
         gf_stmt_bind_double(st, i, v->d);
         break;
     case V_BLOB:
-        gf_stmt_bind_blob(st, i, a->arena + v->off, v->n);
+        gf_stmt_bind_blob(st, i, a->arena.p + v->off, v->n);
         break;
     default:
         gf_stmt_bind_null(st, i);
@@ -276,7 +260,7 @@ static int flush(struct gf_db_append *a, struct gf_err *e)
         }
     }
     a->nrows = 0;
-    a->used = 0;
+    a->arena.n = 0;
     return rc;
 }
 
@@ -290,9 +274,9 @@ int gf_db_append_row(struct gf_db_append *a, struct gf_err *e)
     a->nfield = 0;
     if (a->pg) {
         keep(a, "\n", 1);
-        if (!a->err && a->used >= (1u << 20)) {
-            int rc = gf_pg_copy_put(a->db, a->arena, a->used, e);
-            a->used = 0;
+        if (!a->err && a->arena.n >= (1u << 20)) {
+            int rc = gf_pg_copy_put(a->db, a->arena.p, a->arena.n, e);
+            a->arena.n = 0;
             return rc;
         }
         return a->err ? gf_err_set(e, a->err, "out of memory") : GF_OK;
@@ -306,15 +290,15 @@ static void release(struct gf_db_append *a)
 {
     gf_stmt_finalize(a->batch);
     gf_stmt_finalize(a->one);
-    free(a->arena), free(a->v), free(a->table_cols), free(a);
+    gf_strbuf_free(&a->arena), free(a->v), free(a->table_cols), free(a);
 }
 
 int gf_db_append_end(struct gf_db_append *a, struct gf_err *e)
 {
     int rc = a->err ? gf_err_set(e, a->err, "out of memory") : GF_OK;
     if (a->pg) {
-        if (rc == GF_OK && a->used)
-            rc = gf_pg_copy_put(a->db, a->arena, a->used, e);
+        if (rc == GF_OK && a->arena.n)
+            rc = gf_pg_copy_put(a->db, a->arena.p, a->arena.n, e);
         int end = gf_pg_copy_end(a->db, rc ? "abandoned" : NULL, rc ? NULL : e);
         if (rc == GF_OK)
             rc = end;

@@ -22,11 +22,6 @@ struct column {
     enum kind kind;
 };
 
-static int is_pg(struct gf_db *db)
-{
-    return gf_pg_is_url(db->path);
-}
-
 static enum kind kind_of(const char *type)
 {
     if (!type)
@@ -156,7 +151,7 @@ int gf_db_copy(struct gf_db *src, struct gf_db *dst, struct gf_err *e)
 {
     if (dst->depth <= 0)
         return gf_err_set(e, GF_ESYS, "database: copy outside a transaction");
-    struct gf_db *lite = !is_pg(src) ? src : !is_pg(dst) ? dst : NULL, *ref = NULL;
+    struct gf_db *lite = !gf_db_is_pg(src) ? src : !gf_db_is_pg(dst) ? dst : NULL, *ref = NULL;
     int rc = GF_OK;
     if (!lite && (rc = gf_sqlite_reference(&ref, e)))
         return rc;
@@ -166,10 +161,10 @@ int gf_db_copy(struct gf_db *src, struct gf_db *dst, struct gf_err *e)
     if (!tables)
         rc = e ? e->code : GF_ESYS;
     if (rc == GF_OK)
-        rc = is_pg(dst) ? gf_pg_empty(dst, e) : empty_sqlite(dst, tables, e);
+        rc = gf_db_is_pg(dst) ? gf_pg_empty(dst, e) : empty_sqlite(dst, tables, e);
     for (size_t i = 0; rc == GF_OK && tables[i]; i++)
         rc = copy_table(src, dst, lite, tables[i], e);
-    if (rc == GF_OK && is_pg(dst))
+    if (rc == GF_OK && gf_db_is_pg(dst))
         rc = gf_pg_sync_ids(dst, e);
     gf_db_free_names(tables);
     gf_db_close(ref);

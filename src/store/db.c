@@ -101,6 +101,11 @@ int64_t gf_db_last_id(struct gf_db *db)
     return db->ops->last_id(db);
 }
 
+int gf_db_is_pg(const struct gf_db *db)
+{
+    return gf_pg_is_url(db->path);
+}
+
 int64_t gf_db_changes(struct gf_db *db)
 {
     return db->ops->changes(db);

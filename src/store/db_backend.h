@@ -25,6 +25,9 @@ struct gf_stmt {
     struct gf_db *db;
 };
 
+/* 1 when the database is a PostgreSQL one (named by a URL), 0 for a SQLite file. */
+int gf_db_is_pg(const struct gf_db *db);
+
 struct gf_db_ops {
     const char *begin_sql;    /* how a write transaction starts */
     const char *defer_fk_sql; /* foreign keys checked at the commit */

@@ -20,6 +20,7 @@
 
 #include "store/db_backend.h"
 #include "store/schema.h"
+#include "util/strbuf.h"
 
 #define PREPARED_MAX 512 /* statements kept prepared on one connection */
 #define BOOLOID 16
@@ -82,34 +83,9 @@ static int word_at(const char *sql, const char *p, const char *word)
            (word[n - 1] == '.' || !ident_char(p[n]));
 }
 
-struct out {
-    char *p;
-    size_t n, cap;
-    int err;
-};
-
-static void put(struct out *o, const char *s, size_t n)
-{
-    if (o->err)
-        return;
-    if (o->n + n + 1 > o->cap) {
-        size_t cap = (o->n + n + 1) * 2;
-        char *more = realloc(o->p, cap);
-        if (!more) {
-            o->err = 1;
-            return;
-        }
-        o->p = more;
-        o->cap = cap;
-    }
-    memcpy(o->p + o->n, s, n);
-    o->n += n;
-    o->p[o->n] = 0;
-}
-
 /* The end of one ORDER BY term written from `from` on: NULLs sort as SQLite sorts them (first
  * going up, last going down), unless the term says where. */
-static void end_term(struct out *o, size_t from)
+static void end_term(struct gf_strbuf *o, size_t from)
 {
     if (o->err)
         return;
@@ -126,14 +102,14 @@ static void end_term(struct out *o, size_t from)
     memcpy(tail, o->p + end, k < sizeof tail ? k : sizeof tail - 1);
     o->n = end;
     const char *w = desc ? " NULLS LAST" : " NULLS FIRST";
-    put(o, w, strlen(w));
-    put(o, tail, k < sizeof tail ? k : sizeof tail - 1);
+    gf_strbuf_puts(o, w);
+    gf_strbuf_put(o, tail, k < sizeof tail ? k : sizeof tail - 1);
 }
 
 char *gf_pg_translate(const char *sql, int *nparams)
 {
-    struct out o = {0};
-    put(&o, "", 0);
+    struct gf_strbuf o = {0};
+    gf_strbuf_put(&o, "", 0);
     int top = 0, depth = 0;
     /* ORDER BY clauses being read: the depth of each and where its current term began */
     enum { NEST = 16 };
@@ -156,7 +132,7 @@ char *gf_pg_translate(const char *sql, int *nparams)
                 q += *q == *p ? 2 : 1;
             if (*q)
                 q++;
-            put(&o, p, (size_t)(q - p));
+            gf_strbuf_put(&o, p, (size_t)(q - p));
             p = q;
             continue;
         }
@@ -169,7 +145,7 @@ char *gf_pg_translate(const char *sql, int *nparams)
             if (stop)
                 nob--;
             else if (*p == ',') {
-                put(&o, ",", 1);
+                gf_strbuf_put(&o, ",", 1);
                 p++;
                 ob_term[nob - 1] = o.n;
                 continue;
@@ -180,7 +156,7 @@ char *gf_pg_translate(const char *sql, int *nparams)
         else if (*p == ')')
             depth--;
         if (word_at(sql, p, "ORDER BY") && nob < NEST) {
-            put(&o, p, 8);
+            gf_strbuf_put(&o, p, 8);
             p += 8;
             ob_depth[nob] = depth;
             ob_term[nob++] = o.n;
@@ -198,23 +174,23 @@ char *gf_pg_translate(const char *sql, int *nparams)
             if (n > top)
                 top = n;
             char num[16];
-            put(&o, num, (size_t)snprintf(num, sizeof num, "$%d", n));
+            gf_strbuf_put(&o, num, (size_t)snprintf(num, sizeof num, "$%d", n));
             continue;
         }
         int done = 0;
         for (size_t w = 0; w < sizeof words / sizeof words[0] && !done; w++)
             if (word_at(sql, p, words[w].from)) {
-                put(&o, words[w].to, strlen(words[w].to));
+                gf_strbuf_put(&o, words[w].to, strlen(words[w].to));
                 p += strlen(words[w].from);
                 done = 1;
             }
         if (!done)
-            put(&o, p++, 1);
+            gf_strbuf_put(&o, p++, 1);
     }
     while (nob > 0) /* clauses that run to the end */
         end_term(&o, ob_term[--nob]);
     if (o.err) {
-        free(o.p);
+        gf_strbuf_free(&o);
         return NULL;
     }
     *nparams = top;
