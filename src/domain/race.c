@@ -1012,10 +1012,10 @@ static int household_facts(struct gf_db *db, const char *ps, const char *asof,
     int rc = gf_db_prepare(
         db,
         "SELECT c.cadre, count(*),"
-        " sum(EXISTS (SELECT 1 FROM hh_visit v WHERE v.household = c.household"
-        "  AND v.visit_date <= ?1 AND v.visit_date > date(?1, '-90 days'))),"
-        " sum(EXISTS (SELECT 1 FROM hh_visit v WHERE v.household = c.household"
-        "  AND v.measure IS NOT NULL AND v.visit_date BETWEEN ?2 AND ?1))"
+        " sum(CASE WHEN EXISTS (SELECT 1 FROM hh_visit v WHERE v.household = c.household"
+        "  AND v.visit_date <= ?1 AND v.visit_date > date(?1, '-90 days')) THEN 1 ELSE 0 END),"
+        " sum(CASE WHEN EXISTS (SELECT 1 FROM hh_visit v WHERE v.household = c.household"
+        "  AND v.measure IS NOT NULL AND v.visit_date BETWEEN ?2 AND ?1) THEN 1 ELSE 0 END)"
         " FROM hh_case c WHERE c.cadre IS NOT NULL AND c.paired_on <= ?1"
         " AND (c.state <> 'eliminated' OR c.eliminated_on > ?1) GROUP BY c.cadre",
         &st, e);

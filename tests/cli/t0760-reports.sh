@@ -4,10 +4,9 @@
 # designed (the village report and the poster: one A4 page); a report holds only what its reader
 # may see (another county's village is refused); output never goes over the database.
 . "$(dirname "$0")/lib.sh"
-db=$T/r.db
-G() { "$GONGFU" --db "$db" "$@"; }
 command -v pdftotext >/dev/null || { echo "pdftotext missing (poppler-utils)"; exit 1; }
-expect_exit 0 G demo
+db=$(demodb r)
+G() { "$GONGFU" --db "$db" "$@"; }
 V=510421001001 # 竹园社区, 锦川镇, 米易县
 pages() { pdfinfo "$1" | awk '/^Pages:/ { print $2 }'; }
 a4() { pdfinfo "$1" | grep -q 'Page size: .* pts (A4)'; }
@@ -72,8 +71,11 @@ expect_exit 0 G --user cun1 report village --unit $V --html own.html
 expect_in own.html "竹园社区"
 # refusals leave no file; output never over the database
 [ ! -e cun.pdf ] && ok || fail "a refused report left a file"
-expect_exit 1 G report village --unit $V --html "$db"
-expect_in "$T/err" "refusing to write output"
+# the database is a file only on SQLite: there the output may not overwrite it
+if [ "$PG" = 0 ]; then
+  expect_exit 1 G report village --unit $V --html "$db"
+  expect_in "$T/err" "refusing to write output"
+fi
 expect_exit 2 G report yearly
 expect_in "$T/err" "unknown report 'yearly'"
 finish

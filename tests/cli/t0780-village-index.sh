@@ -4,9 +4,8 @@
 # threshold indicator says how many villages are still under 50 000 yuan of collective income
 # and which — the same villages a count over the values finds.
 . "$(dirname "$0")/lib.sh"
-db=$T/v.db
+db=$(demodb v)
 G() { "$GONGFU" --db "$db" "$@"; }
-expect_exit 0 G demo
 # the race of the villages reads the governance index's run
 G eval runs --period 2025 --format csv >runs.csv
 zc=$(awk -F, '$2 == "zhicun" && $4 == "village" { print $1 }' runs.csv | tail -1)
@@ -35,8 +34,8 @@ listed=$(node -e 'const r=JSON.parse(require("fs").readFileSync(process.argv[1])
   console.log(r.map(x=>x.unit).sort().join("\n"))' th.json)
 [ "$listed" = "$under" ] && ok || fail "threshold lists $(echo $listed) but the values say $(echo $under)"
 # the share at the city equals met / 234, and the county counts add up to the city's
-share=$(sqlite3 "$db" "SELECT value FROM value WHERE unit='510400' AND indicator='coll_income_5w_share' AND period='2025'")
+share=$(sql "$db" "SELECT value FROM value WHERE unit='510400' AND indicator='coll_income_5w_share' AND period='2025'")
 awk -v s="$share" -v m=$((234 - nunder)) 'BEGIN { exit !(s - 100 * m / 234 < 1e-9 && 100 * m / 234 - s < 1e-9) }' && ok || fail "city share $share"
-sum=$(sqlite3 "$db" "SELECT sum(v.value) FROM value v JOIN unit u ON u.code = v.unit AND u.level = 2 WHERE v.indicator='coll_income_5w' AND v.period='2025'")
+sum=$(sql "$db" "SELECT sum(v.value) FROM value v JOIN unit u ON u.code = v.unit AND u.level = 2 WHERE v.indicator='coll_income_5w' AND v.period='2025'")
 [ "${sum%.0}" = $((234 - nunder)) ] && ok || fail "the counties' counts sum to $sum"
 finish

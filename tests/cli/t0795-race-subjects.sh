@@ -4,7 +4,8 @@
 # small fixture: components, weights redistributed over what applies, ranks, red and black lists,
 # reasons; per-subject weights from the rules file, bad rules refused naming the key.
 . "$GONGFU_SRC/tests/cli/lib.sh"
-G() { "$GONGFU" --db "$T/r.db" "$@"; }
+db=$(newdb r)
+G() { "$GONGFU" --db "$db" "$@"; }
 near() { awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; exit !(a != "" && d < 1e-6 && d > -1e-6) }'; }
 col() { # col SUBJECT-CODE COLUMN-NAME: the cell of the last CSV output
   awk -F, -v s="$1" -v c="$2" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next } $3 == s { print $h[c] }' "$T/out"
@@ -43,7 +44,7 @@ CSV
 expect_exit 0 G items import progress.csv --what progress
 GONGFU_NOW=2024-07-01T00:00:00Z expect_exit 0 G problems raise --item I1 --title 进度滞后 --severity high --owner P3 --deadline 2024-09-30
 # P4's paired households (the registry and the workflow are tested elsewhere: rows set directly)
-sqlite3 "$T/r.db" "
+sql "$db" "
 INSERT INTO household (code, unit, head_name, area) VALUES
  ('H1','9101','户一','rural'),('H2','9101','户二','rural'),('H3','9101','户三','rural'),
  ('H4','9101','户四','rural'),('H5','9101','户五','rural');

@@ -5,7 +5,7 @@
 # bad input refused naming line, field and value, the database unchanged.
 . "$(dirname "$0")/lib.sh"
 B=$GONGFU_SRC/tests/data/base
-db=$T/p.db
+db=$(newdb p)
 G() { "$GONGFU" --db "$db" "$@"; }
 G import units "$B/units.csv" >/dev/null
 printf 'code,name,kind\nT1,专班,work\n' >teams.csv
