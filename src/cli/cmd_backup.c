@@ -3,7 +3,6 @@
  * backup.restore, service/ops_backup.c). */
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli/cli.h"
 #include "store/db.h"
@@ -56,25 +55,22 @@ int cmd_restore(struct gf_cli *cli, int argc, char **argv)
         return 0;
     }
     /* restoring is how a lost database comes back: a database that does not exist yet is
-     * created for it, and removed again when the restore fails */
-    int created = 0;
-    if (access(cli->db_path, F_OK) != 0) {
+     * created for it (a file, or the schema in an empty PostgreSQL database), and removed again
+     * when the restore fails */
+    int created = gf_db_exists(cli->db_path, &cli->err);
+    if (created < 0)
+        return created;
+    created = !created;
+    if (created) {
         struct gf_db *db;
         int rc = gf_db_open(&db, cli->db_path, &cli->err);
         if (rc)
             return rc;
         gf_db_close(db);
-        created = 1;
     }
     int rc = gf_cli_call(cli, "backup.restore", argc, argv, 1, "restore");
-    if (rc && created) {
-        static const char *const ends[] = {"", "-wal", "-shm", "-journal"};
-        for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++) {
-            char path[4096];
-            snprintf(path, sizeof path, "%s%s", cli->db_path, ends[i]);
-            unlink(path);
-        }
-    }
+    if (rc && created)
+        gf_db_remove(cli->db_path, NULL);
     return rc;
 }
 

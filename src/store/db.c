@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "store/db_backend.h"
 
@@ -343,12 +344,47 @@ int gf_db_restore(struct gf_db *db, const char *path, struct gf_err *e)
     int rc = gf_db_open_read(&in, path, e);
     if (rc)
         return rc;
-    if ((rc = gf_db_begin(db, e)) == GF_OK) {
+    if (gf_pg_same_database(in, db))
+        rc = gf_err_at(e, NULL, 0, "file", path, "a backup, not the database itself");
+    else if ((rc = gf_db_begin(db, e)) == GF_OK) {
         rc = gf_db_copy(in, db, e);
         rc = gf_db_end(db, rc, e);
     }
     gf_db_close(in);
     return rc;
+}
+
+int gf_db_exists(const char *path, struct gf_err *e)
+{
+    if (!gf_pg_is_url(path))
+        return access(path, F_OK) == 0;
+    struct gf_db *db;
+    int rc = gf_pg_open(&db, path, 0, 1, e);
+    if (rc == GF_ENOTFOUND)
+        return 0;
+    if (rc)
+        return rc;
+    gf_db_close(db);
+    return 1;
+}
+
+int gf_db_remove(const char *path, struct gf_err *e)
+{
+    if (gf_pg_is_url(path)) {
+        struct gf_db *db;
+        int rc = gf_pg_open(&db, path, 0, 0, e);
+        if (rc == GF_OK)
+            rc = gf_pg_drop_schema(db, e);
+        gf_db_close(db);
+        return rc;
+    }
+    static const char *const ends[] = {"", "-wal", "-shm", "-journal"};
+    for (size_t i = 0; i < sizeof ends / sizeof ends[0]; i++) {
+        char p[4096];
+        snprintf(p, sizeof p, "%s%s", path, ends[i]);
+        unlink(p);
+    }
+    return GF_OK;
 }
 
 char **gf_db_tables(struct gf_db *db, struct gf_err *e)

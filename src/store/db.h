@@ -120,6 +120,12 @@ int gf_db_backup(struct gf_db *db, const char *path, struct gf_err *e);
  * database of either backend), in one step that other connections see as a single change.  The caller checks the file first (open
  * it with gf_db_open_read, verify it) and afterwards.  Not inside a transaction. */
 int gf_db_restore(struct gf_db *db, const char *path, struct gf_err *e);
+/* 1 when a gongfu database is at path (a file; a PostgreSQL database with gongfu's schema), 0
+ * when none is there yet (no file; a PostgreSQL database without it), else an error code. */
+int gf_db_exists(const char *path, struct gf_err *e);
+/* Undo gf_db_open at a path where gf_db_exists said 0: remove the file and its companions, or
+ * drop the tables and functions the schema made in the PostgreSQL database. */
+int gf_db_remove(const char *path, struct gf_err *e);
 /* Rows appended to one table in bulk, inside a transaction: SQLite writes multi-row INSERTs,
  * PostgreSQL COPY.  Give a row's fields in the order of cols (text with its length; NULL text or
  * a NaN double is NULL), then gf_db_append_row.  A row may be written later than it was given:

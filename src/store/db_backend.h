@@ -77,6 +77,10 @@ int gf_sqlite_schema(struct gf_db *db, struct gf_stmt **out, struct gf_err *e);
 /* The PostgreSQL backend (db_pg.c). */
 int gf_pg_is_url(const char *path);
 int gf_pg_open(struct gf_db **out, const char *url, int create, int read_only, struct gf_err *e);
+/* 1 when both are connections to the same PostgreSQL database. */
+int gf_pg_same_database(struct gf_db *a, struct gf_db *b);
+/* Drop every table and the functions gongfu made: the database as it was before the schema. */
+int gf_pg_drop_schema(struct gf_db *db, struct gf_err *e);
 
 /* The first column of every row of a query (text), NULL-terminated; caller frees with
  * gf_db_free_names.  NULL on an error (in e). */

@@ -67,6 +67,31 @@ int gf_pg_is_url(const char *path)
     return path && (!strncmp(path, "postgresql://", 13) || !strncmp(path, "postgres://", 11));
 }
 
+/* The database's name and its server's start: the same for every connection to one database,
+ * whatever URL, host name or socket reached it. */
+static char *identity(struct gf_db *db)
+{
+    struct gf_stmt *st;
+    char *id = NULL;
+    if (gf_db_prepare(db, "SELECT current_database() || '@' || pg_postmaster_start_time()", &st, NULL))
+        return NULL;
+    if (gf_stmt_step(st, NULL) == 1 && gf_stmt_text(st, 0))
+        id = strdup(gf_stmt_text(st, 0));
+    gf_stmt_finalize(st);
+    return id;
+}
+
+int gf_pg_same_database(struct gf_db *a, struct gf_db *b)
+{
+    if (!gf_db_is_pg(a) || !gf_db_is_pg(b))
+        return 0;
+    char *x = identity(a), *y = identity(b);
+    int same = x && y && !strcmp(x, y);
+    free(x);
+    free(y);
+    return same;
+}
+
 /* ---- SQL ------------------------------------------------------------------------------------ */
 
 static int ident_char(char c)

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "store/db_backend.h"
@@ -349,7 +350,7 @@ static int make_schema(struct gf_db *db, struct gf_err *e)
     return rc;
 }
 
-int gf_pg_clear(struct gf_db *db, struct gf_err *e)
+static int drop_tables(struct gf_db *db, struct gf_err *e)
 {
     char **names = gf_pg_tables(db, e);
     if (!names)
@@ -361,8 +362,29 @@ int gf_pg_clear(struct gf_db *db, struct gf_err *e)
         rc = gf_db_exec(db, sql, e);
     }
     gf_db_free_names(names);
+    return rc;
+}
+
+int gf_pg_clear(struct gf_db *db, struct gf_err *e)
+{
+    int rc = drop_tables(db, e);
     if (rc == GF_OK)
         rc = make_schema(db, e);
+    return rc;
+}
+
+int gf_pg_drop_schema(struct gf_db *db, struct gf_err *e)
+{
+    int rc = drop_tables(db, e);
+    if (rc == GF_OK) /* the functions make_schema made (the compat ones and the triggers') */
+        rc = gf_db_exec(
+            db,
+            "DO $$ DECLARE f regprocedure; BEGIN FOR f IN SELECT p.oid::regprocedure FROM pg_proc p"
+            " WHERE p.pronamespace = current_schema()::regnamespace AND p.proname IN ('date',"
+            " 'instr', 'json_extract', 'julianday', 'max', 'min', 'round', 'gf_auth_changed',"
+            " 'gf_units_changed', 'gf_value_version') LOOP EXECUTE 'DROP FUNCTION ' || f::text"
+            " || ' CASCADE'; END LOOP; END $$",
+            e);
     return rc;
 }
 
@@ -380,7 +402,7 @@ int gf_pg_schema_open(struct gf_db *db, int create, int read_only, struct gf_err
                               "schema_migration): gongfu will not use it",
                               db->path);
         if (!create)
-            return gf_err_set(e, GF_EUSER,
+            return gf_err_set(e, GF_ENOTFOUND,
                               "%s: no gongfu database here (create it with `gongfu init`, "
                               "`gongfu demo` or `gongfu migrate`)",
                               db->path);
@@ -431,6 +453,10 @@ int gf_pg_schema_open(struct gf_db *db, int create, int read_only, struct gf_err
  * backend.  It is read in one snapshot (a repeatable-read transaction). */
 int gf_pg_backup(struct gf_db *db, const char *path, struct gf_err *e)
 {
+    if (gf_pg_is_url(path))
+        return gf_err_at(e, NULL, 0, "file", path,
+                         "a file other than the database itself (a backup is a SQLite file; into "
+                         "another PostgreSQL database: gongfu migrate)");
     char tmp[4096];
     snprintf(tmp, sizeof tmp, "%s.part", path);
     unlink(tmp);
@@ -438,6 +464,7 @@ int gf_pg_backup(struct gf_db *db, const char *path, struct gf_err *e)
     int rc = gf_sqlite_open_write(&out, tmp, 1, e);
     if (rc)
         return rc;
+    chmod(tmp, 0600); /* every personal record: the owner's to read */
     rc = gf_db_exec(db, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", e);
     if (rc == GF_OK) {
         db->depth++;
@@ -448,8 +475,8 @@ int gf_pg_backup(struct gf_db *db, const char *path, struct gf_err *e)
         db->depth--;
         gf_db_exec(db, "ROLLBACK", NULL);
     }
-    if (rc == GF_OK)
-        gf_db_checkpoint(out);
+    if (rc == GF_OK) /* one file: no write-ahead log beside it (as a SQLite backup) */
+        rc = gf_db_exec(out, "PRAGMA journal_mode = DELETE", e);
     gf_db_close(out);
     if (rc == GF_OK && rename(tmp, path) != 0)
         rc = gf_err_set(e, GF_EUSER, "backup: cannot write %s", path);

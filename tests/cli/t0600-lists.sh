@@ -4,7 +4,8 @@
 # a closed item, negative investment) → a message naming file/line/field/value, exit 1 and a
 # byte-identical database; the problem loop; flags on a fixed date; the race output.
 . "$GONGFU_SRC/tests/cli/lib.sh"
-G() { "$GONGFU" --db "$T/l.db" "$@"; }
+db=$(newdb l)
+G() { "$GONGFU" --db "$db" "$@"; }
 
 # ---- fixtures: 1 city, 3 counties, 2 work teams, departments, people ----
 cat >units.csv <<'EOF'
@@ -73,12 +74,12 @@ expect_exit 0 G --lang en items import progress.csv --what progress
 expect_in out "3 rows, 0 inserted, 0 updated, 3 unchanged"
 
 # ---- bad input: message names file, line, field, value; exit 1; database unchanged ----
-dump "$T/l.db" >before.sql
+dump "$db" >before.sql
 bad() { # bad FILE WHAT EXPECTED-TEXT...
   local f=$1 what=$2; shift 2
   expect_exit 1 G items import "$f" --what "$what"
   expect_in err "$@"
-  dump "$T/l.db" >after.sql
+  dump "$db" >after.sql
   if cmp -s before.sql after.sql; then ok; else fail "database changed by $f"; fi
 }
 H='code,title,kind,lead_unit,owner,team,unit,start,due,invest_planned'
@@ -107,7 +108,7 @@ bad bad.json progress 'bad.json:1' 'percent' '160' '0 to 100'
 # the command line: progress on a closed item
 expect_exit 1 G items progress I3 --percent 100 --date 2024-04-01 --by P2
 expect_in err 'I3' 'closed'
-dump "$T/l.db" >after.sql
+dump "$db" >after.sql
 cmp -s before.sql after.sql && ok || fail "database changed by items progress on a closed item"
 
 # ---- listings ----
@@ -137,12 +138,12 @@ expect_exit 0 G --user r9102 --format csv items list
 [ "$(cut -d, -f1 out | tr '\n' ' ')" = "code I2 " ] && ok || fail "reporter of 9102: $(cat out)"
 expect_exit 1 G --user r9102 items show I1
 expect_in err 'I1' 'outside the scope of r9102'
-dump "$T/l.db" >before.sql
+dump "$db" >before.sql
 expect_exit 1 G --user t02 items progress I3 --percent 50 --date 2024-03-01 --by P3
 expect_in err 'team T02' 'neither leads nor joins list item I3'
 expect_exit 1 G --user r9102 items progress I2 --percent 70 --by P1
 expect_in err 'r9102 (role reporter) may not'
-dump "$T/l.db" >after.sql
+dump "$db" >after.sql
 cmp -s before.sql after.sql && ok || fail "a refused progress report changed the database"
 
 # ---- flags on a fixed date ----
@@ -174,9 +175,9 @@ expect_in err 'only a rectified problem'
 expect_exit 0 G --user P3 problems rectify 1 --by P3 --report 已加快施工
 expect_exit 1 G --user P3 problems verify 1
 expect_in err 'someone other than the owner'
-dump "$T/l.db" >before.sql
+dump "$db" >before.sql
 expect_exit 1 G --user P3 problems verify 1 --by P3
-dump "$T/l.db" >after.sql
+dump "$db" >after.sql
 cmp -s before.sql after.sql && ok || fail "refused verification changed the database"
 expect_exit 0 G --user P1 problems verify 1 --by P1
 expect_exit 0 G --format csv problems list
@@ -184,15 +185,15 @@ expect_in out '1,I1,,投资进度滞后,high,P3,2024-09-30,closed,2024-08-15,P3,
 expect_exit 0 G problems reopen 1 --reason 复查未达标
 expect_exit 0 G --format csv problems list --status open
 expect_in out '1,I1,,投资进度滞后,high,P3,2024-09-30,open'
-[ "$(sqlite3 "$T/l.db" "SELECT count(*) FROM audit WHERE entity='problem'")" = 4 ] && ok || fail "problem audit rows"
+[ "$(sql "$db" "SELECT count(*) FROM audit WHERE entity='problem'")" = 4 ] && ok || fail "problem audit rows"
 # the team leading I1 reports its progress (the reporter named: P3)
 expect_exit 0 G --lang en --user t02 items progress I1 --percent 50 --by P3
 expect_in out 'I1: progress recorded (written)'
-[ "$(sqlite3 "$T/l.db" "SELECT actor FROM audit WHERE entity = 'progress' ORDER BY id DESC LIMIT 1")" = t02 ] && ok ||
+[ "$(sql "$db" "SELECT actor FROM audit WHERE entity = 'progress' ORDER BY id DESC LIMIT 1")" = t02 ] && ok ||
   fail "progress audited under the acting user"
 
 # ---- the race: evaluation runs for 2023 and 2024 (ranks by hand) ----
-sqlite3 "$T/l.db" "INSERT INTO framework (code,name) VALUES ('fw','测试');
+sql "$db" "INSERT INTO framework (code,name) VALUES ('fw','测试');
 INSERT INTO framework_node (framework,code,parent,kind) VALUES ('fw','IDX',NULL,'index');
 INSERT INTO period VALUES ('2023','year',2023,0,'2023-01-01','2023-12-31') ON CONFLICT DO NOTHING;
 INSERT INTO period VALUES ('2024','year',2024,0,'2024-01-01','2024-12-31') ON CONFLICT DO NOTHING;
@@ -219,10 +220,10 @@ grep -q '^unit,1,9102,.*,red,best,' out && ok || fail "red list / best award: $(
 grep -q '^unit,3,9101,.*,uncertain,slowest_uncertain,' out && ok || fail "uncertain: $(cat out)"
 if grep -q ',black,' out; then fail "nobody is certain enough for the black list"; else ok; fi
 # without the evaluation's sensitivity 9101 is certainly last → black list and snail award
-sqlite3 "$T/l.db" "UPDATE eval_result SET rank_p05 = NULL, rank_p95 = NULL"
+sql "$db" "UPDATE eval_result SET rank_p05 = NULL, rank_p95 = NULL"
 expect_exit 0 G --lang en --format csv race --period 2024 --units
 grep -q '^unit,3,9101,.*,black,slowest,' out && ok || fail "black: $(cat out)"
-sqlite3 "$T/l.db" "UPDATE eval_result SET rank_p05 = rank, rank_p95 = rank WHERE run = 2;
+sql "$db" "UPDATE eval_result SET rank_p05 = rank, rank_p95 = rank WHERE run = 2;
   UPDATE eval_result SET rank_p05 = 1 WHERE run = 2 AND unit = '9101'"
 expect_exit 0 G race --period 2024
 expect_in out '赛马争先 2024' '骏马奖' '蜗牛奖待定' '红榜' '待定(不确定)' '专班' '名次变化' '黑榜规则' \

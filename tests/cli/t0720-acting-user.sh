@@ -3,7 +3,7 @@
 # GONGFU_USER is a usage error (exit 2) naming the option, before anything is written.
 . "$(dirname "$0")/lib.sh"
 B=$GONGFU_SRC/tests/data/base
-db=$T/u.db
+db=$(newdb u)
 G() { "$GONGFU" --db "$db" "$@"; }
 expect_exit 0 G import units "$B/units.csv"
 G user add P0001 --role centre >/dev/null # the CLI acts as a user of the database
@@ -21,8 +21,8 @@ done
 
 # --user overrides a blank GONGFU_USER; the change is recorded under that name
 GONGFU_USER=' ' expect_exit 0 G --user P0001 import framework "$B/framework.csv"
-[ "$(sqlite3 "$db" "SELECT DISTINCT actor FROM audit WHERE entity = 'framework'")" = P0001 ] && ok ||
+[ "$(sql "$db" "SELECT DISTINCT actor FROM audit WHERE entity = 'framework'")" = P0001 ] && ok ||
   fail "actor of the framework import"
-[ "$(sqlite3 "$db" "SELECT count(*) FROM audit WHERE trim(actor, ' '||char(9)) = ''")" = 0 ] && ok ||
+[ "$(sql "$db" "SELECT count(*) FROM audit WHERE trim(replace(actor, '$(printf '\t')', ' ')) = ''")" = 0 ] && ok ||
   fail "an audit record with an empty actor"
 finish
