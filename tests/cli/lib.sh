@@ -85,10 +85,10 @@ demodb() {
 sql() {
   if [ "$PG" = 0 ]; then sqlite3 "$1" "$2"; else psql_on "$(pg_name "$1")" -F '|' -c "$2"; fi
 }
-# dump DB: every row the database holds, as text to compare before and after
+# dump DB: the database's schema and every row it holds, as text to compare before and after
 dump() {
   if [ "$PG" = 0 ]; then sqlite3 "$1" .dump; return; fi
-  pg_dump -h "$GONGFU_TEST_PG_HOST" -U postgres --data-only "$(pg_name "$1")" 2>/dev/null |
+  pg_dump -h "$GONGFU_TEST_PG_HOST" -U postgres "$(pg_name "$1")" 2>/dev/null |
     grep -v -e '^--' -e '^\\restrict' -e '^\\unrestrict' -e '^SELECT pg_catalog.setval'
 }
 finish() {

@@ -3,7 +3,7 @@
 # expected, exits 1, and leaves the database byte-for-byte as it was.
 . "$(dirname "$0")/lib.sh"
 B=$GONGFU_SRC/tests/data/base
-db=$T/g.db
+db=$(newdb g)
 for k in units framework values; do "$GONGFU" --db "$db" import $k "$B/$k.csv" >/dev/null; done
 "$GONGFU" --db "$db" values rollup >/dev/null
 
@@ -11,12 +11,16 @@ for k in units framework values; do "$GONGFU" --db "$db" import $k "$B/$k.csv" >
 bad() {
   local kind=$1 file=$2; shift 2
   local before after
-  before=$(dump "$db"); cp "$db" "$T/before.db"
+  before=$(dump "$db")
+  [ "$PG" = 1 ] || cp "$db" "$T/before.db"
   expect_exit 1 "$GONGFU" --db "$db" import "$kind" "$file" || true
   expect_in "$T/err" "$(basename "$file")" "$@"
   after=$(dump "$db")
   if [ "$before" != "$after" ]; then fail "database changed after bad $kind file $(basename "$file")"; else ok; fi
-  if ! cmp -s "$db" "$T/before.db"; then fail "database file bytes changed after $(basename "$file")"; else ok; fi
+  # and the bytes of the file (SQLite; on PostgreSQL the dump holds the schema too)
+  if [ "$PG" = 0 ]; then
+    if ! cmp -s "$db" "$T/before.db"; then fail "database file bytes changed after $(basename "$file")"; else ok; fi
+  fi
 }
 u() { printf '%s\n' "code,name,parent,level,area,population" "$@" > "$T/$name.csv"; }
 

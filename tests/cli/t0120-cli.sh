@@ -3,7 +3,8 @@
 # JSON input, dry run, rollup and eval on a small hand-checked database.
 . "$(dirname "$0")/lib.sh"
 B=$GONGFU_SRC/tests/data/base
-G() { "$GONGFU" --db "$T/g.db" "$@"; }
+db=$(newdb g)
+G() { "$GONGFU" --db "$db" "$@"; }
 
 # help: the overview lists every command, and every command answers --help with exit 0
 expect_exit 0 "$GONGFU" help
@@ -22,15 +23,22 @@ expect_exit 2 "$GONGFU" --format xml help
 expect_in "$T/err" "'xml' is not one of table, csv, json"
 expect_exit 2 "$GONGFU" import units
 expect_exit 2 "$GONGFU" import nosuchkind x.csv
-# a missing database is a user error, not a crash, and is not created by a read
-expect_exit 1 "$GONGFU" --db "$T/none.db" units
-expect_in "$T/err" "no such database"
-[ ! -e "$T/none.db" ] && ok || fail "a read created the database"
+# a missing database is a user error, not a crash, and is not created by a read (on PostgreSQL:
+# an empty database, as made for gongfu init; the message says so in its own words)
+none=$(newdb none)
+expect_exit 1 "$GONGFU" --db "$none" units
+if [ "$PG" = 0 ]; then
+  expect_in "$T/err" "no such database"
+  [ ! -e "$none" ] && ok || fail "a read created the database"
+else
+  expect_in "$T/err" "no gongfu database here"
+  [ "$(sql "$none" "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")" = 0 ] && ok || fail "a read created the database"
+fi
 
 # imports, with a dry run first
 expect_exit 0 G import units "$B/units.csv" --dry-run
 expect_in "$T/out" "8" "试运行"
-[ "$(sqlite3 "$T/g.db" 'SELECT count(*) FROM unit')" = 0 ] && ok || fail "dry run wrote units"
+[ "$(sql "$db" 'SELECT count(*) FROM unit')" = 0 ] && ok || fail "dry run wrote units"
 for k in units framework values; do expect_exit 0 G import $k "$B/$k.csv"; done
 expect_exit 0 G --lang en import values "$B/values.csv"
 expect_in "$T/out" "10 rows, 0 inserted, 0 updated, 10 unchanged"
@@ -81,7 +89,7 @@ expect_exit 0 G eval --level county --format csv
 expect_in "$T/out" "county,1,510402,东区,98,,100,95," "county,2,510421,米易县,84.0083333333333"
 expect_exit 0 G eval --level county --sensitivity 200 --seed 7 --save
 expect_in "$T/out" "敏感性 200 次抽样" "已保存为评价运行 #1"
-[ "$(sqlite3 "$T/g.db" "SELECT count(*) FROM eval_result WHERE run = 1 AND node = 'idx' AND rank_p05 IS NOT NULL")" = 2 ] && ok || fail "saved run lacks sensitivity"
+[ "$(sql "$db" "SELECT count(*) FROM eval_result WHERE run = 1 AND node = 'idx' AND rank_p05 IS NOT NULL")" = 2 ] && ok || fail "saved run lacks sensitivity"
 expect_exit 2 G eval --level nowhere
 expect_exit 1 G eval --framework nosuch
 expect_in "$T/err" 'framework "nosuch": no such framework'

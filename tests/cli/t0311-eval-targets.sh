@@ -3,7 +3,8 @@
 # and at other levels only when the framework says so (target_scale same).  Elsewhere the
 # attainment is empty with the reason — never a village at 100 % against a city-wide count.
 . "$(dirname "$0")/lib.sh"
-G() { "$GONGFU" --db "$T/g.db" "$@"; }
+db=$(newdb g)
+G() { "$GONGFU" --db "$db" "$@"; }
 cat > units.csv <<'CSV'
 code,name,parent,level,area,population
 C,市,,city,urban,1000
@@ -63,9 +64,9 @@ for v in V1 V2 V3 V4; do
     && ok || fail "$v lowinc under min-max: $(grep "^village,$v,lowinc" "$T/out")"
 done
 expect_exit 0 G eval --level village --period 2024 --pipeline mm.json --save
-[ "$(sqlite3 g.db "SELECT count(*) FROM eval_result WHERE node = 'lowinc' AND attainment IS NULL AND status IS NULL AND note LIKE 'target set for level 1%'")" = 4 ] \
-  && ok || fail "saved lowinc rows: $(sqlite3 g.db "SELECT unit, attainment, status, note FROM eval_result WHERE node = 'lowinc'")"
-[ "$(sqlite3 g.db "SELECT count(*) FROM eval_result WHERE node IN ('rate', 'coll') AND attainment IS NOT NULL AND note IS NULL")" = 8 ] \
+[ "$(sql "$db" "SELECT count(*) FROM eval_result WHERE node = 'lowinc' AND attainment IS NULL AND status IS NULL AND note LIKE 'target set for level 1%'")" = 4 ] \
+  && ok || fail "saved lowinc rows: $(sql "$db" "SELECT unit, attainment, status, note FROM eval_result WHERE node = 'lowinc'")"
+[ "$(sql "$db" "SELECT count(*) FROM eval_result WHERE node IN ('rate', 'coll') AND attainment IS NOT NULL AND note IS NULL")" = 8 ] \
   && ok || fail "rate and coll keep their attainment"
 
 # counties: coll's target is per village (none above), rate's applies everywhere; the zone

@@ -7,15 +7,15 @@
 #     villages get the same ranks as with a saved run, not 234 ties at rank 1;
 #   - a subject with nothing measured is listed without a rank, never tied at the top.
 . "$(dirname "$0")/lib.sh"
-G() { "$GONGFU" --db "$T/g.db" "$@"; }
-G demo >/dev/null 2>&1 || fail "gongfu demo"
-years() { sqlite3 g.db "SELECT group_concat(year) FROM (SELECT DISTINCT p.year FROM value v JOIN period p ON p.code = v.period AND p.kind = 'year' JOIN unit u ON u.code = v.unit AND u.level = $1 JOIN framework_node n ON n.framework = 'panzhihua' AND n.code = v.indicator ORDER BY p.year)"; }
-runs() { sqlite3 g.db "SELECT group_concat(period) FROM (SELECT period FROM eval_run WHERE level = $1 AND framework = 'panzhihua' ORDER BY period)"; }
+db=$(demodb g) || fail "gongfu demo"
+G() { "$GONGFU" --db "$db" "$@"; }
+years() { sql "$db" "SELECT DISTINCT p.year FROM value v JOIN period p ON p.code = v.period AND p.kind = 'year' JOIN unit u ON u.code = v.unit AND u.level = $1 JOIN framework_node n ON n.framework = 'panzhihua' AND n.code = v.indicator ORDER BY p.year" | paste -sd,; }
+runs() { sql "$db" "SELECT period FROM eval_run WHERE level = $1 AND framework = 'panzhihua' ORDER BY period" | paste -sd,; }
 for lv in 2 4; do
   [ -n "$(years $lv)" ] && [ "$(years $lv)" = "$(runs $lv)" ] && ok || fail "level $lv: data for $(years $lv), runs for $(runs $lv)"
 done
 # the villages' race on the zone's framework here (the governance index's runs: t0780)
-sqlite3 g.db "DELETE FROM eval_result WHERE run IN (SELECT id FROM eval_run WHERE framework = 'zhicun'); DELETE FROM eval_run WHERE framework = 'zhicun'"
+sql "$db" "DELETE FROM eval_result WHERE run IN (SELECT id FROM eval_run WHERE framework = 'zhicun'); DELETE FROM eval_run WHERE framework = 'zhicun'"
 # improvement: 50 + 50 × rank change/(n − 1), from the evaluation's rank change — not 50 everywhere
 for lv in 2 4; do
   expect_exit 0 G --format csv race --period 2024 --units --level $lv
@@ -25,7 +25,7 @@ done
 cp "$T/out" saved.csv
 
 # no saved village evaluation: the race computes it and ranks as before
-sqlite3 g.db "DELETE FROM eval_result WHERE run IN (SELECT id FROM eval_run WHERE level = 4); DELETE FROM eval_run WHERE level = 4"
+sql "$db" "DELETE FROM eval_result WHERE run IN (SELECT id FROM eval_run WHERE level = 4); DELETE FROM eval_run WHERE level = 4"
 expect_exit 0 G --format csv race --period 2024 --units --level 4
 cp "$T/out" now.csv
 n=$(($(wc -l < now.csv) - 1))
@@ -44,9 +44,10 @@ C,市,,city,urban
 K1,一县,C,county,rural
 K2,二县,C,county,rural
 CSV
-"$GONGFU" --db e.db init >/dev/null
-"$GONGFU" --db e.db import units units.csv >/dev/null
-expect_exit 0 "$GONGFU" --db e.db --lang en --format csv race --period 2024 --units
+e=$(newdb e)
+"$GONGFU" --db "$e" init >/dev/null
+"$GONGFU" --db "$e" import units units.csv >/dev/null
+expect_exit 0 "$GONGFU" --db "$e" --lang en --format csv race --period 2024 --units
 grep -qx 'unit,,K1,一县,,,,,,,,,,,,100,,,no data: not ranked,,,' "$T/out" && ok || fail "K1 without data: $(grep K1 "$T/out")"
 [ "$(grep -c ',red,\|,best,' "$T/out" || true)" -eq 0 ] && ok || fail "a unit without data is on the red list: $(cat "$T/out")"
 expect_in "$T/err" "no evaluation of level 2 for 2024 saved, and it cannot be computed"
