@@ -506,11 +506,11 @@ int gf_upsert_row(struct gf_db *db, const char *actor, const char *table, int nc
     for (int i = 0; i < nkey; i++)
         ko += (size_t)snprintf(key + ko, ko < sizeof key ? sizeof key - ko : 0, "%s%s",
                                i ? "/" : "", vals[i] ? vals[i] : "");
-    /* unchanged? */
+    /* unchanged? (the key by `=`, so that PostgreSQL finds the row by the key's index) */
     o = (size_t)snprintf(sql, sizeof sql, "SELECT count(*) FROM %s WHERE ", table);
     for (int i = 0; i < ncols; i++)
-        o += (size_t)snprintf(sql + o, sizeof sql - o, "%s\"%s\" IS NOT DISTINCT FROM ?", i ? " AND " : "",
-                              cols[i]);
+        o += (size_t)snprintf(sql + o, sizeof sql - o, "%s\"%s\" %s ?", i ? " AND " : "", cols[i],
+                              i < nkey && vals[i] ? "=" : "IS NOT DISTINCT FROM");
     struct gf_stmt *st;
     if ((rc = gf_db_prepare(db, sql, &st, e)))
         return rc;

@@ -108,8 +108,30 @@ static int word_at(const char *sql, const char *p, const char *word)
            (word[n - 1] == '.' || !ident_char(p[n]));
 }
 
+/* 1 when the term [p, p + n) is a row's key, `id` or `rowid` (with a table's alias or not, up or
+ * down): never NULL, so it needs no NULLS words — which would keep PostgreSQL from walking the
+ * key's index (`ORDER BY id DESC LIMIT 1` would sort the whole table). */
+static int key_term(const char *p, size_t n)
+{
+    while (n && (*p == ' ' || *p == '\n'))
+        p++, n--;
+    size_t w = 0;
+    while (w < n && (ident_char(p[w]) || p[w] == '.'))
+        w++;
+    const char *rest = p + w;
+    size_t rn = n - w;
+    while (rn && *rest == ' ')
+        rest++, rn--;
+    if (rn && !((rn == 3 && !strncasecmp(rest, "ASC", 3)) || (rn == 4 && !strncasecmp(rest, "DESC", 4))))
+        return 0;
+    const char *dot = memchr(p, '.', w);
+    const char *name = dot ? dot + 1 : p;
+    size_t nn = w - (size_t)(name - p);
+    return (nn == 2 && !strncasecmp(name, "id", 2)) || (nn == 5 && !strncasecmp(name, "rowid", 5));
+}
+
 /* The end of one ORDER BY term written from `from` on: NULLs sort as SQLite sorts them (first
- * going up, last going down), unless the term says where. */
+ * going up, last going down), unless the term says where or is a row's key. */
 static void end_term(struct gf_strbuf *o, size_t from)
 {
     if (o->err)
@@ -120,6 +142,8 @@ static void end_term(struct gf_strbuf *o, size_t from)
     for (size_t i = from; i + 5 <= end; i++)
         if (!strncasecmp(o->p + i, "NULLS", 5))
             return;
+    if (key_term(o->p + from, end - from))
+        return;
     int desc = end - from >= 4 && !strncasecmp(o->p + end - 4, "DESC", 4) &&
                (end - from == 4 || !ident_char(o->p[end - 5]));
     char tail[16];

@@ -91,6 +91,22 @@ dump() {
   pg_dump -h "$GONGFU_TEST_PG_HOST" -U postgres "$(pg_name "$1")" 2>/dev/null |
     grep -v -e '^--' -e '^\\restrict' -e '^\\unrestrict' -e '^SELECT pg_catalog.setval'
 }
+# integrity DB: "ok" when the database is sound: SQLite's integrity_check; PostgreSQL has no such
+# pragma, there amcheck verifies every table and b-tree index (once the killed session has ended)
+integrity() {
+  if [ "$PG" = 0 ]; then sql "$1" "PRAGMA integrity_check"; return; fi
+  local i
+  for i in $(seq 100); do
+    [ "$(psql_on postgres -c "SELECT count(*) FROM pg_stat_activity WHERE datname = '$(pg_name "$1")'")" = 0 ] && break
+    sleep 0.1
+  done
+  sql "$1" "CREATE EXTENSION IF NOT EXISTS amcheck" >/dev/null
+  sql "$1" "SELECT count(bt_index_check(c.oid, true)) FROM pg_class c JOIN pg_am a ON a.oid = c.relam
+            WHERE c.relkind = 'i' AND a.amname = 'btree' AND c.relnamespace = 'public'::regnamespace" >/dev/null 2>&1 ||
+    { echo "bt_index_check failed"; return; }
+  sql "$1" "SELECT coalesce(string_agg(c.relname || ': ' || v.msg, '; '), 'ok') FROM pg_class c
+            CROSS JOIN LATERAL verify_heapam(c.oid) v WHERE c.relkind = 'r' AND c.relnamespace = 'public'::regnamespace"
+}
 finish() {
   echo "$passes passed, $fails failed"
   [ "$fails" -eq 0 ]

@@ -97,6 +97,11 @@ static void test_translate(void **state)
     assert_string_equal(s, "SELECT rank() OVER (PARTITION BY k ORDER BY v DESC NULLS LAST) FROM t "
                            "ORDER BY 1 NULLS FIRST");
     free(s);
+    /* a row's key is never NULL: left as it is, so that PostgreSQL walks the key's index */
+    s = gf_pg_translate("SELECT 1 FROM audit a ORDER BY id DESC, a.rowid, idx DESC, a.id_card", &n);
+    assert_string_equal(s, "SELECT 1 FROM audit a ORDER BY id DESC, a.rowid, idx DESC NULLS LAST, "
+                           "a.id_card NULLS FIRST");
+    free(s);
     s = gf_pg_translate("SELECT real_income, integer_part FROM attempt.x", &n); /* whole words only */
     assert_string_equal(s, "SELECT real_income, integer_part FROM attempt.x");
     assert_int_equal(n, 0);
