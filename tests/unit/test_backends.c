@@ -300,13 +300,37 @@ static void test_copy(void **state)
     gf_db_close(db);
 }
 
+/* Data is what users put there (the schema's own rows are not); clearing is a transaction's:
+ * rolled back, it changes nothing. */
+static void test_clear_and_holds_data(void **state)
+{
+    (void)state;
+    struct gf_db *db = open_new();
+    struct gf_err e = {0};
+    assert_int_equal(gf_db_holds_data(db, &e), 0); /* the schema's own rows are not data */
+    assert_int_equal(gf_db_exec(db, "INSERT INTO meta VALUES ('k', 'v')", &e), GF_OK);
+    assert_int_equal(gf_db_holds_data(db, &e), 1);
+    assert_int_equal(gf_db_clear(db, &e), GF_ESYS); /* outside a transaction */
+    assert_int_equal(gf_db_begin(db, &e), GF_OK);
+    assert_int_equal(gf_db_clear(db, &e), GF_OK);
+    assert_int_equal(gf_db_holds_data(db, &e), 0);
+    gf_db_rollback(db);
+    assert_int_equal(gf_db_int(db, "SELECT count(*) FROM meta WHERE key = 'k'", 0), 1);
+    assert_int_equal(gf_db_begin(db, &e), GF_OK);
+    assert_int_equal(gf_db_clear(db, &e), GF_OK);
+    assert_int_equal(gf_db_commit(db, &e), GF_OK);
+    assert_int_equal(gf_db_int(db, "SELECT count(*) FROM meta WHERE key = 'k'", -1), 0);
+    assert_int_equal(gf_db_int(db, "SELECT count(*) FROM unit_level", 0), 4); /* schema rows */
+    gf_db_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_translate), cmocka_unit_test(test_nesting),
         cmocka_unit_test(test_failures),  cmocka_unit_test(test_parameters),
         cmocka_unit_test(test_values),    cmocka_unit_test(test_stream),
-        cmocka_unit_test(test_copy),
+        cmocka_unit_test(test_copy),      cmocka_unit_test(test_clear_and_holds_data),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

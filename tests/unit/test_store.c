@@ -1,6 +1,6 @@
-/* test_store.c — the store's safety rules (store/db.h) and safe output files (util/outfile.h):
- * an output never half-replaces a file nor overwrites a database, a newer database is not
- * written to, clearing is all or nothing, the emptiness test. */
+/* test_store.c — the SQLite files' safety rules (store/db.h) and safe output files
+ * (util/outfile.h): an output never half-replaces a file nor overwrites a database, a newer
+ * database file is not written to.  (What every backend does alike is test_backends.c.) */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -147,38 +147,12 @@ static void test_newer_database(void **state)
     gf_db_close(db);
 }
 
-/* clearing inside a transaction that rolls back changes nothing; holds_data sees one row */
-static void test_clear_and_holds_data(void **state)
-{
-    (void)state;
-    const char *dbp = at("c.db");
-    struct gf_db *db;
-    struct gf_err e = {0};
-    assert_int_equal(gf_db_open(&db, dbp, &e), GF_OK);
-    assert_int_equal(gf_db_holds_data(db, &e), 0); /* the schema's own rows are not data */
-    assert_int_equal(gf_db_exec(db, "INSERT INTO meta VALUES ('k', 'v')", &e), GF_OK);
-    assert_int_equal(gf_db_holds_data(db, &e), 1);
-    assert_int_equal(gf_db_clear(db, &e), GF_ESYS); /* outside a transaction */
-    assert_int_equal(gf_db_begin(db, &e), GF_OK);
-    assert_int_equal(gf_db_clear(db, &e), GF_OK);
-    assert_int_equal(gf_db_holds_data(db, &e), 0);
-    gf_db_rollback(db);
-    assert_int_equal(gf_db_int(db, "SELECT count(*) FROM meta WHERE key = 'k'", 0), 1);
-    assert_int_equal(gf_db_begin(db, &e), GF_OK);
-    assert_int_equal(gf_db_clear(db, &e), GF_OK);
-    assert_int_equal(gf_db_commit(db, &e), GF_OK);
-    assert_int_equal(gf_db_int(db, "SELECT count(*) FROM meta WHERE key = 'k'", -1), 0);
-    assert_int_equal(gf_db_int(db, "SELECT count(*) FROM unit_level", 0), 4); /* schema rows */
-    gf_db_close(db);
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_outfile_replace_and_abort),
         cmocka_unit_test(test_outfile_refuses_databases),
         cmocka_unit_test(test_newer_database),
-        cmocka_unit_test(test_clear_and_holds_data),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
