@@ -373,18 +373,39 @@ int gf_pg_clear(struct gf_db *db, struct gf_err *e)
     return rc;
 }
 
+/* The names of the functions some SQL makes ("CREATE OR REPLACE FUNCTION name("), as a list
+ * of SQL strings "'a', 'b'" appended to b. */
+static void function_names(struct gf_strbuf *b, const char *sql)
+{
+    static const char make[] = "CREATE OR REPLACE FUNCTION ";
+    for (const char *p = strstr(sql, make); p; p = strstr(p, make)) {
+        p += sizeof make - 1;
+        size_t n = strcspn(p, "(");
+        gf_strbuf_puts(b, b->n ? ", '" : "'");
+        gf_strbuf_put(b, p, n);
+        gf_strbuf_puts(b, "'");
+    }
+}
+
 int gf_pg_drop_schema(struct gf_db *db, struct gf_err *e)
 {
     int rc = drop_tables(db, e);
-    if (rc == GF_OK) /* the functions make_schema made (the compat ones and the triggers') */
-        rc = gf_db_exec(
-            db,
-            "DO $$ DECLARE f regprocedure; BEGIN FOR f IN SELECT p.oid::regprocedure FROM pg_proc p"
-            " WHERE p.pronamespace = current_schema()::regnamespace AND p.proname IN ('date',"
-            " 'instr', 'json_extract', 'julianday', 'max', 'min', 'round', 'gf_auth_changed',"
-            " 'gf_units_changed', 'gf_value_version') LOOP EXECUTE 'DROP FUNCTION ' || f::text"
-            " || ' CASCADE'; END LOOP; END $$",
-            e);
+    if (rc)
+        return rc;
+    /* the functions make_schema made: SQLite's and the triggers' */
+    struct gf_strbuf names = {0}, sql = {0};
+    function_names(&names, compat_functions);
+    for (size_t i = 0; i < sizeof triggers / sizeof triggers[0]; i++)
+        function_names(&names, triggers[i].sql);
+    gf_strbuf_puts(&sql, "DO $$ DECLARE f regprocedure; BEGIN FOR f IN SELECT p.oid::regprocedure"
+                         " FROM pg_proc p WHERE p.pronamespace = current_schema()::regnamespace"
+                         " AND p.proname IN (");
+    gf_strbuf_put(&sql, names.p, names.n);
+    gf_strbuf_puts(&sql, ") LOOP EXECUTE 'DROP FUNCTION ' || f::text || ' CASCADE'; END LOOP;"
+                         " END $$");
+    rc = names.err || sql.err ? gf_err_set(e, GF_ENOMEM, "out of memory") : gf_db_exec(db, sql.p, e);
+    gf_strbuf_free(&names);
+    gf_strbuf_free(&sql);
     return rc;
 }
 
@@ -480,13 +501,7 @@ int gf_pg_backup(struct gf_db *db, const char *path, struct gf_err *e)
     gf_db_close(out);
     if (rc == GF_OK && rename(tmp, path) != 0)
         rc = gf_err_set(e, GF_EUSER, "backup: cannot write %s", path);
-    if (rc) {
-        char side[4200];
-        unlink(tmp);
-        snprintf(side, sizeof side, "%s-wal", tmp);
-        unlink(side);
-        snprintf(side, sizeof side, "%s-shm", tmp);
-        unlink(side);
-    }
+    if (rc)
+        gf_db_remove(tmp, NULL);
     return rc;
 }

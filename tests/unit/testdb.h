@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "store/db.h"
+
 /* 1 when the tests run on PostgreSQL (exits when the cluster is not named). */
 static int testdb_on_pg(void)
 {
@@ -57,12 +59,7 @@ static void testdb_drop(const char *spec)
             fprintf(stderr, "testdb: could not drop %s\n", name);
         return;
     }
-    char p[600];
-    unlink(spec);
-    snprintf(p, sizeof p, "%s-wal", spec);
-    unlink(p);
-    snprintf(p, sizeof p, "%s-shm", spec);
-    unlink(p);
+    gf_db_remove(spec, NULL);
 }
 
 /* A new, empty database named by tag (letters, digits, _): its spec in out, for gf_db_open.
