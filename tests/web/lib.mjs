@@ -97,6 +97,9 @@ export async function open(page, base, path) {
 
 /** axe-core's serious and critical violations on the page, as readable lines. */
 export async function axeProblems(page) {
+  // a tag or a card still fading in (Element Plus animates them as they appear) has the colours of
+  // half its opacity: wait until every finite animation has ended, as a reader would see the page
+  await page.waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running' || a.effect?.getComputedTiming().endTime === Infinity), null, { timeout: 10000 });
   const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
