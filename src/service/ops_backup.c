@@ -129,8 +129,9 @@ static int op_restore(struct gf_call *c)
     char **tables = NULL;
     long long *a = NULL, *b = NULL;
     char chain[160], after[160];
-    /* the copy first: a gongfu database whose audit chain holds */
-    int rc = gf_db_open_read(&copy, file, &c->err);
+    /* the copy first: a gongfu database whose audit chain holds (read as it is: a backup of an
+     * older schema is read through an upgraded temporary copy, the file is not changed) */
+    int rc = gf_db_open_copy(&copy, file, &c->err);
     if (rc)
         return rc;
     if ((rc = chain_of(c, copy, file, chain, sizeof chain)))
@@ -161,9 +162,7 @@ static int op_restore(struct gf_call *c)
         goto out;
     }
     count_rows(copy, tables, b);
-    gf_db_close(copy);
-    copy = NULL;
-    if ((rc = gf_db_restore(db, file, &c->err)))
+    if ((rc = gf_db_restore(db, copy, &c->err)))
         goto out;
     gf_ctx_units_changed(c->cx);
     count_rows(db, tables, a);

@@ -32,6 +32,13 @@ int gf_db_open_read(struct gf_db **out, const char *path, struct gf_err *e)
     return gf_sqlite_open_read(out, path, e);
 }
 
+int gf_db_open_copy(struct gf_db **out, const char *path, struct gf_err *e)
+{
+    if (gf_pg_is_url(path))
+        return gf_pg_open(out, path, 0, 1, e); /* never upgraded in place anyway */
+    return gf_sqlite_open_copy(out, path, e);
+}
+
 void gf_db_close(struct gf_db *db)
 {
     if (db)
@@ -334,23 +341,19 @@ int gf_db_backup(struct gf_db *db, const char *path, struct gf_err *e)
     return db->ops->backup(db, path, e);
 }
 
-int gf_db_restore(struct gf_db *db, const char *path, struct gf_err *e)
+int gf_db_restore(struct gf_db *db, struct gf_db *from, struct gf_err *e)
 {
-    if (db->depth > 0)
+    if (db->depth > 0 || from->depth > 0)
         return gf_err_set(e, GF_ESYS, "restore: inside a transaction");
-    if (!gf_pg_is_url(path) && db->ops->restore) /* a SQLite file into SQLite: page by page */
-        return db->ops->restore(db, path, e);
-    struct gf_db *in; /* anything else: row by row, in one transaction */
-    int rc = gf_db_open_read(&in, path, e);
-    if (rc)
-        return rc;
-    if (gf_pg_same_database(in, db))
-        rc = gf_err_at(e, NULL, 0, "file", path, "a backup, not the database itself");
-    else if ((rc = gf_db_begin(db, e)) == GF_OK) {
-        rc = gf_db_copy(in, db, e);
+    if (from->ops == db->ops && db->ops->restore) /* a SQLite file into SQLite: page by page */
+        return db->ops->restore(db, from, e);
+    if (gf_pg_same_database(from, db)) /* anything else: row by row, in one transaction */
+        return gf_err_at(e, NULL, 0, "file", from->path, "a backup, not the database itself");
+    int rc = gf_db_begin(db, e);
+    if (rc == GF_OK) {
+        rc = gf_db_copy(from, db, e);
         rc = gf_db_end(db, rc, e);
     }
-    gf_db_close(in);
     return rc;
 }
 

@@ -34,6 +34,10 @@ int gf_db_open_existing(struct gf_db **out, const char *path, struct gf_err *e);
  * read-only media and reads a database written by a newer gongfu.  A database older than this
  * gongfu is upgraded first when it can be written (as gf_db_open_existing), else refused. */
 int gf_db_open_read(struct gf_db **out, const char *path, struct gf_err *e);
+/* Open a database that is a copy of another (a backup to restore, a migration's source) to read
+ * it without changing it: one of an older schema is read through a temporary upgraded copy
+ * (removed when closed), the file itself stays as the gongfu that wrote it can read it. */
+int gf_db_open_copy(struct gf_db **out, const char *path, struct gf_err *e);
 void gf_db_close(struct gf_db *db);
 
 int gf_db_exec(struct gf_db *db, const char *sql, struct gf_err *e);
@@ -116,10 +120,11 @@ int64_t gf_db_int_text(struct gf_db *db, const char *sql, const char *arg);
  * connections may go on writing), as one self-contained file written under a temporary name and
  * renamed into place.  Refuses the database's own files.  Not inside a transaction. */
 int gf_db_backup(struct gf_db *db, const char *path, struct gf_err *e);
-/* Replace the whole content of the database by the database at path (a backup file, or a
- * database of either backend), in one step that other connections see as a single change.  The caller checks the file first (open
- * it with gf_db_open_read, verify it) and afterwards.  Not inside a transaction. */
-int gf_db_restore(struct gf_db *db, const char *path, struct gf_err *e);
+/* Replace the whole content of the database by that of from (a backup opened with
+ * gf_db_open_copy, or a database of either backend), in one step that other connections see as
+ * a single change.  The caller verifies from first and the database afterwards.  Not inside a
+ * transaction. */
+int gf_db_restore(struct gf_db *db, struct gf_db *from, struct gf_err *e);
 /* 1 when a gongfu database is at path (a file; a PostgreSQL database with gongfu's schema), 0
  * when none is there yet (no file; a PostgreSQL database without it), else an error code. */
 int gf_db_exists(const char *path, struct gf_err *e);

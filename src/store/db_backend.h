@@ -58,7 +58,7 @@ struct gf_db_ops {
     void (*reset)(struct gf_stmt *st);
     void (*finalize)(struct gf_stmt *st);
     int (*backup)(struct gf_db *db, const char *path, struct gf_err *e);
-    int (*restore)(struct gf_db *db, const char *path, struct gf_err *e);
+    int (*restore)(struct gf_db *db, struct gf_db *from, struct gf_err *e); /* both its own */
     char **(*tables)(struct gf_db *db, struct gf_err *e);
     int (*clear)(struct gf_db *db, struct gf_err *e);
 };
@@ -66,6 +66,7 @@ struct gf_db_ops {
 /* The SQLite backend (db_sqlite.c). */
 int gf_sqlite_open_write(struct gf_db **out, const char *path, int create, struct gf_err *e);
 int gf_sqlite_open_read(struct gf_db **out, const char *path, struct gf_err *e);
+int gf_sqlite_open_copy(struct gf_db **out, const char *path, struct gf_err *e);
 int gf_sqlite_owns_file(const char *db_path, const char *path);
 /* A new in-memory SQLite database with the newest schema: what gongfu expects a database to
  * hold (the PostgreSQL backend builds its schema from it). */

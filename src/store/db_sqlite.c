@@ -32,6 +32,7 @@ struct lite_db {
     sqlite3 *h;
     struct lite_stmt *cache[STMT_CACHE];
     int ncache;
+    int temp; /* a temporary upgraded copy (gf_sqlite_open_copy): removed when closed */
 };
 
 #define LD(db) ((struct lite_db *)(db))
@@ -385,7 +386,38 @@ static int wal_has_content(const char *path)
     return stat(wal, &sb) == 0 && sb.st_size > 0;
 }
 
-int gf_sqlite_open_read(struct gf_db **out, const char *path, struct gf_err *e)
+static int copy_pages(sqlite3 *dest, sqlite3 *src, const char *what, struct gf_err *e);
+
+/* A database of an older schema that is to be read as it is (a backup to restore): its pages
+ * copied to a temporary file, which is upgraded and opened for writing instead; the file is
+ * removed when the copy is closed. */
+static int open_upgraded_copy(struct gf_db *from, struct gf_db **out, struct gf_err *e)
+{
+    const char *dir = getenv("TMPDIR");
+    if (!dir || !*dir)
+        dir = "/tmp";
+    char tmp[PATH_MAX];
+    snprintf(tmp, sizeof tmp, "%s/gongfu-upgrade-XXXXXX", dir);
+    int fd = mkstemp(tmp); /* 0600: a copy of every personal record */
+    if (fd < 0)
+        return gf_err_set(e, GF_ESYS, "%s: a copy of it to upgrade cannot be made in %s: %s",
+                          from->path, dir, strerror(errno));
+    close(fd);
+    sqlite3 *h = NULL;
+    int rc = sqlite3_open_v2(tmp, &h, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK
+                 ? copy_pages(h, LD(from)->h, "copy to upgrade", e)
+                 : gf_err_set(e, GF_ESYS, "%s: %s", tmp, h ? sqlite3_errmsg(h) : "cannot open");
+    sqlite3_close_v2(h);
+    if (rc == GF_OK && (rc = open_write(out, tmp, 0, e)) == GF_OK)
+        LD(*out)->temp = 1;
+    else
+        gf_db_remove(tmp, NULL);
+    return rc;
+}
+
+/* Open path to read; a database of an older schema is upgraded first where it can be written
+ * (upgrade = 1), or read through an upgraded temporary copy (0: the file stays as it is). */
+static int open_read(struct gf_db **out, const char *path, int upgrade, struct gf_err *e)
 {
     *out = NULL;
     if (access(path, F_OK) != 0)
@@ -420,6 +452,11 @@ int gf_sqlite_open_read(struct gf_db **out, const char *path, struct gf_err *e)
         rc = check_ours(db, e);
     struct gf_schema_state s;
     if (rc == GF_OK && (rc = gf_schema_state(db, &s, e)) == GF_OK && s.pending && !s.newer) {
+        if (!upgrade) {
+            rc = open_upgraded_copy(db, out, e);
+            gf_db_close(db);
+            return rc;
+        }
         /* an older schema: upgrade it where it can be written, as any command did before */
         gf_db_close(db);
         struct stat sb;
@@ -437,6 +474,16 @@ int gf_sqlite_open_read(struct gf_db **out, const char *path, struct gf_err *e)
     return finish_open(out, db, rc);
 }
 
+int gf_sqlite_open_read(struct gf_db **out, const char *path, struct gf_err *e)
+{
+    return open_read(out, path, 1, e);
+}
+
+int gf_sqlite_open_copy(struct gf_db **out, const char *path, struct gf_err *e)
+{
+    return open_read(out, path, 0, e);
+}
+
 int gf_sqlite_open_write(struct gf_db **out, const char *path, int create, struct gf_err *e)
 {
     return open_write(out, path, create, e);
@@ -450,6 +497,8 @@ static void lite_close(struct gf_db *db)
         free(LD(db)->cache[i]);
     }
     sqlite3_close_v2(LD(db)->h);
+    if (LD(db)->temp)
+        gf_db_remove(db->path, NULL);
     free(db->path);
     free(db);
 }
@@ -702,23 +751,15 @@ static int lite_backup(struct gf_db *db, const char *path, struct gf_err *e)
     return rc;
 }
 
-static int lite_restore(struct gf_db *db, const char *path, struct gf_err *e)
+static int lite_restore(struct gf_db *db, struct gf_db *from, struct gf_err *e)
 {
-    if (gf_sqlite_owns_file(db->path, path))
-        return gf_err_at(e, NULL, 0, "file", path, "a backup, not the database itself");
-    sqlite3 *in = NULL;
-    int rc = sqlite3_open_v2(path, &in, SQLITE_OPEN_READONLY, NULL);
-    if (rc != SQLITE_OK) {
-        rc = gf_err_set(e, GF_EUSER, "restore: cannot open %s: %s", path,
-                        in ? sqlite3_errmsg(in) : sqlite3_errstr(rc));
-        sqlite3_close_v2(in);
-        return rc;
-    }
+    if (gf_sqlite_owns_file(db->path, from->path))
+        return gf_err_at(e, NULL, 0, "file", from->path, "a backup, not the database itself");
     for (int i = 0; i < LD(db)->ncache; i++) /* statements would hold the old schema */
         sqlite3_reset(LD(db)->cache[i]->s);
-    rc = copy_pages(LD(db)->h, in, "restore", e);
-    sqlite3_close_v2(in);
-    return rc;
+    for (int i = 0; i < LD(from)->ncache; i++) /* none holds a read of the copy open */
+        sqlite3_reset(LD(from)->cache[i]->s);
+    return copy_pages(LD(db)->h, LD(from)->h, "restore", e);
 }
 
 static char **lite_tables(struct gf_db *db, struct gf_err *e)

@@ -162,6 +162,33 @@ static void append(char *buf, size_t cap, const char *module, long step)
     append_text(buf, cap, item);
 }
 
+/* The steps below its top one that a module lacks, after its version in s->theirs: "core 6
+ * without 4" (the top step alone would read as this gongfu's version). */
+static int name_gaps(struct gf_db *db, const char *module, struct gf_schema_state *s,
+                     struct gf_err *e)
+{
+    struct gf_stmt *st;
+    char sql[160];
+    snprintf(sql, sizeof sql, "SELECT step FROM schema_migration WHERE module = '%s' ORDER BY step",
+             module);
+    int rc = gf_db_prepare(db, sql, &st, e);
+    if (rc)
+        return rc;
+    long want = 1;
+    const char *sep = " without ";
+    while ((rc = gf_stmt_step(st, e)) == 1) {
+        long have = (long)gf_stmt_int(st, 0);
+        for (; want < have; want++, sep = ", ") {
+            size_t len = strlen(s->theirs);
+            snprintf(s->theirs + len, sizeof s->theirs - len, "%s%ld", sep, want);
+        }
+        if (have >= want)
+            want = have + 1;
+    }
+    gf_stmt_finalize(st);
+    return rc < 0 ? rc : GF_OK;
+}
+
 int gf_schema_state(struct gf_db *db, struct gf_schema_state *s, struct gf_err *e)
 {
     *s = (struct gf_schema_state){0};
@@ -205,6 +232,8 @@ int gf_schema_state(struct gf_db *db, struct gf_schema_state *s, struct gf_err *
         else if (count[i] < known)
             s->pending = 1;
         append(s->theirs, sizeof s->theirs, modules[i].module, top[i]);
+        if (count[i] < top[i] && top[i] <= known && (rc = name_gaps(db, modules[i].module, s, e)))
+            return rc;
     }
     if (unknown[0])
         append_text(s->theirs, sizeof s->theirs, unknown);

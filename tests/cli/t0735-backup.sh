@@ -61,6 +61,23 @@ expect_in "$T/out" "已从 $T/b.db 恢复" "审计链完整"
 holds "$new" "$T/b.db" && ok || fail "restored database differs from the backup"
 expect_exit 0 "$GONGFU" --db "$new" audit verify
 
+# a backup written by an older gongfu (its audit table from before the hash chain, the step not
+# applied): restored and upgraded, its records chained — and the backup file itself left as it
+# was, for the gongfu that wrote it (the upgrade happens in a temporary copy, removed after)
+cp "$T/b.db" "$T/old.db"
+sqlite3 "$T/old.db" "ALTER TABLE audit DROP COLUMN prev_hash; ALTER TABLE audit DROP COLUMN hash;
+  DELETE FROM schema_migration WHERE module = 'core' AND step = 4"
+old_sum=$(sha256sum <"$T/old.db")
+nold=$(sqlite3 "$T/old.db" "SELECT count(*) FROM audit")
+mkdir -p "$T/tmp"
+up=$(newdb up)
+TMPDIR=$T/tmp expect_exit 0 "$GONGFU" --db "$up" --lang en restore "$T/old.db"
+expect_in "$T/out" "restored from $T/old.db" "the audit chain holds ($nold records"
+[ "$(sha256sum <"$T/old.db")" = "$old_sum" ] && ok || fail "restore changed the older backup file"
+[ -z "$(ls -A "$T/tmp")" ] && ok || fail "the temporary upgraded copy was left: $(ls "$T/tmp")"
+[ "$(sql "$up" "SELECT count(*) FROM audit WHERE hash IS NULL")" = 0 ] && ok || fail "records not chained"
+expect_exit 0 "$GONGFU" --db "$up" audit verify
+
 # restore over data: --yes first; without it nothing changes
 c=$(newdb c)
 "$GONGFU" --db "$c" import units "$B/units.csv" >/dev/null
