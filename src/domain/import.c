@@ -11,6 +11,7 @@
 #include "util/csv.h"
 #include "util/csvscan.h"
 #include "util/input.h"
+#include "util/strbuf.h"
 #include "util/table.h"
 
 /* ---- record sources ---------------------------------------------------------------------- */
@@ -497,8 +498,8 @@ int gf_upsert_row(struct gf_db *db, const char *actor, const char *table, int nc
                   const char *const *cols, const char *const *vals, int *changed,
                   struct gf_err *e)
 {
-    char sql[4096], key[512] = "";
-    size_t o = 0, ko = 0;
+    char key[512] = "";
+    size_t ko = 0;
     int rc;
     if (changed)
         *changed = 0;
@@ -506,74 +507,74 @@ int gf_upsert_row(struct gf_db *db, const char *actor, const char *table, int nc
     for (int i = 0; i < nkey; i++)
         ko += (size_t)snprintf(key + ko, ko < sizeof key ? sizeof key - ko : 0, "%s%s",
                                i ? "/" : "", vals[i] ? vals[i] : "");
-    /* unchanged? (the key by `=`, so that PostgreSQL finds the row by the key's index) */
-    o = (size_t)snprintf(sql, sizeof sql, "SELECT count(*) FROM %s WHERE ", table);
+    /* the stored row, found by its key (by `=`, so that PostgreSQL uses the key's index), and
+     * whether it holds these values already: one statement */
+    struct gf_strbuf q = {0};
+    int nullkey = 0;
+    gf_strbuf_puts(&q, "SELECT ");
     for (int i = 0; i < ncols; i++)
-        o += (size_t)snprintf(sql + o, sizeof sql - o, "%s\"%s\" %s ?", i ? " AND " : "", cols[i],
-                              i < nkey && vals[i] ? "=" : "IS NOT DISTINCT FROM");
+        gf_strbuf_printf(&q, "\"%s\", ", cols[i]);
+    for (int i = nkey; i < ncols; i++)
+        gf_strbuf_printf(&q, "\"%s\" IS NOT DISTINCT FROM ? AND ", cols[i]);
+    gf_strbuf_printf(&q, "1 = 1 FROM %s WHERE ", table);
+    for (int i = 0; i < nkey; i++) {
+        nullkey |= !vals[i];
+        gf_strbuf_printf(&q, "%s\"%s\" %s ?", i ? " AND " : "", cols[i],
+                         vals[i] ? "=" : "IS NOT DISTINCT FROM");
+    }
     struct gf_stmt *st;
-    if ((rc = gf_db_prepare(db, sql, &st, e)))
+    if (q.err)
+        return gf_err_set(e, GF_ENOMEM, "out of memory");
+    rc = gf_db_prepare(db, q.p, &st, e);
+    gf_strbuf_free(&q);
+    if (rc)
         return rc;
-    for (int i = 0; i < ncols; i++)
-        gf_stmt_bind_text(st, i + 1, vals[i]);
-    rc = gf_stmt_step(st, e);
-    int same = rc == 1 && gf_stmt_int(st, 0) > 0;
-    gf_stmt_finalize(st);
-    if (rc < 0)
-        return rc;
-    if (same)
-        return GF_OK;
-    /* before: the existing row as JSON */
-    o = (size_t)snprintf(sql, sizeof sql, "SELECT ");
-    for (int i = 0; i < ncols; i++)
-        o += (size_t)snprintf(sql + o, sizeof sql - o, "%s\"%s\"", i ? ", " : "", cols[i]);
-    o += (size_t)snprintf(sql + o, sizeof sql - o, " FROM %s WHERE ", table);
+    for (int i = nkey; i < ncols; i++)
+        gf_stmt_bind_text(st, i - nkey + 1, vals[i]);
     for (int i = 0; i < nkey; i++)
-        o += (size_t)snprintf(sql + o, sizeof sql - o, "%s\"%s\" = ?", i ? " AND " : "", cols[i]);
-    if ((rc = gf_db_prepare(db, sql, &st, e)))
-        return rc;
-    for (int i = 0; i < nkey; i++)
-        gf_stmt_bind_text(st, i + 1, vals[i]);
-    rc = gf_stmt_step(st, e);
-    json_t *before = NULL, *after = json_object();
-    if (rc == 1) {
-        before = json_object();
-        for (int i = 0; i < ncols; i++) {
-            const char *t = gf_stmt_text(st, i);
-            json_object_set_new(before, cols[i], t ? json_string(t) : json_null());
+        gf_stmt_bind_text(st, ncols - nkey + i + 1, vals[i]);
+    json_t *before = NULL;
+    int same = 0;
+    while (!same && (rc = gf_stmt_step(st, e)) == 1) {
+        same = (int)gf_stmt_int(st, ncols);
+        /* the row the write replaces (a NULL in the key never matches it: a new row) */
+        if (!before && !nullkey) {
+            before = json_object();
+            for (int i = 0; i < ncols; i++) {
+                const char *t = gf_stmt_text(st, i);
+                json_object_set_new(before, cols[i], t ? json_string(t) : json_null());
+            }
         }
     }
     gf_stmt_finalize(st);
-    if (rc < 0) {
-        json_decref(after);
-        return rc;
+    if (rc < 0 || same) {
+        json_decref(before);
+        return rc < 0 ? rc : GF_OK;
     }
     int existed = before != NULL;
+    json_t *after = json_object();
     for (int i = 0; i < ncols; i++)
         json_object_set_new(after, cols[i], vals[i] ? json_string(vals[i]) : json_null());
     /* write */
-    o = (size_t)snprintf(sql, sizeof sql, "INSERT INTO %s (", table);
+    gf_strbuf_printf(&q, "INSERT INTO %s (", table);
     for (int i = 0; i < ncols; i++)
-        o += (size_t)snprintf(sql + o, sizeof sql - o, "%s\"%s\"", i ? ", " : "", cols[i]);
-    o += (size_t)snprintf(sql + o, sizeof sql - o, ") VALUES (");
+        gf_strbuf_printf(&q, "%s\"%s\"", i ? ", " : "", cols[i]);
+    gf_strbuf_puts(&q, ") VALUES (");
     for (int i = 0; i < ncols; i++)
-        o += (size_t)snprintf(sql + o, sizeof sql - o, "%s?", i ? ", " : "");
-    o += (size_t)snprintf(sql + o, sizeof sql - o, ") ON CONFLICT (");
+        gf_strbuf_puts(&q, i ? ", ?" : "?");
+    gf_strbuf_puts(&q, ") ON CONFLICT (");
     for (int i = 0; i < nkey; i++)
-        o += (size_t)snprintf(sql + o, sizeof sql - o, "%s\"%s\"", i ? ", " : "", cols[i]);
+        gf_strbuf_printf(&q, "%s\"%s\"", i ? ", " : "", cols[i]);
     if (ncols > nkey) {
-        o += (size_t)snprintf(sql + o, sizeof sql - o, ") DO UPDATE SET ");
+        gf_strbuf_puts(&q, ") DO UPDATE SET ");
         for (int i = nkey; i < ncols; i++)
-            o += (size_t)snprintf(sql + o, sizeof sql - o, "%s\"%s\" = excluded.\"%s\"", i > nkey ? ", " : "",
-                                  cols[i], cols[i]);
+            gf_strbuf_printf(&q, "%s\"%s\" = excluded.\"%s\"", i > nkey ? ", " : "", cols[i],
+                             cols[i]);
     } else
-        o += (size_t)snprintf(sql + o, sizeof sql - o, ") DO NOTHING");
-    if (o >= sizeof sql) {
-        json_decref(before);
-        json_decref(after);
-        return gf_err_set(e, GF_ESYS, "internal: statement too long for %s", table);
-    }
-    if ((rc = gf_db_prepare(db, sql, &st, e)) == GF_OK) {
+        gf_strbuf_puts(&q, ") DO NOTHING");
+    rc = q.err ? gf_err_set(e, GF_ENOMEM, "out of memory") : gf_db_prepare(db, q.p, &st, e);
+    gf_strbuf_free(&q);
+    if (rc == GF_OK) {
         for (int i = 0; i < ncols; i++)
             gf_stmt_bind_text(st, i + 1, vals[i]);
         rc = gf_stmt_step(st, e);
@@ -681,15 +682,19 @@ static int key_check(struct gf_import_ctx *c, const char *const *key, struct gf_
         n = snprintf(shown + so, sizeof shown - so, "%s%s %s", i ? ", " : "", key[i], pv);
         so = n < 0 || (size_t)n >= sizeof shown - so ? sizeof shown - 1 : so + (size_t)n;
     }
-    long first = key_line(c->db, k);
-    if (first)
-        return gf_err_set(e, GF_EUSER,
-                          "%s:%ld: line %ld repeats the key of line %ld: %s (expected each record "
-                          "once in a file)",
-                          c->path, c->line, c->line, first, shown);
+    /* one statement for a key met the first time (a round trip a row on PostgreSQL); the line
+     * of the earlier record only when it repeats one */
     char line[24];
     snprintf(line, sizeof line, "%ld", c->line);
-    return gf_db_run(c->db, e, "INSERT INTO import_key (k, line) VALUES (?, ?)", k, line);
+    int rc = gf_db_run(c->db, e,
+                       "INSERT INTO import_key (k, line) VALUES (?, ?) ON CONFLICT (k) DO NOTHING",
+                       k, line);
+    if (rc || gf_db_changes(c->db) == 1)
+        return rc;
+    return gf_err_set(e, GF_EUSER,
+                      "%s:%ld: line %ld repeats the key of line %ld: %s (expected each record "
+                      "once in a file)",
+                      c->path, c->line, c->line, key_line(c->db, k), shown);
 }
 
 /* ---- the driver -------------------------------------------------------------------------- */

@@ -14,6 +14,8 @@ struct gf_strbuf {
 
 void gf_strbuf_put(struct gf_strbuf *b, const void *s, size_t n);
 void gf_strbuf_puts(struct gf_strbuf *b, const char *s);
+void gf_strbuf_printf(struct gf_strbuf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 void gf_strbuf_free(struct gf_strbuf *b);
 
 #endif

@@ -1,5 +1,6 @@
 /* test_table.c — number printing for listings and exports (gf_fmt_double): the shortest text
- * that reads back to the same double, in plain notation for ordinary magnitudes. */
+ * that reads back to the same double, in plain notation for ordinary magnitudes; and the
+ * growable text the SQL builders write into (gf_strbuf). */
 #include <float.h>
 #include <math.h>
 #include <setjmp.h>
@@ -12,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "util/strbuf.h"
 #include "util/table.h"
 
 static void expect(double x, const char *want)
@@ -190,6 +192,32 @@ static void test_slice(void **st)
     gf_table_free(t);
 }
 
+/* Text past any fixed buffer: formatted pieces in order, NUL-terminated, the length counted. */
+static void test_strbuf(void **st)
+{
+    (void)st;
+    struct gf_strbuf b = {0};
+    char want[20000] = "";
+    size_t n = 0;
+    for (int i = 0; i < 2000; i++) {
+        gf_strbuf_printf(&b, "%s\"c%d\"", i ? ", " : "", i);
+        n += (size_t)snprintf(want + n, sizeof want - n, "%s\"c%d\"", i ? ", " : "", i);
+    }
+    gf_strbuf_puts(&b, " FROM t");
+    gf_strbuf_put(&b, "!?", 1);
+    n += (size_t)snprintf(want + n, sizeof want - n, " FROM t!");
+    assert_false(b.err);
+    assert_int_equal(b.n, n);
+    assert_int_equal(strlen(b.p), n);
+    assert_string_equal(b.p, want);
+    gf_strbuf_free(&b);
+    assert_null(b.p);
+    gf_strbuf_printf(&b, "%s", "");
+    assert_non_null(b.p);
+    assert_string_equal(b.p, "");
+    gf_strbuf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -197,6 +225,7 @@ int main(void)
         cmocka_unit_test(test_shortest_round_trip),
         cmocka_unit_test(test_large_table),
         cmocka_unit_test(test_slice),
+        cmocka_unit_test(test_strbuf),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
