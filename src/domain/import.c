@@ -444,6 +444,28 @@ int gf_field_past_date(struct gf_import_ctx *c, const char *name, int required, 
     return GF_OK;
 }
 
+/* A fact as the set keeps it: "what\x1fvalue"; 0, or -1 when it does not fit (then it is not kept,
+ * and asked of the database each time). */
+static int fact_of(char *out, size_t cap, const char *what, const char *value)
+{
+    int n = snprintf(out, cap, "%s\x1f%s", what, value);
+    return n >= 0 && (size_t)n < cap ? 0 : -1;
+}
+
+int gf_import_knows(struct gf_import_ctx *c, const char *what, const char *value)
+{
+    char fact[512];
+    return c && !fact_of(fact, sizeof fact, what, value) && gf_strset_has(&c->known, fact);
+}
+
+int gf_import_learn(struct gf_import_ctx *c, const char *what, const char *value, struct gf_err *e)
+{
+    char fact[512];
+    if (!c || fact_of(fact, sizeof fact, what, value))
+        return GF_OK;
+    return gf_strset_add(&c->known, fact) ? gf_err_set(e, GF_ENOMEM, "out of memory") : GF_OK;
+}
+
 int gf_field_ref(struct gf_import_ctx *c, const char *name, int required, const char *table,
                  const char *column, const char **out, struct gf_err *e)
 {
@@ -451,6 +473,12 @@ int gf_field_ref(struct gf_import_ctx *c, const char *name, int required, const 
     int rc = field_raw(c, name, required, &v, e);
     if (rc)
         return rc > 0 ? GF_OK : rc;
+    char what[128];
+    snprintf(what, sizeof what, "%s.%s", table, column);
+    if (gf_import_knows(c, what, v)) {
+        *out = v;
+        return GF_OK;
+    }
     char sql[256];
     snprintf(sql, sizeof sql, "SELECT 1 FROM %s WHERE %s = ?", table, column);
     struct gf_stmt *st;
@@ -463,6 +491,8 @@ int gf_field_ref(struct gf_import_ctx *c, const char *name, int required, const 
         return rc;
     if (rc == 0)
         return gf_err_at(e, c->path, c->line, name, v, "the code of an existing %s", table);
+    if ((rc = gf_import_learn(c, what, v, e)))
+        return rc;
     *out = v;
     return GF_OK;
 }
@@ -799,14 +829,10 @@ int gf_import_stream(struct gf_db *db, const struct gf_import_kind *kind, FILE *
     if (kind->key)
         keys_end(db);
     gf_db_bulk(db, 0);
-    if (dry) {
+    if (dry)
         gf_db_trial_undo(db);
-        records_close(&rec);
-        return GF_OK;
-    }
-    rc = gf_db_commit(db, e);
-    records_close(&rec);
-    return rc;
+    rc = dry ? GF_OK : gf_db_commit(db, e);
+    goto out_close;
 out_rollback:
     if (kind->release)
         kind->release(&c);
@@ -818,6 +844,7 @@ out_rollback:
     else
         gf_db_rollback(db);
 out_close:
+    gf_strset_free(&c.known);
     records_close(&rec);
     return rc;
 }

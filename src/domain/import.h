@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "store/db.h"
+#include "util/strset.h"
 
 struct gf_records; /* a record source (CSV or JSON), see gf_field_* */
 
@@ -31,6 +32,9 @@ struct gf_import_ctx {
     struct gf_records *rec;
     struct gf_import_stats *stats;
     void *state; /* the kind's own state, set by begin() */
+    /* facts this import has checked already ("unit 510400 exists"): nothing an import does
+     * undoes them before it ends, so each is asked of the database once, not once a row */
+    struct gf_strset known;
 };
 
 struct gf_import_kind {
@@ -76,6 +80,11 @@ int gf_import_file(struct gf_db *db, const struct gf_import_kind *kind, const ch
 int gf_import_stream(struct gf_db *db, const struct gf_import_kind *kind, FILE *fp,
                      const char *name, const struct gf_import_opts *o,
                      struct gf_import_stats *stats, struct gf_err *e);
+
+/* Facts an import checks once (c->known): whether it has checked what = value already (never when
+ * c is NULL, outside an import), and remember that it has (GF_OK, or GF_ENOMEM). */
+int gf_import_knows(struct gf_import_ctx *c, const char *what, const char *value);
+int gf_import_learn(struct gf_import_ctx *c, const char *what, const char *value, struct gf_err *e);
 
 /* Field accessors for row callbacks: each validates and, on bad input, returns GF_EUSER with a
  * message naming file, line, field, value and what was expected.  A missing column or an empty

@@ -43,15 +43,24 @@ static int put_value(struct gf_db *db, const char *actor, const char *unit, cons
                          "a year (2024), a quarter (2024Q1) or a month (2024-03)");
     struct gf_stmt *st;
     int rc;
-    if ((rc = gf_db_prepare(db, "SELECT formula FROM indicator WHERE code = ?", &st, e)))
-        return rc;
-    gf_stmt_bind_text(st, 1, ind);
-    int derived = gf_stmt_step(st, e) == 1 && !gf_stmt_is_null(st, 0);
-    gf_stmt_finalize(st);
-    if (derived)
-        return gf_err_at(e, file, line, "indicator", ind,
-                         "an indicator without a formula (%s is computed from its formula)", ind);
-    if ((rc = gf_period_ensure(db, period, e)))
+    /* an import asks once per indicator and period, not once a row */
+    if (!gf_import_knows(c, "reported indicator", ind)) {
+        if ((rc = gf_db_prepare(db, "SELECT formula FROM indicator WHERE code = ?", &st, e)))
+            return rc;
+        gf_stmt_bind_text(st, 1, ind);
+        int derived = (rc = gf_stmt_step(st, e)) == 1 && !gf_stmt_is_null(st, 0);
+        gf_stmt_finalize(st);
+        if (rc < 0)
+            return rc;
+        if (derived)
+            return gf_err_at(e, file, line, "indicator", ind,
+                             "an indicator without a formula (%s is computed from its formula)",
+                             ind);
+        if ((rc = gf_import_learn(c, "reported indicator", ind, e)))
+            return rc;
+    }
+    if (!gf_import_knows(c, "period", period) &&
+        ((rc = gf_period_ensure(db, period, e)) || (rc = gf_import_learn(c, "period", period, e))))
         return rc;
     /* what is stored: is the data the same, and how far along the workflow is it? */
     if ((rc = gf_db_prepare(db,

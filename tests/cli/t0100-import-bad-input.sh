@@ -78,6 +78,14 @@ name=bad-period; v "510421001002,income_rural,2024Q5,1"
 bad values $T/$name.csv ':2:' 'field "period"' 'value "2024Q5"' 'a quarter (2024Q1)'
 name=derived-value; v "510421001002,ratio,2024,1.5"
 bad values $T/$name.csv ':2:' 'field "indicator"' 'value "ratio"' 'computed from its formula'
+# an import checks a unit, an indicator and a period once (then remembers it): what it has not
+# checked yet is still checked, on any line
+name=derived-after-plain; v "510421001002,income_rural,2024,25000" "510421001002,ratio,2024,1.5"
+bad values $T/$name.csv ':3:' 'field "indicator"' 'value "ratio"' 'computed from its formula'
+name=unknown-after-known; v "510421001002,income_rural,2024,1" "510421001002,income_rual,2024,2"
+bad values $T/$name.csv ':3:' 'field "indicator"' 'value "income_rual"' 'existing indicator'
+name=longer-unit; v "510421001002,income_rural,2024,1" "5104210010029,income_rural,2024,1"
+bad values $T/$name.csv ':3:' 'field "unit"' 'value "5104210010029"' 'existing unit'
 name=late-error; { echo "unit,indicator,period,value"; for i in $(seq 1 500); do printf '510421001002,income_rural,%d-%02d,%d\n' $((2000 + i / 12)) $((i % 12 + 1)) $i; done; echo "510421001002,income_rural,2024,oops"; } > $T/$name.csv
 bad values $T/$name.csv ':502:' 'value "oops"'
 

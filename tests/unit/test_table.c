@@ -1,6 +1,7 @@
 /* test_table.c — number printing for listings and exports (gf_fmt_double): the shortest text
  * that reads back to the same double, in plain notation for ordinary magnitudes; and the
- * growable text the SQL builders write into (gf_strbuf). */
+ * growable text the SQL builders write into (gf_strbuf); the set of strings imports keep the facts
+ * they checked in (gf_strset). */
 #include <float.h>
 #include <math.h>
 #include <setjmp.h>
@@ -14,6 +15,7 @@
 #include <cmocka.h>
 
 #include "util/strbuf.h"
+#include "util/strset.h"
 #include "util/table.h"
 
 static void expect(double x, const char *want)
@@ -218,6 +220,33 @@ static void test_strbuf(void **st)
     gf_strbuf_free(&b);
 }
 
+/* Every string added is in the set, once; nothing else is (prefixes, longer strings, the empty
+ * string); growing keeps them all. */
+static void test_strset(void **st)
+{
+    (void)st;
+    struct gf_strset s = {0};
+    char k[32];
+    assert_false(gf_strset_has(&s, "x"));
+    for (int i = 0; i < 5000; i++) {
+        snprintf(k, sizeof k, "unit\x1f%d", i * 7);
+        assert_int_equal(gf_strset_add(&s, k), 0);
+        assert_int_equal(gf_strset_add(&s, k), 0); /* again: no second copy */
+    }
+    assert_int_equal(s.n, 5000);
+    for (int i = 0; i < 35000; i++) {
+        snprintf(k, sizeof k, "unit\x1f%d", i);
+        assert_int_equal(gf_strset_has(&s, k), i % 7 == 0);
+    }
+    assert_false(gf_strset_has(&s, "unit\x1f"));
+    assert_true(gf_strset_has(&s, "unit\x1f" "700"));
+    assert_false(gf_strset_has(&s, "unit\x1f" "7001")); /* 700 is in: a longer one is not */
+    assert_false(gf_strset_has(&s, "unit\x1f" "70" "0" "0" "0" "0")); /* beyond every added */
+    assert_false(gf_strset_has(&s, ""));
+    gf_strset_free(&s);
+    assert_false(gf_strset_has(&s, "unit\x1f" "7"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -226,6 +255,7 @@ int main(void)
         cmocka_unit_test(test_large_table),
         cmocka_unit_test(test_slice),
         cmocka_unit_test(test_strbuf),
+        cmocka_unit_test(test_strset),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
