@@ -39,6 +39,11 @@ int gf_db_open_copy(struct gf_db **out, const char *path, struct gf_err *e)
     return gf_sqlite_open_copy(out, path, e);
 }
 
+int gf_db_is_upgraded_copy(const struct gf_db *db)
+{
+    return db->temp_copy;
+}
+
 void gf_db_close(struct gf_db *db)
 {
     if (db)

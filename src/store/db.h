@@ -38,6 +38,8 @@ int gf_db_open_read(struct gf_db **out, const char *path, struct gf_err *e);
  * it without changing it: one of an older schema is read through a temporary upgraded copy
  * (removed when closed), the file itself stays as the gongfu that wrote it can read it. */
 int gf_db_open_copy(struct gf_db **out, const char *path, struct gf_err *e);
+/* 1 when gf_db_open_copy read an older database through an upgraded temporary copy. */
+int gf_db_is_upgraded_copy(const struct gf_db *db);
 void gf_db_close(struct gf_db *db);
 
 int gf_db_exec(struct gf_db *db, const char *sql, struct gf_err *e);

@@ -19,6 +19,7 @@ struct gf_db {
     int damaged;      /* the database was found damaged: nothing is committed any more */
     int trial_failed; /* `failed` when the trial began, restored when it is undone */
     int read_only;    /* opened with gf_db_open_read */
+    int temp_copy;    /* an upgraded temporary copy (gf_db_open_copy): removed when closed */
 };
 
 struct gf_stmt {

@@ -32,7 +32,6 @@ struct lite_db {
     sqlite3 *h;
     struct lite_stmt *cache[STMT_CACHE];
     int ncache;
-    int temp; /* a temporary upgraded copy (gf_sqlite_open_copy): removed when closed */
 };
 
 #define LD(db) ((struct lite_db *)(db))
@@ -409,7 +408,7 @@ static int open_upgraded_copy(struct gf_db *from, struct gf_db **out, struct gf_
                  : gf_err_set(e, GF_ESYS, "%s: %s", tmp, h ? sqlite3_errmsg(h) : "cannot open");
     sqlite3_close_v2(h);
     if (rc == GF_OK && (rc = open_write(out, tmp, 0, e)) == GF_OK)
-        LD(*out)->temp = 1;
+        (*out)->temp_copy = 1;
     else
         gf_db_remove(tmp, NULL);
     return rc;
@@ -497,7 +496,7 @@ static void lite_close(struct gf_db *db)
         free(LD(db)->cache[i]);
     }
     sqlite3_close_v2(LD(db)->h);
-    if (LD(db)->temp)
+    if (db->temp_copy)
         gf_db_remove(db->path, NULL);
     free(db->path);
     free(db);

@@ -73,6 +73,7 @@ mkdir -p "$T/tmp"
 up=$(newdb up)
 TMPDIR=$T/tmp expect_exit 0 "$GONGFU" --db "$up" --lang en restore "$T/old.db"
 expect_in "$T/out" "restored from $T/old.db" "the audit chain holds ($nold records"
+expect_in "$T/err" "written by an older gongfu" "the file itself is unchanged"
 [ "$(sha256sum <"$T/old.db")" = "$old_sum" ] && ok || fail "restore changed the older backup file"
 [ -z "$(ls -A "$T/tmp")" ] && ok || fail "the temporary upgraded copy was left: $(ls "$T/tmp")"
 [ "$(sql "$up" "SELECT count(*) FROM audit WHERE hash IS NULL")" = 0 ] && ok || fail "records not chained"
@@ -87,6 +88,7 @@ expect_in "$T/err" "--yes" "$c"
 unchanged "$c" "$c0" && ok || fail "refused restore changed the database"
 expect_exit 0 "$GONGFU" --db "$c" --lang en restore "$T/b.db" --yes
 expect_in "$T/out" "restored from $T/b.db: the rows of" "the audit chain holds"
+grep -q "older gongfu" "$T/err" && fail "a current backup said to be older" || ok
 holds "$c" "$T/b.db" && ok || fail "restore --yes: database differs from the backup"
 
 # a tampered backup is refused, the target unchanged
