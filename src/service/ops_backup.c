@@ -181,11 +181,11 @@ static int op_restore(struct gf_call *c)
                   "restored from %s: the rows of %d tables match, the audit chain holds (%s)", file,
                   n, after);
     if (gf_db_is_upgraded_copy(copy))
-        gf_result_note(c, "%s",
-                       GF_L(c->cx, "该备份由旧版 gongfu 写成: 已在临时副本中升级到本版的结构后恢复, 备份文件本身未改动",
-                            "the backup was written by an older gongfu: it was restored from a "
-                            "temporary copy upgraded to this gongfu's schema; the file itself is "
-                            "unchanged"));
+        gf_result_note(c,
+                       GF_L(c->cx, "%s 由旧版 gongfu 写成: 已在临时副本中升级到本版的结构后读取, 该文件本身未改动",
+                            "%s was written by an older gongfu: it was read through a temporary "
+                            "copy upgraded to this gongfu's schema; the file itself is unchanged"),
+                       file);
 out:
     gf_db_close(copy);
     free(a);

@@ -470,8 +470,8 @@ int gf_pg_schema_open(struct gf_db *db, int create, int read_only, struct gf_err
 }
 
 /* A backup of a PostgreSQL database is a gongfu SQLite file: the same self-contained file a
- * SQLite database's backup is, that `gongfu backup verify` and `restore` read on either
- * backend.  It is read in one snapshot (a repeatable-read transaction). */
+ * SQLite database's backup is, which `backup` checks after writing it and `restore` reads on
+ * either backend.  It is read in one snapshot (a repeatable-read transaction). */
 int gf_pg_backup(struct gf_db *db, const char *path, struct gf_err *e)
 {
     if (gf_pg_is_url(path))
