@@ -385,11 +385,11 @@ static int wal_has_content(const char *path)
     return stat(wal, &sb) == 0 && sb.st_size > 0;
 }
 
-static int copy_pages(sqlite3 *dest, sqlite3 *src, const char *what, struct gf_err *e);
+static int lite_backup(struct gf_db *db, const char *path, struct gf_err *e);
 
-/* A database of an older schema that is to be read as it is (a backup to restore): its pages
- * copied to a temporary file, which is upgraded and opened for writing instead; the file is
- * removed when the copy is closed. */
+/* A database of an older schema that is to be read as it is (a backup to restore): backed up
+ * to a temporary file (0600, as every backup), which is upgraded and opened for writing
+ * instead; the file is removed when the copy is closed. */
 static int open_upgraded_copy(struct gf_db *from, struct gf_db **out, struct gf_err *e)
 {
     const char *dir = getenv("TMPDIR");
@@ -397,16 +397,12 @@ static int open_upgraded_copy(struct gf_db *from, struct gf_db **out, struct gf_
         dir = "/tmp";
     char tmp[PATH_MAX];
     snprintf(tmp, sizeof tmp, "%s/gongfu-upgrade-XXXXXX", dir);
-    int fd = mkstemp(tmp); /* 0600: a copy of every personal record */
+    int fd = mkstemp(tmp); /* the name, no one else's */
     if (fd < 0)
         return gf_err_set(e, GF_ESYS, "%s: a copy of it to upgrade cannot be made in %s: %s",
                           from->path, dir, strerror(errno));
     close(fd);
-    sqlite3 *h = NULL;
-    int rc = sqlite3_open_v2(tmp, &h, SQLITE_OPEN_READWRITE, NULL) == SQLITE_OK
-                 ? copy_pages(h, LD(from)->h, "copy to upgrade", e)
-                 : gf_err_set(e, GF_ESYS, "%s: %s", tmp, h ? sqlite3_errmsg(h) : "cannot open");
-    sqlite3_close_v2(h);
+    int rc = lite_backup(from, tmp, e);
     if (rc == GF_OK && (rc = open_write(out, tmp, 0, e)) == GF_OK)
         (*out)->temp_copy = 1;
     else
