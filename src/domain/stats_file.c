@@ -193,6 +193,12 @@ static int32_t shared_id(struct shared_map *g, const char *p, size_t n, size_t m
  * is one hash and one comparison of a few words whatever the order of the rows.  Only a key
  * the thread has not seen goes to the shared maps (group values → ids, groups → cell). */
 #define KEY_FAST_WORDS 40 /* the fast path takes keys up to this many words */
+/* A row's key (its --by fields, in column order), in one of two forms that never compare equal:
+ * the fast path's, word 0 the length of the fields joined by ',' (none holds one) and then
+ * their bytes; the general path's (its fields may hold commas), KEY_FIELDS in word 0, words
+ * 0..key_hdr the fields' lengths (two a word), then each field's bytes from a new word.  The
+ * bytes past the text in a last word are zero. */
+#define KEY_FIELDS (1ull << 63)
 
 struct ctab_slot {
     uint64_t h;
@@ -320,7 +326,10 @@ struct state {
     struct colplan *plan;          /* per column */
     int key_col[GF_STATS_MAXBY];   /* the --by columns in column order (the key's order) */
     int key_level[GF_STATS_MAXBY]; /* their --by level */
-    int key_hdr;                   /* header words of a key */
+    int key_hdr;                   /* header words of a key as the general path makes it */
+    int nnum, num_col[NUM_SLOTS], num_slot[NUM_SLOTS]; /* the number columns, in column order */
+    int npiece, piece_first[GF_STATS_MAXBY], piece_last[GF_STATS_MAXBY]; /* runs of adjacent
+                                                                          * --by columns */
     size_t key_cap;                /* words of a worker's key buffer */
     struct shared_map gmap[GF_STATS_MAXBY];
     struct shared_map cells; /* the groups of each cell, as nby int32 */
@@ -340,6 +349,22 @@ struct state {
     /* first error per thread */
     struct gf_err err[16];
     long err_line[16];
+};
+
+/* Lines are parsed a window of the chunk at a time: the window's separator index (every byte
+ * below '-', and the line ends: gf_csvscan_seps) is made first, in one pass, so that the start
+ * and end of every field of a line are known at once: the fields a line needs are parsed
+ * independently of one another, the others cost nothing, and a line's count of fields is one
+ * comparison. */
+#define WINDOW ((size_t)16 << 10)
+
+/* The separators of the window of the chunk being parsed. */
+struct seps {
+    const char *base, *end; /* the window; base NULL before the first */
+    uint32_t *off;          /* offsets from base of its separators, WINDOW + 16 */
+    uint32_t *lines;        /* its line ends (gf_csvscan_seps), WINDOW */
+    size_t n, nlines;
+    size_t j, li; /* the current line's first separator, and its end in lines */
 };
 
 /* One per thread.  Cache-line aligned, and its scratch arrays too: the threads write them for
@@ -366,6 +391,7 @@ struct worker {
     size_t nslabs;
     struct ctab cells;          /* key → cell, this thread's */
     uint64_t *key;              /* the current row's key */
+    struct seps seps;           /* the separators of the window being parsed */
     struct gf_csvscan_field *f; /* the fields of a line on the general path */
     struct gf_dist_acc *acc;    /* additive sums by cell */
     _Alignas(64) char pad_[64]; /* the next thread's worker starts on a new cache line */
@@ -527,9 +553,20 @@ static int worker_fail(struct worker *wk, long line, int col, const char *val, s
 /* The text of the --by level l's field in a key (not NUL-terminated). */
 static const char *key_field(const struct state *st, const uint64_t *key, int l, size_t *len)
 {
+    if (!(key[0] & KEY_FIELDS)) { /* the fast path's: the fields joined by ',' */
+        const char *t = (const char *)(key + 1), *e = t + key[0];
+        for (int j = 0;; j++) {
+            const char *c = memchr(t, ',', (size_t)(e - t));
+            if (st->key_level[j] == l) {
+                *len = (size_t)((c ? c : e) - t);
+                return t;
+            }
+            t = c + 1;
+        }
+    }
     size_t off = (size_t)st->key_hdr;
     for (int j = 0;; j++) {
-        size_t n = (size_t)(key[j / 2] >> (32 * (j & 1)) & 0xFFFFFFFFu);
+        size_t n = (size_t)(key[j / 2] >> (32 * (j & 1)) & 0x7FFFFFFFu);
         if (st->key_level[j] == l) {
             *len = n;
             return (const char *)(key + off);
@@ -541,7 +578,8 @@ static const char *key_field(const struct state *st, const uint64_t *key, int l,
 /* The cell of a key not in the thread's table yet: each group value's id (shared maps, in
  * --by order), then the cell of those ids (shared), remembered in the thread's table.  Returns
  * the cell, -1 when out of memory, -2 when a --by column would have more than
- * GF_STATS_MAXGROUPS groups (*level says which). */
+ * GF_STATS_MAXGROUPS groups, -3 when a group value is empty (*level says which: the fast path
+ * leaves that check to this, as a key with an empty value is never in the table). */
 static int32_t cell_slow(struct worker *wk, const uint64_t *key, size_t nw, uint64_t h, int *level)
 {
     struct state *st = wk->st;
@@ -550,7 +588,7 @@ static int32_t cell_slow(struct worker *wk, const uint64_t *key, size_t nw, uint
     for (int l = 0; l < nby; l++) {
         size_t len;
         const char *txt = key_field(st, key, l, &len);
-        g[l] = shared_id(&st->gmap[l], txt, len, GF_STATS_MAXGROUPS);
+        g[l] = len ? shared_id(&st->gmap[l], txt, len, GF_STATS_MAXGROUPS) : -3;
         if (g[l] < 0) {
             *level = l;
             return g[l];
@@ -586,57 +624,68 @@ struct rowvals {
     size_t nkey; /* words of the key */
 };
 
-/* Parse a plain line (no quotes, fields as the plan expects them, values within the checks of
- * the general path) into rv and the key; returns the next line, or NULL when anything is
+/* Parse the plain line at p (fields as the plan expects them, only ',' between them, values
+ * within the checks of the general path) into rv and the key from the window's separators,
+ * which s->j and s->li point into for this line; returns the next line, or NULL when anything is
  * unusual: the general path then takes the line and words the error, if there is one. */
-static const char *fast_line(const struct state *st, const char *p, const char *end,
-                             struct rowvals *rv, uint64_t *key)
+static const char *fast_line(const struct state *st, struct seps *s, const char *p,
+                             const char *end, struct rowvals *rv, uint64_t *key)
 {
-    if (!GF_CSVSCAN_WORDS || !st->plan)
+    if (!GF_CSVSCAN_WORDS || !st->plan || s->li >= s->nlines)
         return NULL;
-    size_t nw = (size_t)st->key_hdr;
-    int kj = 0;
-    for (int j = 0; j < st->key_hdr; j++)
-        key[j] = 0;
-    for (int k = 0, last = st->ncols - 1;; k++) {
-        const struct colplan cp = st->plan[k];
-        const char *q;
-        if (cp.role == COL_NUM) {
-            q = gf_csvscan_plain_number(p, end, &rv->num[cp.slot]);
-        } else if (cp.role == COL_KEY) {
-            q = gf_csvscan_field_end(p, end, key, &nw, KEY_FAST_WORDS);
-            if (q == p) /* empty: the general path says so */
-                return NULL;
-            if (q)
-                key[kj / 2] |= (uint64_t)(q - p) << (32 * (kj & 1));
-            kj++;
-        } else if (cp.role == COL_URBAN) {
-            if ((*p == '0' || *p == '1') && (unsigned char)p[1] < 0x2D) {
-                rv->urban = *p - '0';
-                q = p + 1;
-            } else {
-                q = gf_csvscan_field_end(p, end, NULL, NULL, 0);
-                if (q && (rv->urban = parse_urban(p, (size_t)(q - p))) < 0)
-                    return NULL;
-            }
-        } else {
-            q = gf_csvscan_field_end(p, end, NULL, NULL, 0);
-        }
-        if (!q)
+    uint32_t le = s->lines[s->li];
+    size_t nc = (size_t)st->ncols, nsep = (le & ~GF_CSVSCAN_ODD) + 1 - s->j;
+    const uint32_t *off = s->off + s->j;
+    const char *base = s->base, *nl = base + off[nsep - 1];
+    /* nc fields end in ',' … ',' '\n', or in ',' … '\r' '\n' (no odd separator: lines[]) */
+    if ((le & GF_CSVSCAN_ODD) || end - nl < 16 ||
+        !(nsep == nc || (nsep == nc + 1 && *(nl - 1) == '\r' && off[nc - 1] + 1 == off[nc])))
+        return NULL;
+#define FIELD_START(c) ((c) ? base + off[(c)-1] + 1 : p)
+    for (int i = 0; i < st->nnum; i++) {
+        int c = st->num_col[i];
+        const char *fs = FIELD_START(c), *fe = base + off[c];
+        double *v = &rv->num[st->num_slot[i]];
+        if (gf_csvscan_short_number(fs, (size_t)(fe - fs), v) &&
+            gf_csvscan_plain_number(fs, end, v) != fe)
             return NULL;
-        if (k < last) {
-            if (*q != ',')
-                return NULL;
-            p = q + 1;
-            continue;
-        }
-        rv->nkey = nw;
-        if (!(rv->num[NUM_WEIGHT] >= 0) || !(rv->num[NUM_SIZE] > 0))
-            return NULL;
-        if (*q == '\n')
-            return q + 1;
-        return *q == '\r' && q[1] == '\n' ? q + 2 : NULL;
     }
+    if (st->npiece) {
+        size_t len = 0;
+        char *t = (char *)(key + 1);
+        for (int i = 0; i < st->npiece; i++) {
+            const char *fs = FIELD_START(st->piece_first[i]), *fe = base + off[st->piece_last[i]];
+            size_t n = (size_t)(fe - fs), words = (n + 7) / 8;
+            if (len + n + 8 > 8 * (KEY_FAST_WORDS - 1))
+                return NULL;
+            for (size_t k = 0; k < words; k++) {
+                uint64_t w = gf_csvscan__load8(fs + 8 * k);
+                memcpy(t + len + 8 * k, &w, 8);
+            }
+            len += n;
+            t[len++] = ',';
+        }
+        len--; /* the last ',' */
+        size_t words = (len + 7) / 8;
+        if (len % 8)
+            key[words] &= ~0ull >> (64 - 8 * (len % 8));
+        key[0] = len;
+        rv->nkey = 1 + words; /* an empty field: cell_slow says so */
+    }
+    if (st->ci_urban >= 0) {
+        int c = st->ci_urban;
+        const char *fs = FIELD_START(c), *fe = base + off[c];
+        if (fe - fs == 1 && (*fs == '0' || *fs == '1'))
+            rv->urban = *fs - '0';
+        else if ((rv->urban = parse_urban(fs, (size_t)(fe - fs))) < 0)
+            return NULL;
+    }
+#undef FIELD_START
+    if (!(rv->num[NUM_WEIGHT] >= 0) || !(rv->num[NUM_SIZE] > 0))
+        return NULL;
+    s->j += nsep;
+    s->li++;
+    return nl + 1;
 }
 
 /* ---------- the general path: any line the fast path did not take ---------- */
@@ -714,6 +763,7 @@ static char *general_line(struct worker *wk, const struct gf_csvscan_chunk *c, c
         nw += words;
         wk->key[j / 2] |= (uint64_t)fg->len << (32 * (j & 1));
     }
+    wk->key[0] |= KEY_FIELDS;
     rv->nkey = nw;
     return next;
 #undef LINE
@@ -861,6 +911,9 @@ static int parse_chunk(struct worker *wk, struct gf_csvscan_chunk *c)
     struct colbuf *b = &wk->cb;
     char *p = c->buf, *end = c->buf + c->len;
     int per_capita = o->per_capita, nby = o->nby;
+    struct seps *s = &wk->seps;
+    s->base = s->end = NULL;
+    s->n = s->nlines = s->j = s->li = 0;
     while (p < end) {
         if (*p == '\n' || (*p == '\r' && p[1] == '\n')) {
             p += *p == '\r' ? 2 : 1;
@@ -868,8 +921,21 @@ static int parse_chunk(struct worker *wk, struct gf_csvscan_chunk *c)
         }
         if (b->n == BATCH && flush_batch(wk, c))
             return -1;
+        /* the separators from p on (past blank lines and lines of the general path) */
+        while (s->j < s->n && s->base + s->off[s->j] < p)
+            s->j++;
+        while (s->li < s->nlines && (s->lines[s->li] & ~GF_CSVSCAN_ODD) < s->j)
+            s->li++;
+        if (s->li == s->nlines && s->end < end && s->base != p) {
+            /* the window does not hold the line's end: the next window */
+            size_t len = (size_t)(end - p) < WINDOW ? (size_t)(end - p) : WINDOW;
+            s->n = gf_csvscan_seps(p, len, s->off, s->lines, &s->nlines);
+            s->base = p;
+            s->end = p + len;
+            s->j = s->li = 0;
+        }
         struct rowvals rv = {.num = {0, 1, 1, 0, 0}, .urban = -1};
-        char *next = (char *)fast_line(st, p, end, &rv, wk->key);
+        char *next = (char *)fast_line(st, s, p, end, &rv, wk->key);
         if (!next && !(next = general_line(wk, c, p, end, &rv)))
             return -1;
         int32_t cell = 0;
@@ -881,8 +947,9 @@ static int parse_chunk(struct worker *wk, struct gf_csvscan_chunk *c)
                 size_t len;
                 const char *txt = key_field(st, wk->key, level, &len);
                 return worker_fail(wk, gf_csvscan_line(st->scan, c, p), st->ci_by[level], txt, len,
-                                   cell == -2 ? "at most 1000000 groups in a --by column"
-                                              : "a group value (out of memory)");
+                                   cell == -2   ? "at most 1000000 groups in a --by column"
+                                   : cell == -3 ? "a group value (not empty)"
+                                                : "a group value (out of memory)");
             }
         }
         double v = rv.num[NUM_VALUE], m = rv.num[NUM_SIZE], hw = rv.num[NUM_WEIGHT];
@@ -940,6 +1007,19 @@ static int plan_columns(struct state *st)
                 st->key_level[j++] = l;
             }
     st->key_hdr = (nby + 1) / 2;
+    for (int k = 0; k < st->ncols; k++)
+        if (st->plan[k].role == COL_NUM) {
+            st->num_col[st->nnum] = k;
+            st->num_slot[st->nnum++] = st->plan[k].slot;
+        }
+    for (int j = 0; j < nby; j++) {
+        if (j && st->key_col[j] == st->key_col[j - 1] + 1) {
+            st->piece_last[st->npiece - 1] = st->key_col[j];
+            continue;
+        }
+        st->piece_first[st->npiece] = st->piece_last[st->npiece] = st->key_col[j];
+        st->npiece++;
+    }
     st->key_cap = (size_t)st->key_hdr + GF_CSVSCAN_MAX_LINE / 8 + (size_t)nby + 1;
     if (clash) {
         free(st->plan);
@@ -1106,7 +1186,10 @@ int gf_stats_file(const struct gf_stats_file_opts *opts, struct gf_stats_result 
             aligned_alloc(64, line_round(sizeof(struct gf_csvscan_field) * (size_t)st.ncols));
         wks[k].key = malloc(sizeof(uint64_t) * st.key_cap);
         wks[k].bucket = malloc(sizeof(uint32_t) * (BUCKETS + 1));
-        if (!wks[k].f || !wks[k].key || !wks[k].bucket || colbuf_alloc(&wks[k].cb, &st) ||
+        wks[k].seps.off = malloc(sizeof(uint32_t) * (WINDOW + 16));
+        wks[k].seps.lines = malloc(sizeof(uint32_t) * WINDOW);
+        if (!wks[k].f || !wks[k].key || !wks[k].bucket || !wks[k].seps.off ||
+            !wks[k].seps.lines || colbuf_alloc(&wks[k].cb, &st) ||
             colbuf_alloc(&wks[k].sorted, &st)) {
             rc = gf_err_set(e, GF_ENOMEM, "out of memory");
             goto out;
@@ -1328,6 +1411,8 @@ out:
             colbuf_free(&wks[k].cb);
             colbuf_free(&wks[k].sorted);
             free(wks[k].bucket);
+            free(wks[k].seps.off);
+            free(wks[k].seps.lines);
             ctab_free(&wks[k].cells);
             worker_free(&wks[k]);
             gf_dist_acc_free(wks[k].acc);

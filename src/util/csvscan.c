@@ -8,6 +8,9 @@
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#include <immintrin.h>
+#endif
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -181,6 +184,166 @@ int gf_csvscan_double(const char *p, size_t len, double *out)
         return -1;
     *out = v;
     return 0;
+}
+
+/* The separator index (gf_csvscan_seps).  Per 64-byte block: the mask of the bytes below '-',
+ * of '\n', and of the separators a plain line may hold (',', '\n', a '\r' just before '\n'); the
+ * offsets of the first are written out eight at a time without a branch per bit, and each line
+ * end gets its rank and whether its line held another separator.  The body is compiled twice:
+ * for any x86-64 (SSE2) and, chosen at run time, for CPUs with POPCNT, BMI1/2 and AVX2 (one
+ * instruction for what is otherwise a library call or three). */
+struct block_masks {
+    uint64_t sep, nl, odd; /* below '-'; '\n'; separators no plain line holds */
+};
+
+static inline __attribute__((always_inline)) struct block_masks block_masks(const char *p)
+{
+    struct block_masks b = {0, 0, 0};
+    uint64_t comma = 0, cr = 0;
+#ifdef __SSE2__
+    const __m128i top = _mm_set1_epi8(0x2C), vnl = _mm_set1_epi8('\n'),
+                  vcomma = _mm_set1_epi8(','), vcr = _mm_set1_epi8('\r');
+    for (int k = 0; k < 4; k++) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(p + 16 * k));
+        unsigned sh = 16 * (unsigned)k;
+        /* v ≤ 0x2C unsigned: min(v, 0x2C) is v */
+        b.sep |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(v, top), v))
+                 << sh;
+        b.nl |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vnl)) << sh;
+        comma |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vcomma)) << sh;
+        cr |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, vcr)) << sh;
+    }
+#else
+    for (int i = 0; i < 64; i++) {
+        unsigned char c = (unsigned char)p[i];
+        b.sep |= (uint64_t)(c < 0x2D) << i;
+        b.nl |= (uint64_t)(c == '\n') << i;
+        comma |= (uint64_t)(c == ',') << i;
+        cr |= (uint64_t)(c == '\r') << i;
+    }
+#endif
+    /* a '\r' is plain just before a '\n' of the same block (one in a block's last byte is not:
+     * its line takes the caller's general path) */
+    b.odd = b.sep & ~b.nl & ~comma & ~(cr & (b.nl >> 1));
+    return b;
+}
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define SEPS_X86_V3 1
+/* block_masks with 32-byte compares, and the count of trailing zeros of 0 as 64 (no OR). */
+__attribute__((target("avx2"), always_inline)) static inline struct block_masks
+block_masks_avx2(const char *p)
+{
+    const __m256i top = _mm256_set1_epi8(0x2C), vnl = _mm256_set1_epi8('\n'),
+                  vcomma = _mm256_set1_epi8(','), vcr = _mm256_set1_epi8('\r');
+    __m256i a = _mm256_loadu_si256((const __m256i *)p),
+            b = _mm256_loadu_si256((const __m256i *)(p + 32));
+#define MASK64(f) ((uint64_t)(uint32_t)_mm256_movemask_epi8(f(a)) | \
+                   (uint64_t)(uint32_t)_mm256_movemask_epi8(f(b)) << 32)
+#define SEP(v) _mm256_cmpeq_epi8(_mm256_min_epu8(v, top), v)
+#define NL(v) _mm256_cmpeq_epi8(v, vnl)
+#define COMMA(v) _mm256_cmpeq_epi8(v, vcomma)
+#define CR(v) _mm256_cmpeq_epi8(v, vcr)
+    struct block_masks m = {MASK64(SEP), MASK64(NL), 0};
+    m.odd = m.sep & ~m.nl & ~MASK64(COMMA) & ~(MASK64(CR) & (m.nl >> 1));
+#undef MASK64
+#undef SEP
+#undef NL
+#undef COMMA
+#undef CR
+    return m;
+}
+#endif
+
+/* The index of p[0..n) with MASKS (a function giving a block's struct block_masks) and CTZ (the
+ * count of trailing zeros of m, any value ≥ 64 for 0), as a function NAME with attributes ATTR. */
+#define SEPS_FUNCTION(NAME, ATTR, MASKS, CTZ)                                                    \
+    ATTR static size_t NAME(const char *p, size_t n, uint32_t *sep, uint32_t *lines,            \
+                            size_t *nlines)                                                      \
+    {                                                                                            \
+        size_t k = 0, nl = 0, i = 0;                                                             \
+        int odd_line = 0; /* the current line so far holds an odd separator */                   \
+        char tail[64];                                                                           \
+        while (i < n) {                                                                          \
+            const char *blk = p + i;                                                             \
+            uint64_t valid = ~0ull;                                                              \
+            if (n - i < 64) { /* the last bytes, padded with bytes that are not separators */   \
+                memset(tail, 'x', sizeof tail);                                                  \
+                memcpy(tail, p + i, n - i);                                                      \
+                blk = tail;                                                                      \
+                valid = ~0ull >> (64 - (n - i));                                                 \
+            }                                                                                    \
+            struct block_masks b = MASKS(blk);                                                   \
+            uint64_t m = b.sep & valid, nlm = b.nl & valid, odd = b.odd & valid;                 \
+            for (uint64_t e = nlm; e; e &= e - 1) { /* each line end: its rank, odd or not */   \
+                uint64_t below = (e & (0 - e)) - 1;                                              \
+                int odd_here = odd_line | ((odd & below) != 0);                                  \
+                lines[nl++] = (uint32_t)(k + (size_t)__builtin_popcountll(m & below)) |          \
+                              (uint32_t)odd_here << 31;                                          \
+                odd &= ~below;                                                                   \
+                odd_line = 0;                                                                    \
+            }                                                                                    \
+            odd_line |= odd != 0;                                                                \
+            size_t cnt = (size_t)__builtin_popcountll(m);                                        \
+            uint32_t *o = sep + k, base = (uint32_t)i;                                           \
+            /* eight at a time (past the count: garbage, overwritten by the next block) */       \
+            _Pragma("GCC unroll 8") for (int j = 0; j < 8; j++) {                                \
+                o[j] = base + (uint32_t)CTZ(m);                                                  \
+                m &= m - 1;                                                                      \
+            }                                                                                    \
+            if (cnt > 8) {                                                                       \
+                _Pragma("GCC unroll 8") for (int j = 8; j < 16; j++) {                           \
+                    o[j] = base + (uint32_t)CTZ(m);                                              \
+                    m &= m - 1;                                                                  \
+                }                                                                                \
+                for (size_t j = 16; m; j++) {                                                    \
+                    o[j] = base + (uint32_t)CTZ(m);                                              \
+                    m &= m - 1;                                                                  \
+                }                                                                                \
+            }                                                                                    \
+            k += cnt;                                                                            \
+            i += 64;                                                                             \
+        }                                                                                        \
+        *nlines = nl;                                                                            \
+        return k;                                                                                \
+    }
+
+/* ctz of m | 2^63 is that of m for m ≠ 0, and 63 for 0 */
+#define CTZ_ANY(m) __builtin_ctzll((m) | 1ull << 63)
+SEPS_FUNCTION(seps_any, , block_masks, CTZ_ANY)
+#ifdef SEPS_X86_V3
+SEPS_FUNCTION(seps_v3, __attribute__((target("popcnt,bmi,bmi2,avx2"))), block_masks_avx2,
+              _tzcnt_u64)
+#endif
+
+static int seps_simd = -1; /* -1: not chosen yet; 0: any x86-64; 1: the POPCNT/BMI/AVX2 one */
+
+int gf_csvscan__seps_simd(int on)
+{
+    int was = seps_simd;
+#ifdef SEPS_X86_V3
+    if (on < 0) {
+        __builtin_cpu_init();
+        on = __builtin_cpu_supports("popcnt") && __builtin_cpu_supports("bmi") &&
+             __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("avx2");
+    }
+    seps_simd = on != 0;
+#else
+    (void)on;
+    seps_simd = 0;
+#endif
+    return was;
+}
+
+size_t gf_csvscan_seps(const char *p, size_t n, uint32_t *sep, uint32_t *lines, size_t *nlines)
+{
+    if (seps_simd < 0)
+        gf_csvscan__seps_simd(-1);
+#ifdef SEPS_X86_V3
+    if (seps_simd)
+        return seps_v3(p, n, sep, lines, nlines);
+#endif
+    return seps_any(p, n, sep, lines, nlines);
 }
 
 /* Number of '\n' bytes in p[0..n), 16 bytes at a time (byte counters summed every 255 blocks):

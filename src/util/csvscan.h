@@ -80,6 +80,22 @@ char *gf_csvscan_split(char *p, struct gf_csvscan_field *f, int nf, int *nfields
  * such a number (empty, letters, nan, inf, hex…). */
 int gf_csvscan_double(const char *p, size_t len, double *out);
 
+/* The separator index of p[0..n), n < 2^31, for a caller that finds a line's fields from it
+ * instead of searching for each field's end after the previous one's:
+ *   sep[0..count): the offsets from p of every byte below '-' (0x2D: ',', '\n', '\r', a quote, a
+ *     space, other punctuation, control bytes), ascending; the count is returned.  sep must
+ *     have room for n + 16 offsets (entries past the count are written, and are garbage).
+ *   lines[0..*nlines): for every '\n', the index in sep of its entry, with GF_CSVSCAN_ODD set
+ *     when its line (from the previous '\n', or from p) holds a separator other than ',' and a
+ *     '\r' just before the '\n' (such a line is for the caller's general path).  lines must
+ *     have room for one entry per '\n' (n at most).
+ * p[0..n) is read in blocks of 64 bytes, the last one copied. */
+#define GF_CSVSCAN_ODD 0x80000000u
+size_t gf_csvscan_seps(const char *p, size_t n, uint32_t *sep, uint32_t *lines, size_t *nlines);
+/* Tests: use the POPCNT/BMI/AVX2 build of gf_csvscan_seps (1), the one for any x86-64 (0), or
+ * the one this CPU can run (-1, the default); returns the previous choice. */
+int gf_csvscan__seps_simd(int on);
+
 /* ---- the fast path for plain lines: inline, called for every field of every line ----
  *
  * Both read up to 17 bytes past p with word loads, never at or past end (the end of the chunk's
@@ -187,41 +203,35 @@ static inline const char *gf_csvscan_plain_number(const char *p, const char *end
     return q;
 }
 
-/* The end of the plain field at p, 8 bytes at a time: the first byte below '-' (0x2D) is found
- * in a word by a subtraction (exact for the lowest such byte); it must be ',', '\n' or '\r'
- * (the field ends there); anything else there (a quote, a space, other punctuation) or fewer
- * than 8 bytes left before end gives NULL, for the caller's general path.  With words, the
- * field's bytes are also stored as 8-byte words at words[*nw…] (the last one zero-padded), at
- * most max words (NULL beyond). */
-static inline const char *gf_csvscan_field_end(const char *p, const char *end, uint64_t *words,
-                                               size_t *nw, size_t max)
+/* The number in p[0..len) when it has one of the commonest forms, 1 to 8 digits, or 1 to 8
+ * digits, '.' and two digits (8 bytes must be readable from p): 0 and its value exactly as
+ * gf_csvscan_plain_number reads it; -1 for any other text (the caller reads it the general way).
+ * For a caller that knows where the field ends: no search for its end, no loop. */
+static inline int gf_csvscan_short_number(const char *p, size_t len, double *out)
 {
-    const uint64_t ones = 0x0101010101010101ull;
-    if (!GF_CSVSCAN_WORDS)
-        return NULL;
-    for (;;) {
-        if (end - p < 8)
-            return NULL;
-        uint64_t w = gf_csvscan__load8(p), m = (w - ones * 0x2D) & ~w & (ones * 0x80);
-        if (m) {
-            unsigned i = (unsigned)__builtin_ctzll(m) >> 3;
-            char c = p[i];
-            if (c != ',' && c != '\n' && c != '\r')
-                return NULL;
-            if (words && i) {
-                if (*nw >= max)
-                    return NULL;
-                words[(*nw)++] = w & (~0ull >> (64 - 8 * i));
-            }
-            return p + i;
-        }
-        if (words) {
-            if (*nw >= max)
-                return NULL;
-            words[(*nw)++] = w;
-        }
-        p += 8;
+    static const uint64_t low[9] = {0,
+                                    0xFFull,
+                                    0xFFFFull,
+                                    0xFFFFFFull,
+                                    0xFFFFFFFFull,
+                                    0xFFFFFFFFFFull,
+                                    0xFFFFFFFFFFFFull,
+                                    0xFFFFFFFFFFFFFFull,
+                                    ~0ull};
+    uint64_t w = gf_csvscan__load8(p), nd = gf_csvscan__nondigits(w);
+    if (len - 1 < 8 && !(nd & low[len])) {
+        *out = (double)gf_csvscan__digits(w, (unsigned)len);
+        return 0;
     }
+    size_t k = len - 3; /* digits before the point */
+    if (k - 1 < 8 && p[k] == '.') {
+        unsigned d1 = (unsigned char)p[k + 1] - '0', d2 = (unsigned char)p[k + 2] - '0';
+        if ((nd & low[k]) || d1 > 9 || d2 > 9)
+            return -1;
+        *out = (double)(gf_csvscan__digits(w, (unsigned)k) * 100 + d1 * 10 + d2) / 100;
+        return 0;
+    }
+    return -1;
 }
 
 #endif

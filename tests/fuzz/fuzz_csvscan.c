@@ -1,5 +1,5 @@
 /* fuzz_csvscan.c — the fast CSV scanner on arbitrary bytes: field splitting, number parsing
- * (also the fast path's plain numbers and field ends) and the chunked file reader never crash,
+ * (also the fast path's plain and short numbers, and the separator index) and the chunked file reader never crash,
  * never read out of bounds, and a number that parses agrees with strtod. */
 #include <stdint.h>
 #include <stdio.h>
@@ -53,11 +53,49 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (memcmp(&v, &w, sizeof v) != 0)
                 abort();
         }
-        uint64_t words[4];
-        size_t nw = 0;
-        e = gf_csvscan_field_end(p, end, words, &nw, 4);
-        if (e && (e < p || e >= end || (*e != ',' && *e != '\n' && *e != '\r')))
-            abort();
+        /* a short number is strtod's (8 bytes readable from p: the copy below) */
+        size_t len = 0;
+        while (i + len <= size && len < 12 && buf[i + len] != ',' && buf[i + len] != '\n')
+            len++;
+        char s8[32];
+        memset(s8, ',', sizeof s8);
+        memcpy(s8, p, len);
+        if (gf_csvscan_short_number(s8, len, &v) == 0) {
+            char tmp[16];
+            memcpy(tmp, p, len);
+            tmp[len] = 0;
+            double w = strtod(tmp, NULL);
+            if (memcmp(&v, &w, sizeof v) != 0)
+                abort();
+        }
+    }
+    /* the separator index, by every build this CPU runs: offsets ascending, each of a byte below
+     * '-', every such byte listed, line ends at their '\n' entries */
+    if (size < 65536) {
+        uint32_t *sep = malloc(sizeof *sep * (size + 16));
+        uint32_t *lines = malloc(sizeof *lines * (size + 1));
+        int was = gf_csvscan__seps_simd(-1);
+        for (int b = 0; sep && lines && b <= was; b++) {
+            gf_csvscan__seps_simd(b);
+            size_t nl, n = gf_csvscan_seps(buf, size, sep, lines, &nl), below = 0, nls = 0;
+            for (size_t i = 0; i < size; i++) {
+                below += (unsigned char)buf[i] < 0x2D;
+                nls += buf[i] == '\n';
+            }
+            if (n != below || nl != nls)
+                abort();
+            for (size_t k = 0; k < n; k++)
+                if (sep[k] >= size || (unsigned char)buf[sep[k]] >= 0x2D ||
+                    (k && sep[k] <= sep[k - 1]))
+                    abort();
+            for (size_t l = 0; l < nl; l++)
+                if ((lines[l] & ~GF_CSVSCAN_ODD) >= n ||
+                    buf[sep[lines[l] & ~GF_CSVSCAN_ODD]] != '\n')
+                    abort();
+        }
+        gf_csvscan__seps_simd(was);
+        free(sep);
+        free(lines);
     }
     free(buf);
     /* the file reader, for one input in 100 (each run sets up a 5 MiB chunk buffer) */

@@ -150,50 +150,105 @@ static void test_plain_numbers(void **st)
     assert_int_equal(*e, 'e');
 }
 
-/* Field ends, 8 bytes at a time: ',', '\n' or '\r' end a field; a quote, a space or other
- * punctuation, or a field running to within 8 bytes of the end, give NULL; the field's words
- * are its bytes, zero-padded. */
-static void test_field_end(void **st)
+/* The separator index against a byte-by-byte reading of the same rules, on random text of
+ * separators, quotes, spaces, CR, UTF-8 and the like, at every length up to 300 and every
+ * alignment, by both builds (for any x86-64, and POPCNT/BMI/AVX2 where the CPU has them). */
+static size_t seps_reference(const char *p, size_t n, uint32_t *sep, uint32_t *lines,
+                             size_t *nlines)
+{
+    size_t k = 0, nl = 0;
+    int odd = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)p[i];
+        if (c >= 0x2D)
+            continue;
+        if (c == '\n') {
+            lines[nl++] = (uint32_t)k | (odd ? GF_CSVSCAN_ODD : 0);
+            odd = 0;
+        } else if (c != ',' &&
+                   !(c == '\r' && i + 1 < n && p[i + 1] == '\n' && i % 64 != 63)) {
+            odd = 1; /* a '\r' is plain only before a '\n' of its 64-byte block */
+        }
+        sep[k++] = (uint32_t)i;
+    }
+    *nlines = nl;
+    return k;
+}
+
+static void test_seps(void **st)
 {
     (void)st;
-    char b[64];
-    uint64_t w[8];
-    size_t nw;
-    for (size_t len = 0; len < 30; len++) {
-        for (int t = 0; t < 3; t++) {
-            memset(b, 'z', sizeof b);
-            for (size_t k = 0; k < len; k++)
-                b[k] = (char)('0' + k % 43); /* digits, ':', ';', letters: all ≥ '-' */
-            b[len] = ",\n\r"[t];
-            nw = 0;
-            const char *e = gf_csvscan_field_end(b, b + sizeof b, w, &nw, 8);
-            assert_ptr_equal(e, b + len);
-            assert_int_equal(nw, (len + 7) / 8);
-            char back[64] = {0};
-            memcpy(back, w, nw * 8);
-            assert_memory_equal(back, b, len);
-            for (size_t k = len; k < nw * 8; k++)
-                assert_int_equal(back[k], 0);
-            /* too close to the end: NULL, the general path takes the line */
-            const char *near = b + (len > 3 ? len - 3 : 0); /* at most 4 bytes before the end */
-            assert_null(gf_csvscan_field_end(near, b + len + 1, NULL, NULL, 0));
+    static const char alphabet[] = "0123456789,,,,,,\n\n\r\"  .-x\xe5\x9f\x8e\x01\t+";
+    char buf[512];
+    uint32_t got[512 + 16], want[512], lg[512], lw[512];
+    srand(7);
+    int simd_was = gf_csvscan__seps_simd(-1), builds = simd_was ? 2 : 1;
+    for (int b = 0; b < builds; b++) {
+        gf_csvscan__seps_simd(b);
+        for (size_t n = 0; n <= 300; n++)
+            for (int t = 0; t < 8; t++) {
+                size_t at = (size_t)rand() % 64; /* any alignment */
+                for (size_t i = 0; i < n; i++)
+                    buf[at + i] = alphabet[rand() % (int)(sizeof alphabet - 1)];
+                size_t ng, nw, nlg, nlw;
+                ng = gf_csvscan_seps(buf + at, n, got, lg, &nlg);
+                nw = seps_reference(buf + at, n, want, lw, &nlw);
+                assert_int_equal(ng, nw);
+                assert_memory_equal(got, want, nw * sizeof *want);
+                assert_int_equal(nlg, nlw);
+                assert_memory_equal(lg, lw, nlw * sizeof *lw);
+            }
+    }
+    gf_csvscan__seps_simd(simd_was);
+    /* a plain line; a line with a quote; CRLF; a '\r' in a block's last byte */
+    char text[128];
+    memset(text, 'y', sizeof text);
+    memcpy(text, "a,b,c\n\"d\",e\nf,g\r\n", 17);
+    memcpy(text + 63, "\r\n", 2);
+    size_t nl, n = gf_csvscan_seps(text, 70, got, lg, &nl);
+    assert_int_equal(n, 12);
+    assert_int_equal(nl, 4);
+    assert_int_equal(lg[0], 2);                  /* a,b,c: its '\n' is separator 2 */
+    assert_int_equal(lg[1], 6 | GF_CSVSCAN_ODD); /* the quotes */
+    assert_int_equal(lg[2], 9);                  /* CRLF: plain */
+    assert_int_equal(lg[3], 11 | GF_CSVSCAN_ODD); /* a '\r' in byte 63 */
+}
+
+/* Short numbers: every form taken gives strtod's value; every other text is left alone. */
+static void test_short_numbers(void **st)
+{
+    (void)st;
+    char b[32];
+    double v;
+    srand(11);
+    for (int t = 0; t < 200000; t++) {
+        int k = 1 + rand() % 8, point = rand() % 2;
+        size_t len = 0;
+        for (int i = 0; i < k; i++)
+            b[len++] = (char)('0' + rand() % 10);
+        if (point) {
+            b[len++] = '.';
+            b[len++] = (char)('0' + rand() % 10);
+            b[len++] = (char)('0' + rand() % 10);
         }
+        memset(b + len, rand() % 2 ? ',' : '9', sizeof b - len); /* what follows does not count */
+        assert_int_equal(gf_csvscan_short_number(b, len, &v), 0);
+        char z[32];
+        memcpy(z, b, len);
+        z[len] = 0;
+        double w = strtod(z, NULL);
+        assert_memory_equal(&v, &w, sizeof v);
     }
-    static const char *stops[] = {"ab\"c,", "ab c,", "a+b,", "a#b,", "ab\tc,"};
-    for (size_t i = 0; i < sizeof stops / sizeof stops[0]; i++) {
-        memset(b, 'z', sizeof b);
-        memcpy(b, stops[i], strlen(stops[i]));
-        assert_null(gf_csvscan_field_end(b, b + sizeof b, NULL, NULL, 0));
+    static const char *other[] = {"",         "-1",     "+1",   "1.5",  "1.500",  ".50",
+                                  "1e5",      "123456789", "1,5", "1 2",  "12.3x", "x2.34",
+                                  "123456789.12", "1..2", "1.2.", "NaN", "1.-5", "\xe4\xb8\x80"};
+    for (size_t i = 0; i < sizeof other / sizeof other[0]; i++) {
+        memset(b, '0', sizeof b);
+        memcpy(b, other[i], strlen(other[i]));
+        v = -7;
+        assert_int_equal(gf_csvscan_short_number(b, strlen(other[i]), &v), -1);
+        assert_true(v == -7); /* untouched */
     }
-    /* UTF-8 and '-', '.', '/' belong to a field */
-    memset(b, 'z', sizeof b);
-    memcpy(b, "城镇-1./x,", strlen("城镇-1./x,"));
-    assert_ptr_equal(gf_csvscan_field_end(b, b + sizeof b, NULL, NULL, 0), b + strlen("城镇-1./x"));
-    /* more words than max: NULL */
-    memset(b, 'z', sizeof b);
-    b[40] = ',';
-    nw = 0;
-    assert_null(gf_csvscan_field_end(b, b + sizeof b, w, &nw, 4));
 }
 
 static void test_split(void **st)
@@ -402,7 +457,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_numbers),        cmocka_unit_test(test_plain_numbers),
-        cmocka_unit_test(test_field_end),      cmocka_unit_test(test_split),
+        cmocka_unit_test(test_seps),           cmocka_unit_test(test_short_numbers),
+        cmocka_unit_test(test_split),
         cmocka_unit_test(test_chunks_threads), cmocka_unit_test(test_chunks_threads_stdin),
         cmocka_unit_test(test_long_line),      cmocka_unit_test(test_open_errors),
     };
