@@ -1010,6 +1010,7 @@ struct spans {
     const struct gf_dist_span *span;
     size_t nspan, n;
     size_t *dst; /* where each span goes in a */
+    int release; /* GF_DIST_RELEASE_SPANS */
 };
 
 #define GATHER_TASK ((size_t)1 << 16) /* rows a gather task copies */
@@ -1017,17 +1018,22 @@ struct spans {
 struct gather {
     struct work *wk;
     const struct spans *sp;
+    int release; /* give the spans' pages back as they are copied */
     size_t *first; /* ntask + 1: the spans of each task */
     size_t *bad;   /* per task: the first span holding a bad pair, or SIZE_MAX */
 };
 
-/* Copy a task's spans into their places in a, checking their values (finite x, finite w ≥ 0):
- * the pages of a are mapped in first, in one call a span (faults cost more than copying). */
+/* Copy a task's spans into their places in a, checking their values (finite x, finite w ≥ 0).
+ * With release, the whole pages of each run of spans that lie end to end are given back once
+ * copied: a's pages, faulted in as the copy writes them, are then mostly those same pages, which
+ * on the virtual machines we run on cost a fraction of fresh memory (the host backs fresh
+ * memory page by page). */
 static void gather_task(void *ctx, size_t t, int thread)
 {
     (void)thread;
     struct gather *g = ctx;
     const struct spans *sp = g->sp;
+    const char *run = NULL, *run_end = NULL; /* the bytes of the current run of spans */
     g->bad[t] = (size_t)-1;
     for (size_t k = g->first[t]; k < g->first[t + 1]; k++) {
         const struct gf_dist_span *s = &sp->span[k];
@@ -1040,7 +1046,17 @@ static void gather_task(void *ctx, size_t t, int thread)
         }
         if (!ok && g->bad[t] == (size_t)-1)
             g->bad[t] = k;
+        if (!g->release)
+            continue;
+        const char *b = (const char *)s->xw, *e = (const char *)(s->xw + s->n);
+        if (b != run_end) {
+            gf_release(run, (size_t)(run_end - run));
+            run = b;
+        }
+        run_end = e;
     }
+    if (g->release)
+        gf_release(run, (size_t)(run_end - run));
 }
 
 /* Copy the spans into a, each unit's after the cursor set for it (own rows at its start). */
@@ -1048,7 +1064,7 @@ static int gather_spans(struct work *wk, struct spans *sp, struct gf_err *e)
 {
     int rc = GF_OK;
     size_t ntask = sp->n / GATHER_TASK + 1;
-    struct gather g = {wk, sp, malloc(sizeof(size_t) * (ntask + 1)),
+    struct gather g = {wk, sp, sp->release, malloc(sizeof(size_t) * (ntask + 1)),
                        malloc(sizeof(size_t) * ntask)};
     sp->dst = malloc(sizeof(size_t) * (sp->nspan ? sp->nspan : 1));
     if (!g.first || !g.bad || !sp->dst) {
@@ -1068,7 +1084,10 @@ static int gather_spans(struct work *wk, struct spans *sp, struct gf_err *e)
         }
     }
     g.first[++t] = sp->nspan;
-    gf_prefault(wk->a, sizeof(struct gf_dist_xw) * sp->n);
+    if (sp->release) /* faulted in as written, mostly with the spans' pages given back */
+        gf_small_pages(wk->a, sizeof(struct gf_dist_xw) * sp->n);
+    else
+        gf_prefault(wk->a, sizeof(struct gf_dist_xw) * sp->n);
     if (gf_dist__par_for(wk->nthreads, t, gather_task, &g) != GF_OK) {
         rc = gf_err_set(e, GF_ESYS, "cannot start threads");
         goto out;
@@ -1184,7 +1203,7 @@ int gf_dist_compute_spans(const struct gf_dist_span *span, size_t nspan,
                           struct gf_dist_result *out, struct gf_err *e)
 {
     struct gf_dist_input none = {.flags = flags & GF_DIST_FREE_INPUT};
-    struct spans sp = {span, nspan, 0, NULL};
+    struct spans sp = {span, nspan, 0, NULL, (flags & GF_DIST_RELEASE_SPANS) != 0};
     memset(out, 0, sizeof *out);
     if (!acc)
         return gf_err_set(e, GF_EUSER, "rows by spans go with their sums");

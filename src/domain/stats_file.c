@@ -1324,7 +1324,8 @@ int gf_stats_file(const struct gf_stats_file_opts *opts, struct gf_stats_result 
         for (size_t k = 0; k < nspan; k++)
             span[k].unit = map[span_cell[k]];
         struct gf_dist_tree tree = {nu, parent};
-        rc = gf_dist_compute_spans(span, nspan, acc, GF_DIST_FREE_INPUT, &tree, &p, &res[0], e);
+        rc = gf_dist_compute_spans(span, nspan, acc, GF_DIST_FREE_INPUT | GF_DIST_RELEASE_SPANS,
+                                   &tree, &p, &res[0], e);
         acc = NULL; /* the library's now */
         if (rc != GF_OK)
             goto out;
@@ -1346,7 +1347,9 @@ int gf_stats_file(const struct gf_stats_file_opts *opts, struct gf_stats_result 
                 gf_dist_acc_merge(acc, all, map) != GF_OK)
                 goto nomem;
             struct gf_dist_tree tree = {ng[l] + 1, parent};
-            rc = gf_dist_compute_spans(span, nspan, acc, GF_DIST_FREE_INPUT, &tree, &p, &res[l], e);
+            /* the spans are read once a column: given back after the last */
+            unsigned fl = GF_DIST_FREE_INPUT | (l == o->nby - 1 ? GF_DIST_RELEASE_SPANS : 0);
+            rc = gf_dist_compute_spans(span, nspan, acc, fl, &tree, &p, &res[l], e);
             acc = NULL; /* the library's now */
             if (rc != GF_OK)
                 goto out;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <math.h>
 
 #include "domain/stats.h"
 
@@ -105,15 +106,15 @@ static int field(char *o, int c, unsigned r)
     case 0: /* id, skipped: sometimes text with a space or a quote (that line: general path) */
         return k < 2 ? sprintf(o, "a b%u", r % 7) : k < 3 ? sprintf(o, "\"q,%u\"", r % 9)
                                                           : sprintf(o, "%u", r);
-    case 1: /* county */
+    case 1: /* county, township, village: of the line's place (r), so that they nest */
         return sprintf(o, "51040%u", r % 3);
-    case 2: /* note, skipped */
+    case 2: /* note, skipped (or a --by that does not nest) */
         return sprintf(o, "n%u", r % 1000);
-    case 3: /* township: of its county (nested) */
-    case 4: /* village: of its township, some long or in Chinese */
-        return c == 3 ? sprintf(o, "51040%u00%u", r % 3, r / 3 % 4)
-               : k < 30 ? sprintf(o, "某某村民委员会%u-%u-%u", r % 3, r / 3 % 4, r / 12 % 5)
-                        : sprintf(o, "v%u.%u.%u", r % 3, r / 3 % 4, r / 12 % 5);
+    case 3:
+        return sprintf(o, "51040%u00%u", r % 3, r / 3 % 4);
+    case 4: /* some long, some in Chinese (the same village either way) */
+        return r / 60 % 3 ? sprintf(o, "v%u.%u.%u", r % 3, r / 3 % 4, r / 12 % 5)
+                          : sprintf(o, "%u.%u.%u某某村民委员会", r % 3, r / 3 % 4, r / 12 % 5);
     case 5:
         return sprintf(o, "%s", urban[r % 8]);
     case 6: /* size */
@@ -155,10 +156,13 @@ static void test_fast_general(void **state)
     fprintf(q, "%s\n", head);
     unsigned r = 12345;
     for (int line = 0; line < 60000; line++) {
+        r = r * 1103515245u + 12345u;
+        unsigned place = (r >> 8) % 60; /* county, township, village */
         for (int c = 0; c < 11; c++) {
             char f[64], fq2[160];
             r = r * 1103515245u + 12345u;
-            int n = field(f, c, (r >> 8) + (unsigned)line * (c == 0));
+            unsigned v = c == 1 || c == 3 || c == 4 ? place + 60 * ((r >> 8) % 3) : (r >> 8);
+            int n = field(f, c, v + (unsigned)line * (c == 0));
             fputs(c ? "," : "", p);
             fputs(c ? "," : "", q);
             fwrite(f, 1, (size_t)n, p);
@@ -180,8 +184,10 @@ static void test_fast_general(void **state)
     }
     fclose(p);
     fclose(q);
-    static const char *const bys[][3] = {{"village", "township", "county"}, {"county", "village", NULL}};
-    for (int v = 0; v < 2; v++) {
+    /* nested (one tree), with the --by columns adjacent and apart; and not nested */
+    static const char *const bys[][3] = {
+        {"village", "township", "county"}, {"county", "village", NULL}, {"note", "county", NULL}};
+    for (int v = 0; v < 3; v++) {
         struct gf_stats_file_opts o = {.path = plain, .value = "income", .weight = "weight",
                                        .size = "size", .per_capita = 1, .urban = "urban",
                                        .food = "food", .cons = "consumption", .nthreads = 1};
@@ -192,6 +198,7 @@ static void test_fast_general(void **state)
         assert_int_equal(gf_stats_file(&o, &r1, &e), GF_OK);
         o.path = quoted;
         assert_int_equal(gf_stats_file(&o, &r2, &e), GF_OK);
+        assert_int_equal(r1.nested, v < 2);
         assert_int_equal(r1.rows, 60000);
         assert_int_equal(r2.rows, 60000);
         char *c1 = table_csv(r1.table), *c2 = table_csv(r2.table);
@@ -201,6 +208,55 @@ static void test_fast_general(void **state)
         free(c2);
         gf_stats_result_free(&r1);
         gf_stats_result_free(&r2);
+    }
+    /* --by columns that do not nest (note is across counties): one computation a column from
+     * the same rows, which are given back only after the last; each column's rows as when it
+     * is the only --by */
+    {
+        struct gf_stats_file_opts o = {.path = plain, .value = "income", .weight = "weight",
+                                       .nby = 2, .by = {"county", "note"}, .nthreads = 1};
+        struct gf_stats_result both, one;
+        struct gf_err e = {0};
+        assert_int_equal(gf_stats_file(&o, &both, &e), GF_OK);
+        assert_false(both.nested);
+        char *cb = table_csv(both.table);
+        for (int l = 0; l < 2; l++) {
+            struct gf_stats_file_opts o1 = o;
+            o1.nby = 1;
+            o1.by[0] = o.by[l];
+            assert_int_equal(gf_stats_file(&o1, &one, &e), GF_OK);
+            char *c1 = table_csv(one.table), want[16];
+            snprintf(want, sizeof want, "\n%s,", o.by[l]);
+            size_t rows = 0;
+            for (const char *hit = strstr(c1, want); hit; hit = strstr(hit + 1, want), rows++) {
+                /* the same row in the table of both: the same measures, to the last digits
+                 * (a unit's rows come in other spans: ties sorted in another order) */
+                const char *eol = strchr(hit + 1, '\n'), *name_end = strchr(hit + 1 + strlen(want) - 1, ',');
+                char *key = strndup(hit, (size_t)(name_end - hit) + 1);
+                const char *other = strstr(cb, key);
+                assert_non_null(other);
+                const char *a = hit + 1, *b2 = other + 1;
+                while (a < eol && *a != '\n') {
+                    char *ea, *eb;
+                    double va = strtod(a, &ea), vb = strtod(b2, &eb);
+                    if (ea != a || eb != b2)
+                        assert_true(fabs(va - vb) <= 1e-12 * fabs(va));
+                    a = strchr(a, ',');
+                    b2 = strchr(b2, ',');
+                    if (!a || a > eol)
+                        break;
+                    assert_non_null(b2);
+                    a++;
+                    b2++;
+                }
+                free(key);
+            }
+            assert_true(rows >= 3);
+            free(c1);
+            gf_stats_result_free(&one);
+        }
+        free(cb);
+        gf_stats_result_free(&both);
     }
     /* an empty group value on a plain line far from a chunk's end: the fast path leaves the
      * check to the first sight of its key, and the error is the general path's */
