@@ -86,9 +86,9 @@ int gf_csvscan_double(const char *p, size_t len, double *out);
  *     space, other punctuation, control bytes), ascending; the count is returned.  sep must
  *     have room for n + 16 offsets (entries past the count are written, and are garbage).
  *   lines[0..*nlines): for every '\n', the index in sep of its entry, with GF_CSVSCAN_ODD set
- *     when its line (from the previous '\n', or from p) holds a separator other than ',' and a
- *     '\r' just before the '\n' (such a line is for the caller's general path).  lines must
- *     have room for one entry per '\n' (n at most).
+ *     when its line (from the previous '\n', or from p) holds any separator but ',' — a '\r'
+ *     just before the '\n' excepted, unless it is the last byte of a 64-byte block of p (such a
+ *     line is for the caller's general path).  lines must have room for one entry per '\n'.
  * p[0..n) is read in blocks of 64 bytes, the last one copied. */
 #define GF_CSVSCAN_ODD 0x80000000u
 size_t gf_csvscan_seps(const char *p, size_t n, uint32_t *sep, uint32_t *lines, size_t *nlines);
@@ -98,8 +98,9 @@ int gf_csvscan__seps_simd(int on);
 
 /* ---- the fast path for plain lines: inline, called for every field of every line ----
  *
- * Both read up to 17 bytes past p with word loads, never at or past end (the end of the chunk's
- * lines), and fall back to byte loops near it.  Little-endian only (GF_CSVSCAN_WORDS is 0
+ * gf_csvscan_plain_number reads up to 17 bytes past p with word loads, never at or past end (the
+ * end of the chunk's lines), and falls back to byte loops near it; gf_csvscan_short_number reads
+ * 8 bytes from p, which the caller guarantees.  Little-endian only (GF_CSVSCAN_WORDS is 0
  * elsewhere, and callers take their general path). */
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
