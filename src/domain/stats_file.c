@@ -1,9 +1,10 @@
 /* stats_file.c — the engine of `gongfu stats FILE.csv` (contract in stats.h): distribution
  * measures for the whole file and every group of every --by column, straight from a CSV file.
  *
- * The file is read by util/csvscan in chunks by all cores.  Each thread parses a plain line in
- * one scan of the mapped bytes (numbers, the --by fields as one key, the other fields skipped;
- * anything unusual goes the general way, which also words the errors), finds the row's cell (the
+ * The file is read by util/csvscan in chunks by all cores.  Each thread indexes the separators
+ * of a window of its chunk in one pass, then parses each plain line from that index (numbers,
+ * the --by fields as one key, the other fields skipped; anything unusual goes the general way,
+ * which also words the errors), finds the row's cell (the
  * combination of its groups) by the key in its own table, and collects a batch of rows; the
  * batch, put in cell order, is added to the thread's sums by cell and its (value, weight) pairs
  * to the cells' blocks.  The work per row does not depend on the order of the rows.  When the
@@ -186,18 +187,16 @@ static int32_t shared_id(struct shared_map *g, const char *p, size_t n, size_t m
 
 /* ---------- a row's cell, by the text of its group fields ---------- */
 
-/* The key of a row's groups: a header of the --by fields' lengths (two 32-bit lengths a word,
- * in column order), then each field's bytes in 8-byte words, the last one zero-padded, in
- * column order.  Both ways of parsing a line build the same key (the fast one straight from
- * the mapped bytes), and each thread finds the key's cell in its own table: the work per row
- * is one hash and one comparison of a few words whatever the order of the rows.  Only a key
- * the thread has not seen goes to the shared maps (group values → ids, groups → cell). */
+/* The key of a row's groups (its --by fields, in column order), in one of two forms that never
+ * compare equal: the fast path's, word 0 the length of the fields joined by ',' (none holds
+ * one: adjacent --by columns are one run of the line's bytes) and then those bytes; the general
+ * path's (its fields may hold commas), KEY_FIELDS in word 0, words 0..key_hdr the fields'
+ * lengths (two 32-bit lengths a word), then each field's bytes from a new word.  The bytes past
+ * the text in a last word are zero.  Each thread finds the key's cell in its own table (the
+ * same groups by either form: the same cell): the work per row is one hash and one comparison
+ * of a few words whatever the order of the rows.  Only a key the thread has not seen goes to
+ * the shared maps (group values → ids, groups → cell). */
 #define KEY_FAST_WORDS 40 /* the fast path takes keys up to this many words */
-/* A row's key (its --by fields, in column order), in one of two forms that never compare equal:
- * the fast path's, word 0 the length of the fields joined by ',' (none holds one) and then
- * their bytes; the general path's (its fields may hold commas), KEY_FIELDS in word 0, words
- * 0..key_hdr the fields' lengths (two a word), then each field's bytes from a new word.  The
- * bytes past the text in a last word are zero. */
 #define KEY_FIELDS (1ull << 63)
 
 struct ctab_slot {

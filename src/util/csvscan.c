@@ -13,6 +13,7 @@
 #endif
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -255,6 +256,14 @@ block_masks_avx2(const char *p)
 }
 #endif
 
+/* The offsets of the next eight set bits of m, plus base, into o[at…at+8); m loses them. */
+#define PUT1(o, j, base, m, CTZ) ((o)[j] = (base) + (uint32_t)CTZ(m), (m) &= (m)-1)
+#define PUT8(o, at, base, m, CTZ)                                                                \
+    (PUT1(o, (at) + 0, base, m, CTZ), PUT1(o, (at) + 1, base, m, CTZ),                           \
+     PUT1(o, (at) + 2, base, m, CTZ), PUT1(o, (at) + 3, base, m, CTZ),                           \
+     PUT1(o, (at) + 4, base, m, CTZ), PUT1(o, (at) + 5, base, m, CTZ),                           \
+     PUT1(o, (at) + 6, base, m, CTZ), PUT1(o, (at) + 7, base, m, CTZ))
+
 /* The index of p[0..n) with MASKS (a function giving a block's struct block_masks) and CTZ (the
  * count of trailing zeros of m, any value ≥ 64 for 0), as a function NAME with attributes ATTR. */
 #define SEPS_FUNCTION(NAME, ATTR, MASKS, CTZ)                                                    \
@@ -286,16 +295,10 @@ block_masks_avx2(const char *p)
             odd_line |= odd != 0;                                                                \
             size_t cnt = (size_t)__builtin_popcountll(m);                                        \
             uint32_t *o = sep + k, base = (uint32_t)i;                                           \
-            /* eight at a time (past the count: garbage, overwritten by the next block) */       \
-            _Pragma("GCC unroll 8") for (int j = 0; j < 8; j++) {                                \
-                o[j] = base + (uint32_t)CTZ(m);                                                  \
-                m &= m - 1;                                                                      \
-            }                                                                                    \
+            /* eight at a time, unrolled (past the count: garbage, overwritten next block) */   \
+            PUT8(o, 0, base, m, CTZ);                                                            \
             if (cnt > 8) {                                                                       \
-                _Pragma("GCC unroll 8") for (int j = 8; j < 16; j++) {                           \
-                    o[j] = base + (uint32_t)CTZ(m);                                              \
-                    m &= m - 1;                                                                  \
-                }                                                                                \
+                PUT8(o, 8, base, m, CTZ);                                                        \
                 for (size_t j = 16; m; j++) {                                                    \
                     o[j] = base + (uint32_t)CTZ(m);                                              \
                     m &= m - 1;                                                                  \
@@ -316,31 +319,35 @@ SEPS_FUNCTION(seps_v3, __attribute__((target("popcnt,bmi,bmi2,avx2"))), block_ma
               _tzcnt_u64)
 #endif
 
-static int seps_simd = -1; /* -1: not chosen yet; 0: any x86-64; 1: the POPCNT/BMI/AVX2 one */
+/* The build of the index in use: -1 not chosen yet (the first call chooses), 0 the one for any
+ * x86-64, 1 the POPCNT/BMI/AVX2 one.  Atomic: threads may make their first call at once. */
+static atomic_int seps_simd = -1;
+
+static int cpu_has_v3(void)
+{
+#ifdef SEPS_X86_V3
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("popcnt") && __builtin_cpu_supports("bmi") &&
+           __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("avx2");
+#else
+    return 0;
+#endif
+}
 
 int gf_csvscan__seps_simd(int on)
 {
-    int was = seps_simd;
-#ifdef SEPS_X86_V3
-    if (on < 0) {
-        __builtin_cpu_init();
-        on = __builtin_cpu_supports("popcnt") && __builtin_cpu_supports("bmi") &&
-             __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("avx2");
-    }
-    seps_simd = on != 0;
-#else
-    (void)on;
-    seps_simd = 0;
-#endif
-    return was;
+    int v3 = cpu_has_v3();
+    atomic_store(&seps_simd, on < 0 ? v3 : on && v3);
+    return atomic_load(&seps_simd);
 }
 
 size_t gf_csvscan_seps(const char *p, size_t n, uint32_t *sep, uint32_t *lines, size_t *nlines)
 {
-    if (seps_simd < 0)
-        gf_csvscan__seps_simd(-1);
+    int simd = atomic_load_explicit(&seps_simd, memory_order_relaxed);
+    if (simd < 0)
+        simd = gf_csvscan__seps_simd(-1);
 #ifdef SEPS_X86_V3
-    if (seps_simd)
+    if (simd)
         return seps_v3(p, n, sep, lines, nlines);
 #endif
     return seps_any(p, n, sep, lines, nlines);
