@@ -302,14 +302,8 @@ struct colbuf { /* a batch of rows for the sums, reused */
     size_t n, cap;
 };
 
-/* What a column is to the fast path: skipped, a number (slot NUM_*), a group field (its place
- * in the key), the urban flag. */
-enum { COL_SKIP, COL_NUM, COL_KEY, COL_URBAN };
+/* The numbers of a row, by slot. */
 enum { NUM_VALUE, NUM_WEIGHT, NUM_SIZE, NUM_FOOD, NUM_CONS, NUM_SLOTS };
-
-struct colplan {
-    unsigned char role, slot;
-};
 
 /* Each row is kept as a (value, weight) pair in its cell's blocks (the cell: the combination of
  * the row's --by groups), and every additive measure is summed by cell while the file is read
@@ -322,7 +316,7 @@ struct state {
     struct gf_csvscan *scan;
     int ncols;
     int ci_value, ci_weight, ci_size, ci_urban, ci_food, ci_cons, ci_by[GF_STATS_MAXBY];
-    struct colplan *plan;          /* per column */
+    int fast; /* lines may take the fast path (plan_columns) */
     int key_col[GF_STATS_MAXBY];   /* the --by columns in column order (the key's order) */
     int key_level[GF_STATS_MAXBY]; /* their --by level */
     int key_hdr;                   /* header words of a key as the general path makes it */
@@ -630,7 +624,7 @@ struct rowvals {
 static const char *fast_line(const struct state *st, struct seps *s, const char *p,
                              const char *end, struct rowvals *rv, uint64_t *key)
 {
-    if (!GF_CSVSCAN_WORDS || !st->plan || s->li >= s->nlines)
+    if (!GF_CSVSCAN_WORDS || !st->fast || s->li >= s->nlines)
         return NULL;
     uint32_t le = s->lines[s->li];
     size_t nc = (size_t)st->ncols, nsep = (le & ~GF_CSVSCAN_ODD) + 1 - s->j;
@@ -977,28 +971,25 @@ static int parse_chunk(struct worker *wk, struct gf_csvscan_chunk *c)
     return flush_batch(wk, c);
 }
 
-/* What each column is to the fast path, and the order of the key.  A column asked for twice
- * (say --weight n --size n) leaves the plan empty: every line then takes the general path. */
+/* The fast path's plan: the number columns and the runs of adjacent --by columns, in column
+ * order, and the order of the key.  A column asked for twice (say --weight n --size n) turns the
+ * fast path off: every line then takes the general path. */
 static int plan_columns(struct state *st)
 {
     const struct gf_stats_file_opts *o = st->o;
-    if (!(st->plan = calloc((size_t)st->ncols, sizeof *st->plan)))
+    unsigned char *used = calloc((size_t)st->ncols, 1);
+    if (!used)
         return GF_ENOMEM;
     int clash = 0, nby = o->nby;
     int num_col[NUM_SLOTS] = {st->ci_value, st->ci_weight, st->ci_size, st->ci_food, st->ci_cons};
     for (int s = 0; s < NUM_SLOTS; s++)
-        if (num_col[s] >= 0) {
-            clash |= st->plan[num_col[s]].role != COL_SKIP;
-            st->plan[num_col[s]] = (struct colplan){COL_NUM, (unsigned char)s};
-        }
-    if (st->ci_urban >= 0) {
-        clash |= st->plan[st->ci_urban].role != COL_SKIP;
-        st->plan[st->ci_urban] = (struct colplan){COL_URBAN, 0};
-    }
-    for (int l = 0; l < nby; l++) {
-        clash |= st->plan[st->ci_by[l]].role != COL_SKIP;
-        st->plan[st->ci_by[l]] = (struct colplan){COL_KEY, (unsigned char)l};
-    }
+        if (num_col[s] >= 0)
+            clash |= used[num_col[s]]++;
+    if (st->ci_urban >= 0)
+        clash |= used[st->ci_urban]++;
+    for (int l = 0; l < nby; l++)
+        clash |= used[st->ci_by[l]]++;
+    free(used);
     for (int k = 0, j = 0; k < st->ncols; k++)
         for (int l = 0; l < nby; l++)
             if (st->ci_by[l] == k) {
@@ -1007,10 +998,11 @@ static int plan_columns(struct state *st)
             }
     st->key_hdr = (nby + 1) / 2;
     for (int k = 0; k < st->ncols; k++)
-        if (st->plan[k].role == COL_NUM) {
-            st->num_col[st->nnum] = k;
-            st->num_slot[st->nnum++] = st->plan[k].slot;
-        }
+        for (int s = 0; s < NUM_SLOTS; s++)
+            if (num_col[s] == k) {
+                st->num_col[st->nnum] = k;
+                st->num_slot[st->nnum++] = s;
+            }
     for (int j = 0; j < nby; j++) {
         if (j && st->key_col[j] == st->key_col[j - 1] + 1) {
             st->piece_last[st->npiece - 1] = st->key_col[j];
@@ -1020,10 +1012,7 @@ static int plan_columns(struct state *st)
         st->npiece++;
     }
     st->key_cap = (size_t)st->key_hdr + GF_CSVSCAN_MAX_LINE / 8 + (size_t)nby + 1;
-    if (clash) {
-        free(st->plan);
-        st->plan = NULL;
-    }
+    st->fast = !clash;
     return GF_OK;
 }
 
@@ -1425,7 +1414,6 @@ out:
     }
     free(span);
     free(span_cell);
-    free(st.plan);
     pthread_mutex_destroy(&st.kmu);
     pthread_mutex_destroy(&st.bigmu);
     gf_dist_acc_free(st.big);

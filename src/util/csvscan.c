@@ -197,6 +197,14 @@ struct block_masks {
     uint64_t sep, nl, odd; /* below '-'; '\n'; separators no plain line holds */
 };
 
+/* The separators no plain line holds, from a block's masks: a '\r' is plain just before a '\n'
+ * of the same block (one in a block's last byte is not: its line takes the caller's general
+ * path). */
+static inline uint64_t odd_separators(uint64_t sep, uint64_t nl, uint64_t comma, uint64_t cr)
+{
+    return sep & ~nl & ~comma & ~(cr & (nl >> 1));
+}
+
 static inline __attribute__((always_inline)) struct block_masks block_masks(const char *p)
 {
     struct block_masks b = {0, 0, 0};
@@ -223,9 +231,7 @@ static inline __attribute__((always_inline)) struct block_masks block_masks(cons
         cr |= (uint64_t)(c == '\r') << i;
     }
 #endif
-    /* a '\r' is plain just before a '\n' of the same block (one in a block's last byte is not:
-     * its line takes the caller's general path) */
-    b.odd = b.sep & ~b.nl & ~comma & ~(cr & (b.nl >> 1));
+    b.odd = odd_separators(b.sep, b.nl, comma, cr);
     return b;
 }
 
@@ -246,7 +252,7 @@ block_masks_avx2(const char *p)
 #define COMMA(v) _mm256_cmpeq_epi8(v, vcomma)
 #define CR(v) _mm256_cmpeq_epi8(v, vcr)
     struct block_masks m = {MASK64(SEP), MASK64(NL), 0};
-    m.odd = m.sep & ~m.nl & ~MASK64(COMMA) & ~(MASK64(CR) & (m.nl >> 1));
+    m.odd = odd_separators(m.sep, m.nl, MASK64(COMMA), MASK64(CR));
 #undef MASK64
 #undef SEP
 #undef NL
