@@ -189,10 +189,12 @@ int gf_csvscan_double(const char *p, size_t len, double *out)
 
 /* The separator index (gf_csvscan_seps).  Per 64-byte block: the mask of the bytes below '-',
  * of '\n', and of the separators a plain line may hold (',', '\n', a '\r' just before '\n'); the
- * offsets of the first are written out eight at a time without a branch per bit, and each line
- * end gets its rank and whether its line held another separator.  The body is compiled twice:
- * for any x86-64 (SSE2) and, chosen at run time, for CPUs with POPCNT, BMI1/2 and AVX2 (one
- * instruction for what is otherwise a library call or three). */
+ * offsets of the first are written out without a branch per bit, and each line end gets its rank
+ * and whether its line held another separator.  The body is compiled three times: for any
+ * x86-64 (SSE2, offsets eight at a time by counting trailing zeros) and, chosen at run time, for
+ * CPUs with POPCNT, BMI1/2 and AVX2 (one instruction for what is otherwise a library call or
+ * three), and for CPUs with AVX-512 BW and VBMI2 (a block's masks from one 64-byte compare each,
+ * and its offsets packed by one compress, sixteen stored at a time). */
 struct block_masks {
     uint64_t sep, nl, odd; /* below '-'; '\n'; separators no plain line holds */
 };
@@ -235,33 +237,6 @@ static inline __attribute__((always_inline)) struct block_masks block_masks(cons
     return b;
 }
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define SEPS_X86_V3 1
-/* block_masks with 32-byte compares, and the count of trailing zeros of 0 as 64 (no OR). */
-__attribute__((target("avx2"), always_inline)) static inline struct block_masks
-block_masks_avx2(const char *p)
-{
-    const __m256i top = _mm256_set1_epi8(0x2C), vnl = _mm256_set1_epi8('\n'),
-                  vcomma = _mm256_set1_epi8(','), vcr = _mm256_set1_epi8('\r');
-    __m256i a = _mm256_loadu_si256((const __m256i *)p),
-            b = _mm256_loadu_si256((const __m256i *)(p + 32));
-#define MASK64(f) ((uint64_t)(uint32_t)_mm256_movemask_epi8(f(a)) | \
-                   (uint64_t)(uint32_t)_mm256_movemask_epi8(f(b)) << 32)
-#define SEP(v) _mm256_cmpeq_epi8(_mm256_min_epu8(v, top), v)
-#define NL(v) _mm256_cmpeq_epi8(v, vnl)
-#define COMMA(v) _mm256_cmpeq_epi8(v, vcomma)
-#define CR(v) _mm256_cmpeq_epi8(v, vcr)
-    struct block_masks m = {MASK64(SEP), MASK64(NL), 0};
-    m.odd = odd_separators(m.sep, m.nl, MASK64(COMMA), MASK64(CR));
-#undef MASK64
-#undef SEP
-#undef NL
-#undef COMMA
-#undef CR
-    return m;
-}
-#endif
-
 /* The offsets of the next eight set bits of m, plus base, into o[at…at+8); m loses them. */
 #define PUT1(o, j, base, m, CTZ) ((o)[j] = (base) + (uint32_t)CTZ(m), (m) &= (m)-1)
 #define PUT8(o, at, base, m, CTZ)                                                                \
@@ -269,10 +244,28 @@ block_masks_avx2(const char *p)
      PUT1(o, (at) + 2, base, m, CTZ), PUT1(o, (at) + 3, base, m, CTZ),                           \
      PUT1(o, (at) + 4, base, m, CTZ), PUT1(o, (at) + 5, base, m, CTZ),                           \
      PUT1(o, (at) + 6, base, m, CTZ), PUT1(o, (at) + 7, base, m, CTZ))
+/* The offsets of the cnt set bits of m, plus base, into o[0…cnt), eight at a time, unrolled
+ * (past the count: garbage, overwritten by the next block). */
+#define PUT_BITS(o, base, m, cnt, CTZ)                                                           \
+    do {                                                                                         \
+        PUT8(o, 0, base, m, CTZ);                                                                \
+        if ((cnt) > 8) {                                                                         \
+            PUT8(o, 8, base, m, CTZ);                                                            \
+            for (size_t j_ = 16; m; j_++) {                                                      \
+                (o)[j_] = (base) + (uint32_t)CTZ(m);                                             \
+                (m) &= (m)-1;                                                                    \
+            }                                                                                    \
+        }                                                                                        \
+    } while (0)
 
-/* The index of p[0..n) with MASKS (a function giving a block's struct block_masks) and CTZ (the
- * count of trailing zeros of m, any value ≥ 64 for 0), as a function NAME with attributes ATTR. */
-#define SEPS_FUNCTION(NAME, ATTR, MASKS, CTZ)                                                    \
+/* ctz of m | 2^63 is that of m for m ≠ 0, and 63 for 0 */
+#define CTZ_ANY(m) __builtin_ctzll((m) | 1ull << 63)
+#define PUT_ANY(o, base, m, cnt) PUT_BITS(o, base, m, cnt, CTZ_ANY)
+
+/* The index of p[0..n) with MASKS (a function giving a block's struct block_masks) and PUT
+ * (writing the offsets of a block's cnt separators, mask m, plus base, at o: at most 16 entries
+ * past the count), as a function NAME with attributes ATTR. */
+#define SEPS_FUNCTION(NAME, ATTR, MASKS, PUT)                                                    \
     ATTR static size_t NAME(const char *p, size_t n, uint32_t *sep, uint32_t *lines,            \
                             size_t *nlines)                                                      \
     {                                                                                            \
@@ -300,16 +293,7 @@ block_masks_avx2(const char *p)
             }                                                                                    \
             odd_line |= odd != 0;                                                                \
             size_t cnt = (size_t)__builtin_popcountll(m);                                        \
-            uint32_t *o = sep + k, base = (uint32_t)i;                                           \
-            /* eight at a time, unrolled (past the count: garbage, overwritten next block) */   \
-            PUT8(o, 0, base, m, CTZ);                                                            \
-            if (cnt > 8) {                                                                       \
-                PUT8(o, 8, base, m, CTZ);                                                        \
-                for (size_t j = 16; m; j++) {                                                    \
-                    o[j] = base + (uint32_t)CTZ(m);                                              \
-                    m &= m - 1;                                                                  \
-                }                                                                                \
-            }                                                                                    \
+            PUT(sep + k, (uint32_t)i, m, cnt);                                                   \
             k += cnt;                                                                            \
             i += 64;                                                                             \
         }                                                                                        \
@@ -317,43 +301,125 @@ block_masks_avx2(const char *p)
         return k;                                                                                \
     }
 
-/* ctz of m | 2^63 is that of m for m ≠ 0, and 63 for 0 */
-#define CTZ_ANY(m) __builtin_ctzll((m) | 1ull << 63)
-SEPS_FUNCTION(seps_any, , block_masks, CTZ_ANY)
-#ifdef SEPS_X86_V3
-SEPS_FUNCTION(seps_v3, __attribute__((target("popcnt,bmi,bmi2,avx2"))), block_masks_avx2,
-              _tzcnt_u64)
+SEPS_FUNCTION(seps_any, , block_masks, PUT_ANY)
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define SEPS_X86 1
+#define TARGET_V3 "popcnt,bmi,bmi2,avx2"
+#define TARGET_V4 TARGET_V3 ",avx512f,avx512bw,avx512vbmi2"
+
+/* block_masks with 32-byte compares. */
+__attribute__((target(TARGET_V3), always_inline)) static inline struct block_masks
+block_masks_avx2(const char *p)
+{
+    const __m256i top = _mm256_set1_epi8(0x2C), vnl = _mm256_set1_epi8('\n'),
+                  vcomma = _mm256_set1_epi8(','), vcr = _mm256_set1_epi8('\r');
+    __m256i a = _mm256_loadu_si256((const __m256i *)p),
+            b = _mm256_loadu_si256((const __m256i *)(p + 32));
+#define MASK64(f) ((uint64_t)(uint32_t)_mm256_movemask_epi8(f(a)) | \
+                   (uint64_t)(uint32_t)_mm256_movemask_epi8(f(b)) << 32)
+#define SEP(v) _mm256_cmpeq_epi8(_mm256_min_epu8(v, top), v)
+#define NL(v) _mm256_cmpeq_epi8(v, vnl)
+#define COMMA(v) _mm256_cmpeq_epi8(v, vcomma)
+#define CR(v) _mm256_cmpeq_epi8(v, vcr)
+    struct block_masks m = {MASK64(SEP), MASK64(NL), 0};
+    m.odd = odd_separators(m.sep, m.nl, MASK64(COMMA), MASK64(CR));
+#undef MASK64
+#undef SEP
+#undef NL
+#undef COMMA
+#undef CR
+    return m;
+}
+
+/* the count of trailing zeros of 0 is 64 (no OR) */
+#define PUT_V3(o, base, m, cnt) PUT_BITS(o, base, m, cnt, _tzcnt_u64)
+SEPS_FUNCTION(seps_v3, __attribute__((target(TARGET_V3))), block_masks_avx2, PUT_V3)
+
+/* block_masks with 64-byte compares into mask registers. */
+__attribute__((target(TARGET_V4), always_inline)) static inline struct block_masks
+block_masks_avx512(const char *p)
+{
+    __m512i v = _mm512_loadu_si512((const void *)p);
+    struct block_masks m = {_mm512_cmple_epu8_mask(v, _mm512_set1_epi8(0x2C)),
+                            _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\n')), 0};
+    m.odd = odd_separators(m.sep, m.nl, _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(',')),
+                           _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\r')));
+    return m;
+}
+
+/* The offsets of the set bits of m: the bytes 0…63 packed by m (VBMI2's compress), widened to
+ * 32 bits and offset by base, sixteen at a time. */
+__attribute__((target(TARGET_V4), always_inline)) static inline void
+put_avx512(uint32_t *o, uint32_t base, uint64_t m, size_t cnt)
+{
+    const __m512i iota = _mm512_set_epi8(63, 62, 61, 60, 59, 58, 57, 56, 55, 54, 53, 52, 51, 50,
+                                         49, 48, 47, 46, 45, 44, 43, 42, 41, 40, 39, 38, 37, 36,
+                                         35, 34, 33, 32, 31, 30, 29, 28, 27, 26, 25, 24, 23, 22,
+                                         21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7,
+                                         6, 5, 4, 3, 2, 1, 0);
+    const __m512i vb = _mm512_set1_epi32((int)base);
+    __m512i at = _mm512_maskz_compress_epi8(m, iota);
+    _mm512_storeu_si512((void *)o,
+                        _mm512_add_epi32(_mm512_cvtepu8_epi32(_mm512_castsi512_si128(at)), vb));
+    if (cnt > 16) {
+        _mm512_storeu_si512((void *)(o + 16),
+                            _mm512_add_epi32(_mm512_cvtepu8_epi32(
+                                                 _mm512_extracti32x4_epi32(at, 1)),
+                                             vb));
+        if (cnt > 32) {
+            _mm512_storeu_si512((void *)(o + 32),
+                                _mm512_add_epi32(_mm512_cvtepu8_epi32(
+                                                     _mm512_extracti32x4_epi32(at, 2)),
+                                                 vb));
+            _mm512_storeu_si512((void *)(o + 48),
+                                _mm512_add_epi32(_mm512_cvtepu8_epi32(
+                                                     _mm512_extracti32x4_epi32(at, 3)),
+                                                 vb));
+        }
+    }
+}
+SEPS_FUNCTION(seps_v4, __attribute__((target(TARGET_V4))), block_masks_avx512, put_avx512)
 #endif
 
 /* The build of the index in use: -1 not chosen yet (the first call chooses), 0 the one for any
- * x86-64, 1 the POPCNT/BMI/AVX2 one.  Atomic: threads may make their first call at once. */
-static atomic_int seps_simd = -1;
+ * x86-64, 1 the POPCNT/BMI/AVX2 one, 2 the AVX-512 one.  Atomic: threads may make their first
+ * call at once. */
+static atomic_int seps_build = -1;
 
-static int cpu_has_v3(void)
+/* The best build this CPU runs. */
+static int cpu_build(void)
 {
-#ifdef SEPS_X86_V3
+#ifdef SEPS_X86
     __builtin_cpu_init();
-    return __builtin_cpu_supports("popcnt") && __builtin_cpu_supports("bmi") &&
-           __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("avx2");
+    if (!__builtin_cpu_supports("popcnt") || !__builtin_cpu_supports("bmi") ||
+        !__builtin_cpu_supports("bmi2") || !__builtin_cpu_supports("avx2"))
+        return 0;
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                   __builtin_cpu_supports("avx512vbmi2")
+               ? 2
+               : 1;
 #else
     return 0;
 #endif
 }
 
-int gf_csvscan__seps_simd(int on)
+int gf_csvscan__seps_build(int build)
 {
-    int v3 = cpu_has_v3();
-    atomic_store(&seps_simd, on < 0 ? v3 : on && v3);
-    return atomic_load(&seps_simd);
+    int best = cpu_build();
+    atomic_store(&seps_build, build < 0 || build > best ? best : build);
+    return atomic_load(&seps_build);
 }
 
 size_t gf_csvscan_seps(const char *p, size_t n, uint32_t *sep, uint32_t *lines, size_t *nlines)
 {
-    int simd = atomic_load_explicit(&seps_simd, memory_order_relaxed);
-    if (simd < 0)
-        simd = gf_csvscan__seps_simd(-1);
-#ifdef SEPS_X86_V3
-    if (simd)
+    int build = atomic_load_explicit(&seps_build, memory_order_relaxed);
+    if (build < 0)
+        build = gf_csvscan__seps_build(-1);
+#ifdef SEPS_X86
+    if (build == 2)
+        return seps_v4(p, n, sep, lines, nlines);
+    if (build == 1)
         return seps_v3(p, n, sep, lines, nlines);
 #endif
     return seps_any(p, n, sep, lines, nlines);

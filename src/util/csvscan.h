@@ -92,10 +92,10 @@ int gf_csvscan_double(const char *p, size_t len, double *out);
  * p[0..n) is read in blocks of 64 bytes, the last one copied. */
 #define GF_CSVSCAN_ODD 0x80000000u
 size_t gf_csvscan_seps(const char *p, size_t n, uint32_t *sep, uint32_t *lines, size_t *nlines);
-/* Tests: use the POPCNT/BMI/AVX2 build of gf_csvscan_seps (1, when this CPU runs it), the one
- * for any x86-64 (0), or the best this CPU runs (-1, the default); returns the build now in use
- * (so gf_csvscan__seps_simd(1) says whether there are two to test). */
-int gf_csvscan__seps_simd(int on);
+/* Tests: use build b of gf_csvscan_seps — 0 for any x86-64, 1 for POPCNT/BMI/AVX2, 2 for
+ * AVX-512 BW/VBMI2 — or the best this CPU runs when b is -1 (the default) or more than it runs;
+ * returns the build now in use (so gf_csvscan__seps_build(-1) is the number of others to test). */
+int gf_csvscan__seps_build(int b);
 
 /* ---- the fast path for plain lines: inline, called for every field of every line ----
  *

@@ -74,9 +74,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 65536) {
         uint32_t *sep = malloc(sizeof *sep * (size + 16));
         uint32_t *lines = malloc(sizeof *lines * (size + 1));
-        int builds = 1 + gf_csvscan__seps_simd(1);
+        int builds = 1 + gf_csvscan__seps_build(-1);
         for (int b = 0; sep && lines && b < builds; b++) {
-            gf_csvscan__seps_simd(b);
+            gf_csvscan__seps_build(b);
             size_t nl, n = gf_csvscan_seps(buf, size, sep, lines, &nl), below = 0, nls = 0;
             for (size_t i = 0; i < size; i++) {
                 below += (unsigned char)buf[i] < 0x2D;
@@ -93,7 +93,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                     buf[sep[lines[l] & ~GF_CSVSCAN_ODD]] != '\n')
                     abort();
         }
-        gf_csvscan__seps_simd(-1);
+        gf_csvscan__seps_build(-1);
         free(sep);
         free(lines);
     }
