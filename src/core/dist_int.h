@@ -32,6 +32,11 @@ int gf_dist__order_stats(int nthreads, int nu, const struct gf_dist_xw *const *r
  * read).  Not to be called while a computation runs. */
 size_t gf_dist__set_piece(size_t rows, size_t counts[4]);
 
+/* Tests: use build b of gf_dist_acc_add_rows — 0 for any CPU, 1 for AVX-512 (the same sums to
+ * the last bit) — or the best this CPU runs when b is -1 (the default) or more than it runs;
+ * returns the build now in use. */
+int gf_dist__acc_build(int b);
+
 /* Run fn(ctx, task, thread) for task = 0..ntasks-1 on up to nthreads threads (the caller's
  * thread is one of them).  Returns GF_OK or GF_ESYS if a thread could not be started (the
  * remaining tasks then run on the threads that did start). */

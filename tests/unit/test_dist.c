@@ -509,6 +509,39 @@ static void test_acc_sums(void **st)
     }
     gf_dist_result_free(&r1);
     gf_dist_result_free(&r2);
+    /* every build of gf_dist_acc_add_rows this CPU runs (AVX-512 adds four sums side by side):
+     * the same results to the last bit */
+    struct gf_dist_input byunit = {.n = n, .x = x, .w = w, .unit = unit};
+    int builds = 1 + gf_dist__acc_build(-1);
+    struct gf_dist_result rb[2];
+    for (int b = 0; b < builds; b++) {
+        assert_int_equal(gf_dist__acc_build(b), b);
+        struct gf_dist_acc *ab = gf_dist_acc_new(&p, x[0], fl);
+        assert_non_null(ab);
+        assert_int_equal(gf_dist_acc_add_rows(ab, n, unit, x, w, hw, urb, food, cons, 0,
+                                              INT32_MAX, NULL),
+                         GF_OK);
+        assert_int_equal(gf_dist_compute_acc(&byunit, ab, &t, &p, &rb[b], &e), GF_OK);
+        gf_dist_acc_free(ab);
+    }
+    gf_dist__acc_build(-1);
+    for (int b = 1; b < builds; b++) {
+        for (int u = 0; u < NU; u++) {
+            const struct gf_dist_stats *s0 = &rb[0].unit[u], *s1 = &rb[b].unit[u];
+            assert_memory_equal(s1, s0, offsetof(struct gf_dist_stats, fgt0)); /* scalars */
+            for (int l = 0; l < p.nlines; l++) {
+                const double *v0[] = {s0->fgt0, s0->fgt1, s0->fgt2, s0->watts, s0->low_hh,
+                                      s0->low_persons},
+                             *v1[] = {s1->fgt0, s1->fgt1, s1->fgt2, s1->watts, s1->low_hh,
+                                      s1->low_persons};
+                for (size_t k = 0; k < sizeof v0 / sizeof v0[0]; k++)
+                    assert_memory_equal(&v1[k][l], &v0[k][l], sizeof(double));
+            }
+            assert_memory_equal(s1->band_share, s0->band_share, sizeof(double) * p.nbands);
+        }
+        gf_dist_result_free(&rb[b]);
+    }
+    gf_dist_result_free(&rb[0]);
     /* sums of other rows: refused, with the unit named */
     rows.n = n - 1;
     assert_int_equal(gf_dist_compute_acc(&rows, all, &t, &p, &r2, &e), GF_EUSER);
