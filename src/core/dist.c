@@ -71,6 +71,7 @@ struct ucount {
 
 struct mpair;
 struct mtask;
+struct tile;
 
 /* How a unit's runs are merged: by one thread (at most PIECE rows), through the merge buffer by
  * all threads, or in place pair by pair (the largest units; _SEQ: one run after the other,
@@ -109,6 +110,9 @@ struct work {
     struct mpair *pairs;  /* one pass's pairs (units merged in place) */
     struct mtask *mtasks; /* one pass's pieces (a unit merged through buf) */
     int *hunits_local;    /* a height's units merged each by one thread */
+    struct gf_dist_xw *tscratch; /* 2 tiles per thread: the levels of a tile */
+    struct tile *tiles;          /* one pass's tiles (a unit merged through buf) */
+    size_t ntiles;
     struct gf_dist_result *out;
 };
 
@@ -703,20 +707,83 @@ static size_t pass_need(const size_t *b0, int r, int seq, size_t *scratch, struc
     return need;
 }
 
-/* One pass from src to dst (runs at the same offsets b[0..*r] in both): neighbouring runs
- * merged, an odd last one copied; done at once, or added as tasks when tasks is not NULL. */
-static void pass_into(const struct gf_dist_xw *src, struct gf_dist_xw *dst, size_t *b, int *r,
-                      struct mtask *tasks, size_t *nt)
+
+/* ---------- passes of several levels at once ---------- */
+
+/* A unit's runs are merged in passes that each do up to three levels of the pairwise merges
+ * (GF_DIST_MAXWAY runs into one), tile by tile: a tile's outputs are found in every run by
+ * gf_dist__multi_corank and merged level by level in the thread's scratch (in the caches), so a
+ * pass reads and writes the rows once where pairwise passes would read and write them up to
+ * three times.  The rows and their order are those of the pairwise passes. */
+#define TILE ((size_t)1 << 15) /* outputs of a tile (smaller when tests shrink the pieces) */
+
+static size_t tile_rows(void)
 {
-    int out = 0;
-    for (int k = 0; k < *r; k += 2) {
-        size_t m = b[k + 1] - b[k], n = k + 1 < *r ? b[k + 2] - b[k + 1] : 0;
-        if (tasks)
-            add_merge(tasks, nt, src + b[k], m, src + b[k] + m, n, dst + b[k]);
-        else
-            gf_dist__merge(src + b[k], m, src + b[k] + m, n, dst + b[k]);
-        b[++out] = b[k] + m + n;
+    size_t t = piece_rows / 4;
+    return t < 1 ? 1 : t > TILE ? TILE : t;
+}
+
+/* The levels of each pass that merges r runs into one: an even number of passes (the rows end
+ * where they began; a pass of no levels copies), each of at most three levels, as few as that
+ * allows.  Returns the number of passes (0 for one run). */
+static int pass_levels(int r, int lv[32])
+{
+    int levels = 0;
+    while (levels < 31 && (1 << levels) < r)
+        levels++;
+    if (!levels)
+        return 0;
+    int np = (levels + 2) / 3;
+    np += np % 2;
+    for (int i = 0; i < np; i++)
+        lv[i] = levels / np + (i < levels % np);
+    return np;
+}
+
+struct tile {
+    const struct gf_dist_xw *src; /* the unit's rows before the pass */
+    struct gf_dist_xw *dst;       /* and after */
+    const size_t *b;              /* its runs' boundaries (from its first row) */
+    int r0, m;                    /* the group: runs r0 … r0 + m − 1 */
+    size_t k0, k1;                /* the tile: outputs of the group */
+};
+
+static void tile_merge(const struct tile *t, struct gf_dist_xw *x, struct gf_dist_xw *y)
+{
+    const struct gf_dist_xw *run[GF_DIST_MAXWAY];
+    size_t len[GF_DIST_MAXWAY];
+    for (int i = 0; i < t->m; i++) {
+        run[i] = t->src + t->b[t->r0 + i];
+        len[i] = t->b[t->r0 + i + 1] - t->b[t->r0 + i];
     }
+    gf_dist__merge_tree(run, len, t->m, t->k0, t->k1, t->dst + t->b[t->r0] + t->k0, x, y);
+}
+
+/* The tiles of one pass of `levels` levels over runs b[0..r] from src to dst, each given to
+ * fn(ctx, tile). */
+static void each_tile(const struct gf_dist_xw *src, struct gf_dist_xw *dst, const size_t *b, int r,
+                      int levels, void (*fn)(void *ctx, const struct tile *t), void *ctx)
+{
+    int g = 1 << levels;
+    size_t step = tile_rows();
+    for (int r0 = 0; r0 < r; r0 += g) {
+        int m = r - r0 < g ? r - r0 : g;
+        size_t total = b[r0 + m] - b[r0];
+        for (size_t k0 = 0; k0 < total; k0 += step) {
+            struct tile t = {src, dst, b, r0, m, k0, total - k0 < step ? total : k0 + step};
+            fn(ctx, &t);
+        }
+    }
+}
+
+/* The runs after a pass of `levels` levels: each group of 2^levels is one. */
+static void pass_done(size_t *b, int *r, int levels)
+{
+    int g = 1 << levels, out = 0;
+    size_t end = b[*r];
+    for (int r0 = 0; r0 < *r; r0 += g)
+        b[out++] = b[r0];
+    b[out] = end;
     *r = out;
 }
 
@@ -727,40 +794,65 @@ static void runs_relative(size_t *b, int r, size_t base, int sign)
         b[k] = sign > 0 ? b[k] - base : b[k] + base;
 }
 
+/* A thread's scratch for the levels of a tile. */
+static struct gf_dist_xw *tile_scratch(struct work *wk, int thread, int k)
+{
+    return wk->tscratch + ((size_t)thread * 2 + (size_t)k) * tile_rows();
+}
+
+struct local_tiles {
+    struct gf_dist_xw *x, *y;
+};
+
+static void merge_now(void *ctx, const struct tile *t)
+{
+    const struct local_tiles *lt = ctx;
+    tile_merge(t, lt->x, lt->y);
+}
+
 /* A unit of at most PIECE rows: all its passes by one thread, between a and its scratch. */
 static void local_unit_fn(void *ctx, size_t i, int thread)
 {
     struct work *wk = ctx;
-    int u = wk->hunits_local[i];
+    int u = wk->hunits_local[i], lv[32];
     size_t *b = wk->runs + wk->run_off[u], base = b[0];
     struct gf_dist_xw *x = wk->a + base, *t = wk->tmp + (size_t)thread * piece_rows;
-    int in_tmp = 0;
+    struct local_tiles lt = {tile_scratch(wk, thread, 0), tile_scratch(wk, thread, 1)};
     runs_relative(b, wk->nruns[u], base, 1);
-    while (wk->nruns[u] > 1) {
-        pass_into(in_tmp ? t : x, in_tmp ? x : t, b, &wk->nruns[u], NULL, NULL);
-        in_tmp ^= 1;
+    for (int k = 0, np = pass_levels(wk->nruns[u], lv); k < np; k++) {
+        each_tile(k % 2 ? t : x, k % 2 ? x : t, b, wk->nruns[u], lv[k], merge_now, &lt);
+        pass_done(b, &wk->nruns[u], lv[k]);
     }
-    if (in_tmp)
-        memcpy(x, t, sizeof *x * b[1]);
     runs_relative(b, 1, base, -1);
 }
 
-/* A unit of at most the merge buffer's rows: passes between a and buf by all threads. */
+static void add_tile(void *ctx, const struct tile *t)
+{
+    struct work *wk = ctx;
+    wk->tiles[wk->ntiles++] = *t;
+}
+
+static void tile_task_fn(void *ctx, size_t i, int thread)
+{
+    struct work *wk = ctx;
+    tile_merge(&wk->tiles[i], tile_scratch(wk, thread, 0), tile_scratch(wk, thread, 1));
+}
+
+/* A unit of at most the merge buffer's rows: passes between a and buf, tiles shared by all
+ * threads. */
 static int buffered_unit(struct work *wk, int u)
 {
-    size_t *b = wk->runs + wk->run_off[u], base = b[0], nt;
+    size_t *b = wk->runs + wk->run_off[u], base = b[0];
     struct gf_dist_xw *x = wk->a + base;
-    int in_buf = 0, rc = GF_OK;
+    int rc = GF_OK, lv[32];
     runs_relative(b, wk->nruns[u], base, 1);
-    while (wk->nruns[u] > 1) {
-        nt = 0;
-        pass_into(in_buf ? wk->buf : x, in_buf ? x : wk->buf, b, &wk->nruns[u], wk->mtasks, &nt);
-        if (gf_dist__par_for(wk->nthreads, nt, mtask_fn, wk->mtasks) != GF_OK)
+    for (int k = 0, np = pass_levels(wk->nruns[u], lv); k < np; k++) {
+        wk->ntiles = 0;
+        each_tile(k % 2 ? wk->buf : x, k % 2 ? x : wk->buf, b, wk->nruns[u], lv[k], add_tile, wk);
+        if (gf_dist__par_for(wk->nthreads, wk->ntiles, tile_task_fn, wk) != GF_OK)
             rc = GF_ESYS;
-        in_buf ^= 1;
+        pass_done(b, &wk->nruns[u], lv[k]);
     }
-    if (in_buf && par_copy(wk, x, wk->buf, b[1]) != GF_OK)
-        rc = GF_ESYS;
     runs_relative(b, 1, base, -1);
     return rc;
 }
@@ -1553,7 +1645,7 @@ static int compute(const struct gf_dist_input *in, struct spans *sp,
     wk.pairs = malloc(sizeof *wk.pairs * nallruns);
     wk.mtasks = malloc(sizeof *wk.mtasks * (n / piece_rows + nallruns + 2));
     wk.hunits_local = malloc(sizeof(int) * nu_);
-    size_t *bscratch = malloc(sizeof *bscratch * ((size_t)maxr + 1)), need = 0;
+    size_t *bscratch = malloc(sizeof *bscratch * ((size_t)maxr + 1)), need = 0, ntiles = 0;
     if (!wk.pairs || !wk.mtasks || !wk.hunits_local || !bscratch) {
         free(bscratch);
         goto nomem;
@@ -1567,6 +1659,8 @@ static int compute(const struct gf_dist_input *in, struct spans *sp,
         if (wk.size[u] <= n / 4) {
             wk.mode[u] = MERGE_BUFFERED;
             nb = wk.size[u];
+            size_t nt = wk.size[u] / tile_rows() + (size_t)wk.nruns[u] + 1;
+            ntiles = nt > ntiles ? nt : ntiles;
         } else {
             wk.mode[u] = MERGE_IN_PLACE;
             nb = pass_need(b, wk.nruns[u], 0, bscratch, wk.pairs);
@@ -1585,8 +1679,10 @@ static int compute(const struct gf_dist_input *in, struct spans *sp,
             atomic_fetch_add(&merged_by[wk.mode[u]], 1);
     free(bscratch);
     wk.tmp = malloc(sizeof(struct gf_dist_xw) * piece_rows * (size_t)wk.nthreads);
+    wk.tscratch = malloc(sizeof(struct gf_dist_xw) * tile_rows() * 2 * (size_t)wk.nthreads);
+    wk.tiles = malloc(sizeof *wk.tiles * (ntiles ? ntiles : 1));
     wk.buf = malloc(sizeof(struct gf_dist_xw) * (need ? need : 1));
-    if (!wk.tmp || !wk.buf)
+    if (!wk.tmp || !wk.buf || !wk.tscratch || !wk.tiles)
         goto nomem;
     {
         struct sort_ctx sc = {&wk, stasks};
@@ -1664,6 +1760,8 @@ done:
     free(wk.mtasks);
     free(wk.hunits_local);
     free(wk.tmp);
+    free(wk.tscratch);
+    free(wk.tiles);
     free(wk.run_off);
     free(wk.runs);
     free(wk.a);

@@ -15,6 +15,23 @@ size_t gf_dist__corank(const struct gf_dist_xw *a, size_t m, const struct gf_dis
 void gf_dist__merge(const struct gf_dist_xw *a, size_t m, const struct gf_dist_xw *b, size_t n,
                     struct gf_dist_xw *dst);
 
+/* The most runs gf_dist__merge_tree merges at once (three levels of pairwise merges). */
+#define GF_DIST_MAXWAY 8
+
+/* The cut at output rank q of merging the m ≤ GF_DIST_MAXWAY sorted runs run[i][0..len[i]) the
+ * way pairwise passes would (neighbours merged, ties: the lower run first; equal x in run
+ * order): cut[i] rows of run i are among the first q (0 ≤ q ≤ Σ len). */
+void gf_dist__multi_corank(const struct gf_dist_xw *const *run, const size_t *len, int m,
+                           size_t q, size_t *cut);
+
+/* Outputs [k0, k1) of that merge into out[0..k1-k0): the runs' pieces found by
+ * gf_dist__multi_corank, then merged level by level through x and y (k1 - k0 rows each: small
+ * enough to stay in the caches), the last level into out.  The same rows in the same order as
+ * the pairwise passes, read once from the runs and written once. */
+void gf_dist__merge_tree(const struct gf_dist_xw *const *run, const size_t *len, int m, size_t k0,
+                         size_t k1, struct gf_dist_xw *out, struct gf_dist_xw *x,
+                         struct gf_dist_xw *y);
+
 /* Sort a[0..n) using tmp[0..n) as scratch (radix sort, stable; tmp NULL = quicksort, ties in any
  * order). */
 void gf_dist_sort_tmp(struct gf_dist_xw *a, size_t n, struct gf_dist_xw *tmp);

@@ -308,6 +308,111 @@ size_t gf_dist__corank(const struct gf_dist_xw *a, size_t m, const struct gf_dis
     return lo;
 }
 
+/* Rows of run i that precede row `at` of run j in the order the pairwise merges give (by x;
+ * equal x: the lower run first): the first row of run i at or after it, found first between lo
+ * and hi (where it usually is), in the whole run otherwise. */
+static size_t rows_before(const struct gf_dist_xw *run, size_t len, int i, int j, double v,
+                          size_t lo, size_t hi)
+{
+    /* row k of run i precedes: x < v, or x == v in a lower run */
+#define PRECEDES(k) (i < j ? !(v < run[k].x) : run[k].x < v)
+    if (lo > 0 && !PRECEDES(lo - 1)) { /* below lo */
+        hi = lo - 1;
+        lo = 0;
+    } else if (hi < len && PRECEDES(hi)) { /* above hi */
+        lo = hi + 1;
+        hi = len;
+    }
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (PRECEDES(mid))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+#undef PRECEDES
+    return lo;
+}
+
+void gf_dist__multi_corank(const struct gf_dist_xw *const *run, const size_t *len, int m,
+                           size_t q, size_t *cut)
+{
+    size_t lo[GF_DIST_MAXWAY], hi[GF_DIST_MAXWAY], p[GF_DIST_MAXWAY];
+    for (int i = 0; i < m; i++) {
+        lo[i] = 0;
+        hi[i] = len[i];
+    }
+    /* the cut lies in [lo, hi) of every run; a pivot (the middle row of the widest range)
+     * narrows them all: the rows before it are all among the first q or it is not */
+    for (;;) {
+        int j = -1;
+        size_t wide = 0;
+        for (int i = 0; i < m; i++)
+            if (hi[i] - lo[i] > wide) {
+                wide = hi[i] - lo[i];
+                j = i;
+            }
+        if (j < 0)
+            break;
+        size_t mid = lo[j] + (hi[j] - lo[j]) / 2, rank = 0;
+        double v = run[j][mid].x;
+        for (int i = 0; i < m; i++) {
+            p[i] = i == j ? mid : rows_before(run[i], len[i], i, j, v, lo[i], hi[i]);
+            rank += p[i];
+        }
+        if (rank < q) { /* the pivot is among the first q, and every row before it */
+            for (int i = 0; i < m; i++)
+                lo[i] = p[i] > lo[i] ? p[i] : lo[i];
+            lo[j] = mid + 1;
+        } else { /* it is not, nor any row after it */
+            for (int i = 0; i < m; i++)
+                hi[i] = p[i] < hi[i] ? p[i] : hi[i];
+            hi[j] = mid;
+        }
+    }
+    for (int i = 0; i < m; i++)
+        cut[i] = lo[i];
+}
+
+void gf_dist__merge_tree(const struct gf_dist_xw *const *run, const size_t *len, int m, size_t k0,
+                         size_t k1, struct gf_dist_xw *out, struct gf_dist_xw *x,
+                         struct gf_dist_xw *y)
+{
+    size_t c0[GF_DIST_MAXWAY], c1[GF_DIST_MAXWAY], n[GF_DIST_MAXWAY];
+    const struct gf_dist_xw *p[GF_DIST_MAXWAY];
+    gf_dist__multi_corank(run, len, m, k0, c0);
+    gf_dist__multi_corank(run, len, m, k1, c1);
+    for (int i = 0; i < m; i++) {
+        p[i] = run[i] + c0[i];
+        n[i] = c1[i] - c0[i];
+    }
+    if (m == 1) {
+        memcpy(out, p[0], sizeof *out * n[0]);
+        return;
+    }
+    /* level by level as the passes would: neighbours merged, an odd last one carried; every
+     * level into scratch (in the caches) but the last */
+    struct gf_dist_xw *scratch[2] = {x, y};
+    for (int cnt = m, which = 0; cnt > 1; which ^= 1) {
+        int next = (cnt + 1) / 2;
+        struct gf_dist_xw *d = next == 1 ? out : scratch[which];
+        size_t off = 0;
+        for (int j = 0; j < cnt; j += 2) {
+            size_t nn = n[j];
+            if (j + 1 < cnt) {
+                gf_dist__merge(p[j], n[j], p[j + 1], n[j + 1], d + off);
+                nn += n[j + 1];
+            } else {
+                memcpy(d + off, p[j], sizeof *d * n[j]);
+            }
+            p[j / 2] = d + off;
+            n[j / 2] = nn;
+            off += nn;
+        }
+        cnt = next;
+    }
+}
+
 struct par_ctx {
     void (*fn)(void *ctx, size_t task, int thread);
     void *ctx;

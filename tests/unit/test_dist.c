@@ -870,6 +870,77 @@ static void test_ksum_grow(void **st)
     assert_true(plain == 1e16);
 }
 
+/* The merge of up to 8 runs by tiles (gf_dist__merge_tree, gf_dist__multi_corank) against
+ * the stable order it must give: by x, equal x by run, then by place in the run.  Values from a
+ * few, so that most rows tie (with +0 and −0, which compare equal), weights telling the rows
+ * apart; every tile size from 1 row, every number of runs, empty runs. */
+struct tagged {
+    double x;
+    int run;
+    size_t at;
+};
+
+static int cmp_tagged(const void *a, const void *b)
+{
+    const struct tagged *p = a, *q = b;
+    if (p->x != q->x)
+        return p->x < q->x ? -1 : 1;
+    if (p->run != q->run)
+        return p->run - q->run;
+    return p->at < q->at ? -1 : p->at > q->at;
+}
+
+static void test_merge_tree(void **st)
+{
+    (void)st;
+    static const double vals[] = {-1, -0.0, 0, 2.5, 3, 7};
+    for (int trial = 0; trial < 400; trial++) {
+        int m = 1 + trial % GF_DIST_MAXWAY;
+        struct gf_dist_xw *run[GF_DIST_MAXWAY];
+        size_t len[GF_DIST_MAXWAY], total = 0;
+        for (int i = 0; i < m; i++) {
+            len[i] = urand() < 0.15 ? 0 : (size_t)(urand() * 60);
+            run[i] = malloc(sizeof **run * (len[i] + 1));
+            for (size_t k = 0; k < len[i]; k++) /* w: which run, which row */
+                run[i][k] = (struct gf_dist_xw){
+                    trial % 3 ? vals[(int)(urand() * 6)] : urand(), (double)(i * 1000 + (int)k)};
+            qsort(run[i], len[i], sizeof **run, cmp_xw); /* ties keep no order: w tells */
+            for (size_t k = 0; k < len[i]; k++) /* the row's place after sorting */
+                run[i][k].w = (double)(i * 1000 + (int)k);
+            total += len[i];
+        }
+        struct tagged *want = malloc(sizeof *want * (total + 1));
+        size_t t = 0;
+        for (int i = 0; i < m; i++)
+            for (size_t k = 0; k < len[i]; k++)
+                want[t++] = (struct tagged){run[i][k].x, i, k};
+        qsort(want, total, sizeof *want, cmp_tagged);
+        struct gf_dist_xw *got = malloc(sizeof *got * (total + 1));
+        struct gf_dist_xw *x = malloc(sizeof *x * (total + 1)), *y = malloc(sizeof *y * (total + 1));
+        size_t tile = 1 + (size_t)(urand() * (double)(total + 2));
+        for (size_t k0 = 0; k0 < total; k0 += tile) {
+            size_t k1 = total - k0 < tile ? total : k0 + tile;
+            gf_dist__merge_tree((const struct gf_dist_xw *const *)run, len, m, k0, k1, got + k0,
+                                x, y);
+            size_t cut[GF_DIST_MAXWAY], sum = 0;
+            gf_dist__multi_corank((const struct gf_dist_xw *const *)run, len, m, k1, cut);
+            for (int i = 0; i < m; i++)
+                sum += cut[i];
+            assert_int_equal(sum, k1);
+        }
+        for (size_t k = 0; k < total; k++) {
+            assert_true(got[k].x == want[k].x && signbit(got[k].x) == signbit(want[k].x));
+            assert_true(got[k].w == (double)(want[k].run * 1000 + (int)want[k].at));
+        }
+        for (int i = 0; i < m; i++)
+            free(run[i]);
+        free(want);
+        free(got);
+        free(x);
+        free(y);
+    }
+}
+
 /* The hierarchy computed with merge pieces of piece rows (0: the default) on nthreads threads;
  * own: the library gets copies of the rows to free (GF_DIST_FREE_INPUT, given back as read). */
 static void hierarchy_case(size_t piece, int nthreads, int own, size_t merged[4])
@@ -1180,6 +1251,7 @@ int main(void)
         cmocka_unit_test(test_urban_decomposition),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_ksum_grow),
+        cmocka_unit_test(test_merge_tree),
         cmocka_unit_test(test_hierarchy),
         cmocka_unit_test(test_rows_on_inner_unit),
         cmocka_unit_test(test_sort_chunk),
