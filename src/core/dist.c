@@ -49,14 +49,14 @@ _Static_assert(A_W == 0 && A_WL == 3, "the totals are laid out as a group's sums
 #define SORT_CHUNK ((size_t)1 << 16)
 #define PIECE ((size_t)1 << 18)    /* rows a thread merges into its scratch at a time */
 static size_t piece_rows = PIECE;  /* smaller in tests (gf_dist__set_piece) */
-static atomic_size_t merged_by[4]; /* units merged each way (tests read them) */
+static atomic_size_t merged_by[5]; /* units merged each way (tests read them) */
 
-size_t gf_dist__set_piece(size_t rows, size_t counts[4])
+size_t gf_dist__set_piece(size_t rows, size_t counts[5])
 {
     size_t was = piece_rows;
     if (rows)
         piece_rows = rows;
-    for (int k = 0; counts && k < 4; k++)
+    for (int k = 0; counts && k < 5; k++)
         counts[k] = atomic_load(&merged_by[k]);
     return was;
 }
@@ -75,8 +75,10 @@ struct tile;
 
 /* How a unit's runs are merged: by one thread (at most PIECE rows), through the merge buffer by
  * all threads, or in place pair by pair (the largest units; _SEQ: one run after the other,
- * which needs a smaller buffer when the runs are few and large). */
-enum { MERGE_LOCAL, MERGE_BUFFERED, MERGE_IN_PLACE, MERGE_IN_PLACE_SEQ };
+ * which needs a smaller buffer when the runs are few and large); or not at all: a unit at the
+ * top of the tree with at most GF_DIST_MAXWAY runs is left as runs, which its order-based pass
+ * merges as it reads them (nothing above it needs them merged). */
+enum { MERGE_LOCAL, MERGE_BUFFERED, MERGE_IN_PLACE, MERGE_IN_PLACE_SEQ, MERGE_NONE };
 
 struct work {
     const struct gf_dist_input *in;
@@ -875,7 +877,8 @@ static int merge_height(struct work *wk, const int *units, int nh)
         size_t np = 0;
         for (int i = 0; i < nh; i++) {
             int u = units[i];
-            if (wk->nruns[u] > 1)
+            if (wk->nruns[u] > 1 &&
+                (wk->mode[u] == MERGE_IN_PLACE || wk->mode[u] == MERGE_IN_PLACE_SEQ))
                 plan_pass(wk->runs + wk->run_off[u], &wk->nruns[u],
                           wk->mode[u] == MERGE_IN_PLACE_SEQ, wk->pairs, &np);
         }
@@ -1405,6 +1408,7 @@ static int compute(const struct gf_dist_input *in, struct spans *sp,
     int *hunits = NULL;
     struct size_unit *hsort = NULL;
     const struct gf_dist_xw **orows = NULL; /* a height's units for the order-based pass */
+    struct gf_dist_runs *oruns = NULL;      /* and the runs of those left unmerged */
     size_t *on = NULL;
     struct gf_dist_stats **oout = NULL;
     memset(out, 0, sizeof *out);
@@ -1610,9 +1614,10 @@ static int compute(const struct gf_dist_input *in, struct spans *sp,
     hunits = malloc(sizeof(int) * nu_);
     hsort = malloc(sizeof(struct size_unit) * nu_);
     orows = malloc(sizeof *orows * nu_);
+    oruns = malloc(sizeof *oruns * nu_);
     on = malloc(sizeof *on * nu_);
     oout = malloc(sizeof *oout * nu_);
-    if (!wk.runs || !stasks || !hunits || !hsort || !orows || !on || !oout)
+    if (!wk.runs || !stasks || !hunits || !hsort || !orows || !oruns || !on || !oout)
         goto nomem;
     nst = 0;
     size_t nallruns = 1;
@@ -1654,7 +1659,13 @@ static int compute(const struct gf_dist_input *in, struct spans *sp,
         const size_t *b = wk.runs + wk.run_off[u];
         size_t nb;
         wk.mode[u] = MERGE_LOCAL;
-        if (wk.nruns[u] < 2 || wk.size[u] <= piece_rows)
+        if (wk.nruns[u] < 2)
+            continue;
+        if (wk.parent[u] < 0 && wk.nruns[u] <= GF_DIST_MAXWAY) {
+            wk.mode[u] = MERGE_NONE;
+            continue;
+        }
+        if (wk.size[u] <= piece_rows)
             continue;
         if (wk.size[u] <= n / 4) {
             wk.mode[u] = MERGE_BUFFERED;
@@ -1715,8 +1726,17 @@ static int compute(const struct gf_dist_input *in, struct spans *sp,
             orows[i] = wk.a + wk.start[u];
             on[i] = wk.size[u];
             oout[i] = &out->unit[u];
+            oruns[i].m = 0;
+            if (wk.mode[u] == MERGE_NONE && wk.nruns[u] > 1) {
+                const size_t *b = wk.runs + wk.run_off[u];
+                oruns[i].m = wk.nruns[u];
+                for (int k = 0; k < wk.nruns[u]; k++) {
+                    oruns[i].run[k] = wk.a + b[k];
+                    oruns[i].len[k] = b[k + 1] - b[k];
+                }
+            }
         }
-        if ((rc = gf_dist__order_stats(wk.nthreads, nh, orows, on, oout)) != GF_OK) {
+        if ((rc = gf_dist__order_stats(wk.nthreads, nh, orows, oruns, on, oout)) != GF_OK) {
             rc = gf_err_set(e, rc, rc == GF_ENOMEM ? "out of memory" : "cannot start threads");
             goto done;
         }
@@ -1770,6 +1790,7 @@ done:
     free(hunits);
     free(hsort);
     free(orows);
+    free(oruns);
     free(on);
     free(oout);
     if (rc != GF_OK)

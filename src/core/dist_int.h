@@ -36,18 +36,28 @@ void gf_dist__merge_tree(const struct gf_dist_xw *const *run, const size_t *len,
  * order). */
 void gf_dist_sort_tmp(struct gf_dist_xw *a, size_t n, struct gf_dist_xw *tmp);
 
+/* A unit's rows for the order-based measures when they are not merged into one run: m sorted
+ * runs (2 ≤ m ≤ GF_DIST_MAXWAY), read in the order gf_dist__merge_tree gives them. */
+struct gf_dist_runs {
+    int m;
+    const struct gf_dist_xw *run[GF_DIST_MAXWAY];
+    size_t len[GF_DIST_MAXWAY];
+};
+
 /* The order-based measures (median, deciles and their shares, Gini, S80/S20, Palma, ARPT,
- * ARPR, rmpg) of nu units from their sorted rows rows[i][0..n[i]), into *out[i] (whose
- * weight_sum must be set); large units are cut into pieces shared by the threads.  Returns
- * GF_OK, GF_ENOMEM or GF_ESYS. */
+ * ARPR, rmpg) of nu units from their sorted rows rows[i][0..n[i]), or, when runs is not NULL
+ * and runs[i].m > 0, from those runs merged as they are read (the same rows in the same order,
+ * never written out), into *out[i] (whose weight_sum must be set); large units are cut into
+ * pieces shared by the threads.  Returns GF_OK, GF_ENOMEM or GF_ESYS. */
 int gf_dist__order_stats(int nthreads, int nu, const struct gf_dist_xw *const *rows,
-                         const size_t *n, struct gf_dist_stats *const *out);
+                         const struct gf_dist_runs *runs, const size_t *n,
+                         struct gf_dist_stats *const *out);
 
 /* For tests: merge in pieces of rows rows (0: unchanged; default 2^18; returns the previous
  * size) and read how many units were merged each way so far (by one thread, through the merge
- * buffer, in place pair by pair, in place one run after the other) into counts (NULL: not
- * read).  Not to be called while a computation runs. */
-size_t gf_dist__set_piece(size_t rows, size_t counts[4]);
+ * buffer, in place pair by pair, in place one run after the other, not merged: read as runs)
+ * into counts (NULL: not read).  Not to be called while a computation runs. */
+size_t gf_dist__set_piece(size_t rows, size_t counts[5]);
 
 /* Tests: use build b of gf_dist_acc_add_rows — 0 for any CPU, 1 for AVX-512 (the same sums to
  * the last bit) — or the best this CPU runs when b is -1 (the default) or more than it runs;

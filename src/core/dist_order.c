@@ -11,6 +11,11 @@
  * checkpoints and at most CHECK rows.  A unit of one piece gets exactly the sums of one loop
  * from its first row; several pieces change results by rounding only, and the pieces do not
  * depend on the number of threads.
+ *
+ * A unit whose rows were left in a few sorted runs (the top of the tree: nothing above needs them
+ * merged) is read through gf_dist__merge_tree: the scan merges VTILE rows at a time into its
+ * thread's scratch, and the lookups merge the CHECK rows they need; the rows and their order are
+ * those of the merged run, so the results are too.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -20,10 +25,12 @@
 
 #define OPIECE ((size_t)1 << 18)
 #define CHECK ((size_t)1 << 8)
+#define VTILE ((size_t)1 << 12) /* rows merged at a time from runs: a multiple of CHECK */
 #define ND GF_DIST_NDECILE
 
 struct ounit {
-    const struct gf_dist_xw *a;
+    const struct gf_dist_xw *a;      /* the rows, or NULL: */
+    const struct gf_dist_runs *runs; /* the runs they are merged from */
     size_t n;
     double W;
     struct gf_dist_stats *s;
@@ -43,7 +50,60 @@ struct opiece {
 struct octx {
     struct ounit *units;
     struct opiece *pieces;
+    struct gf_dist_xw *scratch; /* per thread: 3 × VTILE rows, for units read from runs */
 };
+
+/* The unit's rows r0 … r1 − 1 (at most VTILE of them for runs): p[r − r0] is row r.  Rows
+ * merged from runs go to s3 (3 × VTILE rows). */
+static const struct gf_dist_xw *rows_of(const struct ounit *u, size_t r0, size_t r1,
+                                        struct gf_dist_xw *s3)
+{
+    if (u->a)
+        return u->a + r0;
+    gf_dist__merge_tree(u->runs->run, u->runs->len, u->runs->m, r0, r1, s3, s3 + VTILE,
+                        s3 + 2 * VTILE);
+    return s3;
+}
+
+/* Rows one at a time, anywhere: a window of CHECK rows, merged again when a row is outside. */
+struct view {
+    const struct ounit *u;
+    struct gf_dist_xw *s3;
+    const struct gf_dist_xw *win;
+    size_t w0, w1;
+};
+
+static const struct gf_dist_xw *row_at(struct view *v, size_t r)
+{
+    if (v->u->a)
+        return &v->u->a[r];
+    if (r < v->w0 || r >= v->w1) {
+        v->w0 = r - r % CHECK;
+        v->w1 = v->w0 + CHECK < v->u->n ? v->w0 + CHECK : v->u->n;
+        v->win = rows_of(v->u, v->w0, v->w1, v->s3);
+    }
+    return &v->win[r - v->w0];
+}
+
+/* The number of rows with x < v (through = 0) or x ≤ v (through = 1): where they end. */
+static size_t rows_below(const struct ounit *u, double v, int through)
+{
+    const struct gf_dist_xw *const *run = u->a ? &u->a : u->runs->run;
+    const size_t *len = u->a ? &u->n : u->runs->len;
+    size_t sum = 0;
+    for (int i = 0; i < (u->a ? 1 : u->runs->m); i++) {
+        size_t lo = 0, hi = len[i];
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (through ? run[i][mid].x <= v : run[i][mid].x < v)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        sum += lo;
+    }
+    return sum;
+}
 
 static double nan_(void)
 {
@@ -57,21 +117,26 @@ static size_t nblocks(const struct opiece *pc)
 
 static void scan_task(void *ctx, size_t i, int thread)
 {
-    (void)thread;
-    struct opiece *pc = ((struct octx *)ctx)->pieces + i;
-    const struct gf_dist_xw *a = pc->u->a;
+    struct octx *oc = ctx;
+    struct opiece *pc = oc->pieces + i;
+    const struct ounit *u = pc->u;
+    struct gf_dist_xw *s3 = oc->scratch + (size_t)thread * 3 * VTILE;
     struct gf_ksum cw = {0, 0}, wx = {0, 0}, g = {0, 0};
-    size_t k = 0;
-    for (size_t b0 = pc->lo; b0 < pc->hi; b0 += CHECK) {
-        size_t b1 = b0 + CHECK < pc->hi ? b0 + CHECK : pc->hi;
-        pc->cw[k] = cw;
-        pc->wx[k++] = wx;
-        for (size_t r = b0; r < b1; r++) {
-            double x = a[r].x, w = a[r].w;
-            gf_ksum_add_grow(&cw, w);
-            double c = gf_ksum_value(&cw);
-            gf_ksum_add_grow(&wx, w * x);
-            gf_ksum_add_grow(&g, w * x * (2 * c - w));
+    size_t k = 0, step = u->a ? pc->hi - pc->lo : VTILE;
+    for (size_t t0 = pc->lo; t0 < pc->hi; t0 += step) {
+        size_t t1 = t0 + step < pc->hi ? t0 + step : pc->hi;
+        const struct gf_dist_xw *a = rows_of(u, t0, t1, s3);
+        for (size_t b0 = t0; b0 < t1; b0 += CHECK) {
+            size_t b1 = b0 + CHECK < t1 ? b0 + CHECK : t1;
+            pc->cw[k] = cw;
+            pc->wx[k++] = wx;
+            for (size_t r = b0 - t0; r < b1 - t0; r++) {
+                double x = a[r].x, w = a[r].w;
+                gf_ksum_add_grow(&cw, w);
+                double c = gf_ksum_value(&cw);
+                gf_ksum_add_grow(&wx, w * x);
+                gf_ksum_add_grow(&g, w * x * (2 * c - w));
+            }
         }
     }
     pc->cw[k] = cw;
@@ -86,15 +151,16 @@ static const struct opiece *piece_of(const struct ounit *u, const struct opiece 
 }
 
 /* Cumulative weight and Σ w x of rows [0, r] (r < n), as the scan had them. */
-static void sums_through(const struct ounit *u, const struct opiece *pcs, size_t r, double *c,
-                         double *x)
+static void sums_through(struct view *v, const struct opiece *pcs, size_t r, double *c, double *x)
 {
+    const struct ounit *u = v->u;
     const struct opiece *pc = piece_of(u, pcs, r);
     size_t k = (r - pc->lo) / CHECK;
     struct gf_ksum cw = pc->cw[k], wx = pc->wx[k];
     for (size_t i = pc->lo + k * CHECK; i <= r; i++) {
-        gf_ksum_add(&cw, u->a[i].w);
-        gf_ksum_add(&wx, u->a[i].w * u->a[i].x);
+        const struct gf_dist_xw *a = row_at(v, i);
+        gf_ksum_add(&cw, a->w);
+        gf_ksum_add(&wx, a->w * a->x);
     }
     *c = pc->cb + gf_ksum_value(&cw);
     *x = pc->xb + gf_ksum_value(&wx);
@@ -102,9 +168,10 @@ static void sums_through(const struct ounit *u, const struct opiece *pcs, size_t
 
 /* The first row r < limit whose cumulative weight c passes (c > t && c / d > p), or limit
  * when none does: the pieces and checkpoints say where, at most CHECK rows are added. */
-static size_t first_passing(const struct ounit *u, const struct opiece *pcs, size_t limit, double t,
+static size_t first_passing(struct view *v, const struct opiece *pcs, size_t limit, double t,
                             double d, double p)
 {
+    const struct ounit *u = v->u;
     for (size_t q = u->p0; q < u->p0 + u->np && pcs[q].lo < limit; q++) {
         const struct opiece *pc = &pcs[q];
         size_t nb = nblocks(pc);
@@ -119,7 +186,7 @@ static size_t first_passing(const struct ounit *u, const struct opiece *pcs, siz
             }
             struct gf_ksum cw = pc->cw[k];
             for (size_t r = b0; r < b1; r++) {
-                gf_ksum_add(&cw, u->a[r].w);
+                gf_ksum_add(&cw, row_at(v, r)->w);
                 double c = pc->cb + gf_ksum_value(&cw);
                 if (c > t && c / d > p)
                     return r;
@@ -131,11 +198,10 @@ static size_t first_passing(const struct ounit *u, const struct opiece *pcs, siz
 
 static void finish_task(void *ctx, size_t i, int thread)
 {
-    (void)thread;
     struct octx *oc = ctx;
     const struct ounit *u = oc->units + i;
     struct gf_dist_stats *s = u->s;
-    const struct gf_dist_xw *a = u->a;
+    struct view v = {u, oc->scratch + (size_t)thread * 3 * VTILE, NULL, 0, 0};
     struct opiece *pcs = oc->pieces;
     if (u->np == 0)
         return;
@@ -160,26 +226,19 @@ static void finish_task(void *ctx, size_t i, int thread)
     /* deciles: the first row where c/W passes p (laeken); S = Σ w x through its tie group */
     for (int j = 0; j < ND; j++) {
         double P = (j + 1) / 10.0;
-        size_t r = first_passing(u, pcs, u->n, P * u->W * (1 - 1e-9), u->W, P);
+        size_t r = first_passing(&v, pcs, u->n, P * u->W * (1 - 1e-9), u->W, P);
         if (r == u->n) { /* only by rounding: c/W never passed p */
-            s->decile[j] = a[u->n - 1].x;
+            s->decile[j] = row_at(&v, u->n - 1)->x;
             S[j] = T;
             continue;
         }
-        double v = a[r].x, c;
-        size_t lo = r, hi = u->n; /* the tie group's end: the first row with x > v */
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (a[mid].x <= v)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        s->decile[j] = v;
-        if (lo == u->n)
+        double q = row_at(&v, r)->x, c;
+        size_t end = rows_below(u, q, 1); /* the tie group's end: the first row with x > q */
+        s->decile[j] = q;
+        if (end == u->n)
             S[j] = T;
         else
-            sums_through(u, pcs, lo - 1, &c, &S[j]);
+            sums_through(&v, pcs, end - 1, &c, &S[j]);
     }
     s->median = s->decile[4];
     if (T > 0) {
@@ -193,27 +252,22 @@ static void finish_task(void *ctx, size_t i, int thread)
     s->palma = S[3] != 0 ? (T - S[8]) / S[3] : nan_();
     s->arpt = 0.6 * s->median;
     /* poor: the rows with x < ARPT, a prefix */
-    size_t lo = 0, hi = u->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (a[mid].x < s->arpt)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    size_t lo = rows_below(u, s->arpt, 0);
     double swp = 0, x;
     if (lo)
-        sums_through(u, pcs, lo - 1, &swp, &x);
+        sums_through(&v, pcs, lo - 1, &swp, &x);
     s->arpr = swp / u->W;
     if (lo > 0 && swp > 0 && s->arpt != 0) { /* their weighted median (laeken's rule) */
-        size_t r = first_passing(u, pcs, lo, 0.49 * swp, swp, 0.5);
-        s->rmpg = (s->arpt - a[r < lo ? r : lo - 1].x) / s->arpt;
+        size_t r = first_passing(&v, pcs, lo, 0.49 * swp, swp, 0.5);
+        s->rmpg = (s->arpt - row_at(&v, r < lo ? r : lo - 1)->x) / s->arpt;
     }
 }
 
 int gf_dist__order_stats(int nthreads, int nu, const struct gf_dist_xw *const *rows,
-                         const size_t *n, struct gf_dist_stats *const *out)
+                         const struct gf_dist_runs *runs, const size_t *n,
+                         struct gf_dist_stats *const *out)
 {
+    int merged = 0; /* units read from runs */
     struct ounit *units = calloc((size_t)(nu > 0 ? nu : 1), sizeof *units);
     size_t npieces = 0;
     if (!units)
@@ -222,6 +276,11 @@ int gf_dist__order_stats(int nthreads, int nu, const struct gf_dist_xw *const *r
         struct ounit *u = &units[i];
         struct gf_dist_stats *s = out[i];
         *u = (struct ounit){.a = rows[i], .n = n[i], .W = s->weight_sum, .s = s, .p0 = npieces};
+        if (runs && runs[i].m > 0) {
+            u->a = NULL;
+            u->runs = &runs[i];
+            merged = 1;
+        }
         s->median = s->arpt = s->arpr = s->qsr = s->rmpg = s->palma = s->gini = nan_();
         for (int j = 0; j < ND; j++)
             s->decile[j] = nan_();
@@ -237,9 +296,12 @@ int gf_dist__order_stats(int nthreads, int nu, const struct gf_dist_xw *const *r
     for (int i = 0; i < nu; i++)
         nck += units[i].np ? units[i].n / CHECK + 2 * units[i].np : 0;
     struct gf_ksum *ck = malloc(sizeof *ck * 2 * (nck ? nck : 1));
-    if (!pcs || !ck) {
+    int nt = nthreads > 0 ? nthreads : 1;
+    struct gf_dist_xw *scratch = merged ? malloc(sizeof *scratch * 3 * VTILE * (size_t)nt) : NULL;
+    if (!pcs || !ck || (merged && !scratch)) {
         free(pcs);
         free(ck);
+        free(scratch);
         free(units);
         return GF_ENOMEM;
     }
@@ -254,12 +316,13 @@ int gf_dist__order_stats(int nthreads, int nu, const struct gf_dist_xw *const *r
             pc->wx = ck + nck + nblocks(pc) + 1;
             nck += 2 * (nblocks(pc) + 1);
         }
-    struct octx oc = {units, pcs};
+    struct octx oc = {units, pcs, scratch};
     int rc = gf_dist__par_for(nthreads, npieces, scan_task, &oc);
     if (rc == GF_OK)
         rc = gf_dist__par_for(nthreads, (size_t)nu, finish_task, &oc);
     free(ck);
     free(pcs);
+    free(scratch);
     free(units);
     return rc;
 }
