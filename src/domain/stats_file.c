@@ -219,14 +219,47 @@ static void ctab_free(struct ctab *t)
     memset(t, 0, sizeof *t);
 }
 
+#define KEY_SEED 0x243F6A8885A308D3ull
+
+static inline uint64_t key_mix(uint64_t h, uint64_t w)
+{
+    h = (h ^ w) * 0x9E3779B97F4A7C15ull;
+    return h ^ (h >> 29);
+}
+
 static inline uint64_t key_hash(const uint64_t *w, size_t n)
 {
-    uint64_t h = 0x243F6A8885A308D3ull;
-    for (size_t i = 0; i < n; i++) {
-        h = (h ^ w[i]) * 0x9E3779B97F4A7C15ull;
-        h ^= h >> 29;
-    }
+    uint64_t h = KEY_SEED;
+    for (size_t i = 0; i < n; i++)
+        h = key_mix(h, w[i]);
     return h ^ (h >> 32);
+}
+
+/* A key that is one run of the line's bytes, p[0..len), read where it lies: word i of the key
+ * after its length, as the key would hold it (bytes past the end zero).  Reading the line
+ * instead of a copy of it spares the copy, and the stalls of reading whole words of a copy just
+ * written piece by piece.  The line has 8 bytes after the key (the fast path's margin). */
+static inline uint64_t line_word(const char *p, size_t len, size_t i)
+{
+    uint64_t w = gf_csvscan__load8(p + 8 * i);
+    size_t rest = len - 8 * i;
+    return rest >= 8 ? w : w & (~0ull >> (64 - 8 * rest));
+}
+
+static inline uint64_t line_key_hash(const char *p, size_t len)
+{
+    uint64_t h = key_mix(KEY_SEED, len);
+    for (size_t i = 0; i < (len + 7) / 8; i++)
+        h = key_mix(h, line_word(p, len, i));
+    return h ^ (h >> 32);
+}
+
+/* The key of p[0..len) into key (its length, then its words). */
+static void line_key(uint64_t *key, const char *p, size_t len)
+{
+    key[0] = len;
+    for (size_t i = 0; i < (len + 7) / 8; i++)
+        key[1 + i] = line_word(p, len, i);
 }
 
 static inline int32_t ctab_find(const struct ctab *t, const uint64_t *w, size_t n, uint64_t h)
@@ -244,6 +277,27 @@ static inline int32_t ctab_find(const struct ctab *t, const uint64_t *w, size_t 
         while (i < n && k[i] == w[i])
             i++;
         if (i == n)
+            return s->cell;
+    }
+}
+
+/* ctab_find for the key of p[0..len) (line_key), read from the line. */
+static inline int32_t ctab_find_line(const struct ctab *t, const char *p, size_t len, uint64_t h)
+{
+    if (!t->cap)
+        return -1;
+    size_t words = (len + 7) / 8;
+    for (size_t j = h & (t->cap - 1);; j = (j + 1) & (t->cap - 1)) {
+        const struct ctab_slot *s = &t->slot[j];
+        if (s->cell < 0)
+            return -1;
+        const uint64_t *k = t->arena + s->off;
+        if (s->h != h || k[0] != 1 + words || k[1] != len)
+            continue;
+        size_t i = 0;
+        while (i < words && k[2 + i] == line_word(p, len, i))
+            i++;
+        if (i == words)
             return s->cell;
     }
 }
@@ -613,7 +667,9 @@ static int parse_urban(const char *p, size_t n)
 struct rowvals {
     double num[NUM_SLOTS]; /* weight and size 1 when the column is not asked for */
     int urban;
-    size_t nkey; /* words of the key */
+    size_t nkey;     /* words of the key */
+    const char *kp;  /* the key as one run of the line (line_key), or NULL: in the key buffer */
+    size_t klen;
 };
 
 /* Parse the plain line at p (fields as the plan expects them, only ',' between them, values
@@ -642,7 +698,15 @@ static const char *fast_line(const struct state *st, struct seps *s, const char 
             gf_csvscan_plain_number(fs, end, v) != fe)
             return NULL;
     }
-    if (st->npiece) {
+    if (st->npiece == 1) { /* adjacent --by columns: the key is read from the line */
+        const char *fs = FIELD_START(st->piece_first[0]), *fe = base + off[st->piece_last[0]];
+        size_t n = (size_t)(fe - fs);
+        if (n + 8 > 8 * (KEY_FAST_WORDS - 1))
+            return NULL;
+        rv->kp = fs;
+        rv->klen = n;
+        rv->nkey = 1 + (n + 7) / 8; /* an empty field: cell_slow says so */
+    } else if (st->npiece) {
         size_t len = 0;
         char *t = (char *)(key + 1);
         for (int i = 0; i < st->npiece; i++) {
@@ -904,10 +968,17 @@ static int parse_chunk(struct worker *wk, struct gf_csvscan_chunk *c)
             return -1;
         int32_t cell = 0;
         if (nby) {
-            uint64_t h = key_hash(wk->key, rv.nkey);
+            uint64_t h;
             int level = 0;
-            if ((cell = ctab_find(&wk->cells, wk->key, rv.nkey, h)) < 0 &&
-                (cell = cell_slow(wk, wk->key, rv.nkey, h, &level)) < 0) {
+            if (rv.kp) {
+                h = line_key_hash(rv.kp, rv.klen);
+                if ((cell = ctab_find_line(&wk->cells, rv.kp, rv.klen, h)) < 0)
+                    line_key(wk->key, rv.kp, rv.klen); /* for cell_slow */
+            } else {
+                h = key_hash(wk->key, rv.nkey);
+                cell = ctab_find(&wk->cells, wk->key, rv.nkey, h);
+            }
+            if (cell < 0 && (cell = cell_slow(wk, wk->key, rv.nkey, h, &level)) < 0) {
                 size_t len;
                 const char *txt = key_field(st, wk->key, level, &len);
                 return worker_fail(wk, gf_csvscan_line(st->scan, c, p), st->ci_by[level], txt, len,
