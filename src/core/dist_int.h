@@ -32,6 +32,12 @@ void gf_dist__merge_tree(const struct gf_dist_xw *const *run, const size_t *len,
                          size_t k1, struct gf_dist_xw *out, struct gf_dist_xw *x,
                          struct gf_dist_xw *y);
 
+/* The same for the rows between two cuts of gf_dist__multi_corank, c0 ≤ c1 run by run (a
+ * caller merging tile after tile keeps each tile's end cut as the next one's start). */
+void gf_dist__merge_cuts(const struct gf_dist_xw *const *run, int m, const size_t *c0,
+                         const size_t *c1, struct gf_dist_xw *out, struct gf_dist_xw *x,
+                         struct gf_dist_xw *y);
+
 /* Sort a[0..n) using tmp[0..n) as scratch (radix sort, stable; tmp NULL = quicksort, ties in any
  * order). */
 void gf_dist_sort_tmp(struct gf_dist_xw *a, size_t n, struct gf_dist_xw *tmp);

@@ -123,9 +123,17 @@ static void scan_task(void *ctx, size_t i, int thread)
     struct gf_dist_xw *s3 = oc->scratch + (size_t)thread * 3 * VTILE;
     struct gf_ksum cw = {0, 0}, wx = {0, 0}, g = {0, 0};
     size_t k = 0, step = u->a ? pc->hi - pc->lo : VTILE;
-    for (size_t t0 = pc->lo; t0 < pc->hi; t0 += step) {
+    size_t cut[2][GF_DIST_MAXWAY]; /* runs: the cuts at a tile's start and end */
+    if (!u->a)
+        gf_dist__multi_corank(u->runs->run, u->runs->len, u->runs->m, pc->lo, cut[0]);
+    for (size_t t0 = pc->lo, at = 0; t0 < pc->hi; t0 += step, at ^= 1) {
         size_t t1 = t0 + step < pc->hi ? t0 + step : pc->hi;
-        const struct gf_dist_xw *a = rows_of(u, t0, t1, s3);
+        const struct gf_dist_xw *a = u->a ? u->a + t0 : s3;
+        if (!u->a) {
+            gf_dist__multi_corank(u->runs->run, u->runs->len, u->runs->m, t1, cut[at ^ 1]);
+            gf_dist__merge_cuts(u->runs->run, u->runs->m, cut[at], cut[at ^ 1], s3, s3 + VTILE,
+                                s3 + 2 * VTILE);
+        }
         for (size_t b0 = t0; b0 < t1; b0 += CHECK) {
             size_t b1 = b0 + CHECK < t1 ? b0 + CHECK : t1;
             pc->cw[k] = cw;

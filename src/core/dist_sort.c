@@ -378,10 +378,18 @@ void gf_dist__merge_tree(const struct gf_dist_xw *const *run, const size_t *len,
                          size_t k1, struct gf_dist_xw *out, struct gf_dist_xw *x,
                          struct gf_dist_xw *y)
 {
-    size_t c0[GF_DIST_MAXWAY], c1[GF_DIST_MAXWAY], n[GF_DIST_MAXWAY];
-    const struct gf_dist_xw *p[GF_DIST_MAXWAY];
+    size_t c0[GF_DIST_MAXWAY], c1[GF_DIST_MAXWAY];
     gf_dist__multi_corank(run, len, m, k0, c0);
     gf_dist__multi_corank(run, len, m, k1, c1);
+    gf_dist__merge_cuts(run, m, c0, c1, out, x, y);
+}
+
+void gf_dist__merge_cuts(const struct gf_dist_xw *const *run, int m, const size_t *c0,
+                         const size_t *c1, struct gf_dist_xw *out, struct gf_dist_xw *x,
+                         struct gf_dist_xw *y)
+{
+    size_t n[GF_DIST_MAXWAY];
+    const struct gf_dist_xw *p[GF_DIST_MAXWAY];
     for (int i = 0; i < m; i++) {
         p[i] = run[i] + c0[i];
         n[i] = c1[i] - c0[i];

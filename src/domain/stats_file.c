@@ -756,6 +756,12 @@ static char *general_line(struct worker *wk, const struct gf_csvscan_chunk *c, c
     int nf = st->ncols;
     /* the number of the line at p, counted only for an error message */
 #define LINE gf_csvscan_line(st->scan, c, p)
+    /* the scanner leaves NUL bytes to us (gf_csvscan_lines_checked): the index puts a line
+     * holding one here */
+    if (gf_csvscan_nul(st->scan, c, p, &st->err[wk->id])) {
+        st->err_line[wk->id] = LINE;
+        return NULL;
+    }
     char *next = gf_csvscan_split(p, f, st->ncols, &nf);
     if (!next) {
         char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -1178,6 +1184,7 @@ int gf_stats_file(const struct gf_stats_file_opts *opts, struct gf_stats_result 
     struct clock2 t0 = now2();
     if ((rc = gf_csvscan_open(&st.scan, o->path, e)) != GF_OK)
         goto out;
+    gf_csvscan_lines_checked(st.scan); /* every line is indexed, a NUL makes it take general_line */
     st.ncols = gf_csvscan_ncols(st.scan);
     struct {
         const char *name;

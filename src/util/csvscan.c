@@ -37,6 +37,7 @@ struct gf_csvscan {
                    * pipe); its buffers are as large as the file, not as the limits */
     char **cols;
     int ncols;
+    int lines_checked; /* gf_csvscan_lines_checked: chunks are not searched for NUL bytes */
 };
 
 /* Fault a large buffer in with one call (huge pages where allowed): on virtual machines a page
@@ -673,18 +674,41 @@ long gf_csvscan_line(const struct gf_csvscan *s, const struct gf_csvscan_chunk *
     return 2 + (long)count_newlines(s->map + s->data, (size_t)(at - (s->map + s->data)));
 }
 
-/* A NUL byte would cut a field copied as a C string without a word: refuse it, naming its place. */
-static int refuse_nul(const struct gf_csvscan *s, const struct gf_csvscan_chunk *c,
-                      struct gf_err *e)
+/* The error for the NUL byte at z, in c's lines: its line and its column. */
+static int nul_error(const struct gf_csvscan *s, const struct gf_csvscan_chunk *c, const char *z,
+                     struct gf_err *e)
 {
-    const char *z = memchr(c->buf, 0, c->len);
-    if (!z)
-        return 1;
     const char *bol = z;
     while (bol > c->buf && bol[-1] != '\n')
         bol--;
     return gf_err_at(e, s->path, gf_csvscan_line(s, c, z), NULL, NULL,
                      "text without NUL bytes (column %ld holds one)", (long)(z - bol) + 1);
+}
+
+/* A NUL byte would cut a field copied as a C string without a word: refuse it, naming its place. */
+static int refuse_nul(const struct gf_csvscan *s, const struct gf_csvscan_chunk *c,
+                      struct gf_err *e)
+{
+    if (s->lines_checked)
+        return 1;
+    const char *z = memchr(c->buf, 0, c->len);
+    return z ? nul_error(s, c, z, e) : 1;
+}
+
+void gf_csvscan_lines_checked(struct gf_csvscan *s)
+{
+    s->lines_checked = 1;
+}
+
+int gf_csvscan_nul(const struct gf_csvscan *s, const struct gf_csvscan_chunk *c, const char *p,
+                   struct gf_err *e)
+{
+    const char *nl = memchr(p, '\n', (size_t)(c->buf + c->len - p));
+    const char *z = memchr(p, 0, (size_t)((nl ? nl : c->buf + c->len) - p));
+    if (!z)
+        return 0;
+    nul_error(s, c, z, e);
+    return -1;
 }
 
 int gf_csvscan_next(struct gf_csvscan *s, struct gf_csvscan_chunk *c, struct gf_err *e)

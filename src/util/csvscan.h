@@ -65,8 +65,18 @@ size_t gf_csvscan_size_hint(const struct gf_csvscan *s);
 long gf_csvscan_line(const struct gf_csvscan *s, const struct gf_csvscan_chunk *c, const char *p);
 
 /* Fill c with the next lines.  Returns 1 (a chunk), 0 (end of file) or < 0 (read error, line
- * too long; message in e).  Thread-safe. */
+ * too long, a NUL byte; message in e).  Thread-safe. */
 int gf_csvscan_next(struct gf_csvscan *s, struct gf_csvscan_chunk *c, struct gf_err *e);
+
+/* For a caller that looks at every byte of every line anyway (gf_csvscan_seps finds NUL, which
+ * is below '-'): gf_csvscan_next no longer searches each chunk for a NUL byte, and the caller
+ * refuses a line holding one with gf_csvscan_nul(), which words the error as the search would.
+ * Call before the first gf_csvscan_next. */
+void gf_csvscan_lines_checked(struct gf_csvscan *s);
+/* The first NUL byte of the line at p (ending at its '\n'), as an error in e: returns -1 with
+ * the message (its line and column), or 0 when the line holds none. */
+int gf_csvscan_nul(const struct gf_csvscan *s, const struct gf_csvscan_chunk *c, const char *p,
+                   struct gf_err *e);
 void gf_csvscan_chunk_free(struct gf_csvscan_chunk *c);
 
 /* Split the line starting at p (ending at the next '\n') into fields.  Fills f[0..nf) with up to

@@ -94,6 +94,37 @@ static void test_errors(void **state)
     o.by[0] = o.by[1] = "id";
     assert_int_equal(gf_stats_file(&o, &r, &e), GF_EUSAGE);
     unlink(path);
+    /* a NUL byte deep in a large file (several chunks and threads; the scanner leaves NUL bytes
+     * to the reader's index): refused with its line and column, whichever field holds it, and
+     * an error on an earlier line comes first */
+    enum { NROWS = 300000, AT = 234567 };
+    for (int k = 0; k < 3; k++) {
+        char *text = malloc((size_t)NROWS * 40 + 64), *q = text;
+        q += sprintf(q, "id,region,income\n");
+        for (int i = 2; i <= NROWS; i++) {
+            q += sprintf(q, "%d,r%d,%d.%02d\n", i, i % 7, i % 50000, i % 100);
+            if (i == AT)
+                q[-4 - (k == 0 ? 0 : k == 1 ? 4 : 6)] = '\0'; /* the point, a digit, the comma */
+            if (k == 2 && i == AT - 2)
+                q[-2] = 'x'; /* "….x": not a number, two lines before */
+        }
+        strcpy(path, "/tmp/gongfu-test-stats-XXXXXX");
+        int fd = mkstemp(path);
+        assert_true(fd >= 0);
+        assert_int_equal(write(fd, text, (size_t)(q - text)), q - text);
+        close(fd);
+        struct gf_stats_file_opts on = {.path = path, .value = "income", .nby = 1};
+        on.by[0] = "region";
+        assert_int_equal(gf_stats_file(&on, &r, &e), GF_EUSER);
+        char want[96];
+        if (k == 2)
+            snprintf(want, sizeof want, ":%d: field \"income\"", AT - 2);
+        else
+            snprintf(want, sizeof want, ":%d: expected text without NUL bytes (column", AT);
+        assert_non_null(strstr(e.msg, want));
+        free(text);
+        unlink(path);
+    }
 }
 
 /* A random field for column c of the differential test below (the --by columns draw from few
