@@ -16,9 +16,6 @@
 #include "core/dist.h"
 
 #include <float.h>
-#ifdef __x86_64__
-#include <immintrin.h>
-#endif
 #include <math.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -26,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/cpu.h"
 #include "core/dist_int.h"
 #include "core/ksum.h"
 #include "core/prefault.h"
@@ -105,13 +103,13 @@ struct work {
     size_t *bad;                  /* per slice: first bad row, or SIZE_MAX */
     struct gf_ksum *wsum, *wxsum; /* per slice: Σ w, Σ w x */
     /* runs for merging */
-    size_t *run_off;      /* per unit offset into runs */
-    size_t *runs;         /* boundaries */
-    int *nruns;           /* current number of runs per unit */
-    unsigned char *mode;  /* per unit: how its runs are merged (MERGE_*) */
-    struct mpair *pairs;  /* one pass's pairs (units merged in place) */
-    struct mtask *mtasks; /* one pass's pieces (a unit merged through buf) */
-    int *hunits_local;    /* a height's units merged each by one thread */
+    size_t *run_off;             /* per unit offset into runs */
+    size_t *runs;                /* boundaries */
+    int *nruns;                  /* current number of runs per unit */
+    unsigned char *mode;         /* per unit: how its runs are merged (MERGE_*) */
+    struct mpair *pairs;         /* one pass's pairs (units merged in place) */
+    struct mtask *mtasks;        /* one pass's pieces (a unit merged through buf) */
+    int *hunits_local;           /* a height's units merged each by one thread */
     struct gf_dist_xw *tscratch; /* 2 tiles per thread: the levels of a tile */
     struct tile *tiles;          /* one pass's tiles (a unit merged through buf) */
     size_t ntiles;
@@ -277,8 +275,8 @@ void gf_dist_acc_free(struct gf_dist_acc *a)
 }
 
 /* Add four terms to the four sums k[0..3] (as gf_ksum_add each). */
-static inline __attribute__((always_inline)) void ksum_add4(struct gf_ksum *k, double x0,
-                                                            double x1, double x2, double x3)
+static inline __attribute__((always_inline)) void ksum_add4(struct gf_ksum *k, double x0, double x1,
+                                                            double x2, double x3)
 {
     gf_ksum_add(&k[0], x0);
     gf_ksum_add(&k[1], x1);
@@ -291,82 +289,81 @@ static inline __attribute__((always_inline)) void ksum_add4(struct gf_ksum *k, d
  * sum is never −0).  As a function NAME with attributes ATTR. */
 _Static_assert(A_WS == A_HW + 1 && A_WINV == A_HW + 2 && A_FOOD == A_HW + 3,
                "the four sums of the totals added side by side");
-#define ACC_ROW_FUNCTION(NAME, ATTR, ADD4)                                                       \
-    ATTR static inline __attribute__((always_inline)) void NAME(                                 \
-        struct gf_dist_acc *a, int u, double x, double w, double hw, int urban, double food,    \
-        double cons)                                                                             \
-    {                                                                                            \
-        struct ucount *c = &a->c[u];                                                             \
-        struct gf_ksum *k = a->k + (size_t)u * (size_t)a->nacc;                                  \
-        c->n++;                                                                                  \
-        if (x < c->min)                                                                          \
-            c->min = x;                                                                          \
-        if (x > c->max)                                                                          \
-            c->max = x;                                                                          \
-        for (int b = 0; b < a->nbands; b++) {                                                    \
-            double v = a->scale * x;                                                             \
-            if (v >= a->band_lo[b] && v <= a->band_hi[b])                                        \
-                gf_ksum_add(&k[A_LINE + NLINEACC * a->nlines + b], hw);                          \
-        }                                                                                        \
-        double hf = 0; /* hw × food */                                                           \
-        if (a->flags & GF_DIST_ACC_ENGEL) {                                                      \
-            hf = hw * food;                                                                      \
-            gf_ksum_add(&k[A_CONS], hw * cons);                                                  \
-        }                                                                                        \
-        if (w == 0) {                                                                            \
-            ADD4(&k[A_HW], hw, 0, 0, hf);                                                        \
-            return;                                                                              \
-        }                                                                                        \
-        if (x < c->wmin)                                                                         \
-            c->wmin = x;                                                                         \
-        if (x > c->wmax)                                                                         \
-            c->wmax = x;                                                                         \
-        double wx = w * x, lx = 0; /* ln(x/K) */                                                 \
-        double wxl = 0, wl = 0, ws = 0, winv = 0;                                                \
-        /* a row of the urban or the rural group goes to its group's W, WX, WXL and WL only;   \
-         * the totals are the groups' plus the others' (totals_of_groups, before any use) */    \
-        struct gf_ksum *t = k;                                                                   \
-        if (a->flags & GF_DIST_ACC_URBAN) {                                                      \
-            if (urban == 0 || urban == 1)                                                        \
-                t = &k[A_URB + 4 * urban];                                                       \
-            else                                                                                 \
-                c->nother++;                                                                     \
-        }                                                                                        \
-        if (x > 0) {                                                                             \
-            /* the log of a ratio near 1 keeps the digits that ln x − ln K would lose in the   \
-             * last place of ln K */                                                             \
-            double xk = x * a->invK;                                                             \
-            lx = log(xk);                                                                        \
-            wxl = wx * lx;                                                                       \
-            wl = w * lx;                                                                         \
-            ws = w * sqrt(xk);                                                                   \
-            winv = w * (a->K / x);                                                               \
-        } else if (x == 0) {                                                                     \
-            c->nzero++;                                                                          \
-        } else {                                                                                 \
-            c->nneg++;                                                                           \
-        }                                                                                        \
-        ADD4(&t[A_W], w, wx, wxl, wl);                                                           \
-        ADD4(&k[A_HW], hw, ws, winv, hf);                                                        \
-        for (int l = 0; l < a->nlines; l++) {                                                    \
-            double z = a->lines[l];                                                              \
-            if (x < z) {                                                                         \
-                struct gf_ksum *lk = &k[A_LINE + NLINEACC * l];                                  \
-                double d = 1.0 - x / z;                                                          \
-                gf_ksum_add(&lk[0], w);                                                          \
-                gf_ksum_add(&lk[1], hw);                                                         \
-                gf_ksum_add(&lk[2], w * d);                                                      \
-                gf_ksum_add(&lk[3], w * d * d);                                                  \
-                if (x > 0)                                                                       \
-                    gf_ksum_add(&lk[4], w * (a->lnz[l] - lx)); /* ln(z/K) − ln(x/K) */         \
-            }                                                                                    \
-        }                                                                                        \
+#define ACC_ROW_FUNCTION(NAME, ATTR, ADD4)                                                         \
+    ATTR static inline __attribute__((always_inline)) void NAME(                                   \
+        struct gf_dist_acc *a, int u, double x, double w, double hw, int urban, double food,       \
+        double cons)                                                                               \
+    {                                                                                              \
+        struct ucount *c = &a->c[u];                                                               \
+        struct gf_ksum *k = a->k + (size_t)u * (size_t)a->nacc;                                    \
+        c->n++;                                                                                    \
+        if (x < c->min)                                                                            \
+            c->min = x;                                                                            \
+        if (x > c->max)                                                                            \
+            c->max = x;                                                                            \
+        for (int b = 0; b < a->nbands; b++) {                                                      \
+            double v = a->scale * x;                                                               \
+            if (v >= a->band_lo[b] && v <= a->band_hi[b])                                          \
+                gf_ksum_add(&k[A_LINE + NLINEACC * a->nlines + b], hw);                            \
+        }                                                                                          \
+        double hf = 0; /* hw × food */                                                            \
+        if (a->flags & GF_DIST_ACC_ENGEL) {                                                        \
+            hf = hw * food;                                                                        \
+            gf_ksum_add(&k[A_CONS], hw *cons);                                                     \
+        }                                                                                          \
+        if (w == 0) {                                                                              \
+            ADD4(&k[A_HW], hw, 0, 0, hf);                                                          \
+            return;                                                                                \
+        }                                                                                          \
+        if (x < c->wmin)                                                                           \
+            c->wmin = x;                                                                           \
+        if (x > c->wmax)                                                                           \
+            c->wmax = x;                                                                           \
+        double wx = w * x, lx = 0; /* ln(x/K) */                                                   \
+        double wxl = 0, wl = 0, ws = 0, winv = 0;                                                  \
+        /* a row of the urban or the rural group goes to its group's W, WX, WXL and WL only;       \
+         * the totals are the groups' plus the others' (totals_of_groups, before any use) */       \
+        struct gf_ksum *t = k;                                                                     \
+        if (a->flags & GF_DIST_ACC_URBAN) {                                                        \
+            if (urban == 0 || urban == 1)                                                          \
+                t = &k[A_URB + 4 * urban];                                                         \
+            else                                                                                   \
+                c->nother++;                                                                       \
+        }                                                                                          \
+        if (x > 0) {                                                                               \
+            /* the log of a ratio near 1 keeps the digits that ln x − ln K would lose in the     \
+             * last place of ln K */                                                               \
+            double xk = x * a->invK;                                                               \
+            lx = log(xk);                                                                          \
+            wxl = wx * lx;                                                                         \
+            wl = w * lx;                                                                           \
+            ws = w * sqrt(xk);                                                                     \
+            winv = w * (a->K / x);                                                                 \
+        } else if (x == 0) {                                                                       \
+            c->nzero++;                                                                            \
+        } else {                                                                                   \
+            c->nneg++;                                                                             \
+        }                                                                                          \
+        ADD4(&t[A_W], w, wx, wxl, wl);                                                             \
+        ADD4(&k[A_HW], hw, ws, winv, hf);                                                          \
+        for (int l = 0; l < a->nlines; l++) {                                                      \
+            double z = a->lines[l];                                                                \
+            if (x < z) {                                                                           \
+                struct gf_ksum *lk = &k[A_LINE + NLINEACC * l];                                    \
+                double d = 1.0 - x / z;                                                            \
+                gf_ksum_add(&lk[0], w);                                                            \
+                gf_ksum_add(&lk[1], hw);                                                           \
+                gf_ksum_add(&lk[2], w *d);                                                         \
+                gf_ksum_add(&lk[3], w *d *d);                                                      \
+                if (x > 0)                                                                         \
+                    gf_ksum_add(&lk[4], w *(a->lnz[l] - lx)); /* ln(z/K) − ln(x/K) */            \
+            }                                                                                      \
+        }                                                                                          \
     }
 
 ACC_ROW_FUNCTION(acc_row, , ksum_add4)
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define ACC_AVX512 1
+#ifdef GF_CPU_BUILDS
 /* ksum_add4 in one 8-lane vector (the sums' s and c side by side, the terms in the s lanes):
  * the same operations in the same order, so the same sums to the last bit. */
 __attribute__((target("avx512f"), always_inline)) static inline void
@@ -405,37 +402,37 @@ int gf_dist_acc_add(struct gf_dist_acc *a, int32_t unit, double x, double w, dou
 
 /* The loop of gf_dist_acc_add_rows with ROW (an acc_row build), as a function NAME with
  * attributes ATTR. */
-#define ADD_ROWS_FUNCTION(NAME, ATTR, ROW)                                                       \
-    ATTR static int NAME(struct gf_dist_acc *a, size_t n, const int32_t *unit, const double *x,  \
-                         const double *w, const double *hw, const signed char *urban,            \
-                         const double *food, const double *cons, int32_t lo, int32_t hi,         \
-                         size_t *added)                                                          \
-    {                                                                                            \
-        size_t k = 0;                                                                            \
-        int rc = GF_OK;                                                                          \
-        for (size_t i = 0; i < n; i++) {                                                         \
-            int32_t u = unit[i];                                                                 \
-            if (u < lo || u >= hi)                                                               \
-                continue;                                                                        \
-            if (u < 0) {                                                                         \
-                rc = GF_EUSER;                                                                   \
-                break;                                                                           \
-            }                                                                                    \
-            if (u >= a->n && acc_unit(a, u) != GF_OK) {                                          \
-                rc = GF_ENOMEM;                                                                  \
-                break;                                                                           \
-            }                                                                                    \
-            ROW(a, u, x[i], w[i], hw ? hw[i] : w[i], urban ? urban[i] : -1, food ? food[i] : 0, \
-                cons ? cons[i] : 0);                                                             \
-            k++;                                                                                 \
-        }                                                                                        \
-        if (added)                                                                               \
-            *added = k;                                                                          \
-        return rc;                                                                               \
+#define ADD_ROWS_FUNCTION(NAME, ATTR, ROW)                                                         \
+    ATTR static int NAME(struct gf_dist_acc *a, size_t n, const int32_t *unit, const double *x,    \
+                         const double *w, const double *hw, const signed char *urban,              \
+                         const double *food, const double *cons, int32_t lo, int32_t hi,           \
+                         size_t *added)                                                            \
+    {                                                                                              \
+        size_t k = 0;                                                                              \
+        int rc = GF_OK;                                                                            \
+        for (size_t i = 0; i < n; i++) {                                                           \
+            int32_t u = unit[i];                                                                   \
+            if (u < lo || u >= hi)                                                                 \
+                continue;                                                                          \
+            if (u < 0) {                                                                           \
+                rc = GF_EUSER;                                                                     \
+                break;                                                                             \
+            }                                                                                      \
+            if (u >= a->n && acc_unit(a, u) != GF_OK) {                                            \
+                rc = GF_ENOMEM;                                                                    \
+                break;                                                                             \
+            }                                                                                      \
+            ROW(a, u, x[i], w[i], hw ? hw[i] : w[i], urban ? urban[i] : -1, food ? food[i] : 0,    \
+                cons ? cons[i] : 0);                                                               \
+            k++;                                                                                   \
+        }                                                                                          \
+        if (added)                                                                                 \
+            *added = k;                                                                            \
+        return rc;                                                                                 \
     }
 
 ADD_ROWS_FUNCTION(add_rows_any, , acc_row)
-#ifdef ACC_AVX512
+#ifdef GF_CPU_BUILDS
 ADD_ROWS_FUNCTION(add_rows_avx512, __attribute__((target("avx512f"))), acc_row_avx512)
 #endif
 
@@ -444,11 +441,7 @@ static atomic_int acc_build = -1;
 
 int gf_dist__acc_build(int b)
 {
-    int best = 0;
-#ifdef ACC_AVX512
-    __builtin_cpu_init();
-    best = __builtin_cpu_supports("avx512f") != 0;
-#endif
+    int best = (gf_cpu_features() & GF_CPU_AVX512F) != 0;
     atomic_store(&acc_build, b < 0 || b > best ? best : b);
     return atomic_load(&acc_build);
 }
@@ -461,7 +454,7 @@ int gf_dist_acc_add_rows(struct gf_dist_acc *a, size_t n, const int32_t *unit, c
     int b = atomic_load_explicit(&acc_build, memory_order_relaxed);
     if (b < 0)
         b = gf_dist__acc_build(-1);
-#ifdef ACC_AVX512
+#ifdef GF_CPU_BUILDS
     if (b == 1)
         return add_rows_avx512(a, n, unit, x, w, hw, urban, food, cons, lo, hi, added);
 #endif
@@ -708,7 +701,6 @@ static size_t pass_need(const size_t *b0, int r, int seq, size_t *scratch, struc
     }
     return need;
 }
-
 
 /* ---------- passes of several levels at once ---------- */
 
@@ -1189,7 +1181,7 @@ struct spans {
 struct gather {
     struct work *wk;
     const struct spans *sp;
-    int release; /* give the spans' pages back as they are copied */
+    int release;   /* give the spans' pages back as they are copied */
     size_t *first; /* ntask + 1: the spans of each task */
     size_t *bad;   /* per task: the first span holding a bad pair, or SIZE_MAX */
 };

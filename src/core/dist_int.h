@@ -15,14 +15,17 @@ size_t gf_dist__corank(const struct gf_dist_xw *a, size_t m, const struct gf_dis
 void gf_dist__merge(const struct gf_dist_xw *a, size_t m, const struct gf_dist_xw *b, size_t n,
                     struct gf_dist_xw *dst);
 
+/* Where the rows of sorted a[lo..hi) with x < v end (through = 0), or with x ≤ v (1). */
+size_t gf_dist__below(const struct gf_dist_xw *a, size_t lo, size_t hi, double v, int through);
+
 /* The most runs gf_dist__merge_tree merges at once (three levels of pairwise merges). */
 #define GF_DIST_MAXWAY 8
 
 /* The cut at output rank q of merging the m ≤ GF_DIST_MAXWAY sorted runs run[i][0..len[i]) the
  * way pairwise passes would (neighbours merged, ties: the lower run first; equal x in run
  * order): cut[i] rows of run i are among the first q (0 ≤ q ≤ Σ len). */
-void gf_dist__multi_corank(const struct gf_dist_xw *const *run, const size_t *len, int m,
-                           size_t q, size_t *cut);
+void gf_dist__multi_corank(const struct gf_dist_xw *const *run, const size_t *len, int m, size_t q,
+                           size_t *cut);
 
 /* Outputs [k0, k1) of that merge into out[0..k1-k0): the runs' pieces found by
  * gf_dist__multi_corank, then merged level by level through x and y (k1 - k0 rows each: small

@@ -43,8 +43,8 @@ struct opiece {
     /* running weight and Σ w x from the piece's first row, after rows [lo, lo + k·CHECK) and
      * (last) after [lo, hi): nblocks + 1 each */
     struct gf_ksum *cw, *wx;
-    struct gf_ksum g;      /* Σ w x (2c − w) with the piece's own running weight c */
-    double cb, xb;         /* weight and Σ w x of the unit's pieces before this one */
+    struct gf_ksum g; /* Σ w x (2c − w) with the piece's own running weight c */
+    double cb, xb;    /* weight and Σ w x of the unit's pieces before this one */
 };
 
 struct octx {
@@ -53,24 +53,11 @@ struct octx {
     struct gf_dist_xw *scratch; /* per thread: 3 × VTILE rows, for units read from runs */
 };
 
-/* The unit's rows r0 … r1 − 1 (at most VTILE of them for runs): p[r − r0] is row r.  Rows
- * merged from runs go to s3 (3 × VTILE rows). */
-static const struct gf_dist_xw *rows_of(const struct ounit *u, size_t r0, size_t r1,
-                                        struct gf_dist_xw *s3)
-{
-    if (u->a)
-        return u->a + r0;
-    gf_dist__merge_tree(u->runs->run, u->runs->len, u->runs->m, r0, r1, s3, s3 + VTILE,
-                        s3 + 2 * VTILE);
-    return s3;
-}
-
 /* Rows one at a time, anywhere: a window of CHECK rows, merged again when a row is outside. */
 struct view {
     const struct ounit *u;
     struct gf_dist_xw *s3;
-    const struct gf_dist_xw *win;
-    size_t w0, w1;
+    size_t w0, w1; /* the window: rows w0 … w1 − 1 in s3 (3 × CHECK rows) */
 };
 
 static const struct gf_dist_xw *row_at(struct view *v, size_t r)
@@ -80,28 +67,21 @@ static const struct gf_dist_xw *row_at(struct view *v, size_t r)
     if (r < v->w0 || r >= v->w1) {
         v->w0 = r - r % CHECK;
         v->w1 = v->w0 + CHECK < v->u->n ? v->w0 + CHECK : v->u->n;
-        v->win = rows_of(v->u, v->w0, v->w1, v->s3);
+        const struct gf_dist_runs *rs = v->u->runs;
+        gf_dist__merge_tree(rs->run, rs->len, rs->m, v->w0, v->w1, v->s3, v->s3 + CHECK,
+                            v->s3 + 2 * CHECK);
     }
-    return &v->win[r - v->w0];
+    return &v->s3[r - v->w0];
 }
 
 /* The number of rows with x < v (through = 0) or x ≤ v (through = 1): where they end. */
 static size_t rows_below(const struct ounit *u, double v, int through)
 {
-    const struct gf_dist_xw *const *run = u->a ? &u->a : u->runs->run;
-    const size_t *len = u->a ? &u->n : u->runs->len;
+    if (u->a)
+        return gf_dist__below(u->a, 0, u->n, v, through);
     size_t sum = 0;
-    for (int i = 0; i < (u->a ? 1 : u->runs->m); i++) {
-        size_t lo = 0, hi = len[i];
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            if (through ? run[i][mid].x <= v : run[i][mid].x < v)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-        sum += lo;
-    }
+    for (int i = 0; i < u->runs->m; i++)
+        sum += gf_dist__below(u->runs->run[i], 0, u->runs->len[i], v, through);
     return sum;
 }
 
@@ -209,7 +189,7 @@ static void finish_task(void *ctx, size_t i, int thread)
     struct octx *oc = ctx;
     const struct ounit *u = oc->units + i;
     struct gf_dist_stats *s = u->s;
-    struct view v = {u, oc->scratch + (size_t)thread * 3 * VTILE, NULL, 0, 0};
+    struct view v = {u, oc->scratch + (size_t)thread * 3 * VTILE, 0, 0};
     struct opiece *pcs = oc->pieces;
     if (u->np == 0)
         return;

@@ -308,34 +308,33 @@ size_t gf_dist__corank(const struct gf_dist_xw *a, size_t m, const struct gf_dis
     return lo;
 }
 
-/* Rows of run i that precede row `at` of run j in the order the pairwise merges give (by x;
- * equal x: the lower run first): the first row of run i at or after it, found first between lo
- * and hi (where it usually is), in the whole run otherwise. */
-static size_t rows_before(const struct gf_dist_xw *run, size_t len, int i, int j, double v,
-                          size_t lo, size_t hi)
+size_t gf_dist__below(const struct gf_dist_xw *a, size_t lo, size_t hi, double v, int through)
 {
-    /* row k of run i precedes: x < v, or x == v in a lower run */
-#define PRECEDES(k) (i < j ? !(v < run[k].x) : run[k].x < v)
-    if (lo > 0 && !PRECEDES(lo - 1)) { /* below lo */
-        hi = lo - 1;
-        lo = 0;
-    } else if (hi < len && PRECEDES(hi)) { /* above hi */
-        lo = hi + 1;
-        hi = len;
-    }
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (PRECEDES(mid))
+        if (through ? a[mid].x <= v : a[mid].x < v)
             lo = mid + 1;
         else
             hi = mid;
     }
-#undef PRECEDES
     return lo;
 }
 
-void gf_dist__multi_corank(const struct gf_dist_xw *const *run, const size_t *len, int m,
-                           size_t q, size_t *cut)
+/* The rows of a run that precede a row of value v of another run in the order the pairwise
+ * merges give (x < v; equal x too when this run is the lower one: through): looked for first
+ * between lo and hi, where the answer usually is, in the whole run otherwise. */
+static size_t rows_before(const struct gf_dist_xw *run, size_t len, int through, double v,
+                          size_t lo, size_t hi)
+{
+    if (lo > 0 && gf_dist__below(run, lo - 1, lo, v, through) == lo - 1) /* below lo */
+        return gf_dist__below(run, 0, lo - 1, v, through);
+    if (hi < len && gf_dist__below(run, hi, hi + 1, v, through) == hi + 1) /* above hi */
+        return gf_dist__below(run, hi + 1, len, v, through);
+    return gf_dist__below(run, lo, hi, v, through);
+}
+
+void gf_dist__multi_corank(const struct gf_dist_xw *const *run, const size_t *len, int m, size_t q,
+                           size_t *cut)
 {
     size_t lo[GF_DIST_MAXWAY], hi[GF_DIST_MAXWAY], p[GF_DIST_MAXWAY];
     for (int i = 0; i < m; i++) {
@@ -357,7 +356,7 @@ void gf_dist__multi_corank(const struct gf_dist_xw *const *run, const size_t *le
         size_t mid = lo[j] + (hi[j] - lo[j]) / 2, rank = 0;
         double v = run[j][mid].x;
         for (int i = 0; i < m; i++) {
-            p[i] = i == j ? mid : rows_before(run[i], len[i], i, j, v, lo[i], hi[i]);
+            p[i] = i == j ? mid : rows_before(run[i], len[i], i < j, v, lo[i], hi[i]);
             rank += p[i];
         }
         if (rank < q) { /* the pivot is among the first q, and every row before it */

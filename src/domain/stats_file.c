@@ -4,10 +4,10 @@
  * The file is read by util/csvscan in chunks by all cores.  Each thread indexes the separators
  * of a window of its chunk in one pass, then parses each plain line from that index (numbers,
  * the --by fields as one key, the other fields skipped; anything unusual goes the general way,
- * which also words the errors), finds the row's cell (the
- * combination of its groups) by the key in its own table, and collects a batch of rows; the
- * batch, put in cell order, is added to the thread's sums by cell and its (value, weight) pairs
- * to the cells' blocks.  The work per row does not depend on the order of the rows.  When the
+ * which also words the errors), finds the row's cell (the combination of its groups) by the key
+ * in its own table, and collects a batch of rows; the batch is added to the thread's sums by cell
+ * and its (value, weight) pairs to the cells' blocks.  The work per row does not depend on the
+ * order of the rows.  When the
  * --by columns nest (each village in one township, each township in one county) they form one
  * unit tree and core/dist computes every unit in one call from the blocks, merging sorted runs
  * up the tree; otherwise each --by column is its own flat grouping.  Measures and conventions:
@@ -219,26 +219,10 @@ static void ctab_free(struct ctab *t)
     memset(t, 0, sizeof *t);
 }
 
-#define KEY_SEED 0x243F6A8885A308D3ull
-
-static inline uint64_t key_mix(uint64_t h, uint64_t w)
-{
-    h = (h ^ w) * 0x9E3779B97F4A7C15ull;
-    return h ^ (h >> 29);
-}
-
-static inline uint64_t key_hash(const uint64_t *w, size_t n)
-{
-    uint64_t h = KEY_SEED;
-    for (size_t i = 0; i < n; i++)
-        h = key_mix(h, w[i]);
-    return h ^ (h >> 32);
-}
-
-/* A key that is one run of the line's bytes, p[0..len), read where it lies: word i of the key
- * after its length, as the key would hold it (bytes past the end zero).  Reading the line
- * instead of a copy of it spares the copy, and the stalls of reading whole words of a copy just
- * written piece by piece.  The line has 8 bytes after the key (the fast path's margin). */
+/* Word i of the key p[0..len) that is one run of the line's bytes, read where it lies, as the
+ * key's words after its length would hold it (bytes past the end zero).  Reading the line instead
+ * of a copy of it spares the copy, and the stalls of reading whole words of a copy just written
+ * piece by piece.  The line has 8 bytes after the key (the fast path's margin). */
 static inline uint64_t line_word(const char *p, size_t len, size_t i)
 {
     uint64_t w = gf_csvscan__load8(p + 8 * i);
@@ -246,23 +230,42 @@ static inline uint64_t line_word(const char *p, size_t len, size_t i)
     return rest >= 8 ? w : w & (~0ull >> (64 - 8 * rest));
 }
 
-static inline uint64_t line_key_hash(const char *p, size_t len)
+/* A row's key where it is: n words in a key buffer (w), or read from the line (p, len: its
+ * words are len, then line_word). */
+struct keyref {
+    const uint64_t *w;
+    const char *p;
+    size_t len, n;
+};
+
+static inline __attribute__((always_inline)) uint64_t key_word(const struct keyref *k, size_t i)
 {
-    uint64_t h = key_mix(KEY_SEED, len);
-    for (size_t i = 0; i < (len + 7) / 8; i++)
-        h = key_mix(h, line_word(p, len, i));
+    return k->w ? k->w[i] : i ? line_word(k->p, k->len, i - 1) : k->len;
+}
+
+static inline uint64_t key_mix(uint64_t h, uint64_t w)
+{
+    h = (h ^ w) * 0x9E3779B97F4A7C15ull;
+    return h ^ (h >> 29);
+}
+
+static inline __attribute__((always_inline)) uint64_t key_hash(const struct keyref *k)
+{
+    uint64_t h = key_mix(0x243F6A8885A308D3ull, key_word(k, 0));
+    for (size_t i = 1; i < k->n; i++)
+        h = key_mix(h, key_word(k, i));
     return h ^ (h >> 32);
 }
 
-/* The key of p[0..len) into key (its length, then its words). */
-static void line_key(uint64_t *key, const char *p, size_t len)
+/* The key's words into key (a key read from the line, for the shared maps). */
+static void key_copy(uint64_t *key, const struct keyref *k)
 {
-    key[0] = len;
-    for (size_t i = 0; i < (len + 7) / 8; i++)
-        key[1 + i] = line_word(p, len, i);
+    for (size_t i = 0; i < k->n; i++)
+        key[i] = key_word(k, i);
 }
 
-static inline int32_t ctab_find(const struct ctab *t, const uint64_t *w, size_t n, uint64_t h)
+static inline __attribute__((always_inline)) int32_t ctab_find(const struct ctab *t,
+                                                               const struct keyref *k, uint64_t h)
 {
     if (!t->cap)
         return -1;
@@ -270,34 +273,13 @@ static inline int32_t ctab_find(const struct ctab *t, const uint64_t *w, size_t 
         const struct ctab_slot *s = &t->slot[j];
         if (s->cell < 0)
             return -1;
-        if (s->h != h || t->arena[s->off] != n)
+        const uint64_t *a = t->arena + s->off;
+        if (s->h != h || a[0] != k->n || a[1] != key_word(k, 0)) /* n ≥ 1 */
             continue;
-        const uint64_t *k = t->arena + s->off + 1;
-        size_t i = 0;
-        while (i < n && k[i] == w[i])
+        size_t i = 1;
+        while (i < k->n && a[1 + i] == key_word(k, i))
             i++;
-        if (i == n)
-            return s->cell;
-    }
-}
-
-/* ctab_find for the key of p[0..len) (line_key), read from the line. */
-static inline int32_t ctab_find_line(const struct ctab *t, const char *p, size_t len, uint64_t h)
-{
-    if (!t->cap)
-        return -1;
-    size_t words = (len + 7) / 8;
-    for (size_t j = h & (t->cap - 1);; j = (j + 1) & (t->cap - 1)) {
-        const struct ctab_slot *s = &t->slot[j];
-        if (s->cell < 0)
-            return -1;
-        const uint64_t *k = t->arena + s->off;
-        if (s->h != h || k[0] != 1 + words || k[1] != len)
-            continue;
-        size_t i = 0;
-        while (i < words && k[2 + i] == line_word(p, len, i))
-            i++;
-        if (i == words)
+        if (i == k->n)
             return s->cell;
     }
 }
@@ -370,14 +352,14 @@ struct state {
     struct gf_csvscan *scan;
     int ncols;
     int ci_value, ci_weight, ci_size, ci_urban, ci_food, ci_cons, ci_by[GF_STATS_MAXBY];
-    int fast; /* lines may take the fast path (plan_columns) */
+    int fast;                      /* lines may take the fast path (plan_columns) */
     int key_col[GF_STATS_MAXBY];   /* the --by columns in column order (the key's order) */
     int key_level[GF_STATS_MAXBY]; /* their --by level */
     int key_hdr;                   /* header words of a key as the general path makes it */
     int nnum, num_col[NUM_SLOTS], num_slot[NUM_SLOTS]; /* the number columns, in column order */
     int npiece, piece_first[GF_STATS_MAXBY], piece_last[GF_STATS_MAXBY]; /* runs of adjacent
                                                                           * --by columns */
-    size_t key_cap;                /* words of a worker's key buffer */
+    size_t key_cap; /* words of a worker's key buffer */
     struct shared_map gmap[GF_STATS_MAXBY];
     struct shared_map cells; /* the groups of each cell, as nby int32 */
     /* the reference for log sums: the weighted mean of the file's first batch of rows (any
@@ -426,8 +408,8 @@ struct cellrows { /* a thread's current block of a cell's pairs */
 struct worker {
     struct state *st;
     int id;
-    struct colbuf cb;         /* the batch as parsed */
-    struct cellrows *rows;    /* by cell */
+    struct colbuf cb;      /* the batch as parsed */
+    struct cellrows *rows; /* by cell */
     size_t nrows;
     struct gf_dist_span *span; /* the thread's blocks, in order; unit = the cell */
     size_t nspan, span_cap;
@@ -667,8 +649,8 @@ static int parse_urban(const char *p, size_t n)
 struct rowvals {
     double num[NUM_SLOTS]; /* weight and size 1 when the column is not asked for */
     int urban;
-    size_t nkey;     /* words of the key */
-    const char *kp;  /* the key as one run of the line (line_key), or NULL: in the key buffer */
+    size_t nkey;    /* words of the key */
+    const char *kp; /* the key as one run of the line (line_word), or NULL: in the key buffer */
     size_t klen;
 };
 
@@ -676,8 +658,8 @@ struct rowvals {
  * within the checks of the general path) into rv and the key from the window's separators,
  * which s->j and s->li point into for this line; returns the next line, or NULL when anything is
  * unusual: the general path then takes the line and words the error, if there is one. */
-static const char *fast_line(const struct state *st, struct seps *s, const char *p,
-                             const char *end, struct rowvals *rv, uint64_t *key)
+static const char *fast_line(const struct state *st, struct seps *s, const char *p, const char *end,
+                             struct rowvals *rv, uint64_t *key)
 {
     if (!GF_CSVSCAN_WORDS || !st->fast || s->li >= s->nlines)
         return NULL;
@@ -974,15 +956,17 @@ static int parse_chunk(struct worker *wk, struct gf_csvscan_chunk *c)
             return -1;
         int32_t cell = 0;
         if (nby) {
-            uint64_t h;
             int level = 0;
-            if (rv.kp) {
-                h = line_key_hash(rv.kp, rv.klen);
-                if ((cell = ctab_find_line(&wk->cells, rv.kp, rv.klen, h)) < 0)
-                    line_key(wk->key, rv.kp, rv.klen); /* for cell_slow */
+            uint64_t h;
+            if (rv.kp) { /* two calls: each is built for its form of the key */
+                struct keyref k = {NULL, rv.kp, rv.klen, rv.nkey};
+                h = key_hash(&k);
+                if ((cell = ctab_find(&wk->cells, &k, h)) < 0)
+                    key_copy(wk->key, &k); /* for cell_slow */
             } else {
-                h = key_hash(wk->key, rv.nkey);
-                cell = ctab_find(&wk->cells, wk->key, rv.nkey, h);
+                struct keyref k = {wk->key, NULL, 0, rv.nkey};
+                h = key_hash(&k);
+                cell = ctab_find(&wk->cells, &k, h);
             }
             if (cell < 0 && (cell = cell_slow(wk, wk->key, rv.nkey, h, &level)) < 0) {
                 size_t len;
@@ -1224,8 +1208,8 @@ int gf_stats_file(const struct gf_stats_file_opts *opts, struct gf_stats_result 
         wks[k].key = malloc(sizeof(uint64_t) * st.key_cap);
         wks[k].seps.off = malloc(sizeof(uint32_t) * (WINDOW + 16));
         wks[k].seps.lines = malloc(sizeof(uint32_t) * WINDOW);
-        if (!wks[k].f || !wks[k].key || !wks[k].seps.off ||
-            !wks[k].seps.lines || colbuf_alloc(&wks[k].cb, &st)) {
+        if (!wks[k].f || !wks[k].key || !wks[k].seps.off || !wks[k].seps.lines ||
+            colbuf_alloc(&wks[k].cb, &st)) {
             rc = gf_err_set(e, GF_ENOMEM, "out of memory");
             goto out;
         }
@@ -1446,7 +1430,7 @@ out:
     if (wks) {
         for (int k = 0; k < nthreads; k++) {
             colbuf_free(&wks[k].cb);
-                free(wks[k].seps.off);
+            free(wks[k].seps.off);
             free(wks[k].seps.lines);
             ctab_free(&wks[k].cells);
             worker_free(&wks[k]);

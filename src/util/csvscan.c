@@ -1,15 +1,13 @@
 /* csvscan.c — fast chunked CSV scanner (contract in csvscan.h). */
 #include "util/csvscan.h"
 
+#include "core/cpu.h"
 #include "core/prefault.h"
 #include "util/input.h"
 
 #include <errno.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
-#endif
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#include <immintrin.h>
 #endif
 #include <fcntl.h>
 #include <pthread.h>
@@ -25,13 +23,13 @@ struct gf_csvscan {
     const char *path;
     int fd, own_fd, eof;
     size_t size;
-    char *map;  /* a regular file mapped whole (private: in-place unquoting copies the page) */
-    size_t pos; /* next byte of the map to hand out */
+    char *map;   /* a regular file mapped whole (private: in-place unquoting copies the page) */
+    size_t pos;  /* next byte of the map to hand out */
     size_t data; /* offset of line 2, the first after the header */
     pthread_mutex_t mu;
     long next_line;
     long nchunks; /* chunks handed out */
-    char *left; /* bytes read after the last complete line */
+    char *left;   /* bytes read after the last complete line */
     size_t left_len, left_cap;
     size_t small; /* a regular file of at most GF_CSVSCAN_MAX_LINE bytes: its size (0: larger, or a
                    * pipe); its buffers are as large as the file, not as the limits */
@@ -213,8 +211,8 @@ static inline __attribute__((always_inline)) struct block_masks block_masks(cons
     struct block_masks b = {0, 0, 0};
     uint64_t comma = 0, cr = 0;
 #ifdef __SSE2__
-    const __m128i top = _mm_set1_epi8(0x2C), vnl = _mm_set1_epi8('\n'),
-                  vcomma = _mm_set1_epi8(','), vcr = _mm_set1_epi8('\r');
+    const __m128i top = _mm_set1_epi8(0x2C), vnl = _mm_set1_epi8('\n'), vcomma = _mm_set1_epi8(','),
+                  vcr = _mm_set1_epi8('\r');
     for (int k = 0; k < 4; k++) {
         __m128i v = _mm_loadu_si128((const __m128i *)(p + 16 * k));
         unsigned sh = 16 * (unsigned)k;
@@ -240,23 +238,23 @@ static inline __attribute__((always_inline)) struct block_masks block_masks(cons
 
 /* The offsets of the next eight set bits of m, plus base, into o[at…at+8); m loses them. */
 #define PUT1(o, j, base, m, CTZ) ((o)[j] = (base) + (uint32_t)CTZ(m), (m) &= (m)-1)
-#define PUT8(o, at, base, m, CTZ)                                                                \
-    (PUT1(o, (at) + 0, base, m, CTZ), PUT1(o, (at) + 1, base, m, CTZ),                           \
-     PUT1(o, (at) + 2, base, m, CTZ), PUT1(o, (at) + 3, base, m, CTZ),                           \
-     PUT1(o, (at) + 4, base, m, CTZ), PUT1(o, (at) + 5, base, m, CTZ),                           \
+#define PUT8(o, at, base, m, CTZ)                                                                  \
+    (PUT1(o, (at) + 0, base, m, CTZ), PUT1(o, (at) + 1, base, m, CTZ),                             \
+     PUT1(o, (at) + 2, base, m, CTZ), PUT1(o, (at) + 3, base, m, CTZ),                             \
+     PUT1(o, (at) + 4, base, m, CTZ), PUT1(o, (at) + 5, base, m, CTZ),                             \
      PUT1(o, (at) + 6, base, m, CTZ), PUT1(o, (at) + 7, base, m, CTZ))
 /* The offsets of the cnt set bits of m, plus base, into o[0…cnt), eight at a time, unrolled
  * (past the count: garbage, overwritten by the next block). */
-#define PUT_BITS(o, base, m, cnt, CTZ)                                                           \
-    do {                                                                                         \
-        PUT8(o, 0, base, m, CTZ);                                                                \
-        if ((cnt) > 8) {                                                                         \
-            PUT8(o, 8, base, m, CTZ);                                                            \
-            for (size_t j_ = 16; m; j_++) {                                                      \
-                (o)[j_] = (base) + (uint32_t)CTZ(m);                                             \
-                (m) &= (m)-1;                                                                    \
-            }                                                                                    \
-        }                                                                                        \
+#define PUT_BITS(o, base, m, cnt, CTZ)                                                             \
+    do {                                                                                           \
+        PUT8(o, 0, base, m, CTZ);                                                                  \
+        if ((cnt) > 8) {                                                                           \
+            PUT8(o, 8, base, m, CTZ);                                                              \
+            for (size_t j_ = 16; m; j_++) {                                                        \
+                (o)[j_] = (base) + (uint32_t)CTZ(m);                                               \
+                (m) &= (m)-1;                                                                      \
+            }                                                                                      \
+        }                                                                                          \
     } while (0)
 
 /* ctz of m | 2^63 is that of m for m ≠ 0, and 63 for 0 */
@@ -266,46 +264,45 @@ static inline __attribute__((always_inline)) struct block_masks block_masks(cons
 /* The index of p[0..n) with MASKS (a function giving a block's struct block_masks) and PUT
  * (writing the offsets of a block's cnt separators, mask m, plus base, at o: at most 16 entries
  * past the count), as a function NAME with attributes ATTR. */
-#define SEPS_FUNCTION(NAME, ATTR, MASKS, PUT)                                                    \
-    ATTR static size_t NAME(const char *p, size_t n, uint32_t *sep, uint32_t *lines,            \
-                            size_t *nlines)                                                      \
-    {                                                                                            \
-        size_t k = 0, nl = 0, i = 0;                                                             \
-        int odd_line = 0; /* the current line so far holds an odd separator */                   \
-        char tail[64];                                                                           \
-        while (i < n) {                                                                          \
-            const char *blk = p + i;                                                             \
-            uint64_t valid = ~0ull;                                                              \
-            if (n - i < 64) { /* the last bytes, padded with bytes that are not separators */   \
-                memset(tail, 'x', sizeof tail);                                                  \
-                memcpy(tail, p + i, n - i);                                                      \
-                blk = tail;                                                                      \
-                valid = ~0ull >> (64 - (n - i));                                                 \
-            }                                                                                    \
-            struct block_masks b = MASKS(blk);                                                   \
-            uint64_t m = b.sep & valid, nlm = b.nl & valid, odd = b.odd & valid;                 \
-            for (uint64_t e = nlm; e; e &= e - 1) { /* each line end: its rank, odd or not */   \
-                uint64_t below = (e & (0 - e)) - 1;                                              \
-                int odd_here = odd_line | ((odd & below) != 0);                                  \
-                lines[nl++] = (uint32_t)(k + (size_t)__builtin_popcountll(m & below)) |          \
-                              (uint32_t)odd_here << 31;                                          \
-                odd &= ~below;                                                                   \
-                odd_line = 0;                                                                    \
-            }                                                                                    \
-            odd_line |= odd != 0;                                                                \
-            size_t cnt = (size_t)__builtin_popcountll(m);                                        \
-            PUT(sep + k, (uint32_t)i, m, cnt);                                                   \
-            k += cnt;                                                                            \
-            i += 64;                                                                             \
-        }                                                                                        \
-        *nlines = nl;                                                                            \
-        return k;                                                                                \
+#define SEPS_FUNCTION(NAME, ATTR, MASKS, PUT)                                                      \
+    ATTR static size_t NAME(const char *p, size_t n, uint32_t *sep, uint32_t *lines,               \
+                            size_t *nlines)                                                        \
+    {                                                                                              \
+        size_t k = 0, nl = 0, i = 0;                                                               \
+        int odd_line = 0; /* the current line so far holds an odd separator */                     \
+        char tail[64];                                                                             \
+        while (i < n) {                                                                            \
+            const char *blk = p + i;                                                               \
+            uint64_t valid = ~0ull;                                                                \
+            if (n - i < 64) { /* the last bytes, padded with bytes that are not separators */      \
+                memset(tail, 'x', sizeof tail);                                                    \
+                memcpy(tail, p + i, n - i);                                                        \
+                blk = tail;                                                                        \
+                valid = ~0ull >> (64 - (n - i));                                                   \
+            }                                                                                      \
+            struct block_masks b = MASKS(blk);                                                     \
+            uint64_t m = b.sep & valid, nlm = b.nl & valid, odd = b.odd & valid;                   \
+            for (uint64_t e = nlm; e; e &= e - 1) { /* each line end: its rank, odd or not */      \
+                uint64_t below = (e & (0 - e)) - 1;                                                \
+                int odd_here = odd_line | ((odd & below) != 0);                                    \
+                lines[nl++] = (uint32_t)(k + (size_t)__builtin_popcountll(m & below)) |            \
+                              (uint32_t)odd_here << 31;                                            \
+                odd &= ~below;                                                                     \
+                odd_line = 0;                                                                      \
+            }                                                                                      \
+            odd_line |= odd != 0;                                                                  \
+            size_t cnt = (size_t)__builtin_popcountll(m);                                          \
+            PUT(sep + k, (uint32_t)i, m, cnt);                                                     \
+            k += cnt;                                                                              \
+            i += 64;                                                                               \
+        }                                                                                          \
+        *nlines = nl;                                                                              \
+        return k;                                                                                  \
     }
 
 SEPS_FUNCTION(seps_any, , block_masks, PUT_ANY)
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define SEPS_X86 1
+#ifdef GF_CPU_BUILDS
 #define TARGET_V3 "popcnt,bmi,bmi2,avx2"
 #define TARGET_V4 TARGET_V3 ",avx512f,avx512bw,avx512vbmi2"
 
@@ -317,8 +314,9 @@ block_masks_avx2(const char *p)
                   vcomma = _mm256_set1_epi8(','), vcr = _mm256_set1_epi8('\r');
     __m256i a = _mm256_loadu_si256((const __m256i *)p),
             b = _mm256_loadu_si256((const __m256i *)(p + 32));
-#define MASK64(f) ((uint64_t)(uint32_t)_mm256_movemask_epi8(f(a)) | \
-                   (uint64_t)(uint32_t)_mm256_movemask_epi8(f(b)) << 32)
+#define MASK64(f)                                                                                  \
+    ((uint64_t)(uint32_t)_mm256_movemask_epi8(f(a)) |                                              \
+     (uint64_t)(uint32_t)_mm256_movemask_epi8(f(b)) << 32)
 #define SEP(v) _mm256_cmpeq_epi8(_mm256_min_epu8(v, top), v)
 #define NL(v) _mm256_cmpeq_epi8(v, vnl)
 #define COMMA(v) _mm256_cmpeq_epi8(v, vcomma)
@@ -354,29 +352,25 @@ block_masks_avx512(const char *p)
 __attribute__((target(TARGET_V4), always_inline)) static inline void
 put_avx512(uint32_t *o, uint32_t base, uint64_t m, size_t cnt)
 {
-    const __m512i iota = _mm512_set_epi8(63, 62, 61, 60, 59, 58, 57, 56, 55, 54, 53, 52, 51, 50,
-                                         49, 48, 47, 46, 45, 44, 43, 42, 41, 40, 39, 38, 37, 36,
-                                         35, 34, 33, 32, 31, 30, 29, 28, 27, 26, 25, 24, 23, 22,
-                                         21, 20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7,
-                                         6, 5, 4, 3, 2, 1, 0);
+    const __m512i iota = _mm512_set_epi8(
+        63, 62, 61, 60, 59, 58, 57, 56, 55, 54, 53, 52, 51, 50, 49, 48, 47, 46, 45, 44, 43, 42, 41,
+        40, 39, 38, 37, 36, 35, 34, 33, 32, 31, 30, 29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 19, 18,
+        17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
     const __m512i vb = _mm512_set1_epi32((int)base);
     __m512i at = _mm512_maskz_compress_epi8(m, iota);
     _mm512_storeu_si512((void *)o,
                         _mm512_add_epi32(_mm512_cvtepu8_epi32(_mm512_castsi512_si128(at)), vb));
     if (cnt > 16) {
-        _mm512_storeu_si512((void *)(o + 16),
-                            _mm512_add_epi32(_mm512_cvtepu8_epi32(
-                                                 _mm512_extracti32x4_epi32(at, 1)),
-                                             vb));
+        _mm512_storeu_si512(
+            (void *)(o + 16),
+            _mm512_add_epi32(_mm512_cvtepu8_epi32(_mm512_extracti32x4_epi32(at, 1)), vb));
         if (cnt > 32) {
-            _mm512_storeu_si512((void *)(o + 32),
-                                _mm512_add_epi32(_mm512_cvtepu8_epi32(
-                                                     _mm512_extracti32x4_epi32(at, 2)),
-                                                 vb));
-            _mm512_storeu_si512((void *)(o + 48),
-                                _mm512_add_epi32(_mm512_cvtepu8_epi32(
-                                                     _mm512_extracti32x4_epi32(at, 3)),
-                                                 vb));
+            _mm512_storeu_si512(
+                (void *)(o + 32),
+                _mm512_add_epi32(_mm512_cvtepu8_epi32(_mm512_extracti32x4_epi32(at, 2)), vb));
+            _mm512_storeu_si512(
+                (void *)(o + 48),
+                _mm512_add_epi32(_mm512_cvtepu8_epi32(_mm512_extracti32x4_epi32(at, 3)), vb));
         }
     }
 }
@@ -388,26 +382,10 @@ SEPS_FUNCTION(seps_v4, __attribute__((target(TARGET_V4))), block_masks_avx512, p
  * call at once. */
 static atomic_int seps_build = -1;
 
-/* The best build this CPU runs. */
-static int cpu_build(void)
-{
-#ifdef SEPS_X86
-    __builtin_cpu_init();
-    if (!__builtin_cpu_supports("popcnt") || !__builtin_cpu_supports("bmi") ||
-        !__builtin_cpu_supports("bmi2") || !__builtin_cpu_supports("avx2"))
-        return 0;
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-                   __builtin_cpu_supports("avx512vbmi2")
-               ? 2
-               : 1;
-#else
-    return 0;
-#endif
-}
-
 int gf_csvscan__seps_build(int build)
 {
-    int best = cpu_build();
+    unsigned f = gf_cpu_features();
+    int best = !(f & GF_CPU_V3) ? 0 : f & GF_CPU_AVX512_VBMI2 ? 2 : 1;
     atomic_store(&seps_build, build < 0 || build > best ? best : build);
     return atomic_load(&seps_build);
 }
@@ -417,7 +395,7 @@ size_t gf_csvscan_seps(const char *p, size_t n, uint32_t *sep, uint32_t *lines, 
     int build = atomic_load_explicit(&seps_build, memory_order_relaxed);
     if (build < 0)
         build = gf_csvscan__seps_build(-1);
-#ifdef SEPS_X86
+#ifdef GF_CPU_BUILDS
     if (build == 2)
         return seps_v4(p, n, sep, lines, nlines);
     if (build == 1)

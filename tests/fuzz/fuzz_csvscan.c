@@ -1,6 +1,6 @@
 /* fuzz_csvscan.c — the fast CSV scanner on arbitrary bytes: field splitting, number parsing
- * (also the fast path's plain and short numbers, and the separator index) and the chunked file reader never crash,
- * never read out of bounds, and a number that parses agrees with strtod. */
+ * (also the fast path's plain and short numbers), the separator index and the chunked file
+ * reader never crash, never read out of bounds, and a number that parses agrees with strtod. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -165,8 +165,7 @@ static size_t seps_reference(const char *p, size_t n, uint32_t *sep, uint32_t *l
         if (c == '\n') {
             lines[nl++] = (uint32_t)k | (odd ? GF_CSVSCAN_ODD : 0);
             odd = 0;
-        } else if (c != ',' &&
-                   !(c == '\r' && i + 1 < n && p[i + 1] == '\n' && i % 64 != 63)) {
+        } else if (c != ',' && !(c == '\r' && i + 1 < n && p[i + 1] == '\n' && i % 64 != 63)) {
             odd = 1; /* a '\r' is plain only before a '\n' of its 64-byte block */
         }
         sep[k++] = (uint32_t)i;
@@ -208,9 +207,9 @@ static void test_seps(void **st)
     size_t nl, n = gf_csvscan_seps(text, 70, got, lg, &nl);
     assert_int_equal(n, 12);
     assert_int_equal(nl, 4);
-    assert_int_equal(lg[0], 2);                  /* a,b,c: its '\n' is separator 2 */
-    assert_int_equal(lg[1], 6 | GF_CSVSCAN_ODD); /* the quotes */
-    assert_int_equal(lg[2], 9);                  /* CRLF: plain */
+    assert_int_equal(lg[0], 2);                   /* a,b,c: its '\n' is separator 2 */
+    assert_int_equal(lg[1], 6 | GF_CSVSCAN_ODD);  /* the quotes */
+    assert_int_equal(lg[2], 9);                   /* CRLF: plain */
     assert_int_equal(lg[3], 11 | GF_CSVSCAN_ODD); /* a '\r' in byte 63 */
 }
 
@@ -239,9 +238,10 @@ static void test_short_numbers(void **st)
         double w = strtod(z, NULL);
         assert_memory_equal(&v, &w, sizeof v);
     }
-    static const char *other[] = {"",         "-1",     "+1",   "1.5",  "1.500",  ".50",
-                                  "1e5",      "123456789", "1,5", "1 2",  "12.3x", "x2.34",
-                                  "123456789.12", "1..2", "1.2.", "NaN", "1.-5", "\xe4\xb8\x80"};
+    static const char *other[] = {"",      "-1",    "+1",           "1.5",  "1.500",
+                                  ".50",   "1e5",   "123456789",    "1,5",  "1 2",
+                                  "12.3x", "x2.34", "123456789.12", "1..2", "1.2.",
+                                  "NaN",   "1.-5",  "\xe4\xb8\x80"};
     for (size_t i = 0; i < sizeof other / sizeof other[0]; i++) {
         memset(b, '0', sizeof b);
         memcpy(b, other[i], strlen(other[i]));
@@ -456,11 +456,15 @@ static void test_open_errors(void **st)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_numbers),        cmocka_unit_test(test_plain_numbers),
-        cmocka_unit_test(test_seps),           cmocka_unit_test(test_short_numbers),
+        cmocka_unit_test(test_numbers),
+        cmocka_unit_test(test_plain_numbers),
+        cmocka_unit_test(test_seps),
+        cmocka_unit_test(test_short_numbers),
         cmocka_unit_test(test_split),
-        cmocka_unit_test(test_chunks_threads), cmocka_unit_test(test_chunks_threads_stdin),
-        cmocka_unit_test(test_long_line),      cmocka_unit_test(test_open_errors),
+        cmocka_unit_test(test_chunks_threads),
+        cmocka_unit_test(test_chunks_threads_stdin),
+        cmocka_unit_test(test_long_line),
+        cmocka_unit_test(test_open_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

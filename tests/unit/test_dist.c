@@ -518,9 +518,9 @@ static void test_acc_sums(void **st)
         assert_int_equal(gf_dist__acc_build(b), b);
         struct gf_dist_acc *ab = gf_dist_acc_new(&p, x[0], fl);
         assert_non_null(ab);
-        assert_int_equal(gf_dist_acc_add_rows(ab, n, unit, x, w, hw, urb, food, cons, 0,
-                                              INT32_MAX, NULL),
-                         GF_OK);
+        assert_int_equal(
+            gf_dist_acc_add_rows(ab, n, unit, x, w, hw, urb, food, cons, 0, INT32_MAX, NULL),
+            GF_OK);
         assert_int_equal(gf_dist_compute_acc(&byunit, ab, &t, &p, &rb[b], &e), GF_OK);
         gf_dist_acc_free(ab);
     }
@@ -530,10 +530,10 @@ static void test_acc_sums(void **st)
             const struct gf_dist_stats *s0 = &rb[0].unit[u], *s1 = &rb[b].unit[u];
             assert_memory_equal(s1, s0, offsetof(struct gf_dist_stats, fgt0)); /* scalars */
             for (int l = 0; l < p.nlines; l++) {
-                const double *v0[] = {s0->fgt0, s0->fgt1, s0->fgt2, s0->watts, s0->low_hh,
-                                      s0->low_persons},
-                             *v1[] = {s1->fgt0, s1->fgt1, s1->fgt2, s1->watts, s1->low_hh,
-                                      s1->low_persons};
+                const double *v0[] = {s0->fgt0,  s0->fgt1,   s0->fgt2,
+                                      s0->watts, s0->low_hh, s0->low_persons},
+                             *v1[] = {s1->fgt0,  s1->fgt1,   s1->fgt2,
+                                      s1->watts, s1->low_hh, s1->low_persons};
                 for (size_t k = 0; k < sizeof v0 / sizeof v0[0]; k++)
                     assert_memory_equal(&v1[k][l], &v0[k][l], sizeof(double));
             }
@@ -902,10 +902,10 @@ static void test_merge_tree(void **st)
             len[i] = urand() < 0.15 ? 0 : (size_t)(urand() * 60);
             run[i] = malloc(sizeof **run * (len[i] + 1));
             for (size_t k = 0; k < len[i]; k++) /* w: which run, which row */
-                run[i][k] = (struct gf_dist_xw){
-                    trial % 3 ? vals[(int)(urand() * 6)] : urand(), (double)(i * 1000 + (int)k)};
+                run[i][k] = (struct gf_dist_xw){trial % 3 ? vals[(int)(urand() * 6)] : urand(),
+                                                (double)(i * 1000 + (int)k)};
             qsort(run[i], len[i], sizeof **run, cmp_xw); /* ties keep no order: w tells */
-            for (size_t k = 0; k < len[i]; k++) /* the row's place after sorting */
+            for (size_t k = 0; k < len[i]; k++)          /* the row's place after sorting */
                 run[i][k].w = (double)(i * 1000 + (int)k);
             total += len[i];
         }
@@ -916,12 +916,13 @@ static void test_merge_tree(void **st)
                 want[t++] = (struct tagged){run[i][k].x, i, k};
         qsort(want, total, sizeof *want, cmp_tagged);
         struct gf_dist_xw *got = malloc(sizeof *got * (total + 1));
-        struct gf_dist_xw *x = malloc(sizeof *x * (total + 1)), *y = malloc(sizeof *y * (total + 1));
+        struct gf_dist_xw *x = malloc(sizeof *x * (total + 1)),
+                          *y = malloc(sizeof *y * (total + 1));
         size_t tile = 1 + (size_t)(urand() * (double)(total + 2));
         for (size_t k0 = 0; k0 < total; k0 += tile) {
             size_t k1 = total - k0 < tile ? total : k0 + tile;
-            gf_dist__merge_tree((const struct gf_dist_xw *const *)run, len, m, k0, k1, got + k0,
-                                x, y);
+            gf_dist__merge_tree((const struct gf_dist_xw *const *)run, len, m, k0, k1, got + k0, x,
+                                y);
             size_t cut[GF_DIST_MAXWAY], sum = 0;
             gf_dist__multi_corank((const struct gf_dist_xw *const *)run, len, m, k1, cut);
             for (int i = 0; i < m; i++)

@@ -135,8 +135,9 @@ static int field(char *o, int c, unsigned r)
     unsigned k = r % 100;
     switch (c) {
     case 0: /* id, skipped: sometimes text with a space or a quote (that line: general path) */
-        return k < 2 ? sprintf(o, "a b%u", r % 7) : k < 3 ? sprintf(o, "\"q,%u\"", r % 9)
-                                                          : sprintf(o, "%u", r);
+        return k < 2   ? sprintf(o, "a b%u", r % 7)
+               : k < 3 ? sprintf(o, "\"q,%u\"", r % 9)
+                       : sprintf(o, "%u", r);
     case 1: /* county, township, village: of the line's place (r), so that they nest */
         return sprintf(o, "51040%u", r % 3);
     case 2: /* note, skipped (or a --by that does not nest) */
@@ -179,7 +180,8 @@ static void test_fast_general(void **state)
     (void)state;
     static const char *head = "id,county,note,township,village,urban,size,income,weight,food,"
                               "consumption";
-    char plain[] = "/tmp/gongfu-test-stats-plain-XXXXXX", quoted[] = "/tmp/gongfu-test-stats-q-XXXXXX";
+    char plain[] = "/tmp/gongfu-test-stats-plain-XXXXXX",
+         quoted[] = "/tmp/gongfu-test-stats-q-XXXXXX";
     int fp = mkstemp(plain), fq = mkstemp(quoted);
     assert_true(fp >= 0 && fq >= 0);
     FILE *p = fdopen(fp, "w"), *q = fdopen(fq, "w");
@@ -219,9 +221,15 @@ static void test_fast_general(void **state)
     static const char *const bys[][3] = {
         {"village", "township", "county"}, {"county", "village", NULL}, {"note", "county", NULL}};
     for (int v = 0; v < 3; v++) {
-        struct gf_stats_file_opts o = {.path = plain, .value = "income", .weight = "weight",
-                                       .size = "size", .per_capita = 1, .urban = "urban",
-                                       .food = "food", .cons = "consumption", .nthreads = 1};
+        struct gf_stats_file_opts o = {.path = plain,
+                                       .value = "income",
+                                       .weight = "weight",
+                                       .size = "size",
+                                       .per_capita = 1,
+                                       .urban = "urban",
+                                       .food = "food",
+                                       .cons = "consumption",
+                                       .nthreads = 1};
         for (o.nby = 0; o.nby < 3 && bys[v][o.nby]; o.nby++)
             o.by[o.nby] = bys[v][o.nby];
         struct gf_stats_result r1, r2;
@@ -244,8 +252,12 @@ static void test_fast_general(void **state)
      * the same rows, which are given back only after the last; each column's rows as when it
      * is the only --by */
     {
-        struct gf_stats_file_opts o = {.path = plain, .value = "income", .weight = "weight",
-                                       .nby = 2, .by = {"county", "note"}, .nthreads = 1};
+        struct gf_stats_file_opts o = {.path = plain,
+                                       .value = "income",
+                                       .weight = "weight",
+                                       .nby = 2,
+                                       .by = {"county", "note"},
+                                       .nthreads = 1};
         struct gf_stats_result both, one;
         struct gf_err e = {0};
         assert_int_equal(gf_stats_file(&o, &both, &e), GF_OK);
@@ -262,7 +274,8 @@ static void test_fast_general(void **state)
             for (const char *hit = strstr(c1, want); hit; hit = strstr(hit + 1, want), rows++) {
                 /* the same row in the table of both: the same measures, to the last digits
                  * (a unit's rows come in other spans: ties sorted in another order) */
-                const char *eol = strchr(hit + 1, '\n'), *name_end = strchr(hit + 1 + strlen(want) - 1, ',');
+                const char *eol = strchr(hit + 1, '\n'),
+                           *name_end = strchr(hit + 1 + strlen(want) - 1, ',');
                 char *key = strndup(hit, (size_t)(name_end - hit) + 1);
                 const char *other = strstr(cb, key);
                 assert_non_null(other);
@@ -296,7 +309,8 @@ static void test_fast_general(void **state)
     struct gf_stats_result r3;
     struct gf_err e = {0};
     assert_int_equal(gf_stats_file(&o, &r3, &e), GF_EUSER);
-    assert_non_null(strstr(e.msg, ":4: field \"county\": value \"\": expected a group value (not empty)"));
+    assert_non_null(
+        strstr(e.msg, ":4: field \"county\": value \"\": expected a group value (not empty)"));
     unlink(path);
     unlink(plain);
     unlink(quoted);
