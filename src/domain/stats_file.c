@@ -199,10 +199,14 @@ static int32_t shared_id(struct shared_map *g, const char *p, size_t n, size_t m
 #define KEY_FAST_WORDS 40 /* the fast path takes keys up to this many words */
 #define KEY_FIELDS (1ull << 63)
 
-struct ctab_slot {
-    uint64_t h;
-    uint32_t off; /* the key in the arena: its number of words, then the words */
-    int32_t cell; /* -1 = empty */
+#define SLOT_WORDS 6 /* a key of up to this many words is held in its slot */
+
+struct ctab_slot { /* one cache line: a lookup of a short key reads nothing else */
+    uint32_t hc;   /* the hash's high half */
+    int32_t cell;  /* -1 = empty */
+    uint32_t n;    /* the key's number of words */
+    uint32_t off;  /* a longer key: its words in the arena */
+    uint64_t w[SLOT_WORDS];
 };
 
 struct ctab {
@@ -219,53 +223,45 @@ static void ctab_free(struct ctab *t)
     memset(t, 0, sizeof *t);
 }
 
-/* Word i of the key p[0..len) that is one run of the line's bytes, read where it lies, as the
- * key's words after its length would hold it (bytes past the end zero).  Reading the line instead
- * of a copy of it spares the copy, and the stalls of reading whole words of a copy just written
- * piece by piece.  The line has 8 bytes after the key (the fast path's margin). */
-static inline uint64_t line_word(const char *p, size_t len, size_t i)
+/* A key's words: key_hash and ctab_find of a key of n ≤ SLOT_WORDS words read SLOT_WORDS words,
+ * the words past n zero (key_pad), so that a short key's lookup has no loop. */
+static inline void key_pad(uint64_t *key, size_t n)
 {
-    uint64_t w = gf_csvscan__load8(p + 8 * i);
-    size_t rest = len - 8 * i;
-    return rest >= 8 ? w : w & (~0ull >> (64 - 8 * rest));
+    for (size_t i = n; i < SLOT_WORDS; i++)
+        key[i] = 0;
 }
 
-/* A row's key where it is: n words in a key buffer (w), or read from the line (p, len: its
- * words are len, then line_word). */
-struct keyref {
-    const uint64_t *w;
-    const char *p;
-    size_t len, n;
-};
-
-static inline __attribute__((always_inline)) uint64_t key_word(const struct keyref *k, size_t i)
+/* Each word is multiplied on its own and rotated by its place, so the words' products do not
+ * wait for each other (a chain through the words cost more than the table's lookup), and a zero
+ * word adds nothing: a short key hashes the same over n or SLOT_WORDS words.  The sum is mixed
+ * once at the end. */
+static inline __attribute__((always_inline)) uint64_t key_hash(const uint64_t *key, size_t n)
 {
-    return k->w ? k->w[i] : i ? line_word(k->p, k->len, i - 1) : k->len;
-}
-
-static inline uint64_t key_mix(uint64_t h, uint64_t w)
-{
-    h = (h ^ w) * 0x9E3779B97F4A7C15ull;
-    return h ^ (h >> 29);
-}
-
-static inline __attribute__((always_inline)) uint64_t key_hash(const struct keyref *k)
-{
-    uint64_t h = key_mix(0x243F6A8885A308D3ull, key_word(k, 0));
-    for (size_t i = 1; i < k->n; i++)
-        h = key_mix(h, key_word(k, i));
+    uint64_t h = 0x243F6A8885A308D3ull;
+#pragma GCC unroll 8
+    for (size_t i = 0; i < n; i++) {
+        uint64_t m = key[i] * 0x9E3779B97F4A7C15ull;
+        unsigned r = (unsigned)(23 * i) & 63;
+        h += r ? m << r | m >> (64 - r) : m;
+    }
+    h ^= h >> 32;
+    h *= 0xD6E8FEB86659FD93ull;
     return h ^ (h >> 32);
 }
 
-/* The key's words into key (a key read from the line, for the shared maps). */
-static void key_copy(uint64_t *key, const struct keyref *k)
+static inline __attribute__((always_inline)) int same_words(const uint64_t *a, const uint64_t *b,
+                                                            size_t n)
 {
-    for (size_t i = 0; i < k->n; i++)
-        key[i] = key_word(k, i);
+    uint64_t d = 0;
+#pragma GCC unroll 8
+    for (size_t i = 0; i < n; i++)
+        d |= a[i] ^ b[i];
+    return d == 0;
 }
 
-static inline __attribute__((always_inline)) int32_t ctab_find(const struct ctab *t,
-                                                               const struct keyref *k, uint64_t h)
+/* The cell of the key of n words (padded), or -1. */
+static inline __attribute__((always_inline)) int32_t
+ctab_find(const struct ctab *t, const uint64_t *key, size_t n, uint64_t h)
 {
     if (!t->cap)
         return -1;
@@ -273,22 +269,24 @@ static inline __attribute__((always_inline)) int32_t ctab_find(const struct ctab
         const struct ctab_slot *s = &t->slot[j];
         if (s->cell < 0)
             return -1;
-        const uint64_t *a = t->arena + s->off;
-        if (s->h != h || a[0] != k->n || a[1] != key_word(k, 0)) /* n ≥ 1 */
-            continue;
-        size_t i = 1;
-        while (i < k->n && a[1 + i] == key_word(k, i))
-            i++;
-        if (i == k->n)
+        if (s->hc == (uint32_t)(h >> 32) && s->n == n &&
+            (n <= SLOT_WORDS ? same_words(s->w, key, SLOT_WORDS)
+                             : same_words(t->arena + s->off, key, n)))
             return s->cell;
     }
+}
+
+/* key_hash of a padded key. */
+static inline __attribute__((always_inline)) uint64_t key_hash_of(const uint64_t *key, size_t n)
+{
+    return n <= SLOT_WORDS ? key_hash(key, SLOT_WORDS) : key_hash(key, n);
 }
 
 static int ctab_put(struct ctab *t, const uint64_t *w, size_t n, uint64_t h, int32_t cell)
 {
     if ((t->n + 1) * 2 > t->cap) {
         size_t ncap = t->cap ? t->cap * 2 : 1024;
-        struct ctab_slot *ns = malloc(sizeof *ns * ncap);
+        struct ctab_slot *ns = aligned_alloc(64, sizeof *ns * ncap);
         if (!ns)
             return -1;
         for (size_t i = 0; i < ncap; i++)
@@ -296,7 +294,8 @@ static int ctab_put(struct ctab *t, const uint64_t *w, size_t n, uint64_t h, int
         for (size_t i = 0; i < t->cap; i++) {
             if (t->slot[i].cell < 0)
                 continue;
-            size_t j = t->slot[i].h & (ncap - 1);
+            const struct ctab_slot *o = &t->slot[i];
+            size_t j = key_hash(o->n <= SLOT_WORDS ? o->w : t->arena + o->off, o->n) & (ncap - 1);
             while (ns[j].cell >= 0)
                 j = (j + 1) & (ncap - 1);
             ns[j] = t->slot[i];
@@ -305,26 +304,31 @@ static int ctab_put(struct ctab *t, const uint64_t *w, size_t n, uint64_t h, int
         t->slot = ns;
         t->cap = ncap;
     }
-    if (t->alen + n + 1 > t->acap) {
-        size_t na = t->acap ? t->acap * 2 : 4096;
-        while (na < t->alen + n + 1)
-            na *= 2;
-        uint64_t *a = realloc(t->arena, sizeof *a * na);
-        if (!a)
+    uint32_t off = 0;
+    if (n > SLOT_WORDS) {
+        if (t->alen + n > t->acap) {
+            size_t na = t->acap ? t->acap * 2 : 4096;
+            while (na < t->alen + n)
+                na *= 2;
+            uint64_t *a = realloc(t->arena, sizeof *a * na);
+            if (!a)
+                return -1;
+            t->arena = a;
+            t->acap = na;
+        }
+        if (t->alen + n > UINT32_MAX)
             return -1;
-        t->arena = a;
-        t->acap = na;
+        off = (uint32_t)t->alen;
+        memcpy(t->arena + off, w, sizeof *w * n);
+        t->alen += n;
     }
-    if (t->alen + n + 1 > UINT32_MAX)
-        return -1;
-    uint32_t off = (uint32_t)t->alen;
-    t->arena[off] = n;
-    memcpy(t->arena + off + 1, w, sizeof *w * n);
-    t->alen += n + 1;
     size_t j = h & (t->cap - 1);
     while (t->slot[j].cell >= 0)
         j = (j + 1) & (t->cap - 1);
-    t->slot[j] = (struct ctab_slot){h, off, cell};
+    struct ctab_slot *s = &t->slot[j];
+    *s = (struct ctab_slot){(uint32_t)(h >> 32), cell, (uint32_t)n, off, {0}};
+    if (n <= SLOT_WORDS)
+        memcpy(s->w, w, sizeof *w * n);
     t->n++;
     return 0;
 }
@@ -649,10 +653,15 @@ static int parse_urban(const char *p, size_t n)
 struct rowvals {
     double num[NUM_SLOTS]; /* weight and size 1 when the column is not asked for */
     int urban;
-    size_t nkey;    /* words of the key */
-    const char *kp; /* the key as one run of the line (line_word), or NULL: in the key buffer */
-    size_t klen;
+    size_t nkey; /* words of the key (in the worker's key buffer, padded) */
 };
+
+/* Byte masks of a key of len ≤ KEY_SHORT bytes: its word i's is the 8 bytes at
+ * key_mask + KEY_SHORT - len + 8 i (0xFF for the key's bytes, 0 past them). */
+#define KEY_SHORT (8 * (SLOT_WORDS - 1))
+#define FF8 "\xff\xff\xff\xff\xff\xff\xff\xff"
+static const char key_mask[2 * KEY_SHORT] = FF8 FF8 FF8 FF8 FF8;
+#undef FF8
 
 /* Parse the plain line at p (fields as the plan expects them, only ',' between them, values
  * within the checks of the general path) into rv and the key from the window's separators,
@@ -680,14 +689,25 @@ static const char *fast_line(const struct state *st, struct seps *s, const char 
             gf_csvscan_plain_number(fs, end, v) != fe)
             return NULL;
     }
-    if (st->npiece == 1) { /* adjacent --by columns: the key is read from the line */
+    if (st->npiece == 1) { /* adjacent --by columns: the key is one run of the line */
         const char *fs = FIELD_START(st->piece_first[0]), *fe = base + off[st->piece_last[0]];
-        size_t n = (size_t)(fe - fs);
+        size_t n = (size_t)(fe - fs), words = (n + 7) / 8;
         if (n + 8 > 8 * (KEY_FAST_WORDS - 1))
             return NULL;
-        rv->kp = fs;
-        rv->klen = n;
-        rv->nkey = 1 + (n + 7) / 8; /* an empty field: cell_slow says so */
+        key[0] = n;
+        if (n <= KEY_SHORT && KEY_SHORT <= end - fs) /* whole words, masked: no loop */
+#pragma GCC unroll 8
+            for (size_t i = 0; i < SLOT_WORDS - 1; i++)
+                key[1 + i] = gf_csvscan__load8(fs + 8 * i) &
+                             gf_csvscan__load8(key_mask + KEY_SHORT - n + 8 * i);
+        else {
+            for (size_t i = 0; i < words; i++)
+                key[1 + i] = gf_csvscan__load8(fs + 8 * i); /* the line's margin: 8 bytes */
+            if (n % 8)
+                key[words] &= ~0ull >> (64 - 8 * (n % 8));
+            key_pad(key, 1 + words);
+        }
+        rv->nkey = 1 + words; /* an empty field: cell_slow says so */
     } else if (st->npiece) {
         size_t len = 0;
         char *t = (char *)(key + 1);
@@ -708,6 +728,7 @@ static const char *fast_line(const struct state *st, struct seps *s, const char 
         if (len % 8)
             key[words] &= ~0ull >> (64 - 8 * (len % 8));
         key[0] = len;
+        key_pad(key, 1 + words);
         rv->nkey = 1 + words; /* an empty field: cell_slow says so */
     }
     if (st->ci_urban >= 0) {
@@ -808,6 +829,7 @@ static char *general_line(struct worker *wk, const struct gf_csvscan_chunk *c, c
         wk->key[j / 2] |= (uint64_t)fg->len << (32 * (j & 1));
     }
     wk->key[0] |= KEY_FIELDS;
+    key_pad(wk->key, nw);
     rv->nkey = nw;
     return next;
 #undef LINE
@@ -957,17 +979,8 @@ static int parse_chunk(struct worker *wk, struct gf_csvscan_chunk *c)
         int32_t cell = 0;
         if (nby) {
             int level = 0;
-            uint64_t h;
-            if (rv.kp) { /* two calls: each is built for its form of the key */
-                struct keyref k = {NULL, rv.kp, rv.klen, rv.nkey};
-                h = key_hash(&k);
-                if ((cell = ctab_find(&wk->cells, &k, h)) < 0)
-                    key_copy(wk->key, &k); /* for cell_slow */
-            } else {
-                struct keyref k = {wk->key, NULL, 0, rv.nkey};
-                h = key_hash(&k);
-                cell = ctab_find(&wk->cells, &k, h);
-            }
+            uint64_t h = key_hash_of(wk->key, rv.nkey);
+            cell = ctab_find(&wk->cells, wk->key, rv.nkey, h);
             if (cell < 0 && (cell = cell_slow(wk, wk->key, rv.nkey, h, &level)) < 0) {
                 size_t len;
                 const char *txt = key_field(st, wk->key, level, &len);
