@@ -404,6 +404,125 @@ size_t gf_csvscan_seps(const char *p, size_t n, uint32_t *sep, uint32_t *lines, 
     return seps_any(p, n, sep, lines, nlines);
 }
 
+/* ---------- gf_csvscan_short_number for many fields at once ---------- */
+
+static void numbers_any(const char *base, const uint32_t *fs, const uint32_t *fe, size_t n,
+                        double *v, unsigned char *ok)
+{
+    for (size_t k = 0; k < n; k++)
+        ok[k] = fe[k] > fs[k] && !gf_csvscan_short_number(base + fs[k], fe[k] - fs[k], &v[k]);
+}
+
+#ifdef GF_CPU_BUILDS
+/* The value of the first k (≤ 8) digits of each lane's d (bytes already less '0', the first
+ * byte the most significant), as gf_csvscan__digits: moved to the top of the lane, combined in
+ * pairs, fours and eights. */
+__attribute__((target(TARGET_V4), always_inline)) static inline __m512i digits8(__m512i d,
+                                                                                __m512i k)
+{
+    __m512i t =
+        _mm512_sllv_epi64(d, _mm512_sub_epi64(_mm512_set1_epi64(64), _mm512_slli_epi64(k, 3)));
+    t = _mm512_maddubs_epi16(t, _mm512_set1_epi16(0x010A));  /* b0·10 + b1 */
+    t = _mm512_madd_epi16(t, _mm512_set1_epi32(0x00010064)); /* ·100 + */
+    return _mm512_add_epi64(_mm512_mul_epu32(t, _mm512_set1_epi64(10000)),
+                            _mm512_srli_epi64(t, 32));
+}
+
+/* Per lane: the mask of the bytes (of 8) below k. */
+__attribute__((target(TARGET_V4), always_inline)) static inline __mmask64 below8(__m512i k)
+{
+    const __m512i place = _mm512_set1_epi64(0x0706050403020100ll);
+    /* the low byte of k in every byte of its lane */
+    const __m512i spread = _mm512_set_epi64(0x0808080808080808ll, 0, 0x0808080808080808ll, 0,
+                                            0x0808080808080808ll, 0, 0x0808080808080808ll, 0);
+    __m512i kb = _mm512_shuffle_epi8(k, spread);
+    return _mm512_cmplt_epu8_mask(place, kb);
+}
+
+/* Eight fields a step: each field's first 16 bytes in two lanes' worth (lo, hi), its digits
+ * checked by byte compares into mask registers, the forms of gf_csvscan_short_number (1–8
+ * digits; 1–8 digits, '.', 2 digits) decided per lane, the digits combined by multiply-adds and
+ * the value made exactly as the scalar code makes it (an integer below 2^52 is exact as a double;
+ * the division by 100 is the same correctly rounded division). */
+__attribute__((target(TARGET_V4))) static void numbers_v4(const char *base, const uint32_t *fs,
+                                                          const uint32_t *fe, size_t n, double *v,
+                                                          unsigned char *ok)
+{
+    const __m512i zero = _mm512_setzero_si512(), one = _mm512_set1_epi64(1),
+                  c0 = _mm512_set1_epi8('0'), nine = _mm512_set1_epi8(9),
+                  ff = _mm512_set1_epi64(0xFF), magic = _mm512_set1_epi64(0x4330000000000000ll);
+    const __m512d two52 = _mm512_set1_pd(4503599627370496.0), hundred = _mm512_set1_pd(100.0);
+    size_t k = 0;
+    for (; k + 8 <= n; k += 8) {
+        __m256i s32 = _mm256_loadu_si256((const __m256i *)(fs + k)),
+                e32 = _mm256_loadu_si256((const __m256i *)(fe + k));
+        __m512i len = _mm512_cvtepu32_epi64(_mm256_sub_epi32(e32, s32));
+        __m512i lo = _mm512_i32gather_epi64(s32, base, 1),
+                hi = _mm512_i32gather_epi64(s32, base + 8, 1);
+        __m512i dlo = _mm512_sub_epi8(lo, c0);
+        __mmask64 dig = _mm512_cmple_epu8_mask(dlo, nine);
+        /* an integer of 1–8 digits */
+        __mmask8 a_ok = _mm512_cmple_epu64_mask(_mm512_sub_epi64(len, one), _mm512_set1_epi64(7));
+        __mmask64 need_a = below8(len);
+        a_ok &= _mm512_cmpeq_epi64_mask(_mm512_maskz_mov_epi8(need_a & ~dig, _mm512_set1_epi8(1)),
+                                        zero);
+        /* 1–8 digits (k = len − 3), '.', 2 digits */
+        __m512i kk = _mm512_sub_epi64(len, _mm512_set1_epi64(3));
+        __mmask8 b_ok = _mm512_cmple_epu64_mask(_mm512_sub_epi64(kk, one), _mm512_set1_epi64(7));
+        b_ok &= _mm512_cmpeq_epi64_mask(
+            _mm512_maskz_mov_epi8(below8(kk) & ~dig, _mm512_set1_epi8(1)), zero);
+        __m512i sh = _mm512_slli_epi64(kk, 3); /* the bytes from k on: '.', d1, d2 */
+        __m512i t = _mm512_or_si512(
+            _mm512_or_si512(_mm512_srlv_epi64(lo, sh),
+                            _mm512_sllv_epi64(hi, _mm512_sub_epi64(_mm512_set1_epi64(64), sh))),
+            _mm512_srlv_epi64(hi, _mm512_sub_epi64(sh, _mm512_set1_epi64(64))));
+        __m512i d1 = _mm512_sub_epi64(_mm512_and_si512(_mm512_srli_epi64(t, 8), ff),
+                                      _mm512_set1_epi64('0')),
+                d2 = _mm512_sub_epi64(_mm512_and_si512(_mm512_srli_epi64(t, 16), ff),
+                                      _mm512_set1_epi64('0'));
+        b_ok &= _mm512_cmpeq_epi64_mask(_mm512_and_si512(t, ff), _mm512_set1_epi64('.')) &
+                _mm512_cmple_epu64_mask(d1, _mm512_set1_epi64(9)) &
+                _mm512_cmple_epu64_mask(d2, _mm512_set1_epi64(9));
+        b_ok &= ~a_ok;
+        /* the digits before the point (or all of them), and the value */
+        __m512i m = digits8(dlo, _mm512_mask_mov_epi64(kk, a_ok, len));
+        __m512i frac = _mm512_add_epi64(_mm512_mul_epu32(d1, _mm512_set1_epi64(10)), d2);
+        m = _mm512_mask_add_epi64(m, b_ok, _mm512_mul_epu32(m, _mm512_set1_epi64(100)), frac);
+        __m512d x = _mm512_sub_pd(_mm512_castsi512_pd(_mm512_or_si512(m, magic)), two52);
+        x = _mm512_mask_div_pd(x, b_ok, x, hundred);
+        _mm512_storeu_pd(v + k, x);
+        uint64_t good = _pdep_u64((unsigned)(a_ok | b_ok), 0x0101010101010101ull);
+        memcpy(ok + k, &good, 8);
+    }
+    numbers_any(base, fs + k, fe + k, n - k, v + k, ok + k);
+}
+#endif
+
+static atomic_int numbers_build = -1;
+
+int gf_csvscan__numbers_build(int build)
+{
+    unsigned f = gf_cpu_features();
+    int best = f & GF_CPU_AVX512_VBMI2 ? 1 : 0;
+    atomic_store(&numbers_build, build < 0 || build > best ? best : build);
+    return atomic_load(&numbers_build);
+}
+
+void gf_csvscan_short_numbers(const char *base, const uint32_t *fs, const uint32_t *fe, size_t n,
+                              double *v, unsigned char *ok)
+{
+    int build = atomic_load_explicit(&numbers_build, memory_order_relaxed);
+    if (build < 0)
+        build = gf_csvscan__numbers_build(-1);
+#ifdef GF_CPU_BUILDS
+    if (build == 1) {
+        numbers_v4(base, fs, fe, n, v, ok);
+        return;
+    }
+#endif
+    numbers_any(base, fs, fe, n, v, ok);
+}
+
 /* Number of '\n' bytes in p[0..n), 16 bytes at a time (byte counters summed every 255 blocks):
  * it runs under the scanner's lock for every chunk read from a pipe, and over the whole file
  * before an error in a mapped one. */
