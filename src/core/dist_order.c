@@ -51,6 +51,7 @@ struct octx {
     struct ounit *units;
     struct opiece *pieces;
     struct gf_dist_xw *scratch; /* per thread: 3 × VTILE rows, for units read from runs */
+    const int *multi;           /* the units of more than one piece */
 };
 
 /* Rows one at a time, anywhere: a window of CHECK rows, merged again when a row is outside. */
@@ -95,6 +96,8 @@ static size_t nblocks(const struct opiece *pc)
     return (pc->hi - pc->lo + CHECK - 1) / CHECK;
 }
 
+static void finish_unit(struct octx *oc, const struct ounit *u, int thread);
+
 static void scan_task(void *ctx, size_t i, int thread)
 {
     struct octx *oc = ctx;
@@ -130,6 +133,8 @@ static void scan_task(void *ctx, size_t i, int thread)
     pc->cw[k] = cw;
     pc->wx[k] = wx;
     pc->g = g;
+    if (u->np == 1)
+        finish_unit(oc, u, thread);
 }
 
 /* The piece holding row r (0 ≤ r < n). */
@@ -184,10 +189,9 @@ static size_t first_passing(struct view *v, const struct opiece *pcs, size_t lim
     return limit;
 }
 
-static void finish_task(void *ctx, size_t i, int thread)
+/* The order-based measures of unit u, all its pieces scanned. */
+static void finish_unit(struct octx *oc, const struct ounit *u, int thread)
 {
-    struct octx *oc = ctx;
-    const struct ounit *u = oc->units + i;
     struct gf_dist_stats *s = u->s;
     struct view v = {u, oc->scratch + (size_t)thread * 3 * VTILE, 0, 0};
     struct opiece *pcs = oc->pieces;
@@ -251,6 +255,12 @@ static void finish_task(void *ctx, size_t i, int thread)
     }
 }
 
+static void finish_multi_task(void *ctx, size_t i, int thread)
+{
+    struct octx *oc = ctx;
+    finish_unit(oc, oc->units + oc->multi[i], thread);
+}
+
 int gf_dist__order_stats(int nthreads, int nu, const struct gf_dist_xw *const *rows,
                          const struct gf_dist_runs *runs, const size_t *n,
                          struct gf_dist_stats *const *out)
@@ -286,7 +296,9 @@ int gf_dist__order_stats(int nthreads, int nu, const struct gf_dist_xw *const *r
     struct gf_ksum *ck = malloc(sizeof *ck * 2 * (nck ? nck : 1));
     int nt = nthreads > 0 ? nthreads : 1;
     struct gf_dist_xw *scratch = merged ? malloc(sizeof *scratch * 3 * VTILE * (size_t)nt) : NULL;
-    if (!pcs || !ck || (merged && !scratch)) {
+    int *multi = malloc(sizeof *multi * (size_t)(nu > 0 ? nu : 1));
+    if (!pcs || !ck || (merged && !scratch) || !multi) {
+        free(multi);
         free(pcs);
         free(ck);
         free(scratch);
@@ -304,10 +316,17 @@ int gf_dist__order_stats(int nthreads, int nu, const struct gf_dist_xw *const *r
             pc->wx = ck + nck + nblocks(pc) + 1;
             nck += 2 * (nblocks(pc) + 1);
         }
-    struct octx oc = {units, pcs, scratch};
+    /* a unit of one piece is finished by the task that scans it, while its rows are in the
+     * caches (the lookups of the finish read rows again); the others once all are scanned */
+    int nmulti = 0;
+    for (int i = 0; i < nu; i++)
+        if (units[i].np > 1)
+            multi[nmulti++] = i;
+    struct octx oc = {units, pcs, scratch, multi};
     int rc = gf_dist__par_for(nthreads, npieces, scan_task, &oc);
     if (rc == GF_OK)
-        rc = gf_dist__par_for(nthreads, (size_t)nu, finish_task, &oc);
+        rc = gf_dist__par_for(nthreads, (size_t)nmulti, finish_multi_task, &oc);
+    free(multi);
     free(ck);
     free(pcs);
     free(scratch);
