@@ -231,24 +231,6 @@ static inline void key_pad(uint64_t *key, size_t n)
         key[i] = 0;
 }
 
-/* Byte masks of a key of len ≤ KEY_SHORT bytes: its word i's is the 8 bytes at
- * key_mask + KEY_SHORT - len + 8 i (0xFF for the key's bytes, 0 past them). */
-#define KEY_SHORT (8 * (SLOT_WORDS - 1))
-#define FF8 "\xff\xff\xff\xff\xff\xff\xff\xff"
-static const char key_mask[2 * KEY_SHORT] = FF8 FF8 FF8 FF8 FF8;
-#undef FF8
-
-/* The padded key of the n ≤ KEY_SHORT bytes at p, which has KEY_SHORT bytes readable: whole
- * words, masked (no loop, no branch). */
-static inline void short_key(uint64_t *key, const char *p, size_t n)
-{
-    key[0] = n;
-#pragma GCC unroll 8
-    for (size_t i = 0; i < SLOT_WORDS - 1; i++)
-        key[1 + i] =
-            gf_csvscan__load8(p + 8 * i) & gf_csvscan__load8(key_mask + KEY_SHORT - n + 8 * i);
-}
-
 /* Each word is multiplied on its own and rotated by its place, so the words' products do not
  * wait for each other (a chain through the words cost more than the table's lookup), and a zero
  * word adds nothing: a short key hashes the same over n or SLOT_WORDS words.  The sum is mixed
@@ -416,15 +398,7 @@ struct seps {
     uint32_t *lines;        /* its line ends (gf_csvscan_seps), WINDOW */
     size_t n, nlines;
     size_t j, li; /* the current line's first separator, and its end in lines */
-    /* the number fields of the window's first npre lines, parsed at once (window_numbers):
-     * line li's i-th number column is entry li·nnum + i */
-    size_t npre;
-    uint32_t *fs, *fe; /* its text: offsets from base (0, 0 when not to be read) */
-    double *v;
-    unsigned char *ok; /* 1: v holds its value; 0: the line parses it itself */
 };
-
-#define PRE_LINES 2048 /* lines of a window whose numbers are parsed at once */
 
 /* One per thread.  Cache-line aligned, and its scratch arrays too: the threads write them for
  * every row, and sharing a cache line between threads (false sharing) cost a quarter of the
@@ -682,37 +656,12 @@ struct rowvals {
     size_t nkey; /* words of the key (in the worker's key buffer, padded) */
 };
 
-/* Parse the number fields of the window's lines at once, as fast_line would find them if the
- * line is plain (field c of the line whose first separator is j0 ends at separator j0 + c), for
- * the lines with 16 bytes readable from each such field (before end, the end of the chunk's
- * lines).  A line that is not plain gets values it never uses. */
-static void window_numbers(const struct state *st, struct seps *s, const char *end)
-{
-    s->npre = 0;
-    if (!st->fast || end - s->base < 16)
-        return;
-    size_t nl = s->nlines < PRE_LINES ? s->nlines : PRE_LINES, k = 0, j0 = 0;
-    size_t limit = (size_t)(end - s->base) - 16; /* the last start 16 bytes are read from */
-    uint32_t ls = 0;                             /* the line's start */
-    for (size_t li = 0; li < nl; li++) {
-        for (int i = 0; i < st->nnum; i++, k++) {
-            size_t c = (size_t)st->num_col[i], je = j0 + c;
-            uint32_t fs = 0, fe = 0;
-            if (je < s->n) {
-                fe = s->off[je];
-                fs = c ? s->off[je - 1] + 1 : ls;
-                if (fs > fe || fs > limit)
-                    fs = fe = 0;
-            }
-            s->fs[k] = fs;
-            s->fe[k] = fe;
-        }
-        j0 = (s->lines[li] & ~GF_CSVSCAN_ODD) + 1;
-        ls = s->off[j0 - 1] + 1;
-    }
-    gf_csvscan_short_numbers(s->base, s->fs, s->fe, k, s->v, s->ok);
-    s->npre = nl;
-}
+/* Byte masks of a key of len ≤ KEY_SHORT bytes: its word i's is the 8 bytes at
+ * key_mask + KEY_SHORT - len + 8 i (0xFF for the key's bytes, 0 past them). */
+#define KEY_SHORT (8 * (SLOT_WORDS - 1))
+#define FF8 "\xff\xff\xff\xff\xff\xff\xff\xff"
+static const char key_mask[2 * KEY_SHORT] = FF8 FF8 FF8 FF8 FF8;
+#undef FF8
 
 /* Parse the plain line at p (fields as the plan expects them, only ',' between them, values
  * within the checks of the general path) into rv and the key from the window's separators,
@@ -732,15 +681,10 @@ static const char *fast_line(const struct state *st, struct seps *s, const char 
         !(nsep == nc || (nsep == nc + 1 && *(nl - 1) == '\r' && off[nc - 1] + 1 == off[nc])))
         return NULL;
 #define FIELD_START(c) ((c) ? base + off[(c)-1] + 1 : p)
-    size_t pre = s->li < s->npre ? s->li * (size_t)st->nnum : SIZE_MAX;
     for (int i = 0; i < st->nnum; i++) {
-        double *v = &rv->num[st->num_slot[i]];
-        if (pre != SIZE_MAX && s->ok[pre + (size_t)i]) {
-            *v = s->v[pre + (size_t)i];
-            continue;
-        }
         int c = st->num_col[i];
         const char *fs = FIELD_START(c), *fe = base + off[c];
+        double *v = &rv->num[st->num_slot[i]];
         if (gf_csvscan_short_number(fs, (size_t)(fe - fs), v) &&
             gf_csvscan_plain_number(fs, end, v) != fe)
             return NULL;
@@ -750,10 +694,13 @@ static const char *fast_line(const struct state *st, struct seps *s, const char 
         size_t n = (size_t)(fe - fs), words = (n + 7) / 8;
         if (n + 8 > 8 * (KEY_FAST_WORDS - 1))
             return NULL;
-        if (n <= KEY_SHORT && KEY_SHORT <= end - fs)
-            short_key(key, fs, n);
+        key[0] = n;
+        if (n <= KEY_SHORT && KEY_SHORT <= end - fs) /* whole words, masked: no loop */
+#pragma GCC unroll 8
+            for (size_t i = 0; i < SLOT_WORDS - 1; i++)
+                key[1 + i] = gf_csvscan__load8(fs + 8 * i) &
+                             gf_csvscan__load8(key_mask + KEY_SHORT - n + 8 * i);
         else {
-            key[0] = n;
             for (size_t i = 0; i < words; i++)
                 key[1 + i] = gf_csvscan__load8(fs + 8 * i); /* the line's margin: 8 bytes */
             if (n % 8)
@@ -1004,7 +951,7 @@ static int parse_chunk(struct worker *wk, struct gf_csvscan_chunk *c)
     int per_capita = o->per_capita, nby = o->nby;
     struct seps *s = &wk->seps;
     s->base = s->end = NULL;
-    s->n = s->nlines = s->j = s->li = s->npre = 0;
+    s->n = s->nlines = s->j = s->li = 0;
     while (p < end) {
         if (*p == '\n' || (*p == '\r' && p[1] == '\n')) {
             p += *p == '\r' ? 2 : 1;
@@ -1024,7 +971,6 @@ static int parse_chunk(struct worker *wk, struct gf_csvscan_chunk *c)
             s->base = p;
             s->end = p + len;
             s->j = s->li = 0;
-            window_numbers(st, s, end);
         }
         struct rowvals rv = {.num = {0, 1, 1, 0, 0}, .urban = -1};
         char *next = (char *)fast_line(st, s, p, end, &rv, wk->key);
@@ -1275,13 +1221,8 @@ int gf_stats_file(const struct gf_stats_file_opts *opts, struct gf_stats_result 
         wks[k].key = malloc(sizeof(uint64_t) * st.key_cap);
         wks[k].seps.off = malloc(sizeof(uint32_t) * (WINDOW + 16));
         wks[k].seps.lines = malloc(sizeof(uint32_t) * WINDOW);
-        size_t npre = (size_t)PRE_LINES * NUM_SLOTS;
-        wks[k].seps.fs = malloc(sizeof(uint32_t) * npre);
-        wks[k].seps.fe = malloc(sizeof(uint32_t) * npre);
-        wks[k].seps.v = malloc(sizeof(double) * npre);
-        wks[k].seps.ok = malloc(npre);
-        if (!wks[k].f || !wks[k].key || !wks[k].seps.off || !wks[k].seps.lines || !wks[k].seps.fs ||
-            !wks[k].seps.fe || !wks[k].seps.v || !wks[k].seps.ok || colbuf_alloc(&wks[k].cb, &st)) {
+        if (!wks[k].f || !wks[k].key || !wks[k].seps.off || !wks[k].seps.lines ||
+            colbuf_alloc(&wks[k].cb, &st)) {
             rc = gf_err_set(e, GF_ENOMEM, "out of memory");
             goto out;
         }
@@ -1504,10 +1445,6 @@ out:
             colbuf_free(&wks[k].cb);
             free(wks[k].seps.off);
             free(wks[k].seps.lines);
-            free(wks[k].seps.fs);
-            free(wks[k].seps.fe);
-            free(wks[k].seps.v);
-            free(wks[k].seps.ok);
             ctab_free(&wks[k].cells);
             worker_free(&wks[k]);
             gf_dist_acc_free(wks[k].acc);

@@ -107,17 +107,6 @@ size_t gf_csvscan_seps(const char *p, size_t n, uint32_t *sep, uint32_t *lines, 
  * returns the build now in use (so gf_csvscan__seps_build(-1) is the number of others to test). */
 int gf_csvscan__seps_build(int b);
 
-/* gf_csvscan_short_number of n fields at once: field k is base[fs[k], fe[k]).  ok[k] is 1 and
- * v[k] the value when gf_csvscan_short_number takes the field's text (the same value to the
- * last bit), 0 when it leaves it (v[k] is then garbage).  Reads 16 bytes from each field's
- * start, which the caller guarantees (an empty field, fs[k] == fe[k], reads nothing when it is
- * 0, 0).  Eight fields a step with AVX-512 BW, chosen once at run time. */
-void gf_csvscan_short_numbers(const char *base, const uint32_t *fs, const uint32_t *fe, size_t n,
-                              double *v, unsigned char *ok);
-/* Tests: use build b of gf_csvscan_short_numbers — 0 any, 1 AVX-512 — or the best (-1); returns
- * the build in use. */
-int gf_csvscan__numbers_build(int b);
-
 /* ---- the fast path for plain lines: inline, called for every field of every line ----
  *
  * gf_csvscan_plain_number reads up to 17 bytes past p with word loads, never at or past end (the

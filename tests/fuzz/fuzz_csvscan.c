@@ -1,7 +1,6 @@
 /* fuzz_csvscan.c — the fast CSV scanner on arbitrary bytes: field splitting, number parsing
- * (also the fast path's plain and short numbers, one at a time and many at once), the separator
- * index and the chunked file reader never crash, never read out of bounds, and a number that parses
- * agrees with strtod. */
+ * (also the fast path's plain and short numbers), the separator index and the chunked file
+ * reader never crash, never read out of bounds, and a number that parses agrees with strtod. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,39 +94,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                     abort();
         }
         gf_csvscan__seps_build(-1);
-        /* the fields between separators parsed at once, by every build: each as
-         * gf_csvscan_short_number takes it (16 bytes readable from each start: the padding) */
-        size_t n = sep && lines ? gf_csvscan_seps(buf, size, sep, lines, &(size_t){0}) : 0;
-        uint32_t *fs = malloc(sizeof *fs * (n + 1)), *fe = malloc(sizeof *fe * (n + 1));
-        double *v = malloc(sizeof *v * (n + 1));
-        unsigned char *ok = malloc(n + 1);
-        char *pad = malloc(size + 16);
-        if (fs && fe && v && ok && pad) {
-            memcpy(pad, buf, size);
-            memset(pad + size, '5', 16);
-            for (size_t k = 0; k < n; k++) {
-                fs[k] = k ? sep[k - 1] + 1 : 0;
-                fe[k] = sep[k];
-            }
-            int nb = 1 + gf_csvscan__numbers_build(-1);
-            for (int b = 0; b < nb; b++) {
-                gf_csvscan__numbers_build(b);
-                gf_csvscan_short_numbers(pad, fs, fe, n, v, ok);
-                for (size_t k = 0; k < n; k++) {
-                    double w;
-                    int want =
-                        fe[k] > fs[k] && !gf_csvscan_short_number(pad + fs[k], fe[k] - fs[k], &w);
-                    if (ok[k] != want || (want && memcmp(&v[k], &w, sizeof w) != 0))
-                        abort();
-                }
-            }
-            gf_csvscan__numbers_build(-1);
-        }
-        free(fs);
-        free(fe);
-        free(v);
-        free(ok);
-        free(pad);
         free(sep);
         free(lines);
     }

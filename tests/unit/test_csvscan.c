@@ -174,62 +174,6 @@ static size_t seps_reference(const char *p, size_t n, uint32_t *sep, uint32_t *l
     return k;
 }
 
-/* gf_csvscan_short_numbers, every build, against gf_csvscan_short_number field by field:
- * the same fields taken, the same values to the last bit.  Fields of 0–14 bytes, mostly digits
- * and points (the short forms and their near misses), at any place in a line. */
-static void test_short_numbers_batch(void **st)
-{
-    (void)st;
-    static const char alphabet[] = "0123456789012345678901234567890123456789....-+e x,\xe5";
-    enum { N = 3000 };
-    static char buf[N * 16 + 64];
-    static uint32_t fs[N], fe[N];
-    static double v[N];
-    static unsigned char ok[N + 8];
-    srand(11);
-    size_t at = 0;
-    for (int k = 0; k < N; k++) {
-        size_t len = (size_t)rand() % 15;
-        if (k % 5 == 0) { /* the short decimal form itself: digits, '.', two digits */
-            size_t d = 1 + (size_t)rand() % 9;
-            for (size_t i = 0; i < d; i++)
-                buf[at + i] = (char)('0' + rand() % 10);
-            memcpy(buf + at + d, ".", 1);
-            buf[at + d + 1] = (char)('0' + rand() % 10);
-            buf[at + d + 2] = (char)('0' + rand() % 10);
-            len = d + 3;
-        } else {
-            for (size_t i = 0; i < len; i++)
-                buf[at + i] = alphabet[rand() % (int)(sizeof alphabet - 1)];
-        }
-        fs[k] = (uint32_t)at;
-        fe[k] = (uint32_t)(at + len);
-        at += len;
-        buf[at++] = ',';
-    }
-    memset(buf + at, '7', sizeof buf - at);
-    int builds = 1 + gf_csvscan__numbers_build(-1), taken = 0;
-    for (int b = 0; b < builds; b++) {
-        gf_csvscan__numbers_build(b);
-        for (size_t n = 0; n <= N; n += n < 20 ? 1 : 997) { /* the tail after eights */
-            memset(ok, 2, sizeof ok);
-            gf_csvscan_short_numbers(buf, fs, fe, n, v, ok);
-            for (size_t k = 0; k < n; k++) {
-                double want = 0;
-                int w =
-                    fe[k] > fs[k] && !gf_csvscan_short_number(buf + fs[k], fe[k] - fs[k], &want);
-                assert_int_equal(ok[k], w);
-                if (w)
-                    assert_memory_equal(&v[k], &want, sizeof want);
-                taken += w;
-            }
-            assert_int_equal(ok[n], 2); /* nothing written past n */
-        }
-    }
-    assert_true(taken > builds * 3 * N / 10); /* the short forms are there to be taken */
-    gf_csvscan__numbers_build(-1);
-}
-
 static void test_seps(void **st)
 {
     (void)st;
@@ -516,7 +460,6 @@ int main(void)
         cmocka_unit_test(test_plain_numbers),
         cmocka_unit_test(test_seps),
         cmocka_unit_test(test_short_numbers),
-        cmocka_unit_test(test_short_numbers_batch),
         cmocka_unit_test(test_split),
         cmocka_unit_test(test_chunks_threads),
         cmocka_unit_test(test_chunks_threads_stdin),
