@@ -6,9 +6,10 @@
 # the three agree (dist_compare.mjs).
 # usage: bench/dist_bench.sh [N=10000000] [--no-laeken]     (run it with nice on shared machines)
 # env: GONGFU (binary; default: build it in build-bench/), KEEP=1 keeps data/h<N>.csv,
-#      RUNS (default 3): gongfu and DuckDB run that many times each, alternately, and the ratio
-#      is of the median wall times (one run on a virtual machine varies by ±30 %: the first
-#      touch of fresh memory costs what the host makes it cost at that moment);
+#      RUNS (default 3): rounds; each round times, for each order, wc -l, gongfu and DuckDB
+#      (the orders take turns going first), and every figure is the median of its RUNS runs (one
+#      run on a virtual machine varies by ±30 %: the first touch of fresh memory costs what the
+#      host makes it cost at that moment, and runs after DuckDB's 20 s on both cores are slower);
 #      SETTLE (default 10): seconds of rest before each timed run, so that no run pays for the
 #      memory the previous one gave back (on these virtual machines the kernel hands freed
 #      memory back to the host for seconds after a process ends: 3 GB after DuckDB slowed the
@@ -54,32 +55,42 @@ run() {
 
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 RUNS=${RUNS:-3}
-declare -A G_MED D_MED G_PEAK R_WALL
-# one_order NAME FILE: wc -l once, then gongfu and DuckDB RUNS times each, alternately
-one_order() {
-    local order=$1 file=$2 GW=() DW=() peak=0
-    echo "== $order: $file"
-    cat "$file" > /dev/null # reading the file once (the floor for any tool that reads it)
-    run read wc -l "$file"
-    R_WALL[$order]=${WALL[read]}
-    for r in $(seq "$RUNS"); do
+declare -A FILE=([grouped]="$F" [shuffled]="$FS") GW DW RW G_MED D_MED G_PEAK R_WALL
+# Rounds: each runs, for both orders, wc -l, gongfu and DuckDB on the order's file.  The orders
+# take turns being first, so that both meet the same conditions (a run after DuckDB's 20 s of
+# both cores is slower, wc -l more than gongfu); each figure is the median of its RUNS runs.
+for o in grouped shuffled; do
+    cat "${FILE[$o]}" > /dev/null # read once: the floor for any tool that reads the file
+    G_PEAK[$o]=0
+done
+for r in $(seq "$RUNS"); do
+    orders="grouped shuffled"
+    [ $((r % 2)) = 0 ] && orders="shuffled grouped"
+    for o in $orders; do
+        file=${FILE[$o]}
+        echo "== round $r, $o: $file"
+        run read wc -l "$file"
+        RW[$o]+=" ${WALL[read]}"
         run gongfu "$GONGFU" stats "$file" --value income --weight weight --size size --per-capita \
             --by village --by township --by county --urban urban --food food --consumption consumption \
             --format csv
-        GW+=("${WALL[gongfu]}")
-        [ "${PEAK[gongfu]}" -gt "$peak" ] && peak=${PEAK[gongfu]}
-        if [ "$r" = 1 ]; then cp out/gongfu.stdout "out/gongfu-$order.csv"; fi
-        run duckdb node dist_duckdb.mjs "$file" "out/duckdb-$order.csv"
+        GW[$o]+=" ${WALL[gongfu]}"
+        [ "${PEAK[gongfu]}" -gt "${G_PEAK[$o]}" ] && G_PEAK[$o]=${PEAK[gongfu]}
+        if [ "$r" = 1 ]; then cp out/gongfu.stdout "out/gongfu-$o.csv"; fi
+        run duckdb node dist_duckdb.mjs "$file" "out/duckdb-$o.csv"
         cat out/duckdb.stderr
-        DW+=("${WALL[duckdb]}")
+        DW[$o]+=" ${WALL[duckdb]}"
     done
-    G_MED[$order]=$(median "${GW[@]}")
-    D_MED[$order]=$(median "${DW[@]}")
-    G_PEAK[$order]=$peak
-    echo "median of $RUNS: gongfu ${G_MED[$order]} s, duckdb ${D_MED[$order]} s"
-}
-one_order grouped "$F"
-one_order shuffled "$FS"
+done
+for o in grouped shuffled; do
+    # shellcheck disable=SC2086 # the lists are words
+    G_MED[$o]=$(median ${GW[$o]})
+    # shellcheck disable=SC2086
+    D_MED[$o]=$(median ${DW[$o]})
+    # shellcheck disable=SC2086
+    R_WALL[$o]=$(median ${RW[$o]})
+    echo "median of $RUNS, $o: gongfu ${G_MED[$o]} s, duckdb ${D_MED[$o]} s, wc -l ${R_WALL[$o]} s"
+done
 if [ "$LAEKEN" = 1 ]; then
     run laeken Rscript dist_laeken.R "$F" out/laeken.csv
     cat out/laeken.stderr
