@@ -212,6 +212,7 @@ struct ctab_slot { /* one cache line: a lookup of a short key reads nothing else
 struct ctab {
     struct ctab_slot *slot;
     size_t cap, n;
+    uint64_t mul; /* the hash's multiplier: odd, drawn for each table (table_multiplier) */
     uint64_t *arena;
     size_t alen, acap;
 };
@@ -234,19 +235,31 @@ static inline void key_pad(uint64_t *key, size_t n)
 /* Each word is multiplied on its own and rotated by its place, so the words' products do not
  * wait for each other (a chain through the words cost more than the table's lookup), and a zero
  * word adds nothing: a short key hashes the same over n or SLOT_WORDS words.  The sum is mixed
- * once at the end. */
-static inline __attribute__((always_inline)) uint64_t key_hash(const uint64_t *key, size_t n)
+ * once at the end.  The multiplier is the table's, drawn at random: a file made for its keys to
+ * collide cannot be made in advance (the cells do not depend on it, nor does any result). */
+static inline __attribute__((always_inline)) uint64_t key_hash(const uint64_t *key, size_t n,
+                                                               uint64_t mul)
 {
     uint64_t h = 0x243F6A8885A308D3ull;
 #pragma GCC unroll 8
     for (size_t i = 0; i < n; i++) {
-        uint64_t m = key[i] * 0x9E3779B97F4A7C15ull;
+        uint64_t m = key[i] * mul;
         unsigned r = (unsigned)(23 * i) & 63;
         h += r ? m << r | m >> (64 - r) : m;
     }
     h ^= h >> 32;
     h *= 0xD6E8FEB86659FD93ull;
     return h ^ (h >> 32);
+}
+
+/* An odd multiplier for a table's hash, from the system's random bytes (the clock and an
+ * address when there are none). */
+static uint64_t table_multiplier(void)
+{
+    uint64_t m = 0;
+    if (getentropy(&m, sizeof m) != 0)
+        m = (uint64_t)time(NULL) * 0x9E3779B97F4A7C15ull ^ (uint64_t)(uintptr_t)&m;
+    return m | 1;
 }
 
 static inline __attribute__((always_inline)) int same_words(const uint64_t *a, const uint64_t *b,
@@ -277,9 +290,10 @@ ctab_find(const struct ctab *t, const uint64_t *key, size_t n, uint64_t h)
 }
 
 /* key_hash of a padded key. */
-static inline __attribute__((always_inline)) uint64_t key_hash_of(const uint64_t *key, size_t n)
+static inline __attribute__((always_inline)) uint64_t key_hash_of(const struct ctab *t,
+                                                                  const uint64_t *key, size_t n)
 {
-    return n <= SLOT_WORDS ? key_hash(key, SLOT_WORDS) : key_hash(key, n);
+    return n <= SLOT_WORDS ? key_hash(key, SLOT_WORDS, t->mul) : key_hash(key, n, t->mul);
 }
 
 static int ctab_put(struct ctab *t, const uint64_t *w, size_t n, uint64_t h, int32_t cell)
@@ -295,7 +309,8 @@ static int ctab_put(struct ctab *t, const uint64_t *w, size_t n, uint64_t h, int
             if (t->slot[i].cell < 0)
                 continue;
             const struct ctab_slot *o = &t->slot[i];
-            size_t j = key_hash(o->n <= SLOT_WORDS ? o->w : t->arena + o->off, o->n) & (ncap - 1);
+            size_t j =
+                key_hash(o->n <= SLOT_WORDS ? o->w : t->arena + o->off, o->n, t->mul) & (ncap - 1);
             while (ns[j].cell >= 0)
                 j = (j + 1) & (ncap - 1);
             ns[j] = t->slot[i];
@@ -979,7 +994,7 @@ static int parse_chunk(struct worker *wk, struct gf_csvscan_chunk *c)
         int32_t cell = 0;
         if (nby) {
             int level = 0;
-            uint64_t h = key_hash_of(wk->key, rv.nkey);
+            uint64_t h = key_hash_of(&wk->cells, wk->key, rv.nkey);
             cell = ctab_find(&wk->cells, wk->key, rv.nkey, h);
             if (cell < 0 && (cell = cell_slow(wk, wk->key, rv.nkey, h, &level)) < 0) {
                 size_t len;
@@ -1221,6 +1236,7 @@ int gf_stats_file(const struct gf_stats_file_opts *opts, struct gf_stats_result 
         wks[k].key = malloc(sizeof(uint64_t) * st.key_cap);
         wks[k].seps.off = malloc(sizeof(uint32_t) * (WINDOW + 16));
         wks[k].seps.lines = malloc(sizeof(uint32_t) * WINDOW);
+        wks[k].cells.mul = table_multiplier();
         if (!wks[k].f || !wks[k].key || !wks[k].seps.off || !wks[k].seps.lines ||
             colbuf_alloc(&wks[k].cb, &st)) {
             rc = gf_err_set(e, GF_ENOMEM, "out of memory");
