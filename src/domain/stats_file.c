@@ -65,14 +65,27 @@ struct slot {
 struct smap {
     struct slot *slot;
     size_t cap, n;
+    uint64_t seed; /* the hash's start, drawn for each map (random_odd) */
     char *arena;
     size_t alen, acap;
     uint32_t *id_off, *id_len; /* by id */
 };
 
-static uint64_t hash_bytes(const char *p, size_t n)
+/* A random odd number for a table's hash (a multiplier, or a start), from the system's random
+ * bytes (the clock and an address when there are none). */
+static uint64_t random_odd(void)
 {
-    uint64_t h = 1469598103934665603ull;
+    uint64_t m = 0;
+    if (getentropy(&m, sizeof m) != 0)
+        m = (uint64_t)time(NULL) * 0x9E3779B97F4A7C15ull ^ (uint64_t)(uintptr_t)&m;
+    return m | 1;
+}
+
+/* FNV-1a from the map's seed (drawn at random, so that a file cannot be made in advance for its
+ * values to collide). */
+static uint64_t hash_bytes(const char *p, size_t n, uint64_t seed)
+{
+    uint64_t h = seed;
     for (size_t i = 0; i < n; i++) {
         h ^= (unsigned char)p[i];
         h *= 1099511628211ull;
@@ -176,7 +189,7 @@ struct shared_map {
 
 static int32_t shared_id(struct shared_map *g, const char *p, size_t n, size_t max)
 {
-    uint64_t h = hash_bytes(p, n);
+    uint64_t h = hash_bytes(p, n, g->m.seed);
     pthread_mutex_lock(&g->mu);
     int32_t id = smap_find(&g->m, p, n, h);
     if (id < 0)
@@ -212,7 +225,7 @@ struct ctab_slot { /* one cache line: a lookup of a short key reads nothing else
 struct ctab {
     struct ctab_slot *slot;
     size_t cap, n;
-    uint64_t mul; /* the hash's multiplier: odd, drawn for each table (table_multiplier) */
+    uint64_t mul; /* the hash's multiplier: odd, drawn for each table (random_odd) */
     uint64_t *arena;
     size_t alen, acap;
 };
@@ -250,16 +263,6 @@ static inline __attribute__((always_inline)) uint64_t key_hash(const uint64_t *k
     h ^= h >> 32;
     h *= 0xD6E8FEB86659FD93ull;
     return h ^ (h >> 32);
-}
-
-/* An odd multiplier for a table's hash, from the system's random bytes (the clock and an
- * address when there are none). */
-static uint64_t table_multiplier(void)
-{
-    uint64_t m = 0;
-    if (getentropy(&m, sizeof m) != 0)
-        m = (uint64_t)time(NULL) * 0x9E3779B97F4A7C15ull ^ (uint64_t)(uintptr_t)&m;
-    return m | 1;
 }
 
 static inline __attribute__((always_inline)) int same_words(const uint64_t *a, const uint64_t *b,
@@ -1176,8 +1179,11 @@ int gf_stats_file(const struct gf_stats_file_opts *opts, struct gf_stats_result 
     pthread_mutex_init(&st.bigmu, NULL);
     pthread_cond_init(&st.kcv, NULL);
     pthread_mutex_init(&st.cells.mu, NULL);
-    for (int l = 0; l < GF_STATS_MAXBY; l++)
+    st.cells.m.seed = random_odd();
+    for (int l = 0; l < GF_STATS_MAXBY; l++) {
         pthread_mutex_init(&st.gmap[l].mu, NULL);
+        st.gmap[l].m.seed = random_odd();
+    }
     struct worker *wks = NULL;
     pthread_t tid[16];
     int started = 0;
@@ -1236,7 +1242,7 @@ int gf_stats_file(const struct gf_stats_file_opts *opts, struct gf_stats_result 
         wks[k].key = malloc(sizeof(uint64_t) * st.key_cap);
         wks[k].seps.off = malloc(sizeof(uint32_t) * (WINDOW + 16));
         wks[k].seps.lines = malloc(sizeof(uint32_t) * WINDOW);
-        wks[k].cells.mul = table_multiplier();
+        wks[k].cells.mul = random_odd();
         if (!wks[k].f || !wks[k].key || !wks[k].seps.off || !wks[k].seps.lines ||
             colbuf_alloc(&wks[k].cb, &st)) {
             rc = gf_err_set(e, GF_ENOMEM, "out of memory");
