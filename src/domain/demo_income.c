@@ -29,6 +29,7 @@
 
 #include "core/eval.h" /* gf_splitmix64 */
 #include "domain/income_int.h"
+#include "util/hash.h"
 
 #define NPERIOD 2
 static const char *const demo_period[NPERIOD] = {"2023", "2024"};
@@ -68,11 +69,7 @@ static double gauss(struct rng *r)
 
 static uint64_t seed_of(const char *code, const char *period, int k)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (const char *p = code; *p; p++)
-        h = (h ^ (unsigned char)*p) * 1099511628211ull;
-    for (const char *p = period; *p; p++)
-        h = (h ^ (unsigned char)*p) * 1099511628211ull;
+    uint64_t h = gf_fnv1a_str(period, gf_fnv1a_str(code, GF_FNV_START));
     return h ^ ((uint64_t)k * 0xD1B54A32D192ED03ull) ^ 0x2545F4914F6CDD1Dull;
 }
 

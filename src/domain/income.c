@@ -18,6 +18,7 @@
 #include "domain/income_int.h"
 #include "domain/period.h"
 #include "util/csvscan.h"
+#include "util/hash.h"
 
 /* ---------- unit code → index ---------- */
 
@@ -26,17 +27,6 @@ struct umap {
     size_t cap;
     const struct gf_units *u;
 };
-
-static uint64_t fnv(const void *p, size_t n, uint64_t h)
-{
-    const unsigned char *c = p;
-    for (size_t i = 0; i < n; i++) {
-        h ^= c[i];
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-#define FNV0 1469598103934665603ull
 
 static int umap_build(struct umap *m, const struct gf_units *u)
 {
@@ -51,7 +41,7 @@ static int umap_build(struct umap *m, const struct gf_units *u)
         m->slot[i] = -1;
     for (int i = 0; i < u->n; i++) {
         const char *c = u->unit[i].code;
-        size_t j = fnv(c, strlen(c), FNV0) & (m->cap - 1);
+        size_t j = gf_fnv1a(c, strlen(c), GF_FNV_START) & (m->cap - 1);
         while (m->slot[j] >= 0)
             j = (j + 1) & (m->cap - 1);
         m->slot[j] = i;
@@ -61,7 +51,7 @@ static int umap_build(struct umap *m, const struct gf_units *u)
 
 static int umap_find(const struct umap *m, const char *p, size_t n)
 {
-    for (size_t j = fnv(p, n, FNV0) & (m->cap - 1);; j = (j + 1) & (m->cap - 1)) {
+    for (size_t j = gf_fnv1a(p, n, GF_FNV_START) & (m->cap - 1);; j = (j + 1) & (m->cap - 1)) {
         int32_t i = m->slot[j];
         if (i < 0)
             return -1;
@@ -110,7 +100,7 @@ static uint64_t mix_double(uint64_t h, double v)
 {
     if (isnan(v))
         v = NAN; /* one bit pattern for "none" */
-    return fnv(&v, sizeof v, h);
+    return gf_fnv1a(&v, sizeof v, h);
 }
 
 int gf_income_sink_row(struct gf_income_sink *s, int pi, int ui, const char *household, size_t hlen,
@@ -120,9 +110,10 @@ int gf_income_sink_row(struct gf_income_sink *s, int pi, int ui, const char *hou
     struct gf_income_pair *pr = &s->pairs[pi][ui];
     if (hlen > 64)
         hlen = 64; /* callers check; keep the copy bounded */
-    uint64_t h = fnv(household ? household : "\1", household ? hlen + 1 : 1, FNV0);
+    uint64_t h =
+        gf_fnv1a(household ? household : "\1", household ? hlen + 1 : 1, GF_FNV_START);
     int32_t iv[2] = {urban, size};
-    h = fnv(iv, sizeof iv, h);
+    h = gf_fnv1a(iv, sizeof iv, h);
     h = mix_double(h, income);
     h = mix_double(h, weight);
     h = mix_double(h, food);

@@ -30,6 +30,7 @@
 #include "core/ksum.h"
 #include "core/prefault.h"
 #include "util/csvscan.h"
+#include "util/hash.h"
 
 /* Wall and process CPU time (all threads), for the steps' times. */
 struct clock2 {
@@ -65,31 +66,16 @@ struct slot {
 struct smap {
     struct slot *slot;
     size_t cap, n;
-    uint64_t seed; /* the hash's start, drawn for each map (random_odd) */
+    uint64_t seed; /* the hash's start, drawn for each map (gf_hash_seed) */
     char *arena;
     size_t alen, acap;
     uint32_t *id_off, *id_len; /* by id */
 };
 
-/* A random odd number for a table's hash (a multiplier, or a start), from the system's random
- * bytes (the clock and an address when there are none). */
-static uint64_t random_odd(void)
-{
-    uint64_t m = 0;
-    if (getentropy(&m, sizeof m) != 0)
-        m = (uint64_t)time(NULL) * 0x9E3779B97F4A7C15ull ^ (uint64_t)(uintptr_t)&m;
-    return m | 1;
-}
-
-/* FNV-1a from the map's seed (drawn at random, so that a file cannot be made in advance for its
- * values to collide). */
+/* FNV-1a from the map's start (hash.h: drawn for each map), mixed. */
 static uint64_t hash_bytes(const char *p, size_t n, uint64_t seed)
 {
-    uint64_t h = seed;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)p[i];
-        h *= 1099511628211ull;
-    }
+    uint64_t h = gf_fnv1a(p, n, seed);
     return h ^ (h >> 29);
 }
 
@@ -225,7 +211,7 @@ struct ctab_slot { /* one cache line: a lookup of a short key reads nothing else
 struct ctab {
     struct ctab_slot *slot;
     size_t cap, n;
-    uint64_t mul; /* the hash's multiplier: odd, drawn for each table (random_odd) */
+    uint64_t mul; /* the hash's multiplier: odd, drawn for each table (gf_hash_seed) */
     uint64_t *arena;
     size_t alen, acap;
 };
@@ -1179,10 +1165,10 @@ int gf_stats_file(const struct gf_stats_file_opts *opts, struct gf_stats_result 
     pthread_mutex_init(&st.bigmu, NULL);
     pthread_cond_init(&st.kcv, NULL);
     pthread_mutex_init(&st.cells.mu, NULL);
-    st.cells.m.seed = random_odd();
+    st.cells.m.seed = gf_hash_seed();
     for (int l = 0; l < GF_STATS_MAXBY; l++) {
         pthread_mutex_init(&st.gmap[l].mu, NULL);
-        st.gmap[l].m.seed = random_odd();
+        st.gmap[l].m.seed = gf_hash_seed();
     }
     struct worker *wks = NULL;
     pthread_t tid[16];
@@ -1242,7 +1228,7 @@ int gf_stats_file(const struct gf_stats_file_opts *opts, struct gf_stats_result 
         wks[k].key = malloc(sizeof(uint64_t) * st.key_cap);
         wks[k].seps.off = malloc(sizeof(uint32_t) * (WINDOW + 16));
         wks[k].seps.lines = malloc(sizeof(uint32_t) * WINDOW);
-        wks[k].cells.mul = random_odd();
+        wks[k].cells.mul = gf_hash_seed();
         if (!wks[k].f || !wks[k].key || !wks[k].seps.off || !wks[k].seps.lines ||
             colbuf_alloc(&wks[k].cb, &st)) {
             rc = gf_err_set(e, GF_ENOMEM, "out of memory");

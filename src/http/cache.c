@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "http/http_int.h"
+#include "util/hash.h"
 
 #define STRIPES 64
 
@@ -26,16 +27,9 @@ struct entry {
 struct gf_cache {
     struct entry *e;
     int n;
+    uint64_t seed; /* the hash's start (hash.h): no request can aim at another's slot */
     pthread_mutex_t lock[STRIPES];
 };
-
-static uint64_t hash(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
-}
 
 struct gf_cache *gf_cache_new(int slots)
 {
@@ -48,6 +42,7 @@ struct gf_cache *gf_cache_new(int slots)
         return NULL;
     }
     c->n = slots;
+    c->seed = gf_hash_seed();
     for (int i = 0; i < STRIPES; i++)
         pthread_mutex_init(&c->lock[i], NULL);
     return c;
@@ -76,7 +71,7 @@ int gf_cache_get(struct gf_cache *c, const char *key, long long tag, struct gf_r
 {
     if (!c)
         return 0;
-    uint64_t h = hash(key);
+    uint64_t h = gf_fnv1a_str(key, c->seed);
     struct entry *x = &c->e[h % (uint64_t)c->n];
     pthread_mutex_t *m = &c->lock[h % STRIPES];
     int found = 0;
@@ -107,7 +102,7 @@ void gf_cache_put(struct gf_cache *c, const char *key, long long tag, const stru
 {
     if (!c)
         return;
-    uint64_t h = hash(key);
+    uint64_t h = gf_fnv1a_str(key, c->seed);
     struct entry *x = &c->e[h % (uint64_t)c->n], fresh = {0};
     fresh.key = strdup(key);
     fresh.tag = tag;
@@ -142,7 +137,7 @@ void gf_cache_drop(struct gf_cache *c, const char *key)
 {
     if (!c)
         return;
-    uint64_t h = hash(key);
+    uint64_t h = gf_fnv1a_str(key, c->seed);
     struct entry *x = &c->e[h % (uint64_t)c->n], old = {0};
     pthread_mutex_t *m = &c->lock[h % STRIPES];
     pthread_mutex_lock(m);

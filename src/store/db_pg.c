@@ -20,6 +20,7 @@
 
 #include "store/db_backend.h"
 #include "store/schema.h"
+#include "util/hash.h"
 #include "util/strbuf.h"
 
 #define PREPARED_MAX 512 /* statements kept prepared on one connection */
@@ -755,12 +756,11 @@ static int64_t pg_data_version(struct gf_db *db)
      * transaction that wrote starts or commits, anyone's (ours too: a cache then reads again
      * when it need not, never the other way round) */
     struct gf_stmt *st;
-    uint64_t h = 14695981039346656037ull;
+    uint64_t h = GF_FNV_START;
     if (gf_db_prepare(db, "SELECT pg_current_snapshot()::text", &st, NULL))
         return 0;
     if (gf_stmt_step(st, NULL) == 1 && gf_stmt_text(st, 0))
-        for (const unsigned char *p = (const unsigned char *)gf_stmt_text(st, 0); *p; p++)
-            h = (h ^ *p) * 1099511628211ull;
+        h = gf_fnv1a_str(gf_stmt_text(st, 0), h);
     gf_stmt_finalize(st);
     return (int64_t)(h >> 1);
 }

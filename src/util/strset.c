@@ -5,18 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint64_t hash(const char *k)
-{
-    uint64_t h = 1469598103934665603ull; /* FNV-1a */
-    for (const unsigned char *p = (const unsigned char *)k; *p; p++)
-        h = (h ^ *p) * 1099511628211ull;
-    return h;
-}
+#include "util/hash.h"
 
 /* The slot of k, or the empty slot where it would go (cap > n always). */
-static size_t find(char *const *slot, size_t cap, const char *k)
+static size_t find(char *const *slot, size_t cap, uint64_t seed, const char *k)
 {
-    size_t j = hash(k) & (cap - 1);
+    size_t j = gf_fnv1a_str(k, seed) & (cap - 1);
     while (slot[j] && strcmp(slot[j], k))
         j = (j + 1) & (cap - 1);
     return j;
@@ -24,11 +18,13 @@ static size_t find(char *const *slot, size_t cap, const char *k)
 
 int gf_strset_has(const struct gf_strset *s, const char *k)
 {
-    return s->cap && s->slot[find(s->slot, s->cap, k)] != NULL;
+    return s->cap && s->slot[find(s->slot, s->cap, s->seed, k)] != NULL;
 }
 
 int gf_strset_add(struct gf_strset *s, const char *k)
 {
+    if (!s->cap) /* the first key: the table's start (the keys come from files) */
+        s->seed = gf_hash_seed();
     if ((s->n + 1) * 2 > s->cap) { /* at most half full */
         size_t cap = s->cap ? 2 * s->cap : 64;
         char **slot = calloc(cap, sizeof *slot);
@@ -36,12 +32,12 @@ int gf_strset_add(struct gf_strset *s, const char *k)
             return -1;
         for (size_t i = 0; i < s->cap; i++)
             if (s->slot[i])
-                slot[find(slot, cap, s->slot[i])] = s->slot[i];
+                slot[find(slot, cap, s->seed, s->slot[i])] = s->slot[i];
         free(s->slot);
         s->slot = slot;
         s->cap = cap;
     }
-    size_t j = find(s->slot, s->cap, k);
+    size_t j = find(s->slot, s->cap, s->seed, k);
     if (s->slot[j])
         return 0;
     if (!(s->slot[j] = strdup(k)))

@@ -4,10 +4,12 @@
 #define GONGFU_STRSET_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct gf_strset {
     char **slot; /* NULL = empty */
     size_t n, cap;
+    uint64_t seed; /* the hash's start, drawn with the first key (hash.h) */
 };
 
 /* 1 when k is in the set. */
