@@ -211,7 +211,8 @@ struct ctab_slot { /* one cache line: a lookup of a short key reads nothing else
 struct ctab {
     struct ctab_slot *slot;
     size_t cap, n;
-    uint64_t mul; /* the hash's multiplier: odd, drawn for each table (gf_hash_seed) */
+    uint64_t mul; /* the hash's multiplier: odd, drawn for each table (gf_hash_seed) before its
+                   * first lookup: with 0 every key would hash alike */
     uint64_t *arena;
     size_t alen, acap;
 };
@@ -229,6 +230,18 @@ static inline void key_pad(uint64_t *key, size_t n)
 {
     for (size_t i = n; i < SLOT_WORDS; i++)
         key[i] = 0;
+}
+
+/* The key of len bytes written from key + 1 in whole words: its last word cut at len, its length
+ * in word 0, padded; returns its number of words. */
+static inline size_t key_close(uint64_t *key, size_t len)
+{
+    size_t words = (len + 7) / 8;
+    if (len % 8)
+        key[words] &= ~0ull >> (64 - 8 * (len % 8));
+    key[0] = len;
+    key_pad(key, 1 + words);
+    return 1 + words;
 }
 
 /* Each word is multiplied on its own and rotated by its place, so the words' products do not
@@ -299,7 +312,7 @@ static int ctab_put(struct ctab *t, const uint64_t *w, size_t n, uint64_t h, int
                 continue;
             const struct ctab_slot *o = &t->slot[i];
             size_t j =
-                key_hash(o->n <= SLOT_WORDS ? o->w : t->arena + o->off, o->n, t->mul) & (ncap - 1);
+                key_hash_of(t, o->n <= SLOT_WORDS ? o->w : t->arena + o->off, o->n) & (ncap - 1);
             while (ns[j].cell >= 0)
                 j = (j + 1) & (ncap - 1);
             ns[j] = t->slot[i];
@@ -698,20 +711,19 @@ static const char *fast_line(const struct state *st, struct seps *s, const char 
         size_t n = (size_t)(fe - fs), words = (n + 7) / 8;
         if (n + 8 > 8 * (KEY_FAST_WORDS - 1))
             return NULL;
-        key[0] = n;
-        if (n <= KEY_SHORT && KEY_SHORT <= end - fs) /* whole words, masked: no loop */
+        if (n <= KEY_SHORT && KEY_SHORT <= end - fs) { /* whole words, masked: no loop */
+            key[0] = n;
 #pragma GCC unroll 8
             for (size_t i = 0; i < SLOT_WORDS - 1; i++)
                 key[1 + i] = gf_csvscan__load8(fs + 8 * i) &
                              gf_csvscan__load8(key_mask + KEY_SHORT - n + 8 * i);
-        else {
+            rv->nkey = 1 + words;
+        } else {
             for (size_t i = 0; i < words; i++)
                 key[1 + i] = gf_csvscan__load8(fs + 8 * i); /* the line's margin: 8 bytes */
-            if (n % 8)
-                key[words] &= ~0ull >> (64 - 8 * (n % 8));
-            key_pad(key, 1 + words);
+            rv->nkey = key_close(key, n);
         }
-        rv->nkey = 1 + words; /* an empty field: cell_slow says so */
+        /* an empty field: cell_slow says so */
     } else if (st->npiece) {
         size_t len = 0;
         char *t = (char *)(key + 1);
@@ -727,13 +739,8 @@ static const char *fast_line(const struct state *st, struct seps *s, const char 
             len += n;
             t[len++] = ',';
         }
-        len--; /* the last ',' */
-        size_t words = (len + 7) / 8;
-        if (len % 8)
-            key[words] &= ~0ull >> (64 - 8 * (len % 8));
-        key[0] = len;
-        key_pad(key, 1 + words);
-        rv->nkey = 1 + words; /* an empty field: cell_slow says so */
+        len--;                          /* the last ',' */
+        rv->nkey = key_close(key, len); /* an empty field: cell_slow says so */
     }
     if (st->ci_urban >= 0) {
         int c = st->ci_urban;
