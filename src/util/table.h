@@ -71,7 +71,9 @@ void gf_json_string(FILE *out, const char *s);
 /* Parse "table", "csv", "json" or "xlsx"; returns -1 if unknown. */
 int gf_format_parse(const char *s);
 
-/* Shortest decimal that reads back as the same double ("%.17g" at worst). */
+/* The shortest decimal that reads back as the same double (gf_shortest_text: plain notation
+ * for ordinary magnitudes, an integer below 1e17 with all its digits); returns its length,
+ * writing at most cap - 1 bytes and a NUL as snprintf does. */
 int gf_fmt_double(char *buf, int cap, double x);
 
 #endif

@@ -48,6 +48,13 @@ static void test_known(void **st)
     expect(1e300, "1e+300");
     expect(DBL_MAX, "1.7976931348623157e+308");
     expect(5e-324, "5e-324"); /* subnormal: one digit is enough */
+    expect(4.9406564584124654e-323, "5e-323");
+    expect(75234356394920176.0, "75234356394920176"); /* an integer: all its digits */
+    expect(976877178695174.25, "976877178695174.2"); /* halfway: the even digit */
+    expect(976877178695174.75, "976877178695174.8");
+    /* a power of two (the gap below it half the gap above): %.16g's digits fall below the
+     * interval that reads back, and 16 other digits are in it */
+    expect(0x1p+132, "5.444517870735016e+39");
     expect(NAN, "NaN");
     expect(INFINITY, "Infinity");
     expect(-INFINITY, "-Infinity");
@@ -106,6 +113,98 @@ static void test_shortest_round_trip(void **st)
             fail_msg("%.17g printed as %s (%d digits), shortest is %s (%d)", x, buf, got, ref,
                      want);
     }
+}
+
+/* gf_fmt_double as it was before util/shortest.c, the oracle: the first of %.15g, %.16g,
+ * %.17g that reads back (from %.1g for subnormal numbers), in plain notation for exponents -6 to
+ * 16 when that reads back too; integers below 1e15 by %.0f. */
+static void printf_shortest(char *buf, int cap, double x)
+{
+    if (x == 0 || !isfinite(x)) {
+        snprintf(buf, (size_t)cap, "%s", x == 0 ? "0" : isnan(x) ? "NaN" : x > 0 ? "Infinity" : "-Infinity");
+        return;
+    }
+    if (fabs(x) < 1e15 && x == (double)(long long)x) {
+        snprintf(buf, (size_t)cap, "%.0f", x);
+        return;
+    }
+    int prec = fabs(x) < DBL_MIN ? 1 : 15;
+    for (; prec < 17; prec++) {
+        snprintf(buf, (size_t)cap, "%.*g", prec, x);
+        if (strtod(buf, NULL) == x)
+            break;
+    }
+    if (prec == 17)
+        snprintf(buf, (size_t)cap, "%.17g", x);
+    const char *ep = strchr(buf, 'e');
+    if (!ep)
+        return;
+    int digits = 0, exp10 = atoi(ep + 1);
+    for (const char *q = buf; q < ep; q++)
+        digits += *q >= '0' && *q <= '9';
+    if (exp10 >= -6 && exp10 < 17) {
+        char plain[64];
+        int decimals = digits - 1 - exp10 < 0 ? 0 : digits - 1 - exp10;
+        int n = snprintf(plain, sizeof plain, "%.*f", decimals, x);
+        if (n < cap && strtod(plain, NULL) == x)
+            memcpy(buf, plain, (size_t)n + 1);
+    }
+}
+
+/* The same text as printf_shortest for every kind of double: random bits, every exponent with
+ * mantissas 0, 1, all ones and random, subnormals of a few units, money amounts, ratios, large
+ * integers.  The one difference allowed: at a power of two, fewer digits that read back (printf
+ * rounds to the nearest 16 digits, which can fall outside the narrower gap below). */
+static void test_printf_oracle(void **st)
+{
+    (void)st;
+    uint64_t s = 0x9E3779B97F4A7C15ULL;
+    long differ = 0;
+    for (long i = 0; i < 300000 + 2046 * 4; i++) {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        uint64_t bits;
+        double x;
+        if (i >= 300000) { /* every exponent */
+            long j = i - 300000;
+            uint64_t mant[4] = {0, 1, 0xFFFFFFFFFFFFFull, s & 0xFFFFFFFFFFFFFull};
+            bits = (uint64_t)(j / 4 + 1) << 52 | mant[j % 4];
+            memcpy(&x, &bits, sizeof x);
+        } else {
+            switch (i % 6) {
+            case 0:
+                memcpy(&x, &s, sizeof x);
+                break;
+            case 1:
+                x = (double)(s % 100000000) / 100;
+                break;
+            case 2:
+                x = (double)(s >> 11) / 9007199254740992.0 * pow(10, (int)(s % 40) - 20);
+                break;
+            case 3:
+                bits = s % 200; /* subnormal */
+                memcpy(&x, &bits, sizeof x);
+                break;
+            case 4:
+                x = (double)(int64_t)(s % 2000000000000000000ULL) / pow(10, (int)(s % 23));
+                break;
+            default:
+                x = (double)(s % 1000000) / (double)(s % 997 + 1);
+            }
+        }
+        char got[64], want[400];
+        gf_fmt_double(got, sizeof got, x);
+        printf_shortest(want, sizeof want, x);
+        if (!strcmp(got, want))
+            continue;
+        memcpy(&bits, &x, sizeof bits);
+        if ((bits & 0xFFFFFFFFFFFFFull) || strtod(got, NULL) != x ||
+            sig_digits(got) >= sig_digits(want))
+            fail_msg("%.17g: printed %s, printf's shortest is %s", x, got, want);
+        differ++;
+    }
+    assert_true(differ > 0 && differ < 2046); /* some powers of two, no more */
 }
 
 /* A table of many numbers (formatted ahead by several threads) prints each cell as
@@ -271,6 +370,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_known),
         cmocka_unit_test(test_shortest_round_trip),
+        cmocka_unit_test(test_printf_oracle),
         cmocka_unit_test(test_large_table),
         cmocka_unit_test(test_slice),
         cmocka_unit_test(test_strbuf),
