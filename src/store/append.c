@@ -8,6 +8,7 @@
 
 #include "store/db_backend.h"
 #include "store/db_pg.h"
+#include "util/shortest.h"
 #include "util/strbuf.h"
 
 #define APPEND_BATCH 100
@@ -166,9 +167,9 @@ void gf_db_append_double(struct gf_db_append *a, double d)
         return;
     }
     if (a->pg) {
-        char num[40];
+        char num[32];
         copy_sep(a);
-        keep(a, num, (size_t)snprintf(num, sizeof num, "%.17g", d));
+        keep(a, num, (size_t)gf_shortest_text(num, d));
         return;
     }
     struct value *v = next_value(a);

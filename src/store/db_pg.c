@@ -21,6 +21,7 @@
 #include "store/db_backend.h"
 #include "store/schema.h"
 #include "util/hash.h"
+#include "util/shortest.h"
 #include "util/strbuf.h"
 
 #define PREPARED_MAX 512 /* statements kept prepared on one connection */
@@ -518,8 +519,8 @@ static int pg_bind_int(struct gf_stmt *st, int i, int64_t v)
 
 static int pg_bind_double(struct gf_stmt *st, int i, double v)
 {
-    char buf[40];
-    int n = snprintf(buf, sizeof buf, "%.17g", v);
+    char buf[32];
+    int n = gf_shortest_text(buf, v);
     return set_param(st, i, buf, (size_t)n, 0);
 }
 

@@ -193,7 +193,8 @@ static void test_parameters(void **state)
     gf_db_close(db);
 }
 
-/* bytes with NUL and 0xFF, doubles to the last bit, ids, change counts */
+/* bytes with NUL and 0xFF, doubles to the last bit (bound, and appended in bulk: COPY text on
+ * PostgreSQL), ids, change counts */
 static void test_values(void **state)
 {
     (void)state;
@@ -203,8 +204,13 @@ static void test_values(void **state)
     const unsigned char bytes[] = {0, 1, 0xff, 'a', 0, '\\', 'x'};
     assert_int_equal(gf_db_exec(db, "CREATE TABLE t (id INTEGER PRIMARY KEY, b BLOB, r REAL)", &e),
                      GF_OK);
-    const double vals[] = {0.1 + 0.2, 1e-300, -123456.78901234567, 1.0 / 3.0};
-    for (int i = 0; i < 4; i++) {
+    /* 17 digits, tiny, many digits, 16 digits, a power of two whose 16 digits are not printf's,
+     * the smallest subnormal, the largest */
+    const double vals[] = {
+        0.1 + 0.2, 1e-300, -123456.78901234567, 1.0 / 3.0, 0x1p+132, 5e-324, 1.7976931348623157e308,
+    };
+    enum { NV = sizeof vals / sizeof vals[0] };
+    for (int i = 0; i < NV; i++) {
         assert_int_equal(gf_db_prepare(db, "INSERT INTO t (b, r) VALUES (?, ?)", &st, &e), GF_OK);
         gf_stmt_bind_blob(st, 1, bytes, sizeof bytes);
         gf_stmt_bind_double(st, 2, vals[i]);
@@ -213,15 +219,29 @@ static void test_values(void **state)
         assert_int_equal(gf_db_last_id(db), i + 1);
     }
     assert_int_equal(gf_db_exec(db, "UPDATE t SET r = r WHERE id > 1", &e), GF_OK);
-    assert_int_equal(gf_db_changes(db), 3);
+    assert_int_equal(gf_db_changes(db), NV - 1);
+    struct gf_db_append *a;
+    const char *cols[] = {"id", "b", "r"};
+    assert_int_equal(gf_db_begin(db, &e), GF_OK);
+    assert_int_equal(gf_db_append_begin(db, "t", cols, 3, &a, &e), GF_OK);
+    for (int i = 0; i < NV; i++) {
+        gf_db_append_int(a, NV + 1 + i);
+        gf_db_append_blob(a, bytes, sizeof bytes);
+        gf_db_append_double(a, vals[i]);
+        assert_int_equal(gf_db_append_row(a, &e), GF_OK);
+    }
+    assert_int_equal(gf_db_append_end(a, &e), GF_OK);
+    assert_int_equal(gf_db_commit(db, &e), GF_OK);
     assert_int_equal(gf_db_prepare(db, "SELECT b, r FROM t ORDER BY id", &st, &e), GF_OK);
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 2 * NV; i++) {
         assert_int_equal(gf_stmt_step(st, &e), 1);
         size_t n;
         const void *p = gf_stmt_blob(st, 0, &n);
         assert_int_equal(n, sizeof bytes);
         assert_memory_equal(p, bytes, n);
-        assert_true(gf_stmt_double(st, 1) == vals[i]);
+        if (gf_stmt_double(st, 1) != vals[i % NV])
+            fail_msg("row %d: %.17g read back as %.17g", i + 1, vals[i % NV],
+                     gf_stmt_double(st, 1));
     }
     assert_int_equal(gf_stmt_step(st, &e), 0);
     gf_stmt_finalize(st);

@@ -50,7 +50,7 @@ static void test_known(void **st)
     expect(5e-324, "5e-324"); /* subnormal: one digit is enough */
     expect(4.9406564584124654e-323, "5e-323");
     expect(75234356394920176.0, "75234356394920176"); /* an integer: all its digits */
-    expect(976877178695174.25, "976877178695174.2"); /* halfway: the even digit */
+    expect(976877178695174.25, "976877178695174.2");  /* halfway: the even digit */
     expect(976877178695174.75, "976877178695174.8");
     /* a power of two (the gap below it half the gap above): %.16g's digits fall below the
      * interval that reads back, and 16 other digits are in it */
@@ -121,7 +121,11 @@ static void test_shortest_round_trip(void **st)
 static void printf_shortest(char *buf, int cap, double x)
 {
     if (x == 0 || !isfinite(x)) {
-        snprintf(buf, (size_t)cap, "%s", x == 0 ? "0" : isnan(x) ? "NaN" : x > 0 ? "Infinity" : "-Infinity");
+        snprintf(buf, (size_t)cap, "%s",
+                 x == 0     ? "0"
+                 : isnan(x) ? "NaN"
+                 : x > 0    ? "Infinity"
+                            : "-Infinity");
         return;
     }
     if (fabs(x) < 1e15 && x == (double)(long long)x) {
