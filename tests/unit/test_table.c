@@ -72,27 +72,43 @@ static int sig_digits(const char *s)
     return n;
 }
 
-/* For many doubles (random bits, money amounts, ratios of every magnitude): the text reads
+/* The next of many doubles (xorshift state *s), of six kinds by i: random bits, money amounts,
+ * ratios of every magnitude, subnormal numbers of a few units, integers of up to 19 digits over
+ * a power of ten, small ratios. */
+static double some_double(uint64_t *s, long i)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    uint64_t r = *s;
+    double x;
+    switch (i % 6) {
+    case 0:
+        memcpy(&x, &r, sizeof x);
+        return x;
+    case 1:
+        return (double)(r % 100000000) / 100;
+    case 2:
+        return (double)(r >> 11) / 9007199254740992.0 * pow(10, (int)(r % 40) - 20);
+    case 3:
+        r %= 200; /* subnormal */
+        memcpy(&x, &r, sizeof x);
+        return x;
+    case 4:
+        return (double)(int64_t)(r % 2000000000000000000ULL) / pow(10, (int)(r % 23));
+    default:
+        return (double)(r % 1000000) / (double)(r % 997 + 1);
+    }
+}
+
+/* For many doubles (some_double): the text reads
  * back to the same double and has no more significant digits than the shortest %g that does. */
 static void test_shortest_round_trip(void **st)
 {
     (void)st;
     uint64_t s = 88172645463325252ULL;
     for (long i = 0; i < 200000; i++) {
-        s ^= s << 13;
-        s ^= s >> 7;
-        s ^= s << 17;
-        double x;
-        switch (i % 3) {
-        case 0:
-            memcpy(&x, &s, sizeof x);
-            break;
-        case 1:
-            x = (double)(s % 100000000) / 100;
-            break;
-        default:
-            x = (double)(s >> 11) / 9007199254740992.0 * pow(10, (int)(s % 40) - 20);
-        }
+        double x = some_double(&s, i);
         if (!isfinite(x) || x == 0)
             continue;
         char buf[64], ref[64];
@@ -165,37 +181,13 @@ static void test_printf_oracle(void **st)
     uint64_t s = 0x9E3779B97F4A7C15ULL;
     long differ = 0;
     for (long i = 0; i < 300000 + 2046 * 4; i++) {
-        s ^= s << 13;
-        s ^= s >> 7;
-        s ^= s << 17;
         uint64_t bits;
-        double x;
+        double x = some_double(&s, i);
         if (i >= 300000) { /* every exponent */
             long j = i - 300000;
             uint64_t mant[4] = {0, 1, 0xFFFFFFFFFFFFFull, s & 0xFFFFFFFFFFFFFull};
             bits = (uint64_t)(j / 4 + 1) << 52 | mant[j % 4];
             memcpy(&x, &bits, sizeof x);
-        } else {
-            switch (i % 6) {
-            case 0:
-                memcpy(&x, &s, sizeof x);
-                break;
-            case 1:
-                x = (double)(s % 100000000) / 100;
-                break;
-            case 2:
-                x = (double)(s >> 11) / 9007199254740992.0 * pow(10, (int)(s % 40) - 20);
-                break;
-            case 3:
-                bits = s % 200; /* subnormal */
-                memcpy(&x, &bits, sizeof x);
-                break;
-            case 4:
-                x = (double)(int64_t)(s % 2000000000000000000ULL) / pow(10, (int)(s % 23));
-                break;
-            default:
-                x = (double)(s % 1000000) / (double)(s % 997 + 1);
-            }
         }
         char got[64], want[400];
         gf_fmt_double(got, sizeof got, x);
