@@ -102,11 +102,19 @@ int gf_shortest(double x, uint64_t *d, int *e)
     return n;
 }
 
-/* The n digits of f at p (n ≥ the digits of f). */
+/* The n digits of f at p (n ≥ the digits of f), two at a time. */
 static void put_digits(char *p, uint64_t f, int n)
 {
-    for (int i = n - 1; i >= 0; i--, f /= 10)
-        p[i] = (char)('0' + f % 10);
+    static const char pairs[201] =
+        "00010203040506070809101112131415161718192021222324252627282930"
+        "31323334353637383940414243444546474849505152535455565758596061"
+        "6263646566676869707172737475767778798081828384858687888990919293"
+        "949596979899";
+    int i = n;
+    for (; i >= 2; i -= 2, f /= 100)
+        memcpy(p + i - 2, pairs + 2 * (f % 100), 2);
+    if (i)
+        p[0] = (char)('0' + f);
 }
 
 int gf_shortest_text(char buf[32], double x)
@@ -125,7 +133,7 @@ int gf_shortest_text(char buf[32], double x)
     int e, n;
     if (x < 0)
         *p++ = '-';
-    if (fabs(x) < 1e17 && x == floor(x)) { /* an integer: all its digits */
+    if (fabs(x) < 1e17 && x == (double)(int64_t)x) { /* an integer: all its digits */
         f = (uint64_t)fabs(x);
         n = 1;
         for (uint64_t t = f; t >= 10; t /= 10)
