@@ -208,7 +208,7 @@ int gf_display_width(const char *s)
     return w;
 }
 
-/* Text and bytes to a stream its caller has locked (flockfile): a table's cells are written
+/* Text to a stream its caller has locked (flockfile): a table's cells are written
  * without taking the stream's lock for each of them. */
 static void put_text(FILE *out, const char *s)
 {
@@ -353,9 +353,10 @@ static void json_row(const struct gf_table *t, const char *slots, char *const *k
             put_text(out, ": ");
         }
         if (c->numeric && !c->text)
-            put_text(out, isfinite(c->v) ? exact_at(t, slots, (size_t)i * (size_t)t->ncols + (size_t)j,
-                                                    buf, (int)sizeof buf)
-                                         : "null");
+            put_text(out, isfinite(c->v)
+                              ? exact_at(t, slots, (size_t)i * (size_t)t->ncols + (size_t)j, buf,
+                                         (int)sizeof buf)
+                              : "null");
         else if (!c->text)
             put_text(out, "null");
         else if (c->numeric)
