@@ -167,7 +167,7 @@ void gf_db_append_double(struct gf_db_append *a, double d)
         return;
     }
     if (a->pg) {
-        char num[32];
+        char num[GF_SHORTEST_BUF];
         copy_sep(a);
         keep(a, num, (size_t)gf_shortest_text(num, d));
         return;

@@ -519,7 +519,7 @@ static int pg_bind_int(struct gf_stmt *st, int i, int64_t v)
 
 static int pg_bind_double(struct gf_stmt *st, int i, double v)
 {
-    char buf[32];
+    char buf[GF_SHORTEST_BUF];
     int n = gf_shortest_text(buf, v);
     return set_param(st, i, buf, (size_t)n, 0);
 }

@@ -73,6 +73,15 @@ static uint64_t to_decimal(int q, uint64_t c, int *e)
     return cmp < 0 || (cmp == 0 && !(s & 1)) ? s : t;
 }
 
+/* The number of decimal digits of f. */
+static int digits_of(uint64_t f)
+{
+    int n = 1;
+    for (; f >= 10; f /= 10)
+        n++;
+    return n;
+}
+
 int gf_shortest(double x, uint64_t *d, int *e)
 {
     uint64_t bits;
@@ -96,10 +105,7 @@ int gf_shortest(double x, uint64_t *d, int *e)
         ++*e;
     }
     *d = f;
-    int n = 1;
-    for (uint64_t p = 10; n < 20 && f >= p; p *= 10)
-        n++;
-    return n;
+    return digits_of(f);
 }
 
 /* The n digits of f at p (n ≥ the digits of f), two at a time. */
@@ -117,7 +123,7 @@ static void put_digits(char *p, uint64_t f, int n)
         p[0] = (char)('0' + f);
 }
 
-int gf_shortest_text(char buf[32], double x)
+int gf_shortest_text(char buf[GF_SHORTEST_BUF], double x)
 {
     const char *word = isnan(x)   ? "NaN"
                        : isinf(x) ? (x > 0 ? "Infinity" : "-Infinity")
@@ -135,9 +141,7 @@ int gf_shortest_text(char buf[32], double x)
         *p++ = '-';
     if (fabs(x) < 1e17 && x == (double)(int64_t)x) { /* an integer: all its digits */
         f = (uint64_t)fabs(x);
-        n = 1;
-        for (uint64_t t = f; t >= 10; t /= 10)
-            n++;
+        n = digits_of(f);
         e = 0;
     } else {
         n = gf_shortest(x, &f, &e);

@@ -107,9 +107,9 @@ void gf_table_text(struct gf_table *t, int col, const char *s)
 
 int gf_fmt_double(char *buf, int cap, double x)
 {
-    if (cap >= 32)
+    if (cap >= GF_SHORTEST_BUF)
         return gf_shortest_text(buf, x);
-    char t[32];
+    char t[GF_SHORTEST_BUF];
     int n = gf_shortest_text(t, x);
     if (cap > 0) {
         int k = n < cap ? n : cap - 1;
@@ -271,8 +271,8 @@ void gf_json_string(FILE *out, const char *s)
 }
 
 /* The exact numbers of a large table, formatted ahead by all cores, each into its slot. */
-#define SLOT 32        /* gf_shortest_text's longest and its NUL fit */
-#define AHEAD_MIN 4096 /* cells */
+#define SLOT GF_SHORTEST_BUF /* bytes a cell: every number fits */
+#define AHEAD_MIN 4096       /* cells */
 
 struct ahead {
     const struct gf_table *t;
@@ -288,7 +288,7 @@ static void *format_ahead(void *arg)
         a->slots[k * SLOT] = 0;
         if (c->text || !c->numeric || isnan(c->v)) /* as exact() */
             continue;
-        gf_fmt_double(&a->slots[k * SLOT], SLOT, c->v); /* at most 25 bytes */
+        gf_fmt_double(&a->slots[k * SLOT], SLOT, c->v);
     }
     return NULL;
 }
