@@ -400,6 +400,11 @@ int gf_dist_acc_add(struct gf_dist_acc *a, int32_t unit, double x, double w, dou
     return GF_OK;
 }
 
+/* With more units' sums than the caches hold (in bytes, ACC_FAR_BYTES), the sums of the row
+ * ACC_AHEAD rows on are fetched while this one is added. */
+#define ACC_FAR_BYTES ((size_t)1 << 20)
+#define ACC_AHEAD 8
+
 /* The loop of gf_dist_acc_add_rows with ROW (an acc_row build), as a function NAME with
  * attributes ATTR. */
 #define ADD_ROWS_FUNCTION(NAME, ATTR, ROW)                                                         \
@@ -410,8 +415,18 @@ int gf_dist_acc_add(struct gf_dist_acc *a, int32_t unit, double x, double w, dou
     {                                                                                              \
         size_t k = 0;                                                                              \
         int rc = GF_OK;                                                                            \
+        size_t bytes = sizeof(struct gf_ksum) * (size_t)a->nacc, far = ACC_FAR_BYTES / bytes;      \
         for (size_t i = 0; i < n; i++) {                                                           \
             int32_t u = unit[i];                                                                   \
+            if ((size_t)a->n > far && i + ACC_AHEAD < n) {                                         \
+                int32_t v = unit[i + ACC_AHEAD];                                                   \
+                if (v >= lo && v < a->n) { /* in range and with room: its sums, to come */         \
+                    const char *f = (const char *)(a->k + (size_t)v * (size_t)a->nacc);            \
+                    for (size_t b = 0; b < bytes + 63; b += 64)                                    \
+                        __builtin_prefetch(f + b, 1);                                              \
+                    __builtin_prefetch(&a->c[v], 1);                                               \
+                }                                                                                  \
+            }                                                                                      \
             if (u < lo || u >= hi)                                                                 \
                 continue;                                                                          \
             if (u < 0) {                                                                           \

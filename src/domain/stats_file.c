@@ -426,6 +426,23 @@ struct cellrows { /* a thread's current block of a cell's pairs */
     size_t span;        /* the block in the thread's list of spans */
 };
 
+/* The cell of a short key is looked up AHEAD rows after its slot in the thread's table was
+ * asked for (a prefetch): with many groups the table is larger than the caches, and a lookup
+ * right after the hash waited for memory on every row (a quarter of the time with 20 000
+ * villages).  A row's cell is written into the batch when its lookup is done. */
+#define AHEAD 8
+/* Only from a table of this many slots (512 KiB) on: for fewer groups (the benchmark's 1 106
+ * villages) the copy cost 2 %. */
+#define AHEAD_SLOTS 8192
+
+struct lookup {
+    uint64_t key[SLOT_WORDS];
+    uint64_t h;
+    size_t n;      /* words of the key */
+    size_t row;    /* in the batch */
+    const char *p; /* the line, for an error message */
+};
+
 struct worker {
     struct state *st;
     int id;
@@ -443,6 +460,8 @@ struct worker {
     struct seps seps;           /* the separators of the window being parsed */
     struct gf_csvscan_field *f; /* the fields of a line on the general path */
     struct gf_dist_acc *acc;    /* additive sums by cell */
+    struct lookup ahead[AHEAD]; /* short keys waiting for their cell, oldest at ahead_at */
+    unsigned ahead_at, nahead;
     _Alignas(64) char pad_[64]; /* the next thread's worker starts on a new cache line */
 };
 
@@ -917,11 +936,24 @@ static int add_rows(struct worker *wk)
     return rc;
 }
 
+/* With more cells than STORE_FAR_BYTES of their block heads, a row's head is fetched
+ * 2 STORE_AHEAD rows on and the place its pair goes STORE_AHEAD rows on. */
+#define STORE_FAR_BYTES ((size_t)128 << 10)
+#define STORE_AHEAD 8
+
 /* Put the batch's pairs in their cells' blocks.  -1: out of memory. */
 static int store_pairs(struct worker *wk)
 {
     const struct colbuf *d = &wk->cb;
+    int far = wk->nrows * sizeof *wk->rows > STORE_FAR_BYTES;
     for (size_t i = 0; i < d->n; i++) {
+        if (far && i + 2 * STORE_AHEAD < d->n) { /* many cells: their heads fetched ahead */
+            size_t c1 = (size_t)d->cell[i + 2 * STORE_AHEAD], c2 = (size_t)d->cell[i + STORE_AHEAD];
+            if (c1 < wk->nrows)
+                __builtin_prefetch(&wk->rows[c1]);
+            if (c2 < wk->nrows)
+                __builtin_prefetch(wk->rows[c2].next, 1);
+        }
         int32_t cell = d->cell[i];
         struct cellrows *cr = (size_t)cell < wk->nrows ? &wk->rows[cell] : NULL;
         if (!cr || !cr->left) {
@@ -952,6 +984,59 @@ static int flush_batch(struct worker *wk, const struct gf_csvscan_chunk *c)
     return 0;
 }
 
+/* Write the cell of the key of n words (padded) of the line at p into the batch's row, from
+ * the thread's table or, for a key it has not seen, the shared maps.  -1: error recorded. */
+static int put_cell(struct worker *wk, const struct gf_csvscan_chunk *c, const uint64_t *key,
+                    size_t n, uint64_t h, size_t row, const char *p)
+{
+    int level = 0;
+    int32_t cell = ctab_find(&wk->cells, key, n, h);
+    if (cell < 0 && (cell = cell_slow(wk, key, n, h, &level)) < 0) {
+        struct state *st = wk->st;
+        size_t len;
+        const char *txt = key_field(st, key, level, &len);
+        return worker_fail(wk, gf_csvscan_line(st->scan, c, p), st->ci_by[level], txt, len,
+                           cell == -2   ? "at most 1000000 groups in a --by column"
+                           : cell == -3 ? "a group value (not empty)"
+                                        : "a group value (out of memory)");
+    }
+    wk->cb.cell[row] = cell;
+    return 0;
+}
+
+/* Look up the waiting keys, oldest first, until at most keep wait.  -1: error recorded. */
+static int lookups_done(struct worker *wk, const struct gf_csvscan_chunk *c, unsigned keep)
+{
+    while (wk->nahead > keep) {
+        const struct lookup *l = &wk->ahead[wk->ahead_at];
+        if (put_cell(wk, c, l->key, l->n, l->h, l->row, l->p))
+            return -1;
+        wk->ahead_at = (wk->ahead_at + 1) % AHEAD;
+        wk->nahead--;
+    }
+    return 0;
+}
+
+/* The batch's row `row` gets the cell of the current key (wk->key, n words, hash h) now or,
+ * a short key, AHEAD rows later.  -1: error recorded. */
+static int find_cell(struct worker *wk, const struct gf_csvscan_chunk *c, size_t n, uint64_t h,
+                     size_t row, const char *p)
+{
+    const struct ctab *t = &wk->cells;
+    if (n > SLOT_WORDS || t->cap < AHEAD_SLOTS)
+        return lookups_done(wk, c, 0) || put_cell(wk, c, wk->key, n, h, row, p) ? -1 : 0;
+    __builtin_prefetch(&t->slot[h & (t->cap - 1)]);
+    if (lookups_done(wk, c, AHEAD - 1))
+        return -1;
+    struct lookup *l = &wk->ahead[(wk->ahead_at + wk->nahead++) % AHEAD];
+    memcpy(l->key, wk->key, sizeof l->key);
+    l->h = h;
+    l->n = n;
+    l->row = row;
+    l->p = p;
+    return 0;
+}
+
 /* Parse one chunk, a batch of rows at a time.  Returns 0 or -1 (error recorded, or stopped). */
 static int parse_chunk(struct worker *wk, struct gf_csvscan_chunk *c)
 {
@@ -968,7 +1053,7 @@ static int parse_chunk(struct worker *wk, struct gf_csvscan_chunk *c)
             p += *p == '\r' ? 2 : 1;
             continue;
         }
-        if (b->n == BATCH && flush_batch(wk, c))
+        if (b->n == BATCH && (lookups_done(wk, c, 0) || flush_batch(wk, c)))
             return -1;
         /* the separators from p on (past blank lines and lines of the general path) */
         while (s->j < s->n && s->base + s->off[s->j] < p)
@@ -985,28 +1070,21 @@ static int parse_chunk(struct worker *wk, struct gf_csvscan_chunk *c)
         }
         struct rowvals rv = {.num = {0, 1, 1, 0, 0}, .urban = -1};
         char *next = (char *)fast_line(st, s, p, end, &rv, wk->key);
-        if (!next && !(next = general_line(wk, c, p, end, &rv)))
+        /* the general path words the first error in file order: the rows before are looked
+         * up first */
+        if (!next && (lookups_done(wk, c, 0) || !(next = general_line(wk, c, p, end, &rv))))
             return -1;
-        int32_t cell = 0;
-        if (nby) {
-            int level = 0;
-            uint64_t h = key_hash_of(&wk->cells, wk->key, rv.nkey);
-            cell = ctab_find(&wk->cells, wk->key, rv.nkey, h);
-            if (cell < 0 && (cell = cell_slow(wk, wk->key, rv.nkey, h, &level)) < 0) {
-                size_t len;
-                const char *txt = key_field(st, wk->key, level, &len);
-                return worker_fail(wk, gf_csvscan_line(st->scan, c, p), st->ci_by[level], txt, len,
-                                   cell == -2   ? "at most 1000000 groups in a --by column"
-                                   : cell == -3 ? "a group value (not empty)"
-                                                : "a group value (out of memory)");
-            }
-        }
-        double v = rv.num[NUM_VALUE], m = rv.num[NUM_SIZE], hw = rv.num[NUM_WEIGHT];
         size_t i = b->n++;
+        b->cell[i] = 0;
+        if (nby && find_cell(wk, c, rv.nkey, key_hash_of(&wk->cells, wk->key, rv.nkey), i, p))
+            return -1;
+        double v = rv.num[NUM_VALUE], m = rv.num[NUM_SIZE], hw = rv.num[NUM_WEIGHT];
         b->x[i] = per_capita ? v / m : v;
         b->w[i] = hw * m;
         b->hw[i] = hw;
         if (!isfinite(b->w[i]) || !isfinite(b->x[i])) { /* w × size, or value / size, overflows */
+            if (lookups_done(wk, c, 0))
+                return -1;
             int bad_w = !isfinite(b->w[i]), nf = st->ncols;
             int col = bad_w ? st->ci_weight : st->ci_value;
             gf_csvscan_split(p, wk->f, st->ncols, &nf); /* the field's text, for the message */
@@ -1021,10 +1099,9 @@ static int parse_chunk(struct worker *wk, struct gf_csvscan_chunk *c)
         }
         if (b->urban)
             b->urban[i] = (signed char)rv.urban;
-        b->cell[i] = cell;
         p = next;
     }
-    return flush_batch(wk, c);
+    return lookups_done(wk, c, 0) || flush_batch(wk, c) ? -1 : 0;
 }
 
 /* The fast path's plan: the number columns and the runs of adjacent --by columns, in column
@@ -1183,7 +1260,8 @@ int gf_stats_file(const struct gf_stats_file_opts *opts, struct gf_stats_result 
     struct gf_dist_result res[GF_STATS_MAXBY];
     int nres = 0;
     int32_t *fine_to_coarse[GF_STATS_MAXBY] = {0}, *cell_gid[GF_STATS_MAXBY] = {0};
-    struct named_group *order = NULL;
+    struct named_group *byname[GF_STATS_MAXBY] = {0};
+    int32_t *rank = NULL;
     int32_t *parent = NULL, *map = NULL;
     struct gf_dist_acc *all = NULL, *acc = NULL;
     struct gf_dist_span *span = NULL;
@@ -1302,15 +1380,30 @@ int gf_stats_file(const struct gf_stats_file_opts *opts, struct gf_stats_result 
         goto nomem;
     for (size_t k = 0; k < nspan; k++)
         span_cell[k] = span[k].unit;
-    /* the groups of each cell */
+    /* The groups of each cell, each level's numbered in the order of their names.  The ids of
+     * the shared maps are handed out in the order the threads meet the groups, a race: numbered
+     * by name, the units, and so the order in which their runs are merged, are the same from
+     * run to run. */
     int ncell = o->nby ? (int)st.cells.m.n : 1;
     for (int l = 0; l < o->nby; l++) {
-        if (!(cell_gid[l] = malloc(sizeof(int32_t) * (size_t)ncell)))
+        size_t ngl = st.gmap[l].m.n;
+        free(rank);
+        if (!(cell_gid[l] = malloc(sizeof(int32_t) * (size_t)ncell)) ||
+            !(byname[l] = malloc(sizeof *byname[l] * (ngl ? ngl : 1))) ||
+            !(rank = malloc(sizeof *rank * (ngl ? ngl : 1))))
             goto nomem;
-        for (int c = 0; c < ncell; c++)
-            memcpy(&cell_gid[l][c],
-                   st.cells.m.arena + st.cells.m.id_off[c] + sizeof(int32_t) * (size_t)l,
-                   sizeof(int32_t));
+        for (size_t g = 0; g < ngl; g++)
+            byname[l][g] =
+                (struct named_group){st.gmap[l].m.arena + st.gmap[l].m.id_off[g], (int32_t)g};
+        qsort(byname[l], ngl, sizeof *byname[l], cmp_named_group);
+        for (size_t k = 0; k < ngl; k++)
+            rank[byname[l][k].id] = (int32_t)k;
+        for (int c = 0; c < ncell; c++) {
+            int32_t g;
+            memcpy(&g, st.cells.m.arena + st.cells.m.id_off[c] + sizeof(int32_t) * (size_t)l,
+                   sizeof g);
+            cell_gid[l][c] = rank[g];
+        }
     }
     if (!(map = malloc(sizeof(int32_t) * (size_t)ncell)))
         goto nomem;
@@ -1418,16 +1511,9 @@ int gf_stats_file(const struct gf_stats_file_opts *opts, struct gf_stats_result 
             for (int i = 1; i < o->nby; i++)
                 if (lv[i] == l)
                     sub = o->by[lv[i - 1]];
-        if (!(order = malloc(sizeof *order * (size_t)ng[l])))
-            goto nomem;
-        for (int g = 0; g < ng[l]; g++)
-            order[g] = (struct named_group){st.gmap[l].m.arena + st.gmap[l].m.id_off[g], g};
-        qsort(order, (size_t)ng[l], sizeof *order, cmp_named_group);
-        for (int k = 0; k < ng[l]; k++)
-            gf_stats_table_add(t, &cols, o->by[l], order[k].name, sub,
-                               &res_l->unit[base[l] + order[k].id]);
-        free(order);
-        order = NULL;
+        for (int k = 0; k < ng[l]; k++) /* a group's unit: its rank by name */
+            gf_stats_table_add(t, &cols, o->by[l], byname[l][k].name, sub,
+                               &res_l->unit[base[l] + k]);
     }
     phase(r, "table", &t0);
     r->table = t;
@@ -1443,13 +1529,14 @@ out:
     for (int k = 0; k < nres; k++)
         gf_dist_result_free(&res[k]);
     free(parent);
-    free(order);
+    free(rank);
     free(map);
     gf_dist_acc_free(all);
     gf_dist_acc_free(acc);
     for (int l = 0; l < GF_STATS_MAXBY; l++) {
         free(fine_to_coarse[l]);
         free(cell_gid[l]);
+        free(byname[l]);
         smap_free(&st.gmap[l].m);
         pthread_mutex_destroy(&st.gmap[l].mu);
     }

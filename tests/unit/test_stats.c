@@ -127,6 +127,82 @@ static void test_errors(void **state)
     }
 }
 
+/* Many groups (20 000 villages in 200 townships, rows in random order): a thread's table of
+ * keys outgrows the caches, and its lookups wait AHEAD rows after the row is parsed.  Every
+ * village gets its own rows (count, weight, mean checked for each), and an error keeps its line:
+ * an empty village on one line is reported, not the bad number two lines on, whose line the
+ * general path would word first if the lookups before it were not done first. */
+static void test_many_groups(void **state)
+{
+    (void)state;
+    enum { NV = 20000, PER = 10, NROWS = NV * PER, BAD = 150000 };
+    int *order = malloc(sizeof(int) * NROWS);
+    assert_non_null(order);
+    for (int i = 0; i < NROWS; i++)
+        order[i] = i;
+    unsigned r = 7;
+    for (int i = NROWS - 1; i > 0; i--) { /* Fisher-Yates with an LCG */
+        r = r * 1103515245u + 12345u;
+        int j = (int)((r >> 8) % (unsigned)(i + 1)), t = order[i];
+        order[i] = order[j];
+        order[j] = t;
+    }
+    for (int k = 0; k < 2; k++) {
+        char *text = malloc((size_t)NROWS * 48 + 64), *q = text;
+        q += sprintf(q, "id,township,village,income,w\n");
+        for (int i = 0; i < NROWS; i++) {
+            int v = order[i] / PER, j = order[i] % PER;
+            if (k == 1 && i == BAD - 2) /* line BAD: no village */
+                q += sprintf(q, "%d,t%03d,,%d,2\n", i, v % 200, 10 * v + j);
+            else if (k == 1 && i == BAD)
+                q += sprintf(q, "%d,t%03d,v%05d,x%d,2\n", i, v % 200, v, j);
+            else
+                q += sprintf(q, "%d,t%03d,v%05d,%d,2\n", i, v % 200, v, 10 * v + j);
+        }
+        strcpy(path, "/tmp/gongfu-test-stats-XXXXXX");
+        int fd = mkstemp(path);
+        assert_true(fd >= 0);
+        assert_int_equal(write(fd, text, (size_t)(q - text)), q - text);
+        close(fd);
+        free(text);
+        struct gf_stats_file_opts o = {.path = path, .value = "income", .weight = "w", .nby = 2};
+        o.by[0] = "village";
+        o.by[1] = "township";
+        struct gf_stats_result res;
+        struct gf_err e = {0};
+        if (k == 1) {
+            assert_int_equal(gf_stats_file(&o, &res, &e), GF_EUSER);
+            char want[96];
+            snprintf(want, sizeof want, ":%d: field \"village\"", BAD);
+            assert_non_null(strstr(e.msg, want));
+            assert_non_null(strstr(e.msg, "expected a group value (not empty)"));
+            unlink(path);
+            continue;
+        }
+        assert_int_equal(gf_stats_file(&o, &res, &e), GF_OK);
+        assert_int_equal(res.rows, NROWS);
+        assert_int_equal(gf_table_rows(res.table), 1 + NV + 200);
+        char *csv = table_csv(res.table);
+        int seen = 0;
+        for (const char *line = strstr(csv, "\nvillage,"); line;
+             line = strstr(line + 1, "\nvillage,")) {
+            int v, n;
+            double wsum, mean;
+            assert_int_equal(sscanf(line, "\nvillage,v%d,%d,%lf,%lf,", &v, &n, &wsum, &mean), 4);
+            assert_int_equal(v, seen); /* in order of name, each once */
+            assert_int_equal(n, PER);
+            assert_true(wsum == 2.0 * PER);
+            assert_true(fabs(mean - (10.0 * v + 4.5)) <= 1e-9 * (10.0 * v + 4.5));
+            seen++;
+        }
+        assert_int_equal(seen, NV);
+        free(csv);
+        gf_stats_result_free(&res);
+        unlink(path);
+    }
+    free(order);
+}
+
 /* A random field for column c of the differential test below (the --by columns draw from few
  * values, so that groups have many rows). */
 static int field(char *o, int c, unsigned r)
@@ -327,6 +403,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_file_table),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_many_groups),
         cmocka_unit_test(test_fast_general),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
