@@ -73,6 +73,11 @@ size_t gf_dist__set_piece(size_t rows, size_t counts[5]);
  * returns the build now in use. */
 int gf_dist__acc_build(int b);
 
+/* Tests: use build b of the order pass's scan — 0 for any CPU, 1 for AVX2 (four units' rows side
+ * by side: the same sums to the last bit) — or the best this CPU runs when b is -1 (the default)
+ * or more than it runs; returns the build now in use. */
+int gf_dist__scan_build(int b);
+
 /* Run fn(ctx, task, thread) for task = 0..ntasks-1 on up to nthreads threads (the caller's
  * thread is one of them).  Returns GF_OK or GF_ESYS if a thread could not be started (the
  * remaining tasks then run on the threads that did start). */

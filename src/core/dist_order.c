@@ -18,8 +18,10 @@
  * those of the merged run, so the results are too.
  */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 
+#include "core/cpu.h"
 #include "core/dist_int.h"
 #include "core/ksum.h"
 
@@ -47,11 +49,21 @@ struct opiece {
     double cb, xb;    /* weight and Σ w x of the unit's pieces before this one */
 };
 
+struct piece_len { /* a piece and its number of rows, to sort pieces by length */
+    size_t len;
+    int32_t q;
+};
+
 struct octx {
     struct ounit *units;
     struct opiece *pieces;
     struct gf_dist_xw *scratch; /* per thread: 3 × VTILE rows, for units read from runs */
     const int *multi;           /* the units of more than one piece */
+    /* the tasks of the scan: ngroup groups of LANES pieces of rows in arrays (-1: no piece),
+     * scanned side by side, then one task a piece for the others */
+    const int32_t *group;
+    size_t ngroup;
+    const int32_t *single;
 };
 
 /* Rows one at a time, anywhere: a window of CHECK rows, merged again when a row is outside. */
@@ -135,6 +147,132 @@ static void scan_task(void *ctx, size_t i, int thread)
     pc->g = g;
     if (u->np == 1)
         finish_unit(oc, u, thread);
+}
+
+#ifdef GF_CPU_BUILDS
+/* LANES pieces of rows in arrays scanned side by side, one in each lane of a vector: the same
+ * operations on each piece's rows as scan_task's, in the same order, so the same sums to the
+ * last bit (Knuth's two-sum finds the same error as Fast2Sum behind its branch: the exact one).
+ * A piece whose rows have ended is fed rows of weight and value 0, which add exactly nothing. */
+#define LANES 4
+
+__attribute__((target("avx2"))) static inline __m256d two_sum4(__m256d *s, __m256d x, __m256d c)
+{
+    __m256d t = _mm256_add_pd(*s, x), bv = _mm256_sub_pd(t, *s), av = _mm256_sub_pd(t, bv);
+    __m256d e = _mm256_add_pd(_mm256_sub_pd(*s, av), _mm256_sub_pd(x, bv));
+    *s = t;
+    return _mm256_add_pd(c, e);
+}
+
+static const struct gf_dist_xw zero_rows[1];
+
+__attribute__((target("avx2"))) static void scan_lanes(struct octx *oc, const int32_t *group,
+                                                       int thread)
+{
+    struct opiece *pc[LANES];
+    size_t nb[LANES], most = 0;
+    for (int l = 0; l < LANES; l++) {
+        pc[l] = group[l] >= 0 ? &oc->pieces[group[l]] : NULL;
+        nb[l] = pc[l] ? nblocks(pc[l]) : 0;
+        most = nb[l] > most ? nb[l] : most;
+    }
+    __m256d cws = _mm256_setzero_pd(), cwc = cws, wxs = cws, wxc = cws, gs = cws, gc = cws;
+    const __m256d two = _mm256_set1_pd(2.0);
+    for (size_t k = 0; k < most; k++) {
+        const struct gf_dist_xw *a[LANES];
+        size_t len[LANES], full = CHECK, longest = 0;
+        double st[6][LANES];
+        _mm256_storeu_pd(st[0], cws);
+        _mm256_storeu_pd(st[1], cwc);
+        _mm256_storeu_pd(st[2], wxs);
+        _mm256_storeu_pd(st[3], wxc);
+        for (int l = 0; l < LANES; l++) {
+            len[l] = 0;
+            a[l] = zero_rows;
+            if (k < nb[l]) {
+                size_t b0 = pc[l]->lo + k * CHECK,
+                       b1 = b0 + CHECK < pc[l]->hi ? b0 + CHECK : pc[l]->hi;
+                a[l] = pc[l]->u->a + b0;
+                len[l] = b1 - b0;
+                pc[l]->cw[k] = (struct gf_ksum){st[0][l], st[1][l]};
+                pc[l]->wx[k] = (struct gf_ksum){st[2][l], st[3][l]};
+            }
+            full = len[l] < full ? len[l] : full;
+            longest = len[l] > longest ? len[l] : longest;
+        }
+#define LANE_ROW(p0, p1, p2, p3)                                                                   \
+    do {                                                                                           \
+        __m256d r02 = _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(&(p0)->x)),         \
+                                           _mm_loadu_pd(&(p2)->x), 1);                             \
+        __m256d r13 = _mm256_insertf128_pd(_mm256_castpd128_pd256(_mm_loadu_pd(&(p1)->x)),         \
+                                           _mm_loadu_pd(&(p3)->x), 1);                             \
+        __m256d x = _mm256_unpacklo_pd(r02, r13), w = _mm256_unpackhi_pd(r02, r13);                \
+        cwc = two_sum4(&cws, w, cwc);                                                              \
+        __m256d c = _mm256_add_pd(cws, cwc), wx = _mm256_mul_pd(w, x);                             \
+        wxc = two_sum4(&wxs, wx, wxc);                                                             \
+        __m256d t = _mm256_mul_pd(wx, _mm256_sub_pd(_mm256_mul_pd(two, c), w));                    \
+        gc = two_sum4(&gs, t, gc);                                                                 \
+    } while (0)
+        for (size_t r = 0; r < full; r++)
+            LANE_ROW(&a[0][r], &a[1][r], &a[2][r], &a[3][r]);
+        for (size_t r = full; r < longest; r++) /* some lanes' blocks have ended */
+            LANE_ROW(r < len[0] ? &a[0][r] : zero_rows, r < len[1] ? &a[1][r] : zero_rows,
+                     r < len[2] ? &a[2][r] : zero_rows, r < len[3] ? &a[3][r] : zero_rows);
+#undef LANE_ROW
+    }
+    double st[6][LANES];
+    _mm256_storeu_pd(st[0], cws);
+    _mm256_storeu_pd(st[1], cwc);
+    _mm256_storeu_pd(st[2], wxs);
+    _mm256_storeu_pd(st[3], wxc);
+    _mm256_storeu_pd(st[4], gs);
+    _mm256_storeu_pd(st[5], gc);
+    for (int l = 0; l < LANES; l++) {
+        if (!pc[l])
+            continue;
+        pc[l]->cw[nb[l]] = (struct gf_ksum){st[0][l], st[1][l]};
+        pc[l]->wx[nb[l]] = (struct gf_ksum){st[2][l], st[3][l]};
+        pc[l]->g = (struct gf_ksum){st[4][l], st[5][l]};
+        if (pc[l]->u->np == 1)
+            finish_unit(oc, pc[l]->u, thread);
+    }
+}
+
+/* Longest first, then in order. */
+static int cmp_piece_len(const void *p, const void *q)
+{
+    const struct piece_len *a = p, *b = q;
+    return a->len != b->len ? (a->len < b->len) - (a->len > b->len) : (a->q > b->q) - (a->q < b->q);
+}
+#define LANES_OR_1 LANES
+#else
+#define LANES_OR_1 1
+#endif
+
+/* The build of the scan in use: -1 not chosen yet, 0 any CPU's, 1 AVX2's lanes. */
+static atomic_int scan_build = -1;
+
+int gf_dist__scan_build(int b)
+{
+    int best = 0;
+#ifdef GF_CPU_BUILDS
+    best = (gf_cpu_features() & GF_CPU_V3) != 0;
+#endif
+    atomic_store(&scan_build, b < 0 || b > best ? best : b);
+    return atomic_load(&scan_build);
+}
+
+/* Task i of the scan: a group of pieces side by side, or one piece. */
+static void scan_any(void *ctx, size_t i, int thread)
+{
+    struct octx *oc = ctx;
+#ifdef GF_CPU_BUILDS
+    if (i < oc->ngroup) {
+        scan_lanes(oc, oc->group + LANES * i, thread);
+        return;
+    }
+#endif
+    scan_task(ctx, (size_t)oc->single[i - oc->ngroup], thread);
 }
 
 /* The piece holding row r (0 ≤ r < n). */
@@ -297,7 +435,12 @@ int gf_dist__order_stats(int nthreads, int nu, const struct gf_dist_xw *const *r
     int nt = nthreads > 0 ? nthreads : 1;
     struct gf_dist_xw *scratch = merged ? malloc(sizeof *scratch * 3 * VTILE * (size_t)nt) : NULL;
     int *multi = malloc(sizeof *multi * (size_t)(nu > 0 ? nu : 1));
-    if (!pcs || !ck || (merged && !scratch) || !multi) {
+    /* the scan's tasks (below) */
+    int32_t *task = malloc(sizeof *task * (npieces + LANES_OR_1));
+    struct piece_len *bylen = malloc(sizeof *bylen * (npieces + 1));
+    if (!pcs || !ck || (merged && !scratch) || !multi || !task || !bylen) {
+        free(bylen);
+        free(task);
         free(multi);
         free(pcs);
         free(ck);
@@ -322,10 +465,37 @@ int gf_dist__order_stats(int nthreads, int nu, const struct gf_dist_xw *const *r
     for (int i = 0; i < nu; i++)
         if (units[i].np > 1)
             multi[nmulti++] = i;
-    struct octx oc = {units, pcs, scratch, multi};
-    int rc = gf_dist__par_for(nthreads, npieces, scan_task, &oc);
+    /* the scan's tasks: when the CPU has the vectors, pieces of rows in arrays by LANES,
+     * longest first (so that the lanes of a group end close together); the others one by one */
+    size_t ngroup = 0, nsingle = 0;
+    int32_t *single = task;
+    int build = atomic_load_explicit(&scan_build, memory_order_relaxed);
+    if (build < 0)
+        build = gf_dist__scan_build(-1);
+#ifdef GF_CPU_BUILDS
+    if (build == 1) {
+        size_t nplain = 0;
+        for (size_t q = 0; q < npieces; q++)
+            if (pcs[q].u->a)
+                bylen[nplain++] = (struct piece_len){pcs[q].hi - pcs[q].lo, (int32_t)q};
+        qsort(bylen, nplain, sizeof *bylen, cmp_piece_len);
+        for (size_t q = 0; q < nplain; q++)
+            task[q] = bylen[q].q;
+        ngroup = (nplain + LANES - 1) / LANES;
+        for (size_t q = nplain; q < ngroup * LANES; q++)
+            task[q] = -1;
+        single = task + ngroup * LANES;
+    }
+#endif
+    for (size_t q = 0; q < npieces; q++)
+        if (!ngroup || !pcs[q].u->a)
+            single[nsingle++] = (int32_t)q;
+    struct octx oc = {units, pcs, scratch, multi, task, ngroup, single};
+    int rc = gf_dist__par_for(nthreads, ngroup + nsingle, scan_any, &oc);
     if (rc == GF_OK)
         rc = gf_dist__par_for(nthreads, (size_t)nmulti, finish_multi_task, &oc);
+    free(bylen);
+    free(task);
     free(multi);
     free(ck);
     free(pcs);

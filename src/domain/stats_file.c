@@ -984,14 +984,14 @@ static int flush_batch(struct worker *wk, const struct gf_csvscan_chunk *c)
     return 0;
 }
 
-/* Write the cell of the key of n words (padded) of the line at p into the batch's row, from
- * the thread's table or, for a key it has not seen, the shared maps.  -1: error recorded. */
-static int put_cell(struct worker *wk, const struct gf_csvscan_chunk *c, const uint64_t *key,
+/* The cell of a key the thread's table does not have, from the shared maps, into the batch's
+ * row (the line at p words an error).  -1: error recorded. */
+static int new_cell(struct worker *wk, const struct gf_csvscan_chunk *c, const uint64_t *key,
                     size_t n, uint64_t h, size_t row, const char *p)
 {
     int level = 0;
-    int32_t cell = ctab_find(&wk->cells, key, n, h);
-    if (cell < 0 && (cell = cell_slow(wk, key, n, h, &level)) < 0) {
+    int32_t cell = cell_slow(wk, key, n, h, &level);
+    if (cell < 0) {
         struct state *st = wk->st;
         size_t len;
         const char *txt = key_field(st, key, level, &len);
@@ -1004,8 +1004,22 @@ static int put_cell(struct worker *wk, const struct gf_csvscan_chunk *c, const u
     return 0;
 }
 
+/* Write the cell of the key of n words (padded) of the line at p into the batch's row.  -1:
+ * error recorded. */
+static inline __attribute__((always_inline)) int put_cell(struct worker *wk,
+                                                          const struct gf_csvscan_chunk *c,
+                                                          const uint64_t *key, size_t n, uint64_t h,
+                                                          size_t row, const char *p)
+{
+    int32_t cell = ctab_find(&wk->cells, key, n, h);
+    if (cell < 0)
+        return new_cell(wk, c, key, n, h, row, p);
+    wk->cb.cell[row] = cell;
+    return 0;
+}
+
 /* Look up the waiting keys, oldest first, until at most keep wait.  -1: error recorded. */
-static int lookups_done(struct worker *wk, const struct gf_csvscan_chunk *c, unsigned keep)
+static inline int lookups_done(struct worker *wk, const struct gf_csvscan_chunk *c, unsigned keep)
 {
     while (wk->nahead > keep) {
         const struct lookup *l = &wk->ahead[wk->ahead_at];
@@ -1019,8 +1033,10 @@ static int lookups_done(struct worker *wk, const struct gf_csvscan_chunk *c, uns
 
 /* The batch's row `row` gets the cell of the current key (wk->key, n words, hash h) now or,
  * a short key, AHEAD rows later.  -1: error recorded. */
-static int find_cell(struct worker *wk, const struct gf_csvscan_chunk *c, size_t n, uint64_t h,
-                     size_t row, const char *p)
+static inline __attribute__((always_inline)) int find_cell(struct worker *wk,
+                                                           const struct gf_csvscan_chunk *c,
+                                                           size_t n, uint64_t h, size_t row,
+                                                           const char *p)
 {
     const struct ctab *t = &wk->cells;
     if (n > SLOT_WORDS || t->cap < AHEAD_SLOTS)
