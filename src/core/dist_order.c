@@ -26,7 +26,7 @@
 #include "core/ksum.h"
 
 #define OPIECE ((size_t)1 << 18)
-#define CHECK ((size_t)1 << 8)
+#define CHECK ((size_t)1 << 6)
 #define VTILE ((size_t)1 << 12) /* rows merged at a time from runs: a multiple of CHECK */
 #define ND GF_DIST_NDECILE
 
