@@ -181,7 +181,7 @@ __attribute__((target("avx2"))) static void scan_lanes(struct octx *oc, const in
     for (size_t k = 0; k < most; k++) {
         const struct gf_dist_xw *a[LANES];
         size_t len[LANES], full = CHECK, longest = 0;
-        double st[6][LANES];
+        double st[4][LANES]; /* the checkpoint before the block: weight and Σ w x */
         _mm256_storeu_pd(st[0], cws);
         _mm256_storeu_pd(st[1], cwc);
         _mm256_storeu_pd(st[2], wxs);
@@ -220,7 +220,7 @@ __attribute__((target("avx2"))) static void scan_lanes(struct octx *oc, const in
                      r < len[2] ? &a[2][r] : zero_rows, r < len[3] ? &a[3][r] : zero_rows);
 #undef LANE_ROW
     }
-    double st[6][LANES];
+    double st[6][LANES]; /* the sums after the last block, and the Gini sum */
     _mm256_storeu_pd(st[0], cws);
     _mm256_storeu_pd(st[1], cwc);
     _mm256_storeu_pd(st[2], wxs);

@@ -967,23 +967,6 @@ static int store_pairs(struct worker *wk)
     return 0;
 }
 
-/* Sum and store the batch (the file's first batch sets the reference K, the others wait for
- * it): 0, or -1 when out of memory (error recorded) or stopped. */
-static int flush_batch(struct worker *wk, const struct gf_csvscan_chunk *c)
-{
-    struct state *st = wk->st;
-    if (reference_k(wk, c))
-        return -1;
-    if (store_pairs(wk) || add_rows(wk)) {
-        gf_err_set(&st->err[wk->id], GF_ENOMEM, "out of memory");
-        st->err_line[wk->id] = 0;
-        return -1;
-    }
-    atomic_fetch_add(&st->n, wk->cb.n);
-    wk->cb.n = 0;
-    return 0;
-}
-
 /* The cell of a key the thread's table does not have, from the shared maps, into the batch's
  * row (the line at p words an error).  -1: error recorded. */
 static int new_cell(struct worker *wk, const struct gf_csvscan_chunk *c, const uint64_t *key,
@@ -1053,6 +1036,24 @@ static inline __attribute__((always_inline)) int find_cell(struct worker *wk,
     return 0;
 }
 
+/* Sum and store the batch, its lookups done first (the file's first batch sets the reference
+ * K, the others wait for it): 0, or -1 when out of memory or a lookup fails (error recorded) or
+ * stopped. */
+static int flush_batch(struct worker *wk, const struct gf_csvscan_chunk *c)
+{
+    struct state *st = wk->st;
+    if (lookups_done(wk, c, 0) || reference_k(wk, c))
+        return -1;
+    if (store_pairs(wk) || add_rows(wk)) {
+        gf_err_set(&st->err[wk->id], GF_ENOMEM, "out of memory");
+        st->err_line[wk->id] = 0;
+        return -1;
+    }
+    atomic_fetch_add(&st->n, wk->cb.n);
+    wk->cb.n = 0;
+    return 0;
+}
+
 /* Parse one chunk, a batch of rows at a time.  Returns 0 or -1 (error recorded, or stopped). */
 static int parse_chunk(struct worker *wk, struct gf_csvscan_chunk *c)
 {
@@ -1069,7 +1070,7 @@ static int parse_chunk(struct worker *wk, struct gf_csvscan_chunk *c)
             p += *p == '\r' ? 2 : 1;
             continue;
         }
-        if (b->n == BATCH && (lookups_done(wk, c, 0) || flush_batch(wk, c)))
+        if (b->n == BATCH && flush_batch(wk, c))
             return -1;
         /* the separators from p on (past blank lines and lines of the general path) */
         while (s->j < s->n && s->base + s->off[s->j] < p)
@@ -1091,8 +1092,9 @@ static int parse_chunk(struct worker *wk, struct gf_csvscan_chunk *c)
         if (!next && (lookups_done(wk, c, 0) || !(next = general_line(wk, c, p, end, &rv))))
             return -1;
         size_t i = b->n++;
-        b->cell[i] = 0;
-        if (nby && find_cell(wk, c, rv.nkey, key_hash_of(&wk->cells, wk->key, rv.nkey), i, p))
+        if (!nby)
+            b->cell[i] = 0;
+        else if (find_cell(wk, c, rv.nkey, key_hash_of(&wk->cells, wk->key, rv.nkey), i, p))
             return -1;
         double v = rv.num[NUM_VALUE], m = rv.num[NUM_SIZE], hw = rv.num[NUM_WEIGHT];
         b->x[i] = per_capita ? v / m : v;
@@ -1117,7 +1119,7 @@ static int parse_chunk(struct worker *wk, struct gf_csvscan_chunk *c)
             b->urban[i] = (signed char)rv.urban;
         p = next;
     }
-    return lookups_done(wk, c, 0) || flush_batch(wk, c) ? -1 : 0;
+    return flush_batch(wk, c);
 }
 
 /* The fast path's plan: the number columns and the runs of adjacent --by columns, in column
