@@ -133,9 +133,11 @@ static void msd_sort(struct gf_dist_xw *from, struct gf_dist_xw *to, size_t n, i
 /* Least-significant-digit radix sort in two passes of 11 bits on the 22 bits just below the
  * highest bit where the keys differ (a village's incomes: 2^22 buckets over its range), then
  * each group of rows sharing those bits — already in order by them — by insertion when small and
- * by msd_sort when large (a few outliers can crowd the rest into one group).  Stable; the
- * result in a. */
-enum { LSD_BITS = 11 };
+ * by msd_sort when large (a few outliers can crowd the rest into one group).  Fewer than
+ * LSD_SMALL_N rows take two passes of 8 bits: clearing and adding up 2 × 2^11 counts cost a
+ * village of a hundred rows more than its rows did (2 M rows in 20 000 villages: 15 % of all
+ * instructions).  Stable; the result in a. */
+enum { LSD_BITS = 11, LSD_SMALL_N = 4096, LSD_SMALL_BITS = 8 };
 
 static void lsd_sort(struct gf_dist_xw *a, struct gf_dist_xw *tmp, size_t n)
 {
@@ -147,15 +149,18 @@ static void lsd_sort(struct gf_dist_xw *a, struct gf_dist_xw *tmp, size_t n)
     }
     if (n < 2 || lo == hi)
         return;
+    const int bits = n < LSD_SMALL_N ? LSD_SMALL_BITS : LSD_BITS;
     int top = 63 - __builtin_clzll(lo ^ hi);
-    int shift = top + 1 > 2 * LSD_BITS ? top + 1 - 2 * LSD_BITS : 0;
-    const uint64_t mask = ((uint64_t)1 << LSD_BITS) - 1;
-    size_t c0[(size_t)1 << LSD_BITS] = {0}, c1[(size_t)1 << LSD_BITS] = {0};
+    int shift = top + 1 > 2 * bits ? top + 1 - 2 * bits : 0;
+    const uint64_t mask = ((uint64_t)1 << bits) - 1;
+    size_t c0[(size_t)1 << LSD_BITS], c1[(size_t)1 << LSD_BITS];
+    memset(c0, 0, sizeof c0[0] << bits);
+    memset(c1, 0, sizeof c1[0] << bits);
 #define DIGITS(row) ((key_of((row).x) - lo) >> shift)
     for (size_t i = 0; i < n; i++) {
         uint64_t d = DIGITS(a[i]);
         c0[d & mask]++;
-        c1[d >> LSD_BITS]++;
+        c1[d >> bits]++;
     }
     size_t s0 = 0, s1 = 0;
     for (size_t b = 0; b <= mask; b++) {
@@ -168,7 +173,7 @@ static void lsd_sort(struct gf_dist_xw *a, struct gf_dist_xw *tmp, size_t n)
     for (size_t i = 0; i < n; i++)
         tmp[c0[DIGITS(a[i]) & mask]++] = a[i];
     for (size_t i = 0; i < n; i++)
-        a[c1[DIGITS(tmp[i]) >> LSD_BITS]++] = tmp[i];
+        a[c1[DIGITS(tmp[i]) >> bits]++] = tmp[i];
     for (size_t i = 0; i < n;) {
         uint64_t d = DIGITS(a[i]);
         size_t j = i + 1;

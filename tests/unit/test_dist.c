@@ -1133,7 +1133,7 @@ static void test_empty(void **st)
 static void test_sort_chunk(void **st)
 {
     (void)st;
-    static const size_t sizes[] = {0, 1, 2, 31, 33, 511, 512, 513, 5000, 70000};
+    static const size_t sizes[] = {0, 1, 2, 31, 33, 511, 512, 513, 4095, 4096, 4097, 5000, 70000};
     size_t nmax = 70000;
     struct gf_dist_xw *a = malloc(nmax * sizeof *a), *tmp = malloc(nmax * sizeof *a);
     unsigned char *seen = malloc(nmax);
