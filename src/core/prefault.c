@@ -47,11 +47,3 @@ void gf_release(const void *p, size_t n)
     if (len)
         madvise((void *)b, len, MADV_DONTNEED);
 }
-
-void gf_populate_read(const void *p, size_t n)
-{
-    uintptr_t b = (uintptr_t)p & ~(uintptr_t)4095;
-    if (p && n)
-        madvise((void *)b, (uintptr_t)p + n - b,
-                22 /* MADV_POPULATE_READ; EINVAL before Linux 5.14: ignored */);
-}

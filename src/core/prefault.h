@@ -16,10 +16,6 @@ void gf_prefault(void *p, size_t n);
  * huge page setting), for an array faulted in as it is written. */
 void gf_small_pages(void *p, size_t n);
 
-/* Map the pages of [p, p+n) in one call rather than by faults (MADV_POPULATE_READ, Linux 5.14;
- * ignored before): for a span of a mapped file about to be read. */
-void gf_populate_read(const void *p, size_t n);
-
 /* Give the whole pages of [p, p+n) back to the system (MADV_DONTNEED): the memory is still
  * the caller's, but what was in those pages is gone (anonymous memory reads as zeros, a private
  * file mapping as the file again).  For data read for the last time. */

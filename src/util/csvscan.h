@@ -8,11 +8,12 @@
  *     unterminated quote is an error (chunks are cut at line ends without looking at quotes).
  *   - a line may be at most GF_CSVSCAN_MAX_LINE bytes.
  *   - the file is read in chunks of whole lines; each thread calls gf_csvscan_next() with its
- *     own chunk and gets the next run of lines (gf_csvscan_line() numbers them).  A regular
- *     file is mapped (private: unquoting in place copies a page) and chunks are spans of the
- *     map, given back to the kernel when the next chunk is taken; a pipe is read into the
- *     chunk's buffer.  Memory is bounded: threads × (chunk size + one line), whatever the size
- *     of the file.  A mapped file must not shrink while it is read (SIGBUS).
+ *     own chunk and gets the next run of lines (gf_csvscan_line() numbers them), in the chunk's
+ *     own buffer.  A regular file is read by position (pread), by the threads at once: chunk k
+ *     holds the lines that start in the k-th GF_CSVSCAN_CHUNK bytes after the header.  A pipe
+ *     is read under the scanner's lock, a chunk after the other.  Memory is bounded: threads ×
+ *     (chunk size + one line), whatever the size of the file.  A regular file is read up to
+ *     the size it had when opened.
  * Threads: gf_csvscan_next() may be called from several threads at once; everything else is
  * for one thread.  Ownership: the scanner owns the header strings; a chunk owns its buffer
  * (free with gf_csvscan_chunk_free); field spans point into the chunk and are valid until the
@@ -33,13 +34,13 @@
 struct gf_csvscan;
 
 struct gf_csvscan_chunk {
-    char *buf; /* lines, each ending in '\n' (one is added after a last line without it): a
-                * span of the mapped file, or mem */
+    char *buf; /* lines, each ending in '\n' (one is added after a last line without it), in
+                * mem */
     size_t len, cap;
-    char *mem;       /* the chunk's own buffer (reading a pipe, or a last line without '\n') */
-    const char *src; /* where buf's lines are in the map (NULL when read) */
-    long line;       /* number of the first line when read (1 = header); 0 when mapped */
-    long seq;        /* 0 for the file's first chunk, then 1, 2, … in file order */
+    char *mem;  /* the chunk's own buffer */
+    size_t off; /* a regular file's: the offset of buf in the file */
+    long line;  /* a pipe's: the number of buf's first line (1 = header); 0 for a file */
+    long seq;   /* 0 for the file's first chunk, then ascending in file order */
 };
 
 struct gf_csvscan_field {
@@ -60,8 +61,9 @@ int gf_csvscan_find(const struct gf_csvscan *s, const char *name);
 size_t gf_csvscan_size_hint(const struct gf_csvscan *s);
 
 /* The number of the line (1 = header) that starts at p, a position in c's lines.  Lines are
- * not counted while a mapped file is read (counting cost a pass over the file under the lock):
- * for a mapped chunk this counts the lines before p in the file, so it is for error messages. */
+ * not counted while a regular file is read (counting cost a pass over the file under the lock):
+ * for a file's chunk this reads and counts the lines before p in the file, so it is for error
+ * messages; -1 when the file cannot be read again. */
 long gf_csvscan_line(const struct gf_csvscan *s, const struct gf_csvscan_chunk *c, const char *p);
 
 /* Fill c with the next lines.  Returns 1 (a chunk), 0 (end of file) or < 0 (read error, line

@@ -409,6 +409,57 @@ static void test_chunks_threads_stdin(void **st)
     chunks_threads(1);
 }
 
+/* Chunks of a regular file are cut by position: whatever byte the line ends fall on around a
+ * chunk's start, every line comes once, whole, in file order (the chunks joined are the file). */
+static void test_chunk_edges(void **st)
+{
+    (void)st;
+    const size_t C = GF_CSVSCAN_CHUNK, data = 2; /* "h\n" */
+    for (int d = -3; d <= 3; d++)
+        for (int final_nl = 0; final_nl < 2; final_nl++) {
+            /* lines of 100 bytes, one shortened so that a '\n' is at data + C - 1 + d, then a
+             * last line ending at the file's end, near the next chunk's start when d > 0 */
+            size_t nl_at = data + C - 1 + (size_t)(long)d, size = data + C + 200 + (size_t)d;
+            char *want = malloc(size + 1);
+            assert_non_null(want);
+            memcpy(want, "h\n", 2);
+            for (size_t i = data; i < size; i++)
+                want[i] = (char)('a' + i % 26);
+            for (size_t i = nl_at; i >= data + 100; i -= 100)
+                want[i] = '\n';
+            want[size - 1] = final_nl ? '\n' : 'z';
+            char path[] = "/tmp/gf_csvscan_XXXXXX";
+            int fd = mkstemp(path);
+            assert_true(fd >= 0);
+            assert_int_equal(write(fd, want, size), (ssize_t)size);
+            close(fd);
+            if (!final_nl)
+                want[size++] = '\n';
+            struct gf_csvscan *s;
+            struct gf_err e = {0};
+            assert_int_equal(gf_csvscan_open(&s, path, &e), GF_OK);
+            struct gf_csvscan_chunk c = {0};
+            size_t at = data;
+            long seq = -1;
+            int r;
+            while ((r = gf_csvscan_next(s, &c, &e)) == 1) {
+                assert_true(c.seq > seq);
+                seq = c.seq;
+                assert_true(c.len > 0 && at + c.len <= size);
+                assert_memory_equal(c.buf, want + at, c.len);
+                assert_int_equal(c.off, at);
+                assert_int_equal(gf_csvscan_line(s, &c, c.buf), 2 + (long)(at - data) / 100);
+                at += c.len;
+            }
+            assert_int_equal(r, 0);
+            assert_int_equal(at, size);
+            gf_csvscan_chunk_free(&c);
+            gf_csvscan_close(s);
+            unlink(path);
+            free(want);
+        }
+}
+
 /* A line longer than a chunk: an error naming its line, mapped or read. */
 static void test_long_line(void **st)
 {
@@ -463,6 +514,7 @@ int main(void)
         cmocka_unit_test(test_split),
         cmocka_unit_test(test_chunks_threads),
         cmocka_unit_test(test_chunks_threads_stdin),
+        cmocka_unit_test(test_chunk_edges),
         cmocka_unit_test(test_long_line),
         cmocka_unit_test(test_open_errors),
     };
