@@ -1,7 +1,9 @@
 /* prefault.h — make a large new array cheap to fill.  On the virtual machines we run on, one
  * page fault per 4 KiB page costs more than parsing or sorting what goes in it, and a
- * transparent huge page costs more still: 200 MB of fresh memory took 0.33–0.41 s in 2 MiB
- * pages and 0.05 s in 4 KiB pages faulted in by MADV_POPULATE_WRITE (0.10 s by writing). */
+ * transparent huge page costs more still (November's host: 200 MB of fresh memory took
+ * 0.33–0.41 s in 2 MiB pages, 0.05 s in 4 KiB pages faulted in by MADV_POPULATE_WRITE and
+ * 0.10 s by writing; 2026-12-05's host: 160 MB 0.26 s populated, 0.48 s by writing, and in
+ * huge pages 0.03 s or 0.5 s depending on whether the host still backed them). */
 #ifndef GF_PREFAULT_H
 #define GF_PREFAULT_H
 
