@@ -1707,6 +1707,7 @@ static int compute(const struct gf_dist_input *in, struct spans *sp,
     wk.buf = malloc(sizeof(struct gf_dist_xw) * (need ? need : 1));
     if (!wk.tmp || !wk.buf || !wk.tscratch || !wk.tiles)
         goto nomem;
+    gf_prefault(wk.buf, sizeof(struct gf_dist_xw) * need);
     {
         struct sort_ctx sc = {&wk, stasks};
         if (gf_dist__par_for(wk.nthreads, nst, sort_task_fn, &sc) != GF_OK) {
