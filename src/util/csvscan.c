@@ -37,29 +37,14 @@ struct gf_csvscan {
     int lines_checked; /* gf_csvscan_lines_checked: chunks are not searched for NUL bytes */
 };
 
-static ssize_t read_full(int fd, char *buf, size_t n)
+/* n bytes, fewer only at the end of the input; -1 on a read error.  off < 0: from the current
+ * position (a pipe), else at off (pread: the threads read their chunks at once). */
+static ssize_t read_full(int fd, char *buf, size_t n, off_t off)
 {
     size_t got = 0;
     while (got < n) {
-        ssize_t r = read(fd, buf + got, n - got);
-        if (r < 0) {
-            if (errno == EINTR)
-                continue;
-            return -1;
-        }
-        if (r == 0)
-            break;
-        got += (size_t)r;
-    }
-    return (ssize_t)got;
-}
-
-/* n bytes at off, fewer only at the end of the file; -1 on a read error. */
-static ssize_t pread_full(int fd, char *buf, size_t n, size_t off)
-{
-    size_t got = 0;
-    while (got < n) {
-        ssize_t r = pread(fd, buf + got, n - got, (off_t)(off + got));
+        ssize_t r = off < 0 ? read(fd, buf + got, n - got)
+                            : pread(fd, buf + got, n - got, off + (off_t)got);
         if (r < 0) {
             if (errno == EINTR)
                 continue;
@@ -477,7 +462,7 @@ int gf_csvscan_open(struct gf_csvscan **out, const char *path, struct gf_err *e)
         size_t want = s->left_cap - 2 - s->left_len;
         if (want > 65536)
             want = 65536;
-        ssize_t r = read_full(s->fd, s->left + s->left_len, want);
+        ssize_t r = read_full(s->fd, s->left + s->left_len, want, -1);
         if (r < 0) {
             rc = gf_err_set(e, GF_ESYS, "%s: read error: %s", path, strerror(errno));
             goto fail;
@@ -623,7 +608,7 @@ static long file_newlines(const struct gf_csvscan *s, size_t from, size_t to)
     long n = 0;
     while (buf && from < to) {
         size_t want = to - from < piece ? to - from : piece;
-        ssize_t r = pread_full(s->fd, buf, want, from);
+        ssize_t r = read_full(s->fd, buf, want, (off_t)from);
         if (r <= 0)
             break;
         n += (long)count_newlines(buf, (size_t)r);
@@ -665,7 +650,7 @@ static int next_positioned(struct gf_csvscan *s, struct gf_csvscan_chunk *c, str
     if (start >= s->size)
         return 0;
     size_t lo = k ? start - 1 : start, want = (start + C < s->size ? start + C : s->size) - lo;
-    ssize_t r = pread_full(s->fd, c->mem, want, lo);
+    ssize_t r = read_full(s->fd, c->mem, want, (off_t)lo);
     if (r < 0)
         return gf_err_set(e, GF_ESYS, "%s: read error: %s", s->path, strerror(errno));
     size_t len = (size_t)r, b = 0; /* the bytes read; the first line's start in them */
@@ -688,7 +673,7 @@ static int next_positioned(struct gf_csvscan *s, struct gf_csvscan_chunk *c, str
             return too_long(s, lo + len - 1, e);
         more = more < ((size_t)64 << 10) ? more : (size_t)64 << 10;
         more = more < room ? more : room;
-        if ((r = pread_full(s->fd, c->mem + len, more, lo + len)) < 0)
+        if ((r = read_full(s->fd, c->mem + len, more, (off_t)(lo + len))) < 0)
             return gf_err_set(e, GF_ESYS, "%s: read error: %s", s->path, strerror(errno));
         len += (size_t)r;
         at_end = (size_t)r < more || lo + len >= s->size;
@@ -777,7 +762,7 @@ int gf_csvscan_next(struct gf_csvscan *s, struct gf_csvscan_chunk *c, struct gf_
     char *cut = NULL; /* one past the last '\n' */
     for (;;) {
         if (!s->eof && len < limit) {
-            ssize_t r = read_full(s->fd, c->buf + len, limit - len);
+            ssize_t r = read_full(s->fd, c->buf + len, limit - len, -1);
             if (r < 0) {
                 rc = gf_err_set(e, GF_ESYS, "%s: read error: %s", s->path, strerror(errno));
                 goto out;
