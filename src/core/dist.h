@@ -179,8 +179,8 @@ struct gf_dist_span {
  * call).  acc as in gf_dist_compute_acc; with flags GF_DIST_FREE_INPUT the library takes it
  * (frees it in every case).  With GF_DIST_RELEASE_SPANS the memory of the pairs is given back
  * to the system once they are copied (whole pages covered by spans that lie end to end: their
- * contents are gone, read as zeros), before the sorting and merging, whose memory can then
- * reuse it; the caller then only frees that memory. */
+ * contents are gone, read as zeros), before the sorting and merging, so that their buffers
+ * do not come on top of it; the caller then only frees that memory. */
 #define GF_DIST_RELEASE_SPANS 2u
 int gf_dist_compute_spans(const struct gf_dist_span *span, size_t nspan,
                           const struct gf_dist_acc *acc, unsigned flags,

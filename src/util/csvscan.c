@@ -632,6 +632,19 @@ static int too_long(const struct gf_csvscan *s, size_t off, struct gf_err *e)
                       (size_t)GF_CSVSCAN_MAX_LINE);
 }
 
+/* Give c its own buffer of cap bytes, once (faulted in up front: it is refilled chunk after
+ * chunk). */
+static int chunk_mem(struct gf_csvscan_chunk *c, size_t cap, struct gf_err *e)
+{
+    if (c->mem)
+        return GF_OK;
+    if (!(c->mem = malloc(cap)))
+        return gf_err_set(e, GF_ENOMEM, "out of memory");
+    c->cap = cap;
+    gf_prefault(c->mem, cap);
+    return GF_OK;
+}
+
 /* The next chunk of a positioned file into c's own buffer: chunk k holds the lines that start
  * in [start, start + CHUNK), start = data + k × CHUNK.  The byte before start is read too (a
  * line starts at start when it is a '\n'), and the line that crosses the chunk's end is read to
@@ -639,12 +652,10 @@ static int too_long(const struct gf_csvscan *s, size_t off, struct gf_err *e)
 static int next_positioned(struct gf_csvscan *s, struct gf_csvscan_chunk *c, struct gf_err *e)
 {
     const size_t C = GF_CSVSCAN_CHUNK;
-    if (!c->mem) {
-        c->cap = C + GF_CSVSCAN_MAX_LINE + 4;
-        if (!(c->mem = malloc(c->cap)))
-            return gf_err_set(e, GF_ENOMEM, "out of memory");
-        gf_prefault(c->mem, c->cap);
-    }
+    /* the byte before, C bytes, then a crossing line that starts as late as C + 1 and its '\n' */
+    int rc = chunk_mem(c, C + GF_CSVSCAN_MAX_LINE + 4, e);
+    if (rc != GF_OK)
+        return rc;
     long k = atomic_fetch_add(&s->nchunks, 1);
     size_t start = s->data + (size_t)k * C;
     if (start >= s->size)
@@ -682,10 +693,10 @@ static int next_positioned(struct gf_csvscan *s, struct gf_csvscan_chunk *c, str
             len = (size_t)(nl + 1 - c->mem);
         scanned = len;
     }
-    if (len - last > GF_CSVSCAN_MAX_LINE + 1)
-        return too_long(s, lo + last, e);
     if (c->mem[len - 1] != '\n') /* the last line, without its '\n' */
         c->mem[len++] = '\n';
+    if (len - last > GF_CSVSCAN_MAX_LINE + 1) /* the crossing line, with its '\n' */
+        return too_long(s, lo + last, e);
     c->buf = c->mem + b;
     c->len = len - b;
     c->off = lo + b;
@@ -745,13 +756,10 @@ int gf_csvscan_next(struct gf_csvscan *s, struct gf_csvscan_chunk *c, struct gf_
         rc = next_positioned(s, c, e);
         return rc == 1 ? refuse_nul(s, c, e) : rc;
     }
-    if (!c->mem) {
-        c->cap = s->small ? s->small + 2 : GF_CSVSCAN_CHUNK + GF_CSVSCAN_MAX_LINE + 2;
-        c->mem = malloc(c->cap);
-        if (!c->mem)
-            return gf_err_set(e, GF_ENOMEM, "out of memory");
-        gf_prefault(c->mem, c->cap);
-    }
+    rc = chunk_mem(c, s->small ? s->small + 2 : GF_CSVSCAN_CHUNK + GF_CSVSCAN_MAX_LINE + 2, e);
+    if (rc != GF_OK)
+        return rc;
+    rc = 1;
     /* a small file is read up to the size it had when opened (as a larger one is) */
     size_t limit = s->small ? s->small : GF_CSVSCAN_CHUNK;
     c->buf = c->mem;

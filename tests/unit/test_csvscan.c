@@ -460,6 +460,59 @@ static void test_chunk_edges(void **st)
         }
 }
 
+/* The line that crosses a chunk's end, read on by position: up to GF_CSVSCAN_MAX_LINE bytes
+ * it comes whole in one chunk; one byte more is an error naming its line, whether it ends in
+ * '\n' or at the end of the file without one. */
+static void test_crossing_line_limit(void **st)
+{
+    (void)st;
+    const size_t M = GF_CSVSCAN_MAX_LINE, data = 2;                 /* "h\n" */
+    const size_t at = data + (GF_CSVSCAN_CHUNK - 1000) / 100 * 100; /* the long line's start */
+    const long line = 2 + (long)((at - data) / 100);
+    for (int extra = 0; extra < 2; extra++)
+        for (int last = 0; last < 2; last++) { /* the long line is the file's last, no '\n' */
+            size_t len = M + (size_t)extra, size = at + len + (last ? 0 : 1 + 4);
+            char *txt = malloc(size);
+            assert_non_null(txt);
+            memcpy(txt, "h\n", 2);
+            for (size_t i = data; i < at; i++)
+                txt[i] = (i - data) % 100 == 99 ? '\n' : 'a';
+            memset(txt + at, 'b', len);
+            if (!last)
+                memcpy(txt + at + len, "\n5,6\n", 5);
+            char path[] = "/tmp/gf_csvscan_XXXXXX";
+            int fd = mkstemp(path);
+            assert_true(fd >= 0);
+            assert_int_equal(write(fd, txt, size), (ssize_t)size);
+            close(fd);
+            struct gf_csvscan *s;
+            struct gf_err e = {0};
+            assert_int_equal(gf_csvscan_open(&s, path, &e), GF_OK);
+            struct gf_csvscan_chunk c = {0};
+            size_t got = data;
+            int r, whole = 0;
+            while ((r = gf_csvscan_next(s, &c, &e)) == 1) {
+                if (c.off <= at && at < c.off + c.len)
+                    whole = c.off + c.len >= at + len + 1 && c.buf[at + len - c.off] == '\n';
+                got += c.len;
+            }
+            if (extra) {
+                char want[64];
+                snprintf(want, sizeof want, ":%ld: line longer than", line);
+                assert_true(r < 0);
+                assert_non_null(strstr(e.msg, want));
+            } else {
+                assert_int_equal(r, 0);
+                assert_true(whole);
+                assert_int_equal(got, size + (last ? 1 : 0)); /* a '\n' added after the last */
+            }
+            gf_csvscan_chunk_free(&c);
+            gf_csvscan_close(s);
+            unlink(path);
+            free(txt);
+        }
+}
+
 /* A line longer than a chunk: an error naming its line, mapped or read. */
 static void test_long_line(void **st)
 {
@@ -514,6 +567,7 @@ int main(void)
         cmocka_unit_test(test_split),
         cmocka_unit_test(test_chunks_threads),
         cmocka_unit_test(test_chunks_threads_stdin),
+        cmocka_unit_test(test_crossing_line_limit),
         cmocka_unit_test(test_chunk_edges),
         cmocka_unit_test(test_long_line),
         cmocka_unit_test(test_open_errors),
