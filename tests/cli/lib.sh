@@ -91,6 +91,12 @@ dump() {
   pg_dump -h "$GONGFU_TEST_PG_HOST" -U postgres "$(pg_name "$1")" 2>/dev/null |
     grep -v -e '^--' -e '^\\restrict' -e '^\\unrestrict' -e '^SELECT pg_catalog.setval'
 }
+# dumpsum DB: the SHA-256 of the dump, to compare a database before and after (a demo's dump is
+# 40 MB: bash took seconds to hold and compare two such strings)
+dumpsum() (
+  set -o pipefail
+  dump "$1" | sha256sum | cut -d' ' -f1
+)
 # integrity DB: "ok" when the database is sound: SQLite's integrity_check; PostgreSQL has no such
 # pragma, there amcheck verifies every table and b-tree index (once the killed session has ended)
 integrity() {

@@ -88,12 +88,12 @@ val income_range_ratio "(300000 / 8) / (451000 / 15)"
 expect_in "$T/values.csv" "computed,\"gongfu stats (household microdata, period 2024)\",approved"
 
 # idempotent: the same stats again write nothing; the same file again changes nothing
-before=$(dump "$db")
+before=$(dumpsum "$db")
 expect_exit 0 "$GONGFU" --lang en --db "$db" stats --db --period 2024 --format csv
 expect_in "$T/err" "written 0"
 expect_exit 0 "$GONGFU" --lang en --db "$db" import households "$T/hh.csv" --period 2024
 expect_in "$T/out" "same as stored, unchanged"
-if [ "$before" != "$(dump "$db")" ]; then fail "re-import or re-run changed the database"; else ok; fi
+if [ "$before" != "$(dumpsum "$db")" ]; then fail "re-import or re-run changed the database"; else ok; fi
 
 # a new version of village C (C2 gone) replaces only C's rows of 2024
 printf 'unit,household,size,income,weight,food,consumption\n510421001002,C1,1,15000,1,4000,10000\n' > "$T/c.csv"
@@ -107,10 +107,10 @@ near city 510400 mean "(180000 + 120000 + 36000 + 15000) / 13"
 # a period column (two periods in one file); --dry-run writes nothing
 printf '%s\n' unit,period,size,income 510402001001,2022,2,50000 510421001001,2023,3,20000 \
     510421001001,2023,1,12000 > "$T/periods.csv"
-before=$(dump "$db")
+before=$(dumpsum "$db")
 expect_exit 0 "$GONGFU" --lang en --db "$db" import households "$T/periods.csv" --dry-run
 expect_in "$T/out" "[dry run, nothing written]" "3 rows, 2 (period, unit) pairs"
-if [ "$before" != "$(dump "$db")" ]; then fail "--dry-run changed the database"; else ok; fi
+if [ "$before" != "$(dumpsum "$db")" ]; then fail "--dry-run changed the database"; else ok; fi
 expect_exit 0 "$GONGFU" --lang en --db "$db" import households "$T/periods.csv"
 [ "$(sql "$db" "SELECT period || ':' || count(*) FROM income_microdata GROUP BY period ORDER BY period" | paste -sd,)" = "2022:1,2023:2,2024:4" ] && ok || fail "rows per period"
 expect_exit 0 "$GONGFU" --lang en --db "$db" stats --db --period 2023 --format csv
@@ -125,11 +125,11 @@ expect_in "$T/err" "period 2024: 4 households"
 bad() {
   local file=$1; shift
   local before
-  before=$(dump "$db")
+  before=$(dumpsum "$db")
   [ "$PG" = 1 ] || cp "$db" "$T/before.db"
   expect_exit 1 "$GONGFU" --lang en --db "$db" import households "$file" --period 2024 || true
   expect_in "$T/err" "$(basename "$file")" "$@" "nothing was imported"
-  if [ "$before" != "$(dump "$db")" ]; then fail "database changed after $(basename "$file")"; else ok; fi
+  if [ "$before" != "$(dumpsum "$db")" ]; then fail "database changed after $(basename "$file")"; else ok; fi
   # and the bytes of the file (SQLite; on PostgreSQL the dump holds the schema too)
   if [ "$PG" = 0 ]; then
     if ! cmp -s "$db" "$T/before.db"; then fail "database file bytes changed after $(basename "$file")"; else ok; fi
@@ -177,10 +177,10 @@ sql "$db" "SELECT count(*), sum(size), min(income), max(income) FROM income_micr
 stdin_bad() { # stdin_bad FILE TEXT...: refused from standard input, database unchanged
   local file=$1; shift
   local before
-  before=$(dump "$db")
+  before=$(dumpsum "$db")
   expect_exit 1 "$GONGFU" --lang en --db "$db" import households - --period 2024 < "$file" || true
   expect_in "$T/err" "$@"
-  if [ "$before" != "$(dump "$db")" ]; then fail "database changed after $(basename "$file") on stdin"; else ok; fi
+  if [ "$before" != "$(dumpsum "$db")" ]; then fail "database changed after $(basename "$file") on stdin"; else ok; fi
 }
 cp "$T/big.csv" "$T/big-bad.csv"; echo '510421001001,X,2,1e400,1' >> "$T/big-bad.csv"
 stdin_bad "$T/big-bad.csv" '-:30002:' 'field "income"' 'value "1e400"'

@@ -25,11 +25,11 @@ bad() {
   while [ "$1" != "--" ]; do texts+=("$1"); shift; done
   shift
   local before after
-  before=$(dump "$db")
+  before=$(dumpsum "$db")
   [ "$PG" = 1 ] || cp "$db" "$T/before.db"
   expect_exit 1 "$@" || true
   expect_in "$T/err" "${texts[@]}"
-  after=$(dump "$db")
+  after=$(dumpsum "$db")
   if [ "$before" != "$after" ]; then fail "database changed after: $*"; else ok; fi
   # the bytes of the file: SQLite only (on PostgreSQL the dump above is the whole database)
   if [ "$PG" = 0 ]; then

@@ -22,7 +22,7 @@ rows() {
 }
 hn=0
 holds() {
-  if [ "$PG" = 0 ]; then [ "$(dump "$1")" = "$(dump "$2")" ]; return; fi
+  if [ "$PG" = 0 ]; then [ "$(dumpsum "$1")" = "$(dumpsum "$2")" ]; return; fi
   hn=$((hn + 1))
   local r
   r=$(newdb held$hn)
@@ -30,7 +30,7 @@ holds() {
 }
 # unchanged DB COPY: the database is as its copy (made with copydb) — byte for byte on SQLite
 unchanged() {
-  if [ "$PG" = 0 ]; then cmp -s "$1" "$2"; else [ "$(dump "$1")" = "$(dump "$2")" ]; fi
+  if [ "$PG" = 0 ]; then cmp -s "$1" "$2"; else [ "$(dumpsum "$1")" = "$(dumpsum "$2")" ]; fi
 }
 for k in units framework values; do G import $k "$B/$k.csv" >/dev/null; done
 G user add P2 --role centre >/dev/null

@@ -90,7 +90,7 @@ printf 'unit,year,source,amount\nV2,2025,operating,26000\n' >more.csv
 expect_exit 0 G import collective_income more.csv
 near "$(val V2 collective_income_village)" 3 && near "$(val V2 collective_total_income)" 3.1 && ok || fail "reported V2 value overwritten: $(val V2 collective_income_village) / total $(val V2 collective_total_income)"
 # bad input: refused naming file, line, field and value; nothing changed
-before=$(dump "$db")
+before=$(dumpsum "$db")
 bad() { # bad KIND CSV-TEXT EXPECTED...
   local kind=$1 text=$2; shift 2
   printf '%b' "$text" >bad.csv
@@ -112,15 +112,15 @@ bad enclaves 'code,name,unit,invested\nF3,甲,V1,0\n' 'invested' 'more than 0'
 bad enclave_returns 'enclave,year,amount\nF9,2025,1\n' 'enclave' 'F9'
 # a good row before a bad one is not kept either
 bad collective_income 'unit,year,source,amount\nV2,2025,subsidy,999\nV2,2025,bogus,1\n' 'bad.csv:3' 'bogus'
-[ "$before" = "$(dump "$db")" ] && ok || fail "a refused import changed the database"
+[ "$before" = "$(dumpsum "$db")" ] && ok || fail "a refused import changed the database"
 # a reporter of 乙镇 imports its village's ledger, not another township's
 G user add R2 --role reporter --scope T2 >/dev/null
-before=$(dump "$db")
+before=$(dumpsum "$db")
 printf 'unit,year,source,amount\nV3,2025,operating,1000\nV1,2025,operating,1\n' >scope.csv
 expect_exit 1 G --user R2 import collective_income scope.csv
 expect_in "$T/err" "V1" "outside the scope"
 expect_exit 1 G --user R2 import enclaves encl.csv
-[ "$before" = "$(dump "$db")" ] && ok || fail "a refused import changed the database"
+[ "$before" = "$(dumpsum "$db")" ] && ok || fail "a refused import changed the database"
 printf 'unit,year,source,amount\nV3,2025,operating,1000\n' >own.csv
 expect_exit 0 G --user R2 import collective_income own.csv
 near "$(val V3 collective_income_village)" 1.1 && ok || fail "V3 after its own ledger $(val V3 collective_income_village)"

@@ -88,7 +88,7 @@ expect_exit 0 G --user R1 --format csv pairing list
 expect_exit 1 G --user R1 pairing show PD1
 
 # bad input: named, nothing changed
-before=$(dump "$db")
+before=$(dumpsum "$db")
 bad() { # bad KIND TEXT EXPECTED...
   local k=$1 text=$2; shift 2
   printf '%s' "$text" >"$T/bad.csv"
@@ -109,13 +109,13 @@ bad pairing_activities $'pairing,date,kind,amount\nPD1,2026-01-01,funds,-1\n' 'f
 bad pairing_activities $'pairing,date,kind\nPD1,2026-01-01,party\n' 'field "kind": value "party"'
 # a good row before a bad one: all or nothing
 bad pairing_activities $'pairing,date,kind\nPD1,2026-02-01,visit\nPD1,2026-02-02,party\n' 'bad.csv:3:'
-[ "$(dump "$db")" = "$before" ] && ok || fail "a refused import changed the database"
+[ "$(dumpsum "$db")" = "$before" ] && ok || fail "a refused import changed the database"
 # only the configuration permission imports
 G user add L1 --role leader --scope 510421 >/dev/null
-before=$(dump "$db")
+before=$(dumpsum "$db")
 expect_exit 1 G --user L1 import pairing_activities acts.csv
 expect_in "$T/err" "L1 (role leader) may not"
-[ "$(dump "$db")" = "$before" ] && ok || fail "a leader's import changed the database"
+[ "$(dumpsum "$db")" = "$before" ] && ok || fail "a leader's import changed the database"
 expect_exit 2 G pairing
 expect_in "$T/err" "which subcommand?"
 finish

@@ -84,15 +84,25 @@ export async function signIn(page, base, name) {
   await page.fill('input[data-test=login-password]', DEMO_PASSWORD);
   await page.click('[data-test=login-submit]');
   await page.waitForURL((u) => !u.pathname.startsWith('/login'), { timeout: 15000 });
-  await page.waitForSelector('.gf-main [data-test^=page-], .gf-main .el-result');
-  await page.waitForLoadState('networkidle'); // the landing page's requests, before the test moves on
+  await settled(page); // the landing page's requests, before the test moves on
 }
 
 /** Open a page of the dashboard and wait until its requests are done. */
 export async function open(page, base, path) {
   await page.goto(base + path);
-  await page.waitForLoadState('networkidle');
-  await page.waitForFunction(() => !document.querySelector('.el-loading-mask'), null, { timeout: 10000 });
+  await settled(page);
+}
+
+/** Wait until the page shown has what it shows: its root is there (the route's page or the 403
+ * page), the main region holding it is no longer aria-busy (no request of the dashboard in
+ * flight: web/src/api/http.js) and no loading mask is left.  (Playwright's 'networkidle' waits
+ * for half a second without requests on every page: 84 of the 200 seconds of t0900.) */
+export async function settled(page) {
+  await page.waitForFunction(() => {
+    const root = document.querySelector('[data-test^=page-], .gf-main .el-result');
+    const main = root && root.closest('main');
+    return main && main.getAttribute('aria-busy') === 'false' && !document.querySelector('.el-loading-mask');
+  }, null, { timeout: 15000 });
 }
 
 /** axe-core's serious and critical violations on the page, as readable lines. */

@@ -1,9 +1,14 @@
 // http.js — the one way the dashboard talks to `gongfu serve`: JSON in and out, the session
 // cookie (sent by the browser), the CSRF token kept in memory and sent on every write, the
 // language of labels, and errors as ApiError {status, code, message, field}.
+import { ref } from 'vue';
+
 let csrf = null;
 let lang = 'zh-CN';
 let onUnauthenticated = () => {};
+
+/** Requests in flight: the page's main region is aria-busy while any is (Layout.vue). */
+export const pending = ref(0);
 
 export function setCsrf(token) { csrf = token || null; }
 export function setLang(l) { lang = l; }
@@ -43,16 +48,23 @@ export async function request(method, path, opts = {}) {
     headers['Content-Type'] = 'application/json';
   }
   if (method !== 'GET' && csrf) headers['X-CSRF-Token'] = csrf;
-  const res = await fetch(url(path, opts.query), { method, headers, body, credentials: 'same-origin' });
-  const text = await res.text();
-  let json = null;
-  try { json = text ? JSON.parse(text) : null; } catch { json = null; }
-  if (!res.ok) {
-    const err = new ApiError(res.status, json);
-    if (res.status === 401 && !opts.quiet401) onUnauthenticated();
-    throw err;
+  pending.value++;
+  try {
+    const res = await fetch(url(path, opts.query), { method, headers, body, credentials: 'same-origin' });
+    const text = await res.text();
+    let json = null;
+    try { json = text ? JSON.parse(text) : null; } catch { json = null; }
+    if (!res.ok) {
+      const err = new ApiError(res.status, json);
+      if (res.status === 401 && !opts.quiet401) onUnauthenticated();
+      throw err;
+    }
+    return json;
+  } finally {
+    // counted down after the caller's continuation has run, so a request it makes next (a
+    // page's second request waits for its first) keeps the count above zero
+    setTimeout(() => { pending.value--; }, 0);
   }
-  return json;
 }
 
 export const get = (path, query, opts = {}) => request('GET', path, { ...opts, query });
