@@ -751,15 +751,14 @@ int gf_csvscan_nul(const struct gf_csvscan *s, const struct gf_csvscan_chunk *c,
 
 int gf_csvscan_next(struct gf_csvscan *s, struct gf_csvscan_chunk *c, struct gf_err *e)
 {
-    int rc = 1;
     if (s->positioned) {
-        rc = next_positioned(s, c, e);
+        int rc = next_positioned(s, c, e);
         return rc == 1 ? refuse_nul(s, c, e) : rc;
     }
-    rc = chunk_mem(c, s->small ? s->small + 2 : GF_CSVSCAN_CHUNK + GF_CSVSCAN_MAX_LINE + 2, e);
+    int rc = chunk_mem(c, s->small ? s->small + 2 : GF_CSVSCAN_CHUNK + GF_CSVSCAN_MAX_LINE + 2, e);
     if (rc != GF_OK)
         return rc;
-    rc = 1;
+    rc = 1; /* a chunk, unless the file has ended or an error is set below */
     /* a small file is read up to the size it had when opened (as a larger one is) */
     size_t limit = s->small ? s->small : GF_CSVSCAN_CHUNK;
     c->buf = c->mem;

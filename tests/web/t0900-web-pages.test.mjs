@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql as sqlOf } from '../http/lib.mjs';
-import { demoServer, launch, watchedPage, signIn, open, axeProblems, permissionsOf, serverOps, ACCOUNTS, PAGES, VIEWPORTS } from './lib.mjs';
+import { demoServer, launch, watchedPage, signIn, open, settled, axeProblems, permissionsOf, serverOps, ACCOUNTS, PAGES, VIEWPORTS } from './lib.mjs';
 
 let srv, url, db, browser;
 const axeDone = new Set();
@@ -235,6 +235,27 @@ test('English by the toggle, kept after a reload; the page speaks English', asyn
     assert.match(await w.page.textContent('nav'), /Overview/);
     assert.deepEqual(w.problems(), []);
     assert.deepEqual(await axeProblems(w.page), [], 'axe in English');
+  } finally {
+    await w.ctx.close();
+  }
+});
+
+test('the page region is aria-busy while its data load, and not once they have come', async () => {
+  const w = await watchedPage(browser);
+  try {
+    await signIn(w.page, url, ACCOUNTS.leader);
+    let release;
+    const held = new Promise((r) => { release = r; });
+    let heldCount = 0;
+    await w.page.route('**/api/**', async (route) => { heldCount++; await held; await route.continue(); });
+    await w.page.click('nav .el-menu-item:has-text("收入分配")');
+    await w.page.waitForSelector('main.gf-main[aria-busy=true]', { timeout: 10000 });
+    assert.ok(heldCount > 0, 'the page asked the API for its data');
+    release();
+    await settled(w.page);
+    assert.equal(await w.page.getAttribute('main.gf-main', 'aria-busy'), 'false');
+    assert.equal(await w.page.locator('[data-test=page-distribution]').count(), 1);
+    assert.deepEqual(w.problems(), []);
   } finally {
     await w.ctx.close();
   }
