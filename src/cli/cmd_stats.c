@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "core/prefault.h"
 #include "domain/stats.h"
 #include "util/csvscan.h"
 
@@ -217,6 +218,12 @@ int cmd_stats(struct gf_cli *cli, int argc, char **argv)
         return rc;
     for (int i = 0; i < res.nphase; i++)
         print_phase(res.phase[i].name, res.phase[i].seconds, res.phase[i].cpu_seconds);
+    if (getenv("GONGFU_TIMING")) {
+        double huge_ms, small_ms;
+        gf_pages_probe(&huge_ms, &small_ms);
+        fprintf(stderr, "stats: pages      %s (2 MiB: huge %.2f ms, small %.2f ms)\n",
+                gf_pages() == GF_PAGES_HUGE ? "huge" : "small", huge_ms, small_ms);
+    }
     double t0 = now_s();
     gf_table_print(res.table, stdout, cli->format, cli->lang);
     print_phase("output", now_s() - t0, -1);

@@ -1,17 +1,38 @@
-/* prefault.h — make a large new array cheap to fill.  On the virtual machines we run on, one
- * page fault per 4 KiB page costs more than parsing or sorting what goes in it, and a
- * transparent huge page costs more still (November's host: 200 MB of fresh memory took
- * 0.33–0.41 s in 2 MiB pages, 0.05 s in 4 KiB pages faulted in by MADV_POPULATE_WRITE and
- * 0.10 s by writing; 2026-12-05's host: 160 MB 0.26 s populated, 0.48 s by writing, and in
- * huge pages 0.03 s or 0.5 s depending on whether the host still backed them). */
+/* prefault.h — make a large new array cheap to fill.  On the virtual machines we run on, the
+ * first touch of a page of fresh memory costs more than parsing or sorting what goes in it, and
+ * which kind of page is cheaper depends on the host:
+ * - November's hosts: 200 MB took 0.05 s in 4 KiB pages faulted in by MADV_POPULATE_WRITE, 0.10 s
+ *   faulted in by writing, 0.33–0.41 s in 2 MiB transparent huge pages;
+ * - the hosts of December (AMD EPYC guests, Linux 6.18): 160 MB took 0.20–0.26 s in small pages
+ *   populated (about 5 µs a page at its first touch even then), 0.43 s by writing, and in huge
+ *   pages 0.24–0.29 s when the host no longer backed the memory (after a few seconds of rest)
+ *   but 0.015 s when it still did (memory this or another process gave back within the last
+ *   seconds); huge pages also spare the TLB misses of rows scattered over 160 MB.
+ * So the process measures once, at the first large array, what 2 MiB cost each way, and takes
+ * huge pages where small ones are dear and huge ones are not much dearer (prefault.c).
+ * GONGFU_PAGES=huge or small skips the probe (benchmarks, diagnosis). */
 #ifndef GF_PREFAULT_H
 #define GF_PREFAULT_H
 
 #include <stddef.h>
 
-/* For arrays of 64 KiB and more: fault the whole pages of [p, p+n) in, 8 MiB a call
- * (MADV_POPULATE_WRITE, Linux 5.14; ignored before), in small pages.  Only a hint: nothing
- * changes but speed. */
+enum gf_pages { GF_PAGES_SMALL = 1, GF_PAGES_HUGE = 2 };
+
+/* The kind of page large arrays get in this process (the probe runs on the first call). */
+enum gf_pages gf_pages(void);
+
+/* What the probe measured: the milliseconds 2 MiB took in huge and in small pages (negative when
+ * there was no probe: GONGFU_PAGES given, or no huge pages on this system). */
+void gf_pages_probe(double *huge_ms, double *small_ms);
+
+/* The probe's rule (for tests): huge pages for these measures of 2 MiB, huge and small (got_huge:
+ * the kernel gave a huge page). */
+int gf_pages__choose(double huge_ms, double small_ms, int got_huge);
+
+/* For arrays of 64 KiB and more about to be filled: ask for huge pages (MADV_HUGEPAGE; they are
+ * faulted in by the threads that write them), or fault the whole small pages of [p, p+n) in,
+ * 8 MiB a call (MADV_POPULATE_WRITE, Linux 5.14; ignored before).  Only a hint: nothing changes
+ * but speed.  Huge pages cover the 2 MiB-aligned part of the array. */
 void gf_prefault(void *p, size_t n);
 
 /* Ask for small pages only on [p, p+n) (MADV_NOHUGEPAGE: whatever the system's transparent

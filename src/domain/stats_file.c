@@ -505,7 +505,8 @@ static int colbuf_alloc(struct colbuf *b, const struct state *st)
  * cells' blocks at once: with large blocks they would lie on as many pages, and each row would
  * miss the TLB), and a block that follows its cell's last one in the slab (rows grouped by
  * cell) extends it.  The blocks are handed to the library as spans; nothing is copied or
- * scattered before that. */
+ * scattered before that.  Slabs start on a 2 MiB boundary, so that where huge pages are
+ * cheaper (core/prefault.h) a slab is two of them. */
 #define SLAB ((size_t)4 << 20)
 #define BLOCK_MIN 4
 #define BLOCK_MAX 64
@@ -545,7 +546,7 @@ static int new_block(struct worker *wk, int32_t cell)
                 return -1;
             wk->slabs = ns;
         }
-        if (!(wk->slab = malloc(SLAB)))
+        if (!(wk->slab = aligned_alloc((size_t)2 << 20, SLAB)))
             return -1;
         gf_prefault(wk->slab, SLAB);
         wk->slabs[wk->nslabs++] = wk->slab;
