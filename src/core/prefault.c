@@ -66,8 +66,8 @@ static long anon_huge_kb(void)
 }
 
 /* Milliseconds to get 2 MiB of fresh memory and write every 4 KiB of it, in a huge page or in
- * small pages populated first (as gf_prefault would); -1 if it cannot be measured.  *got_huge:
- * the kernel did give a huge page. */
+ * small pages populated first (as gf_prefault would); -1 if it cannot be measured.  For a huge
+ * page, *got_huge says whether the kernel did give one. */
 static double probe(int huge, int *got_huge)
 {
     char *m = mmap(NULL, 2 * HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -94,16 +94,17 @@ static double probe(int huge, int *got_huge)
 
 static void decide(void)
 {
-    const char *env = getenv("GONGFU_PAGES");
-    if (env && (!strcmp(env, "huge") || !strcmp(env, "small"))) {
-        pages_kind = !strcmp(env, "huge") ? GF_PAGES_HUGE : GF_PAGES_SMALL;
+    const char *env = getenv("GONGFU_HUGE_PAGES");
+    if (env && (!strcmp(env, "1") || !strcmp(env, "0"))) {
+        pages_kind = !strcmp(env, "1") ? GF_PAGES_HUGE : GF_PAGES_SMALL;
         return;
     }
     if (!huge_pages_offered())
         return;
     int got_huge = 0;
-    probe_huge = probe(1, &got_huge); /* first: the small pages' probe is not its memory's */
-    probe_small = probe(0, &got_huge);
+    /* the huge page first, so that it does not get the memory the small pages just gave back */
+    probe_huge = probe(1, &got_huge);
+    probe_small = probe(0, NULL);
     if (gf_pages__choose(probe_huge, probe_small, got_huge))
         pages_kind = GF_PAGES_HUGE;
 }

@@ -10,7 +10,7 @@
  *   seconds); huge pages also spare the TLB misses of rows scattered over 160 MB.
  * So the process measures once, at the first large array, what 2 MiB cost each way, and takes
  * huge pages where small ones are dear and huge ones are not much dearer (prefault.c).
- * GONGFU_PAGES=huge or small skips the probe (benchmarks, diagnosis). */
+ * GONGFU_HUGE_PAGES=1 (huge) or 0 (small) skips the probe (benchmarks, diagnosis). */
 #ifndef GF_PREFAULT_H
 #define GF_PREFAULT_H
 
@@ -22,7 +22,7 @@ enum gf_pages { GF_PAGES_SMALL = 1, GF_PAGES_HUGE = 2 };
 enum gf_pages gf_pages(void);
 
 /* What the probe measured: the milliseconds 2 MiB took in huge and in small pages (negative when
- * there was no probe: GONGFU_PAGES given, or no huge pages on this system). */
+ * there was no probe: GONGFU_HUGE_PAGES given, or no huge pages on this system). */
 void gf_pages_probe(double *huge_ms, double *small_ms);
 
 /* The probe's rule (for tests): huge pages for these measures of 2 MiB, huge and small (got_huge:

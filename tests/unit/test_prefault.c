@@ -1,5 +1,5 @@
 /* test_prefault.c — large arrays get the kind of page the probe chose: the rule, and what the
- * kernel really gives an array in each kind (GONGFU_PAGES, in a child process each, since the
+ * kernel really gives an array in each kind (GONGFU_HUGE_PAGES, in a child process each, since the
  * choice is made once a process). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -62,12 +62,12 @@ static long huge_kb_at(const void *p)
     return kb;
 }
 
-/* In a child with GONGFU_PAGES=kind: an array of 16 MiB after gf_prefault, written: returns 0
- * when it got the pages asked for. */
+/* In a child told the kind ("huge" or "small") by GONGFU_HUGE_PAGES: an array of 16 MiB after
+ * gf_prefault, written: returns 0 when it got the pages asked for. */
 static int child(const char *kind)
 {
-    setenv("GONGFU_PAGES", kind, 1);
     int huge = !strcmp(kind, "huge");
+    setenv("GONGFU_HUGE_PAGES", huge ? "1" : "0", 1);
     if (gf_pages() != (huge ? GF_PAGES_HUGE : GF_PAGES_SMALL))
         return 1;
     double h, s;
@@ -113,7 +113,7 @@ static void run_child(const char *kind)
     assert_int_equal(waitpid(pid, &status, 0), pid);
     assert_true(WIFEXITED(status));
     if (WEXITSTATUS(status) != 0)
-        print_error("GONGFU_PAGES=%s: check %d failed\n", kind, WEXITSTATUS(status));
+        print_error("%s pages: check %d failed\n", kind, WEXITSTATUS(status));
     assert_int_equal(WEXITSTATUS(status), 0);
 }
 
@@ -133,7 +133,7 @@ static void test_told_huge(void **st)
 static void test_probe(void **st)
 {
     (void)st;
-    unsetenv("GONGFU_PAGES");
+    unsetenv("GONGFU_HUGE_PAGES");
     enum gf_pages k = gf_pages();
     double h, s;
     gf_pages_probe(&h, &s);

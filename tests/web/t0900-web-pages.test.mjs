@@ -235,6 +235,12 @@ test('English by the toggle, kept after a reload; the page speaks English', asyn
     assert.match(await w.page.textContent('nav'), /Overview/);
     assert.deepEqual(w.problems(), []);
     assert.deepEqual(await axeProblems(w.page), [], 'axe in English');
+    // the overview's card labels are capitalised alike ("Met", not "met" beside "On track")
+    await open(w.page, url, '/overview');
+    const labels = await w.page.$$eval('[data-test=overview-ready] .stat .label', (els) => els.map((e) => e.textContent.trim()));
+    assert.deepEqual(labels, ['Indicators', 'Met', 'On track', 'At risk', 'Off track']);
+    // the chart leaves out the indicators nearest their targets, and its title says so
+    assert.equal(await w.page.textContent('[data-test=attainment-title]'), 'Target attainment: the 20 furthest from target');
   } finally {
     await w.ctx.close();
   }

@@ -24,7 +24,7 @@ export default {
     needName: 'Enter your user name', needPassword: 'Enter your password', hint: 'Demo accounts: see the output of scripts/demo.sh',
   },
   overview: {
-    title: 'Overview: against the 2025 targets', attainment: 'Target attainment', onTrack: 'On track', atRisk: 'At risk', offTrack: 'Off track',
+    title: 'Overview: against the 2025 targets', attainment: 'Target attainment', attainmentLowest: 'Target attainment: the {n} furthest from target', met: 'Met', onTrack: 'On track', atRisk: 'At risk', offTrack: 'Off track',
     trends: 'Trends by year', gaps: 'Largest gaps', latest: 'Latest', target: '2025 target', gap: 'Gap', needed: 'Growth needed',
     recent: 'Recent growth', indicators: 'Indicators', byDimension: 'Attainment by dimension', noTarget: 'no target',
   },

@@ -24,7 +24,7 @@ export default {
     needName: '请输入用户名', needPassword: '请输入密码', hint: '演示账号见 scripts/demo.sh 的输出',
   },
   overview: {
-    title: '总览:对照 2025 年目标', attainment: '目标实现程度', onTrack: '进展顺利', atRisk: '存在风险', offTrack: '进度滞后',
+    title: '总览:对照 2025 年目标', attainment: '目标实现程度', attainmentLowest: '目标实现程度(差距最大的 {n} 项)', met: '已达标', onTrack: '进展顺利', atRisk: '存在风险', offTrack: '进度滞后',
     trends: '历年走势', gaps: '差距最大的指标', latest: '最新值', target: '2025 目标', gap: '差距', needed: '所需年均增速',
     recent: '近年增速', indicators: '指标数', byDimension: '各维度实现程度', noTarget: '无目标',
   },
