@@ -37,8 +37,7 @@ static double now_ms(void)
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec * 1e-6;
 }
 
-/* The system lets a program ask for transparent huge pages ("always" or "madvise"). */
-static int huge_pages_offered(void)
+int gf_pages__offered(void)
 {
     char buf[128] = "";
     FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
@@ -99,7 +98,7 @@ static void decide(void)
         pages_kind = !strcmp(env, "1") ? GF_PAGES_HUGE : GF_PAGES_SMALL;
         return;
     }
-    if (!huge_pages_offered())
+    if (!gf_pages__offered())
         return;
     int got_huge = 0;
     /* the huge page first, so that it does not get the memory the small pages just gave back */

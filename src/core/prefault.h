@@ -29,6 +29,9 @@ void gf_pages_probe(double *huge_ms, double *small_ms);
  * the kernel gave a huge page). */
 int gf_pages__choose(double huge_ms, double small_ms, int got_huge);
 
+/* The system lets a program ask for transparent huge pages ("always" or "madvise"). */
+int gf_pages__offered(void);
+
 /* For arrays of 64 KiB and more about to be filled: ask for huge pages (MADV_HUGEPAGE; they are
  * faulted in by the threads that write them), or fault the whole small pages of [p, p+n) in,
  * 8 MiB a call (MADV_POPULATE_WRITE, Linux 5.14; ignored before).  Only a hint: nothing changes

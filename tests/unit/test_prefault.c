@@ -30,18 +30,6 @@ static void test_choose(void **st)
     assert_false(gf_pages__choose(-1, 3.0, 1));   /* not measured */
 }
 
-static int thp_offered(void)
-{
-    char buf[128] = "";
-    FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
-    if (!f)
-        return 0;
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = 0;
-    return strstr(buf, "[always]") || strstr(buf, "[madvise]");
-}
-
 /* kB in huge pages of the mapping holding p (from /proc/self/smaps), or -1 */
 static long huge_kb_at(const void *p)
 {
@@ -94,7 +82,7 @@ static int child(const char *kind)
     long kb = huge_kb_at(a);
     if (kb < 0)
         return 0; /* no smaps: nothing more to see */
-    if (huge && thp_offered() && kb < 2048)
+    if (huge && gf_pages__offered() && kb < 2048)
         return 7;
     if (!huge && kb != 0)
         return 8;
@@ -138,7 +126,7 @@ static void test_probe(void **st)
     double h, s;
     gf_pages_probe(&h, &s);
     assert_true(k == GF_PAGES_SMALL || k == GF_PAGES_HUGE);
-    if (!thp_offered()) {
+    if (!gf_pages__offered()) {
         assert_int_equal(k, GF_PAGES_SMALL);
         assert_true(h < 0 && s < 0);
     } else {
