@@ -241,6 +241,12 @@ test('English by the toggle, kept after a reload; the page speaks English', asyn
     assert.deepEqual(labels, ['Indicators', 'Met', 'On track', 'At risk', 'Off track']);
     // the chart leaves out the indicators nearest their targets, and its title says so
     assert.equal(await w.page.textContent('[data-test=attainment-title]'), 'Target attainment: the 20 furthest from target');
+    // its labels fit inside the chart (measured in the font they are drawn in: none cut off at its edge)
+    const outside = await w.page.$eval('[data-test=page-overview] .chart', (c) => {
+      const box = c.getBoundingClientRect();
+      return [...c.querySelectorAll('text')].filter((t) => t.getBoundingClientRect().left < box.left - 0.5).map((t) => t.textContent);
+    });
+    assert.deepEqual(outside, [], 'chart labels cut off at the left edge');
   } finally {
     await w.ctx.close();
   }
