@@ -221,8 +221,11 @@ int cmd_stats(struct gf_cli *cli, int argc, char **argv)
     if (getenv("GONGFU_TIMING")) {
         double huge_ms, small_ms;
         gf_pages_probe(&huge_ms, &small_ms);
-        fprintf(stderr, "stats: pages      %s (2 MiB: huge %.2f ms, small %.2f ms)\n",
-                gf_pages() == GF_PAGES_HUGE ? "huge" : "small", huge_ms, small_ms);
+        fprintf(stderr,
+                "stats: pages      %s (2 MiB: huge %.2f ms, small %.2f ms); the rows' layout: "
+                "%.0f of %.0f MB moved from the parse\n",
+                gf_pages() == GF_PAGES_HUGE ? "huge" : "small", huge_ms, small_ms,
+                (double)res.moved / 1e6, 16.0 * (double)res.rows / 1e6);
     }
     double t0 = now_s();
     gf_table_print(res.table, stdout, cli->format, cli->lang);

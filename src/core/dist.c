@@ -89,6 +89,7 @@ struct work {
     size_t *own, *size, *start;
     /* rows */
     struct gf_dist_xw *a;
+    size_t a_mapped; /* a from gf_map, of this many bytes (0: from malloc) */
     struct gf_dist_xw *buf; /* the smaller run of a large pair */
     struct gf_dist_xw *tmp; /* PIECE rows per thread */
     /* additive sums: one set per slice while scattering, then all in sl[0]; acc and cnt are
@@ -1187,17 +1188,20 @@ static int bad_row(const struct gf_dist_input *in, size_t i, int nunits, struct 
 struct spans {
     const struct gf_dist_span *span;
     size_t nspan, n;
-    size_t *dst; /* where each span goes in a */
-    int release; /* GF_DIST_RELEASE_SPANS */
+    size_t *dst;                /* where each span goes in a */
+    struct gf_dist_region *reg; /* the caller's regions, ours, by address; len 0 once gone */
+    size_t nreg;
 };
 
 #define GATHER_TASK ((size_t)1 << 16) /* rows a gather task copies */
+#define HUGE_PAGE ((size_t)2 << 20)
 
 struct gather {
     struct work *wk;
     const struct spans *sp;
     size_t *first; /* ntask + 1: the spans of each task */
     size_t *bad;   /* per task: the first span holding a bad pair, or SIZE_MAX */
+    size_t task0;  /* the first task of the wave being copied */
 };
 
 /* Copy a task's spans into their places in a, checking their values (finite x, finite w ≥ 0). */
@@ -1206,6 +1210,7 @@ static void gather_task(void *ctx, size_t t, int thread)
     (void)thread;
     struct gather *g = ctx;
     const struct spans *sp = g->sp;
+    t += g->task0;
     g->bad[t] = (size_t)-1;
     for (size_t k = g->first[t]; k < g->first[t + 1]; k++) {
         const struct gf_dist_span *s = &sp->span[k];
@@ -1221,59 +1226,129 @@ static void gather_task(void *ctx, size_t t, int thread)
     }
 }
 
-/* Give back the whole pages of each run of a task's spans that lie end to end (once all are
- * copied). */
-static void release_task(void *ctx, size_t t, int thread)
+/* The region holding p, or nreg. */
+static size_t region_of(const struct spans *sp, const void *p)
 {
-    (void)thread;
-    struct gather *g = ctx;
-    const struct spans *sp = g->sp;
-    const char *run = NULL, *run_end = NULL; /* the bytes of the current run of spans */
-    for (size_t k = g->first[t]; k < g->first[t + 1]; k++) {
-        const struct gf_dist_span *s = &sp->span[k];
-        const char *b = (const char *)s->xw, *e = (const char *)(s->xw + s->n);
-        if (b != run_end) {
-            gf_release(run, (size_t)(run_end - run));
-            run = b;
-        }
-        run_end = e;
+    size_t lo = 0, hi = sp->nreg; /* the first region starting after p */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if ((const char *)sp->reg[mid].p <= (const char *)p)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
-    gf_release(run, (size_t)(run_end - run));
+    return lo && (const char *)p < (char *)sp->reg[lo - 1].p + sp->reg[lo - 1].len ? lo - 1
+                                                                                  : sp->nreg;
 }
 
-/* Copy the spans into a, each unit's after the cursor set for it (own rows at its start). */
+/* The memory of a's bytes up to *ready is there (moved in, or asked for: gf_prefault); have it
+ * up to end. */
+static void have_layout(struct work *wk, size_t *ready, size_t end)
+{
+    if (end > *ready) {
+        gf_prefault((char *)wk->a + *ready, end - *ready);
+        *ready = end;
+    }
+}
+
+/* Copy the spans into a, each unit's after the cursor set for it (own rows at its start), a
+ * wave at a time; after each wave, the regions it was the last to read are moved to a's bytes
+ * from *ready on (waves in layout order: the next waves' places) or unmapped. */
 static int gather_spans(struct work *wk, struct spans *sp, struct gf_err *e)
 {
     int rc = GF_OK;
-    size_t ntask = sp->n / GATHER_TASK + 1;
+    size_t nwave = sp->nspan ? 1 : 0;
+    for (size_t k = 1; k < sp->nspan; k++)
+        nwave += sp->span[k].wave != sp->span[k - 1].wave;
+    size_t ntask = sp->n / GATHER_TASK + nwave + 1;
     struct gather g = {wk, sp, malloc(sizeof(size_t) * (ntask + 1)),
-                       malloc(sizeof(size_t) * ntask)};
+                       malloc(sizeof(size_t) * ntask), 0};
+    size_t *wave_task = malloc(sizeof(size_t) * (nwave + 1)); /* each wave's first task */
+    size_t *hi = malloc(sizeof(size_t) * (nwave ? nwave : 1)); /* the end of its places in a */
+    size_t *last = calloc(sp->nreg ? sp->nreg : 1, sizeof(size_t)); /* a region's last wave */
     sp->dst = malloc(sizeof(size_t) * (sp->nspan ? sp->nspan : 1));
-    if (!g.first || !g.bad || !sp->dst) {
+    if (!g.first || !g.bad || !wave_task || !hi || !last || !sp->dst) {
         rc = gf_err_set(e, GF_ENOMEM, "out of memory");
         goto out;
     }
-    /* tasks of about GATHER_TASK rows, in span order */
-    size_t t = 0, rows = 0;
+    /* tasks of about GATHER_TASK rows, in span order, none across waves; the waves in layout
+     * order or not */
+    size_t t = 0, rows = 0, w = 0, wave_lo = SIZE_MAX, prev_hi = 0;
+    int ordered = wk->a_mapped != 0;
     g.first[0] = 0;
+    hi[0] = 0;
     for (size_t k = 0; k < sp->nspan; k++) {
-        sp->dst[k] = wk->cursor[sp->span[k].unit];
-        wk->cursor[sp->span[k].unit] += sp->span[k].n;
-        rows += sp->span[k].n;
-        if (rows >= GATHER_TASK && t + 1 < ntask) {
+        if (k && sp->span[k].wave != sp->span[k - 1].wave) {
+            if (rows)
+                g.first[++t] = k;
+            wave_task[++w] = t;
+            ordered &= wave_lo == SIZE_MAX || wave_lo >= prev_hi;
+            prev_hi = hi[w - 1] > prev_hi ? hi[w - 1] : prev_hi;
+            hi[w] = 0;
+            wave_lo = SIZE_MAX;
+            rows = 0;
+        }
+        const struct gf_dist_span *s = &sp->span[k];
+        sp->dst[k] = wk->cursor[s->unit];
+        wk->cursor[s->unit] += s->n;
+        rows += s->n;
+        if (s->n) {
+            size_t lo = sizeof(struct gf_dist_xw) * sp->dst[k];
+            wave_lo = lo < wave_lo ? lo : wave_lo;
+            hi[w] = hi[w] > lo + sizeof(struct gf_dist_xw) * s->n
+                        ? hi[w]
+                        : lo + sizeof(struct gf_dist_xw) * s->n;
+            size_t r = region_of(sp, s->xw);
+            if (r < sp->nreg)
+                last[r] = w;
+        }
+        if (rows >= GATHER_TASK && k + 1 < sp->nspan && sp->span[k + 1].wave == s->wave) {
             g.first[++t] = k + 1;
             rows = 0;
         }
     }
-    g.first[++t] = sp->nspan;
+    if (sp->nspan) {
+        g.first[++t] = sp->nspan;
+        ordered &= wave_lo == SIZE_MAX || wave_lo >= prev_hi;
+    }
+    wave_task[0] = 0;
+    wave_task[nwave] = t;
     /* in huge pages or populated (gf_prefault), not a fault a small page: copying into pages
      * given back by the spans as they were copied, faulted in one by one, was 3 times slower on
      * some of the virtual machines we run on (160 MB: 0.73 s against 0.22 s) */
-    gf_prefault(wk->a, sizeof(struct gf_dist_xw) * sp->n);
-    if (gf_dist__par_for(wk->nthreads, t, gather_task, &g) != GF_OK ||
-        (sp->release && gf_dist__par_for(wk->nthreads, t, release_task, &g) != GF_OK)) {
-        rc = gf_err_set(e, GF_ESYS, "cannot start threads");
-        goto out;
+    size_t bytes = sizeof(struct gf_dist_xw) * sp->n, ready = 0;
+    size_t cap = (bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE; /* of a from gf_map */
+    if (!ordered)
+        have_layout(wk, &ready, bytes);
+    for (w = 0; w < nwave; w++) {
+        size_t nt = wave_task[w + 1] - wave_task[w];
+        if (ordered)
+            have_layout(wk, &ready, (hi[w] + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE);
+        g.task0 = wave_task[w];
+        if (gf_dist__par_for(wk->nthreads, nt, gather_task, &g) != GF_OK) {
+            rc = gf_err_set(e, GF_ESYS, "cannot start threads");
+            goto out;
+        }
+        for (size_t r = 0; r < sp->nreg; r++) {
+            struct gf_dist_region *rg = &sp->reg[r];
+            if (!rg->len || last[r] != w)
+                continue;
+            /* its pages in memory, 2 MiB at a time, one after another (a region the caller
+             * filled in part has pages it never touched: they would cost the same as a's) */
+            size_t len = (rg->len + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE; /* as mapped */
+            for (size_t off = 0; off < len; off += HUGE_PAGE) {
+                char *blk = (char *)rg->p + off;
+                size_t in_memory = ordered ? gf_resident(blk, HUGE_PAGE) : 0;
+                if (in_memory && ready + HUGE_PAGE <= cap &&
+                    gf_move_pages(blk, HUGE_PAGE, (char *)wk->a + ready) == 0) {
+                    ready += HUGE_PAGE;
+                    wk->out->moved += in_memory;
+                } else {
+                    gf_unmap(blk, HUGE_PAGE);
+                }
+            }
+            rg->len = 0;
+        }
     }
     for (size_t i = 0; i < t; i++)
         if (g.bad[i] != (size_t)-1) {
@@ -1284,6 +1359,9 @@ static int gather_spans(struct work *wk, struct spans *sp, struct gf_err *e)
 out:
     free(g.first);
     free(g.bad);
+    free(wave_task);
+    free(hi);
+    free(last);
     return rc;
 }
 
@@ -1380,20 +1458,46 @@ int gf_dist_compute_acc(const struct gf_dist_input *in, const struct gf_dist_acc
     return compute(in, NULL, acc, tree, p, out, e);
 }
 
+static int cmp_region(const void *a, const void *b)
+{
+    const char *x = ((const struct gf_dist_region *)a)->p, *y = ((const struct gf_dist_region *)b)->p;
+    return (x > y) - (x < y);
+}
+
 int gf_dist_compute_spans(const struct gf_dist_span *span, size_t nspan,
+                          const struct gf_dist_region *reg, size_t nreg,
                           const struct gf_dist_acc *acc, unsigned flags,
                           const struct gf_dist_tree *tree, const struct gf_dist_params *p,
                           struct gf_dist_result *out, struct gf_err *e)
 {
     struct gf_dist_input none = {.flags = flags & GF_DIST_FREE_INPUT};
-    struct spans sp = {span, nspan, 0, NULL, (flags & GF_DIST_RELEASE_SPANS) != 0};
+    struct spans sp = {span, nspan, 0, NULL, NULL, 0};
+    int rc;
     memset(out, 0, sizeof *out);
-    if (!acc)
-        return gf_err_set(e, GF_EUSER, "rows by spans go with their sums");
-    for (size_t k = 0; k < nspan; k++)
-        sp.n += span[k].n;
-    none.n = sp.n;
-    return compute(&none, &sp, acc, tree, p, out, e);
+    if (reg && nreg) { /* ours: by address, each unmapped or moved as the copy goes */
+        if (!(sp.reg = malloc(sizeof *sp.reg * nreg))) {
+            for (size_t r = 0; r < nreg; r++)
+                gf_unmap(reg[r].p, reg[r].len);
+            if (flags & GF_DIST_FREE_INPUT)
+                gf_dist_acc_free((struct gf_dist_acc *)acc);
+            return gf_err_set(e, GF_ENOMEM, "out of memory");
+        }
+        memcpy(sp.reg, reg, sizeof *sp.reg * nreg);
+        sp.nreg = nreg;
+        qsort(sp.reg, nreg, sizeof *sp.reg, cmp_region);
+    }
+    if (!acc) {
+        rc = gf_err_set(e, GF_EUSER, "rows by spans go with their sums");
+    } else {
+        for (size_t k = 0; k < nspan; k++)
+            sp.n += span[k].n;
+        none.n = sp.n;
+        rc = compute(&none, &sp, acc, tree, p, out, e);
+    }
+    for (size_t r = 0; r < sp.nreg; r++) /* those the copy did not come to (an error) */
+        gf_unmap(sp.reg[r].p, sp.reg[r].len);
+    free(sp.reg);
+    return rc;
 }
 
 /* With urban/rural groups, a group's rows were added to the group's W, WX, WXL and WL only
@@ -1575,7 +1679,12 @@ static int compute(const struct gf_dist_input *in, struct spans *sp,
         }
     }
     /* (2) scatter (and add up, from rows), or copy the spans */
-    wk.a = malloc(sizeof(struct gf_dist_xw) * (n ? n : 1));
+    if (sp && sp->reg) { /* of its own: the regions' pages can be moved in */
+        wk.a_mapped = sizeof(struct gf_dist_xw) * (n ? n : 1);
+        wk.a = gf_map(wk.a_mapped);
+    } else {
+        wk.a = malloc(sizeof(struct gf_dist_xw) * (n ? n : 1));
+    }
     if (!wk.a)
         goto nomem;
     if (sp) {
@@ -1797,7 +1906,10 @@ done:
     free(wk.tiles);
     free(wk.run_off);
     free(wk.runs);
-    free(wk.a);
+    if (wk.a_mapped)
+        gf_unmap(wk.a, wk.a_mapped);
+    else
+        free(wk.a);
     free(wk.buf);
     free(stasks);
     free(hunits);

@@ -1,5 +1,6 @@
 /* prefault.c — page population for large arrays, in the kind of page that is cheaper on this
  * host, and giving pages back (prefault.h). */
+#define _GNU_SOURCE /* mremap's MREMAP_FIXED */
 #include "core/prefault.h"
 
 #include <pthread.h>
@@ -160,4 +161,46 @@ void gf_release(const void *p, size_t n)
     size_t len = whole_pages(p, n, &b);
     if (len)
         madvise((void *)b, len, MADV_DONTNEED);
+}
+
+void *gf_map(size_t n)
+{
+    if (!n || n > SIZE_MAX / 2)
+        return NULL;
+    size_t len = (n + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+    char *m = mmap(NULL, len + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED)
+        return NULL;
+    char *p = (char *)(((uintptr_t)m + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+    if (p > m)
+        munmap(m, (size_t)(p - m));
+    if (p + len < m + len + HUGE_PAGE)
+        munmap(p + len, (size_t)(m + len + HUGE_PAGE - (p + len)));
+    return p;
+}
+
+void gf_unmap(void *p, size_t n)
+{
+    if (p)
+        munmap(p, (n + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE);
+}
+
+int gf_move_pages(void *from, size_t n, void *to)
+{
+    return mremap(from, n, n, MREMAP_MAYMOVE | MREMAP_FIXED, to) == to ? 0 : -1;
+}
+
+size_t gf_resident(const void *p, size_t n)
+{
+    uintptr_t b;
+    size_t len = whole_pages(p, n, &b), got = 0;
+    unsigned char vec[256];
+    for (size_t off = 0; off < len; off += sizeof vec * 4096) {
+        size_t piece = len - off < sizeof vec * 4096 ? len - off : sizeof vec * 4096;
+        if (mincore((void *)(b + off), piece, vec) != 0)
+            continue;
+        for (size_t i = 0; i < piece / 4096; i++)
+            got += (vec[i] & 1) * (size_t)4096;
+    }
+    return got;
 }

@@ -47,4 +47,18 @@ void gf_small_pages(void *p, size_t n);
  * file mapping as the file again).  For data read for the last time. */
 void gf_release(const void *p, size_t n);
 
+/* Memory of its own for a large array: n bytes and up to the next 2 MiB, mapped from a 2 MiB
+ * boundary (huge pages can cover all of it; its pages can be moved whole, gf_move_pages).
+ * NULL when out of memory.  Give it back with gf_unmap(p, n). */
+void *gf_map(size_t n);
+void gf_unmap(void *p, size_t n);
+
+/* Move the pages of [from, from+n) to [to, to+n) (both page-aligned; 2 MiB-aligned keeps huge
+ * pages whole): what was at from is at to, without a copy or a fault, and from is no longer
+ * mapped.  Whatever was mapped at to is gone.  0, or -1 when nothing moved. */
+int gf_move_pages(void *from, size_t n, void *to);
+
+/* Bytes of the whole pages of [p, p+n) that are in memory (touched and not given back). */
+size_t gf_resident(const void *p, size_t n);
+
 #endif

@@ -51,6 +51,8 @@ struct gf_stats_result {
                              * value (strcmp); columns as gf_stats_table_new */
     long long rows;         /* data rows read */
     int nested;             /* the --by columns formed one tree */
+    size_t moved; /* bytes of the rows' layout (16 a row) that were the pages the rows were read
+                   * into, moved there rather than new (core/dist.h: gf_dist_compute_spans) */
     struct gf_stats_phase phase[8]; /* wall time of each step, in order */
     int nphase;
 };

@@ -352,6 +352,19 @@ static int ctab_put(struct ctab *t, const uint64_t *w, size_t n, uint64_t h, int
 
 /* ---------- parsing state ---------- */
 
+/* A thread keeps the pairs of each stream in slabs of its own, and core/dist copies them into
+ * its layout a stream at a time, moving the pages of each stream's slabs into the places of the
+ * next streams' rows (no copy: gf_move_pages) when the streams come in layout order.  So the
+ * layout costs almost no new memory (on the virtual machines we run on, memory new to the
+ * process costs 0.24-0.29 s each 160 MB when the host has taken it back: 40 % of the time of
+ * the whole computation).  A stream is a range of cells in the order of their places in the
+ * layout (nested --by columns: each village after the others of its township, each township
+ * after the others of its county, each level's groups by name), the ranges cut where they
+ * would cut the file's first batch of rows into equal parts; a file whose first batch holds
+ * few cells is taken to be grouped in layout order, and its streams are the eighths of the
+ * file.  Streams are a choice of memory only: any cut, good or bad, gives the same results. */
+#define STREAMS 8
+
 struct colbuf { /* a batch of rows for the sums, reused */
     double *x, *w, *hw, *food, *cons;
     signed char *urban;
@@ -390,6 +403,12 @@ struct state {
     pthread_cond_t kcv;
     atomic_int k_ready;
     double K;
+    /* the streams (set with K, from the same batch; see STREAMS) */
+    int nstream;                /* 1: one stream */
+    size_t by_position;         /* streams by place in the file: its size; 0: by cell */
+    int nthreads;
+    int sorder[GF_STATS_MAXBY]; /* the --by levels, the one of fewest groups first */
+    char *bound[STREAMS - 1];   /* the sort key (cell_sortkey) of each stream's first cell */
     /* sums of the cells past LOCAL_CELLS, shared under a lock (bounds the threads' sums when
      * the groups are very many) */
     pthread_mutex_t bigmu;
@@ -451,9 +470,11 @@ struct worker {
     size_t nrows;
     struct gf_dist_span *span; /* the thread's blocks, in order; unit = the cell */
     size_t nspan, span_cap;
-    char *slab; /* where the next block goes */
-    size_t slab_left;
-    void **slabs; /* every slab, to free */
+    char *slab[STREAMS]; /* where the next block of each stream goes */
+    size_t slab_left[STREAMS];
+    unsigned char *stream; /* each cell's stream, for the cells in rows */
+    size_t chunk_off;      /* the offset in the file of the chunk being parsed */
+    void **slabs;          /* every slab, to free */
     size_t nslabs;
     struct ctab cells;          /* key → cell, this thread's */
     uint64_t *key;              /* the current row's key */
@@ -511,7 +532,157 @@ static int colbuf_alloc(struct colbuf *b, const struct state *st)
 #define BLOCK_MIN 4
 #define BLOCK_MAX 64
 
-/* Start a new block for cell (the current one is full or there is none).  -1: out of memory. */
+/* The names of a cell's groups, the level of fewest groups first (st->sorder), joined by
+ * '\1': cells in the order of their keys are in the order of their places in the layout (but
+ * for names holding bytes below 2: a stream then holds cells from elsewhere, which costs memory
+ * only).  NULL when out of memory. */
+static char *cell_sortkey(struct state *st, int32_t cell)
+{
+    int nby = st->o->nby;
+    int32_t g[GF_STATS_MAXBY];
+    pthread_mutex_lock(&st->cells.mu); /* the maps grow while other threads parse */
+    memcpy(g, st->cells.m.arena + st->cells.m.id_off[cell], sizeof *g * (size_t)nby);
+    pthread_mutex_unlock(&st->cells.mu);
+    size_t len = 0, cap = 64;
+    char *key = malloc(cap);
+    for (int i = 0; key && i < nby; i++) {
+        struct shared_map *m = &st->gmap[st->sorder[i]];
+        int32_t id = g[st->sorder[i]];
+        pthread_mutex_lock(&m->mu);
+        size_t n = m->m.id_len[id];
+        if (len + n + 2 > cap) {
+            while (len + n + 2 > cap)
+                cap *= 2;
+            char *k = realloc(key, cap);
+            if (!k)
+                free(key);
+            key = k;
+        }
+        if (key) {
+            memcpy(key + len, m->m.arena + m->m.id_off[id], n);
+            len += n;
+            key[len++] = i + 1 < nby ? '\1' : '\0';
+        }
+        pthread_mutex_unlock(&m->mu);
+    }
+    return key;
+}
+
+/* The stream of a cell: the number of bounds its key comes at or after.  -1: out of memory. */
+static int stream_of(struct state *st, int32_t cell)
+{
+    if (st->nstream == 1)
+        return 0;
+    char *key = cell_sortkey(st, cell);
+    if (!key)
+        return -1;
+    int s = 0;
+    while (s + 1 < st->nstream && strcmp(key, st->bound[s]) >= 0)
+        s++;
+    free(key);
+    return s;
+}
+
+struct keyed_cell {
+    char *key;
+    size_t rows;
+};
+
+static int cmp_keyed_cell(const void *a, const void *b)
+{
+    return strcmp(((const struct keyed_cell *)a)->key, ((const struct keyed_cell *)b)->key);
+}
+
+static int cmp_int32(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The streams, from the file's first batch (its cells' groups looked up).  Its rows grouped by
+ * cell (a cell's rows one after another, mostly): the file's eighths.  Else the levels ordered
+ * by their number of groups in the batch, the fewest first (the coarsest: counties before
+ * villages), then the batch's cells by key cut into STREAMS ranges of about as many rows.  A
+ * small file, a pipe, too few cells in the batch, or out of memory: one stream. */
+static void set_streams(struct worker *wk)
+{
+    struct state *st = wk->st;
+    const struct colbuf *b = &wk->cb;
+    int nby = st->o->nby;
+    size_t n = b->n, m = 0, size = gf_csvscan_size_hint(st->scan);
+    st->nstream = 1;
+    /* a file whose pairs would not fill a huge page (half a slab) for each stream of each
+     * thread (a row is about 5 times as long in the file as its pair) gains little, and would
+     * touch one for each: one stream */
+    if (size / 5 < (size_t)STREAMS * (size_t)st->nthreads * (SLAB / 2))
+        return;
+    size_t runs = n ? 1 : 0; /* of rows of one cell */
+    for (size_t i = 1; i < n; i++)
+        runs += b->cell[i] != b->cell[i - 1];
+    int32_t *cell = malloc(sizeof *cell * (n ? n : 1));
+    int32_t *gid = cell ? malloc(sizeof *gid * (n ? n : 1)) : NULL;
+    struct keyed_cell *kc = gid ? calloc(n ? n : 1, sizeof *kc) : NULL;
+    if (!kc)
+        goto out;
+    memcpy(cell, b->cell, sizeof *cell * n);
+    qsort(cell, n, sizeof *cell, cmp_int32);
+    for (size_t i = 0; i < n; i++) { /* the distinct cells, with their rows */
+        if (!i || cell[i] != cell[m - 1])
+            cell[m++] = cell[i];
+        kc[m - 1].rows++;
+    }
+    if (runs <= 2 * m) { /* grouped (a cell's rows one after another): by place in the file */
+        st->by_position = size;
+        st->nstream = STREAMS;
+        goto out;
+    }
+    if (m < 2 * STREAMS)
+        goto out;
+    int ng[GF_STATS_MAXBY];
+    pthread_mutex_lock(&st->cells.mu);
+    for (int l = 0; l < nby; l++) {
+        for (size_t i = 0; i < m; i++)
+            memcpy(&gid[i], st->cells.m.arena + st->cells.m.id_off[cell[i]] + sizeof *gid * l,
+                   sizeof *gid);
+        qsort(gid, m, sizeof *gid, cmp_int32);
+        ng[l] = 1;
+        for (size_t i = 1; i < m; i++)
+            ng[l] += gid[i] != gid[i - 1];
+    }
+    pthread_mutex_unlock(&st->cells.mu);
+    for (int i = 0; i < nby; i++) { /* insertion sort: fewest groups first, ties in --by order */
+        int j = i;
+        while (j > 0 && ng[st->sorder[j - 1]] > ng[i]) {
+            st->sorder[j] = st->sorder[j - 1];
+            j--;
+        }
+        st->sorder[j] = i;
+    }
+    for (size_t i = 0; i < m; i++)
+        if (!(kc[i].key = cell_sortkey(st, cell[i])))
+            goto out;
+    qsort(kc, m, sizeof *kc, cmp_keyed_cell);
+    size_t before = 0;
+    int s = 1;
+    for (size_t i = 0; i < m && s < STREAMS; i++) {
+        if (i && before >= n * (size_t)s / STREAMS) {
+            st->bound[s - 1] = kc[i].key;
+            kc[i].key = NULL;
+            s++;
+        }
+        before += kc[i].rows;
+    }
+    st->nstream = s;
+out:
+    for (size_t i = 0; kc && i < m; i++)
+        free(kc[i].key);
+    free(kc);
+    free(gid);
+    free(cell);
+}
+
+/* Start a new block for cell (the current one is full or there is none), in the cell's
+ * stream's slab.  -1: out of memory. */
 static int new_block(struct worker *wk, int32_t cell)
 {
     if ((size_t)cell >= wk->nrows) {
@@ -523,34 +694,49 @@ static int new_block(struct worker *wk, int32_t cell)
             return -1;
         memset(r + wk->nrows, 0, sizeof *r * (nn - wk->nrows));
         wk->rows = r;
+        unsigned char *sm = realloc(wk->stream, nn);
+        if (!sm)
+            return -1;
+        wk->stream = sm;
         wk->nrows = nn;
     }
     struct cellrows *cr = &wk->rows[cell];
+    struct state *st = wk->st;
+    if (!cr->cap && !st->by_position) {
+        int s = stream_of(st, cell);
+        if (s < 0)
+            return -1;
+        wk->stream[cell] = (unsigned char)s;
+    }
+    int s = !st->by_position ? wk->stream[cell]
+            : wk->chunk_off >= st->by_position
+                ? STREAMS - 1
+                : (int)((double)wk->chunk_off / (double)st->by_position * STREAMS);
     uint32_t cap = !cr->cap ? BLOCK_MIN : cr->cap < BLOCK_MAX / 2 ? 2 * cr->cap : BLOCK_MAX;
     size_t bytes = sizeof(struct gf_dist_xw) * cap;
-    if (cr->cap && (char *)cr->next == wk->slab && wk->slab_left >= bytes &&
+    if (cr->cap && (char *)cr->next == wk->slab[s] && wk->slab_left[s] >= bytes &&
         cr->cap <= UINT32_MAX - BLOCK_MAX) {
         /* nothing carved since this cell's block: the block grows (one span) */
         cr->left = cap;
         cr->cap += cap;
-        wk->slab += bytes;
-        wk->slab_left -= bytes;
+        wk->slab[s] += bytes;
+        wk->slab_left[s] -= bytes;
         return 0;
     }
     if (cr->cap)
         wk->span[cr->span].n = cr->cap;
-    if (wk->slab_left < bytes) {
+    if (wk->slab_left[s] < bytes) {
         if (wk->nslabs % 64 == 0) {
             void **ns = realloc(wk->slabs, sizeof *ns * (wk->nslabs + 64));
             if (!ns)
                 return -1;
             wk->slabs = ns;
         }
-        if (!(wk->slab = aligned_alloc((size_t)2 << 20, SLAB)))
+        if (!(wk->slab[s] = gf_map(SLAB)))
             return -1;
-        gf_prefault(wk->slab, SLAB);
-        wk->slabs[wk->nslabs++] = wk->slab;
-        wk->slab_left = SLAB;
+        gf_prefault(wk->slab[s], SLAB);
+        wk->slabs[wk->nslabs++] = wk->slab[s];
+        wk->slab_left[s] = SLAB;
     }
     if (wk->nspan == wk->span_cap) {
         size_t nc = wk->span_cap ? wk->span_cap * 2 : 4096;
@@ -560,13 +746,13 @@ static int new_block(struct worker *wk, int32_t cell)
         wk->span = ns;
         wk->span_cap = nc;
     }
-    cr->next = (struct gf_dist_xw *)wk->slab;
+    cr->next = (struct gf_dist_xw *)wk->slab[s];
     cr->left = cap;
     cr->cap = cap;
     cr->span = wk->nspan;
-    wk->span[wk->nspan++] = (struct gf_dist_span){cr->next, 0, cell};
-    wk->slab += bytes;
-    wk->slab_left -= bytes;
+    wk->span[wk->nspan++] = (struct gf_dist_span){cr->next, 0, cell, s};
+    wk->slab[s] += bytes;
+    wk->slab_left[s] -= bytes;
     return 0;
 }
 
@@ -581,13 +767,15 @@ static void close_blocks(struct worker *wk)
 static void worker_free(struct worker *wk)
 {
     for (size_t i = 0; i < wk->nslabs; i++)
-        free(wk->slabs[i]);
+        gf_unmap(wk->slabs[i], SLAB);
     free(wk->slabs);
     free(wk->span);
     free(wk->rows);
+    free(wk->stream);
     wk->slabs = NULL;
     wk->span = NULL;
     wk->rows = NULL;
+    wk->stream = NULL;
     wk->nslabs = wk->nspan = wk->nrows = 0;
 }
 
@@ -892,6 +1080,7 @@ static int reference_k(struct worker *wk, const struct gf_csvscan_chunk *c)
         }
         double W = gf_ksum_value(&sw);
         st->K = W > 0 ? gf_ksum_value(&swx) / W : 1.0; /* the library takes ≤ 0 as 1 */
+        set_streams(wk);
         st->k_ready = 1;
         pthread_cond_broadcast(&st->kcv);
     }
@@ -1064,6 +1253,7 @@ static int parse_chunk(struct worker *wk, struct gf_csvscan_chunk *c)
     char *p = c->buf, *end = c->buf + c->len;
     int per_capita = o->per_capita, nby = o->nby;
     struct seps *s = &wk->seps;
+    wk->chunk_off = c->off;
     s->base = s->end = NULL;
     s->n = s->nlines = s->j = s->li = 0;
     while (p < end) {
@@ -1193,6 +1383,24 @@ static void *worker_main(void *arg)
 
 /* ---------- the engine ---------- */
 
+/* Every thread's slabs as regions for the library, which takes them; returns their number (0
+ * when out of memory: the threads keep them). */
+static size_t take_slabs(struct worker *wks, int nthreads, struct gf_dist_region **reg)
+{
+    size_t n = 0, k = 0;
+    for (int t = 0; t < nthreads; t++)
+        n += wks[t].nslabs;
+    free(*reg);
+    if (!(*reg = malloc(sizeof **reg * (n ? n : 1))))
+        return 0;
+    for (int t = 0; t < nthreads; t++) {
+        for (size_t i = 0; i < wks[t].nslabs; i++)
+            (*reg)[k++] = (struct gf_dist_region){wks[t].slabs[i], SLAB};
+        wks[t].nslabs = 0;
+    }
+    return k;
+}
+
 struct named_group {
     const char *name;
     int32_t id;
@@ -1262,6 +1470,8 @@ int gf_stats_file(const struct gf_stats_file_opts *opts, struct gf_stats_result 
     struct state st;
     memset(&st, 0, sizeof st);
     st.o = o;
+    st.nstream = 1;
+    st.nthreads = nthreads;
     st.dp = &p;
     st.acc_flags = (o->urban ? GF_DIST_ACC_URBAN : 0) | (o->food ? GF_DIST_ACC_ENGEL : 0);
     pthread_mutex_init(&st.kmu, NULL);
@@ -1284,6 +1494,7 @@ int gf_stats_file(const struct gf_stats_file_opts *opts, struct gf_stats_result 
     int32_t *parent = NULL, *map = NULL;
     struct gf_dist_acc *all = NULL, *acc = NULL;
     struct gf_dist_span *span = NULL;
+    struct gf_dist_region *reg = NULL;
     int32_t *span_cell = NULL;
     size_t nspan = 0;
     struct gf_table *t = NULL;
@@ -1382,14 +1593,22 @@ int gf_stats_file(const struct gf_stats_file_opts *opts, struct gf_stats_result 
         close_blocks(&wks[k]);
         nspan += wks[k].nspan;
     }
-    /* every thread's blocks, as spans whose unit is their cell until mapped */
+    /* every thread's blocks, as spans whose unit is their cell until mapped, a stream after
+     * the other (each stream one wave of the copy) */
     if (!(span = malloc(sizeof *span * (nspan ? nspan : 1))))
         goto nomem;
-    nspan = 0;
+    {
+        size_t at[STREAMS + 1] = {0};
+        for (int k = 0; k < nthreads; k++)
+            for (size_t i = 0; i < wks[k].nspan; i++)
+                at[wks[k].span[i].wave + 1]++;
+        for (int w = 0; w < STREAMS; w++)
+            at[w + 1] += at[w];
+        for (int k = 0; k < nthreads; k++)
+            for (size_t i = 0; i < wks[k].nspan; i++)
+                span[at[wks[k].span[i].wave]++] = wks[k].span[i];
+    }
     for (int k = 0; k < nthreads; k++) {
-        if (wks[k].nspan)
-            memcpy(span + nspan, wks[k].span, sizeof *span * wks[k].nspan);
-        nspan += wks[k].nspan;
         free(wks[k].span);
         wks[k].span = NULL;
         free(wks[k].rows);
@@ -1482,9 +1701,10 @@ int gf_stats_file(const struct gf_stats_file_opts *opts, struct gf_stats_result 
         for (size_t k = 0; k < nspan; k++)
             span[k].unit = map[span_cell[k]];
         struct gf_dist_tree tree = {nu, parent};
-        rc = gf_dist_compute_spans(span, nspan, acc, GF_DIST_FREE_INPUT | GF_DIST_RELEASE_SPANS,
-                                   &tree, &p, &res[0], e);
-        acc = NULL; /* the library's now */
+        size_t nreg = take_slabs(wks, nthreads, &reg);
+        rc = gf_dist_compute_spans(span, nspan, reg, nreg, acc, GF_DIST_FREE_INPUT, &tree, &p,
+                                   &res[0], e);
+        acc = NULL; /* the library's now, and the slabs */
         if (rc != GF_OK)
             goto out;
         nres = 1;
@@ -1505,9 +1725,10 @@ int gf_stats_file(const struct gf_stats_file_opts *opts, struct gf_stats_result 
                 gf_dist_acc_merge(acc, all, map) != GF_OK)
                 goto nomem;
             struct gf_dist_tree tree = {ng[l] + 1, parent};
-            /* the spans are read once a column: given back after the last */
-            unsigned fl = GF_DIST_FREE_INPUT | (l == o->nby - 1 ? GF_DIST_RELEASE_SPANS : 0);
-            rc = gf_dist_compute_spans(span, nspan, acc, fl, &tree, &p, &res[l], e);
+            /* the spans are read once a column: the library takes the slabs with the last */
+            size_t nreg = l == o->nby - 1 ? take_slabs(wks, nthreads, &reg) : 0;
+            rc = gf_dist_compute_spans(span, nspan, reg, nreg, acc, GF_DIST_FREE_INPUT, &tree, &p,
+                                       &res[l], e);
             acc = NULL; /* the library's now */
             if (rc != GF_OK)
                 goto out;
@@ -1539,6 +1760,8 @@ int gf_stats_file(const struct gf_stats_file_opts *opts, struct gf_stats_result 
     t = NULL;
     r->rows = (long long)n;
     r->nested = nested;
+    for (int k = 0; k < nres; k++)
+        r->moved += res[k].moved;
     rc = GF_OK;
     goto out;
 nomem:
@@ -1575,7 +1798,10 @@ out:
         free(wks);
     }
     free(span);
+    free(reg);
     free(span_cell);
+    for (int s = 0; s + 1 < STREAMS; s++)
+        free(st.bound[s]);
     pthread_mutex_destroy(&st.kmu);
     pthread_mutex_destroy(&st.bigmu);
     gf_dist_acc_free(st.big);

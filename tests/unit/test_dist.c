@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,7 @@
 #include "core/dist.h"
 #include "core/dist_int.h"
 #include "core/ksum.h"
+#include "core/prefault.h"
 
 #define N_(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -627,7 +629,7 @@ static void test_spans(void **st)
     assert_non_null(acc);
     assert_int_equal(
         gf_dist_acc_add_rows(acc, n, unit, x, w, hw, urb, NULL, NULL, 0, INT32_MAX, NULL), GF_OK);
-    assert_int_equal(gf_dist_compute_spans(sp, ns, acc, 0, &t, &p, &r2, &e), GF_OK);
+    assert_int_equal(gf_dist_compute_spans(sp, ns, NULL, 0, acc, 0, &t, &p, &r2, &e), GF_OK);
     for (int u = 0; u < NU; u++) {
         const struct gf_dist_stats *s1 = &r1.unit[u], *s2 = &r2.unit[u];
         near_some(s1, s2);
@@ -640,63 +642,24 @@ static void test_spans(void **st)
      * negative weight, fewer rows than summed, no sums */
     struct gf_dist_span keep = sp[0];
     sp[0].unit = NU;
-    assert_int_equal(gf_dist_compute_spans(sp, ns, acc, 0, &t, &p, &r2, &e), GF_EUSER);
+    assert_int_equal(gf_dist_compute_spans(sp, ns, NULL, 0, acc, 0, &t, &p, &r2, &e), GF_EUSER);
     assert_non_null(strstr(e.msg, "span 0: unit 9"));
     sp[0] = keep;
     struct gf_dist_xw saved = xw[n / 2];
     xw[n / 2].x = NAN;
-    assert_int_equal(gf_dist_compute_spans(sp, ns, acc, 0, &t, &p, &r2, &e), GF_EUSER);
+    assert_int_equal(gf_dist_compute_spans(sp, ns, NULL, 0, acc, 0, &t, &p, &r2, &e), GF_EUSER);
     xw[n / 2] = (struct gf_dist_xw){saved.x, -1};
-    assert_int_equal(gf_dist_compute_spans(sp, ns, acc, 0, &t, &p, &r2, &e), GF_EUSER);
+    assert_int_equal(gf_dist_compute_spans(sp, ns, NULL, 0, acc, 0, &t, &p, &r2, &e), GF_EUSER);
     assert_non_null(strstr(e.msg, "weight"));
     xw[n / 2] = saved;
-    assert_int_equal(gf_dist_compute_spans(sp, ns - 1, acc, 0, &t, &p, &r2, &e), GF_EUSER);
+    assert_int_equal(gf_dist_compute_spans(sp, ns - 1, NULL, 0, acc, 0, &t, &p, &r2, &e), GF_EUSER);
     assert_non_null(strstr(e.msg, "rows"));
-    assert_int_equal(gf_dist_compute_spans(sp, ns, NULL, 0, &t, &p, &r2, &e), GF_EUSER);
+    assert_int_equal(gf_dist_compute_spans(sp, ns, NULL, 0, NULL, 0, &t, &p, &r2, &e), GF_EUSER);
     /* with GF_DIST_FREE_INPUT the library takes the sums (the sanitizer build sees a leak or a
      * double free otherwise) */
-    assert_int_equal(gf_dist_compute_spans(sp, ns, acc, GF_DIST_FREE_INPUT, &t, &p, &r2, &e),
+    assert_int_equal(gf_dist_compute_spans(sp, ns, NULL, 0, acc, GF_DIST_FREE_INPUT, &t, &p, &r2, &e),
                      GF_OK);
     gf_dist_result_free(&r2);
-    /* GF_DIST_RELEASE_SPANS: the same results, and the pages of the pairs given back (they
-     * read as zeros now); spans in unit order, end to end, in page-aligned memory */
-    size_t bytes = (n * sizeof *xw + 4095) / 4096 * 4096;
-    struct gf_dist_xw *pg = aligned_alloc(4096, bytes);
-    assert_non_null(pg);
-    memcpy(pg, xw, n * sizeof *xw); /* xw holds the pairs unit by unit */
-    ns = 0;
-    for (int u = 0, start = 0; u < NU; u++) { /* each unit's pairs in spans of 500 */
-        size_t cnt = 0;
-        for (size_t i = 0; i < n; i++)
-            cnt += unit[i] == u;
-        for (size_t b = 0; b < cnt; b += 500)
-            sp[ns++] = (struct gf_dist_span){pg + start + b, cnt - b < 500 ? cnt - b : 500, u};
-        start += (int)cnt;
-    }
-    acc = gf_dist_acc_new(&p, 20000, fl);
-    assert_non_null(acc);
-    assert_int_equal(
-        gf_dist_acc_add_rows(acc, n, unit, x, w, hw, urb, NULL, NULL, 0, INT32_MAX, NULL), GF_OK);
-    assert_int_equal(gf_dist_compute_spans(sp, ns, acc, GF_DIST_FREE_INPUT | GF_DIST_RELEASE_SPANS,
-                                           &t, &p, &r2, &e),
-                     GF_OK);
-    assert_int_equal(gf_dist_compute(&in, &t, &p, &r1, &e), GF_OK);
-    for (int u = 0; u < NU; u++) {
-        near_some(&r1.unit[u], &r2.unit[u]);
-        NEAR(r2.unit[u].median, r1.unit[u].median, 0);
-    }
-    size_t zero_pages = 0;
-    for (size_t pgi = 0; pgi < bytes / 4096; pgi++) {
-        const unsigned char *q = (const unsigned char *)pg + pgi * 4096;
-        size_t nz = 0;
-        for (size_t i = 0; i < 4096; i++)
-            nz += q[i] != 0;
-        zero_pages += nz == 0;
-    }
-    assert_true(zero_pages > bytes / 4096 / 2); /* most: a task's first and last are kept */
-    gf_dist_result_free(&r1);
-    gf_dist_result_free(&r2);
-    free(pg);
     free(xw);
     free(sp);
     free(x);
@@ -704,6 +667,104 @@ static void test_spans(void **st)
     free(hw);
     free(unit);
     free(urb);
+}
+
+/* kB of this process's resident memory (VmRSS). */
+static long resident_kb(void)
+{
+    char line[256];
+    long kb = -1;
+    FILE *f = fopen("/proc/self/status", "r");
+    assert_non_null(f);
+    while (fgets(line, sizeof line, f))
+        if (!strncmp(line, "VmRSS:", 6))
+            kb = atol(line + 6);
+    fclose(f);
+    return kb;
+}
+
+/* Spans handed over in regions (gf_map), a wave a unit, each wave's pairs in a region of its
+ * own: the same results as the rows given as arrays, and the library takes the regions (the
+ * process's memory falls by theirs); with the waves in layout order all but the first wave's
+ * region are moved into the layout, in the reverse order none (they are unmapped). */
+static void test_span_regions(void **st)
+{
+    (void)st;
+    enum { NU = 9 };
+    int32_t parent[NU] = {-1, 0, 0, 1, 1, 1, 2, 2, 2};
+    /* the layout, depth first: unit 1's own rows, 3, 4, 5, then 6, 7, 8 (0 and 2 have none) */
+    const int order[] = {1, 3, 4, 5, 6, 7, 8};
+    enum { NW = sizeof order / sizeof order[0] };
+    size_t n = (size_t)1 << 21; /* 32 MB of pairs */
+    double *x = malloc(n * sizeof *x), *w = malloc(n * sizeof *w);
+    int32_t *unit = malloc(n * sizeof *unit);
+    size_t cnt[NU] = {0};
+    assert_true(x && w && unit);
+    for (size_t i = 0; i < n; i++) {
+        unit[i] = order[(size_t)(urand() * NW)];
+        x[i] = round(exp(9.5 + urand() + 0.1 * unit[i]) * 100) / 100;
+        w[i] = 50 + round(urand() * 200);
+        cnt[unit[i]]++;
+    }
+    double lines[] = {8000}, lo[] = {10000}, hi[] = {50000};
+    struct gf_dist_params p = {
+        .lines = lines, .nlines = 1, .band_lo = lo, .band_hi = hi, .nbands = 1, .nthreads = 2};
+    struct gf_dist_tree t = {NU, parent};
+    struct gf_dist_input in = {.n = n, .x = x, .w = w, .unit = unit};
+    struct gf_dist_result r1, r2;
+    struct gf_err e = {0};
+    assert_int_equal(gf_dist_compute(&in, &t, &p, &r1, &e), GF_OK);
+    struct gf_dist_span *sp = malloc(n / 100 * sizeof *sp);
+    assert_non_null(sp);
+    for (int reverse = 0; reverse < 2; reverse++) {
+        struct gf_dist_region reg[NW];
+        size_t ns = 0;
+        for (int k = 0; k < NW; k++) { /* wave k: a unit's pairs, in spans of 200 to 700 */
+            int u = order[reverse ? NW - 1 - k : k];
+            struct gf_dist_xw *m = gf_map(cnt[u] * sizeof *m);
+            assert_non_null(m);
+            reg[k] = (struct gf_dist_region){m, cnt[u] * sizeof *m};
+            size_t j = 0;
+            for (size_t i = 0; i < n; i++)
+                if (unit[i] == u)
+                    m[j++] = (struct gf_dist_xw){x[i], w[i]};
+            for (size_t b = 0; b < j;) {
+                size_t len = 200 + (size_t)(urand() * 500);
+                len = len < j - b ? len : j - b;
+                sp[ns++] = (struct gf_dist_span){m + b, len, u, k};
+                b += len;
+            }
+        }
+        struct gf_dist_acc *acc = gf_dist_acc_new(&p, 20000, 0);
+        assert_non_null(acc);
+        assert_int_equal(
+            gf_dist_acc_add_rows(acc, n, unit, x, w, NULL, NULL, NULL, NULL, 0, INT32_MAX, NULL),
+            GF_OK);
+        long before = resident_kb();
+        assert_int_equal(gf_dist_compute_spans(sp, ns, reg, NW, acc, GF_DIST_FREE_INPUT, &t, &p,
+                                               &r2, &e),
+                         GF_OK);
+        long taken = before - resident_kb();
+        print_message("span regions, %s: %zu of %zu bytes moved, %ld kB given back\n",
+                      reverse ? "reverse" : "layout order", r2.moved, n * sizeof(struct gf_dist_xw),
+                      taken);
+        assert_true(taken > (long)(n * sizeof(struct gf_dist_xw) / 1024) * 3 / 4);
+        if (reverse)
+            assert_int_equal(r2.moved, 0);
+        else /* most: not the last wave's (nothing is left to fill), nor one that would not fit */
+            assert_true(r2.moved >= n * sizeof(struct gf_dist_xw) / 2);
+        for (int u = 0; u < NU; u++) {
+            near_some(&r1.unit[u], &r2.unit[u]);
+            NEAR(r2.unit[u].median, r1.unit[u].median, 0);
+            NEAR(r2.unit[u].decile[8], r1.unit[u].decile[8], 0);
+        }
+        gf_dist_result_free(&r2);
+    }
+    gf_dist_result_free(&r1);
+    free(sp);
+    free(x);
+    free(w);
+    free(unit);
 }
 
 /* ---- urban / rural: ratio and decomposition adding up ---- */
@@ -1263,6 +1324,7 @@ int main(void)
         cmocka_unit_test(test_engel),
         cmocka_unit_test(test_acc_sums),
         cmocka_unit_test(test_spans),
+        cmocka_unit_test(test_span_regions),
         cmocka_unit_test(test_urban_decomposition),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_ksum_grow),
