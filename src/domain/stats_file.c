@@ -364,6 +364,7 @@ static int ctab_put(struct ctab *t, const uint64_t *w, size_t n, uint64_t h, int
  * few cells is taken to be grouped in layout order, and its streams are the eighths of the
  * file.  Streams are a choice of memory only: any cut, good or bad, gives the same results. */
 #define STREAMS 8
+#define STREAM_UNKNOWN 255
 
 struct colbuf { /* a batch of rows for the sums, reused */
     double *x, *w, *hw, *food, *cons;
@@ -472,7 +473,9 @@ struct worker {
     size_t nspan, span_cap;
     char *slab[STREAMS]; /* where the next block of each stream goes */
     size_t slab_left[STREAMS];
-    unsigned char *stream; /* each cell's stream, for the cells in rows */
+    unsigned char *stream; /* each cell's stream (STREAM_UNKNOWN: not known yet) */
+    size_t nstream_cells;  /* cells in stream */
+    char *sortkey;         /* scratch for a key's names (stream_of_key) */
     size_t chunk_off;      /* the offset in the file of the chunk being parsed */
     void **slabs;          /* every slab, to free */
     size_t nslabs;
@@ -600,7 +603,7 @@ static int cmp_int32(const void *a, const void *b)
 }
 
 /* The streams, from the file's first batch (its cells' groups looked up).  Its rows grouped by
- * cell (a cell's rows one after another, mostly): the file's eighths.  Else the levels ordered
+ * cell (a cell's rows one after another, mostly, 8 or more a cell): the file's eighths.  Else the levels ordered
  * by their number of groups in the batch, the fewest first (the coarsest: counties before
  * villages), then the batch's cells by key cut into STREAMS ranges of about as many rows.  A
  * small file, a pipe, too few cells in the batch, or out of memory: one stream. */
@@ -631,7 +634,8 @@ static void set_streams(struct worker *wk)
             cell[m++] = cell[i];
         kc[m - 1].rows++;
     }
-    if (runs <= 2 * m) { /* grouped (a cell's rows one after another): by place in the file */
+    if (runs <= 2 * m && m <= n / 8) { /* grouped (a cell's rows one after another, mostly):
+                                         * by place in the file */
         st->by_position = size;
         st->nstream = STREAMS;
         goto out;
@@ -681,6 +685,24 @@ out:
     free(cell);
 }
 
+/* Note the stream s of cell in the thread's own list.  -1: out of memory. */
+static int remember_stream(struct worker *wk, int32_t cell, int s)
+{
+    if ((size_t)cell >= wk->nstream_cells) {
+        size_t nn = wk->nstream_cells ? wk->nstream_cells : 1024;
+        while (nn <= (size_t)cell)
+            nn *= 2;
+        unsigned char *sm = realloc(wk->stream, nn);
+        if (!sm)
+            return -1;
+        memset(sm + wk->nstream_cells, STREAM_UNKNOWN, nn - wk->nstream_cells);
+        wk->stream = sm;
+        wk->nstream_cells = nn;
+    }
+    wk->stream[cell] = (unsigned char)s;
+    return 0;
+}
+
 /* Start a new block for cell (the current one is full or there is none), in the cell's
  * stream's slab.  -1: out of memory. */
 static int new_block(struct worker *wk, int32_t cell)
@@ -694,19 +716,14 @@ static int new_block(struct worker *wk, int32_t cell)
             return -1;
         memset(r + wk->nrows, 0, sizeof *r * (nn - wk->nrows));
         wk->rows = r;
-        unsigned char *sm = realloc(wk->stream, nn);
-        if (!sm)
-            return -1;
-        wk->stream = sm;
         wk->nrows = nn;
     }
     struct cellrows *cr = &wk->rows[cell];
     struct state *st = wk->st;
-    if (!cr->cap && !st->by_position) {
-        int s = stream_of(st, cell);
-        if (s < 0)
+    if (!cr->cap && !st->by_position) { /* a cell looked up before the streams were set */
+        int s = (size_t)cell < wk->nstream_cells ? wk->stream[cell] : STREAM_UNKNOWN;
+        if (s == STREAM_UNKNOWN && ((s = stream_of(st, cell)) < 0 || remember_stream(wk, cell, s)))
             return -1;
-        wk->stream[cell] = (unsigned char)s;
     }
     int s = !st->by_position ? wk->stream[cell]
             : wk->chunk_off >= st->by_position
@@ -776,6 +793,7 @@ static void worker_free(struct worker *wk)
     wk->span = NULL;
     wk->rows = NULL;
     wk->stream = NULL;
+    wk->nstream_cells = 0;
     wk->nslabs = wk->nspan = wk->nrows = 0;
 }
 
@@ -832,6 +850,30 @@ static const char *key_field(const struct state *st, const uint64_t *key, int l,
     }
 }
 
+/* The stream of a key's cell by the text of its groups, without a lock: STREAM_UNKNOWN before
+ * the streams are set (new_block then asks the maps: stream_of). */
+static int stream_of_key(struct worker *wk, const uint64_t *key)
+{
+    struct state *st = wk->st;
+    if (!atomic_load(&st->k_ready))
+        return STREAM_UNKNOWN;
+    if (st->nstream == 1 || st->by_position)
+        return 0;
+    int nby = st->o->nby;
+    size_t at = 0;
+    for (int i = 0; i < nby; i++) { /* as cell_sortkey */
+        size_t len;
+        const char *t = key_field(st, key, st->sorder[i], &len);
+        memcpy(wk->sortkey + at, t, len);
+        at += len;
+        wk->sortkey[at++] = i + 1 < nby ? '\1' : '\0';
+    }
+    int s = 0;
+    while (s + 1 < st->nstream && strcmp(wk->sortkey, st->bound[s]) >= 0)
+        s++;
+    return s;
+}
+
 /* The cell of a key not in the thread's table yet: each group value's id (shared maps, in
  * --by order), then the cell of those ids (shared), remembered in the thread's table.  Returns
  * the cell, -1 when out of memory, -2 when a --by column would have more than
@@ -852,7 +894,8 @@ static int32_t cell_slow(struct worker *wk, const uint64_t *key, size_t nw, uint
         }
     }
     int32_t cell = shared_id(&st->cells, (const char *)g, sizeof *g * (size_t)nby, (size_t)-1);
-    if (cell < 0 || ctab_put(&wk->cells, key, nw, h, cell))
+    if (cell < 0 || ctab_put(&wk->cells, key, nw, h, cell) ||
+        remember_stream(wk, cell, stream_of_key(wk, key)))
         return -1;
     return cell;
 }
@@ -1541,10 +1584,11 @@ int gf_stats_file(const struct gf_stats_file_opts *opts, struct gf_stats_result 
         wks[k].f =
             aligned_alloc(64, line_round(sizeof(struct gf_csvscan_field) * (size_t)st.ncols));
         wks[k].key = malloc(sizeof(uint64_t) * st.key_cap);
+        wks[k].sortkey = malloc(sizeof(uint64_t) * st.key_cap + GF_STATS_MAXBY);
         wks[k].seps.off = malloc(sizeof(uint32_t) * (WINDOW + 16));
         wks[k].seps.lines = malloc(sizeof(uint32_t) * WINDOW);
         wks[k].cells.mul = gf_hash_seed();
-        if (!wks[k].f || !wks[k].key || !wks[k].seps.off || !wks[k].seps.lines ||
+        if (!wks[k].f || !wks[k].key || !wks[k].sortkey || !wks[k].seps.off || !wks[k].seps.lines ||
             colbuf_alloc(&wks[k].cb, &st)) {
             rc = gf_err_set(e, GF_ENOMEM, "out of memory");
             goto out;
@@ -1794,6 +1838,7 @@ out:
             gf_dist_acc_free(wks[k].acc);
             free(wks[k].f);
             free(wks[k].key);
+            free(wks[k].sortkey);
         }
         free(wks);
     }
