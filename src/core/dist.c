@@ -91,6 +91,10 @@ struct work {
     struct gf_dist_xw *a;
     size_t a_mapped; /* a from gf_map, of this many bytes (0: from malloc) */
     struct gf_dist_xw *buf; /* the smaller run of a large pair */
+    /* the regions' pages in memory that a had no room for, kept for buf (gf_map, spare_cap
+     * bytes, the first spare_len of them moved in) */
+    char *spare;
+    size_t spare_len, spare_cap, buf_mapped; /* buf_mapped: buf is spare, of that many bytes */
     struct gf_dist_xw *tmp; /* PIECE rows per thread */
     /* additive sums: one set per slice while scattering, then all in sl[0]; acc and cnt are
      * sl[0]'s (nunits × nacc sums, nunits counts) */
@@ -1320,6 +1324,8 @@ static int gather_spans(struct work *wk, struct spans *sp, struct gf_err *e)
     size_t cap = (bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE; /* of a from gf_map */
     if (!ordered)
         have_layout(wk, &ready, bytes);
+    else if ((wk->spare = gf_map(bytes / 4))) /* the most buf can need (a quarter of the rows) */
+        wk->spare_cap = (bytes / 4 + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
     for (w = 0; w < nwave; w++) {
         size_t nt = wave_task[w + 1] - wave_task[w];
         if (ordered)
@@ -1343,6 +1349,9 @@ static int gather_spans(struct work *wk, struct spans *sp, struct gf_err *e)
                     gf_move_pages(blk, HUGE_PAGE, (char *)wk->a + ready) == 0) {
                     ready += HUGE_PAGE;
                     wk->out->moved += in_memory;
+                } else if (in_memory && wk->spare && wk->spare_len + HUGE_PAGE <= wk->spare_cap &&
+                           gf_move_pages(blk, HUGE_PAGE, wk->spare + wk->spare_len) == 0) {
+                    wk->spare_len += HUGE_PAGE;
                 } else {
                     gf_unmap(blk, HUGE_PAGE);
                 }
@@ -1813,7 +1822,19 @@ static int compute(const struct gf_dist_input *in, struct spans *sp,
     wk.tmp = malloc(sizeof(struct gf_dist_xw) * piece_rows * (size_t)wk.nthreads);
     wk.tscratch = malloc(sizeof(struct gf_dist_xw) * tile_rows() * 2 * (size_t)wk.nthreads);
     wk.tiles = malloc(sizeof *wk.tiles * (ntiles ? ntiles : 1));
-    wk.buf = malloc(sizeof(struct gf_dist_xw) * (need ? need : 1));
+    if (wk.spare_len && need && sizeof(struct gf_dist_xw) * need <= wk.spare_cap) {
+        /* the regions' pages that a had no room for; those buf does not need given back */
+        size_t keep = (sizeof(struct gf_dist_xw) * need + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+        wk.buf = (struct gf_dist_xw *)wk.spare;
+        wk.buf_mapped = keep;
+        if (keep < wk.spare_cap)
+            gf_unmap(wk.spare + keep, wk.spare_cap - keep);
+        wk.spare = NULL;
+    } else {
+        wk.buf = malloc(sizeof(struct gf_dist_xw) * (need ? need : 1));
+    }
+    gf_unmap(wk.spare, wk.spare_cap);
+    wk.spare = NULL;
     if (!wk.tmp || !wk.buf || !wk.tscratch || !wk.tiles)
         goto nomem;
     gf_prefault(wk.buf, sizeof(struct gf_dist_xw) * need);
@@ -1910,7 +1931,11 @@ done:
         gf_unmap(wk.a, wk.a_mapped);
     else
         free(wk.a);
-    free(wk.buf);
+    if (wk.buf_mapped)
+        gf_unmap(wk.buf, wk.buf_mapped);
+    else
+        free(wk.buf);
+    gf_unmap(wk.spare, wk.spare_cap);
     free(stasks);
     free(hunits);
     free(hsort);

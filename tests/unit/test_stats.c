@@ -159,11 +159,7 @@ static void test_many_groups(void **state)
             else
                 q += sprintf(q, "%d,t%03d,v%05d,%d,2\n", i, v % 200, v, 10 * v + j);
         }
-        strcpy(path, "/tmp/gongfu-test-stats-XXXXXX");
-        int fd = mkstemp(path);
-        assert_true(fd >= 0);
-        assert_int_equal(write(fd, text, (size_t)(q - text)), q - text);
-        close(fd);
+        write_file(text);
         free(text);
         struct gf_stats_file_opts o = {.path = path, .value = "income", .weight = "w", .nby = 2};
         o.by[0] = "village";
@@ -257,11 +253,7 @@ static void test_streams(void **state)
                          "(1 thread),t%03d,v%05d,%d,2\n",
                          order[i], v / 20, v, 10 * v + j);
         }
-        strcpy(path, "/tmp/gongfu-test-stats-XXXXXX");
-        int fd = mkstemp(path);
-        assert_true(fd >= 0);
-        assert_int_equal(write(fd, text, (size_t)(q - text)), q - text);
-        close(fd);
+        write_file(text);
         free(text);
         free(order);
         struct gf_stats_file_opts o = {
