@@ -748,7 +748,9 @@ static void test_span_regions(void **st)
         print_message("span regions, %s: %zu of %zu bytes moved, %ld kB given back\n",
                       reverse ? "reverse" : "layout order", r2.moved, n * sizeof(struct gf_dist_xw),
                       taken);
+#ifndef __SANITIZE_ADDRESS__ /* (its allocator keeps what is freed for a while) */
         assert_true(taken > (long)(n * sizeof(struct gf_dist_xw) / 1024) * 3 / 4);
+#endif
         if (reverse)
             assert_int_equal(r2.moved, 0);
         else /* most: not the last wave's (nothing is left to fill), nor one that would not fit */
