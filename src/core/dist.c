@@ -1201,7 +1201,6 @@ struct spans {
 };
 
 #define GATHER_TASK ((size_t)1 << 16) /* rows a gather task copies */
-#define HUGE_PAGE ((size_t)2 << 20)
 
 struct gather {
     struct work *wk;
@@ -1324,15 +1323,15 @@ static int gather_spans(struct work *wk, struct spans *sp, struct gf_err *e)
      * given back by the spans as they were copied, faulted in one by one, was 3 times slower on
      * some of the virtual machines we run on (160 MB: 0.73 s against 0.22 s) */
     size_t bytes = sizeof(struct gf_dist_xw) * sp->n, ready = 0;
-    size_t cap = (bytes + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE; /* of a from gf_map */
+    size_t cap = (bytes + GF_HUGE_PAGE - 1) / GF_HUGE_PAGE * GF_HUGE_PAGE; /* of a from gf_map */
     if (!ordered)
         have_layout(wk, &ready, bytes);
     else if ((wk->spare = gf_map(bytes / 4))) /* the most buf can need (a quarter of the rows) */
-        wk->spare_cap = (bytes / 4 + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+        wk->spare_cap = (bytes / 4 + GF_HUGE_PAGE - 1) / GF_HUGE_PAGE * GF_HUGE_PAGE;
     for (w = 0; w < nwave; w++) {
         size_t nt = wave_task[w + 1] - wave_task[w];
         if (ordered)
-            have_layout(wk, &ready, (hi[w] + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE);
+            have_layout(wk, &ready, (hi[w] + GF_HUGE_PAGE - 1) / GF_HUGE_PAGE * GF_HUGE_PAGE);
         g.task0 = wave_task[w];
         if (gf_dist__par_for(wk->nthreads, nt, gather_task, &g) != GF_OK) {
             rc = gf_err_set(e, GF_ESYS, "cannot start threads");
@@ -1344,19 +1343,19 @@ static int gather_spans(struct work *wk, struct spans *sp, struct gf_err *e)
                 continue;
             /* its pages in memory, 2 MiB at a time, one after another (a region the caller
              * filled in part has pages it never touched: they would cost the same as a's) */
-            size_t len = (rg->len + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE; /* as mapped */
-            for (size_t off = 0; off < len; off += HUGE_PAGE) {
+            size_t len = (rg->len + GF_HUGE_PAGE - 1) / GF_HUGE_PAGE * GF_HUGE_PAGE; /* as mapped */
+            for (size_t off = 0; off < len; off += GF_HUGE_PAGE) {
                 char *blk = (char *)rg->p + off;
-                size_t in_memory = ordered ? gf_resident(blk, HUGE_PAGE) : 0;
-                if (in_memory && ready + HUGE_PAGE <= cap &&
-                    gf_move_pages(blk, HUGE_PAGE, (char *)wk->a + ready) == 0) {
-                    ready += HUGE_PAGE;
+                size_t in_memory = ordered ? gf_resident(blk, GF_HUGE_PAGE) : 0;
+                if (in_memory && ready + GF_HUGE_PAGE <= cap &&
+                    gf_move_pages(blk, GF_HUGE_PAGE, (char *)wk->a + ready) == 0) {
+                    ready += GF_HUGE_PAGE;
                     wk->out->moved += in_memory;
-                } else if (in_memory && wk->spare && wk->spare_len + HUGE_PAGE <= wk->spare_cap &&
-                           gf_move_pages(blk, HUGE_PAGE, wk->spare + wk->spare_len) == 0) {
-                    wk->spare_len += HUGE_PAGE;
+                } else if (in_memory && wk->spare && wk->spare_len + GF_HUGE_PAGE <= wk->spare_cap &&
+                           gf_move_pages(blk, GF_HUGE_PAGE, wk->spare + wk->spare_len) == 0) {
+                    wk->spare_len += GF_HUGE_PAGE;
                 } else {
-                    gf_unmap(blk, HUGE_PAGE);
+                    gf_unmap(blk, GF_HUGE_PAGE);
                 }
             }
             rg->len = 0;
@@ -1827,7 +1826,7 @@ static int compute(const struct gf_dist_input *in, struct spans *sp,
     wk.tiles = malloc(sizeof *wk.tiles * (ntiles ? ntiles : 1));
     if (wk.spare_len && need && sizeof(struct gf_dist_xw) * need <= wk.spare_cap) {
         /* the regions' pages that a had no room for; those buf does not need given back */
-        size_t keep = (sizeof(struct gf_dist_xw) * need + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+        size_t keep = (sizeof(struct gf_dist_xw) * need + GF_HUGE_PAGE - 1) / GF_HUGE_PAGE * GF_HUGE_PAGE;
         wk.buf = (struct gf_dist_xw *)wk.spare;
         wk.buf_mapped = keep;
         if (keep < wk.spare_cap)

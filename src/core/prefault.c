@@ -11,7 +11,6 @@
 #include <sys/mman.h>
 #include <time.h>
 
-#define HUGE_PAGE ((size_t)2 << 20)
 /* Huge pages are taken where small ones are dear (2 MiB of them populated and written take at
  * least SMALL_DEAR_MS: 3 µs a page, a guest whose page tables the host shadows) and huge ones
  * cost at most HUGE_MAX_RATIO times as much.  Elsewhere small pages populated up front were the
@@ -70,25 +69,25 @@ static long anon_huge_kb(void)
  * page, *got_huge says whether the kernel did give one. */
 static double probe(int huge, int *got_huge)
 {
-    char *m = mmap(NULL, 2 * HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    char *m = mmap(NULL, 2 * GF_HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (m == MAP_FAILED)
         return -1;
-    volatile char *b = (volatile char *)(((uintptr_t)m + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1));
+    volatile char *b = (volatile char *)(((uintptr_t)m + GF_HUGE_PAGE - 1) & ~(GF_HUGE_PAGE - 1));
     long before = huge ? anon_huge_kb() : 0;
     double t0 = now_ms(), ms = -1;
-    if (madvise((void *)b, HUGE_PAGE, huge ? MADV_HUGEPAGE : MADV_NOHUGEPAGE) == 0) {
+    if (madvise((void *)b, GF_HUGE_PAGE, huge ? MADV_HUGEPAGE : MADV_NOHUGEPAGE) == 0) {
         if (!huge)
-            madvise((void *)b, HUGE_PAGE, 23 /* MADV_POPULATE_WRITE */);
-        for (size_t off = 0; off < HUGE_PAGE; off += 4096)
+            madvise((void *)b, GF_HUGE_PAGE, 23 /* MADV_POPULATE_WRITE */);
+        for (size_t off = 0; off < GF_HUGE_PAGE; off += 4096)
             b[off] = 1;
         ms = now_ms() - t0;
     }
     if (huge) {
         long after = anon_huge_kb();
         /* without smaps_rollup (Linux < 4.14), trust the time */
-        *got_huge = before < 0 || after < 0 || after - before >= (long)(HUGE_PAGE >> 10);
+        *got_huge = before < 0 || after < 0 || after - before >= (long)(GF_HUGE_PAGE >> 10);
     }
-    munmap(m, 2 * HUGE_PAGE);
+    munmap(m, 2 * GF_HUGE_PAGE);
     return ms;
 }
 
@@ -167,22 +166,22 @@ void *gf_map(size_t n)
 {
     if (!n || n > SIZE_MAX / 2)
         return NULL;
-    size_t len = (n + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
-    char *m = mmap(NULL, len + HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    size_t len = (n + GF_HUGE_PAGE - 1) / GF_HUGE_PAGE * GF_HUGE_PAGE;
+    char *m = mmap(NULL, len + GF_HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (m == MAP_FAILED)
         return NULL;
-    char *p = (char *)(((uintptr_t)m + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+    char *p = (char *)(((uintptr_t)m + GF_HUGE_PAGE - 1) & ~(uintptr_t)(GF_HUGE_PAGE - 1));
     if (p > m)
         munmap(m, (size_t)(p - m));
-    if (p + len < m + len + HUGE_PAGE)
-        munmap(p + len, (size_t)(m + len + HUGE_PAGE - (p + len)));
+    if (p + len < m + len + GF_HUGE_PAGE)
+        munmap(p + len, (size_t)(m + len + GF_HUGE_PAGE - (p + len)));
     return p;
 }
 
 void gf_unmap(void *p, size_t n)
 {
     if (p)
-        munmap(p, (n + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE);
+        munmap(p, (n + GF_HUGE_PAGE - 1) / GF_HUGE_PAGE * GF_HUGE_PAGE);
 }
 
 int gf_move_pages(void *from, size_t n, void *to)

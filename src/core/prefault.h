@@ -18,6 +18,9 @@
 
 enum gf_pages { GF_PAGES_SMALL = 1, GF_PAGES_HUGE = 2 };
 
+/* A huge page: 2 MiB (x86-64, arm64 with 4 KiB pages). */
+#define GF_HUGE_PAGE ((size_t)2 << 20)
+
 /* The kind of page large arrays get in this process (the probe runs on the first call). */
 enum gf_pages gf_pages(void);
 

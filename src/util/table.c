@@ -270,63 +270,89 @@ void gf_json_string(FILE *out, const char *s)
     funlockfile(out);
 }
 
-/* The exact numbers of a large table, formatted ahead by all cores, each into its slot. */
-#define SLOT GF_SHORTEST_BUF /* bytes a cell: every number fits */
-#define AHEAD_MIN 4096       /* cells */
+/* The exact numbers of a large table, formatted ahead by all cores a window of rows at a time,
+ * each into its slot; the next window reuses the slots (a table of a million rows and 60
+ * columns took 1.9 GB of slots formatted all at once). */
+#define SLOT GF_SHORTEST_BUF            /* bytes a cell: every number fits */
+#define AHEAD_MIN 4096                  /* cells */
+#define WINDOW_CELLS ((size_t)1 << 18) /* 8 MiB of slots */
 
 struct ahead {
     const struct gf_table *t;
-    char *slots; /* SLOT bytes a cell; "" = not formatted */
+    char *slots;   /* SLOT bytes a cell of [lo, hi); "" = not formatted; NULL: none */
+    size_t lo, hi; /* the window's cells (whole rows) */
+    size_t rows;   /* rows a window */
+    int nt;        /* threads */
+};
+
+struct ahead_part {
+    const struct ahead *a;
     size_t lo, hi;
 };
 
-static void *format_ahead(void *arg)
+static void *format_part(void *arg)
 {
-    struct ahead *a = arg;
-    for (size_t k = a->lo; k < a->hi; k++) {
+    const struct ahead_part *p = arg;
+    const struct ahead *a = p->a;
+    for (size_t k = p->lo; k < p->hi; k++) {
         const struct cell *c = &a->t->cells[k];
-        a->slots[k * SLOT] = 0;
+        char *slot = &a->slots[(k - a->lo) * SLOT];
+        slot[0] = 0;
         if (c->text || !c->numeric || isnan(c->v)) /* as exact() */
             continue;
-        gf_fmt_double(&a->slots[k * SLOT], SLOT, c->v);
+        gf_fmt_double(slot, SLOT, c->v);
     }
     return NULL;
 }
 
-/* NULL when the table is small or memory is short (then every number is formatted when
- * printed). */
-static char *format_all(const struct gf_table *t)
+/* Slots for a's windows; none when the table is small or memory is short (then every number is
+ * formatted when printed). */
+static void ahead_open(struct ahead *a, const struct gf_table *t)
 {
+    memset(a, 0, sizeof *a);
+    a->t = t;
     size_t n = (size_t)t->nrows * (size_t)t->ncols;
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-    int nt = ncpu < 1 ? 1 : ncpu > 8 ? 8 : (int)ncpu;
-    if (n < AHEAD_MIN || nt < 2)
-        return NULL;
-    char *slots = malloc(n * SLOT);
-    if (!slots)
-        return NULL;
-    struct ahead a[8];
+    a->nt = ncpu < 1 ? 1 : ncpu > 8 ? 8 : (int)ncpu;
+    if (n < AHEAD_MIN || a->nt < 2 || t->ncols == 0)
+        return;
+    a->rows = WINDOW_CELLS / (size_t)t->ncols + 1;
+    if (a->rows > (size_t)t->nrows)
+        a->rows = (size_t)t->nrows;
+    a->slots = malloc(a->rows * (size_t)t->ncols * SLOT);
+}
+
+/* Format the window of rows from row on, when row is past the current one. */
+static void ahead_at(struct ahead *a, int row)
+{
+    size_t nc = (size_t)a->t->ncols, lo = (size_t)row * nc;
+    if (!a->slots || lo < a->hi)
+        return;
+    size_t end = (size_t)row + a->rows < (size_t)a->t->nrows ? (size_t)row + a->rows
+                                                              : (size_t)a->t->nrows;
+    a->lo = lo;
+    a->hi = end * nc;
+    struct ahead_part part[8];
     pthread_t tid[8];
     int started = 0;
-    for (int k = 0; k < nt; k++)
-        a[k] =
-            (struct ahead){t, slots, n * (size_t)k / (size_t)nt, n * (size_t)(k + 1) / (size_t)nt};
-    for (int k = 1; k < nt && pthread_create(&tid[k], NULL, format_ahead, &a[k]) == 0; k++)
+    for (int k = 0; k < a->nt; k++)
+        part[k] = (struct ahead_part){a, lo + (a->hi - lo) * (size_t)k / (size_t)a->nt,
+                                      lo + (a->hi - lo) * (size_t)(k + 1) / (size_t)a->nt};
+    for (int k = 1; k < a->nt && pthread_create(&tid[k], NULL, format_part, &part[k]) == 0; k++)
         started = k;
-    for (int k = started + 1; k < nt; k++) /* threads that did not start: here */
-        format_ahead(&a[k]);
-    format_ahead(&a[0]);
+    for (int k = started + 1; k < a->nt; k++) /* threads that did not start: here */
+        format_part(&part[k]);
+    format_part(&part[0]);
     for (int k = 1; k <= started; k++)
         pthread_join(tid[k], NULL);
-    return slots;
 }
 
 /* Cell k's exact text: formatted ahead, or now. */
-static const char *exact_at(const struct gf_table *t, const char *slots, size_t k, char *buf,
+static const char *exact_at(const struct gf_table *t, const struct ahead *a, size_t k, char *buf,
                             int cap)
 {
-    if (slots && slots[k * SLOT])
-        return &slots[k * SLOT];
+    if (a && a->slots && k >= a->lo && k < a->hi && a->slots[(k - a->lo) * SLOT])
+        return &a->slots[(k - a->lo) * SLOT];
     return exact(&t->cells[k], buf, cap);
 }
 
@@ -337,7 +363,7 @@ static int cell_missing(const struct cell *c)
 
 /* Row i as a JSON object, to a stream the caller has locked; keys[j] is column j's key written
  * out ("code": ), or keys is NULL. */
-static void json_row(const struct gf_table *t, const char *slots, char *const *keys, int i,
+static void json_row(const struct gf_table *t, const struct ahead *a, char *const *keys, int i,
                      FILE *out)
 {
     char buf[400];
@@ -354,7 +380,7 @@ static void json_row(const struct gf_table *t, const char *slots, char *const *k
         }
         if (c->numeric && !c->text)
             put_text(out, isfinite(c->v)
-                              ? exact_at(t, slots, (size_t)i * (size_t)t->ncols + (size_t)j, buf,
+                              ? exact_at(t, a, (size_t)i * (size_t)t->ncols + (size_t)j, buf,
                                          (int)sizeof buf)
                               : "null");
         else if (!c->text)
@@ -544,7 +570,9 @@ void gf_table_print(const struct gf_table *t, FILE *out, enum gf_format fmt, con
     }
     int en = lang && lang[0] == 'e';
     char buf[400]; /* one number: %.*f of DBL_MAX has 309 digits before the point */
-    char *slots = fmt == GF_FMT_CSV || fmt == GF_FMT_JSON ? format_all(t) : NULL;
+    struct ahead a = {0};
+    if (fmt == GF_FMT_CSV || fmt == GF_FMT_JSON)
+        ahead_open(&a, t);
     if (fmt == GF_FMT_CSV) {
         flockfile(out);
         for (int j = 0; j < t->ncols; j++) {
@@ -554,9 +582,10 @@ void gf_table_print(const struct gf_table *t, FILE *out, enum gf_format fmt, con
         }
         putc_unlocked('\n', out);
         for (int i = 0; i < t->nrows; i++) {
+            ahead_at(&a, i);
             for (int j = 0; j < t->ncols; j++) {
                 size_t k = (size_t)i * (size_t)t->ncols + (size_t)j;
-                const char *s = exact_at(t, slots, k, buf, (int)sizeof buf);
+                const char *s = exact_at(t, &a, k, buf, (int)sizeof buf);
                 if (j)
                     putc_unlocked(',', out);
                 if (t->cells[k].numeric) /* digits, '.', '-', 'e', '+' or a word: never quoted */
@@ -567,7 +596,7 @@ void gf_table_print(const struct gf_table *t, FILE *out, enum gf_format fmt, con
             putc_unlocked('\n', out);
         }
         funlockfile(out);
-        free(slots);
+        free(a.slots);
         return;
     }
     if (fmt == GF_FMT_JSON) {
@@ -576,12 +605,13 @@ void gf_table_print(const struct gf_table *t, FILE *out, enum gf_format fmt, con
         putc_unlocked('[', out);
         for (int i = 0; i < t->nrows; i++) {
             put_text(out, i ? ",\n " : "\n ");
-            json_row(t, slots, keys, i, out);
+            ahead_at(&a, i);
+            json_row(t, &a, keys, i, out);
         }
         put_text(out, t->nrows ? "\n]\n" : "]\n");
         funlockfile(out);
         free_keys(keys, t->ncols);
-        free(slots);
+        free(a.slots);
         return;
     }
     int *w = calloc((size_t)t->ncols, sizeof *w);
