@@ -10,12 +10,34 @@
 #include <string.h>
 #include <unistd.h>
 
-struct cell {
-    char *text;   /* text cells, integers; NULL = missing, or a number kept in v */
-    double v;     /* a number, printed when the table is (NaN = missing) */
-    int numeric;  /* right-aligned; a JSON number */
-    int decimals; /* digits shown to people (-1 = the exact value) */
+struct cell { /* 16 bytes: a table of a million rows and 60 columns is 1 GB of them */
+    union {
+        char *text; /* text cells and integers; NULL = missing */
+        double v;   /* a number, printed when the table is (NaN = missing) */
+    } u;
+    signed char kind;     /* CELL_TEXT (all zero: missing), CELL_INT (digits in text), CELL_NUM */
+    signed char decimals; /* digits shown to people (-1 = the exact value) */
 };
+
+_Static_assert(sizeof(struct cell) == 16, "a table cell is 16 bytes");
+
+enum { CELL_TEXT, CELL_INT, CELL_NUM };
+
+static char *cell_text(const struct cell *c)
+{
+    return c->kind == CELL_NUM ? NULL : c->u.text;
+}
+
+static double cell_v(const struct cell *c)
+{
+    return c->kind == CELL_NUM ? c->u.v : NAN;
+}
+
+/* Right-aligned; a JSON number. */
+static int cell_numeric(const struct cell *c)
+{
+    return c->kind != CELL_TEXT;
+}
 
 struct gf_table {
     struct gf_column *cols;
@@ -67,7 +89,7 @@ void gf_table_free(struct gf_table *t)
         free((char *)t->cols[i].label_en);
     }
     for (long i = 0; i < (long)t->nrows * t->ncols; i++)
-        free(t->cells[i].text);
+        free(cell_text(&t->cells[i]));
     free(t->cols);
     free(t->cells);
     free(t);
@@ -100,9 +122,8 @@ void gf_table_text(struct gf_table *t, int col, const char *s)
     struct cell *c = cur(t, col);
     if (!c)
         return;
-    free(c->text);
-    c->text = s ? xstrdup(s) : NULL;
-    c->numeric = 0;
+    free(cell_text(c));
+    *c = (struct cell){.u.text = s ? xstrdup(s) : NULL, .kind = CELL_TEXT};
 }
 
 int gf_fmt_double(char *buf, int cap, double x)
@@ -124,9 +145,11 @@ void gf_table_num(struct gf_table *t, int col, double x, int decimals)
     struct cell *c = cur(t, col);
     if (!c)
         return;
-    free(c->text);
+    free(cell_text(c));
     /* formatted when printed: csv and json need only the exact value, people the rounded one */
-    *c = (struct cell){.v = x, .numeric = 1, .decimals = decimals};
+    *c = (struct cell){.u.v = x,
+                       .kind = CELL_NUM,
+                       .decimals = (signed char)(decimals < 0 ? -1 : decimals > 100 ? 100 : decimals)};
 }
 
 void gf_table_int(struct gf_table *t, int col, long long v)
@@ -136,7 +159,7 @@ void gf_table_int(struct gf_table *t, int col, long long v)
     gf_table_text(t, col, buf);
     struct cell *c = cur(t, col);
     if (c)
-        c->numeric = 1;
+        c->kind = CELL_INT;
 }
 
 int gf_table_rows(const struct gf_table *t)
@@ -147,9 +170,9 @@ int gf_table_rows(const struct gf_table *t)
 /* Exact text of a cell (for csv/json) and the text shown to people; buf holds a number's. */
 static const char *exact(const struct cell *c, char *buf, int cap)
 {
-    if (c->text || !c->numeric || isnan(c->v))
-        return c->text ? c->text : "";
-    gf_fmt_double(buf, cap, c->v);
+    if (cell_text(c) || !cell_numeric(c) || isnan(cell_v(c)))
+        return cell_text(c) ? cell_text(c) : "";
+    gf_fmt_double(buf, cap, cell_v(c));
     return buf;
 }
 
@@ -164,9 +187,9 @@ static const char *labelled(const struct gf_column *col, const char *text, int e
 
 static const char *shown(const struct cell *c, char *buf, int cap)
 {
-    if (c->text || !c->numeric || isnan(c->v) || c->decimals < 0 || !isfinite(c->v))
+    if (cell_text(c) || !cell_numeric(c) || isnan(cell_v(c)) || c->decimals < 0 || !isfinite(cell_v(c)))
         return exact(c, buf, cap);
-    snprintf(buf, (size_t)cap, "%.*f", c->decimals, c->v);
+    snprintf(buf, (size_t)cap, "%.*f", c->decimals, cell_v(c));
     return buf;
 }
 
@@ -298,9 +321,9 @@ static void *format_part(void *arg)
         const struct cell *c = &a->t->cells[k];
         char *slot = &a->slots[(k - a->lo) * SLOT];
         slot[0] = 0;
-        if (c->text || !c->numeric || isnan(c->v)) /* as exact() */
+        if (cell_text(c) || !cell_numeric(c) || isnan(cell_v(c))) /* as exact() */
             continue;
-        gf_fmt_double(slot, SLOT, c->v);
+        gf_fmt_double(slot, SLOT, cell_v(c));
     }
     return NULL;
 }
@@ -358,7 +381,7 @@ static const char *exact_at(const struct gf_table *t, const struct ahead *a, siz
 
 static int cell_missing(const struct cell *c)
 {
-    return !c->text && (!c->numeric || isnan(c->v));
+    return !cell_text(c) && (!cell_numeric(c) || isnan(cell_v(c)));
 }
 
 /* Row i as a JSON object, to a stream the caller has locked; keys[j] is column j's key written
@@ -378,17 +401,17 @@ static void json_row(const struct gf_table *t, const struct ahead *a, char *cons
             json_string(out, t->cols[j].code);
             put_text(out, ": ");
         }
-        if (c->numeric && !c->text)
-            put_text(out, isfinite(c->v)
+        if (cell_numeric(c) && !cell_text(c))
+            put_text(out, isfinite(cell_v(c))
                               ? exact_at(t, a, (size_t)i * (size_t)t->ncols + (size_t)j, buf,
                                          (int)sizeof buf)
                               : "null");
-        else if (!c->text)
+        else if (!cell_text(c))
             put_text(out, "null");
-        else if (c->numeric)
-            put_text(out, c->text);
+        else if (cell_numeric(c))
+            put_text(out, cell_text(c));
         else
-            json_string(out, c->text);
+            json_string(out, cell_text(c));
     }
     putc_unlocked('}', out);
 }
@@ -460,7 +483,7 @@ int gf_table_cell_numeric(const struct gf_table *t, int row, int col)
 {
     if (row < 0 || row >= t->nrows || col < 0 || col >= t->ncols)
         return 0;
-    return t->cells[(size_t)row * (size_t)t->ncols + (size_t)col].numeric;
+    return cell_numeric(&t->cells[(size_t)row * (size_t)t->ncols + (size_t)col]);
 }
 
 int gf_table_cell_number(const struct gf_table *t, int row, int col, double *x, int *decimals)
@@ -468,17 +491,17 @@ int gf_table_cell_number(const struct gf_table *t, int row, int col, double *x, 
     if (row < 0 || row >= t->nrows || col < 0 || col >= t->ncols)
         return 0;
     const struct cell *c = &t->cells[(size_t)row * (size_t)t->ncols + (size_t)col];
-    if (!c->numeric || (c->text ? 0 : isnan(c->v)))
+    if (!cell_numeric(c) || (cell_text(c) ? 0 : isnan(cell_v(c))))
         return 0;
-    if (c->text) { /* an integer */
+    if (cell_text(c)) { /* an integer */
         char *end;
-        *x = strtod(c->text, &end);
+        *x = strtod(cell_text(c), &end);
         *decimals = 0;
         return *end == 0;
     }
-    *x = c->v;
+    *x = cell_v(c);
     *decimals = c->decimals;
-    return isfinite(c->v);
+    return isfinite(cell_v(c));
 }
 
 const char *gf_table_cell_shown(const struct gf_table *t, int row, int col, int en, char *buf,
@@ -510,12 +533,12 @@ static int key_cmp(const void *pa, const void *pb)
     int ma = cell_missing(a), mb = cell_missing(b), r;
     if (ma || mb)
         r = ma - mb; /* missing last, whatever the direction */
-    else if (a->numeric && b->numeric) {
-        double x = a->text ? strtod(a->text, NULL) : a->v;
-        double y = b->text ? strtod(b->text, NULL) : b->v;
+    else if (cell_numeric(a) && cell_numeric(b)) {
+        double x = cell_text(a) ? strtod(cell_text(a), NULL) : cell_v(a);
+        double y = cell_text(b) ? strtod(cell_text(b), NULL) : cell_v(b);
         r = ka->desc ? (x < y) - (x > y) : (x > y) - (x < y);
     } else {
-        r = strcmp(a->text ? a->text : "", b->text ? b->text : "");
+        r = strcmp(cell_text(a) ? cell_text(a) : "", cell_text(b) ? cell_text(b) : "");
         r = ka->desc ? -r : r;
     }
     return r ? r : (ka->row > kb->row) - (ka->row < kb->row); /* stable */
@@ -554,9 +577,9 @@ void gf_table_slice(struct gf_table *t, int from, int n)
         n = t->nrows - from;
     size_t w = (size_t)t->ncols;
     for (long k = 0; k < (long)from * t->ncols; k++)
-        free(t->cells[k].text);
+        free(cell_text(&t->cells[k]));
     for (long k = (long)(from + n) * t->ncols; k < (long)t->nrows * t->ncols; k++)
-        free(t->cells[k].text);
+        free(cell_text(&t->cells[k]));
     if (n > 0) /* an empty table may have no cells at all */
         memmove(t->cells, t->cells + (size_t)from * w, sizeof *t->cells * (size_t)n * w);
     t->nrows = n;
@@ -588,7 +611,7 @@ void gf_table_print(const struct gf_table *t, FILE *out, enum gf_format fmt, con
                 const char *s = exact_at(t, &a, k, buf, (int)sizeof buf);
                 if (j)
                     putc_unlocked(',', out);
-                if (t->cells[k].numeric) /* digits, '.', '-', 'e', '+' or a word: never quoted */
+                if (cell_numeric(&t->cells[k])) /* digits, '.', '-', 'e', '+' or a word: never quoted */
                     put_text(out, s);
                 else
                     csv_field(out, s);
@@ -644,7 +667,7 @@ void gf_table_print(const struct gf_table *t, FILE *out, enum gf_format fmt, con
             int pad = w[j] - gf_display_width(s);
             if (j)
                 fputs("  ", out);
-            if (c->numeric)
+            if (cell_numeric(c))
                 fprintf(out, "%*s%s", pad, "", s);
             else
                 fprintf(out, "%s%*s", s, j + 1 < t->ncols ? pad : 0, "");
