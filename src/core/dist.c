@@ -1323,15 +1323,15 @@ static int gather_spans(struct work *wk, struct spans *sp, struct gf_err *e)
      * given back by the spans as they were copied, faulted in one by one, was 3 times slower on
      * some of the virtual machines we run on (160 MB: 0.73 s against 0.22 s) */
     size_t bytes = sizeof(struct gf_dist_xw) * sp->n, ready = 0;
-    size_t cap = (bytes + GF_HUGE_PAGE - 1) / GF_HUGE_PAGE * GF_HUGE_PAGE; /* of a from gf_map */
+    size_t cap = gf_huge_round(bytes); /* of a from gf_map */
     if (!ordered)
         have_layout(wk, &ready, bytes);
     else if ((wk->spare = gf_map(bytes / 4))) /* the most buf can need (a quarter of the rows) */
-        wk->spare_cap = (bytes / 4 + GF_HUGE_PAGE - 1) / GF_HUGE_PAGE * GF_HUGE_PAGE;
+        wk->spare_cap = gf_huge_round(bytes / 4);
     for (w = 0; w < nwave; w++) {
         size_t nt = wave_task[w + 1] - wave_task[w];
         if (ordered)
-            have_layout(wk, &ready, (hi[w] + GF_HUGE_PAGE - 1) / GF_HUGE_PAGE * GF_HUGE_PAGE);
+            have_layout(wk, &ready, gf_huge_round(hi[w]));
         g.task0 = wave_task[w];
         if (gf_dist__par_for(wk->nthreads, nt, gather_task, &g) != GF_OK) {
             rc = gf_err_set(e, GF_ESYS, "cannot start threads");
@@ -1343,7 +1343,7 @@ static int gather_spans(struct work *wk, struct spans *sp, struct gf_err *e)
                 continue;
             /* its pages in memory, 2 MiB at a time, one after another (a region the caller
              * filled in part has pages it never touched: they would cost the same as a's) */
-            size_t len = (rg->len + GF_HUGE_PAGE - 1) / GF_HUGE_PAGE * GF_HUGE_PAGE; /* as mapped */
+            size_t len = gf_huge_round(rg->len); /* as mapped */
             for (size_t off = 0; off < len; off += GF_HUGE_PAGE) {
                 char *blk = (char *)rg->p + off;
                 size_t in_memory = ordered ? gf_resident(blk, GF_HUGE_PAGE) : 0;
@@ -1351,7 +1351,8 @@ static int gather_spans(struct work *wk, struct spans *sp, struct gf_err *e)
                     gf_move_pages(blk, GF_HUGE_PAGE, (char *)wk->a + ready) == 0) {
                     ready += GF_HUGE_PAGE;
                     wk->out->moved += in_memory;
-                } else if (in_memory && wk->spare && wk->spare_len + GF_HUGE_PAGE <= wk->spare_cap &&
+                } else if (in_memory && wk->spare &&
+                           wk->spare_len + GF_HUGE_PAGE <= wk->spare_cap &&
                            gf_move_pages(blk, GF_HUGE_PAGE, wk->spare + wk->spare_len) == 0) {
                     wk->spare_len += GF_HUGE_PAGE;
                 } else {
@@ -1826,7 +1827,7 @@ static int compute(const struct gf_dist_input *in, struct spans *sp,
     wk.tiles = malloc(sizeof *wk.tiles * (ntiles ? ntiles : 1));
     if (wk.spare_len && need && sizeof(struct gf_dist_xw) * need <= wk.spare_cap) {
         /* the regions' pages that a had no room for; those buf does not need given back */
-        size_t keep = (sizeof(struct gf_dist_xw) * need + GF_HUGE_PAGE - 1) / GF_HUGE_PAGE * GF_HUGE_PAGE;
+        size_t keep = gf_huge_round(sizeof(struct gf_dist_xw) * need);
         wk.buf = (struct gf_dist_xw *)wk.spare;
         wk.buf_mapped = keep;
         if (keep < wk.spare_cap)

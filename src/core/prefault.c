@@ -69,7 +69,8 @@ static long anon_huge_kb(void)
  * page, *got_huge says whether the kernel did give one. */
 static double probe(int huge, int *got_huge)
 {
-    char *m = mmap(NULL, 2 * GF_HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    char *m =
+        mmap(NULL, 2 * GF_HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (m == MAP_FAILED)
         return -1;
     volatile char *b = (volatile char *)(((uintptr_t)m + GF_HUGE_PAGE - 1) & ~(GF_HUGE_PAGE - 1));
@@ -166,8 +167,9 @@ void *gf_map(size_t n)
 {
     if (!n || n > SIZE_MAX / 2)
         return NULL;
-    size_t len = (n + GF_HUGE_PAGE - 1) / GF_HUGE_PAGE * GF_HUGE_PAGE;
-    char *m = mmap(NULL, len + GF_HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    size_t len = gf_huge_round(n);
+    char *m =
+        mmap(NULL, len + GF_HUGE_PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (m == MAP_FAILED)
         return NULL;
     char *p = (char *)(((uintptr_t)m + GF_HUGE_PAGE - 1) & ~(uintptr_t)(GF_HUGE_PAGE - 1));
@@ -181,7 +183,7 @@ void *gf_map(size_t n)
 void gf_unmap(void *p, size_t n)
 {
     if (p)
-        munmap(p, (n + GF_HUGE_PAGE - 1) / GF_HUGE_PAGE * GF_HUGE_PAGE);
+        munmap(p, gf_huge_round(n));
 }
 
 int gf_move_pages(void *from, size_t n, void *to)

@@ -21,6 +21,12 @@ enum gf_pages { GF_PAGES_SMALL = 1, GF_PAGES_HUGE = 2 };
 /* A huge page: 2 MiB (x86-64, arm64 with 4 KiB pages). */
 #define GF_HUGE_PAGE ((size_t)2 << 20)
 
+/* n rounded up to whole huge pages (the length gf_map maps for n). */
+static inline size_t gf_huge_round(size_t n)
+{
+    return (n + GF_HUGE_PAGE - 1) / GF_HUGE_PAGE * GF_HUGE_PAGE;
+}
+
 /* The kind of page large arrays get in this process (the probe runs on the first call). */
 enum gf_pages gf_pages(void);
 

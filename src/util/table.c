@@ -146,10 +146,9 @@ void gf_table_num(struct gf_table *t, int col, double x, int decimals)
     if (!c)
         return;
     free(cell_text(c));
+    int d = decimals < 0 ? -1 : decimals > 100 ? 100 : decimals; /* in a byte */
     /* formatted when printed: csv and json need only the exact value, people the rounded one */
-    *c = (struct cell){.u.v = x,
-                       .kind = CELL_NUM,
-                       .decimals = (signed char)(decimals < 0 ? -1 : decimals > 100 ? 100 : decimals)};
+    *c = (struct cell){.u.v = x, .kind = CELL_NUM, .decimals = (signed char)d};
 }
 
 void gf_table_int(struct gf_table *t, int col, long long v)
@@ -187,7 +186,8 @@ static const char *labelled(const struct gf_column *col, const char *text, int e
 
 static const char *shown(const struct cell *c, char *buf, int cap)
 {
-    if (cell_text(c) || !cell_numeric(c) || isnan(cell_v(c)) || c->decimals < 0 || !isfinite(cell_v(c)))
+    if (cell_text(c) || !cell_numeric(c) || isnan(cell_v(c)) || c->decimals < 0 ||
+        !isfinite(cell_v(c)))
         return exact(c, buf, cap);
     snprintf(buf, (size_t)cap, "%.*f", c->decimals, cell_v(c));
     return buf;
@@ -296,8 +296,8 @@ void gf_json_string(FILE *out, const char *s)
 /* The exact numbers of a large table, formatted ahead by all cores a window of rows at a time,
  * each into its slot; the next window reuses the slots (a table of a million rows and 60
  * columns took 1.9 GB of slots formatted all at once). */
-#define SLOT GF_SHORTEST_BUF            /* bytes a cell: every number fits */
-#define AHEAD_MIN 4096                  /* cells */
+#define SLOT GF_SHORTEST_BUF           /* bytes a cell: every number fits */
+#define AHEAD_MIN 4096                 /* cells */
 #define WINDOW_CELLS ((size_t)1 << 18) /* 8 MiB of slots */
 
 struct ahead {
@@ -351,8 +351,8 @@ static void ahead_at(struct ahead *a, int row)
     size_t nc = (size_t)a->t->ncols, lo = (size_t)row * nc;
     if (!a->slots || lo < a->hi)
         return;
-    size_t end = (size_t)row + a->rows < (size_t)a->t->nrows ? (size_t)row + a->rows
-                                                              : (size_t)a->t->nrows;
+    size_t end =
+        (size_t)row + a->rows < (size_t)a->t->nrows ? (size_t)row + a->rows : (size_t)a->t->nrows;
     a->lo = lo;
     a->hi = end * nc;
     struct ahead_part part[8];
@@ -611,7 +611,8 @@ void gf_table_print(const struct gf_table *t, FILE *out, enum gf_format fmt, con
                 const char *s = exact_at(t, &a, k, buf, (int)sizeof buf);
                 if (j)
                     putc_unlocked(',', out);
-                if (cell_numeric(&t->cells[k])) /* digits, '.', '-', 'e', '+' or a word: never quoted */
+                if (cell_numeric(
+                        &t->cells[k])) /* digits, '.', '-', 'e', '+' or a word: never quoted */
                     put_text(out, s);
                 else
                     csv_field(out, s);
