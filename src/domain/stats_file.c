@@ -1195,6 +1195,9 @@ static int store_pairs(struct worker *wk)
             cr = &wk->rows[cell];
         }
         *cr->next++ = (struct gf_dist_xw){d->x[i], d->w[i]};
+        /* the block's next cache line, which rows in random order reach long after the
+         * prefetchers have lost track of it (past the block's end: harmless) */
+        __builtin_prefetch(cr->next + 4, 1);
         cr->left--;
     }
     return 0;
