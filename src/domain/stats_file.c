@@ -1196,8 +1196,9 @@ static int store_pairs(struct worker *wk)
         }
         *cr->next++ = (struct gf_dist_xw){d->x[i], d->w[i]};
         /* the block's next cache line, which rows in random order reach long after the
-         * prefetchers have lost track of it (past the block's end: harmless) */
-        __builtin_prefetch(cr->next + 4, 1);
+         * prefetchers have lost track of it (past the block's end: harmless; an address made
+         * as a number, not a pointer past the slab) */
+        __builtin_prefetch((const void *)((uintptr_t)cr->next + 64), 1);
         cr->left--;
     }
     return 0;
