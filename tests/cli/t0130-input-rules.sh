@@ -159,9 +159,10 @@ template() { if [ "$1" = units ]; then cp "$B/units.csv" "$T/t.csv"; else cp "$1
 for k in $kinds; do
   template $k
   # the second line's second field gets a NUL byte after its first character
-  awk -F, 'NR == 2 { $2 = substr($2, 1, 1) "\001" substr($2, 2) } { print }' OFS=, "$T/t.csv" |
+  # (in bytes, as the message counts: LC_ALL=C, or gawk would count the characters of a UTF-8 field)
+  LC_ALL=C awk -F, 'NR == 2 { $2 = substr($2, 1, 1) "\001" substr($2, 2) } { print }' OFS=, "$T/t.csv" |
     tr '\001' '\000' >"$T/nul-$k.csv"
-  col=$(awk -F, 'NR == 2 { print length($1) + 3 }' "$T/t.csv")
+  col=$(LC_ALL=C awk -F, 'NR == 2 { print length($1) + 3 }' "$T/t.csv")
   refused "nul-$k.csv:2:" "NUL" "column $col" -- g import $k "$T/nul-$k.csv"
 done
 # JSON: a raw NUL byte (JSON Lines, array) and the escape \u0000
