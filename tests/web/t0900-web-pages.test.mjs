@@ -233,6 +233,13 @@ test('English by the toggle, kept after a reload; the page speaks English', asyn
     await open(w.page, url, '/lists');
     assert.match(await w.page.textContent('h1'), /The four lists/);
     assert.match(await w.page.textContent('nav'), /Overview/);
+    // every side-menu label ends at least 8 px inside the menu (the longest: "Low-income monitoring")
+    const tight = await w.page.$eval('.el-aside', (a) => {
+      const edge = a.getBoundingClientRect().right - 8;
+      return [...a.querySelectorAll('.el-menu-item span, .el-sub-menu__title span')]
+        .filter((s) => s.getBoundingClientRect().right > edge).map((s) => s.textContent.trim());
+    });
+    assert.deepEqual(tight, [], 'menu labels at the menu edge');
     assert.deepEqual(w.problems(), []);
     assert.deepEqual(await axeProblems(w.page), [], 'axe in English');
     // the overview's card labels are capitalised alike ("Met", not "met" beside "On track")
