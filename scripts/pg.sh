@@ -12,7 +12,7 @@ start)
   chown postgres "$dir"
   runuser -u postgres -- "$bin/initdb" -D "$dir/data" -A trust -U postgres --no-locale -E UTF8 >"$dir/initdb.log"
   runuser -u postgres -- "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-    -o "-k $dir -c listen_addresses= -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" start >/dev/null
+    -o "-k $dir -c listen_addresses= -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c huge_pages=off" start >/dev/null
   export GONGFU_TEST_PG_HOST=$dir
   export GONGFU_TEST_PG="postgresql://postgres@/postgres?host=$dir"
   echo "PostgreSQL test cluster: $dir"

@@ -223,9 +223,10 @@ int cmd_stats(struct gf_cli *cli, int argc, char **argv)
         gf_pages_probe(&huge_ms, &small_ms);
         fprintf(stderr,
                 "stats: pages      %s (2 MiB: huge %.2f ms, small %.2f ms); the rows' layout: "
-                "%.0f of %.0f MB moved from the parse\n",
+                "%.0f of %.0f MB moved from the parse; reserved pages held at most: %.0f MB\n",
                 gf_pages() == GF_PAGES_HUGE ? "huge" : "small", huge_ms, small_ms,
-                (double)res.moved / 1e6, 16.0 * (double)res.rows / 1e6);
+                (double)res.moved / 1e6, 16.0 * (double)res.rows / 1e6,
+                (double)gf_pages_pool_peak() / 1e6);
     }
     double t0 = now_s();
     gf_table_print(res.table, stdout, cli->format, cli->lang);

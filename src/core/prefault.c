@@ -3,13 +3,16 @@
 #define _GNU_SOURCE /* mremap's MREMAP_FIXED */
 #include "core/prefault.h"
 
+#include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
 
 /* Huge pages are taken where small ones are dear (2 MiB of them populated and written take at
  * least SMALL_DEAR_MS: 3 µs a page, a guest whose page tables the host shadows) and huge ones
@@ -29,6 +32,20 @@ static size_t whole_pages(const void *p, size_t n, uintptr_t *b)
 static pthread_once_t pages_once = PTHREAD_ONCE_INIT;
 static enum gf_pages pages_kind = GF_PAGES_SMALL;
 static double probe_huge = -1, probe_small = -1;
+static long pool_pages;          /* the system's reserved 2 MiB pages (0: none, or not to use) */
+static atomic_long pool_peak_kb; /* the most of them this process had at once */
+
+/* The reserved pages, without reservation: the pages are asked for at once (MADV_POPULATE_WRITE),
+ * which fails cleanly when the pool has too few; reserving instead, the kernel lost the
+ * reservation of pages never touched in a mapping that mremap had split (Linux 6.18: they stay
+ * "reserved" until the machine restarts).  Not inherited by a child (MADV_DONTFORK): a write
+ * after fork would need a page of the pool for its copy. */
+#ifndef MAP_HUGE_SHIFT
+#define MAP_HUGE_SHIFT 26
+#endif
+#define MAP_POOL                                                                                   \
+    (MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_NORESERVE | (21 << MAP_HUGE_SHIFT))
+#define POOL_DIR "/sys/kernel/mm/hugepages/hugepages-2048kB/"
 
 static double now_ms(void)
 {
@@ -92,9 +109,29 @@ static double probe(int huge, int *got_huge)
     return ms;
 }
 
+/* kB of the reserved pages in this process's memory (/proc/self/status), or -1. */
+static long pool_kb(void)
+{
+    char buf[4096];
+    int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    ssize_t n = read(fd, buf, sizeof buf - 1);
+    close(fd);
+    buf[n > 0 ? n : 0] = 0;
+    const char *at = strstr(buf, "HugetlbPages:");
+    return at ? atol(at + 13) : -1;
+}
+
 static void decide(void)
 {
     const char *env = getenv("GONGFU_HUGE_PAGES");
+    FILE *f = env ? NULL : fopen(POOL_DIR "nr_hugepages", "r");
+    if (f) {
+        if (fscanf(f, "%ld", &pool_pages) != 1)
+            pool_pages = 0;
+        fclose(f);
+    }
     if (env && (!strcmp(env, "1") || !strcmp(env, "0"))) {
         pages_kind = !strcmp(env, "1") ? GF_PAGES_HUGE : GF_PAGES_SMALL;
         return;
@@ -153,6 +190,33 @@ void gf_prefault(void *p, size_t n)
     for (size_t off = 0; off < len; off += piece)
         madvise((void *)(b + off), len - off < piece ? len - off : piece,
                 23 /* MADV_POPULATE_WRITE; EINVAL before Linux 5.14: ignored */);
+}
+
+size_t gf_pages_pool_peak(void)
+{
+    return (size_t)atomic_load(&pool_peak_kb) << 10;
+}
+
+void *gf_map_full(size_t n)
+{
+    size_t len = n && n <= SIZE_MAX / 2 ? gf_huge_round(n) : 0;
+    gf_pages(); /* reads the pool's size */
+    void *p = len && pool_pages > 0 ? mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_POOL, -1, 0)
+                                    : MAP_FAILED;
+    if (p != MAP_FAILED) {
+        if (madvise(p, len, 23 /* MADV_POPULATE_WRITE */) == 0) {
+            madvise(p, len, MADV_DONTFORK);
+            /* the pages only come here: the largest count seen here is the peak */
+            long kb = pool_kb(), was = atomic_load(&pool_peak_kb);
+            while (kb > was && !atomic_compare_exchange_weak(&pool_peak_kb, &was, kb))
+                ;
+            return p;
+        }
+        munmap(p, len); /* too few free (or Linux < 5.14) */
+    }
+    if ((p = gf_map(n)))
+        gf_prefault(p, n);
+    return p;
 }
 
 void gf_release(const void *p, size_t n)

@@ -749,9 +749,8 @@ static int new_block(struct worker *wk, int32_t cell)
                 return -1;
             wk->slabs = ns;
         }
-        if (!(wk->slab[s] = gf_map(SLAB)))
+        if (!(wk->slab[s] = gf_map_full(SLAB)))
             return -1;
-        gf_prefault(wk->slab[s], SLAB);
         wk->slabs[wk->nslabs++] = wk->slab[s];
         wk->slab_left[s] = SLAB;
     }

@@ -669,18 +669,21 @@ static void test_spans(void **st)
     free(urb);
 }
 
-/* kB of this process's resident memory (VmRSS). */
+/* kB of this process's memory: resident (VmRSS) and in the system's reserved pages, which
+ * gf_map takes when there are any (HugetlbPages, not in VmRSS). */
 static long resident_kb(void)
 {
     char line[256];
-    long kb = -1;
+    long kb = -1, pool_kb = 0;
     FILE *f = fopen("/proc/self/status", "r");
     assert_non_null(f);
     while (fgets(line, sizeof line, f))
         if (!strncmp(line, "VmRSS:", 6))
             kb = atol(line + 6);
+        else if (!strncmp(line, "HugetlbPages:", 13))
+            pool_kb = atol(line + 13);
     fclose(f);
-    return kb;
+    return kb + pool_kb;
 }
 
 /* Spans handed over in regions (gf_map), a wave a unit, each wave's pairs in a region of its

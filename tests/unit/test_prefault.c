@@ -117,6 +117,108 @@ static void test_told_huge(void **st)
     run_child("huge");
 }
 
+/* kB of the system's reserved pages this process has in memory (HugetlbPages), or -1 */
+static long pool_kb(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long kb = -1;
+    if (!f)
+        return -1;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "HugetlbPages: %ld kB", &kb) == 1)
+            break;
+    fclose(f);
+    return kb;
+}
+
+/* A number of the system's pool of reserved 2 MiB pages ("nr_hugepages", "resv_hugepages") */
+static long pool_number(const char *name)
+{
+    char path[128];
+    snprintf(path, sizeof path, "/sys/kernel/mm/hugepages/hugepages-2048kB/%s", name);
+    FILE *f = fopen(path, "r");
+    long n = 0;
+    if (f) {
+        if (fscanf(f, "%ld", &n) != 1)
+            n = 0;
+        fclose(f);
+    }
+    return n;
+}
+
+/* In a child, GONGFU_HUGE_PAGES unset (the pool is taken) or "1" (it is not): gf_map_full's
+ * arrays come from the pool, all in memory at once, or not; one larger than the pool does not;
+ * the pages move to other memory and go back whole; returns 0 when all held. */
+static int pool_child(const char *env)
+{
+    const size_t H = GF_HUGE_PAGE;
+    int take = !env;
+    if (env)
+        setenv("GONGFU_HUGE_PAGES", env, 1);
+    else
+        unsetenv("GONGFU_HUGE_PAGES");
+    unsigned char *a = gf_map_full(3 * (H / 2) + 1); /* two huge pages */
+    if (!a || (uintptr_t)a % H)
+        return 1;
+    if (pool_kb() != (take ? 4096 : 0)) /* before any write */
+        return 2;
+    memset(a, 7, 2 * H);
+    if (!take) {
+        gf_unmap(a, 2 * H);
+        return gf_pages_pool_peak() == 0 && pool_kb() == 0 ? 0 : 3;
+    }
+    /* larger than the whole pool: ordinary memory (none of the pool kept) */
+    size_t big = (size_t)(pool_number("nr_hugepages") + 1) * H;
+    unsigned char *c = gf_map_full(big);
+    if (!c || pool_kb() != 4096)
+        return 4;
+    c[big - 1] = 1;
+    gf_unmap(c, big);
+    /* the first page into ordinary memory: there as it was, still the process's */
+    unsigned char *m =
+        mmap(NULL, 3 * H, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED)
+        return 5;
+    unsigned char *b = (unsigned char *)(((uintptr_t)m + H - 1) & ~(uintptr_t)(H - 1));
+    if (gf_move_pages(a, H, b) != 0 || b[0] != 7 || b[H - 1] != 7 || pool_kb() != 4096)
+        return 6;
+    gf_unmap(a + H, H);
+    if (pool_kb() != 2048 || gf_pages_pool_peak() != 2 * H)
+        return 7;
+    munmap(m, 3 * H);
+    return pool_kb() == 0 ? 0 : 8;
+}
+
+/* The system's reserved 2 MiB pages (sysctl vm.nr_hugepages; .ci/run reserves some):
+ * gf_map_full takes them unless told GONGFU_HUGE_PAGES=1 or 0, and leaves no page of the pool
+ * reserved behind it. */
+static void test_reserved_pool(void **st)
+{
+    (void)st;
+    if (pool_number("free_hugepages") - pool_number("resv_hugepages") < 2) {
+        print_message("no reserved 2 MiB pages free (sysctl vm.nr_hugepages): not tested\n");
+        skip();
+    }
+    const char *envs[] = {NULL, "1"};
+    long resv = pool_number("resv_hugepages");
+    for (int k = 0; k < 2; k++) {
+        fflush(NULL);
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0)
+            _exit(pool_child(envs[k]));
+        int status;
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        assert_true(WIFEXITED(status));
+        if (WEXITSTATUS(status) != 0)
+            print_error("pool, GONGFU_HUGE_PAGES=%s: check %d failed\n", envs[k] ? envs[k] : "",
+                        WEXITSTATUS(status));
+        assert_int_equal(WEXITSTATUS(status), 0);
+    }
+    assert_int_equal(pool_number("resv_hugepages"), resv);
+}
+
 /* Left to the probe: a choice its own rule makes from what it measured. */
 static void test_probe(void **st)
 {
@@ -144,10 +246,10 @@ static void test_probe(void **st)
 
 int main(void)
 {
+    /* test_probe last: it makes this process's choice, which the children would inherit */
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_choose),
-        cmocka_unit_test(test_told_small),
-        cmocka_unit_test(test_told_huge),
+        cmocka_unit_test(test_choose),    cmocka_unit_test(test_told_small),
+        cmocka_unit_test(test_told_huge), cmocka_unit_test(test_reserved_pool),
         cmocka_unit_test(test_probe),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
