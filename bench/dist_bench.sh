@@ -20,7 +20,7 @@
 #      rested), and a rested gongfu pays for memory the host has taken back (160 MB of rows:
 #      0.2-0.3 s of CPU against 0.015 s warm, bench/fresh_pages.c), which wc -l never asks for;
 #      both ratios are printed.  (Until 2026-12-06 only wc -l had its untimed run.)
-#      A system with 2 MiB pages reserved (sysctl vm.nr_hugepages, about 110 per 10 million rows)
+#      A system with 2 MiB pages reserved (sysctl vm.nr_hugepages, 128 per 10 million rows)
 #      gives gongfu its rows in them (core/prefault.h): the host never takes those back, and a
 #      rested run costs what a warm one does.  The bench prints the pool it found; gongfu's peak
 #      is then its resident peak plus the most of the pool it held (the kernel counts them apart).

@@ -147,6 +147,8 @@ static long pool_number(const char *name)
     return n;
 }
 
+enum { POOL_BUSY = 99 };
+
 /* In a child, GONGFU_HUGE_PAGES unset (the pool is taken) or "1" (it is not): gf_map_full's
  * arrays come from the pool, all in memory at once, or not; one larger than the pool does not;
  * the pages move to other memory and go back whole; returns 0 when all held. */
@@ -161,7 +163,10 @@ static int pool_child(const char *env)
     unsigned char *a = gf_map_full(3 * (H / 2) + 1); /* two huge pages */
     if (!a || (uintptr_t)a % H)
         return 1;
-    if (pool_kb() != (take ? 4096 : 0)) /* before any write */
+    /* all of it in memory before any write, unless another test holds the pool now */
+    if (take && pool_kb() == 0 && pool_number("free_hugepages") - pool_number("resv_hugepages") < 2)
+        return POOL_BUSY;
+    if (pool_kb() != (take ? 4096 : 0))
         return 2;
     memset(a, 7, 2 * H);
     if (!take) {
@@ -211,6 +216,10 @@ static void test_reserved_pool(void **st)
         int status;
         assert_int_equal(waitpid(pid, &status, 0), pid);
         assert_true(WIFEXITED(status));
+        if (WEXITSTATUS(status) == POOL_BUSY) {
+            print_message("the reserved pages were all in use by others: not tested\n");
+            skip();
+        }
         if (WEXITSTATUS(status) != 0)
             print_error("pool, GONGFU_HUGE_PAGES=%s: check %d failed\n", envs[k] ? envs[k] : "",
                         WEXITSTATUS(status));
